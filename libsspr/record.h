@@ -1,0 +1,119 @@
+/* A user's self-service record: what they enrolled and the counters that
+ * guard resets. Stored as a versioned TLV blob (see record.c for the wire
+ * format); decoding is strict and bounds-checked, so a corrupt record is an
+ * error for that user and never a crash. */
+#ifndef SSPR_RECORD_H
+#define SSPR_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+#define SSPR_RECORD_VERSION 1
+
+#define SSPR_TOTP_SECRET_MAX 64                      /* raw secret bytes */
+#define SSPR_SEAL_OVERHEAD 48                        /* crypto_box_SEALBYTES */
+#define SSPR_SEALED_MAX (SSPR_TOTP_SECRET_MAX + SSPR_SEAL_OVERHEAD)
+#define SSPR_QUESTIONS_MAX 5
+#define SSPR_QUESTION_MAX 255                        /* bytes of question text */
+#define SSPR_HASH_STR_MAX 128                        /* crypto_pwhash_STRBYTES */
+#define SSPR_EMAIL_MAX 254
+#define SSPR_RECOVERY_MAX 50
+#define SSPR_RECOVERY_HASH_BYTES 32
+#define SSPR_SALT_BYTES 16
+#define SSPR_FAILURES_MAX 100
+#define SSPR_RECORD_ENCODED_MAX 16384                /* no valid record is larger */
+
+enum sspr_method {
+	SSPR_METHOD_TOTP = 1u << 0,
+	SSPR_METHOD_QUESTIONS = 1u << 1,
+	SSPR_METHOD_EMAIL = 1u << 2,
+	SSPR_METHOD_RECOVERY = 1u << 3,
+};
+#define SSPR_METHOD_ALL 0xfu
+
+struct sspr_totp {
+	uint8_t sealed[SSPR_SEALED_MAX]; /* secret sealed to host.pub */
+	uint16_t sealed_len;             /* SSPR_SEAL_OVERHEAD+1 .. SSPR_SEALED_MAX */
+	uint8_t digits;                  /* 6..8 */
+	uint16_t period;                 /* seconds, 1..3600 */
+	uint64_t last_step;              /* last accepted time step; 0 = none yet */
+	int64_t enrolled_at;
+};
+
+struct sspr_question {
+	char question[SSPR_QUESTION_MAX + 1];
+	char hash[SSPR_HASH_STR_MAX]; /* crypto_pwhash_str of the normalised answer */
+};
+
+struct sspr_email {
+	char address[SSPR_EMAIL_MAX + 1];
+	bool verified;
+	int64_t verified_at;
+};
+
+struct sspr_recovery_code {
+	uint8_t hash[SSPR_RECOVERY_HASH_BYTES]; /* keyed hash, key = recovery_salt */
+	bool used;
+};
+
+struct sspr_pending_code {
+	char hash[SSPR_HASH_STR_MAX];
+	int64_t expires_at;
+	uint8_t tries;
+};
+
+struct sspr_record {
+	bool has_totp;
+	struct sspr_totp totp;
+
+	uint8_t n_questions;
+	struct sspr_question questions[SSPR_QUESTIONS_MAX];
+
+	bool has_email;
+	struct sspr_email email;
+
+	uint8_t n_recovery;
+	uint8_t recovery_salt[SSPR_SALT_BYTES];
+	struct sspr_recovery_code recovery[SSPR_RECOVERY_MAX];
+
+	bool has_pending;
+	struct sspr_pending_code pending;
+
+	uint8_t n_failures;                /* failed verifications, oldest first */
+	int64_t failures[SSPR_FAILURES_MAX];
+	int64_t locked_until;              /* 0 = not locked */
+
+	int64_t registered_at;             /* first enrollment */
+	int64_t confirmed_at;              /* last enrollment or re-confirmation */
+};
+
+/* Zeroes the record (all methods absent, counters 0). */
+void sspr_record_init(struct sspr_record *rec);
+/* Wipes the record with sodium_memzero. */
+void sspr_record_wipe(struct sspr_record *rec);
+
+/* Bitmask of enum sspr_method the record has enrolled (a questions set counts
+ * only when it is complete, e-mail only when verified, recovery only when an
+ * unused code is left). */
+unsigned sspr_record_methods(const struct sspr_record *rec);
+
+/* Encodes rec into buf (at most cap bytes); *len receives the size.
+ * Returns SSPR_OK, SSPR_EINVAL if a field is out of range, SSPR_ENOMEM if cap
+ * is too small. */
+int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, size_t *len);
+
+/* Decodes exactly len bytes. Unknown version, unknown or repeated singleton
+ * tag, bad length, out-of-range value, too many items or trailing bytes:
+ * SSPR_ECORRUPT, with rec wiped. */
+int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec);
+
+/* Method names as they appear in the policy and the tools: "totp",
+ * "questions", "email", "recovery". sspr_method_from_name returns 0 for an
+ * unknown name. */
+const char *sspr_method_name(unsigned method);
+unsigned sspr_method_from_name(const char *name);
+
+#endif

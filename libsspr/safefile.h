@@ -1,0 +1,29 @@
+/* Reading configuration and key files the careful way: no symlink games on
+ * the final component for secrets, a regular file, owner root (or the
+ * effective user, so tests run unprivileged), never writable by group or
+ * others, and a size cap so /dev/zero or a 100 MiB file cannot hurt us. */
+#ifndef SSPR_SAFEFILE_H
+#define SSPR_SAFEFILE_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+enum sspr_file_flags {
+	SSPR_FILE_SECRET = 1 << 0,  /* also refuse any group/other access; buffer is sodium_malloc'd */
+	SSPR_FILE_OPTIONAL = 1 << 1 /* a missing file returns SSPR_ENOENT with no message */
+};
+
+/* Reads the whole of path (at most max bytes) into a NUL-terminated buffer.
+ * *out must be released with sspr_file_free(*out, *len, flags). */
+int sspr_file_read(const char *path, size_t max, unsigned flags, char **out, size_t *len,
+		   struct sspr_error *err);
+void sspr_file_free(char *buf, size_t len, unsigned flags);
+
+/* Writes data to path atomically (temporary file in the same directory,
+ * fsync, rename, fsync of the directory) with the given mode. Refuses to
+ * replace an existing file unless replace is non-zero. */
+int sspr_file_write_atomic(const char *path, const void *data, size_t len, unsigned mode,
+			   int replace, struct sspr_error *err);
+
+#endif

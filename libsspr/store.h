@@ -1,0 +1,77 @@
+/* The store: where records and events live. This is an interface; each
+ * backend lives in its own file (store_lmdb.c today). Nothing outside the
+ * backend files knows which backend is in use or calls its library.
+ *
+ * Every change to a user goes through sspr_store_update(): the backend reads
+ * the current record, runs the caller's function on it and writes the result
+ * back in one atomic step, so concurrent logins never lose a counter update.
+ * A backend may run the function more than once (an optimistic backend
+ * retries after a conflict), so the function must change nothing but the
+ * record, the event and its own context, and must give the same answer for
+ * the same input. */
+#ifndef SSPR_STORE_H
+#define SSPR_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "record.h"
+#include "status.h"
+
+struct sspr_store;
+
+enum sspr_store_flags {
+	SSPR_STORE_READONLY = 1 << 0, /* open for reading only */
+	SSPR_STORE_CREATE = 1 << 1,   /* create the environment if it is missing (sspr-admin init) */
+};
+
+/* Opens the store at dir. Errors: SSPR_ENOENT (no store: run sspr-admin
+ * init), SSPR_EACCES, SSPR_ECORRUPT (not a store, or an unknown format
+ * version), SSPR_ERR; err says which, naming dir. */
+int sspr_store_open(const char *dir, unsigned flags, struct sspr_store **out,
+		    struct sspr_error *err);
+/* Closes the store; NULL is allowed. */
+void sspr_store_close(struct sspr_store *store);
+
+/* Reads the user's record. SSPR_ENOENT when there is none, SSPR_ECORRUPT
+ * when it does not decode (rec is then wiped). */
+int sspr_store_get(struct sspr_store *store, const char *user, struct sspr_record *rec,
+		   struct sspr_error *err);
+
+/* Called inside the write. rec holds the current record (or a fresh
+ * sspr_record_init() one when exists is false); ev is zeroed, and if the
+ * function sets ev->action the event is appended in the same transaction.
+ * Return SSPR_OK to write rec, SSPR_NOCHANGE to write nothing but the event,
+ * SSPR_DELETE to delete the record, or a negative status to abort everything
+ * (that status is returned by sspr_store_update). */
+typedef int (*sspr_store_update_fn)(struct sspr_record *rec, bool exists, struct sspr_event *ev,
+				    void *ctx);
+
+/* Returns the function's status (SSPR_OK, SSPR_NOCHANGE, SSPR_DELETE or its
+ * error), or a store error. When the stored record is corrupt the function is
+ * not called and SSPR_ECORRUPT is returned, unless SSPR_UPDATE_REPLACE_CORRUPT
+ * is given (sspr-admin revoke / enroll may overwrite a corrupt record). */
+#define SSPR_UPDATE_REPLACE_CORRUPT 1u
+int sspr_store_update(struct sspr_store *store, const char *user, unsigned flags,
+		      sspr_store_update_fn fn, void *ctx, struct sspr_error *err);
+
+/* Appends one event in its own transaction. */
+int sspr_store_append_event(struct sspr_store *store, const struct sspr_event *ev,
+			    struct sspr_error *err);
+
+/* Calls fn for every user in name order. decode_status is SSPR_OK or
+ * SSPR_ECORRUPT (rec then wiped). A non-zero return from fn stops the walk
+ * and is returned. */
+typedef int (*sspr_store_user_fn)(const char *user, const struct sspr_record *rec,
+				  int decode_status, void *ctx);
+int sspr_store_foreach_user(struct sspr_store *store, sspr_store_user_fn fn, void *ctx,
+			    struct sspr_error *err);
+
+/* Calls fn for every event with time >= since, oldest first; corrupt events
+ * are passed with decode_status SSPR_ECORRUPT. */
+typedef int (*sspr_store_event_fn)(const struct sspr_event *ev, int decode_status, void *ctx);
+int sspr_store_foreach_event(struct sspr_store *store, int64_t since, sspr_store_event_fn fn,
+			     void *ctx, struct sspr_error *err);
+
+#endif

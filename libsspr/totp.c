@@ -1,0 +1,1 @@
+/* placeholder */ extern int sspr_placeholder_totp;

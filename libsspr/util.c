@@ -1,0 +1,46 @@
+/* Bounded string copy, user name validation, the clock. */
+#include <string.h>
+#include <time.h>
+
+#include "status.h"
+#include "util.h"
+
+int sspr_strlcpy(char *dst, const char *src, size_t dstsize)
+{
+	size_t len;
+
+	if (dstsize == 0)
+		return SSPR_EINVAL;
+	len = strnlen(src, dstsize);
+	if (len >= dstsize) {
+		dst[0] = '\0';
+		return SSPR_EINVAL;
+	}
+	memcpy(dst, src, len + 1);
+	return SSPR_OK;
+}
+
+bool sspr_user_name_valid(const char *name)
+{
+	size_t len;
+
+	if (name == NULL || name[0] == '\0' || name[0] == '-')
+		return false;
+	len = strnlen(name, SSPR_USER_MAX + 1);
+	if (len > SSPR_USER_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+			  c == '@' || c == '$';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+int64_t sspr_now(void)
+{
+	return (int64_t)time(NULL);
+}

@@ -1,0 +1,26 @@
+/* Small bounded string and time helpers used across libsspr, policy and the
+ * programs. Every copy is bounded; every function says how it fails. */
+#ifndef SSPR_UTIL_H
+#define SSPR_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest user name accepted anywhere (Linux LOGIN_NAME_MAX - 1). */
+#define SSPR_USER_MAX 255
+
+/* Copies src into dst (size dstsize, NUL-terminated). Returns SSPR_OK, or
+ * SSPR_EINVAL when src does not fit (dst is then left empty). */
+int sspr_strlcpy(char *dst, const char *src, size_t dstsize);
+
+/* True when name is a plausible login name: 1..SSPR_USER_MAX bytes of
+ * [A-Za-z0-9._-] plus '@' and '$' (as useradd and SSSD allow), not starting
+ * with '-'. Everything that reaches the store as a key passes this first. */
+bool sspr_user_name_valid(const char *name);
+
+/* Current wall-clock time in seconds. Library functions take the time as a
+ * parameter so tests can pin it; only the programs call this. */
+int64_t sspr_now(void);
+
+#endif

@@ -1,0 +1,36 @@
+/* Who may enroll and reset: the policy's group, min_uid and root rules
+ * applied to a real account looked up through NSS. */
+#ifndef SSPR_ELIGIBILITY_H
+#define SSPR_ELIGIBILITY_H
+
+#include <sys/types.h>
+
+#include "policy.h"
+
+enum sspr_eligibility {
+	SSPR_ELIGIBLE = 0,
+	SSPR_NOT_ELIGIBLE_NO_USER,  /* no such account */
+	SSPR_NOT_ELIGIBLE_ROOT,     /* uid 0 and allow_root = no */
+	SSPR_NOT_ELIGIBLE_UID,      /* uid below min_uid */
+	SSPR_NOT_ELIGIBLE_GROUP,    /* not a member of the policy group */
+	SSPR_NOT_ELIGIBLE_ERROR,    /* NSS lookup failed */
+};
+
+/* Looks the user up and applies the policy. *uid receives the account's uid
+ * when it exists (may be NULL). */
+enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const char *user,
+					    uid_t *uid);
+
+/* True when the user (by name, primary group gid) is in group. "*" matches
+ * everyone. */
+bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group);
+
+/* Short reason for logs and tool messages ("not in group sspr" needs the
+ * policy, so this gives the fixed part: "not a member of the group"). */
+const char *sspr_eligibility_reason(enum sspr_eligibility e);
+
+/* Methods the user can use to reset: enrolled in rec and allowed by pol. */
+struct sspr_record;
+unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_record *rec);
+
+#endif

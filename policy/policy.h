@@ -1,0 +1,85 @@
+/* The policy file /etc/security/sspr.conf: parsed once into a struct that
+ * every program passes around by const pointer. Defaults live in one table
+ * in policy.c, which the parser, check-config and the man page all follow. */
+#ifndef SSPR_POLICY_H
+#define SSPR_POLICY_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lockout.h"
+#include "status.h"
+#include "totp.h"
+
+#define SSPR_POLICY_FILE_MAX (64 * 1024) /* bytes; a larger file is refused */
+#define SSPR_POLICY_LINE_MAX 1024        /* bytes per line, newline excluded */
+#define SSPR_GROUP_NAME_MAX 64
+#define SSPR_SERVICE_NAME_MAX 63
+#define SSPR_MAIL_COMMAND_MAX 1023
+#define SSPR_MAIL_ADDRESS_MAX 254
+#define SSPR_HELPDESK_MAX 511
+#define SSPR_PATH_MAX 1023
+
+enum sspr_registration {
+	SSPR_REGISTRATION_NO = 0,
+	SSPR_REGISTRATION_REMIND,
+	SSPR_REGISTRATION_REQUIRE,
+};
+
+struct sspr_policy {
+	char group[SSPR_GROUP_NAME_MAX + 1]; /* "*" = everyone */
+	uint32_t min_uid;
+	bool allow_root;
+	unsigned methods;          /* bitmask of enum sspr_method */
+	unsigned methods_required; /* 1..2 */
+	struct sspr_totp_params totp;
+	char questions_file[SSPR_PATH_MAX + 1];
+	bool custom_questions;
+	unsigned questions_to_register; /* 3..5 */
+	unsigned questions_to_reset;    /* 1..questions_to_register */
+	unsigned answer_min_length;
+	char mail_command[SSPR_MAIL_COMMAND_MAX + 1];
+	char mail_from[SSPR_MAIL_ADDRESS_MAX + 1];
+	unsigned code_length;
+	unsigned code_lifetime;
+	unsigned recovery_codes;
+	struct sspr_lockout_limits lockout;
+	char password_service[SSPR_SERVICE_NAME_MAX + 1];
+	bool login_after_reset;
+	enum sspr_registration registration;
+	unsigned reconfirm_days;
+	bool notify_user;
+	bool notify_admins;
+	char admin_group[SSPR_GROUP_NAME_MAX + 1];
+	char admin_mail[SSPR_MAIL_ADDRESS_MAX + 1];
+	char helpdesk[SSPR_HELPDESK_MAX + 1];
+	char store[SSPR_PATH_MAX + 1];
+	char key_dir[SSPR_PATH_MAX + 1];
+	unsigned long long argon2_opslimit;
+	size_t argon2_memlimit;
+};
+
+/* Fills every key with its default. */
+void sspr_policy_defaults(struct sspr_policy *pol);
+
+/* Sets one key from its text value, checking type and range. On error,
+ * err gets "KEY: what is wrong" (the caller adds "path:line: "). */
+int sspr_policy_set(struct sspr_policy *pol, const char *key, const char *value,
+		    struct sspr_error *err);
+
+/* Defaults, then the file. A missing file is SSPR_ENOENT (the caller decides
+ * whether that is fine: only the default path may be missing). Any error
+ * leaves *pol unusable and err as "PATH:LINE: what" or "PATH: what". Checks
+ * that need several keys (questions_to_reset <= questions_to_register,
+ * methods_required <= number of methods) are made after the last line and
+ * name the line of the later key. */
+int sspr_policy_load(const char *path, struct sspr_policy *pol, struct sspr_error *err);
+
+/* Writes every key with its current value, one "key = value" line each, in
+ * table order (sspr-admin check-config --print). */
+typedef void (*sspr_policy_line_fn)(const char *key, const char *value, void *ctx);
+void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, void *ctx);
+
+#endif
