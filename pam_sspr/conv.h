@@ -1,0 +1,22 @@
+/* Talking to the user through the application's conversation function,
+ * with every reply bounded and wiped. */
+#ifndef SSPR_CONV_H
+#define SSPR_CONV_H
+
+#include <security/pam_modules.h>
+
+#define SSPR_REPLY_MAX 512 /* longer replies are refused, not truncated */
+
+/* Asks one question (PAM_PROMPT_ECHO_OFF or _ON). On PAM_SUCCESS *reply is
+ * a NUL-terminated string the caller frees with sspr_conv_free. A reply
+ * longer than SSPR_REPLY_MAX or holding a NUL byte before its end is
+ * PAM_CONV_ERR. */
+int sspr_conv_ask(pam_handle_t *pamh, int style, const char *prompt, char **reply);
+void sspr_conv_free(char *reply);
+
+/* Shows a message (PAM_TEXT_INFO or PAM_ERROR_MSG); failures are ignored:
+ * a message that cannot be shown must not change the outcome. */
+void sspr_conv_say(pam_handle_t *pamh, int style, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

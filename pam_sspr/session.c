@@ -1,0 +1,56 @@
+/* Outcome reporting for the reset dialog. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+
+#include "conv.h"
+#include "session.h"
+#include "util.h"
+
+void sspr_session_event(const struct sspr_session *s, struct sspr_event *ev, const char *result,
+			const char *method, const char *detail)
+{
+	sspr_event_set(ev, sspr_now(), "reset", result, method, s->user, s->service, s->rhost,
+		       detail);
+}
+
+void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event,
+			  const char *result, const char *method, const char *detail)
+{
+	struct sspr_event ev;
+	struct sspr_error err = {{0}};
+
+	/* The user name is bounded and validated before any outcome that
+	 * names it, except "invalid user name", which does not print it. */
+	pam_syslog(s->pamh, priority, "password reset %s: user=%s service=%s rhost=%s method=%s%s%s",
+		   result, s->user != NULL ? s->user : "?", s->service, s->rhost,
+		   method != NULL && method[0] != '\0' ? method : "-",
+		   detail != NULL && detail[0] != '\0' ? " detail=" : "",
+		   detail != NULL ? detail : "");
+	if (!store_event || s->store == NULL || !s->account_exists)
+		return;
+	sspr_session_event(s, &ev, result, method, detail);
+	if (sspr_store_append_event(s->store, &ev, &err) != SSPR_OK)
+		pam_syslog(s->pamh, LOG_ERR, "cannot record audit event: %s", err.msg);
+}
+
+void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->opts->debug)
+		return;
+	va_start(ap, fmt);
+	pam_vsyslog(s->pamh, LOG_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+void sspr_session_refuse(const struct sspr_session *s, const char *text)
+{
+	if (s->policy_loaded && s->policy.helpdesk[0] != '\0')
+		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s\n%s", text, s->policy.helpdesk);
+	else
+		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s", text);
+}

@@ -1,0 +1,44 @@
+/* Per-call state of one reset attempt and the single place where outcomes
+ * are reported: one syslog line (authpriv) and one audit event each. */
+#ifndef SSPR_SESSION_H
+#define SSPR_SESSION_H
+
+#include <stdbool.h>
+
+#include <security/pam_modules.h>
+
+#include "options.h"
+#include "policy.h"
+#include "store.h"
+
+struct sspr_session {
+	pam_handle_t *pamh;
+	int flags; /* the application's PAM flags (PAM_SILENT) */
+	const struct sspr_options *opts;
+	struct sspr_policy policy;
+	bool policy_loaded;
+	const char *user;
+	const char *service;
+	const char *rhost;
+	bool account_exists; /* events are kept only for real accounts */
+	struct sspr_store *store;
+};
+
+/* Fills ev with this session's user, service and rhost. */
+void sspr_session_event(const struct sspr_session *s, struct sspr_event *ev, const char *result,
+			const char *method, const char *detail);
+
+/* Logs the outcome; when `store_event` is true also appends the audit
+ * event (callers pass false when the event was already written inside the
+ * store update that decided the outcome). */
+void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event,
+			  const char *result, const char *method, const char *detail);
+
+/* debug-only log line. */
+void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Tells the user a reset cannot go on, with the helpdesk text when known. */
+void sspr_session_refuse(const struct sspr_session *s, const char *text);
+
+#endif
