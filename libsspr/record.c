@@ -1,1 +1,375 @@
-/* placeholder */ extern int sspr_placeholder_record;
+/* User record codec.
+ *
+ * Wire format, version 1: one byte SSPR_RECORD_VERSION, then TLV items
+ * (tlv.h): tag byte, 16-bit big-endian length, value. Integers are
+ * big-endian and fixed-width; times are 64-bit two's complement seconds;
+ * strings carry no NUL. Absent data has no item, so an unused method costs
+ * nothing. Singletons may appear once; repeated items (QUESTION,
+ * RECOVERY_CODE, FAILURE) are bounded by the *_MAX limits in record.h.
+ *
+ *   1 TOTP_SEALED     sealed secret (SSPR_SEAL_OVERHEAD+1 .. SSPR_SEALED_MAX)
+ *   2 TOTP_DIGITS     u8 6..8            \
+ *   3 TOTP_PERIOD     u16 1..3600         } all four TOTP items or none
+ *   4 TOTP_LAST_STEP  u64                /
+ *   5 TOTP_ENROLLED   time (optional with TOTP)
+ *   6 QUESTION        u8 question length, question, hash string
+ *   7 EMAIL_ADDRESS   string 1..SSPR_EMAIL_MAX
+ *   8 EMAIL_VERIFIED  time (needs EMAIL_ADDRESS)
+ *   9 RECOVERY_SALT   SSPR_SALT_BYTES (needed by RECOVERY_CODE)
+ *  10 RECOVERY_CODE   SSPR_RECOVERY_HASH_BYTES hash, u8 used (0 or 1)
+ *  11 PENDING         u8 hash length, hash string, time expires, u8 tries
+ *  12 FAILURE         time, non-decreasing from item to item
+ *  13 LOCKED_UNTIL    time
+ *  14 REGISTERED_AT   time
+ *  15 CONFIRMED_AT    time
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "record.h"
+#include "tlv.h"
+
+enum tag {
+	TAG_TOTP_SEALED = 1,
+	TAG_TOTP_DIGITS,
+	TAG_TOTP_PERIOD,
+	TAG_TOTP_LAST_STEP,
+	TAG_TOTP_ENROLLED,
+	TAG_QUESTION,
+	TAG_EMAIL_ADDRESS,
+	TAG_EMAIL_VERIFIED,
+	TAG_RECOVERY_SALT,
+	TAG_RECOVERY_CODE,
+	TAG_PENDING,
+	TAG_FAILURE,
+	TAG_LOCKED_UNTIL,
+	TAG_REGISTERED_AT,
+	TAG_CONFIRMED_AT,
+	TAG_LAST = TAG_CONFIRMED_AT,
+};
+
+#define TOTP_REQUIRED_TAGS                                                                         \
+	((1u << TAG_TOTP_SEALED) | (1u << TAG_TOTP_DIGITS) | (1u << TAG_TOTP_PERIOD) |             \
+	 (1u << TAG_TOTP_LAST_STEP))
+
+void sspr_record_init(struct sspr_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+}
+
+void sspr_record_wipe(struct sspr_record *rec)
+{
+	sodium_memzero(rec, sizeof(*rec));
+}
+
+unsigned sspr_record_methods(const struct sspr_record *rec)
+{
+	unsigned m = 0;
+
+	if (rec->has_totp)
+		m |= SSPR_METHOD_TOTP;
+	if (rec->n_questions >= 3)
+		m |= SSPR_METHOD_QUESTIONS;
+	if (rec->has_email && rec->email.verified)
+		m |= SSPR_METHOD_EMAIL;
+	for (unsigned i = 0; i < rec->n_recovery; i++) {
+		if (!rec->recovery[i].used) {
+			m |= SSPR_METHOD_RECOVERY;
+			break;
+		}
+	}
+	return m;
+}
+
+static const struct {
+	unsigned method;
+	const char *name;
+} method_names[] = {
+	{SSPR_METHOD_TOTP, "totp"},
+	{SSPR_METHOD_QUESTIONS, "questions"},
+	{SSPR_METHOD_EMAIL, "email"},
+	{SSPR_METHOD_RECOVERY, "recovery"},
+};
+
+const char *sspr_method_name(unsigned method)
+{
+	for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++)
+		if (method_names[i].method == method)
+			return method_names[i].name;
+	return "unknown";
+}
+
+unsigned sspr_method_from_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++)
+		if (strcmp(method_names[i].name, name) == 0)
+			return method_names[i].method;
+	return 0;
+}
+
+/* A stored hash string: 1..SSPR_HASH_STR_MAX-1 bytes, no NUL. */
+static bool hash_str_ok(const char *s)
+{
+	size_t n = strnlen(s, SSPR_HASH_STR_MAX);
+
+	return n > 0 && n < SSPR_HASH_STR_MAX;
+}
+
+static bool totp_ok(const struct sspr_totp *t)
+{
+	return t->sealed_len > SSPR_SEAL_OVERHEAD && t->sealed_len <= SSPR_SEALED_MAX &&
+	       t->digits >= 6 && t->digits <= 8 && t->period >= 1 && t->period <= 3600;
+}
+
+static bool question_ok(const struct sspr_question *q)
+{
+	size_t n = strnlen(q->question, SSPR_QUESTION_MAX + 1);
+
+	return n > 0 && n <= SSPR_QUESTION_MAX && hash_str_ok(q->hash);
+}
+
+int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, size_t *len)
+{
+	struct tlv_writer w = {.buf = buf, .cap = cap};
+	uint8_t tmp[1 + SSPR_QUESTION_MAX + SSPR_HASH_STR_MAX + 8 + 1];
+
+	if (rec->n_questions > SSPR_QUESTIONS_MAX || rec->n_recovery > SSPR_RECOVERY_MAX ||
+	    rec->n_failures > SSPR_FAILURES_MAX || (rec->has_totp && !totp_ok(&rec->totp)))
+		return SSPR_EINVAL;
+	if (cap < 1)
+		return SSPR_ENOMEM;
+	buf[w.len++] = SSPR_RECORD_VERSION;
+
+	if (rec->has_totp) {
+		tlv_put(&w, TAG_TOTP_SEALED, rec->totp.sealed, rec->totp.sealed_len);
+		tlv_put_u8(&w, TAG_TOTP_DIGITS, rec->totp.digits);
+		tlv_put_u16(&w, TAG_TOTP_PERIOD, rec->totp.period);
+		tlv_put_u64(&w, TAG_TOTP_LAST_STEP, rec->totp.last_step);
+		if (rec->totp.enrolled_at != 0)
+			tlv_put_u64(&w, TAG_TOTP_ENROLLED, (uint64_t)rec->totp.enrolled_at);
+	}
+	for (unsigned i = 0; i < rec->n_questions; i++) {
+		const struct sspr_question *q = &rec->questions[i];
+		size_t qlen = strlen(q->question), hlen;
+
+		if (!question_ok(q))
+			return SSPR_EINVAL;
+		hlen = strlen(q->hash);
+		tmp[0] = (uint8_t)qlen;
+		memcpy(tmp + 1, q->question, qlen);
+		memcpy(tmp + 1 + qlen, q->hash, hlen);
+		tlv_put(&w, TAG_QUESTION, tmp, 1 + qlen + hlen);
+	}
+	if (rec->has_email) {
+		size_t alen = strnlen(rec->email.address, SSPR_EMAIL_MAX + 1);
+
+		if (alen == 0 || alen > SSPR_EMAIL_MAX)
+			return SSPR_EINVAL;
+		tlv_put_str(&w, TAG_EMAIL_ADDRESS, rec->email.address);
+		if (rec->email.verified)
+			tlv_put_u64(&w, TAG_EMAIL_VERIFIED, (uint64_t)rec->email.verified_at);
+	}
+	if (rec->n_recovery > 0) {
+		tlv_put(&w, TAG_RECOVERY_SALT, rec->recovery_salt, SSPR_SALT_BYTES);
+		for (unsigned i = 0; i < rec->n_recovery; i++) {
+			memcpy(tmp, rec->recovery[i].hash, SSPR_RECOVERY_HASH_BYTES);
+			tmp[SSPR_RECOVERY_HASH_BYTES] = rec->recovery[i].used ? 1 : 0;
+			tlv_put(&w, TAG_RECOVERY_CODE, tmp, SSPR_RECOVERY_HASH_BYTES + 1);
+		}
+	}
+	if (rec->has_pending) {
+		size_t hlen = strnlen(rec->pending.hash, SSPR_HASH_STR_MAX);
+
+		if (!hash_str_ok(rec->pending.hash))
+			return SSPR_EINVAL;
+		tmp[0] = (uint8_t)hlen;
+		memcpy(tmp + 1, rec->pending.hash, hlen);
+		for (int i = 0; i < 8; i++)
+			tmp[1 + hlen + (size_t)i] =
+				(uint8_t)((uint64_t)rec->pending.expires_at >> (56 - 8 * i));
+		tmp[1 + hlen + 8] = rec->pending.tries;
+		tlv_put(&w, TAG_PENDING, tmp, 1 + hlen + 8 + 1);
+	}
+	for (unsigned i = 0; i < rec->n_failures; i++) {
+		if (i > 0 && rec->failures[i] < rec->failures[i - 1])
+			return SSPR_EINVAL;
+		tlv_put_u64(&w, TAG_FAILURE, (uint64_t)rec->failures[i]);
+	}
+	if (rec->locked_until != 0)
+		tlv_put_u64(&w, TAG_LOCKED_UNTIL, (uint64_t)rec->locked_until);
+	if (rec->registered_at != 0)
+		tlv_put_u64(&w, TAG_REGISTERED_AT, (uint64_t)rec->registered_at);
+	if (rec->confirmed_at != 0)
+		tlv_put_u64(&w, TAG_CONFIRMED_AT, (uint64_t)rec->confirmed_at);
+	sodium_memzero(tmp, sizeof(tmp));
+	if (w.overflow)
+		return SSPR_ENOMEM;
+	*len = w.len;
+	return SSPR_OK;
+}
+
+static bool decode_question(const struct tlv_item *it, struct sspr_question *q)
+{
+	size_t qlen, hlen;
+
+	if (it->len < 2)
+		return false;
+	qlen = it->value[0];
+	if (qlen == 0 || it->len < 1 + qlen + 1)
+		return false;
+	hlen = it->len - 1 - qlen;
+	if (hlen >= SSPR_HASH_STR_MAX || memchr(it->value + 1, '\0', qlen + hlen) != NULL)
+		return false;
+	memcpy(q->question, it->value + 1, qlen);
+	q->question[qlen] = '\0';
+	memcpy(q->hash, it->value + 1 + qlen, hlen);
+	q->hash[hlen] = '\0';
+	return true;
+}
+
+static bool decode_pending(const struct tlv_item *it, struct sspr_pending_code *p)
+{
+	size_t hlen;
+
+	if (it->len < 1)
+		return false;
+	hlen = it->value[0];
+	if (hlen == 0 || hlen >= SSPR_HASH_STR_MAX || it->len != 1 + hlen + 8 + 1 ||
+	    memchr(it->value + 1, '\0', hlen) != NULL)
+		return false;
+	memcpy(p->hash, it->value + 1, hlen);
+	p->hash[hlen] = '\0';
+	p->expires_at = (int64_t)tlv_get_u64(it->value + 1 + hlen);
+	p->tries = it->value[1 + hlen + 8];
+	return true;
+}
+
+/* Decodes one item into rec; false when it is malformed. */
+static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
+{
+	switch (it->tag) {
+	case TAG_TOTP_SEALED:
+		if (it->len <= SSPR_SEAL_OVERHEAD || it->len > SSPR_SEALED_MAX)
+			return false;
+		memcpy(rec->totp.sealed, it->value, it->len);
+		rec->totp.sealed_len = it->len;
+		return true;
+	case TAG_TOTP_DIGITS:
+		if (it->len != 1 || it->value[0] < 6 || it->value[0] > 8)
+			return false;
+		rec->totp.digits = it->value[0];
+		return true;
+	case TAG_TOTP_PERIOD:
+		if (it->len != 2)
+			return false;
+		rec->totp.period = tlv_get_u16(it->value);
+		return rec->totp.period >= 1 && rec->totp.period <= 3600;
+	case TAG_TOTP_LAST_STEP:
+		if (it->len != 8)
+			return false;
+		rec->totp.last_step = tlv_get_u64(it->value);
+		return true;
+	case TAG_QUESTION:
+		if (rec->n_questions >= SSPR_QUESTIONS_MAX)
+			return false;
+		return decode_question(it, &rec->questions[rec->n_questions++]);
+	case TAG_EMAIL_ADDRESS:
+		if (it->len == 0 || !tlv_get_str(it, rec->email.address, sizeof(rec->email.address)))
+			return false;
+		rec->has_email = true;
+		return true;
+	case TAG_RECOVERY_SALT:
+		if (it->len != SSPR_SALT_BYTES)
+			return false;
+		memcpy(rec->recovery_salt, it->value, SSPR_SALT_BYTES);
+		return true;
+	case TAG_RECOVERY_CODE:
+		if (rec->n_recovery >= SSPR_RECOVERY_MAX || it->len != SSPR_RECOVERY_HASH_BYTES + 1 ||
+		    it->value[SSPR_RECOVERY_HASH_BYTES] > 1)
+			return false;
+		memcpy(rec->recovery[rec->n_recovery].hash, it->value, SSPR_RECOVERY_HASH_BYTES);
+		rec->recovery[rec->n_recovery++].used = it->value[SSPR_RECOVERY_HASH_BYTES] == 1;
+		return true;
+	case TAG_PENDING:
+		rec->has_pending = true;
+		return decode_pending(it, &rec->pending);
+	case TAG_FAILURE:
+		if (rec->n_failures >= SSPR_FAILURES_MAX || it->len != 8)
+			return false;
+		rec->failures[rec->n_failures] = (int64_t)tlv_get_u64(it->value);
+		if (rec->n_failures > 0 &&
+		    rec->failures[rec->n_failures] < rec->failures[rec->n_failures - 1])
+			return false;
+		rec->n_failures++;
+		return true;
+	default:
+		break;
+	}
+	/* The rest are single times. */
+	if (it->len != 8)
+		return false;
+	switch (it->tag) {
+	case TAG_TOTP_ENROLLED:
+		rec->totp.enrolled_at = (int64_t)tlv_get_u64(it->value);
+		return true;
+	case TAG_EMAIL_VERIFIED:
+		rec->email.verified = true;
+		rec->email.verified_at = (int64_t)tlv_get_u64(it->value);
+		return true;
+	case TAG_LOCKED_UNTIL:
+		rec->locked_until = (int64_t)tlv_get_u64(it->value);
+		return true;
+	case TAG_REGISTERED_AT:
+		rec->registered_at = (int64_t)tlv_get_u64(it->value);
+		return true;
+	case TAG_CONFIRMED_AT:
+		rec->confirmed_at = (int64_t)tlv_get_u64(it->value);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_repeated(uint8_t tag)
+{
+	return tag == TAG_QUESTION || tag == TAG_RECOVERY_CODE || tag == TAG_FAILURE;
+}
+
+int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec)
+{
+	struct tlv_item it;
+	uint32_t seen = 0;
+	size_t pos = 1;
+	int more;
+
+	sspr_record_init(rec);
+	if (len < 1 || len > SSPR_RECORD_ENCODED_MAX || buf[0] != SSPR_RECORD_VERSION)
+		goto corrupt;
+	while ((more = tlv_next(buf, len, &pos, &it)) == 1) {
+		if (it.tag == 0 || it.tag > TAG_LAST)
+			goto corrupt;
+		if (!is_repeated(it.tag) && (seen & (1u << it.tag)))
+			goto corrupt;
+		seen |= 1u << it.tag;
+		if (!decode_item(&it, rec))
+			goto corrupt;
+	}
+	if (more < 0)
+		goto corrupt;
+	/* Items that only make sense together. */
+	if ((seen & TOTP_REQUIRED_TAGS) != 0 && (seen & TOTP_REQUIRED_TAGS) != TOTP_REQUIRED_TAGS)
+		goto corrupt;
+	if ((seen & (1u << TAG_TOTP_ENROLLED)) && !(seen & TOTP_REQUIRED_TAGS))
+		goto corrupt;
+	if ((seen & (1u << TAG_EMAIL_VERIFIED)) && !(seen & (1u << TAG_EMAIL_ADDRESS)))
+		goto corrupt;
+	if (((seen & (1u << TAG_RECOVERY_SALT)) != 0) !=
+	    ((seen & (1u << TAG_RECOVERY_CODE)) != 0))
+		goto corrupt;
+	rec->has_totp = (seen & TOTP_REQUIRED_TAGS) == TOTP_REQUIRED_TAGS;
+	return SSPR_OK;
+corrupt:
+	sspr_record_wipe(rec);
+	return SSPR_ECORRUPT;
+}

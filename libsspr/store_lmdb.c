@@ -1,1 +1,448 @@
-/* placeholder */ extern int sspr_placeholder_store_lmdb;
+/* The LMDB store backend: the only file that calls LMDB.
+ *
+ * One environment (a directory) with three named databases: "users"
+ * (user name -> encoded record), "events" (8-byte big-endian time +
+ * 4-byte big-endian sequence -> encoded event) and "meta" ("format" ->
+ * "1"). Every change is one write transaction; LMDB serialises writers
+ * across processes, so concurrent logins never lose an update. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lmdb.h>
+#include <sodium.h>
+
+#include "store.h"
+#include "util.h"
+
+#define STORE_FORMAT "1"
+/* Sparse: the file only grows as data is written. Room for millions of
+ * users without a resize. */
+#define STORE_MAP_SIZE ((size_t)4 << 30)
+
+struct sspr_store {
+	MDB_env *env;
+	MDB_dbi users;
+	MDB_dbi events;
+	MDB_dbi meta;
+	bool readonly;
+	char dir[SSPR_ERROR_MAX / 2];
+};
+
+static int mdb_status(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return SSPR_OK;
+	case MDB_NOTFOUND:
+		return SSPR_ENOENT;
+	case MDB_MAP_FULL:
+	case ENOSPC:
+	case EDQUOT:
+		return SSPR_EFULL;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return SSPR_EACCES;
+	case MDB_INVALID:
+	case MDB_VERSION_MISMATCH:
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+		return SSPR_ECORRUPT;
+	case MDB_READERS_FULL:
+		return SSPR_EBUSY;
+	case ENOENT:
+		return SSPR_ENOENT;
+	default:
+		return SSPR_ERR;
+	}
+}
+
+static int fail(struct sspr_store *st, int rc, const char *what, struct sspr_error *err)
+{
+	return sspr_error_set(err, mdb_status(rc), "%s: %s: %s", st->dir, what, mdb_strerror(rc));
+}
+
+static int open_dbs(struct sspr_store *st, unsigned flags, struct sspr_error *err)
+{
+	MDB_txn *txn = NULL;
+	MDB_val key = {.mv_size = 6, .mv_data = "format"}, val;
+	unsigned dbflags = (flags & SSPR_STORE_CREATE) ? MDB_CREATE : 0;
+	int rc, r;
+
+	rc = mdb_txn_begin(st->env, NULL, st->readonly ? MDB_RDONLY : 0, &txn);
+	if (rc != 0)
+		return fail(st, rc, "cannot begin transaction", err);
+	if ((rc = mdb_dbi_open(txn, "meta", dbflags, &st->meta)) != 0) {
+		r = rc == MDB_NOTFOUND
+			    ? sspr_error_set(err, SSPR_ECORRUPT,
+					     "%s: not an initialised store; run 'sspr-admin init'",
+					     st->dir)
+			    : fail(st, rc, "cannot open meta database", err);
+		goto out;
+	}
+	rc = mdb_get(txn, st->meta, &key, &val);
+	if (rc == MDB_NOTFOUND && (flags & SSPR_STORE_CREATE)) {
+		val.mv_size = strlen(STORE_FORMAT);
+		val.mv_data = STORE_FORMAT;
+		rc = mdb_put(txn, st->meta, &key, &val, 0);
+		if (rc == 0)
+			rc = mdb_get(txn, st->meta, &key, &val);
+	}
+	if (rc != 0) {
+		r = rc == MDB_NOTFOUND
+			    ? sspr_error_set(err, SSPR_ECORRUPT, "%s: store has no format version",
+					     st->dir)
+			    : fail(st, rc, "cannot read format version", err);
+		goto out;
+	}
+	if (val.mv_size != strlen(STORE_FORMAT) || memcmp(val.mv_data, STORE_FORMAT, val.mv_size)) {
+		r = sspr_error_set(err, SSPR_ECORRUPT,
+				   "%s: store format '%.*s' is not supported (expected %s)", st->dir,
+				   (int)(val.mv_size > 16 ? 16 : val.mv_size), (char *)val.mv_data,
+				   STORE_FORMAT);
+		goto out;
+	}
+	if ((rc = mdb_dbi_open(txn, "users", dbflags, &st->users)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "events", dbflags, &st->events)) != 0) {
+		r = fail(st, rc, "cannot open databases", err);
+		goto out;
+	}
+	/* Even read-only: handles opened in an aborted transaction are lost. */
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+	r = rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
+out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return r;
+}
+
+int sspr_store_open(const char *dir, unsigned flags, struct sspr_store **out,
+		    struct sspr_error *err)
+{
+	struct sspr_store *st;
+	struct stat sb;
+	int rc, r, dead = 0;
+
+	*out = NULL;
+	if (flags & SSPR_STORE_CREATE) {
+		if (mkdir(dir, 0770) != 0 && errno != EEXIST)
+			return sspr_error_set(err, errno == EACCES ? SSPR_EACCES : SSPR_ERR,
+					      "%s: cannot create store directory: %s", dir,
+					      strerror(errno));
+	}
+	if (stat(dir, &sb) != 0)
+		return errno == ENOENT
+			       ? sspr_error_set(err, SSPR_ENOENT,
+						"%s: no store here; run 'sspr-admin init'", dir)
+			       : sspr_error_set(err, errno == EACCES ? SSPR_EACCES : SSPR_ERR,
+						"%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(sb.st_mode))
+		return sspr_error_set(err, SSPR_ECORRUPT, "%s: store is not a directory", dir);
+
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return sspr_error_set(err, SSPR_ENOMEM, "out of memory");
+	sspr_strlcpy(st->dir, dir, sizeof(st->dir));
+	st->readonly = (flags & SSPR_STORE_READONLY) != 0;
+	if ((rc = mdb_env_create(&st->env)) != 0 || (rc = mdb_env_set_maxdbs(st->env, 3)) != 0 ||
+	    (rc = mdb_env_set_mapsize(st->env, STORE_MAP_SIZE)) != 0) {
+		r = fail(st, rc, "cannot set up LMDB", err);
+		goto out;
+	}
+	/* MDB_NOTLS: sshd and friends may be multi-threaded, and our read
+	 * transactions never outlive a call. */
+	rc = mdb_env_open(st->env, dir, MDB_NOTLS | (st->readonly ? MDB_RDONLY : 0), 0660);
+	if (rc != 0) {
+		r = fail(st, rc, "cannot open store", err);
+		goto out;
+	}
+	/* Clear reader slots left behind by crashed processes. */
+	(void)mdb_reader_check(st->env, &dead);
+	r = open_dbs(st, flags, err);
+out:
+	if (r != SSPR_OK) {
+		sspr_store_close(st);
+		return r;
+	}
+	*out = st;
+	return SSPR_OK;
+}
+
+void sspr_store_close(struct sspr_store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	free(st);
+}
+
+static int user_key(const char *user, MDB_val *key, struct sspr_error *err)
+{
+	if (!sspr_user_name_valid(user))
+		return sspr_error_set(err, SSPR_EINVAL, "invalid user name");
+	key->mv_size = strlen(user);
+	key->mv_data = (void *)user;
+	return SSPR_OK;
+}
+
+int sspr_store_get(struct sspr_store *st, const char *user, struct sspr_record *rec,
+		   struct sspr_error *err)
+{
+	MDB_txn *txn = NULL;
+	MDB_val key, val;
+	int rc, r;
+
+	sspr_record_init(rec);
+	if ((r = user_key(user, &key, err)) != SSPR_OK)
+		return r;
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc != 0)
+		return fail(st, rc, "cannot begin read", err);
+	rc = mdb_get(txn, st->users, &key, &val);
+	if (rc == MDB_NOTFOUND)
+		r = SSPR_ENOENT;
+	else if (rc != 0)
+		r = fail(st, rc, "cannot read record", err);
+	else if ((r = sspr_record_decode(val.mv_data, val.mv_size, rec)) != SSPR_OK)
+		sspr_error_set(err, r, "%s: record of %s is corrupt", st->dir, user);
+	mdb_txn_abort(txn);
+	return r;
+}
+
+/* Appends ev inside txn under a key after the last one. */
+static int put_event(struct sspr_store *st, MDB_txn *txn, const struct sspr_event *ev,
+		     struct sspr_error *err)
+{
+	uint8_t kbuf[12], vbuf[SSPR_EVENT_ENCODED_MAX];
+	uint64_t t = ev->time < 0 ? 0 : (uint64_t)ev->time;
+	uint32_t seq = 0;
+	MDB_cursor *cur = NULL;
+	MDB_val key, val;
+	size_t len = 0;
+	int rc, r;
+
+	if ((r = sspr_event_encode(ev, vbuf, sizeof(vbuf), &len)) != SSPR_OK)
+		return sspr_error_set(err, r, "cannot encode event");
+	rc = mdb_cursor_open(txn, st->events, &cur);
+	if (rc != 0)
+		return fail(st, rc, "cannot open events", err);
+	rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+	mdb_cursor_close(cur);
+	if (rc == 0 && key.mv_size == sizeof(kbuf)) {
+		const uint8_t *k = key.mv_data;
+		uint64_t last_t = 0;
+
+		for (int i = 0; i < 8; i++)
+			last_t = (last_t << 8) | k[i];
+		/* Keys stay ordered even if the clock steps back. */
+		if (last_t >= t) {
+			t = last_t;
+			seq = ((uint32_t)k[8] << 24 | (uint32_t)k[9] << 16 | (uint32_t)k[10] << 8 |
+			       k[11]) + 1;
+			if (seq == 0)
+				t++;
+		}
+	} else if (rc != 0 && rc != MDB_NOTFOUND) {
+		return fail(st, rc, "cannot read events", err);
+	}
+	for (int i = 0; i < 8; i++)
+		kbuf[i] = (uint8_t)(t >> (56 - 8 * i));
+	for (int i = 0; i < 4; i++)
+		kbuf[8 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	key.mv_size = sizeof(kbuf);
+	key.mv_data = kbuf;
+	val.mv_size = len;
+	val.mv_data = vbuf;
+	rc = mdb_put(txn, st->events, &key, &val, MDB_APPEND);
+	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot append event", err);
+}
+
+int sspr_store_update(struct sspr_store *st, const char *user, unsigned flags,
+		      sspr_store_update_fn fn, void *ctx, struct sspr_error *err)
+{
+	struct sspr_record *rec = NULL;
+	struct sspr_event ev;
+	uint8_t buf[SSPR_RECORD_ENCODED_MAX];
+	size_t len = 0;
+	MDB_txn *txn = NULL;
+	MDB_val key, val;
+	bool exists = false;
+	int rc, r, fr;
+
+	if (st->readonly)
+		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
+	if ((r = user_key(user, &key, err)) != SSPR_OK)
+		return r;
+	rec = malloc(sizeof(*rec));
+	if (rec == NULL)
+		return sspr_error_set(err, SSPR_ENOMEM, "out of memory");
+	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+	if (rc != 0) {
+		r = fail(st, rc, "cannot begin write", err);
+		goto out;
+	}
+	rc = mdb_get(txn, st->users, &key, &val);
+	if (rc == 0) {
+		exists = true;
+		if (sspr_record_decode(val.mv_data, val.mv_size, rec) != SSPR_OK) {
+			if (!(flags & SSPR_UPDATE_REPLACE_CORRUPT)) {
+				r = sspr_error_set(err, SSPR_ECORRUPT,
+						   "%s: record of %s is corrupt", st->dir, user);
+				goto out;
+			}
+			exists = false;
+			sspr_record_init(rec);
+		}
+	} else if (rc == MDB_NOTFOUND) {
+		sspr_record_init(rec);
+	} else {
+		r = fail(st, rc, "cannot read record", err);
+		goto out;
+	}
+
+	memset(&ev, 0, sizeof(ev));
+	fr = fn(rec, exists, &ev, ctx);
+	if (fr < 0) {
+		r = fr;
+		goto out;
+	}
+	if (fr == SSPR_OK) {
+		if ((r = sspr_record_encode(rec, buf, sizeof(buf), &len)) != SSPR_OK) {
+			sspr_error_set(err, r, "cannot encode record of %s", user);
+			goto out;
+		}
+		val.mv_size = len;
+		val.mv_data = buf;
+		rc = mdb_put(txn, st->users, &key, &val, 0);
+	} else if (fr == SSPR_DELETE) {
+		rc = mdb_del(txn, st->users, &key, NULL);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	} else {
+		rc = 0;
+	}
+	if (rc != 0) {
+		r = fail(st, rc, "cannot write record", err);
+		goto out;
+	}
+	if (ev.action[0] != '\0' && (r = put_event(st, txn, &ev, err)) != SSPR_OK)
+		goto out;
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+	r = rc == 0 ? fr : fail(st, rc, "cannot commit", err);
+out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	sodium_memzero(buf, len);
+	if (rec != NULL) {
+		sspr_record_wipe(rec);
+		free(rec);
+	}
+	return r;
+}
+
+int sspr_store_append_event(struct sspr_store *st, const struct sspr_event *ev,
+			    struct sspr_error *err)
+{
+	MDB_txn *txn = NULL;
+	int rc, r;
+
+	if (st->readonly)
+		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
+	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+	if (rc != 0)
+		return fail(st, rc, "cannot begin write", err);
+	r = put_event(st, txn, ev, err);
+	if (r != SSPR_OK) {
+		mdb_txn_abort(txn);
+		return r;
+	}
+	rc = mdb_txn_commit(txn);
+	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
+}
+
+int sspr_store_foreach_user(struct sspr_store *st, sspr_store_user_fn fn, void *ctx,
+			    struct sspr_error *err)
+{
+	char name[SSPR_USER_MAX + 1];
+	struct sspr_record *rec = malloc(sizeof(*rec));
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_val key, val;
+	int rc, r = SSPR_OK;
+
+	if (rec == NULL)
+		return sspr_error_set(err, SSPR_ENOMEM, "out of memory");
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc == 0)
+		rc = mdb_cursor_open(txn, st->users, &cur);
+	if (rc != 0) {
+		r = fail(st, rc, "cannot read users", err);
+		goto out;
+	}
+	for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+		int status;
+
+		if (key.mv_size == 0 || key.mv_size > SSPR_USER_MAX)
+			continue; /* not a key we wrote */
+		memcpy(name, key.mv_data, key.mv_size);
+		name[key.mv_size] = '\0';
+		status = sspr_record_decode(val.mv_data, val.mv_size, rec);
+		if ((r = fn(name, rec, status, ctx)) != 0)
+			goto out;
+	}
+	if (rc != MDB_NOTFOUND)
+		r = fail(st, rc, "cannot read users", err);
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	sspr_record_wipe(rec);
+	free(rec);
+	return r;
+}
+
+int sspr_store_foreach_event(struct sspr_store *st, int64_t since, sspr_store_event_fn fn,
+			     void *ctx, struct sspr_error *err)
+{
+	uint8_t start[12] = {0};
+	uint64_t t = since < 0 ? 0 : (uint64_t)since;
+	struct sspr_event ev;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_val key, val;
+	int rc, r = SSPR_OK;
+
+	for (int i = 0; i < 8; i++)
+		start[i] = (uint8_t)(t >> (56 - 8 * i));
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc == 0)
+		rc = mdb_cursor_open(txn, st->events, &cur);
+	if (rc != 0) {
+		r = fail(st, rc, "cannot read events", err);
+		goto out;
+	}
+	key.mv_size = sizeof(start);
+	key.mv_data = start;
+	for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+		int status = sspr_event_decode(val.mv_data, val.mv_size, &ev);
+
+		if ((r = fn(&ev, status, ctx)) != 0)
+			goto out;
+	}
+	if (rc != MDB_NOTFOUND)
+		r = fail(st, rc, "cannot read events", err);
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return r;
+}

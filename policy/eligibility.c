@@ -1,1 +1,160 @@
-/* placeholder */ extern int sspr_placeholder_eligibility;
+/* Eligibility: NSS lookups of the account and its groups, then the
+ * policy's root, min_uid and group rules. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "eligibility.h"
+#include "record.h"
+
+#define NSS_BUFFER_MAX (1024 * 1024) /* a group with every user of a big site */
+#define GROUPS_MAX 65536
+
+/* getpwnam_r / getgrnam_r with a buffer that grows on ERANGE.
+ * Returns 1 found, 0 not found, -1 error. */
+static int lookup_user(const char *user, uid_t *uid, gid_t *gid)
+{
+	size_t size = 4096;
+	char *buf = NULL;
+	int found = -1;
+
+	for (;;) {
+		struct passwd pw, *res = NULL;
+		char *nbuf = realloc(buf, size);
+		int rc;
+
+		if (nbuf == NULL)
+			break;
+		buf = nbuf;
+		rc = getpwnam_r(user, &pw, buf, size, &res);
+		if (rc == ERANGE && size < NSS_BUFFER_MAX) {
+			size *= 2;
+			continue;
+		}
+		if (rc == 0 && res != NULL) {
+			*uid = pw.pw_uid;
+			*gid = pw.pw_gid;
+			found = 1;
+		} else if (rc == 0 || rc == ENOENT || rc == ESRCH) {
+			found = 0;
+		}
+		break;
+	}
+	free(buf);
+	return found;
+}
+
+static int lookup_group(const char *group, gid_t *gid)
+{
+	size_t size = 4096;
+	char *buf = NULL;
+	int found = -1;
+
+	for (;;) {
+		struct group gr, *res = NULL;
+		char *nbuf = realloc(buf, size);
+		int rc;
+
+		if (nbuf == NULL)
+			break;
+		buf = nbuf;
+		rc = getgrnam_r(group, &gr, buf, size, &res);
+		if (rc == ERANGE && size < NSS_BUFFER_MAX) {
+			size *= 2;
+			continue;
+		}
+		if (rc == 0 && res != NULL) {
+			*gid = gr.gr_gid;
+			found = 1;
+		} else if (rc == 0 || rc == ENOENT || rc == ESRCH) {
+			found = 0;
+		}
+		break;
+	}
+	free(buf);
+	return found;
+}
+
+bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
+{
+	gid_t want, *groups = NULL;
+	int n = 64;
+	bool member = false;
+
+	if (strcmp(group, "*") == 0)
+		return true;
+	if (lookup_group(group, &want) != 1)
+		return false; /* a group that does not exist has no members */
+	if (primary_gid == want)
+		return true;
+	for (;;) {
+		int got = n;
+		gid_t *ng = realloc(groups, (size_t)n * sizeof(*groups));
+
+		if (ng == NULL)
+			break;
+		groups = ng;
+		if (getgrouplist(user, primary_gid, groups, &got) >= 0) {
+			for (int i = 0; i < got; i++)
+				if (groups[i] == want)
+					member = true;
+			break;
+		}
+		if (got <= n || got > GROUPS_MAX)
+			break;
+		n = got;
+	}
+	free(groups);
+	return member;
+}
+
+enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const char *user,
+					    uid_t *uid_out)
+{
+	uid_t uid;
+	gid_t gid;
+	int found = lookup_user(user, &uid, &gid);
+
+	if (found < 0)
+		return SSPR_NOT_ELIGIBLE_ERROR;
+	if (found == 0)
+		return SSPR_NOT_ELIGIBLE_NO_USER;
+	if (uid_out != NULL)
+		*uid_out = uid;
+	if (uid == 0) {
+		if (!pol->allow_root)
+			return SSPR_NOT_ELIGIBLE_ROOT;
+	} else if (uid < pol->min_uid) {
+		return SSPR_NOT_ELIGIBLE_UID;
+	}
+	if (!sspr_user_in_group(user, gid, pol->group))
+		return SSPR_NOT_ELIGIBLE_GROUP;
+	return SSPR_ELIGIBLE;
+}
+
+const char *sspr_eligibility_reason(enum sspr_eligibility e)
+{
+	switch (e) {
+	case SSPR_ELIGIBLE:
+		return "eligible";
+	case SSPR_NOT_ELIGIBLE_NO_USER:
+		return "no such account";
+	case SSPR_NOT_ELIGIBLE_ROOT:
+		return "root may not reset (allow_root = no)";
+	case SSPR_NOT_ELIGIBLE_UID:
+		return "uid below min_uid";
+	case SSPR_NOT_ELIGIBLE_GROUP:
+		return "not a member of the group";
+	case SSPR_NOT_ELIGIBLE_ERROR:
+		return "account lookup failed";
+	}
+	return "not eligible";
+}
+
+unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_record *rec)
+{
+	return sspr_record_methods(rec) & pol->methods;
+}

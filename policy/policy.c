@@ -1,1 +1,484 @@
-/* placeholder */ extern int sspr_placeholder_policy;
+/* The policy file parser. One table (policy_keys) names every key, its
+ * type, range and default; defaults, the setter, the file parser and
+ * sspr_policy_foreach all walk it, so a key cannot be half-added. */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "policy.h"
+#include "record.h"
+#include "safefile.h"
+#include "util.h"
+
+enum key_type {
+	T_UINT,     /* decimal, [min, max], stored as unsigned */
+	T_U32,      /* decimal, [min, max], stored as uint32_t */
+	T_ULL,      /* decimal, [min, max], stored as unsigned long long */
+	T_SIZE,     /* decimal, [min, max], stored as size_t */
+	T_BOOL,     /* yes | no */
+	T_GROUP,    /* group name, or "*" when min == 1 */
+	T_PATH,     /* absolute path */
+	T_COMMAND,  /* absolute program path and arguments */
+	T_ADDRESS,  /* mail address or user name: printable, no spaces */
+	T_SERVICE,  /* PAM service name */
+	T_TEXT,     /* UTF-8 text shown to users, may be empty */
+	T_METHODS,  /* space-separated method names */
+	T_REGISTRATION,
+};
+
+struct policy_key {
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	size_t size; /* buffer size for strings */
+	unsigned long long min, max;
+	const char *def;
+};
+
+#define NUM(n, t, field, lo, hi, d)                                                                \
+	{n, t, offsetof(struct sspr_policy, field), 0, lo, hi, d}
+#define STR(n, t, field, d)                                                                        \
+	{n, t, offsetof(struct sspr_policy, field), sizeof(((struct sspr_policy *)0)->field), 0, 0, d}
+
+static const struct policy_key policy_keys[] = {
+	{"group", T_GROUP, offsetof(struct sspr_policy, group), SSPR_GROUP_NAME_MAX + 1, 1, 0,
+	 SSPR_GROUP},
+	NUM("min_uid", T_U32, min_uid, 0, 4294967294ULL, "1000"),
+	NUM("allow_root", T_BOOL, allow_root, 0, 0, "no"),
+	NUM("methods", T_METHODS, methods, 0, 0, "totp questions email recovery"),
+	NUM("methods_required", T_UINT, methods_required, 1, 2, "1"),
+	NUM("totp_digits", T_UINT, totp.digits, 6, 8, "6"),
+	NUM("totp_period", T_UINT, totp.period, 10, 300, "30"),
+	NUM("totp_window", T_UINT, totp.window, 0, 10, "1"),
+	STR("questions_file", T_PATH, questions_file, SSPR_DEFAULT_QUESTIONS),
+	NUM("custom_questions", T_BOOL, custom_questions, 0, 0, "yes"),
+	NUM("questions_to_register", T_UINT, questions_to_register, 3, 5, "3"),
+	NUM("questions_to_reset", T_UINT, questions_to_reset, 1, 5, "3"),
+	NUM("answer_min_length", T_UINT, answer_min_length, 1, 64, "3"),
+	STR("mail_command", T_COMMAND, mail_command, "/usr/sbin/sendmail -t -i"),
+	STR("mail_from", T_ADDRESS, mail_from, "root"),
+	NUM("code_length", T_UINT, code_length, 6, 10, "8"),
+	NUM("code_lifetime", T_UINT, code_lifetime, 60, 86400, "600"),
+	NUM("recovery_codes", T_UINT, recovery_codes, 1, SSPR_RECOVERY_MAX, "10"),
+	NUM("lockout_attempts", T_UINT, lockout.attempts, 1, SSPR_FAILURES_MAX, "5"),
+	NUM("lockout_window", T_UINT, lockout.window, 1, 2592000, "3600"),
+	NUM("lockout_duration", T_UINT, lockout.duration, 1, 31536000, "86400"),
+	STR("password_service", T_SERVICE, password_service, "sspr-passwd"),
+	NUM("login_after_reset", T_BOOL, login_after_reset, 0, 0, "yes"),
+	NUM("registration", T_REGISTRATION, registration, 0, 0, "remind"),
+	NUM("reconfirm_days", T_UINT, reconfirm_days, 0, 3650, "180"),
+	NUM("notify_user", T_BOOL, notify_user, 0, 0, "yes"),
+	NUM("notify_admins", T_BOOL, notify_admins, 0, 0, "no"),
+	{"admin_group", T_GROUP, offsetof(struct sspr_policy, admin_group),
+	 SSPR_GROUP_NAME_MAX + 1, 0, 0, "sudo"},
+	STR("admin_mail", T_ADDRESS, admin_mail, "root"),
+	STR("helpdesk", T_TEXT, helpdesk, ""),
+	STR("store", T_PATH, store, SSPR_DEFAULT_STORE),
+	STR("key_dir", T_PATH, key_dir, SSPR_DEFAULT_KEY_DIR),
+	NUM("argon2_opslimit", T_ULL, argon2_opslimit, 1, 32, "2"),
+	NUM("argon2_memlimit", T_SIZE, argon2_memlimit, 8192, 1073741824ULL, "67108864"),
+};
+
+#define N_KEYS (sizeof(policy_keys) / sizeof(policy_keys[0]))
+
+static const char *const registration_names[] = {"no", "remind", "require"};
+
+static const struct policy_key *find_key(const char *name)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (strcmp(policy_keys[i].name, name) == 0)
+			return &policy_keys[i];
+	return NULL;
+}
+
+static size_t key_index(const char *name)
+{
+	return (size_t)(find_key(name) - policy_keys);
+}
+
+/* Decimal digits only: no sign, no spaces, no hex, no overflow. */
+static bool parse_number(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (v > (ULLONG_MAX - (unsigned long long)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (unsigned long long)(*s - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static bool printable_ascii(const char *s, bool allow_space)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c >= 0x7f || (!allow_space && c == ' '))
+			return false;
+	}
+	return true;
+}
+
+static bool name_chars(const char *s, bool allow_dollar_end)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isalnum(c) || c == '.' || c == '_' || c == '-')
+			continue;
+		if (c == '$' && allow_dollar_end && i == n - 1)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* Well-formed UTF-8 without control characters (text shown on terminals). */
+static bool utf8_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		unsigned char c = *p;
+		int extra;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				return false;
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			extra = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			extra = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			extra = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		for (int i = 1; i <= extra; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
+			return false;
+		p += extra + 1;
+	}
+	return true;
+}
+
+static int set_methods(unsigned *out, const char *value, struct sspr_error *err)
+{
+	char buf[128];
+	unsigned methods = 0;
+	char *save = NULL;
+
+	if (sspr_strlcpy(buf, value, sizeof(buf)) != SSPR_OK)
+		return sspr_error_set(err, SSPR_EINVAL, "methods: list is too long");
+	for (char *w = strtok_r(buf, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save)) {
+		unsigned m = sspr_method_from_name(w);
+
+		if (m == 0)
+			return sspr_error_set(err, SSPR_EINVAL,
+					      "methods: unknown method '%.32s' (use totp, "
+					      "questions, email, recovery)",
+					      w);
+		if (methods & m)
+			return sspr_error_set(err, SSPR_EINVAL, "methods: '%s' is listed twice", w);
+		methods |= m;
+	}
+	if (methods == 0)
+		return sspr_error_set(err, SSPR_EINVAL, "methods: list at least one method");
+	*out = methods;
+	return SSPR_OK;
+}
+
+static int set_string(const struct policy_key *k, char *dst, const char *value,
+		      struct sspr_error *err)
+{
+	bool ok;
+	const char *what;
+
+	switch (k->type) {
+	case T_GROUP:
+		ok = (k->min == 1 && strcmp(value, "*") == 0) ||
+		     (strlen(value) < k->size && name_chars(value, true));
+		what = k->min == 1 ? "a group name or *" : "a group name";
+		break;
+	case T_PATH:
+		ok = value[0] == '/' && strlen(value) < k->size && printable_ascii(value, false);
+		what = "an absolute path";
+		break;
+	case T_COMMAND:
+		ok = value[0] == '/' && strlen(value) < k->size && printable_ascii(value, true);
+		what = "an absolute program path, optionally followed by arguments";
+		break;
+	case T_ADDRESS:
+		ok = value[0] != '\0' && strlen(value) < k->size && printable_ascii(value, false);
+		what = "a mail address or user name without spaces";
+		break;
+	case T_SERVICE:
+		ok = strlen(value) < k->size && name_chars(value, false) &&
+		     strcmp(value, ".") != 0 && strcmp(value, "..") != 0;
+		what = "a PAM service name";
+		break;
+	case T_TEXT:
+		if (strlen(value) >= k->size)
+			return sspr_error_set(err, SSPR_EINVAL, "%s must be at most %zu bytes",
+					      k->name, k->size - 1);
+		ok = utf8_text(value);
+		what = "UTF-8 text without control characters";
+		break;
+	default:
+		return SSPR_EINVAL;
+	}
+	if (!ok)
+		return sspr_error_set(err, SSPR_EINVAL, "%s must be %s", k->name, what);
+	memcpy(dst, value, strlen(value) + 1);
+	return SSPR_OK;
+}
+
+int sspr_policy_set(struct sspr_policy *pol, const char *key, const char *value,
+		    struct sspr_error *err)
+{
+	const struct policy_key *k = find_key(key);
+	char *field;
+	unsigned long long n;
+
+	if (k == NULL)
+		return sspr_error_set(err, SSPR_EINVAL, "unknown key '%.64s'", key);
+	field = (char *)pol + k->offset;
+	if (value[0] == '\0' && k->type != T_TEXT)
+		return sspr_error_set(err, SSPR_EINVAL, "%s needs a value", k->name);
+	switch (k->type) {
+	case T_UINT:
+	case T_U32:
+	case T_ULL:
+	case T_SIZE:
+		if (!parse_number(value, &n) || n < k->min || n > k->max)
+			return sspr_error_set(err, SSPR_EINVAL,
+					      "%s must be a number from %llu to %llu", k->name,
+					      k->min, k->max);
+		if (k->type == T_UINT)
+			*(unsigned *)(void *)field = (unsigned)n;
+		else if (k->type == T_U32)
+			*(uint32_t *)(void *)field = (uint32_t)n;
+		else if (k->type == T_ULL)
+			*(unsigned long long *)(void *)field = n;
+		else
+			*(size_t *)(void *)field = (size_t)n;
+		return SSPR_OK;
+	case T_BOOL:
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+			return sspr_error_set(err, SSPR_EINVAL, "%s must be yes or no", k->name);
+		*(bool *)(void *)field = strcmp(value, "yes") == 0;
+		return SSPR_OK;
+	case T_REGISTRATION:
+		for (size_t i = 0; i < 3; i++) {
+			if (strcmp(value, registration_names[i]) == 0) {
+				pol->registration = (enum sspr_registration)i;
+				return SSPR_OK;
+			}
+		}
+		return sspr_error_set(err, SSPR_EINVAL, "%s must be no, remind or require",
+				      k->name);
+	case T_METHODS:
+		return set_methods(&pol->methods, value, err);
+	default:
+		return set_string(k, field, value, err);
+	}
+}
+
+void sspr_policy_defaults(struct sspr_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	for (size_t i = 0; i < N_KEYS; i++) {
+		/* The table's defaults are valid by construction; a failure
+		 * here is a programming error caught by the unit tests. */
+		(void)sspr_policy_set(pol, policy_keys[i].name, policy_keys[i].def, NULL);
+	}
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	return s;
+}
+
+static unsigned popcount(unsigned v)
+{
+	unsigned n = 0;
+
+	for (; v != 0; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* Checks that span keys; line_of[] gives where each key was set. */
+static int cross_check(const char *path, const struct sspr_policy *pol, const unsigned *line_of,
+		       struct sspr_error *err)
+{
+	unsigned reset_line = line_of[key_index("questions_to_reset")];
+	unsigned reg_line = line_of[key_index("questions_to_register")];
+	unsigned req_line = line_of[key_index("methods_required")];
+	unsigned methods_line = line_of[key_index("methods")];
+
+	if (pol->questions_to_reset > pol->questions_to_register)
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: questions_to_reset (%u) must not exceed "
+				      "questions_to_register (%u)",
+				      path, reset_line > reg_line ? reset_line : reg_line,
+				      pol->questions_to_reset, pol->questions_to_register);
+	if (pol->methods_required > popcount(pol->methods))
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: methods_required (%u) is more than the number of "
+				      "methods (%u)",
+				      path, req_line > methods_line ? req_line : methods_line,
+				      pol->methods_required, popcount(pol->methods));
+	return SSPR_OK;
+}
+
+static int parse_text(const char *path, char *text, size_t len, struct sspr_policy *pol,
+		      struct sspr_error *err)
+{
+	unsigned line_of[N_KEYS] = {0};
+	unsigned lineno = 0;
+	char *line = text, *next;
+	struct sspr_error why;
+
+	if (memchr(text, '\0', len) != NULL) {
+		const char *nul = memchr(text, '\0', len);
+		unsigned at = 1;
+
+		for (const char *p = text; p < nul; p++)
+			at += *p == '\n';
+		return sspr_error_set(err, SSPR_EINVAL, "%s:%u: NUL byte in file", path, at);
+	}
+	for (; line != NULL && *line != '\0'; line = next) {
+		char *eq, *key, *value;
+		const struct policy_key *k;
+		size_t idx;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (strlen(line) > 0 && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0';
+		if (strlen(line) > SSPR_POLICY_LINE_MAX)
+			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: line is longer than %d bytes",
+					      path, lineno, SSPR_POLICY_LINE_MAX);
+		key = trim(line);
+		if (*key == '\0' || *key == '#')
+			continue;
+		eq = strchr(key, '=');
+		if (eq == NULL)
+			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: expected 'key = value'", path,
+					      lineno);
+		*eq = '\0';
+		key = trim(key);
+		value = trim(eq + 1);
+		k = find_key(key);
+		if (k == NULL)
+			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: unknown key '%.64s'", path,
+					      lineno, key);
+		idx = (size_t)(k - policy_keys);
+		if (line_of[idx] != 0)
+			return sspr_error_set(err, SSPR_EINVAL,
+					      "%s:%u: duplicate key '%s' (first set on line %u)",
+					      path, lineno, key, line_of[idx]);
+		line_of[idx] = lineno;
+		if (sspr_policy_set(pol, key, value, &why) != SSPR_OK)
+			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: %s", path, lineno, why.msg);
+	}
+	return cross_check(path, pol, line_of, err);
+}
+
+int sspr_policy_load(const char *path, struct sspr_policy *pol, struct sspr_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	sspr_policy_defaults(pol);
+	r = sspr_file_read(path, SSPR_POLICY_FILE_MAX, 0, &text, &len, err);
+	if (r != SSPR_OK)
+		return r;
+	r = parse_text(path, text, len, pol, err);
+	sspr_file_free(text, len, 0);
+	return r;
+}
+
+void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct policy_key *k = &policy_keys[i];
+		const char *field = (const char *)pol + k->offset;
+		char value[SSPR_PATH_MAX + 64];
+
+		switch (k->type) {
+		case T_UINT:
+			snprintf(value, sizeof(value), "%u", *(const unsigned *)(const void *)field);
+			break;
+		case T_U32:
+			snprintf(value, sizeof(value), "%u",
+				 (unsigned)*(const uint32_t *)(const void *)field);
+			break;
+		case T_ULL:
+			snprintf(value, sizeof(value), "%llu",
+				 *(const unsigned long long *)(const void *)field);
+			break;
+		case T_SIZE:
+			snprintf(value, sizeof(value), "%zu", *(const size_t *)(const void *)field);
+			break;
+		case T_BOOL:
+			snprintf(value, sizeof(value), "%s",
+				 *(const bool *)(const void *)field ? "yes" : "no");
+			break;
+		case T_REGISTRATION:
+			snprintf(value, sizeof(value), "%s", registration_names[pol->registration]);
+			break;
+		case T_METHODS:
+			value[0] = '\0';
+			for (unsigned m = 1; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
+				if (!(pol->methods & m))
+					continue;
+				if (value[0] != '\0')
+					strcat(value, " ");
+				strcat(value, sspr_method_name(m));
+			}
+			break;
+		default:
+			snprintf(value, sizeof(value), "%s", field);
+			break;
+		}
+		fn(k->name, value, ctx);
+	}
+}
