@@ -6,6 +6,9 @@
  * "1"). Every change is one write transaction; LMDB serialises writers
  * across processes, so concurrent logins never lose an update. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -141,6 +144,17 @@ int sspr_store_open(const char *dir, unsigned flags, struct sspr_store **out,
 						"%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(sb.st_mode))
 		return sspr_error_set(err, SSPR_ECORRUPT, "%s: store is not a directory", dir);
+	/* LMDB would create an empty environment in any directory it is
+	 * given; only init may do that. */
+	if (!(flags & SSPR_STORE_CREATE)) {
+		char data[PATH_MAX];
+
+		if (snprintf(data, sizeof(data), "%s/data.mdb", dir) >= (int)sizeof(data))
+			return sspr_error_set(err, SSPR_EINVAL, "%s: path is too long", dir);
+		if (access(data, F_OK) != 0 && errno == ENOENT)
+			return sspr_error_set(err, SSPR_ENOENT,
+					      "%s: no store here; run 'sspr-admin init'", dir);
+	}
 
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)

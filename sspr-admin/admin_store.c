@@ -1,0 +1,17 @@
+/* Opening the policy's store with a message that tells the admin what to do
+ * when it is not there yet. */
+#include "admin.h"
+
+int admin_store_open(const struct admin_ctx *ctx, unsigned flags, struct sspr_store **out)
+{
+	struct sspr_error err = {{0}};
+	int r;
+
+	*out = NULL;
+	r = sspr_store_open(ctx->pol.store, flags, out, &err);
+	if (r == SSPR_OK)
+		return ADMIN_EXIT_OK;
+	if (r == SSPR_ENOENT)
+		return admin_error(r, "%s: no store; run '%s init'", ctx->pol.store, ADMIN_PROG);
+	return admin_lib_error(r, &err, ctx->pol.store);
+}

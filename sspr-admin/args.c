@@ -1,0 +1,62 @@
+/* Options and positionals after the sub-command. Flags may come before or
+ * after the positionals; "--" ends the options. */
+#include <string.h>
+
+#include "admin.h"
+
+static const struct {
+	const char *name;
+	unsigned flag;
+} admin_flags[] = {
+    {"--json", ADMIN_F_JSON},
+    {"--secret-stdin", ADMIN_F_SECRET_STDIN},
+    {"--print", ADMIN_F_PRINT},
+};
+
+static unsigned flag_by_name(const char *arg)
+{
+	for (size_t i = 0; i < sizeof(admin_flags) / sizeof(admin_flags[0]); i++) {
+		if (strcmp(arg, admin_flags[i].name) == 0)
+			return admin_flags[i].flag;
+	}
+	return 0;
+}
+
+int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
+		     struct admin_args *out)
+{
+	bool options_done = false;
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!options_done && strcmp(a, "--") == 0) {
+			options_done = true;
+			continue;
+		}
+		if (!options_done && a[0] == '-' && a[1] != '\0') {
+			unsigned flag = flag_by_name(a);
+			char name[ADMIN_QUOTE_MAX + 1];
+			char shown[ADMIN_QUOTE_MAX + 4];
+			size_t keep = strcspn(a, "=");
+
+			if (flag != 0 && (allowed & flag) != 0) {
+				out->flags |= flag;
+				continue;
+			}
+			/* Never show what follows '=': "--secret=..." must not
+			 * put a secret on the terminal or in a log. */
+			if (keep > ADMIN_QUOTE_MAX)
+				keep = ADMIN_QUOTE_MAX;
+			memcpy(name, a, keep);
+			name[keep] = '\0';
+			admin_quote_arg(name, shown, sizeof(shown));
+			return admin_usage_error("%s: unknown option '%s'", cmd, shown);
+		}
+		if (out->npos == ADMIN_POS_MAX)
+			return admin_usage_error("%s: too many arguments", cmd);
+		out->pos[out->npos++] = a;
+	}
+	return ADMIN_EXIT_OK;
+}

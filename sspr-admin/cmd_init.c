@@ -1,0 +1,238 @@
+/* sspr-admin init: creates the host key and the store, and gives the store
+ * the owner and modes of DESIGN.md §6 (root:sspr, directory 2770, files
+ * 0660) so the setgid enrollment helper can write to it. Idempotent: a key
+ * or store that exists is kept, and the modes are set again. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "admin.h"
+#include "config.h"
+#include "hostkey.h"
+
+#define GR_BUF_MIN 1024
+#define GR_BUF_MAX (1024 * 1024) /* a bound for hostile or huge NSS groups */
+
+/* Looks up SSPR_GROUP. Returns 1 and sets *gid when it exists, 0 when it
+ * does not, or -1 after printing an error. */
+static int find_group(gid_t *gid)
+{
+	struct group gr, *found = NULL;
+	long hint = sysconf(_SC_GETGR_R_SIZE_MAX);
+	size_t size = hint > GR_BUF_MIN ? (size_t)hint : GR_BUF_MIN;
+	char *buf = NULL;
+	int ret = -1;
+	int e;
+
+	for (;;) {
+		char *bigger;
+
+		if (size > GR_BUF_MAX) {
+			admin_error(SSPR_ERR, "group %s: entry is too large", SSPR_GROUP);
+			goto out;
+		}
+		if ((bigger = realloc(buf, size)) == NULL) {
+			admin_error(SSPR_ENOMEM, "group %s: %s", SSPR_GROUP, strerror(ENOMEM));
+			goto out;
+		}
+		buf = bigger;
+		e = getgrnam_r(SSPR_GROUP, &gr, buf, size, &found);
+		if (e != ERANGE)
+			break;
+		size *= 2;
+	}
+	if (found != NULL) {
+		*gid = found->gr_gid;
+		ret = 1;
+	} else if (e == 0 || e == ENOENT || e == ESRCH || e == EBADF || e == EPERM) {
+		ret = 0;
+	} else {
+		admin_error(SSPR_ERR, "group %s: lookup failed: %s", SSPR_GROUP, strerror(e));
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+static int errno_status(int e)
+{
+	return e == EACCES || e == EPERM ? SSPR_EACCES : SSPR_ERR;
+}
+
+static int init_key(const struct admin_ctx *ctx)
+{
+	struct sspr_error err = {{0}};
+	mode_t old;
+	int r;
+
+	/* Not the store's 007: host.pub must stay readable by everyone, since
+	 * sspr-enroll runs as the user and seals secrets to it; host.key gets
+	 * 0600 from hostkey.c whatever the umask. */
+	old = umask(022);
+	r = sspr_hostkey_generate(ctx->pol.key_dir, &err);
+	umask(old);
+	if (r == SSPR_EEXIST) {
+		printf("%s: host key already exists, kept\n", ctx->pol.key_dir);
+		return ADMIN_EXIT_OK;
+	}
+	if (r != SSPR_OK)
+		return admin_lib_error(r, &err, ctx->pol.key_dir);
+	printf("%s: host key created (%s 0600, %s 0644)\n", ctx->pol.key_dir,
+	       SSPR_HOSTKEY_SECRET_FILE, SSPR_HOSTKEY_PUBLIC_FILE);
+	return ADMIN_EXIT_OK;
+}
+
+/* Opens the store, creating it when there is none. */
+static int create_store(const struct admin_ctx *ctx)
+{
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+	const char *dir = ctx->pol.store;
+	int r;
+
+	if (mkdir(dir, 0770) != 0 && errno != EEXIST)
+		return admin_error(errno_status(errno), "%s: cannot create store directory: %s",
+				   dir, strerror(errno));
+	r = sspr_store_open(dir, 0, &st, &err);
+	if (r == SSPR_OK) {
+		printf("%s: store already exists, kept\n", dir);
+	} else if (r == SSPR_ENOENT) {
+		sspr_error_clear(&err);
+		r = sspr_store_open(dir, SSPR_STORE_CREATE, &st, &err);
+		if (r == SSPR_OK)
+			printf("%s: store created\n", dir);
+	}
+	sspr_store_close(st);
+	if (r != SSPR_OK)
+		return admin_lib_error(r, &err, dir);
+	return ADMIN_EXIT_OK;
+}
+
+/* Gives every regular file in the store directory to root:gid, 0660.
+ * Entries are opened with O_NOFOLLOW and changed through the descriptor, so
+ * a symlink planted in the directory cannot redirect a chown. */
+static int share_store_files(int dfd, const char *dir, gid_t gid)
+{
+	DIR *d = NULL;
+	struct dirent *de;
+	int fd2, rc = ADMIN_EXIT_ERROR;
+
+	if ((fd2 = dup(dfd)) < 0 || (d = fdopendir(fd2)) == NULL) {
+		rc = admin_error(SSPR_ERR, "%s: cannot read directory: %s", dir, strerror(errno));
+		if (fd2 >= 0)
+			close(fd2);
+		goto out;
+	}
+	/* fd2 belongs to d now */
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		struct stat st;
+		int fd;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		fd = openat(dfd, de->d_name,
+			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0) {
+			admin_warn("%s/%s: skipped: %s", dir, de->d_name, strerror(errno));
+			continue;
+		}
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (fchown(fd, 0, gid) != 0 || fchmod(fd, 0660) != 0)) {
+			rc =
+			    admin_error(errno_status(errno), "%s/%s: cannot set owner and mode: %s",
+					dir, de->d_name, strerror(errno));
+			close(fd);
+			goto out;
+		}
+		close(fd);
+	}
+	if (errno != 0) {
+		rc = admin_error(SSPR_ERR, "%s: cannot read directory: %s", dir, strerror(errno));
+		goto out;
+	}
+	rc = ADMIN_EXIT_OK;
+out:
+	if (d != NULL)
+		closedir(d);
+	return rc;
+}
+
+static int set_store_modes(const struct admin_ctx *ctx, bool as_root)
+{
+	const char *dir = ctx->pol.store;
+	struct stat st;
+	gid_t gid = 0;
+	int found = 0;
+	int dfd = -1, rc = ADMIN_EXIT_ERROR;
+
+	if (as_root && (found = find_group(&gid)) < 0)
+		goto out;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0 || fstat(dfd, &st) != 0) {
+		rc = admin_error(errno_status(errno), "%s: cannot open store directory: %s", dir,
+				 strerror(errno));
+		goto out;
+	}
+	if (found == 1) {
+		/* chown before chmod: chown may clear the setgid bit. */
+		if (fchown(dfd, 0, gid) != 0 || fchmod(dfd, 02770) != 0) {
+			rc = admin_error(errno_status(errno), "%s: cannot set owner and mode: %s",
+					 dir, strerror(errno));
+			goto out;
+		}
+		if ((rc = share_store_files(dfd, dir, gid)) != ADMIN_EXIT_OK)
+			goto out;
+		printf("%s: owner root:%s, mode 2770, files 0660\n", dir, SSPR_GROUP);
+	} else {
+		if (fchmod(dfd, 0700) != 0) {
+			rc = admin_error(errno_status(errno), "%s: cannot set mode: %s", dir,
+					 strerror(errno));
+			goto out;
+		}
+		if (as_root)
+			admin_warn("group '%s' does not exist: the store is for root only, so "
+				   "users cannot enroll themselves; create the group and run "
+				   "'%s init' again",
+				   SSPR_GROUP, ADMIN_PROG);
+		printf("%s: mode 0700\n", dir);
+	}
+	rc = ADMIN_EXIT_OK;
+out:
+	if (dfd >= 0)
+		close(dfd);
+	return rc;
+}
+
+int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv)
+{
+	struct admin_args args;
+	bool as_root = geteuid() == 0;
+	mode_t old;
+	int rc;
+
+	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+		return rc;
+	if (args.npos != 0)
+		return admin_usage_error("init takes no arguments");
+	/* Unprivileged runs are for tests and trials with their own policy
+	 * file; against the system's paths they could only half-succeed. */
+	if (!as_root && !ctx->config_explicit)
+		return admin_error(SSPR_EACCES, "init: must be run as root");
+
+	if ((rc = init_key(ctx)) != ADMIN_EXIT_OK)
+		return rc;
+	/* Nothing the store creates may be readable by others, not even for
+	 * the moment before the modes are set below. */
+	old = umask(007);
+	rc = create_store(ctx);
+	umask(old);
+	if (rc != ADMIN_EXIT_OK)
+		return rc;
+	return set_store_modes(ctx, as_root);
+}
