@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Drives an interactive program on a pseudo-terminal like a person would:
+waits for each prompt, types the next answer, and prints the conversation.
+Answers to password prompts are shown as asterisks.
+
+usage: converse.py ANSWER... -- COMMAND [ARG...]
+An answer of "" is pressing Enter on an empty line; when the answers run
+out, the next prompt gets Ctrl-D."""
+import os
+import pty
+import select
+import sys
+import time
+
+
+def main() -> int:
+    if "--" not in sys.argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    split = sys.argv.index("--")
+    answers, command = sys.argv[1:split], sys.argv[split + 1:]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(command[0], command)
+    pending = b""
+    echo = None  # what we typed last, in case the terminal echoes it back
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.3)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            pending += chunk
+            if echo is not None:
+                # Our own answer if the terminal echoed it, and the newline
+                # the program prints after reading it.
+                if echo and pending.startswith(echo):
+                    pending = pending[len(echo):]
+                for eol in (b"\r\n", b"\n"):
+                    if pending.startswith(eol):
+                        pending = pending[len(eol):]
+                        break
+                echo = None
+            continue
+        # Quiet for a moment: if the output ends in a prompt, answer it.
+        text = pending.decode(errors="replace").replace("\r\n", "\n")
+        prompt = text.rstrip(" ").endswith(("?", ":", "]"))
+        if prompt and not answers:
+            # Nothing more to type: the person gives up (Ctrl-D).
+            sys.stdout.write(text + "<Ctrl-D>\n")
+            pending = b""
+            os.write(fd, b"\x04")
+            continue
+        if prompt:
+            answer = answers.pop(0)
+            last_line = text.splitlines()[-1] if text.splitlines() else ""
+            shown = "*" * len(answer) if "assword" in last_line else answer
+            sys.stdout.write(text + (shown if answer else "<Enter>") + "\n")
+            sys.stdout.flush()
+            pending = b""
+            echo = answer.encode()
+            os.write(fd, answer.encode() + b"\r")
+    sys.stdout.write(pending.decode(errors="replace").replace("\r\n", "\n"))
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
