@@ -45,8 +45,10 @@ struct policy_key {
 	{n, t, offsetof(struct sspr_policy, field), sizeof(((struct sspr_policy *)0)->field), 0, 0, d}
 
 static const struct policy_key policy_keys[] = {
+	/* Who may reset. Deliberately not SSPR_GROUP, the store's group: a
+	 * member of that could write every record directly. */
 	{"group", T_GROUP, offsetof(struct sspr_policy, group), SSPR_GROUP_NAME_MAX + 1, 1, 0,
-	 SSPR_GROUP},
+	 "sspr"},
 	NUM("min_uid", T_U32, min_uid, 0, 4294967294ULL, "1000"),
 	NUM("allow_root", T_BOOL, allow_root, 0, 0, "no"),
 	NUM("methods", T_METHODS, methods, 0, 0, "totp questions email recovery"),

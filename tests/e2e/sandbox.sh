@@ -5,7 +5,8 @@
 #
 # Usage (bash): source this file, then
 #   sandbox_enter "$0" "$@"         re-executes the script inside unshare -m
-#   sandbox_setup MODULE ADMIN      users alice (in group sspr) and bob,
+#   sandbox_setup MODULE ADMIN      users alice (in group sspr) and bob, group
+#                                   sspr-store (owns the store),
 #                                   policy, keys, store, PAM services
 # Afterwards: $SANDBOX (work dir), $SECRET (alice's base32 TOTP secret),
 # PAM service "sspr-login" (pam_sspr + pam_unix), "sspr-passwd" (the tree's).
@@ -28,12 +29,14 @@ sandbox_setup() {
 
 	SANDBOX=$(mktemp -d /tmp/sspr-sandbox-XXXXXX)
 	trap 'rm -rf "$SANDBOX"' EXIT
+	chmod 755 "$SANDBOX" # users reach the store and keys through it
 	# A private /etc: a copy, mounted over the real one in this namespace only.
 	mkdir "$SANDBOX/etc"
 	cp -a /etc/. "$SANDBOX/etc/"
 	mount --bind "$SANDBOX/etc" /etc
 
-	groupadd sspr
+	groupadd sspr                 # who may reset (policy key "group")
+	groupadd --system sspr-store  # owns the store; sspr-enroll is setgid to it; no members
 	useradd -M -d /nonexistent -s /bin/bash -G sspr alice
 	useradd -M -d /nonexistent -s /bin/bash bob
 	printf 'alice:%s\nbob:%s\n' "$SANDBOX_OLD_PASSWORD" "$SANDBOX_OLD_PASSWORD" | chpasswd
@@ -48,6 +51,7 @@ sandbox_setup() {
 	chmod 644 /etc/security/sspr.conf
 
 	install -m 644 "$src/pam.d/sspr-passwd" /etc/pam.d/sspr-passwd
+	install -m 644 "$src/pam.d/sspr-enroll" /etc/pam.d/sspr-enroll
 	cat >/etc/pam.d/sspr-login <<-PAM
 		auth [success=done default=ignore] $module
 		auth required pam_unix.so try_first_pass

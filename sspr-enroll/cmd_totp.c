@@ -1,0 +1,171 @@
+/* sspr-enroll totp: a new secret, shown once as an otpauth:// URI and a QR
+ * code, stored (sealed to the host key) only after the user proves their
+ * app has it by typing a code. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "enroll.h"
+#include "hostkey.h"
+#include "store.h"
+#include "totp.h"
+
+#define SECRET_BYTES 20 /* 160 bits, as RFC 4226 recommends */
+#define CONFIRM_TRIES 3
+#define ISSUER "pam_sspr"
+
+struct totp_enrollment {
+	const struct sspr_policy *pol;
+	const char *user;
+	const uint8_t *sealed;
+	size_t sealed_len;
+	uint64_t step;
+	int64_t now;
+	bool replaced;
+};
+
+static int store_totp(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	struct totp_enrollment *e = ctx;
+
+	e->replaced = exists && rec->has_totp;
+	rec->has_totp = true;
+	memcpy(rec->totp.sealed, e->sealed, e->sealed_len);
+	rec->totp.sealed_len = (uint16_t)e->sealed_len;
+	rec->totp.digits = (uint8_t)e->pol->totp.digits;
+	rec->totp.period = (uint16_t)e->pol->totp.period;
+	/* The confirmation code is spent: it cannot be replayed at login. */
+	rec->totp.last_step = e->step;
+	rec->totp.enrolled_at = e->now;
+	if (rec->registered_at == 0)
+		rec->registered_at = e->now;
+	rec->confirmed_at = e->now;
+	sspr_event_set(ev, e->now, "enroll", "success", "totp", e->user, ENROLL_SERVICE, "", NULL);
+	return SSPR_OK;
+}
+
+/* Percent-encodes s into out for an otpauth label or parameter. */
+static void uri_escape(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 4 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_')
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, size - n, "%%%02X", c);
+	}
+	out[n] = '\0';
+}
+
+static void show_secret(const struct enroll_ctx *ctx, const char *b32)
+{
+	char host[256] = "localhost", label[1600], uri[1800];
+	char user_esc[SSPR_USER_MAX * 3 + 1], host_esc[sizeof(host) * 3];
+
+	(void)gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	uri_escape(ctx->user, user_esc, sizeof(user_esc));
+	uri_escape(host, host_esc, sizeof(host_esc));
+	snprintf(label, sizeof(label), ISSUER ":%s%%40%s", user_esc, host_esc);
+	snprintf(uri, sizeof(uri),
+		 "otpauth://totp/%s?secret=%s&issuer=" ISSUER "&algorithm=SHA1&digits=%u&period=%u",
+		 label, b32, ctx->pol.totp.digits, ctx->pol.totp.period);
+	printf("Add this account to your authenticator app: scan the code below,\n"
+	       "or open the link, or type the key by hand.\n\n");
+	if (ctx->qr && enroll_draw_qr(uri) != 0)
+		printf("(the QR code could not be drawn)\n");
+	printf("\n%s\n\nKey: ", uri);
+	for (size_t i = 0; b32[i] != '\0'; i++)
+		printf("%s%c", i > 0 && i % 4 == 0 ? " " : "", b32[i]);
+	printf("\n(time-based, %u digits, every %u seconds)\n\n", ctx->pol.totp.digits,
+	       ctx->pol.totp.period);
+	sodium_memzero(uri, sizeof(uri));
+}
+
+/* Asks for a code until one matches the new secret. */
+static int confirm(const struct enroll_ctx *ctx, const uint8_t *secret, uint64_t *step,
+		   int64_t *now)
+{
+	char line[64];
+
+	for (int i = 0; i < CONFIRM_TRIES; i++) {
+		printf("Enter the code from your authenticator app to confirm: ");
+		fflush(stdout);
+		if (fgets(line, sizeof(line), stdin) == NULL)
+			return ENROLL_EXIT_ERROR;
+		line[strcspn(line, "\r\n")] = '\0';
+		*now = sspr_now();
+		if (sspr_totp_find_step(secret, SECRET_BYTES, &ctx->pol.totp, *now, line, step) ==
+		    SSPR_OK)
+			return ENROLL_EXIT_OK;
+		printf("That code does not match. Check the time on your phone and try again.\n");
+	}
+	enroll_error("no matching code after %d tries; nothing was stored", CONFIRM_TRIES);
+	return ENROLL_EXIT_AUTH;
+}
+
+int enroll_cmd_totp(struct enroll_ctx *ctx)
+{
+	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], sealed[SSPR_SEALED_MAX];
+	struct totp_enrollment e = {.pol = &ctx->pol, .user = ctx->user};
+	struct sspr_store *store = NULL;
+	struct sspr_record current;
+	struct sspr_error err = {{0}};
+	uint8_t *secret = NULL;
+	char b32[SECRET_BYTES * 2];
+	int r = ENROLL_EXIT_ERROR;
+
+	sspr_record_init(&current);
+	if (!(ctx->pol.methods & SSPR_METHOD_TOTP)) {
+		enroll_error("the policy does not allow authenticator apps (methods)");
+		return ENROLL_EXIT_DENIED;
+	}
+	if (sspr_totp_init() != SSPR_OK || sspr_hostkey_load_public(ctx->pol.key_dir, pk, &err)) {
+		enroll_error("%s", err.msg[0] ? err.msg : "crypto initialisation failed");
+		return ENROLL_EXIT_ERROR;
+	}
+	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK) {
+		enroll_error("%s", err.msg);
+		return ENROLL_EXIT_ERROR;
+	}
+	if (sspr_store_get(store, ctx->user, &current, &err) == SSPR_OK && current.has_totp)
+		printf("You already have an authenticator app registered; confirming a new one\n"
+		       "replaces it.\n\n");
+
+	secret = sodium_malloc(SECRET_BYTES);
+	if (secret == NULL)
+		goto out;
+	randombytes_buf(secret, SECRET_BYTES);
+	if (sspr_base32_encode(secret, SECRET_BYTES, b32, sizeof(b32)) != SSPR_OK)
+		goto out;
+	show_secret(ctx, b32);
+	sodium_memzero(b32, sizeof(b32));
+
+	r = confirm(ctx, secret, &e.step, &e.now);
+	if (r != ENROLL_EXIT_OK)
+		goto out;
+	r = ENROLL_EXIT_ERROR;
+	if (sspr_seal(pk, secret, SECRET_BYTES, sealed, sizeof(sealed), &e.sealed_len) != SSPR_OK)
+		goto out;
+	e.sealed = sealed;
+	if (sspr_store_update(store, ctx->user, SSPR_UPDATE_REPLACE_CORRUPT, store_totp, &e,
+			      &err) < 0) {
+		enroll_error("cannot store the enrollment: %s", err.msg);
+		goto out;
+	}
+	printf("Your authenticator app is registered. If you forget your password, press\n"
+	       "Enter at the password prompt and type the code it shows.\n");
+	r = ENROLL_EXIT_OK;
+out:
+	sodium_free(secret);
+	sodium_memzero(b32, sizeof(b32));
+	sspr_record_wipe(&current);
+	sspr_store_close(store);
+	return r;
+}
