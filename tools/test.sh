@@ -12,4 +12,16 @@ else
 	meson setup build-test >/dev/null
 fi
 ninja -C build-test
-meson test -C build-test --print-errorlogs "$@"
+status=0
+meson test -C build-test --print-errorlogs "$@" || status=$?
+# One closing line with the counts of every test program meson ran.
+python3 - build-test/meson-logs/testlog.json <<'PY'
+import json, sys
+counts = {"OK": 0, "FAIL": 0, "SKIP": 0}
+for line in open(sys.argv[1]):
+    result = json.loads(line)["result"]
+    key = "OK" if result in ("OK", "EXPECTEDFAIL") else "SKIP" if result == "SKIP" else "FAIL"
+    counts[key] += 1
+print(f"tests: {counts['OK']} passed, {counts['FAIL']} failed, {counts['SKIP']} skipped")
+PY
+exit "$status"
