@@ -13,69 +13,70 @@
 #define NSS_BUFFER_MAX (1024 * 1024) /* a group with every user of a big site */
 #define GROUPS_MAX 65536
 
-/* getpwnam_r / getgrnam_r with a buffer that grows on ERANGE.
- * Returns 1 found, 0 not found, -1 error. */
-static int lookup_user(const char *user, uid_t *uid, gid_t *gid)
+/* One NSS lookup into buf: returns the getpw*_r-style error code and sets
+ * *found. */
+typedef int (*nss_lookup_fn)(const char *name, char *buf, size_t size, void *out, bool *found);
+
+/* Runs lookup with a buffer that grows on ERANGE (a group listing every
+ * user of a large site does not fit in 4 KiB). Returns 1 found, 0 not
+ * found, -1 error. */
+static int nss_lookup(const char *name, nss_lookup_fn lookup, void *out)
 {
 	size_t size = 4096;
 	char *buf = NULL;
-	int found = -1;
+	int result = -1;
 
 	for (;;) {
-		struct passwd pw, *res = NULL;
 		char *nbuf = realloc(buf, size);
+		bool found = false;
 		int rc;
 
 		if (nbuf == NULL)
 			break;
 		buf = nbuf;
-		rc = getpwnam_r(user, &pw, buf, size, &res);
+		rc = lookup(name, buf, size, out, &found);
 		if (rc == ERANGE && size < NSS_BUFFER_MAX) {
 			size *= 2;
 			continue;
 		}
-		if (rc == 0 && res != NULL) {
-			*uid = pw.pw_uid;
-			*gid = pw.pw_gid;
-			found = 1;
-		} else if (rc == 0 || rc == ENOENT || rc == ESRCH) {
-			found = 0;
-		}
+		if (rc == 0 && found)
+			result = 1;
+		else if (rc == 0 || rc == ENOENT || rc == ESRCH)
+			result = 0;
 		break;
 	}
 	free(buf);
-	return found;
+	return result;
 }
 
-static int lookup_group(const char *group, gid_t *gid)
+struct account {
+	uid_t uid;
+	gid_t gid;
+};
+
+static int passwd_lookup(const char *name, char *buf, size_t size, void *out, bool *found)
 {
-	size_t size = 4096;
-	char *buf = NULL;
-	int found = -1;
+	struct account *acct = out;
+	struct passwd pw, *res = NULL;
+	int rc = getpwnam_r(name, &pw, buf, size, &res);
 
-	for (;;) {
-		struct group gr, *res = NULL;
-		char *nbuf = realloc(buf, size);
-		int rc;
-
-		if (nbuf == NULL)
-			break;
-		buf = nbuf;
-		rc = getgrnam_r(group, &gr, buf, size, &res);
-		if (rc == ERANGE && size < NSS_BUFFER_MAX) {
-			size *= 2;
-			continue;
-		}
-		if (rc == 0 && res != NULL) {
-			*gid = gr.gr_gid;
-			found = 1;
-		} else if (rc == 0 || rc == ENOENT || rc == ESRCH) {
-			found = 0;
-		}
-		break;
+	*found = rc == 0 && res != NULL;
+	if (*found) {
+		acct->uid = pw.pw_uid;
+		acct->gid = pw.pw_gid;
 	}
-	free(buf);
-	return found;
+	return rc;
+}
+
+static int group_lookup(const char *name, char *buf, size_t size, void *out, bool *found)
+{
+	struct group gr, *res = NULL;
+	int rc = getgrnam_r(name, &gr, buf, size, &res);
+
+	*found = rc == 0 && res != NULL;
+	if (*found)
+		*(gid_t *)out = gr.gr_gid;
+	return rc;
 }
 
 bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
@@ -86,7 +87,7 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 
 	if (strcmp(group, "*") == 0)
 		return true;
-	if (lookup_group(group, &want) != 1)
+	if (nss_lookup(group, group_lookup, &want) != 1)
 		return false; /* a group that does not exist has no members */
 	if (primary_gid == want)
 		return true;
@@ -114,23 +115,22 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const char *user,
 					    uid_t *uid_out)
 {
-	uid_t uid;
-	gid_t gid;
-	int found = lookup_user(user, &uid, &gid);
+	struct account acct;
+	int found = nss_lookup(user, passwd_lookup, &acct);
 
 	if (found < 0)
 		return SSPR_NOT_ELIGIBLE_ERROR;
 	if (found == 0)
 		return SSPR_NOT_ELIGIBLE_NO_USER;
 	if (uid_out != NULL)
-		*uid_out = uid;
-	if (uid == 0) {
+		*uid_out = acct.uid;
+	if (acct.uid == 0) {
 		if (!pol->allow_root)
 			return SSPR_NOT_ELIGIBLE_ROOT;
-	} else if (uid < pol->min_uid) {
+	} else if (acct.uid < pol->min_uid) {
 		return SSPR_NOT_ELIGIBLE_UID;
 	}
-	if (!sspr_user_in_group(user, gid, pol->group))
+	if (!sspr_user_in_group(user, acct.gid, pol->group))
 		return SSPR_NOT_ELIGIBLE_GROUP;
 	return SSPR_ELIGIBLE;
 }

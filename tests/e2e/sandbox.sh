@@ -14,6 +14,22 @@
 SANDBOX_OLD_PASSWORD='Old-Passw0rd!'
 SANDBOX_HELPDESK='Call the IT helpdesk on 555-0100.'
 
+# Exits 77 (meson's "skipped") with the reason unless we are root and
+# every named tool is installed.
+sandbox_require() {
+	local tool
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root (private mount namespace, real accounts, pam_unix as root)"
+		exit 77
+	fi
+	for tool in unshare chpasswd "$@"; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "SKIP: $tool is not installed (tools/deps.sh installs it)"
+			exit 77
+		fi
+	done
+}
+
 sandbox_enter() {
 	local self=$1
 	shift

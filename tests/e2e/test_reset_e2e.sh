@@ -6,18 +6,8 @@ set -euo pipefail
 
 module=$1
 admin=$2
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (private mount namespace, useradd, pam_unix as root)"
-	exit 77
-fi
-for tool in pamtester oathtool unshare chpasswd; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "SKIP: $tool is not installed (tools/deps.sh installs it)"
-		exit 77
-	fi
-done
-
 . "$(dirname "$0")/sandbox.sh"
+sandbox_require pamtester oathtool
 if [ -z "${SSPR_SANDBOX_INSIDE:-}" ]; then
 	before=$(sha256sum /etc/shadow /etc/passwd /etc/group)
 	rc=0

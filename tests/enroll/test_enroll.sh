@@ -8,15 +8,8 @@ set -euo pipefail
 module=$1
 admin=$2
 enroll=$3
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (setgid install, real accounts, private mount namespace)"
-	exit 77
-fi
-for tool in pamtester oathtool unshare setpriv; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
-done
-
 . "$(dirname "$0")/../e2e/sandbox.sh"
+sandbox_require pamtester oathtool setpriv
 sandbox_enter "$0" "$@"
 sandbox_setup "$module" "$admin"
 

@@ -30,7 +30,8 @@
 static const uint8_t secret[20] = "12345678901234567890";
 
 static char dir[256];
-static char user[64];
+static char user[64];  /* the account running the tests: enrolled in setup */
+static char other[64]; /* another existing account, never enrolled */
 
 /* ---- conversation -------------------------------------------------- */
 
@@ -276,6 +277,7 @@ static int setup_all(void **state)
 
 	assert_non_null(pw);
 	snprintf(user, sizeof(user), "%s", pw->pw_name);
+	snprintf(other, sizeof(other), "%s", strcmp(user, "daemon") != 0 ? "daemon" : "bin");
 	snprintf(dir, sizeof(dir), "%s", "/tmp/sspr-pamtest-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(services, sizeof(services), "%s/services", dir);
@@ -444,7 +446,6 @@ static void test_user_not_enrolled_is_told_so(void **state)
 {
 	struct script sc;
 	struct sspr_record rec;
-	const char *other = "nobody";
 
 	script_init(&sc, 1, "");
 	assert_int_not_equal(run("sspr-test", other, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
@@ -562,7 +563,7 @@ static void test_account_hook_reminds_unenrolled(void **state)
 	struct script sc;
 
 	script_init(&sc, 0);
-	assert_int_equal(run("sspr-test", "nobody", PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_int_equal(run("sspr-test", other, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
 	assert_true(said(&sc, "sspr-enroll"));
 
 	script_init(&sc, 0);
