@@ -116,8 +116,7 @@ static int open_secret(struct sspr_session *s, const struct sspr_totp *totp, uin
 	}
 	sspr_hostkey_wipe(&key);
 	if (r != SSPR_OK) {
-		pam_syslog(s->pamh, LOG_ERR, "%s", err.msg);
-		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "totp", "host key");
+		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "totp", err.msg);
 		sspr_session_refuse(s, "Password reset is unavailable.");
 	}
 	return r;
@@ -160,9 +159,7 @@ int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 
 	r = sspr_store_update(s->store, s->user, 0, decide, &d, &err);
 	if (r < 0) {
-		pam_syslog(s->pamh, LOG_ERR, "cannot update the record of %s: %s", s->user,
-			   err.msg);
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", "totp", "store update");
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", "totp", err.msg);
 		sspr_session_refuse(s, "Password reset is unavailable.");
 		goto out;
 	}

@@ -1,5 +1,5 @@
 /* Nested PAM transaction for the password change. */
-#include <syslog.h>
+#include <stdio.h>
 
 #include <security/pam_appl.h>
 #include <security/pam_ext.h>
@@ -10,7 +10,7 @@
  * logs the right tty and remote host. */
 static const int copied_items[] = {PAM_TTY, PAM_RHOST, PAM_RUSER};
 
-int sspr_change_password(struct sspr_session *s)
+int sspr_change_password(struct sspr_session *s, char *why, size_t why_size)
 {
 	const struct pam_conv *conv = NULL;
 	pam_handle_t *child = NULL;
@@ -18,13 +18,13 @@ int sspr_change_password(struct sspr_session *s)
 
 	r = pam_get_item(s->pamh, PAM_CONV, (const void **)&conv);
 	if (r != PAM_SUCCESS || conv == NULL) {
-		pam_syslog(s->pamh, LOG_ERR, "no conversation function for the password change");
+		snprintf(why, why_size, "no conversation function");
 		return r != PAM_SUCCESS ? r : PAM_CONV_ERR;
 	}
 	r = pam_start(s->policy.password_service, s->user, conv, &child);
 	if (r != PAM_SUCCESS) {
-		pam_syslog(s->pamh, LOG_ERR, "cannot start PAM service %s: %s",
-			   s->policy.password_service, pam_strerror(s->pamh, r));
+		snprintf(why, why_size, "cannot start PAM service %s: %s",
+			 s->policy.password_service, pam_strerror(s->pamh, r));
 		return r;
 	}
 	for (size_t i = 0; i < sizeof(copied_items) / sizeof(copied_items[0]); i++) {
@@ -36,8 +36,8 @@ int sspr_change_password(struct sspr_session *s)
 	}
 	r = pam_chauthtok(child, s->flags & PAM_SILENT);
 	if (r != PAM_SUCCESS)
-		pam_syslog(s->pamh, LOG_NOTICE, "password change through %s failed for %s: %s",
-			   s->policy.password_service, s->user, pam_strerror(child, r));
+		snprintf(why, why_size, "%s: %s", s->policy.password_service,
+			 pam_strerror(child, r));
 	(void)pam_end(child, r);
 	return r;
 }

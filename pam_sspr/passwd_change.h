@@ -8,7 +8,8 @@
 #include "session.h"
 
 /* Runs pam_start(password_service) + pam_chauthtok + pam_end with the
- * caller's conversation; returns the PAM status of pam_chauthtok. */
-int sspr_change_password(struct sspr_session *s);
+ * caller's conversation; returns the PAM status of pam_chauthtok. On
+ * failure, why says what failed (for the outcome's log line). */
+int sspr_change_password(struct sspr_session *s, char *why, size_t why_size);
 
 #endif

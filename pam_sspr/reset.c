@@ -19,22 +19,17 @@
 #define MSG_UNAVAILABLE "Password reset is unavailable."
 #define MSG_NOT_SET_UP "Password reset is not set up for this account."
 
-static int load_policy(struct sspr_session *s)
+static int load_policy(struct sspr_session *s, struct sspr_error *err)
 {
-	struct sspr_error err = {{0}};
-	int r;
+	int r = sspr_policy_load(s->opts->config, &s->policy, err);
 
-	r = sspr_policy_load(s->opts->config, &s->policy, &err);
 	if (r == SSPR_ENOENT && !s->opts->config_explicit) {
 		sspr_policy_defaults(&s->policy);
 		r = SSPR_OK;
 	}
-	if (r != SSPR_OK) {
-		pam_syslog(s->pamh, LOG_ERR, "policy: %s", err.msg);
-		return r;
-	}
-	s->policy_loaded = true;
-	return SSPR_OK;
+	if (r == SSPR_OK)
+		s->policy_loaded = true;
+	return r;
 }
 
 static const char *pam_string_item(pam_handle_t *pamh, int item)
@@ -54,8 +49,8 @@ static int admit(struct sspr_session *s, struct sspr_record *rec)
 	enum sspr_eligibility elig;
 	int r;
 
-	if (load_policy(s) != SSPR_OK) {
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, "policy file");
+	if (load_policy(s, &err) != SSPR_OK) {
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
 		sspr_session_refuse(s, MSG_UNAVAILABLE);
 		return SSPR_ERR;
 	}
@@ -69,8 +64,7 @@ static int admit(struct sspr_session *s, struct sspr_record *rec)
 
 	r = sspr_store_open(s->policy.store, 0, &s->store, &err);
 	if (r != SSPR_OK) {
-		pam_syslog(s->pamh, LOG_ERR, "store: %s", err.msg);
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, "store");
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
 		sspr_session_refuse(s, MSG_UNAVAILABLE);
 		return r;
 	}
@@ -88,8 +82,7 @@ static int admit(struct sspr_session *s, struct sspr_record *rec)
 		return SSPR_ENOENT;
 	}
 	if (r != SSPR_OK) {
-		pam_syslog(s->pamh, LOG_ERR, "store: %s", err.msg);
-		sspr_session_outcome(s, LOG_ERR, true, "unavailable", NULL, "record unreadable");
+		sspr_session_outcome(s, LOG_ERR, true, "unavailable", NULL, err.msg);
 		sspr_session_refuse(s, MSG_UNAVAILABLE);
 		return r;
 	}
@@ -120,6 +113,7 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	struct sspr_session s = {.pamh = pamh, .flags = flags, .opts = opts};
 	struct sspr_record rec;
 	const char *user = NULL;
+	char why[256];
 	int r = PAM_AUTH_ERR;
 
 	sspr_record_init(&rec);
@@ -140,10 +134,9 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	if (admit(&s, &rec) != SSPR_OK || prove_identity(&s, &rec) != SSPR_OK)
 		goto out;
 
-	r = sspr_change_password(&s);
+	r = sspr_change_password(&s, why, sizeof(why));
 	if (r != PAM_SUCCESS) {
-		sspr_session_outcome(&s, LOG_WARNING, true, "password-change-failed", "totp",
-				     pam_strerror(pamh, r));
+		sspr_session_outcome(&s, LOG_WARNING, true, "password-change-failed", "totp", why);
 		sspr_session_refuse(&s, "Your identity was confirmed, but the password was not "
 					"changed.");
 		r = PAM_AUTH_ERR;
