@@ -1,6 +1,9 @@
 /* A QR code in the terminal: two rows of modules per line of text with
- * Unicode half blocks, dark modules drawn dark on the terminal's own
- * background inverted, so it scans on light and dark themes alike. */
+ * Unicode half blocks. Light modules (and the quiet zone) are drawn in the
+ * text colour, dark ones are left as background: dark-on-light on the
+ * usual light-on-dark terminal. On a light theme the code comes out
+ * inverted, which most authenticator apps still read; the otpauth URI and
+ * the key printed under it cover the rest. */
 #include <stdio.h>
 
 #include <qrencode.h>
