@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -575,6 +576,62 @@ static void test_account_hook_reminds_unenrolled(void **state)
 	assert_int_equal(run("sspr-test-broken", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
 }
 
+/* Runs a reset with pam_wrapper's syslog copy on stderr sent to a file,
+ * and returns that file's contents in log (size logsize). */
+static void reset_capturing_syslog(const char *code, const char *password, char *log,
+				   size_t logsize)
+{
+	char path[512];
+	struct script sc;
+	int saved = dup(STDERR_FILENO), fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/syslog.txt", dir);
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
+	assert_true(fd >= 0 && saved >= 0);
+	setenv("PAM_WRAPPER_DEBUGLEVEL", "3", 1);
+	fflush(stderr);
+	dup2(fd, STDERR_FILENO);
+	script_init(&sc, 4, "", code, password, password);
+	(void)run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	unsetenv("PAM_WRAPPER_DEBUGLEVEL");
+	n = pread(fd, log, logsize - 1, 0);
+	close(fd);
+	assert_true(n > 0);
+	log[n] = '\0';
+}
+
+static int count_lines_with(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = strstr(text, needle); p != NULL; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void test_one_log_line_per_outcome_and_no_secret(void **state)
+{
+	static char log[65536];
+	char code[SSPR_TOTP_CODE_MAX + 1], wrong[SSPR_TOTP_CODE_MAX + 1];
+
+	current_code(code);
+	reset_capturing_syslog(code, "Secret-Pass-8", log, sizeof(log));
+	assert_int_equal(count_lines_with(log, "password reset "), 1);
+	assert_non_null(strstr(log, "password reset success: user="));
+	assert_null(strstr(log, code));
+	assert_null(strstr(log, "Secret-Pass-8"));
+
+	wrong_code(wrong);
+	reset_capturing_syslog(wrong, "Secret-Pass-9", log, sizeof(log));
+	assert_int_equal(count_lines_with(log, "password reset "), 1);
+	assert_non_null(strstr(log, "password reset bad-code: user="));
+	assert_null(strstr(log, wrong));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +648,7 @@ int main(void)
 		cmocka_unit_test_setup(test_offer_after_failed_password, setup),
 		cmocka_unit_test_setup(test_conversation_error_aborts_reset, setup),
 		cmocka_unit_test_setup(test_account_hook_reminds_unenrolled, setup),
+		cmocka_unit_test_setup(test_one_log_line_per_outcome_and_no_secret, setup),
 	};
 
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
