@@ -41,8 +41,8 @@ static int nss_lookup(const char *name, nss_lookup_fn lookup, void *out)
 		}
 		if (rc == 0 && found)
 			result = 1;
-		else if (rc == 0 || rc == ENOENT || rc == ESRCH)
-			result = 0;
+		else if (rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM)
+			result = 0; /* glibc's ways of saying "no such entry" */
 		break;
 	}
 	free(buf);
@@ -79,6 +79,30 @@ static int group_lookup(const char *name, char *buf, size_t size, void *out, boo
 	return rc;
 }
 
+int sspr_lookup_user(const char *user, uid_t *uid, gid_t *gid)
+{
+	struct account acct;
+	int found = nss_lookup(user, passwd_lookup, &acct);
+
+	if (found == 1) {
+		if (uid != NULL)
+			*uid = acct.uid;
+		if (gid != NULL)
+			*gid = acct.gid;
+	}
+	return found;
+}
+
+int sspr_lookup_group(const char *group, gid_t *gid)
+{
+	gid_t found_gid;
+	int found = nss_lookup(group, group_lookup, &found_gid);
+
+	if (found == 1 && gid != NULL)
+		*gid = found_gid;
+	return found;
+}
+
 bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 {
 	gid_t want, *groups = NULL;
@@ -87,7 +111,7 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 
 	if (strcmp(group, "*") == 0)
 		return true;
-	if (nss_lookup(group, group_lookup, &want) != 1)
+	if (sspr_lookup_group(group, &want) != 1)
 		return false; /* a group that does not exist has no members */
 	if (primary_gid == want)
 		return true;
@@ -115,22 +139,23 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const char *user,
 					    uid_t *uid_out)
 {
-	struct account acct;
-	int found = nss_lookup(user, passwd_lookup, &acct);
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int found = sspr_lookup_user(user, &uid, &gid);
 
 	if (found < 0)
 		return SSPR_NOT_ELIGIBLE_ERROR;
 	if (found == 0)
 		return SSPR_NOT_ELIGIBLE_NO_USER;
 	if (uid_out != NULL)
-		*uid_out = acct.uid;
-	if (acct.uid == 0) {
+		*uid_out = uid;
+	if (uid == 0) {
 		if (!pol->allow_root)
 			return SSPR_NOT_ELIGIBLE_ROOT;
-	} else if (acct.uid < pol->min_uid) {
+	} else if (uid < pol->min_uid) {
 		return SSPR_NOT_ELIGIBLE_UID;
 	}
-	if (!sspr_user_in_group(user, acct.gid, pol->group))
+	if (!sspr_user_in_group(user, gid, pol->group))
 		return SSPR_NOT_ELIGIBLE_GROUP;
 	return SSPR_ELIGIBLE;
 }

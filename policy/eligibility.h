@@ -3,6 +3,7 @@
 #ifndef SSPR_ELIGIBILITY_H
 #define SSPR_ELIGIBILITY_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "policy.h"
@@ -20,6 +21,12 @@ enum sspr_eligibility {
  * when it exists (may be NULL). */
 enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const char *user,
 					    uid_t *uid);
+
+/* NSS lookups with a bounded buffer that grows as entries need: 1 found
+ * (out-parameters set; either may be NULL), 0 no such entry, -1 the lookup
+ * itself failed. */
+int sspr_lookup_user(const char *user, uid_t *uid, gid_t *gid);
+int sspr_lookup_group(const char *group, gid_t *gid);
 
 /* True when the user (by name, primary group gid) is in group. "*" matches
  * everyone. */

@@ -13,51 +13,20 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "eligibility.h"
 #include "config.h"
 #include "hostkey.h"
 
-#define GR_BUF_MIN 1024
-#define GR_BUF_MAX (1024 * 1024) /* a bound for hostile or huge NSS groups */
 
 /* Looks up SSPR_GROUP. Returns 1 and sets *gid when it exists, 0 when it
  * does not, or -1 after printing an error. */
 static int find_group(gid_t *gid)
 {
-	struct group gr, *found = NULL;
-	long hint = sysconf(_SC_GETGR_R_SIZE_MAX);
-	size_t size = hint > GR_BUF_MIN ? (size_t)hint : GR_BUF_MIN;
-	char *buf = NULL;
-	int ret = -1;
-	int e;
+	int found = sspr_lookup_group(SSPR_GROUP, gid);
 
-	for (;;) {
-		char *bigger;
-
-		if (size > GR_BUF_MAX) {
-			admin_error(SSPR_ERR, "group %s: entry is too large", SSPR_GROUP);
-			goto out;
-		}
-		if ((bigger = realloc(buf, size)) == NULL) {
-			admin_error(SSPR_ENOMEM, "group %s: %s", SSPR_GROUP, strerror(ENOMEM));
-			goto out;
-		}
-		buf = bigger;
-		e = getgrnam_r(SSPR_GROUP, &gr, buf, size, &found);
-		if (e != ERANGE)
-			break;
-		size *= 2;
-	}
-	if (found != NULL) {
-		*gid = found->gr_gid;
-		ret = 1;
-	} else if (e == 0 || e == ENOENT || e == ESRCH || e == EBADF || e == EPERM) {
-		ret = 0;
-	} else {
-		admin_error(SSPR_ERR, "group %s: lookup failed: %s", SSPR_GROUP, strerror(e));
-	}
-out:
-	free(buf);
-	return ret;
+	if (found < 0)
+		admin_error(SSPR_ERR, "group %s: lookup failed", SSPR_GROUP);
+	return found;
 }
 
 static int errno_status(int e)
