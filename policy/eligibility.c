@@ -9,6 +9,7 @@
 
 #include "eligibility.h"
 #include "record.h"
+#include "util.h"
 
 #define NSS_BUFFER_MAX (1024 * 1024) /* a group with every user of a big site */
 #define GROUPS_MAX 65536
@@ -26,6 +27,11 @@ static int nss_lookup(const char *name, nss_lookup_fn lookup, void *out)
 	char *buf = NULL;
 	int result = -1;
 
+	/* Names come from PAM conversations and command lines: bound them
+	 * before NSS modules (LDAP, SSSD) see them. No valid name is empty or
+	 * longer than SSPR_USER_MAX (group names are shorter still). */
+	if (name == NULL || name[0] == '\0' || strnlen(name, SSPR_USER_MAX + 1) > SSPR_USER_MAX)
+		return 0;
 	for (;;) {
 		char *nbuf = realloc(buf, size);
 		bool found = false;
@@ -111,6 +117,8 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 
 	if (strcmp(group, "*") == 0)
 		return true;
+	if (user == NULL || strnlen(user, SSPR_USER_MAX + 1) > SSPR_USER_MAX)
+		return false;
 	if (sspr_lookup_group(group, &want) != 1)
 		return false; /* a group that does not exist has no members */
 	if (primary_gid == want)

@@ -1,8 +1,6 @@
 /* The policy file parser. One table (policy_keys) names every key, its
  * type, range and default; defaults, the setter, the file parser and
  * sspr_policy_foreach all walk it, so a key cannot be half-added. */
-#include <ctype.h>
-#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +13,19 @@
 #include "util.h"
 
 enum key_type {
-	T_UINT,     /* decimal, [min, max], stored as unsigned */
-	T_U32,      /* decimal, [min, max], stored as uint32_t */
-	T_ULL,      /* decimal, [min, max], stored as unsigned long long */
-	T_SIZE,     /* decimal, [min, max], stored as size_t */
-	T_BOOL,     /* yes | no */
-	T_GROUP,    /* group name, or "*" when min == 1 */
-	T_PATH,     /* absolute path */
-	T_COMMAND,  /* absolute program path and arguments */
-	T_ADDRESS,  /* mail address or user name: printable, no spaces */
-	T_SERVICE,  /* PAM service name */
-	T_TEXT,     /* UTF-8 text shown to users, may be empty */
-	T_METHODS,  /* space-separated method names */
+	T_UINT,	     /* decimal, [min, max], stored as unsigned */
+	T_U32,	     /* decimal, [min, max], stored as uint32_t */
+	T_ULL,	     /* decimal, [min, max], stored as unsigned long long */
+	T_SIZE,	     /* decimal, [min, max], stored as size_t */
+	T_BOOL,	     /* yes | no */
+	T_GROUP,     /* group name */
+	T_ANY_GROUP, /* group name, or "*" for everyone */
+	T_PATH,	     /* absolute path */
+	T_COMMAND,   /* absolute program path and arguments */
+	T_ADDRESS,   /* mail address or user name: printable, no spaces */
+	T_SERVICE,   /* PAM service name */
+	T_TEXT,	     /* UTF-8 text shown to users, may be empty */
+	T_METHODS,   /* space-separated method names */
 	T_REGISTRATION,
 };
 
@@ -40,54 +39,58 @@ struct policy_key {
 };
 
 #define NUM(n, t, field, lo, hi, d)                                                                \
-	{n, t, offsetof(struct sspr_policy, field), 0, lo, hi, d}
+	{                                                                                          \
+		n, t, offsetof(struct sspr_policy, field), 0, lo, hi, d                            \
+	}
 #define STR(n, t, field, d)                                                                        \
-	{n, t, offsetof(struct sspr_policy, field), sizeof(((struct sspr_policy *)0)->field), 0, 0, d}
+	{                                                                                          \
+		n, t, offsetof(struct sspr_policy, field),                                         \
+		    sizeof(((struct sspr_policy *)0)->field), 0, 0, d                              \
+	}
 
 static const struct policy_key policy_keys[] = {
-	/* Who may reset. Deliberately not SSPR_GROUP, the store's group: a
-	 * member of that could write every record directly. */
-	{"group", T_GROUP, offsetof(struct sspr_policy, group), SSPR_GROUP_NAME_MAX + 1, 1, 0,
-	 "sspr"},
-	NUM("min_uid", T_U32, min_uid, 0, 4294967294ULL, "1000"),
-	NUM("allow_root", T_BOOL, allow_root, 0, 0, "no"),
-	NUM("methods", T_METHODS, methods, 0, 0, "totp questions email recovery"),
-	NUM("methods_required", T_UINT, methods_required, 1, 2, "1"),
-	NUM("totp_digits", T_UINT, totp.digits, 6, 8, "6"),
-	NUM("totp_period", T_UINT, totp.period, 10, 300, "30"),
-	NUM("totp_window", T_UINT, totp.window, 0, 10, "1"),
-	STR("questions_file", T_PATH, questions_file, SSPR_DEFAULT_QUESTIONS),
-	NUM("custom_questions", T_BOOL, custom_questions, 0, 0, "yes"),
-	NUM("questions_to_register", T_UINT, questions_to_register, 3, 5, "3"),
-	NUM("questions_to_reset", T_UINT, questions_to_reset, 1, 5, "3"),
-	NUM("answer_min_length", T_UINT, answer_min_length, 1, 64, "3"),
-	STR("mail_command", T_COMMAND, mail_command, "/usr/sbin/sendmail -t -i"),
-	STR("mail_from", T_ADDRESS, mail_from, "root"),
-	NUM("code_length", T_UINT, code_length, 6, 10, "8"),
-	NUM("code_lifetime", T_UINT, code_lifetime, 60, 86400, "600"),
-	NUM("recovery_codes", T_UINT, recovery_codes, 1, SSPR_RECOVERY_MAX, "10"),
-	NUM("lockout_attempts", T_UINT, lockout.attempts, 1, SSPR_FAILURES_MAX, "5"),
-	NUM("lockout_window", T_UINT, lockout.window, 1, 2592000, "3600"),
-	NUM("lockout_duration", T_UINT, lockout.duration, 1, 31536000, "86400"),
-	STR("password_service", T_SERVICE, password_service, "sspr-passwd"),
-	NUM("login_after_reset", T_BOOL, login_after_reset, 0, 0, "yes"),
-	NUM("registration", T_REGISTRATION, registration, 0, 0, "remind"),
-	NUM("reconfirm_days", T_UINT, reconfirm_days, 0, 3650, "180"),
-	NUM("notify_user", T_BOOL, notify_user, 0, 0, "yes"),
-	NUM("notify_admins", T_BOOL, notify_admins, 0, 0, "no"),
-	{"admin_group", T_GROUP, offsetof(struct sspr_policy, admin_group),
-	 SSPR_GROUP_NAME_MAX + 1, 0, 0, "sudo"},
-	STR("admin_mail", T_ADDRESS, admin_mail, "root"),
-	STR("helpdesk", T_TEXT, helpdesk, ""),
-	STR("store", T_PATH, store, SSPR_DEFAULT_STORE),
-	STR("key_dir", T_PATH, key_dir, SSPR_DEFAULT_KEY_DIR),
-	NUM("argon2_opslimit", T_ULL, argon2_opslimit, 1, 32, "2"),
-	NUM("argon2_memlimit", T_SIZE, argon2_memlimit, 8192, 1073741824ULL, "67108864"),
+    /* Who may reset. Deliberately not SSPR_GROUP, the store's group: a
+     * member of that could write every record directly. */
+    STR("group", T_ANY_GROUP, group, "sspr"),
+    NUM("min_uid", T_U32, min_uid, 0, 4294967294ULL, "1000"),
+    NUM("allow_root", T_BOOL, allow_root, 0, 0, "no"),
+    NUM("methods", T_METHODS, methods, 0, 0, "totp questions email recovery"),
+    NUM("methods_required", T_UINT, methods_required, 1, 2, "1"),
+    NUM("totp_digits", T_UINT, totp.digits, 6, 8, "6"),
+    NUM("totp_period", T_UINT, totp.period, 10, 300, "30"),
+    NUM("totp_window", T_UINT, totp.window, 0, 10, "1"),
+    STR("questions_file", T_PATH, questions_file, SSPR_DEFAULT_QUESTIONS),
+    NUM("custom_questions", T_BOOL, custom_questions, 0, 0, "yes"),
+    NUM("questions_to_register", T_UINT, questions_to_register, 3, 5, "3"),
+    NUM("questions_to_reset", T_UINT, questions_to_reset, 1, 5, "3"),
+    NUM("answer_min_length", T_UINT, answer_min_length, 1, 64, "3"),
+    STR("mail_command", T_COMMAND, mail_command, "/usr/sbin/sendmail -t -i"),
+    STR("mail_from", T_ADDRESS, mail_from, "root"),
+    NUM("code_length", T_UINT, code_length, 6, 10, "8"),
+    NUM("code_lifetime", T_UINT, code_lifetime, 60, 86400, "600"),
+    NUM("recovery_codes", T_UINT, recovery_codes, 1, SSPR_RECOVERY_MAX, "10"),
+    NUM("lockout_attempts", T_UINT, lockout.attempts, 1, SSPR_FAILURES_MAX, "5"),
+    NUM("lockout_window", T_UINT, lockout.window, 1, 2592000, "3600"),
+    NUM("lockout_duration", T_UINT, lockout.duration, 1, 31536000, "86400"),
+    STR("password_service", T_SERVICE, password_service, "sspr-passwd"),
+    NUM("login_after_reset", T_BOOL, login_after_reset, 0, 0, "yes"),
+    NUM("registration", T_REGISTRATION, registration, 0, 0, "remind"),
+    NUM("reconfirm_days", T_UINT, reconfirm_days, 0, 3650, "180"),
+    NUM("notify_user", T_BOOL, notify_user, 0, 0, "yes"),
+    NUM("notify_admins", T_BOOL, notify_admins, 0, 0, "no"),
+    STR("admin_group", T_GROUP, admin_group, "sudo"),
+    STR("admin_mail", T_ADDRESS, admin_mail, "root"),
+    STR("helpdesk", T_TEXT, helpdesk, ""),
+    STR("store", T_PATH, store, SSPR_DEFAULT_STORE),
+    STR("key_dir", T_PATH, key_dir, SSPR_DEFAULT_KEY_DIR),
+    NUM("argon2_opslimit", T_ULL, argon2_opslimit, 1, 32, "2"),
+    NUM("argon2_memlimit", T_SIZE, argon2_memlimit, 8192, 1073741824ULL, "67108864"),
 };
 
 #define N_KEYS (sizeof(policy_keys) / sizeof(policy_keys[0]))
 
 static const char *const registration_names[] = {"no", "remind", "require"};
+#define N_REGISTRATION (sizeof(registration_names) / sizeof(registration_names[0]))
 
 static const struct policy_key *find_key(const char *name)
 {
@@ -131,6 +134,24 @@ static bool printable_ascii(const char *s, bool allow_space)
 	return true;
 }
 
+/* Paths may hold any byte the kernel allows except control characters,
+ * which would garble the logs and terminals they are printed to. */
+static bool no_controls(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}
+
+/* ASCII by hand: isalnum() follows the caller's locale, and a PAM module
+ * runs in whatever locale its host process chose. */
+static bool name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == '-';
+}
+
 static bool name_chars(const char *s, bool allow_dollar_end)
 {
 	size_t n = strlen(s);
@@ -140,7 +161,7 @@ static bool name_chars(const char *s, bool allow_dollar_end)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (isalnum(c) || c == '.' || c == '_' || c == '-')
+		if (name_char(c))
 			continue;
 		if (c == '$' && allow_dollar_end && i == n - 1)
 			continue;
@@ -190,28 +211,48 @@ static bool utf8_text(const char *s)
 	return true;
 }
 
+/* Longest method name plus one; a longer word is unknown by definition. */
+#define METHOD_WORD_MAX 16
+
 static int set_methods(unsigned *out, const char *value, struct sspr_error *err)
 {
-	char buf[128];
 	unsigned methods = 0;
-	char *save = NULL;
+	const char *p = value;
 
-	if (sspr_strlcpy(buf, value, sizeof(buf)) != SSPR_OK)
-		return sspr_error_set(err, SSPR_EINVAL, "methods: list is too long");
-	for (char *w = strtok_r(buf, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save)) {
-		unsigned m = sspr_method_from_name(w);
+	while (*p != '\0') {
+		char word[METHOD_WORD_MAX];
+		size_t n = strcspn(p, " \t");
+		unsigned m = 0;
 
-		if (m == 0)
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		if (n < sizeof(word)) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+			m = sspr_method_from_name(word);
+		}
+		if (m == 0) {
+			if (n < sizeof(word) && printable_ascii(word, false))
+				return sspr_error_set(err, SSPR_EINVAL,
+						      "methods must list only totp, questions, "
+						      "email and recovery (not '%s')",
+						      word);
 			return sspr_error_set(err, SSPR_EINVAL,
-					      "methods: unknown method '%.32s' (use totp, "
-					      "questions, email, recovery)",
-					      w);
+					      "methods must list only totp, questions, email and "
+					      "recovery");
+		}
 		if (methods & m)
-			return sspr_error_set(err, SSPR_EINVAL, "methods: '%s' is listed twice", w);
+			return sspr_error_set(err, SSPR_EINVAL, "methods must not list '%s' twice",
+					      word);
 		methods |= m;
+		p += n;
 	}
 	if (methods == 0)
-		return sspr_error_set(err, SSPR_EINVAL, "methods: list at least one method");
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "methods must list at least one of totp, questions, email, "
+				      "recovery");
 	*out = methods;
 	return SSPR_OK;
 }
@@ -219,46 +260,58 @@ static int set_methods(unsigned *out, const char *value, struct sspr_error *err)
 static int set_string(const struct policy_key *k, char *dst, const char *value,
 		      struct sspr_error *err)
 {
+	size_t n = strlen(value);
 	bool ok;
 	const char *what;
 
 	switch (k->type) {
+	case T_ANY_GROUP:
 	case T_GROUP:
-		ok = (k->min == 1 && strcmp(value, "*") == 0) ||
-		     (strlen(value) < k->size && name_chars(value, true));
-		what = k->min == 1 ? "a group name or *" : "a group name";
+		ok = (k->type == T_ANY_GROUP && strcmp(value, "*") == 0) ||
+		     (n < k->size && name_chars(value, true));
+		what = k->type == T_ANY_GROUP ? "* or a group name (up to 64 of A-Z a-z 0-9 . _ -)"
+					      : "a group name (up to 64 of A-Z a-z 0-9 . _ -)";
 		break;
 	case T_PATH:
-		ok = value[0] == '/' && strlen(value) < k->size && printable_ascii(value, false);
-		what = "an absolute path";
+		ok = value[0] == '/' && n < k->size && no_controls(value);
+		what = "an absolute path (up to 1023 bytes, no control characters)";
 		break;
 	case T_COMMAND:
-		ok = value[0] == '/' && strlen(value) < k->size && printable_ascii(value, true);
-		what = "an absolute program path, optionally followed by arguments";
+		ok = value[0] == '/' && n < k->size && printable_ascii(value, true);
+		what = "an absolute program path with optional arguments (up to 1023 printable "
+		       "characters)";
 		break;
 	case T_ADDRESS:
-		ok = value[0] != '\0' && strlen(value) < k->size && printable_ascii(value, false);
-		what = "a mail address or user name without spaces";
+		ok = n > 0 && n < k->size && printable_ascii(value, false);
+		what = "a mail address or user name (1 to 254 printable characters, no spaces)";
 		break;
 	case T_SERVICE:
-		ok = strlen(value) < k->size && name_chars(value, false) &&
-		     strcmp(value, ".") != 0 && strcmp(value, "..") != 0;
-		what = "a PAM service name";
+		ok = n < k->size && name_chars(value, false) && strcmp(value, ".") != 0 &&
+		     strcmp(value, "..") != 0;
+		what = "a PAM service name (up to 63 of A-Z a-z 0-9 . _ -)";
 		break;
 	case T_TEXT:
-		if (strlen(value) >= k->size)
+		if (n >= k->size)
 			return sspr_error_set(err, SSPR_EINVAL, "%s must be at most %zu bytes",
 					      k->name, k->size - 1);
 		ok = utf8_text(value);
 		what = "UTF-8 text without control characters";
 		break;
 	default:
-		return SSPR_EINVAL;
+		return sspr_error_set(err, SSPR_EINVAL, "%s has no parser", k->name);
 	}
 	if (!ok)
 		return sspr_error_set(err, SSPR_EINVAL, "%s must be %s", k->name, what);
-	memcpy(dst, value, strlen(value) + 1);
+	memcpy(dst, value, n + 1);
 	return SSPR_OK;
+}
+
+/* The key is echoed only when it is harmless to print. */
+static int unknown_key(const char *key, struct sspr_error *err)
+{
+	if (strlen(key) <= 64 && printable_ascii(key, true))
+		return sspr_error_set(err, SSPR_EINVAL, "unknown key '%s'", key);
+	return sspr_error_set(err, SSPR_EINVAL, "unknown key");
 }
 
 int sspr_policy_set(struct sspr_policy *pol, const char *key, const char *value,
@@ -269,10 +322,8 @@ int sspr_policy_set(struct sspr_policy *pol, const char *key, const char *value,
 	unsigned long long n;
 
 	if (k == NULL)
-		return sspr_error_set(err, SSPR_EINVAL, "unknown key '%.64s'", key);
+		return unknown_key(key, err);
 	field = (char *)pol + k->offset;
-	if (value[0] == '\0' && k->type != T_TEXT)
-		return sspr_error_set(err, SSPR_EINVAL, "%s needs a value", k->name);
 	switch (k->type) {
 	case T_UINT:
 	case T_U32:
@@ -297,7 +348,7 @@ int sspr_policy_set(struct sspr_policy *pol, const char *key, const char *value,
 		*(bool *)(void *)field = strcmp(value, "yes") == 0;
 		return SSPR_OK;
 	case T_REGISTRATION:
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < N_REGISTRATION; i++) {
 			if (strcmp(value, registration_names[i]) == 0) {
 				pol->registration = (enum sspr_registration)i;
 				return SSPR_OK;
@@ -360,7 +411,7 @@ static int cross_check(const char *path, const struct sspr_policy *pol, const un
 				      pol->questions_to_reset, pol->questions_to_register);
 	if (pol->methods_required > popcount(pol->methods))
 		return sspr_error_set(err, SSPR_EINVAL,
-				      "%s:%u: methods_required (%u) is more than the number of "
+				      "%s:%u: methods_required (%u) must not exceed the number of "
 				      "methods (%u)",
 				      path, req_line > methods_line ? req_line : methods_line,
 				      pol->methods_required, popcount(pol->methods));
@@ -395,22 +446,24 @@ static int parse_text(const char *path, char *text, size_t len, struct sspr_poli
 		if (strlen(line) > 0 && line[strlen(line) - 1] == '\r')
 			line[strlen(line) - 1] = '\0';
 		if (strlen(line) > SSPR_POLICY_LINE_MAX)
-			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: line is longer than %d bytes",
-					      path, lineno, SSPR_POLICY_LINE_MAX);
+			return sspr_error_set(err, SSPR_EINVAL,
+					      "%s:%u: line is longer than %d bytes", path, lineno,
+					      SSPR_POLICY_LINE_MAX);
 		key = trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;
 		eq = strchr(key, '=');
-		if (eq == NULL)
-			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: expected 'key = value'", path,
-					      lineno);
+		if (eq == NULL || eq == key)
+			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: expected 'key = value'",
+					      path, lineno);
 		*eq = '\0';
 		key = trim(key);
 		value = trim(eq + 1);
 		k = find_key(key);
-		if (k == NULL)
-			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: unknown key '%.64s'", path,
-					      lineno, key);
+		if (k == NULL) {
+			unknown_key(key, &why);
+			return sspr_error_set(err, SSPR_EINVAL, "%s:%u: %s", path, lineno, why.msg);
+		}
 		idx = (size_t)(k - policy_keys);
 		if (line_of[idx] != 0)
 			return sspr_error_set(err, SSPR_EINVAL,
@@ -438,6 +491,25 @@ int sspr_policy_load(const char *path, struct sspr_policy *pol, struct sspr_erro
 	return r;
 }
 
+/* The method list in bit order, the order DESIGN.md lists them in. */
+static void methods_text(unsigned methods, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (unsigned m = 1; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
+		int n;
+
+		if (!(methods & m))
+			continue;
+		n = snprintf(out + used, size - used, "%s%s", used > 0 ? " " : "",
+			     sspr_method_name(m));
+		if (n < 0 || (size_t)n >= size - used)
+			return;
+		used += (size_t)n;
+	}
+}
+
 void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, void *ctx)
 {
 	for (size_t i = 0; i < N_KEYS; i++) {
@@ -447,7 +519,8 @@ void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, 
 
 		switch (k->type) {
 		case T_UINT:
-			snprintf(value, sizeof(value), "%u", *(const unsigned *)(const void *)field);
+			snprintf(value, sizeof(value), "%u",
+				 *(const unsigned *)(const void *)field);
 			break;
 		case T_U32:
 			snprintf(value, sizeof(value), "%u",
@@ -468,14 +541,7 @@ void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, 
 			snprintf(value, sizeof(value), "%s", registration_names[pol->registration]);
 			break;
 		case T_METHODS:
-			value[0] = '\0';
-			for (unsigned m = 1; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
-				if (!(pol->methods & m))
-					continue;
-				if (value[0] != '\0')
-					strcat(value, " ");
-				strcat(value, sspr_method_name(m));
-			}
+			methods_text(pol->methods, value, sizeof(value));
 			break;
 		default:
 			snprintf(value, sizeof(value), "%s", field);

@@ -1,0 +1,201 @@
+/* Eligibility against the real account database: root and nobody exist on
+ * every Debian system, so the root, min_uid and group rules can be checked
+ * without touching /etc. */
+#define _GNU_SOURCE
+#include <grp.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "eligibility.h"
+#include "record.h"
+#include "util.h"
+
+#define NO_USER "sspr-test-no-such-user"
+#define NO_GROUP "sspr-test-no-such-group"
+
+static struct sspr_policy pol;
+
+static int reset_policy(void **state)
+{
+	sspr_policy_defaults(&pol);
+	return 0;
+}
+
+/* nobody's uid and primary group name, looked up rather than assumed. */
+static void nobody(uid_t *uid, gid_t *gid, char *group, size_t size)
+{
+	struct passwd *pw = getpwnam("nobody");
+	struct group *gr;
+
+	if (pw == NULL) {
+		print_message("skipped: no account 'nobody'\n");
+		skip();
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	gr = getgrgid(pw->pw_gid);
+	assert_non_null(gr);
+	snprintf(group, size, "%s", gr->gr_name);
+}
+
+static void test_root_is_governed_by_allow_root_alone(void **state)
+{
+	uid_t uid = 4242;
+
+	assert_int_equal(sspr_user_eligibility(&pol, "root", &uid), SSPR_NOT_ELIGIBLE_ROOT);
+	assert_int_equal(uid, 0);
+	assert_int_equal(sspr_policy_set(&pol, "allow_root", "yes", NULL), SSPR_OK);
+	assert_int_equal(sspr_policy_set(&pol, "group", "*", NULL), SSPR_OK);
+	/* min_uid stays 1000: it never applies to root. */
+	assert_int_equal(sspr_user_eligibility(&pol, "root", NULL), SSPR_ELIGIBLE);
+	assert_int_equal(sspr_policy_set(&pol, "group", NO_GROUP, NULL), SSPR_OK);
+	assert_int_equal(sspr_user_eligibility(&pol, "root", NULL), SSPR_NOT_ELIGIBLE_GROUP);
+}
+
+static void test_min_uid_is_a_lower_bound(void **state)
+{
+	char group[256], n[32];
+	uid_t uid, got = 0;
+	gid_t gid;
+
+	nobody(&uid, &gid, group, sizeof(group));
+	assert_int_equal(sspr_policy_set(&pol, "group", "*", NULL), SSPR_OK);
+	snprintf(n, sizeof(n), "%lu", (unsigned long)uid);
+	assert_int_equal(sspr_policy_set(&pol, "min_uid", n, NULL), SSPR_OK);
+	assert_int_equal(sspr_user_eligibility(&pol, "nobody", &got), SSPR_ELIGIBLE);
+	assert_int_equal(got, uid);
+	snprintf(n, sizeof(n), "%lu", (unsigned long)uid + 1);
+	assert_int_equal(sspr_policy_set(&pol, "min_uid", n, NULL), SSPR_OK);
+	assert_int_equal(sspr_user_eligibility(&pol, "nobody", NULL), SSPR_NOT_ELIGIBLE_UID);
+}
+
+static void test_group_rule(void **state)
+{
+	char group[256];
+	uid_t uid;
+	gid_t gid;
+
+	nobody(&uid, &gid, group, sizeof(group));
+	assert_int_equal(sspr_policy_set(&pol, "min_uid", "0", NULL), SSPR_OK);
+	/* Primary group counts. */
+	assert_int_equal(sspr_policy_set(&pol, "group", group, NULL), SSPR_OK);
+	assert_int_equal(sspr_user_eligibility(&pol, "nobody", NULL), SSPR_ELIGIBLE);
+	/* A group that does not exist has no members. */
+	assert_int_equal(sspr_policy_set(&pol, "group", NO_GROUP, NULL), SSPR_OK);
+	assert_int_equal(sspr_user_eligibility(&pol, "nobody", NULL), SSPR_NOT_ELIGIBLE_GROUP);
+	assert_false(sspr_user_in_group("nobody", gid, NO_GROUP));
+	if (gid != 0) {
+		assert_int_equal(sspr_policy_set(&pol, "group", "root", NULL), SSPR_OK);
+		assert_int_equal(sspr_user_eligibility(&pol, "nobody", NULL),
+				 SSPR_NOT_ELIGIBLE_GROUP);
+	}
+	assert_true(sspr_user_in_group("nobody", gid, "*"));
+	assert_true(sspr_user_in_group(NO_USER, 4242, "*"));
+}
+
+/* Any supplementary membership listed in the group database counts. */
+static void test_supplementary_group_counts(void **state)
+{
+	struct group *gr;
+	int checked = 0;
+
+	setgrent();
+	while ((gr = getgrent()) != NULL && checked < 5) {
+		for (char **m = gr->gr_mem; *m != NULL; m++) {
+			uid_t uid;
+			gid_t gid;
+
+			if (sspr_lookup_user(*m, &uid, &gid) != 1 || gid == gr->gr_gid)
+				continue;
+			assert_true(sspr_user_in_group(*m, gid, gr->gr_name));
+			checked++;
+		}
+	}
+	endgrent();
+	if (checked == 0) {
+		print_message("skipped: no supplementary group members on this system\n");
+		skip();
+	}
+}
+
+static void test_unknown_or_unreasonable_user_is_no_user(void **state)
+{
+	char longname[SSPR_USER_MAX + 2];
+	uid_t uid = 4242;
+	gid_t gid = 4242;
+
+	assert_int_equal(sspr_policy_set(&pol, "group", "*", NULL), SSPR_OK);
+	assert_int_equal(sspr_user_eligibility(&pol, NO_USER, &uid), SSPR_NOT_ELIGIBLE_NO_USER);
+	assert_int_equal(uid, 4242);
+	assert_int_equal(sspr_user_eligibility(&pol, "", NULL), SSPR_NOT_ELIGIBLE_NO_USER);
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(sspr_user_eligibility(&pol, longname, NULL), SSPR_NOT_ELIGIBLE_NO_USER);
+	assert_int_equal(sspr_lookup_user(NO_USER, &uid, &gid), 0);
+	assert_int_equal(sspr_lookup_user("root", &uid, &gid), 1);
+	assert_int_equal(uid, 0);
+	assert_int_equal(sspr_lookup_user("root", NULL, NULL), 1);
+	assert_int_equal(sspr_lookup_group(NO_GROUP, &gid), 0);
+	assert_int_equal(sspr_lookup_group("root", &gid), 1);
+	assert_int_equal(gid, 0);
+}
+
+static void test_reasons_are_short_and_distinct(void **state)
+{
+	static const enum sspr_eligibility all[] = {
+	    SSPR_ELIGIBLE,	   SSPR_NOT_ELIGIBLE_NO_USER, SSPR_NOT_ELIGIBLE_ROOT,
+	    SSPR_NOT_ELIGIBLE_UID, SSPR_NOT_ELIGIBLE_GROUP,   SSPR_NOT_ELIGIBLE_ERROR,
+	};
+	const size_t n = sizeof(all) / sizeof(all[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *r = sspr_eligibility_reason(all[i]);
+
+		assert_non_null(r);
+		assert_true(strlen(r) > 0 && strlen(r) < 64);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(r, sspr_eligibility_reason(all[j]));
+	}
+	assert_string_equal(sspr_eligibility_reason(SSPR_NOT_ELIGIBLE_GROUP),
+			    "not a member of the group");
+	assert_non_null(sspr_eligibility_reason((enum sspr_eligibility)99));
+}
+
+static void test_usable_methods_are_enrolled_and_allowed(void **state)
+{
+	struct sspr_record rec;
+
+	sspr_record_init(&rec);
+	assert_int_equal(sspr_usable_methods(&pol, &rec), 0);
+	rec.has_totp = true;
+	rec.has_email = true;
+	rec.email.verified = true;
+	assert_int_equal(sspr_usable_methods(&pol, &rec), SSPR_METHOD_TOTP | SSPR_METHOD_EMAIL);
+	assert_int_equal(sspr_policy_set(&pol, "methods", "email questions", NULL), SSPR_OK);
+	assert_int_equal(sspr_usable_methods(&pol, &rec), SSPR_METHOD_EMAIL);
+	assert_int_equal(sspr_policy_set(&pol, "methods", "recovery", NULL), SSPR_OK);
+	assert_int_equal(sspr_usable_methods(&pol, &rec), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_root_is_governed_by_allow_root_alone, reset_policy),
+	    cmocka_unit_test_setup(test_min_uid_is_a_lower_bound, reset_policy),
+	    cmocka_unit_test_setup(test_group_rule, reset_policy),
+	    cmocka_unit_test_setup(test_supplementary_group_counts, reset_policy),
+	    cmocka_unit_test_setup(test_unknown_or_unreasonable_user_is_no_user, reset_policy),
+	    cmocka_unit_test_setup(test_reasons_are_short_and_distinct, reset_policy),
+	    cmocka_unit_test_setup(test_usable_methods_are_enrolled_and_allowed, reset_policy),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
