@@ -5,9 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,7 +14,6 @@
 #include "eligibility.h"
 #include "config.h"
 #include "hostkey.h"
-
 
 /* Looks up SSPR_GROUP. Returns 1 and sets *gid when it exists, 0 when it
  * does not, or -1 after printing an error. */

@@ -1,9 +1,5 @@
 /* Checks on the USER argument, and who is acting (for audit events). */
-#include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "admin.h"
