@@ -1,27 +1,45 @@
 #!/bin/bash
-# Installs everything needed to build pam_sspr and run every test and the
-# demo on Debian 12. Idempotent; needs root.
+# Installs everything needed to build pam_sspr, run every test suite and the
+# demo on Debian 12 (bookworm). Idempotent and quiet: it installs only what
+# is missing and refreshes the package lists only when they are missing or
+# older than a day. Needs root (apt-get). Fails loudly.
 set -euo pipefail
 
 packages=(
+	# build
 	build-essential meson ninja-build pkg-config
 	libpam0g-dev liboath-dev libsodium-dev liblmdb-dev libqrencode-dev
+	# unit and module tests
 	libcmocka-dev libpam-wrapper libpamtest0-dev
-	pamtester oathtool lmdb-utils python3 passwd util-linux coreutils
+	# end-to-end tests, enrollment test and demo: pamtester drives PAM,
+	# oathtool computes codes, lmdb-utils inspects the store, python3 runs
+	# tools/converse.py and the test summary, passwd gives useradd/chpasswd,
+	# util-linux gives unshare/setpriv, mount gives mount/umount.
+	pamtester oathtool lmdb-utils python3 passwd util-linux mount
+	coreutils diffutils
 )
 
-if [ "$(id -u)" != 0 ]; then
-	echo "tools/deps.sh: run as root (apt-get install)" >&2
+fail() {
+	echo "tools/deps.sh: $*" >&2
 	exit 1
-fi
+}
+
+[ "$(id -u)" = 0 ] || fail "run as root (it installs packages with apt-get)"
+command -v apt-get >/dev/null || fail "apt-get not found: this script is for Debian 12 and derivatives"
+
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
-if [ "${#missing[@]}" -gt 0 ]; then
-	echo "tools/deps.sh: installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[ "${#missing[@]}" = 0 ] && exit 0
+
+export DEBIAN_FRONTEND=noninteractive
+# Lists missing (fresh container) or stale (older than a day): refresh.
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]; then
+	apt-get update -qq || fail "apt-get update failed"
+fi
+echo "tools/deps.sh: installing ${missing[*]}"
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+	fail "apt-get install ${missing[*]} failed (see the messages above)"
 fi

@@ -2,18 +2,22 @@
 # Installs what is missing, builds, and runs the whole test suite (every
 # layer: unit, pam, admin, enroll, e2e). Run as root so the end-to-end tests
 # run rather than skip. Extra arguments go to `meson test` (e.g. --suite pam).
+# Exits with meson test's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tools/deps.sh
-if [ -d build-test ]; then
-	meson setup --reconfigure build-test >/dev/null
+# Reuse the build directory when it can be reconfigured; start afresh when
+# it cannot (made by another meson version, or half-written).
+if [ -f build-test/build.ninja ]; then
+	meson setup --reconfigure build-test || meson setup --wipe build-test
 else
-	meson setup build-test >/dev/null
+	rm -rf build-test
+	meson setup build-test
 fi
 ninja -C build-test
 status=0
-meson test -C build-test --print-errorlogs "$@" || status=$?
+meson test -C build-test --print-errorlogs "$@" </dev/null || status=$?
 # One closing line with the counts of every test program meson ran.
 python3 - build-test/meson-logs/testlog.json <<'PY'
 import json, sys

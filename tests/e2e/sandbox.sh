@@ -1,55 +1,110 @@
-# Shared by tools/demo.sh and tests/e2e: a throw-away system inside a private
-# mount namespace. /etc is a private copy bind-mounted over the real one, so
-# useradd, chpasswd and pam_unix change only the copy; the store and keys
-# live in a temporary directory. Nothing on the host changes.
+# Shared by tools/demo.sh, tests/e2e and tests/enroll: a throw-away system
+# inside a private mount namespace. Everything it writes lives on a tmpfs that
+# only the namespace sees: a copy of /etc bind-mounted over the real one (so
+# useradd, chpasswd and pam_unix change only the copy), the store and the
+# keys. When the namespace ends, the tmpfs goes with it; even a killed run
+# leaves nothing behind but an empty directory in /tmp.
 #
 # Usage (bash): source this file, then
-#   sandbox_enter "$0" "$@"         re-executes the script inside unshare -m
-#   sandbox_setup MODULE ADMIN      users alice (in group sspr) and bob, group
-#                                   sspr-store (owns the store),
+#   sandbox_require TOOL...         exits 77 (meson's "skipped") with the
+#                                   reason unless root, unshare works and
+#                                   every TOOL is installed
+#   sandbox_enter "$0" "$@"         outside: runs the script again inside
+#                                   unshare -m, checks that the host's
+#                                   account files did not change, and exits
+#                                   with the script's status; inside: returns
+#                                   (SANDBOX_SHOW_HOST_CHECK=1: says so when
+#                                   the host files are unchanged)
+#   sandbox_setup MODULE ADMIN      users alice (in group sspr) and bob,
+#                                   group sspr-store (owns the store),
 #                                   policy, keys, store, PAM services
 # Afterwards: $SANDBOX (work dir), $SECRET (alice's base32 TOTP secret),
 # PAM service "sspr-login" (pam_sspr + pam_unix), "sspr-passwd" (the tree's).
 
 SANDBOX_OLD_PASSWORD='Old-Passw0rd!'
 SANDBOX_HELPDESK='Call the IT helpdesk on 555-0100.'
+# The host files a run must never change; checked before and after.
+SANDBOX_HOST_FILES=(/etc/passwd /etc/shadow /etc/group /etc/gshadow)
 
-# Exits 77 (meson's "skipped") with the reason unless we are root and
-# every named tool is installed.
 sandbox_require() {
 	local tool
 	if [ "$(id -u)" != 0 ]; then
 		echo "SKIP: needs root (private mount namespace, real accounts, pam_unix as root)"
 		exit 77
 	fi
-	for tool in unshare chpasswd "$@"; do
+	for tool in unshare mount chpasswd useradd groupadd "$@"; do
 		if ! command -v "$tool" >/dev/null; then
 			echo "SKIP: $tool is not installed (tools/deps.sh installs it)"
 			exit 77
 		fi
 	done
+	# Root in a container without CAP_SYS_ADMIN (docker without
+	# --privileged) cannot make a mount namespace: skip, never fall back to
+	# changing the real /etc.
+	if ! unshare --mount --propagation private mount -t tmpfs none /tmp 2>/dev/null; then
+		echo "SKIP: cannot create a private mount namespace here (unshare --mount needs CAP_SYS_ADMIN)"
+		exit 77
+	fi
+}
+
+sandbox_host_sums() {
+	sha256sum "${SANDBOX_HOST_FILES[@]}" 2>/dev/null || true
 }
 
 sandbox_enter() {
-	local self=$1
+	local self=$1 before after rc=0
 	shift
-	if [ -z "${SSPR_SANDBOX_INSIDE:-}" ]; then
-		exec unshare --mount --propagation private \
-			env SSPR_SANDBOX_INSIDE=1 bash "$self" "$@"
+	[ -n "${SSPR_SANDBOX_INSIDE:-}" ] && return 0
+	before=$(sandbox_host_sums)
+	unshare --mount --propagation private \
+		env SSPR_SANDBOX_INSIDE=1 bash "$self" "$@" || rc=$?
+	after=$(sandbox_host_sums)
+	if [ "$before" != "$after" ]; then
+		echo "FAIL: the host's account files changed during the run:" >&2
+		diff <(echo "$before") <(echo "$after") >&2 || true
+		exit 1
 	fi
+	if [ -n "${SANDBOX_SHOW_HOST_CHECK:-}" ]; then
+		echo "(Host check: sha256 of ${SANDBOX_HOST_FILES[*]} identical before and after.)"
+	fi
+	exit "$rc"
+}
+
+sandbox_cleanup() {
+	cd /
+	umount -l /etc 2>/dev/null || true
+	umount -l "$SANDBOX" 2>/dev/null || true
+	rmdir "$SANDBOX" 2>/dev/null || true
 }
 
 sandbox_setup() {
 	local module=$1 admin=$2 src
 	src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	if [ -z "${SSPR_SANDBOX_INSIDE:-}" ]; then
+		echo "sandbox_setup: not inside the private namespace (call sandbox_enter first)" >&2
+		exit 1
+	fi
 
+	# The directory is the only trace on the host; its contents are a tmpfs
+	# of this namespace.
 	SANDBOX=$(mktemp -d /tmp/sspr-sandbox-XXXXXX)
-	trap 'rm -rf "$SANDBOX"' EXIT
-	chmod 755 "$SANDBOX" # users reach the store and keys through it
-	# A private /etc: a copy, mounted over the real one in this namespace only.
+	mount -t tmpfs -o mode=755,size=256m sspr-sandbox "$SANDBOX"
+	trap sandbox_cleanup EXIT
+
+	# A private /etc: a copy, mounted over the real one in this namespace.
 	mkdir "$SANDBOX/etc"
 	cp -a /etc/. "$SANDBOX/etc/"
 	mount --bind "$SANDBOX/etc" /etc
+	# Accounts come from the private files only: no LDAP or SSSD answering
+	# for alice, no host nscd serving the host's cached passwd (its socket is
+	# under /run, which we do not copy).
+	sed -i -E 's/^(passwd|group|shadow|gshadow):.*/\1: files/' /etc/nsswitch.conf
+	local dir
+	for dir in /run/nscd /var/run/nscd; do
+		[ -d "$dir" ] && mount -t tmpfs none "$dir"
+	done
+	# Should anything fall back to the default store, it finds an empty one.
+	[ -d /var/lib/sspr ] && mount -t tmpfs none /var/lib/sspr
 
 	groupadd sspr                 # who may reset (policy key "group")
 	groupadd --system sspr-store  # owns the store; sspr-enroll is setgid to it; no members
@@ -68,11 +123,14 @@ sandbox_setup() {
 
 	install -m 644 "$src/pam.d/sspr-passwd" /etc/pam.d/sspr-passwd
 	install -m 644 "$src/pam.d/sspr-enroll" /etc/pam.d/sspr-enroll
+	# The stack login.example recommends for trigger=empty, with the module
+	# from the build tree.
 	cat >/etc/pam.d/sspr-login <<-PAM
 		auth [success=done default=ignore] $module
 		auth required pam_unix.so try_first_pass
 		account required pam_unix.so
 		account optional $module
+		password required pam_unix.so obscure yescrypt
 	PAM
 
 	"$admin" init >/dev/null
@@ -83,6 +141,26 @@ sandbox_setup() {
 # The current code for alice's secret.
 sandbox_code() {
 	oathtool --totp -b "$SECRET"
+}
+
+# Waits until the current TOTP step has at least 8 seconds left, so a code
+# taken now is still the current one a few logins later.
+sandbox_wait_fresh_step() {
+	while [ $(($(date +%s) % 30)) -gt 22 ]; do sleep 1; done
+}
+
+# A six-digit code that is not valid for alice now: none of the codes of
+# the steps from two before to two after the current one.
+sandbox_wrong_code() {
+	local valid candidate
+	valid=$(oathtool --totp -b "$SECRET" -N "now - 60 seconds" -w 4)
+	for candidate in 000000 111111 222222 333333 444444 555555; do
+		if ! grep -qx "$candidate" <<<"$valid"; then
+			echo "$candidate"
+			return
+		fi
+	done
+	return 1
 }
 
 # The password hash field of USER in the private shadow file.
