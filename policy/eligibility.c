@@ -191,3 +191,23 @@ unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_re
 {
 	return sspr_record_methods(rec) & pol->methods;
 }
+
+unsigned sspr_method_count(unsigned methods)
+{
+	return (unsigned)__builtin_popcount(methods & SSPR_METHOD_ALL);
+}
+
+bool sspr_registration_complete(const struct sspr_policy *pol, const struct sspr_record *rec)
+{
+	return sspr_method_count(sspr_usable_methods(pol, rec)) >= pol->methods_required;
+}
+
+bool sspr_reconfirm_due(const struct sspr_policy *pol, const struct sspr_record *rec,
+			int64_t now)
+{
+	int64_t since = rec->confirmed_at != 0 ? rec->confirmed_at : rec->registered_at;
+
+	if (pol->reconfirm_days == 0 || since == 0)
+		return false;
+	return now - since > (int64_t)pol->reconfirm_days * 86400;
+}

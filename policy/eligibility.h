@@ -4,6 +4,7 @@
 #define SSPR_ELIGIBILITY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "policy.h"
@@ -39,5 +40,17 @@ const char *sspr_eligibility_reason(enum sspr_eligibility e);
 /* Methods the user can use to reset: enrolled in rec and allowed by pol. */
 struct sspr_record;
 unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_record *rec);
+
+/* True when the user has at least methods_required usable methods: what
+ * registration = remind / require asks of them. */
+bool sspr_registration_complete(const struct sspr_policy *pol, const struct sspr_record *rec);
+
+/* True when reconfirm_days is set and the methods were last confirmed
+ * (enrolled or re-confirmed) longer ago than that at now. */
+bool sspr_reconfirm_due(const struct sspr_policy *pol, const struct sspr_record *rec,
+			int64_t now);
+
+/* Number of bits set in a method mask. */
+unsigned sspr_method_count(unsigned methods);
 
 #endif
