@@ -38,6 +38,12 @@ bool sspr_code_verify(const char *stored, const char *code);
 int sspr_recovery_issue(struct sspr_record *rec, unsigned n,
 			char out[][SSPR_RECOVERY_CODE_SIZE]);
 
+/* Replaces the record's recovery codes with the given ones (imported from
+ * another tool, such as google-authenticator scratch codes): each 6..32
+ * characters of [0-9A-Za-z-], normalised as sspr_recovery_find() reads
+ * them. SSPR_EINVAL for a bad code or count (1..SSPR_RECOVERY_MAX). */
+int sspr_recovery_set(struct sspr_record *rec, const char *const *codes, unsigned n);
+
 /* Index of the unused recovery code matching `typed` (case, dashes and
  * spaces ignored; 0/O, 1/I/L read alike), or -1. Every stored code is
  * compared, so the time does not depend on which one matches. */
