@@ -76,9 +76,12 @@ static bool is_control(uint32_t c)
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f);
 }
 
+/* glibc leaves the no-break spaces out of iswspace; a pasted or
+ * autocorrected answer may carry them, so they count as spaces here. */
 static bool is_space(uint32_t c, locale_t loc)
 {
-	return c == ' ' || (c > 0x7f && iswspace_l((wint_t)c, loc));
+	return c == ' ' || c == 0xa0 || c == 0x2007 || c == 0x202f ||
+	       (c > 0x7f && iswspace_l((wint_t)c, loc));
 }
 
 int sspr_answer_normalise(const char *in, char *out, size_t size, size_t *chars)

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hostkey.h"
 #include "policy.h"
+#include "record.h"
 #include "status.h"
 #include "store.h"
 
@@ -49,12 +51,15 @@ enum admin_flag {
 	ADMIN_F_JSON = 1u << 0,
 	ADMIN_F_SECRET_STDIN = 1u << 1,
 	ADMIN_F_PRINT = 1u << 2,
+	ADMIN_F_STDIN = 1u << 3,
+	ADMIN_F_SINCE = 1u << 4, /* "--since DAYS" or "--since=DAYS": a value option */
 };
 #define ADMIN_POS_MAX 4
 struct admin_args {
 	const char *pos[ADMIN_POS_MAX];
 	size_t npos;
 	unsigned flags;
+	const char *since; /* the value of --since, when given */
 };
 /* Accepts the flags in `allowed` anywhere and up to ADMIN_POS_MAX
  * positionals; returns ADMIN_EXIT_OK or ADMIN_EXIT_USAGE (message printed).
@@ -68,11 +73,56 @@ int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 int admin_check_user_name(const char *user);
 /* ADMIN_EXIT_OK when user exists in NSS; otherwise prints and returns. */
 int admin_check_user_exists(const char *user);
+/* Warns when the policy would not let user reset with method. */
+void admin_warn_unusable(const struct sspr_policy *pol, const char *user, unsigned method);
 /* "by root" or "by uid N", for event details. */
 void admin_actor(char *buf, size_t size);
 
 /* admin_store.c: opens the policy's store, printing any error. */
 int admin_store_open(const struct admin_ctx *ctx, unsigned flags, struct sspr_store **out);
+/* The message for a failed update of user's record (not enrolled, corrupt
+ * with the command that repairs it, or the library's words). */
+int admin_update_error(int r, const struct sspr_error *err, const char *user);
+
+/* totp_write.c: a TOTP secret sealed to host.pub, ready to be put into a
+ * record inside a store update (which only copies it). */
+struct admin_totp {
+	uint8_t sealed[SSPR_SEALED_MAX];
+	size_t sealed_len;
+	unsigned digits;    /* 6..8 */
+	unsigned period;    /* 1..3600 */
+	uint64_t last_step; /* 0 = none used yet */
+};
+/* Loads host.pub, printing any error. */
+int admin_load_host_pub(const struct admin_ctx *ctx, uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES]);
+/* Seals the raw secret (ADMIN_SECRET_MIN..SSPR_TOTP_SECRET_MAX bytes,
+ * checked by the caller) into t; SSPR_OK or SSPR_ERR. */
+int admin_totp_seal(const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], const uint8_t *raw, size_t len,
+		    struct admin_totp *t);
+/* Puts t into rec as the user's TOTP, enrolled at now; registration and
+ * confirmation times follow. Returns true when it replaced a secret. */
+bool admin_totp_apply(struct sspr_record *rec, const struct admin_totp *t, int64_t now);
+/* Marks rec as (re)confirmed at now, and registered if it was not yet. */
+void admin_record_touch(struct sspr_record *rec, int64_t now);
+#define ADMIN_SECRET_MIN 10 /* bytes: 80 bits, what most authenticator apps issue */
+
+/* input.c: whole files and stdin read into wiped memory, for inputs that
+ * hold secrets (answers, TOTP secrets, scratch codes). */
+struct admin_input {
+	char *buf; /* NUL-terminated; sodium_malloc'd */
+	size_t len;
+	size_t cap;
+};
+/* Reads a regular file of at most max bytes; a NUL byte is refused. Prints
+ * "PATH: why" and returns the exit code on failure. Warns when others may
+ * read it, since it holds secrets. */
+int admin_input_file(const char *path, size_t max, struct admin_input *in);
+/* Reads stdin to its end, at most max bytes. */
+int admin_input_stdin(size_t max, struct admin_input *in);
+void admin_input_free(struct admin_input *in);
+/* The next line of in (from *pos): NUL-terminated in place, CR LF or LF
+ * dropped. Returns NULL at the end. *lineno counts lines. */
+char *admin_input_line(struct admin_input *in, size_t *pos, unsigned *lineno);
 
 /* format.c: times and method lists as text. */
 #define ADMIN_TIME_MAX 32
@@ -108,6 +158,9 @@ void admin_json_methods(struct admin_json *j, unsigned mask);
 /* format.c: methods as "totp,email", or "-" for none. */
 #define ADMIN_METHODS_TEXT_MAX 64
 const char *admin_methods_text(unsigned mask, char buf[ADMIN_METHODS_TEXT_MAX]);
+/* Text that came from a record or an event goes to a terminal: control
+ * characters become '?' so a crafted field cannot drive the terminal. */
+void admin_print_safe(const char *s);
 
 /* Sub-commands. argv[0] is the sub-command's name. */
 int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv);
@@ -117,5 +170,13 @@ int admin_cmd_show(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_unlock(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_check_config(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_import(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv);
+
+/* Methods of "enroll" and "import", each in its own file. */
+int admin_enroll_questions(struct admin_ctx *ctx, const char *user);
+int admin_enroll_email(struct admin_ctx *ctx, const char *user, const char *address);
+int admin_import_oath(struct admin_ctx *ctx, const char *path);
+int admin_import_ga(struct admin_ctx *ctx, const char *user, const char *path);
 
 #endif

@@ -15,3 +15,13 @@ int admin_store_open(const struct admin_ctx *ctx, unsigned flags, struct sspr_st
 		return admin_error(r, "%s: no store; run '%s init'", ctx->pol.store, ADMIN_PROG);
 	return admin_lib_error(r, &err, ctx->pol.store);
 }
+
+int admin_update_error(int r, const struct sspr_error *err, const char *user)
+{
+	if (r == SSPR_ENOENT)
+		return admin_error(r, "%s: not enrolled", user);
+	if (r == SSPR_ECORRUPT)
+		return admin_error(r, "%s: record is corrupt; '%s revoke %s' removes it", user,
+				   ADMIN_PROG, user);
+	return admin_lib_error(r, err, user);
+}

@@ -11,7 +11,32 @@ static const struct {
     {"--json", ADMIN_F_JSON},
     {"--secret-stdin", ADMIN_F_SECRET_STDIN},
     {"--print", ADMIN_F_PRINT},
+    {"--stdin", ADMIN_F_STDIN},
 };
+
+/* Options that take a value: "--since DAYS" or "--since=DAYS". Returns 1
+ * when a consumed it (and maybe the next argument), 0 when a is not one,
+ * or an exit code (negated) after a usage error. */
+static int value_option(const char *cmd, int argc, char **argv, int *i, unsigned allowed,
+			struct admin_args *out)
+{
+	static const char name[] = "--since";
+	const char *a = argv[*i];
+	size_t n = sizeof(name) - 1;
+
+	if ((allowed & ADMIN_F_SINCE) == 0 || strncmp(a, name, n) != 0 ||
+	    (a[n] != '\0' && a[n] != '='))
+		return 0;
+	if (a[n] == '=') {
+		out->since = a + n + 1;
+	} else {
+		if (*i + 1 >= argc)
+			return -admin_usage_error("%s: %s needs a value", cmd, name);
+		out->since = argv[++*i];
+	}
+	out->flags |= ADMIN_F_SINCE;
+	return 1;
+}
 
 static unsigned flag_by_name(const char *arg)
 {
@@ -40,7 +65,12 @@ int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 			char name[ADMIN_QUOTE_MAX + 1];
 			char shown[ADMIN_QUOTE_MAX + 4];
 			size_t keep = strcspn(a, "=");
+			int v = value_option(cmd, argc, argv, &i, allowed, out);
 
+			if (v < 0)
+				return -v;
+			if (v > 0)
+				continue;
 			if (flag != 0 && (allowed & flag) != 0) {
 				out->flags |= flag;
 				continue;

@@ -11,26 +11,23 @@
 #include <sodium.h>
 
 #include "admin.h"
-#include "eligibility.h"
 #include "hostkey.h"
 #include "record.h"
 #include "totp.h"
 
 #define SECRET_LINE_MAX 256 /* base32 characters, spaces included */
-#define SECRET_MIN 10	    /* bytes: 80 bits, what most authenticator apps issue */
 /* Room for the longest line decoded, so "too long" is told apart from
  * "not base32". */
 #define SECRET_DECODED_CAP (SECRET_LINE_MAX * 5 / 8 + 1)
 
-#define ENROLL_USAGE "usage: enroll USER totp --secret-stdin"
+#define ENROLL_USAGE                                                                       \
+	"usage: enroll USER totp --secret-stdin | enroll USER questions --stdin | "       \
+	"enroll USER email ADDRESS"
 
 struct enroll_totp {
 	int64_t now;
 	const char *user;
-	unsigned digits;
-	unsigned period;
-	uint8_t sealed[SSPR_SEALED_MAX];
-	size_t sealed_len;
+	struct admin_totp t;
 	char actor[32];
 	bool replaced; /* out: a previous TOTP secret was overwritten */
 };
@@ -116,13 +113,13 @@ static int read_and_seal(const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], struct enr
 					      "and case are ignored)");
 		goto out;
 	}
-	if (raw_len < SECRET_MIN || raw_len > SSPR_TOTP_SECRET_MAX) {
+	if (raw_len < ADMIN_SECRET_MIN || raw_len > SSPR_TOTP_SECRET_MAX) {
 		rc = admin_error(SSPR_EINVAL, "secret is %s: %zu bytes, expected %d..%d",
-				 raw_len < SECRET_MIN ? "too short" : "too long", raw_len,
-				 SECRET_MIN, SSPR_TOTP_SECRET_MAX);
+				 raw_len < ADMIN_SECRET_MIN ? "too short" : "too long", raw_len,
+				 ADMIN_SECRET_MIN, SSPR_TOTP_SECRET_MAX);
 		goto out;
 	}
-	if (sspr_seal(pk, raw, raw_len, e->sealed, sizeof(e->sealed), &e->sealed_len) != SSPR_OK) {
+	if (admin_totp_seal(pk, raw, raw_len, &e->t) != SSPR_OK) {
 		rc = admin_error(SSPR_ERR, "sealing the secret to the host key failed");
 		goto out;
 	}
@@ -141,35 +138,10 @@ static int enroll_totp_update(struct sspr_record *rec, bool exists, struct sspr_
 	struct enroll_totp *e = ctx;
 
 	(void)exists;
-	e->replaced = rec->has_totp;
-	sodium_memzero(&rec->totp, sizeof(rec->totp));
-	rec->has_totp = true;
-	memcpy(rec->totp.sealed, e->sealed, e->sealed_len);
-	rec->totp.sealed_len = (uint16_t)e->sealed_len;
-	rec->totp.digits = (uint8_t)e->digits;
-	rec->totp.period = (uint16_t)e->period;
-	rec->totp.last_step = 0;
-	rec->totp.enrolled_at = e->now;
-	if (rec->registered_at == 0)
-		rec->registered_at = e->now;
-	rec->confirmed_at = e->now;
+	e->replaced = admin_totp_apply(rec, &e->t, e->now);
 	sspr_event_set(ev, e->now, "enroll", "success", "totp", e->user, ADMIN_SERVICE, "",
 		       e->actor);
 	return SSPR_OK;
-}
-
-/* Enrolling for someone the policy would not let reset is allowed (the
- * admin may be preparing a policy change), but it should not go unnoticed. */
-static void warn_if_unusable(const struct sspr_policy *pol, const char *user)
-{
-	enum sspr_eligibility elig = sspr_user_eligibility(pol, user, NULL);
-
-	if ((pol->methods & SSPR_METHOD_TOTP) == 0)
-		admin_warn("totp is not in the policy's methods: %s cannot reset with it yet",
-			   user);
-	if (elig != SSPR_ELIGIBLE && elig != SSPR_NOT_ELIGIBLE_ERROR)
-		admin_warn("%s cannot reset under the current policy: %s", user,
-			   sspr_eligibility_reason(elig));
 }
 
 static int enroll_totp(struct admin_ctx *ctx, const char *user)
@@ -182,25 +154,22 @@ static int enroll_totp(struct admin_ctx *ctx, const char *user)
 
 	memset(&e, 0, sizeof(e));
 	e.user = user;
-	e.digits = ctx->pol.totp.digits;
-	e.period = ctx->pol.totp.period;
+	e.t.digits = ctx->pol.totp.digits;
+	e.t.period = ctx->pol.totp.period;
 	admin_actor(e.actor, sizeof(e.actor));
 	/* The record's own limits; a policy that passed its parser is within
 	 * them, but a truncating cast must never be the thing that checks. */
-	if (e.digits < 6 || e.digits > 8 || e.period < 1 || e.period > 3600) {
+	if (e.t.digits < 6 || e.t.digits > 8 || e.t.period < 1 || e.t.period > 3600) {
 		rc = admin_error(SSPR_EINVAL, "policy: totp_digits or totp_period out of range");
 		goto out;
 	}
 	if ((rc = admin_check_user_exists(user)) != ADMIN_EXIT_OK)
 		goto out;
-	warn_if_unusable(&ctx->pol, user);
+	admin_warn_unusable(&ctx->pol, user, SSPR_METHOD_TOTP);
 
 	/* Key first: a missing key fails before the secret is read. */
-	r = sspr_hostkey_load_public(ctx->pol.key_dir, pk, &err);
-	if (r != SSPR_OK) {
-		rc = admin_lib_error(r, &err, ctx->pol.key_dir);
+	if ((rc = admin_load_host_pub(ctx, pk)) != ADMIN_EXIT_OK)
 		goto out;
-	}
 	if ((rc = read_and_seal(pk, &e)) != ADMIN_EXIT_OK)
 		goto out;
 	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
@@ -211,7 +180,7 @@ static int enroll_totp(struct admin_ctx *ctx, const char *user)
 		rc = admin_lib_error(r, &err, user);
 		goto out;
 	}
-	printf("%s: totp enrolled (%u digits, %u s period)%s\n", user, e.digits, e.period,
+	printf("%s: totp enrolled (%u digits, %u s period)%s\n", user, e.t.digits, e.t.period,
 	       e.replaced ? ", replacing the previous secret" : "");
 	rc = ADMIN_EXIT_OK;
 out:
@@ -235,16 +204,43 @@ static const char *method_word(int argc, char **argv)
 	return NULL;
 }
 
+static int enroll_questions_args(struct admin_ctx *ctx, int argc, char **argv)
+{
+	struct admin_args args;
+	int rc;
+
+	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_STDIN, &args)) != ADMIN_EXIT_OK)
+		return rc;
+	/* Answers are secrets too: never taken from the command line. */
+	if (args.npos != 2 || (args.flags & ADMIN_F_STDIN) == 0)
+		return admin_usage_error("enroll: answers are read only from stdin, as "
+					 "\"question<TAB>answer\" lines "
+					 "(usage: enroll USER questions --stdin)");
+	return admin_enroll_questions(ctx, args.pos[0]);
+}
+
+static int enroll_email_args(struct admin_ctx *ctx, int argc, char **argv)
+{
+	struct admin_args args;
+	int rc;
+
+	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+		return rc;
+	if (args.npos != 3)
+		return admin_usage_error("enroll: usage: enroll USER email ADDRESS");
+	return admin_enroll_email(ctx, args.pos[0], args.pos[2]);
+}
+
 int admin_cmd_enroll(struct admin_ctx *ctx, int argc, char **argv)
 {
 	struct admin_args args;
 	const char *method = method_word(argc, argv);
 	int rc;
 
-	if (method != NULL && (strcmp(method, "questions") == 0 || strcmp(method, "email") == 0)) {
-		(void)admin_error(SSPR_EINVAL, "'enroll %s' is not supported yet", method);
-		return ADMIN_EXIT_USAGE;
-	}
+	if (method != NULL && strcmp(method, "questions") == 0)
+		return enroll_questions_args(ctx, argc, argv);
+	if (method != NULL && strcmp(method, "email") == 0)
+		return enroll_email_args(ctx, argc, argv);
 	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_SECRET_STDIN, &args)) !=
 	    ADMIN_EXIT_OK)
 		return rc;
@@ -256,6 +252,7 @@ int admin_cmd_enroll(struct admin_ctx *ctx, int argc, char **argv)
 	 * repeating it, and say where the secret belongs. */
 	if (args.npos > 2 || (args.flags & ADMIN_F_SECRET_STDIN) == 0)
 		return admin_usage_error("enroll: the secret is never taken from the command "
-					 "line; pipe it in with --secret-stdin (" ENROLL_USAGE ")");
+					 "line; pipe it in with --secret-stdin (usage: enroll "
+					 "USER totp --secret-stdin)");
 	return enroll_totp(ctx, args.pos[0]);
 }

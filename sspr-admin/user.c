@@ -4,6 +4,7 @@
 
 #include "admin.h"
 #include "eligibility.h"
+#include "record.h"
 #include "util.h"
 
 int admin_check_user_name(const char *user)
@@ -42,4 +43,18 @@ void admin_actor(char *buf, size_t size)
 		snprintf(buf, size, "by root");
 	else
 		snprintf(buf, size, "by uid %lu", (unsigned long)uid);
+}
+
+/* Enrolling for someone the policy would not let reset is allowed (the
+ * admin may be preparing a policy change), but it should not go unnoticed. */
+void admin_warn_unusable(const struct sspr_policy *pol, const char *user, unsigned method)
+{
+	enum sspr_eligibility elig = sspr_user_eligibility(pol, user, NULL);
+
+	if ((pol->methods & method) == 0)
+		admin_warn("%s is not in the policy's methods: %s cannot reset with it yet",
+			   sspr_method_name(method), user);
+	if (elig != SSPR_ELIGIBLE && elig != SSPR_NOT_ELIGIBLE_ERROR)
+		admin_warn("%s cannot reset under the current policy: %s", user,
+			   sspr_eligibility_reason(elig));
 }

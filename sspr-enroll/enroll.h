@@ -7,8 +7,10 @@
 #include <stdbool.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy.h"
+#include "record.h"
 #include "util.h"
 
 #define ENROLL_PROG "sspr-enroll"
@@ -28,6 +30,8 @@ struct enroll_ctx {
 	struct sspr_policy pol;
 	bool qr;                      /* draw the QR code (totp) */
 	bool json;                    /* status --json */
+	const char *arg;              /* email ADDRESS, remove METHOD */
+	bool authenticated;           /* the password was checked in this run */
 };
 
 /* privileges.c */
@@ -39,15 +43,51 @@ int enroll_sanitize(void);
 int enroll_identity(char *user, size_t size);
 
 /* authenticate.c: the current password through the PAM service
- * sspr-enroll. Returns ENROLL_EXIT_OK or ENROLL_EXIT_AUTH. */
-int enroll_authenticate(const char *user);
+ * sspr-enroll, asked at most once per run (ctx->authenticated). Returns
+ * ENROLL_EXIT_OK or ENROLL_EXIT_AUTH. */
+int enroll_authenticate(struct enroll_ctx *ctx);
+
+/* main.c: group, uid and root rules, with the helpdesk text on refusal.
+ * ENROLL_EXIT_OK or ENROLL_EXIT_DENIED. */
+int enroll_check_eligible(const struct enroll_ctx *ctx);
+
+/* prompt.c: line input from stdin, which works the same on a terminal and
+ * on a pipe (tests). Each returns 0, or -1 at end of input or on a read
+ * error, or -2 for a line longer than size - 1 (the rest of it is read and
+ * dropped, buf is wiped). The newline is removed. */
+int enroll_read_line(const char *prompt, char *buf, size_t size);
+/* The same with echo off when stdin is a terminal. */
+int enroll_read_secret(const char *prompt, char *buf, size_t size);
+/* "[Y/n]" / "[y/N]" questions: 1 yes, 0 no, -1 end of input. An empty
+ * answer takes def. */
+int enroll_ask_yes_no(const char *question, bool def);
+
+/* record_ops.c: helpers shared by the commands that change the record. */
+/* Reads the caller's record without changing it: SSPR_OK, SSPR_ENOENT or an
+ * error (already reported on stderr). */
+int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec);
+/* registered_at on the first enrollment, confirmed_at on every one. */
+void enroll_mark_enrolled(struct sspr_record *rec, int64_t now);
+/* ENROLL_EXIT_OK when the policy lets users register method, else a
+ * message and ENROLL_EXIT_DENIED. */
+int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method);
+/* Appends an audit event outside a record change (a failed enrollment). */
+void enroll_log_event(const struct enroll_ctx *ctx, const char *action, const char *result,
+		      const char *method, const char *detail);
 
 /* qr.c: draws text as a QR code with Unicode half blocks. */
 int enroll_draw_qr(const char *text);
 
-/* Sub-commands; each returns an exit code. */
+/* Sub-commands; each returns an exit code. Those that change the record
+ * expect the caller to have checked eligibility and the password. */
 int enroll_cmd_totp(struct enroll_ctx *ctx);
+int enroll_cmd_questions(struct enroll_ctx *ctx);
+int enroll_cmd_email(struct enroll_ctx *ctx, const char *address);
+int enroll_cmd_recovery(struct enroll_ctx *ctx);
+int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method);
 int enroll_cmd_status(struct enroll_ctx *ctx);
+/* guided.c: no sub-command. */
+int enroll_guided(struct enroll_ctx *ctx);
 
 /* messages on stderr: "sspr-enroll: ..." */
 void enroll_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
