@@ -84,12 +84,25 @@ static int split_command(const char *command, char *buf, size_t size, char **arg
 	return SSPR_OK;
 }
 
+/* A full address, or a local mailbox name such as "root" (admin_mail's
+ * default), which sendmail delivers on this host. */
+static bool recipient_ok(const char *to)
+{
+	size_t n = strnlen(to, 65);
+
+	if (sspr_email_valid(to))
+		return true;
+	if (n == 0 || n > 64 || to[0] == '-')
+		return false;
+	return strspn(to, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
 static int compose(const struct sspr_mail *mail, char *buf, size_t size, size_t *len,
 		   struct sspr_error *err)
 {
 	int n;
 
-	if (!sspr_email_valid(mail->to))
+	if (!recipient_ok(mail->to))
 		return sspr_error_set(err, SSPR_EINVAL, "not a valid recipient address");
 	if (strpbrk(mail->from, "\r\n") != NULL || strpbrk(mail->subject, "\r\n") != NULL ||
 	    strlen(mail->body) > SSPR_MAIL_BODY_MAX)

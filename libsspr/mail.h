@@ -39,7 +39,7 @@ enum sspr_mail_flags {
 	SSPR_MAIL_DROP_PRIVILEGE = 1 << 0,
 };
 
-/* Sends the message; SSPR_OK when the command exited 0 within
+/* Sends the message to mail->to (a valid address or a local mailbox name); SSPR_OK when the command exited 0 within
  * SSPR_MAIL_TIMEOUT seconds, else SSPR_ERR with err saying why. */
 int sspr_mail_send(const char *mail_command, const struct sspr_mail *mail, unsigned flags,
 		   struct sspr_error *err);

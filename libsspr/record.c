@@ -22,6 +22,7 @@
  *  13 LOCKED_UNTIL    time
  *  14 REGISTERED_AT   time
  *  15 CONFIRMED_AT    time
+ *  16 GRACE_STARTED   time (registration = require: when the grace began)
  */
 #include <string.h>
 
@@ -46,7 +47,8 @@ enum tag {
 	TAG_LOCKED_UNTIL,
 	TAG_REGISTERED_AT,
 	TAG_CONFIRMED_AT,
-	TAG_LAST = TAG_CONFIRMED_AT,
+	TAG_GRACE_STARTED,
+	TAG_LAST = TAG_GRACE_STARTED,
 };
 
 #define TOTP_REQUIRED_TAGS                                                                         \
@@ -202,6 +204,8 @@ int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, 
 		tlv_put_u64(&w, TAG_REGISTERED_AT, (uint64_t)rec->registered_at);
 	if (rec->confirmed_at != 0)
 		tlv_put_u64(&w, TAG_CONFIRMED_AT, (uint64_t)rec->confirmed_at);
+	if (rec->grace_started_at != 0)
+		tlv_put_u64(&w, TAG_GRACE_STARTED, (uint64_t)rec->grace_started_at);
 	sodium_memzero(tmp, sizeof(tmp));
 	if (w.overflow)
 		return SSPR_ENOMEM;
@@ -325,6 +329,9 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 		return true;
 	case TAG_CONFIRMED_AT:
 		rec->confirmed_at = (int64_t)tlv_get_u64(it->value);
+		return true;
+	case TAG_GRACE_STARTED:
+		rec->grace_started_at = (int64_t)tlv_get_u64(it->value);
 		return true;
 	default:
 		return false;

@@ -88,6 +88,7 @@ struct sspr_record {
 
 	int64_t registered_at;             /* first enrollment */
 	int64_t confirmed_at;              /* last enrollment or re-confirmation */
+	int64_t grace_started_at;          /* registration = require: first refusal-free reminder */
 };
 
 /* Zeroes the record (all methods absent, counters 0). */

@@ -1,12 +1,53 @@
 /* The challenges a user answers to prove who they are. Each returns
  * SSPR_OK when the user passed; every other outcome has already been told
- * to the user and reported (syslog + audit) when it returns. */
+ * to the user and reported (syslog + audit) when it returns.
+ *
+ * Every challenge ends in sspr_challenge_decide(): the answer is judged
+ * against the record as it is inside one store update, with the lockout
+ * rules around it, so that spent codes, failure counts and locks hold
+ * when several logins race. Slow work (Argon2id, opening a sealed secret,
+ * sending mail) happens before, outside the write. */
 #ifndef SSPR_CHALLENGE_H
 #define SSPR_CHALLENGE_H
+
+#include <stdint.h>
 
 #include "record.h"
 #include "session.h"
 
+enum sspr_verdict {
+	SSPR_VERDICT_ACCEPTED,
+	SSPR_VERDICT_REFUSED,      /* wrong answer: counts toward the lockout */
+	SSPR_VERDICT_REPLAY,       /* spent code: counts, and reads as a wrong one */
+	SSPR_VERDICT_EXPIRED,      /* e-mailed code too old: does not count */
+	SSPR_VERDICT_LOCKED,
+	SSPR_VERDICT_NOT_ENROLLED, /* the method went away meanwhile */
+};
+
+struct sspr_check {
+	const char *method;       /* "totp", "questions", "email", "recovery" */
+	const char *refused_result; /* "bad-code" or "bad-answer": log and audit */
+	const char *refused_text;   /* told to the user on a refusal */
+	/* Judges the answer against the current record; may change it (spend
+	 * a code). Runs inside the store update, possibly more than once, so
+	 * it must give the same answer for the same input. */
+	enum sspr_verdict (*judge)(struct sspr_record *rec, int64_t now, void *ctx);
+	void *ctx;
+};
+
+/* Returns SSPR_OK when accepted; otherwise reports the outcome and
+ * returns SSPR_EBADCODE, SSPR_ELOCKED, SSPR_ENOENT or a store error. The
+ * verdict is left in *verdict (may be NULL). */
+int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check,
+			  enum sspr_verdict *verdict);
+
 int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *rec);
+
+#define SSPR_MSG_UNAVAILABLE "Password reset is unavailable."
+#define SSPR_MSG_NOT_SET_UP "Password reset is not set up for this account."
+#define SSPR_MSG_LOCKED "Password reset is locked after too many failed attempts. Try again later."
 
 #endif

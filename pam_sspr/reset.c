@@ -1,6 +1,7 @@
 /* The reset dialog. Everything here fails closed: any doubt about the
  * policy, the store, the key or the account ends the reset, and the caller
  * lets the ordinary password path carry on. */
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -10,14 +11,14 @@
 #include "conv.h"
 #include "eligibility.h"
 #include "lockout.h"
+#include "method_menu.h"
+#include "notify.h"
 #include "passwd_change.h"
 #include "record.h"
 #include "reset.h"
 #include "session.h"
 #include "util.h"
 
-#define MSG_UNAVAILABLE "Password reset is unavailable."
-#define MSG_NOT_SET_UP "Password reset is not set up for this account."
 
 static int load_policy(struct sspr_session *s, struct sspr_error *err)
 {
@@ -51,13 +52,13 @@ static int admit(struct sspr_session *s, struct sspr_record *rec)
 
 	if (load_policy(s, &err) != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
-		sspr_session_refuse(s, MSG_UNAVAILABLE);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
 		return SSPR_ERR;
 	}
 	elig = sspr_user_eligibility(&s->policy, s->user, NULL);
 	if (elig == SSPR_NOT_ELIGIBLE_ERROR) {
 		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, "account lookup");
-		sspr_session_refuse(s, MSG_UNAVAILABLE);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
 		return SSPR_ERR;
 	}
 	s->account_exists = elig != SSPR_NOT_ELIGIBLE_NO_USER;
@@ -65,47 +66,111 @@ static int admit(struct sspr_session *s, struct sspr_record *rec)
 	r = sspr_store_open(s->policy.store, 0, &s->store, &err);
 	if (r != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
-		sspr_session_refuse(s, MSG_UNAVAILABLE);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
 		return r;
 	}
 	if (elig != SSPR_ELIGIBLE) {
 		sspr_session_outcome(s, LOG_NOTICE, true, "not-eligible", NULL,
 				     sspr_eligibility_reason(elig));
-		sspr_session_refuse(s, MSG_NOT_SET_UP);
+		sspr_session_refuse(s, SSPR_MSG_NOT_SET_UP);
 		return SSPR_EACCES;
 	}
 
 	r = sspr_store_get(s->store, s->user, rec, &err);
 	if (r == SSPR_ENOENT || (r == SSPR_OK && sspr_usable_methods(&s->policy, rec) == 0)) {
 		sspr_session_outcome(s, LOG_NOTICE, true, "not-enrolled", NULL, NULL);
-		sspr_session_refuse(s, MSG_NOT_SET_UP);
+		sspr_session_refuse(s, SSPR_MSG_NOT_SET_UP);
 		return SSPR_ENOENT;
 	}
 	if (r != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, true, "unavailable", NULL, err.msg);
-		sspr_session_refuse(s, MSG_UNAVAILABLE);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
 		return r;
 	}
 	if (sspr_lockout_active(rec, sspr_now())) {
 		sspr_session_outcome(s, LOG_WARNING, true, "locked", NULL, NULL);
-		sspr_session_refuse(s, "Password reset is locked after too many failed attempts. "
-				       "Try again later.");
+		sspr_session_refuse(s, SSPR_MSG_LOCKED);
 		return SSPR_ELOCKED;
 	}
 	return SSPR_OK;
 }
 
-/* Proves the user's identity with the methods they can use. Only the
- * authenticator app exists so far, so there is no menu to show. */
-static int prove_identity(struct sspr_session *s, const struct sspr_record *rec)
+typedef int (*challenge_fn)(struct sspr_session *s, const struct sspr_record *rec);
+
+static challenge_fn challenge_for(unsigned method)
+{
+	switch (method) {
+	case SSPR_METHOD_TOTP:
+		return sspr_challenge_totp;
+	case SSPR_METHOD_QUESTIONS:
+		return sspr_challenge_questions;
+	case SSPR_METHOD_EMAIL:
+		return sspr_challenge_email;
+	default:
+		return sspr_challenge_recovery;
+	}
+}
+
+/* Appends a method name to the "totp+questions" list of passed methods. */
+static void note_method(char *passed, size_t size, unsigned method)
+{
+	size_t n = strlen(passed);
+
+	snprintf(passed + n, size - n, "%s%s", n > 0 ? "+" : "", sspr_method_name(method));
+}
+
+static int clear_failures(struct sspr_record *rec, bool exists, struct sspr_event *ev,
+			  void *ctx)
+{
+	if (!exists)
+		return SSPR_NOCHANGE;
+	sspr_lockout_clear(rec);
+	return SSPR_OK;
+}
+
+/* Proves the user's identity with methods_required distinct methods out of
+ * those they can use. Failures are cleared only once every method has
+ * passed: passing one method must not wipe the count of guesses at the
+ * other. */
+static int prove_identity(struct sspr_session *s, const struct sspr_record *rec, char *passed,
+			  size_t size)
 {
 	unsigned usable = sspr_usable_methods(&s->policy, rec);
+	unsigned need = s->policy.methods_required, have = sspr_method_count(usable);
+	struct sspr_error err = {{0}};
+	int r;
 
-	if (usable & SSPR_METHOD_TOTP)
-		return sspr_challenge_totp(s, rec);
-	sspr_session_outcome(s, LOG_NOTICE, true, "not-enrolled", NULL, "no usable method");
-	sspr_session_refuse(s, MSG_NOT_SET_UP);
-	return SSPR_ENOENT;
+	passed[0] = '\0';
+	if (have < need) {
+		sspr_session_outcome(s, LOG_NOTICE, true, "not-enrolled", NULL,
+				     "too few methods");
+		sspr_session_refuse_fmt(s, "Password reset needs %u different methods and this "
+					"account has %u. Run 'sspr-enroll' to register more.",
+					need, have);
+		return SSPR_ENOENT;
+	}
+	for (unsigned round = 0; round < need; round++) {
+		unsigned method;
+
+		if (round > 0)
+			sspr_conv_say(s->pamh, PAM_TEXT_INFO,
+				      "Now prove it with a second, different method.");
+		method = sspr_method_choose(s, rec, usable);
+		if (method == 0)
+			return SSPR_EINVAL;
+		r = challenge_for(method)(s, rec);
+		if (r != SSPR_OK)
+			return r;
+		note_method(passed, size, method);
+		usable &= ~method;
+	}
+	r = sspr_store_update(s->store, s->user, 0, clear_failures, NULL, &err);
+	if (r < 0) {
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", passed, err.msg);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		return r;
+	}
+	return SSPR_OK;
 }
 
 int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
@@ -113,7 +178,7 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	struct sspr_session s = {.pamh = pamh, .flags = flags, .opts = opts};
 	struct sspr_record rec;
 	const char *user = NULL;
-	char why[256];
+	char why[256], passed[64];
 	int r = PAM_AUTH_ERR;
 
 	sspr_record_init(&rec);
@@ -125,24 +190,30 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 		/* Never echo an unvalidated name into the log. */
 		sspr_session_outcome(&s, LOG_WARNING, false, "not-eligible", NULL,
 				     "invalid user name");
-		sspr_session_refuse(&s, MSG_NOT_SET_UP);
+		sspr_session_refuse(&s, SSPR_MSG_NOT_SET_UP);
 		goto out;
 	}
 	s.user = user;
 	sspr_session_debug(&s, "reset requested by %s", user);
 
-	if (admit(&s, &rec) != SSPR_OK || prove_identity(&s, &rec) != SSPR_OK)
+	if (admit(&s, &rec) != SSPR_OK)
 		goto out;
+	if (prove_identity(&s, &rec, passed, sizeof(passed)) != SSPR_OK) {
+		if (s.lock_started)
+			sspr_notify(&s, &rec, SSPR_NOTICE_LOCKED);
+		goto out;
+	}
 
 	r = sspr_change_password(&s, why, sizeof(why));
 	if (r != PAM_SUCCESS) {
-		sspr_session_outcome(&s, LOG_WARNING, true, "password-change-failed", "totp", why);
+		sspr_session_outcome(&s, LOG_WARNING, true, "password-change-failed", passed, why);
 		sspr_session_refuse(&s, "Your identity was confirmed, but the password was not "
 					"changed.");
 		r = PAM_AUTH_ERR;
 		goto out;
 	}
-	sspr_session_outcome(&s, LOG_NOTICE, true, "success", "totp", NULL);
+	sspr_session_outcome(&s, LOG_NOTICE, true, "success", passed, NULL);
+	sspr_notify(&s, &rec, SSPR_NOTICE_RESET);
 	if (s.policy.login_after_reset) {
 		sspr_conv_say(pamh, PAM_TEXT_INFO, "Your password has been changed.");
 		r = PAM_SUCCESS;

@@ -54,3 +54,14 @@ void sspr_session_refuse(const struct sspr_session *s, const char *text)
 	else
 		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s", text);
 }
+
+void sspr_session_refuse_fmt(const struct sspr_session *s, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	sspr_session_refuse(s, text);
+}

@@ -22,6 +22,7 @@ struct sspr_session {
 	const char *rhost;
 	bool account_exists; /* events are kept only for real accounts */
 	struct sspr_store *store;
+	bool lock_started; /* a failure in this reset locked further resets */
 };
 
 /* Fills ev with this session's user, service and rhost. */
@@ -40,5 +41,7 @@ void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)
 
 /* Tells the user a reset cannot go on, with the helpdesk text when known. */
 void sspr_session_refuse(const struct sspr_session *s, const char *text);
+void sspr_session_refuse_fmt(const struct sspr_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -75,6 +75,7 @@ static const struct policy_key policy_keys[] = {
     STR("password_service", T_SERVICE, password_service, "sspr-passwd"),
     NUM("login_after_reset", T_BOOL, login_after_reset, 0, 0, "yes"),
     NUM("registration", T_REGISTRATION, registration, 0, 0, "remind"),
+    NUM("registration_grace_days", T_UINT, registration_grace_days, 0, 365, "7"),
     NUM("reconfirm_days", T_UINT, reconfirm_days, 0, 3650, "180"),
     NUM("notify_user", T_BOOL, notify_user, 0, 0, "yes"),
     NUM("notify_admins", T_BOOL, notify_admins, 0, 0, "no"),

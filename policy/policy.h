@@ -49,6 +49,7 @@ struct sspr_policy {
 	char password_service[SSPR_SERVICE_NAME_MAX + 1];
 	bool login_after_reset;
 	enum sspr_registration registration;
+	unsigned registration_grace_days; /* require: days of reminders before logins are refused */
 	unsigned reconfirm_days;
 	bool notify_user;
 	bool notify_admins;

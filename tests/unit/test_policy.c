@@ -22,7 +22,7 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 34
+#define N_KEYS 35 /* DESIGN.md section 3, plus registration_grace_days */
 
 static char dir[64];
 static char path[128];
@@ -264,6 +264,7 @@ static const char every_key[] = "group = wheel\n"
 				"password_service = my-passwd\n"
 				"login_after_reset = no\n"
 				"registration = require\n"
+				"registration_grace_days = 30\n"
 				"reconfirm_days = 0\n"
 				"notify_user = no\n"
 				"notify_admins = yes\n"
@@ -305,6 +306,7 @@ static void test_every_key_is_read(void **state)
 	assert_string_equal(p.password_service, "my-passwd");
 	assert_false(p.login_after_reset);
 	assert_int_equal(p.registration, SSPR_REGISTRATION_REQUIRE);
+	assert_int_equal(p.registration_grace_days, 30);
 	assert_int_equal(p.reconfirm_days, 0);
 	assert_false(p.notify_user);
 	assert_true(p.notify_admins);

@@ -1,0 +1,102 @@
+/* The security-question challenge: questions_to_reset of the user's
+ * questions, chosen at random each time, all asked and all checked before
+ * the verdict, so neither the dialog nor its timing says which answer was
+ * wrong. */
+#include <string.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+#include <sodium.h>
+
+#include "answer.h"
+#include "challenge.h"
+#include "conv.h"
+
+struct questions_answer {
+	const struct sspr_record *asked_from; /* the record the answers were checked against */
+	unsigned picked[SSPR_QUESTIONS_MAX];
+	unsigned n_picked;
+	bool all_right;
+};
+
+static enum sspr_verdict judge_questions(struct sspr_record *rec, int64_t now, void *ctx)
+{
+	const struct questions_answer *a = ctx;
+
+	if (rec->n_questions == 0)
+		return SSPR_VERDICT_NOT_ENROLLED;
+	/* The set changed since we read it: these answers prove nothing. */
+	if (rec->n_questions != a->asked_from->n_questions)
+		return SSPR_VERDICT_REFUSED;
+	for (unsigned i = 0; i < a->n_picked; i++)
+		if (strcmp(rec->questions[a->picked[i]].hash,
+			   a->asked_from->questions[a->picked[i]].hash) != 0)
+			return SSPR_VERDICT_REFUSED;
+	return a->all_right ? SSPR_VERDICT_ACCEPTED : SSPR_VERDICT_REFUSED;
+}
+
+/* k distinct indices out of n, uniformly, in random order. */
+static void pick_questions(unsigned n, unsigned k, unsigned *out)
+{
+	unsigned idx[SSPR_QUESTIONS_MAX];
+
+	for (unsigned i = 0; i < n; i++)
+		idx[i] = i;
+	for (unsigned i = 0; i < k; i++) {
+		unsigned j = i + randombytes_uniform(n - i), t = idx[i];
+
+		idx[i] = idx[j];
+		idx[j] = t;
+		out[i] = idx[i];
+	}
+}
+
+/* Asks one question and checks the answer; false on any mismatch. A
+ * conversation failure returns SSPR_EINVAL through *r. */
+static bool ask_one(struct sspr_session *s, const struct sspr_question *q, int *r)
+{
+	char prompt[SSPR_QUESTION_MAX + 2], norm[SSPR_ANSWER_MAX + 1];
+	char *reply = NULL;
+	size_t chars = 0;
+	bool right;
+
+	snprintf(prompt, sizeof(prompt), "%s ", q->question);
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, prompt, &reply) != PAM_SUCCESS) {
+		*r = SSPR_EINVAL;
+		return false;
+	}
+	/* A reply that cannot be an answer still costs one verification, so
+	 * its timing matches a wrong answer's. */
+	if (sspr_answer_normalise(reply, norm, sizeof(norm), &chars) != SSPR_OK)
+		norm[0] = '\0';
+	right = sspr_answer_verify(q->hash, norm) && chars > 0;
+	sodium_memzero(norm, sizeof(norm));
+	sspr_conv_free(reply);
+	return right;
+}
+
+int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *rec)
+{
+	struct questions_answer answer = {.asked_from = rec, .all_right = true};
+	const struct sspr_check check = {
+		.method = "questions",
+		.refused_result = "bad-answer",
+		.refused_text = "The answers are not correct.",
+		.judge = judge_questions,
+		.ctx = &answer,
+	};
+	unsigned n = rec->n_questions;
+	int r = SSPR_OK;
+
+	answer.n_picked = s->policy.questions_to_reset < n ? s->policy.questions_to_reset : n;
+	pick_questions(n, answer.n_picked, answer.picked);
+	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "Answer your security questions.");
+	for (unsigned i = 0; i < answer.n_picked && r == SSPR_OK; i++)
+		if (!ask_one(s, &rec->questions[answer.picked[i]], &r))
+			answer.all_right = false;
+	if (r != SSPR_OK) {
+		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "questions", "conversation");
+		return r;
+	}
+	return sspr_challenge_decide(s, &check, NULL);
+}

@@ -1,0 +1,64 @@
+/* The recovery-code challenge: one of the codes shown at enrollment,
+ * spent in the same write that accepts it. */
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+
+#include "challenge.h"
+#include "codes.h"
+#include "conv.h"
+
+#define RECOVERY_PROMPT "Recovery code: "
+
+struct recovery_answer {
+	const char *typed;
+	unsigned left; /* codes left after this one, for the message */
+};
+
+static enum sspr_verdict judge_recovery(struct sspr_record *rec, int64_t now, void *ctx)
+{
+	struct recovery_answer *a = ctx;
+	int i;
+
+	if (sspr_recovery_left(rec) == 0)
+		return SSPR_VERDICT_NOT_ENROLLED;
+	i = sspr_recovery_find(rec, a->typed);
+	if (i < 0)
+		return SSPR_VERDICT_REFUSED;
+	rec->recovery[i].used = true;
+	a->left = sspr_recovery_left(rec);
+	return SSPR_VERDICT_ACCEPTED;
+}
+
+int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *rec)
+{
+	struct recovery_answer answer = {0};
+	const struct sspr_check check = {
+		.method = "recovery",
+		.refused_result = "bad-code",
+		.refused_text = "The recovery code is not valid.",
+		.judge = judge_recovery,
+		.ctx = &answer,
+	};
+	char *code = NULL;
+	int r;
+
+	(void)rec;
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, RECOVERY_PROMPT, &code) != PAM_SUCCESS) {
+		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "recovery", "conversation");
+		return SSPR_EINVAL;
+	}
+	answer.typed = code;
+	r = sspr_challenge_decide(s, &check, NULL);
+	sspr_conv_free(code);
+	if (r != SSPR_OK)
+		return r;
+	if (answer.left == 0)
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
+			      "That was your last recovery code. Run 'sspr-enroll recovery' for a "
+			      "new set.");
+	else
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "Recovery code accepted; %u left.",
+			      answer.left);
+	return SSPR_OK;
+}

@@ -1,0 +1,75 @@
+/* Reset notifications (see notify.h). */
+#include <stdio.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <security/pam_ext.h>
+
+#include "eligibility.h"
+#include "mail.h"
+#include "notify.h"
+#include "util.h"
+
+static void send_notice(struct sspr_session *s, const char *to, const char *subject,
+			const char *body)
+{
+	const struct sspr_mail mail = {
+		.from = s->policy.mail_from, .to = to, .subject = subject, .body = body};
+	struct sspr_error err = {{0}};
+
+	if (sspr_mail_send(s->policy.mail_command, &mail, 0, &err) != SSPR_OK)
+		pam_syslog(s->pamh, LOG_WARNING, "notification to %s about %s not sent: %s", to,
+			   s->user, err.msg);
+	else
+		sspr_session_debug(s, "notification about %s sent to %s", s->user, to);
+}
+
+static bool is_admin(const struct sspr_session *s)
+{
+	gid_t gid;
+
+	return sspr_lookup_user(s->user, NULL, &gid) == 1 &&
+	       sspr_user_in_group(s->user, gid, s->policy.admin_group);
+}
+
+void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum sspr_notice what)
+{
+	char host[256] = "this host", when[64], body[1024];
+	const char *subject;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		snprintf(host, sizeof(host), "this host");
+	host[sizeof(host) - 1] = '\0';
+	if (gmtime_r(&now, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+						       &tm) == 0)
+		snprintf(when, sizeof(when), "%lld", (long long)now);
+	if (what == SSPR_NOTICE_RESET) {
+		subject = "Your password was reset";
+		snprintf(body, sizeof(body),
+			 "The password of %s on %s was reset at %s\n"
+			 "through %s%s%s.\n\n"
+			 "If this was not you, tell your helpdesk at once.\n",
+			 s->user, host, when, s->service, s->rhost[0] != '\0' ? " from " : "",
+			 s->rhost);
+	} else {
+		subject = "Password reset locked after failed attempts";
+		snprintf(body, sizeof(body),
+			 "Too many failed attempts to reset the password of %s on %s\n"
+			 "(the last at %s, through %s%s%s) have locked password reset.\n\n"
+			 "If this was not you, someone may be trying to take over your account:\n"
+			 "tell your helpdesk.\n",
+			 s->user, host, when, s->service, s->rhost[0] != '\0' ? " from " : "",
+			 s->rhost);
+	}
+	if (s->policy.notify_user && rec->has_email && rec->email.verified)
+		send_notice(s, rec->email.address, subject, body);
+	if (what == SSPR_NOTICE_RESET && s->policy.notify_admins && is_admin(s)) {
+		char admin_subject[SSPR_USER_MAX + 64];
+
+		snprintf(admin_subject, sizeof(admin_subject), "Password of %s was reset", s->user);
+		send_notice(s, s->policy.admin_mail, admin_subject, body);
+	}
+}
