@@ -158,7 +158,7 @@ int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec)
 		return r;
 	sspr_email_mask(rec->email.address, masked, sizeof(masked));
 	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "A code has been sent to %s.", masked);
-	snprintf(prompt, sizeof(prompt), "Code from the e-mail sent to %s: ", masked);
+	snprintf(prompt, sizeof(prompt), "Verification code from the e-mail sent to %s: ", masked);
 	do {
 		char *code = NULL;
 

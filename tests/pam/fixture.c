@@ -1,0 +1,344 @@
+/* Shared fixture of the module tests: a private directory with keys, a
+ * store, policies and PAM service files (pam_wrapper), a scripted
+ * conversation, and helpers to read and change what the module stored. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+#include <sodium.h>
+
+#include "fixture.h"
+#include "hostkey.h"
+#include "util.h"
+
+const uint8_t secret[20] = "12345678901234567890";
+
+char dir[256];
+char user[64];  /* the account running the tests: enrolled in setup */
+char other[64]; /* another existing account, never enrolled */
+
+/* ---- conversation -------------------------------------------------- */
+
+
+static int scripted_conv(int n, const struct pam_message **msg, struct pam_response **resp,
+			 void *data)
+{
+	struct script *sc = data;
+	struct pam_response *out = calloc((size_t)n, sizeof(*out));
+
+	if (out == NULL)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++) {
+		switch (msg[i]->msg_style) {
+		case PAM_PROMPT_ECHO_OFF:
+		case PAM_PROMPT_ECHO_ON:
+			if (sc->n_prompts < MAX_TURNS)
+				snprintf(sc->prompts[sc->n_prompts++], 256, "%s", msg[i]->msg);
+			if (sc->hook != NULL) {
+				const char *answer = sc->hook(sc, msg[i]->msg);
+
+				if (answer != NULL) {
+					out[i].resp = strdup(answer);
+					break;
+				}
+			}
+			if (sc->next >= sc->n_answers || sc->answers[sc->next] == NULL) {
+				free(out);
+				return PAM_CONV_ERR;
+			}
+			out[i].resp = strdup(sc->answers[sc->next++]);
+			break;
+		default:
+			if (sc->n_messages < MAX_TURNS)
+				snprintf(sc->messages[sc->n_messages++], 512, "%s", msg[i]->msg);
+			break;
+		}
+	}
+	*resp = out;
+	return PAM_SUCCESS;
+}
+
+void script_init(struct script *sc, int n, ...)
+{
+	va_list ap;
+
+	memset(sc, 0, sizeof(*sc));
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		sc->answers[i] = va_arg(ap, const char *);
+	va_end(ap);
+	sc->n_answers = n;
+}
+
+bool said(const struct script *sc, const char *needle)
+{
+	for (int i = 0; i < sc->n_messages; i++)
+		if (strstr(sc->messages[i], needle) != NULL)
+			return true;
+	return false;
+}
+
+int run(const char *service, const char *who, enum pamtest_ops op, struct script *sc)
+{
+	struct pam_testcase tests[] = {pam_test(op, PAM_SUCCESS)};
+
+	(void)_pamtest_conv(service, who, scripted_conv, sc, tests, 1, NULL);
+	return tests[0].op_rv;
+}
+
+/* ---- fixture ------------------------------------------------------- */
+
+void write_file(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+void write_policy(const char *name, const char *extra)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "group = *\nmin_uid = 0\nallow_root = yes\n"
+		 "store = %s/store\nkey_dir = %s/keys\n"
+		 "password_service = sspr-test-passwd\n"
+		 "%slockout_window = 600\nlockout_duration = 600\n"
+		 "helpdesk = " HELPDESK "\n%s",
+		 dir, dir, strstr(extra, "lockout_attempts") ? "" : "lockout_attempts = 3\n", extra);
+	write_file(name, text);
+}
+
+void write_service(const char *name, const char *body)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "services/%s", name);
+	write_file(path, body);
+}
+
+void set_password(const char *who, const char *password)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "%s:%s\n", who, password);
+	write_file("passwords", text);
+}
+
+bool password_is(const char *who, const char *password)
+{
+	char path[512], line[256], want[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/passwords", dir);
+	snprintf(want, sizeof(want), "%s:%s\n", who, password);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strcmp(line, want) == 0)
+			found = true;
+	fclose(f);
+	return found;
+}
+
+struct enroll_ctx {
+	const uint8_t *pk;
+};
+
+static int enroll_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	struct enroll_ctx *e = ctx;
+	size_t len = 0;
+
+	sspr_record_init(rec);
+	rec->has_totp = true;
+	rec->totp.digits = 6;
+	rec->totp.period = 30;
+	assert_int_equal(sspr_seal(e->pk, secret, sizeof(secret), rec->totp.sealed,
+				   sizeof(rec->totp.sealed), &len),
+			 SSPR_OK);
+	rec->totp.sealed_len = (uint16_t)len;
+	rec->registered_at = rec->confirmed_at = sspr_now();
+	return SSPR_OK;
+}
+
+struct sspr_store *open_store(void)
+{
+	char path[512];
+	struct sspr_store *st = NULL;
+	struct sspr_error err;
+
+	snprintf(path, sizeof(path), "%s/store", dir);
+	assert_int_equal(sspr_store_open(path, 0, &st, &err), SSPR_OK);
+	return st;
+}
+
+/* A fresh record for who: TOTP with the test secret, nothing used yet. */
+void enroll(const char *who)
+{
+	char keys[512];
+	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES];
+	struct enroll_ctx e = {pk};
+	struct sspr_store *st = open_store();
+	struct sspr_error err;
+
+	snprintf(keys, sizeof(keys), "%s/keys", dir);
+	assert_int_equal(sspr_hostkey_load_public(keys, pk, &err), SSPR_OK);
+	assert_int_equal(sspr_store_update(st, who, 0, enroll_fn, &e, &err), SSPR_OK);
+	sspr_store_close(st);
+}
+
+bool have_record(const char *who, struct sspr_record *rec)
+{
+	struct sspr_store *st = open_store();
+	struct sspr_error err;
+	int r = sspr_store_get(st, who, rec, &err);
+
+	sspr_store_close(st);
+	return r == SSPR_OK;
+}
+
+static int last_event_fn(const struct sspr_event *ev, int status, void *ctx)
+{
+	struct last_event *le = ctx;
+
+	le->ev = *ev;
+	le->count++;
+	return 0;
+}
+
+struct last_event last_event(void)
+{
+	struct last_event le = {0};
+	struct sspr_store *st = open_store();
+	struct sspr_error err;
+
+	assert_int_equal(sspr_store_foreach_event(st, 0, last_event_fn, &le, &err), SSPR_OK);
+	sspr_store_close(st);
+	return le;
+}
+
+void current_code(char code[SSPR_TOTP_CODE_MAX + 1])
+{
+	assert_int_equal(sspr_totp_code(secret, sizeof(secret), 6,
+					sspr_totp_step(sspr_now(), 30), code),
+			 SSPR_OK);
+}
+
+/* A six-digit code valid at no step in the window. */
+void wrong_code(char code[SSPR_TOTP_CODE_MAX + 1])
+{
+	uint64_t now = sspr_totp_step(sspr_now(), 30);
+	char valid[3][SSPR_TOTP_CODE_MAX + 1];
+
+	for (int i = 0; i < 3; i++)
+		sspr_totp_code(secret, sizeof(secret), 6, now - 1 + (uint64_t)i, valid[i]);
+	for (unsigned n = 0;; n++) {
+		snprintf(code, SSPR_TOTP_CODE_MAX + 1, "%06u", n);
+		if (strcmp(code, valid[0]) && strcmp(code, valid[1]) && strcmp(code, valid[2]))
+			return;
+	}
+}
+
+void write_stack(const char *service, const char *conf, const char *args,
+		 const char *account_control)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+		 "auth [success=done default=ignore] " PAM_SSPR_MODULE " config=%s/%s %s\n"
+		 "auth required " TEST_PASSWD_MODULE " file=%s/passwords\n"
+		 "account %s " PAM_SSPR_MODULE " config=%s/%s\n"
+		 "account required " TEST_PASSWD_MODULE "\n",
+		 dir, conf, args, dir, account_control, dir, conf);
+	write_service(service, text);
+}
+
+int setup_all(void **state)
+{
+	char services[512], keys[512], storedir[512], text[4096];
+	struct sspr_store *st = NULL;
+	struct sspr_error err;
+	struct passwd *pw = getpwuid(getuid());
+
+	assert_non_null(pw);
+	snprintf(user, sizeof(user), "%s", pw->pw_name);
+	snprintf(other, sizeof(other), "%s", strcmp(user, "daemon") != 0 ? "daemon" : "bin");
+	snprintf(dir, sizeof(dir), "%s", "/tmp/sspr-pamtest-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(services, sizeof(services), "%s/services", dir);
+	assert_int_equal(mkdir(services, 0700), 0);
+	snprintf(keys, sizeof(keys), "%s/keys", dir);
+	assert_int_equal(sspr_hostkey_generate(keys, &err), SSPR_OK);
+	snprintf(storedir, sizeof(storedir), "%s/store", dir);
+	assert_int_equal(sspr_store_open(storedir, SSPR_STORE_CREATE, &st, &err), SSPR_OK);
+	sspr_store_close(st);
+	assert_int_equal(sspr_totp_init(), SSPR_OK);
+
+	write_policy("sspr.conf", "");
+	write_policy("no-login.conf", "login_after_reset = no\n");
+	write_policy("other-group.conf", "");
+	write_file("broken.conf", "lockout_attempts = lots\n");
+	/* other-group.conf: same store, but a group nobody is in. */
+	snprintf(text, sizeof(text),
+		 "group = sspr-test-no-such-group\nmin_uid = 0\nallow_root = yes\n"
+		 "store = %s/store\nkey_dir = %s/keys\npassword_service = sspr-test-passwd\n"
+		 "helpdesk = " HELPDESK "\n", dir, dir);
+	write_file("other-group.conf", text);
+
+	write_stack("sspr-test", "sspr.conf", "", "optional");
+	write_stack("sspr-test-nologin", "no-login.conf", "", "optional");
+	write_stack("sspr-test-group", "other-group.conf", "", "optional");
+	write_stack("sspr-test-broken", "broken.conf", "", "optional");
+	write_stack("sspr-test-missing", "missing.conf", "debug", "optional");
+	snprintf(text, sizeof(text),
+		 "auth [success=done default=ignore] " TEST_PASSWD_MODULE " file=%s/passwords\n"
+		 "auth [success=done ignore=ignore default=die] " PAM_SSPR_MODULE
+		 " trigger=offer config=%s/sspr.conf\n"
+		 "auth requisite " TEST_PASSWD_MODULE " file=/nonexistent\n",
+		 dir, dir);
+	write_service("sspr-test-offer", text);
+	snprintf(text, sizeof(text), "password required " TEST_PASSWD_MODULE " file=%s/passwords\n",
+		 dir);
+	write_service("sspr-test-passwd", text);
+	setenv("PAM_WRAPPER_SERVICE_DIR", services, 1);
+	return 0;
+}
+
+int teardown_all(void **state)
+{
+	char cmd[512];
+
+	if (getenv("SSPR_KEEP_TEST_DIR") == NULL) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return 0;
+}
+
+/* Each test starts from: user enrolled, password "OldPass-1". */
+int setup(void **state)
+{
+	set_password(user, "OldPass-1");
+	enroll(user);
+	return 0;
+}
+

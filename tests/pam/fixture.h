@@ -1,0 +1,72 @@
+/* Shared fixture of the module tests (see fixture.c). */
+#ifndef SSPR_TEST_FIXTURE_H
+#define SSPR_TEST_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libpamtest.h>
+
+#include "record.h"
+#include "store.h"
+#include "totp.h"
+
+#define MAX_TURNS 24
+#define HELPDESK "Call the helpdesk on 555-0100."
+
+extern const uint8_t secret[20]; /* the TOTP secret enroll() gives */
+extern char dir[256];            /* the private test directory */
+extern char user[64];            /* the account running the tests: enrolled in setup */
+extern char other[64];           /* another existing account, never enrolled */
+
+struct script {
+	const char *answers[MAX_TURNS]; /* to prompts, in order; NULL = conversation error */
+	int n_answers;
+	int next;
+	/* When set, asked first for every prompt; a non-NULL answer is used
+	 * without consuming one of answers[]. */
+	const char *(*hook)(struct script *sc, const char *prompt);
+	char prompts[MAX_TURNS][256];
+	int n_prompts;
+	char messages[MAX_TURNS][512]; /* errors and infos, in order */
+	int n_messages;
+};
+
+void script_init(struct script *sc, int n, ...);
+bool said(const struct script *sc, const char *needle);
+int run(const char *service, const char *who, enum pamtest_ops op, struct script *sc);
+
+void write_file(const char *name, const char *text);
+/* A policy for the test store and keys, with lockout 3/600/600 (extra may
+ * set lockout_attempts) and the helpdesk text, plus `extra` lines. */
+void write_policy(const char *name, const char *extra);
+void write_service(const char *name, const char *body);
+/* The standard test stack: pam_sspr (config=DIR/conf args) then the
+ * stand-in password module; account: pam_sspr with account_control
+ * ("optional", "required"), then the stand-in. */
+void write_stack(const char *service, const char *conf, const char *args,
+		 const char *account_control);
+void set_password(const char *who, const char *password);
+bool password_is(const char *who, const char *password);
+
+struct sspr_store *open_store(void);
+/* A fresh record for who: TOTP with the test secret, nothing used yet. */
+void enroll(const char *who);
+bool have_record(const char *who, struct sspr_record *rec);
+
+struct last_event {
+	struct sspr_event ev;
+	int count;
+};
+struct last_event last_event(void);
+
+void current_code(char code[SSPR_TOTP_CODE_MAX + 1]);
+/* A six-digit code valid at no step in the window. */
+void wrong_code(char code[SSPR_TOTP_CODE_MAX + 1]);
+
+int setup_all(void **state);
+int teardown_all(void **state);
+/* Each test starts from: user enrolled, password "OldPass-1". */
+int setup(void **state);
+
+#endif

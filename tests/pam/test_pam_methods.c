@@ -1,0 +1,763 @@
+/* Module tests of every reset method but the authenticator app, the method
+ * menu, two-method resets, notifications and the account hook's
+ * registration rules. Same fixture as test_pam_sspr.c; e-mail goes through
+ * a stand-in mail command that saves each message to a file. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#include "answer.h"
+#include "codes.h"
+#include "util.h"
+
+#include "fixture.h"
+
+#define ADDRESS "alice@example.com"
+#define DAY 86400
+
+static const char *const questions[3] = {
+	"What was the name of your first pet?",
+	"In what city were you born?",
+	"What was your first car?",
+};
+static const char *const answers[3] = {"fluffy", "new york", "beetle"};
+
+static char recovery[10][SSPR_RECOVERY_CODE_SIZE];
+
+/* ---- record edits -------------------------------------------------- */
+
+typedef void (*edit_fn)(struct sspr_record *rec, void *ctx);
+
+struct edit {
+	edit_fn fn;
+	void *ctx;
+};
+
+static int apply_edit(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	struct edit *e = ctx;
+
+	e->fn(rec, e->ctx);
+	return SSPR_OK;
+}
+
+static void edit_record(const char *who, edit_fn fn, void *ctx)
+{
+	struct edit e = {fn, ctx};
+	struct sspr_store *st = open_store();
+	struct sspr_error err;
+
+	assert_int_equal(sspr_store_update(st, who, 0, apply_edit, &e, &err), SSPR_OK);
+	sspr_store_close(st);
+}
+
+static void add_questions(struct sspr_record *rec, void *ctx)
+{
+	rec->n_questions = 3;
+	for (int i = 0; i < 3; i++) {
+		snprintf(rec->questions[i].question, sizeof(rec->questions[i].question), "%s",
+			 questions[i]);
+		/* The lowest cost: the flow is under test, not Argon2id. */
+		assert_int_equal(sspr_answer_hash(answers[i], 1, 8192, rec->questions[i].hash),
+				 SSPR_OK);
+	}
+}
+
+static void add_email(struct sspr_record *rec, void *ctx)
+{
+	rec->has_email = true;
+	snprintf(rec->email.address, sizeof(rec->email.address), ADDRESS);
+	rec->email.verified = true;
+	rec->email.verified_at = sspr_now();
+}
+
+static void add_recovery(struct sspr_record *rec, void *ctx)
+{
+	assert_int_equal(sspr_recovery_issue(rec, 10, recovery), SSPR_OK);
+}
+
+static void drop_totp(struct sspr_record *rec, void *ctx)
+{
+	memset(&rec->totp, 0, sizeof(rec->totp));
+	rec->has_totp = false;
+}
+
+static void set_pending_expiry(struct sspr_record *rec, void *ctx)
+{
+	rec->pending.expires_at = *(int64_t *)ctx;
+}
+
+static void set_failures(struct sspr_record *rec, void *ctx)
+{
+	rec->n_failures = 1;
+	rec->failures[0] = sspr_now();
+}
+
+static void age_confirmation(struct sspr_record *rec, void *ctx)
+{
+	rec->registered_at = rec->confirmed_at = sspr_now() - 3 * DAY;
+}
+
+static void set_grace_start(struct sspr_record *rec, void *ctx)
+{
+	rec->grace_started_at = *(int64_t *)ctx;
+}
+
+/* The user with only the given extra methods (TOTP dropped unless kept). */
+static void enroll_methods(bool keep_totp, bool with_questions, bool with_email,
+			   bool with_recovery)
+{
+	enroll(user);
+	if (!keep_totp)
+		edit_record(user, drop_totp, NULL);
+	if (with_questions)
+		edit_record(user, add_questions, NULL);
+	if (with_email)
+		edit_record(user, add_email, NULL);
+	if (with_recovery)
+		edit_record(user, add_recovery, NULL);
+}
+
+/* ---- mail ---------------------------------------------------------- */
+
+static void mail_path(char *out, size_t size)
+{
+	snprintf(out, size, "%s/mail.txt", dir);
+}
+
+static void clear_mail(void)
+{
+	char path[512];
+
+	mail_path(path, sizeof(path));
+	unlink(path);
+}
+
+/* Everything the stand-in mail command received, concatenated. */
+static const char *mail_text(void)
+{
+	static char text[16384];
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	text[0] = '\0';
+	mail_path(path, sizeof(path));
+	f = fopen(path, "r");
+	if (f == NULL)
+		return text;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* The last code mailed ("    12345678" line), or "" when none. */
+static const char *mailed_code(void)
+{
+	static char code[SSPR_CODE_SIZE];
+	const char *text = mail_text(), *p = text, *last = NULL;
+
+	while ((p = strstr(p, "\n    ")) != NULL) {
+		last = p + 5;
+		p++;
+	}
+	code[0] = '\0';
+	if (last != NULL)
+		snprintf(code, sizeof(code), "%.*s", (int)strspn(last, "0123456789"), last);
+	return code;
+}
+
+static int count_mails(void)
+{
+	int n = 0;
+
+	for (const char *p = strstr(mail_text(), "Subject: "); p != NULL;
+	     p = strstr(p + 1, "Subject: "))
+		n++;
+	return n;
+}
+
+/* ---- conversation hooks -------------------------------------------- */
+
+static int wrong_answers_left; /* questions answered wrongly before the right ones */
+static const char *typed_code; /* e-mail code to type instead of the mailed one */
+static int64_t expiry_to_set;  /* when set, the pending code's expiry is changed first */
+
+static const char *answer_by_question(struct script *sc, const char *prompt)
+{
+	for (int i = 0; i < 3; i++) {
+		if (strncmp(prompt, questions[i], strlen(questions[i])) == 0) {
+			if (wrong_answers_left > 0) {
+				wrong_answers_left--;
+				return "wrong answer";
+			}
+			return answers[i];
+		}
+	}
+	if (strstr(prompt, "code from the e-mail") != NULL) {
+		if (expiry_to_set != 0)
+			edit_record(user, set_pending_expiry, &expiry_to_set);
+		return typed_code != NULL ? typed_code : mailed_code();
+	}
+	return NULL;
+}
+
+static int prompts_with(const struct script *sc, const char *needle)
+{
+	int n = 0;
+
+	for (int i = 0; i < sc->n_prompts; i++)
+		n += strstr(sc->prompts[i], needle) != NULL;
+	return n;
+}
+
+static int question_prompts(const struct script *sc)
+{
+	return prompts_with(sc, "What was") + prompts_with(sc, "In what city");
+}
+
+static struct sspr_record record_of(const char *who)
+{
+	struct sspr_record rec;
+
+	assert_true(have_record(who, &rec));
+	return rec;
+}
+
+/* ---- fixture ------------------------------------------------------- */
+
+static int setup_methods(void **state)
+{
+	char extra[1024];
+	struct group *gr = getgrgid(getgid());
+
+	setup_all(state);
+	assert_non_null(gr);
+	write_file("sendmail", "#!/bin/sh\ncat >> \"$(dirname \"$0\")/mail.txt\"\n");
+	snprintf(extra, sizeof(extra), "%s/sendmail", dir);
+	assert_int_equal(chmod(extra, 0700), 0);
+
+#define MAIL "mail_command = %s/sendmail -t -i\nnotify_user = no\n"
+	snprintf(extra, sizeof(extra), MAIL "questions_to_reset = 2\n", dir);
+	write_policy("methods.conf", extra);
+	snprintf(extra, sizeof(extra), MAIL "questions_to_reset = 3\nlockout_attempts = 5\n", dir);
+	write_policy("all-questions.conf", extra);
+	snprintf(extra, sizeof(extra), MAIL "methods_required = 2\n", dir);
+	write_policy("two.conf", extra);
+	snprintf(extra, sizeof(extra), MAIL "methods = questions\n", dir);
+	write_policy("only-questions.conf", extra);
+	snprintf(extra, sizeof(extra),
+		 "mail_command = %s/sendmail -t -i\nnotify_user = yes\nnotify_admins = yes\n"
+		 "admin_group = %s\nadmin_mail = admin@example.org\n",
+		 dir, gr->gr_name);
+	write_policy("notify.conf", extra);
+	write_policy("nomail.conf", "mail_command = /bin/false\nnotify_user = yes\n");
+	write_policy("require.conf", "registration = require\nregistration_grace_days = 0\n");
+	write_policy("grace.conf", "registration = require\nregistration_grace_days = 7\n");
+	write_policy("reconfirm.conf", "reconfirm_days = 1\n");
+	write_policy("quiet.conf", "registration = no\n");
+
+	write_stack("sspr-methods", "methods.conf", "", "optional");
+	write_stack("sspr-all-questions", "all-questions.conf", "", "optional");
+	write_stack("sspr-two", "two.conf", "", "optional");
+	write_stack("sspr-only-questions", "only-questions.conf", "", "optional");
+	write_stack("sspr-notify", "notify.conf", "", "optional");
+	write_stack("sspr-nomail", "nomail.conf", "", "optional");
+	write_stack("sspr-require", "require.conf", "", "required");
+	write_stack("sspr-grace", "grace.conf", "", "required");
+	write_stack("sspr-reconfirm", "reconfirm.conf", "", "optional");
+	write_stack("sspr-no-registration", "quiet.conf", "", "required");
+	return 0;
+}
+
+static int setup_each(void **state)
+{
+	set_password(user, "OldPass-1");
+	clear_mail();
+	wrong_answers_left = 0;
+	typed_code = NULL;
+	expiry_to_set = 0;
+	return 0;
+}
+
+/* ---- security questions -------------------------------------------- */
+
+static void test_questions_reset(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, true, false, false);
+	script_init(&sc, 3, "", "NewPass-2", "NewPass-2");
+	sc.hook = answer_by_question;
+	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	/* questions_to_reset = 2 distinct questions out of 3, no menu. */
+	assert_int_equal(question_prompts(&sc), 2);
+	assert_false(strcmp(sc.prompts[1], sc.prompts[2]) == 0);
+	assert_int_equal(prompts_with(&sc, "Choose"), 0);
+	assert_true(password_is(user, "NewPass-2"));
+	assert_string_equal(last_event().ev.result, "success");
+	assert_string_equal(last_event().ev.method, "questions");
+}
+
+static void test_questions_are_chosen_at_random(void **state)
+{
+	bool seen[3] = {false, false, false};
+
+	enroll_methods(false, true, false, false);
+	/* 2 of 3 each time: over 20 resets every question comes up (a fixed
+	 * choice would miss one; the odds of missing one at random are
+	 * 3 * (1/3)^20). */
+	for (int run_no = 0; run_no < 20; run_no++) {
+		struct script sc;
+
+		set_password(user, "OldPass-1");
+		script_init(&sc, 3, "", "NewPass-3", "NewPass-3");
+		sc.hook = answer_by_question;
+		assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc),
+				 PAM_SUCCESS);
+		for (int p = 0; p < sc.n_prompts; p++)
+			for (int q = 0; q < 3; q++)
+				if (strcmp(sc.prompts[p], questions[q]) == 0 ||
+				    strncmp(sc.prompts[p], questions[q], strlen(questions[q])) == 0)
+					seen[q] = true;
+	}
+	assert_true(seen[0] && seen[1] && seen[2]);
+}
+
+static void test_one_wrong_answer_fails_without_saying_which(void **state)
+{
+	struct script sc;
+	struct sspr_record rec;
+
+	enroll_methods(false, true, false, false);
+	wrong_answers_left = 1;
+	script_init(&sc, 1, "");
+	sc.hook = answer_by_question;
+	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	/* Both questions were asked although the first answer was wrong. */
+	assert_int_equal(question_prompts(&sc), 2);
+	assert_true(said(&sc, "The answers are not correct."));
+	assert_true(password_is(user, "OldPass-1"));
+	rec = record_of(user);
+	assert_int_equal(rec.n_failures, 1);
+	assert_string_equal(last_event().ev.result, "bad-answer");
+	assert_string_equal(last_event().ev.method, "questions");
+}
+
+static void test_all_registered_questions_asked_when_equal(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, true, false, false);
+	script_init(&sc, 3, "", "NewPass-4", "NewPass-4");
+	sc.hook = answer_by_question;
+	assert_int_equal(run("sspr-all-questions", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_int_equal(question_prompts(&sc), 3);
+	assert_true(password_is(user, "NewPass-4"));
+}
+
+static const char *shouted_answers(struct script *sc, const char *prompt)
+{
+	if (strncmp(prompt, questions[0], strlen(questions[0])) == 0)
+		return "  FLUFFY ";
+	if (strncmp(prompt, questions[1], strlen(questions[1])) == 0)
+		return "New    York";
+	if (strncmp(prompt, questions[2], strlen(questions[2])) == 0)
+		return "BeeTle";
+	return NULL;
+}
+
+static void test_answers_are_normalised(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, true, false, false);
+	script_init(&sc, 3, "", "NewPass-5", "NewPass-5");
+	sc.hook = shouted_answers;
+	assert_int_equal(run("sspr-all-questions", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(password_is(user, "NewPass-5"));
+}
+
+static void test_policy_methods_limit_what_can_be_used(void **state)
+{
+	struct script sc;
+
+	/* TOTP only, but the policy allows questions only. */
+	enroll_methods(true, false, false, false);
+	script_init(&sc, 1, "");
+	assert_int_not_equal(run("sspr-only-questions", user, PAMTEST_AUTHENTICATE, &sc),
+			     PAM_SUCCESS);
+	assert_true(said(&sc, "not set up"));
+	assert_int_equal(prompts_with(&sc, "code"), 0);
+}
+
+/* ---- e-mailed code ------------------------------------------------- */
+
+static void test_email_code_reset(void **state)
+{
+	struct script sc;
+	struct sspr_record rec;
+
+	enroll_methods(false, false, true, false);
+	script_init(&sc, 3, "", "NewPass-6", "NewPass-6");
+	sc.hook = answer_by_question;
+	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "a***@e***.com"));
+	assert_int_equal(prompts_with(&sc, "code"), 1);
+	assert_int_equal(count_mails(), 1);
+	assert_non_null(strstr(mail_text(), "To: " ADDRESS "\n"));
+	assert_int_equal(strlen(mailed_code()), 8); /* code_length */
+	assert_true(password_is(user, "NewPass-6"));
+	rec = record_of(user);
+	assert_false(rec.has_pending); /* spent */
+	assert_string_equal(last_event().ev.method, "email");
+}
+
+static void test_email_code_works_once(void **state)
+{
+	struct script sc;
+	char code[SSPR_CODE_SIZE];
+
+	enroll_methods(false, false, true, false);
+	script_init(&sc, 3, "", "NewPass-7", "NewPass-7");
+	sc.hook = answer_by_question;
+	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	snprintf(code, sizeof(code), "%s", mailed_code());
+
+	/* A minute later (the resend limit), a new code goes out; the old
+	 * one is refused. */
+	enroll_methods(false, false, true, false);
+	typed_code = code;
+	script_init(&sc, 4, "", "x", "x", "x");
+	sc.hook = answer_by_question;
+	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "The code is not valid."));
+	assert_true(password_is(user, "NewPass-7"));
+}
+
+static int email_turn;
+
+static const char *wrong_wrong_right(struct script *sc, const char *prompt)
+{
+	if (strstr(prompt, "code from the e-mail") == NULL)
+		return NULL;
+	return ++email_turn < 3 ? "00000000" : mailed_code();
+}
+
+static const char *always_wrong(struct script *sc, const char *prompt)
+{
+	if (strstr(prompt, "code from the e-mail") == NULL)
+		return NULL;
+	email_turn++;
+	return "00000000";
+}
+
+static void test_email_three_tries(void **state)
+{
+	struct script sc;
+	struct sspr_record rec;
+
+	/* Third and last try right: accepted. */
+	enroll_methods(false, false, true, false);
+	email_turn = 0;
+	script_init(&sc, 3, "", "NewPass-8", "NewPass-8");
+	sc.hook = wrong_wrong_right;
+	assert_int_equal(run("sspr-all-questions", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_int_equal(email_turn, 3);
+	assert_true(password_is(user, "NewPass-8"));
+
+	/* Three wrong: no fourth prompt, the code is gone. */
+	enroll_methods(false, false, true, false);
+	set_password(user, "OldPass-1");
+	email_turn = 0;
+	script_init(&sc, 1, "");
+	sc.hook = always_wrong;
+	assert_int_not_equal(run("sspr-all-questions", user, PAMTEST_AUTHENTICATE, &sc),
+			     PAM_SUCCESS);
+	assert_int_equal(email_turn, 3);
+	rec = record_of(user);
+	assert_false(rec.has_pending);
+	assert_int_equal(rec.n_failures, 3);
+	assert_true(password_is(user, "OldPass-1"));
+}
+
+static void test_email_code_expired_by_one_second(void **state)
+{
+	struct script sc;
+
+	/* Expired one second ago: refused, and it does not count as a guess. */
+	enroll_methods(false, false, true, false);
+	expiry_to_set = sspr_now() - 1;
+	script_init(&sc, 1, "");
+	sc.hook = answer_by_question;
+	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "The code has expired."));
+	assert_int_equal(record_of(user).n_failures, 0);
+	assert_string_equal(last_event().ev.result, "expired-code");
+	assert_true(password_is(user, "OldPass-1"));
+
+	/* Still valid for a moment: accepted. */
+	enroll_methods(false, false, true, false);
+	expiry_to_set = sspr_now() + 2;
+	script_init(&sc, 3, "", "NewPass-9", "NewPass-9");
+	sc.hook = answer_by_question;
+	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(password_is(user, "NewPass-9"));
+}
+
+static void test_email_resend_is_throttled(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, false, true, false);
+	/* First attempt: mailed, then the user gives up at the prompt. */
+	script_init(&sc, 2, "", NULL);
+	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_int_equal(count_mails(), 1);
+	/* Straight away again: no second mail. */
+	script_init(&sc, 2, "", "OldPass-1");
+	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "less than a minute ago"));
+	assert_int_equal(count_mails(), 1);
+}
+
+static void test_email_send_failure_is_reported(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, false, true, false);
+	script_init(&sc, 2, "", "OldPass-1");
+	assert_int_equal(run("sspr-nomail", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "The code could not be sent."));
+	assert_int_equal(prompts_with(&sc, "code from the e-mail"), 0);
+	assert_string_equal(last_event().ev.result, "unavailable");
+}
+
+/* ---- recovery codes ------------------------------------------------ */
+
+static void test_recovery_code_works_once(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, false, false, true);
+	script_init(&sc, 4, "", recovery[4], "NewPass-10", "NewPass-10");
+	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_non_null(strstr(sc.prompts[1], "Recovery code"));
+	assert_true(said(&sc, "9 left"));
+	assert_true(password_is(user, "NewPass-10"));
+	{
+		struct sspr_record rec = record_of(user);
+
+		assert_int_equal(sspr_recovery_left(&rec), 9);
+		assert_true(rec.recovery[4].used);
+	}
+	script_init(&sc, 2, "", recovery[4]);
+	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "The recovery code is not valid."));
+	assert_true(password_is(user, "NewPass-10"));
+}
+
+/* ---- the menu and two methods -------------------------------------- */
+
+static void test_menu_lists_only_enrolled_methods(void **state)
+{
+	struct script sc;
+
+	enroll_methods(true, false, false, true);
+	/* An answer out of range is asked again. */
+	script_init(&sc, 6, "", "9", "2", recovery[0], "NewPass-11", "NewPass-11");
+	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_non_null(strstr(sc.prompts[1], "Choose 1-2"));
+	assert_true(said(&sc, "1. With a code from your authenticator app"));
+	assert_true(said(&sc, "2. With one of your recovery codes"));
+	assert_false(said(&sc, "security questions"));
+	assert_true(said(&sc, "Please type a number from 1 to 2."));
+	assert_true(password_is(user, "NewPass-11"));
+}
+
+static void test_two_methods_both_needed(void **state)
+{
+	struct script sc;
+	char code[SSPR_TOTP_CODE_MAX + 1];
+
+	enroll_methods(true, false, false, true);
+	current_code(code);
+	/* Menu for the first; the second is the one left, without a menu. */
+	script_init(&sc, 6, "", "1", code, recovery[1], "NewPass-12", "NewPass-12");
+	assert_int_equal(run("sspr-two", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_int_equal(prompts_with(&sc, "Choose"), 1);
+	assert_true(said(&sc, "second, different method"));
+	assert_true(password_is(user, "NewPass-12"));
+	assert_string_equal(last_event().ev.method, "totp+recovery");
+}
+
+static void test_two_methods_one_fails(void **state)
+{
+	struct script sc;
+	char code[SSPR_TOTP_CODE_MAX + 1];
+
+	enroll_methods(true, false, false, true);
+	edit_record(user, set_failures, NULL);
+	current_code(code);
+	script_init(&sc, 5, "", "1", code, "0000-0000-0000-0000", "x");
+	assert_int_not_equal(run("sspr-two", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "The recovery code is not valid."));
+	assert_true(password_is(user, "OldPass-1"));
+	/* Passing the first method did not wipe the earlier failure. */
+	assert_int_equal(record_of(user).n_failures, 2);
+}
+
+static void test_two_methods_need_two_enrolled(void **state)
+{
+	struct script sc;
+
+	enroll_methods(true, false, false, false);
+	script_init(&sc, 2, "", "OldPass-1");
+	assert_int_equal(run("sspr-two", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "needs 2 different methods and this account has 1"));
+	assert_int_equal(prompts_with(&sc, "code"), 0);
+}
+
+/* ---- notifications ------------------------------------------------- */
+
+static void test_notifications_on_reset(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, false, true, true);
+	script_init(&sc, 5, "", "2", recovery[2], "NewPass-13", "NewPass-13");
+	assert_int_equal(run("sspr-notify", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(password_is(user, "NewPass-13"));
+	/* To the user, and to the admins since the user is in admin_group. */
+	assert_int_equal(count_mails(), 2);
+	assert_non_null(strstr(mail_text(), "Subject: Your password was reset"));
+	assert_non_null(strstr(mail_text(), "To: admin@example.org"));
+}
+
+static void test_notification_on_lockout(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, false, true, true);
+	for (int i = 0; i < 3; i++) {
+		script_init(&sc, 4, "", "2", "0000-0000-0000-0000", "x");
+		assert_int_not_equal(run("sspr-notify", user, PAMTEST_AUTHENTICATE, &sc),
+				     PAM_SUCCESS);
+	}
+	assert_true(said(&sc, "now locked"));
+	assert_int_equal(count_mails(), 1);
+	assert_non_null(strstr(mail_text(), "Subject: Password reset locked"));
+	assert_non_null(strstr(mail_text(), "To: " ADDRESS));
+}
+
+static void test_mail_failure_never_blocks_reset(void **state)
+{
+	struct script sc;
+
+	enroll_methods(false, false, true, true);
+	script_init(&sc, 5, "", "2", recovery[3], "NewPass-14", "NewPass-14");
+	assert_int_equal(run("sspr-nomail", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(password_is(user, "NewPass-14"));
+}
+
+/* ---- account hook -------------------------------------------------- */
+
+static void test_require_refuses_unregistered_without_grace(void **state)
+{
+	struct script sc;
+
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-require", other, PAMTEST_ACCOUNT, &sc), PAM_PERM_DENIED);
+	assert_true(said(&sc, "sspr-enroll"));
+	assert_true(said(&sc, HELPDESK));
+
+	enroll_methods(true, false, false, false);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-require", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_int_equal(sc.n_messages, 0);
+
+	/* registration = no: nothing is required or said. */
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-no-registration", other, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_int_equal(sc.n_messages, 0);
+}
+
+static void test_require_grace(void **state)
+{
+	struct script sc;
+	int64_t long_ago = sspr_now() - 8 * DAY;
+	struct sspr_record rec;
+
+	/* A user with a record but no usable method: in grace, told the date. */
+	enroll_methods(false, false, false, false);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-grace", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "You must set up self-service password reset by"));
+	rec = record_of(user);
+	assert_true(rec.grace_started_at > sspr_now() - 60);
+
+	/* Grace over: refused. */
+	edit_record(user, set_grace_start, &long_ago);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-grace", user, PAMTEST_ACCOUNT, &sc), PAM_PERM_DENIED);
+	assert_true(said(&sc, "Login refused"));
+}
+
+static void test_reconfirm_nudge(void **state)
+{
+	struct script sc;
+
+	enroll_methods(true, false, false, false);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-reconfirm", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_int_equal(sc.n_messages, 0);
+
+	edit_record(user, age_confirmation, NULL);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-reconfirm", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "not been confirmed for over 1 day."));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_questions_reset, setup_each),
+		cmocka_unit_test_setup(test_questions_are_chosen_at_random, setup_each),
+		cmocka_unit_test_setup(test_one_wrong_answer_fails_without_saying_which, setup_each),
+		cmocka_unit_test_setup(test_all_registered_questions_asked_when_equal, setup_each),
+		cmocka_unit_test_setup(test_answers_are_normalised, setup_each),
+		cmocka_unit_test_setup(test_policy_methods_limit_what_can_be_used, setup_each),
+		cmocka_unit_test_setup(test_email_code_reset, setup_each),
+		cmocka_unit_test_setup(test_email_code_works_once, setup_each),
+		cmocka_unit_test_setup(test_email_three_tries, setup_each),
+		cmocka_unit_test_setup(test_email_code_expired_by_one_second, setup_each),
+		cmocka_unit_test_setup(test_email_resend_is_throttled, setup_each),
+		cmocka_unit_test_setup(test_email_send_failure_is_reported, setup_each),
+		cmocka_unit_test_setup(test_recovery_code_works_once, setup_each),
+		cmocka_unit_test_setup(test_menu_lists_only_enrolled_methods, setup_each),
+		cmocka_unit_test_setup(test_two_methods_both_needed, setup_each),
+		cmocka_unit_test_setup(test_two_methods_one_fails, setup_each),
+		cmocka_unit_test_setup(test_two_methods_need_two_enrolled, setup_each),
+		cmocka_unit_test_setup(test_notifications_on_reset, setup_each),
+		cmocka_unit_test_setup(test_notification_on_lockout, setup_each),
+		cmocka_unit_test_setup(test_mail_failure_never_blocks_reset, setup_each),
+		cmocka_unit_test_setup(test_require_refuses_unregistered_without_grace, setup_each),
+		cmocka_unit_test_setup(test_require_grace, setup_each),
+		cmocka_unit_test_setup(test_reconfirm_nudge, setup_each),
+	};
+
+	return cmocka_run_group_tests(tests, setup_methods, teardown_all);
+}
