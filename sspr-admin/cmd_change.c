@@ -125,12 +125,7 @@ static int change_failed(int r, const struct sspr_error *err, const struct chang
 	if (r == SSPR_ENOENT && c->method_missing)
 		return admin_error(r, "%s: %s is not enrolled", c->user,
 				   sspr_method_name(c->method));
-	if (r == SSPR_ENOENT)
-		return admin_error(r, "%s: not enrolled", c->user);
-	if (r == SSPR_ECORRUPT)
-		return admin_error(r, "%s: record is corrupt; '%s revoke %s' removes it", c->user,
-				   ADMIN_PROG, c->user);
-	return admin_lib_error(r, err, c->user);
+	return admin_update_error(r, err, c->user);
 }
 
 int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)

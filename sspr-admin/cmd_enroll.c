@@ -20,8 +20,8 @@
  * "not base32". */
 #define SECRET_DECODED_CAP (SECRET_LINE_MAX * 5 / 8 + 1)
 
-#define ENROLL_USAGE                                                                       \
-	"usage: enroll USER totp --secret-stdin | enroll USER questions --stdin | "       \
+#define ENROLL_USAGE                                                                               \
+	"usage: enroll USER totp --secret-stdin | enroll USER questions --stdin | "                \
 	"enroll USER email ADDRESS"
 
 struct enroll_totp {

@@ -58,3 +58,9 @@ const char *admin_methods_text(unsigned mask, char buf[ADMIN_METHODS_TEXT_MAX])
 	}
 	return n > 0 ? buf : "-";
 }
+
+void admin_print_safe(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+}

@@ -1,11 +1,23 @@
-/* sspr-enroll status [--json]: what the caller has registered. Reads only
- * the caller's own record; needs no password. */
+/* sspr-enroll status [--json]: what the caller has registered, whether
+ * that completes the registration the policy asks for, and the dates that
+ * drive reminders. Reads only the caller's own record; needs no password. */
 #include <stdio.h>
 #include <time.h>
 
+#include "codes.h"
 #include "eligibility.h"
 #include "enroll.h"
 #include "store.h"
+
+struct status_view {
+	enum sspr_eligibility elig;
+	bool found;
+	unsigned have;    /* methods in the record that work (sspr_record_methods) */
+	unsigned usable;  /* ... and that the policy allows */
+	unsigned missing; /* more methods needed for methods_required */
+	bool due;
+	bool locked;
+};
 
 static const char *date_of(int64_t t, char *buf, size_t size)
 {
@@ -18,77 +30,165 @@ static const char *date_of(int64_t t, char *buf, size_t size)
 	return buf;
 }
 
-static void print_text(const struct enroll_ctx *ctx, enum sspr_eligibility elig,
-		       const struct sspr_record *rec, bool found)
+static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *rec,
+			unsigned m)
 {
-	unsigned have = found ? sspr_record_methods(rec) : 0;
-	char d[32];
-
-	printf("user:       %s\n", ctx->user);
-	printf("eligible:   %s\n", elig == SSPR_ELIGIBLE ? "yes" : sspr_eligibility_reason(elig));
-	if (!found) {
-		printf("status:     not enrolled\n");
-	} else {
-		printf("registered: %s\n", date_of(rec->registered_at, d, sizeof(d)));
-		printf("confirmed:  %s\n", date_of(rec->confirmed_at, d, sizeof(d)));
-		if (rec->locked_until > sspr_now())
-			printf("locked:     resets locked until %s\n",
-			       date_of(rec->locked_until, d, sizeof(d)));
+	printf("  %-10s ", sspr_method_name(m));
+	switch (m) {
+	case SSPR_METHOD_TOTP:
+		printf("%s", rec->has_totp ? "registered" : "not registered");
+		break;
+	case SSPR_METHOD_QUESTIONS:
+		if (rec->n_questions == 0)
+			printf("not registered");
+		else
+			printf("%u questions registered", rec->n_questions);
+		break;
+	case SSPR_METHOD_EMAIL:
+		if (!rec->has_email)
+			printf("not registered");
+		else
+			printf("%s (%s)", rec->email.address,
+			       rec->email.verified ? "verified" : "not verified");
+		break;
+	case SSPR_METHOD_RECOVERY:
+		if (rec->n_recovery == 0)
+			printf("not registered");
+		else
+			printf("%u of %u codes left", sspr_recovery_left(rec), rec->n_recovery);
+		break;
+	default:
+		break;
 	}
-	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
-		if (!(ctx->pol.methods & m))
-			continue;
-		printf("%-11s %s\n", sspr_method_name(m),
-		       (have & m) ? "registered" : "not registered");
-	}
-	if (elig == SSPR_ELIGIBLE && !(have & SSPR_METHOD_TOTP) &&
-	    (ctx->pol.methods & SSPR_METHOD_TOTP))
-		printf("\nTo register an authenticator app: sspr-enroll totp\n");
+	if (!(ctx->pol.methods & m))
+		printf(" (not allowed by the policy: not used)");
+	printf("\n");
 }
 
-/* Every string here is a validated user name, a fixed word or a number,
- * so nothing needs JSON escaping. */
-static void print_json(const struct enroll_ctx *ctx, enum sspr_eligibility elig,
-		       const struct sspr_record *rec, bool found)
+static void print_text(const struct enroll_ctx *ctx, const struct status_view *v,
+		       const struct sspr_record *rec)
 {
-	unsigned have = found ? sspr_record_methods(rec) : 0;
+	char d[32];
+
+	printf("user:         %s\n", ctx->user);
+	printf("eligible:     %s\n",
+	       v->elig == SSPR_ELIGIBLE ? "yes" : sspr_eligibility_reason(v->elig));
+	if (!v->found)
+		printf("status:       not enrolled\n");
+	if (v->missing == 0)
+		printf("registration: complete (%u method%s needed for a reset)\n",
+		       ctx->pol.methods_required, ctx->pol.methods_required == 1 ? "" : "s");
+	else
+		printf("registration: not complete: %u more method%s needed "
+		       "(a reset needs %u)\n",
+		       v->missing, v->missing == 1 ? "" : "s", ctx->pol.methods_required);
+	printf("registered:   %s\n", date_of(rec->registered_at, d, sizeof(d)));
+	printf("confirmed:    %s%s\n", date_of(rec->confirmed_at, d, sizeof(d)),
+	       v->due ? " (re-confirmation due: run sspr-enroll)" : "");
+	if (v->locked)
+		printf("locked:       resets locked until %s\n",
+		       date_of(rec->locked_until, d, sizeof(d)));
+	printf("methods:\n");
+	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
+		if ((ctx->pol.methods & m) || (v->have & m))
+			method_line(ctx, rec, m);
+	}
+	if (v->elig == SSPR_ELIGIBLE && v->missing > 0)
+		printf("\nTo complete your registration, run sspr-enroll without arguments.\n");
+}
+
+/* Writes s as a JSON string: quotes, backslashes and control characters
+ * escaped. */
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void json_methods(const char *key, unsigned mask)
+{
 	const char *sep = "";
 
-	printf("{\"user\":\"%s\",\"eligible\":%s,\"enrolled\":%s,\"methods\":[", ctx->user,
-	       elig == SSPR_ELIGIBLE ? "true" : "false", have != 0 ? "true" : "false");
+	printf(",\"%s\":[", key);
 	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
-		if (have & m) {
+		if (mask & m) {
 			printf("%s\"%s\"", sep, sspr_method_name(m));
 			sep = ",";
 		}
 	}
-	printf("],\"registered_at\":%lld,\"confirmed_at\":%lld,\"locked_until\":%lld}\n",
-	       found ? (long long)rec->registered_at : 0LL,
-	       found ? (long long)rec->confirmed_at : 0LL,
-	       found ? (long long)rec->locked_until : 0LL);
+	printf("]");
+}
+
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
+static void print_json(const struct enroll_ctx *ctx, const struct status_view *v,
+		       const struct sspr_record *rec)
+{
+	printf("{\"user\":");
+	json_string(ctx->user);
+	printf(",\"eligible\":%s,\"enrolled\":%s", json_bool(v->elig == SSPR_ELIGIBLE),
+	       json_bool(v->have != 0));
+	json_methods("methods", v->have);
+	json_methods("usable", v->usable);
+	json_methods("allowed", ctx->pol.methods);
+	printf(",\"methods_required\":%u,\"complete\":%s,\"missing\":%u", ctx->pol.methods_required,
+	       json_bool(v->missing == 0), v->missing);
+	printf(",\"totp\":%s,\"questions\":%u,\"questions_required\":%u", json_bool(rec->has_totp),
+	       rec->n_questions, ctx->pol.questions_to_register);
+	printf(",\"email\":");
+	if (rec->has_email) {
+		printf("{\"address\":");
+		json_string(rec->email.address);
+		printf(",\"verified\":%s,\"verified_at\":%lld}", json_bool(rec->email.verified),
+		       (long long)rec->email.verified_at);
+	} else {
+		printf("null");
+	}
+	printf(",\"recovery_left\":%u,\"recovery_total\":%u", sspr_recovery_left(rec),
+	       rec->n_recovery);
+	printf(",\"registered_at\":%lld,\"confirmed_at\":%lld,\"reconfirm_due\":%s"
+	       ",\"locked\":%s,\"locked_until\":%lld}\n",
+	       (long long)rec->registered_at, (long long)rec->confirmed_at, json_bool(v->due),
+	       json_bool(v->locked), (long long)rec->locked_until);
 }
 
 int enroll_cmd_status(struct enroll_ctx *ctx)
 {
-	struct sspr_store *store = NULL;
+	struct status_view v = {0};
 	struct sspr_record rec;
-	struct sspr_error err = {{0}};
-	enum sspr_eligibility elig = sspr_user_eligibility(&ctx->pol, ctx->user, NULL);
+	int64_t now = sspr_now();
 	int r;
 
-	sspr_record_init(&rec);
-	r = sspr_store_open(ctx->pol.store, SSPR_STORE_READONLY, &store, &err);
-	if (r == SSPR_OK)
-		r = sspr_store_get(store, ctx->user, &rec, &err);
-	sspr_store_close(store);
-	if (r != SSPR_OK && r != SSPR_ENOENT) {
-		enroll_error("%s", err.msg);
+	v.elig = sspr_user_eligibility(&ctx->pol, ctx->user, NULL);
+	r = enroll_load_record(ctx, &rec);
+	if (r != SSPR_OK && r != SSPR_ENOENT)
 		return ENROLL_EXIT_ERROR;
-	}
+	/* A missing record reads as the empty one sspr_record_init() made. */
+	v.found = r == SSPR_OK;
+	v.have = sspr_record_methods(&rec);
+	v.usable = sspr_usable_methods(&ctx->pol, &rec);
+	v.missing = sspr_registration_complete(&ctx->pol, &rec)
+			    ? 0
+			    : ctx->pol.methods_required - sspr_method_count(v.usable);
+	v.due = sspr_reconfirm_due(&ctx->pol, &rec, now);
+	v.locked = rec.locked_until > now;
 	if (ctx->json)
-		print_json(ctx, elig, &rec, r == SSPR_OK);
+		print_json(ctx, &v, &rec);
 	else
-		print_text(ctx, elig, &rec, r == SSPR_OK);
+		print_text(ctx, &v, &rec);
 	sspr_record_wipe(&rec);
 	return ENROLL_EXIT_OK;
 }

@@ -39,9 +39,7 @@ static int store_totp(struct sspr_record *rec, bool exists, struct sspr_event *e
 	/* The confirmation code is spent: it cannot be replayed at login. */
 	rec->totp.last_step = e->step;
 	rec->totp.enrolled_at = e->now;
-	if (rec->registered_at == 0)
-		rec->registered_at = e->now;
-	rec->confirmed_at = e->now;
+	enroll_mark_enrolled(rec, e->now);
 	sspr_event_set(ev, e->now, "enroll", "success", "totp", e->user, ENROLL_SERVICE, "", NULL);
 	return SSPR_OK;
 }
@@ -122,10 +120,9 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 	int r = ENROLL_EXIT_ERROR;
 
 	sspr_record_init(&current);
-	if (!(ctx->pol.methods & SSPR_METHOD_TOTP)) {
-		enroll_error("the policy does not allow authenticator apps (methods)");
-		return ENROLL_EXIT_DENIED;
-	}
+	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_TOTP)) != ENROLL_EXIT_OK)
+		return r;
+	r = ENROLL_EXIT_ERROR;
 	if (sspr_totp_init() != SSPR_OK || sspr_hostkey_load_public(ctx->pol.key_dir, pk, &err)) {
 		enroll_error("%s", err.msg[0] ? err.msg : "crypto initialisation failed");
 		return ENROLL_EXIT_ERROR;

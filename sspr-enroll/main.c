@@ -1,10 +1,13 @@
 /* sspr-enroll: registers the calling user's reset methods.
  *
- *   sspr-enroll [--config PATH] [--no-qr] [status [--json] | totp]
+ *   sspr-enroll [--config PATH] [--no-qr]
+ *               [status [--json] | totp | questions | email ADDRESS | recovery | remove METHOD]
  *
  * Installed setgid sspr. The identity is the real uid's account; the
  * environment is dropped before anything else runs; --config is refused
- * while privileged (a user could otherwise point the store anywhere). */
+ * while privileged (a user could otherwise point the store anywhere).
+ * Every command that changes the record checks the group first, then the
+ * current password, once. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,13 +16,21 @@
 #include "config.h"
 #include "eligibility.h"
 #include "enroll.h"
+#include "mail.h"
 
 static const char usage_text[] =
 	"usage: sspr-enroll [--config PATH] [--no-qr] [COMMAND]\n"
 	"\n"
-	"  status [--json]   what you have registered (the default)\n"
-	"  totp              register an authenticator app (asks your password)\n"
+	"  (no command)      guided setup: shows your status and registers what the\n"
+	"                    policy requires, or re-confirms a complete registration\n"
+	"  status [--json]   what you have registered\n"
+	"  totp              register an authenticator app\n"
+	"  questions         register security questions (replaces the earlier set)\n"
+	"  email ADDRESS     register an e-mail address (a code is sent to it)\n"
+	"  recovery          make a new set of one-time recovery codes\n"
+	"  remove METHOD     remove totp, questions, email or recovery\n"
 	"\n"
+	"Every command but status asks your current password first.\n"
 	"Exit status: 0 ok, 1 error, 2 usage, 3 not permitted, 4 authentication failed.\n";
 
 void enroll_error(const char *fmt, ...)
@@ -57,8 +68,7 @@ static int load_policy(struct enroll_ctx *ctx, const char *config, bool explicit
 	return ENROLL_EXIT_OK;
 }
 
-/* Group, uid and root rules, with the helpdesk text on refusal. */
-static int check_eligible(const struct enroll_ctx *ctx)
+int enroll_check_eligible(const struct enroll_ctx *ctx)
 {
 	enum sspr_eligibility e = sspr_user_eligibility(&ctx->pol, ctx->user, NULL);
 
@@ -74,10 +84,82 @@ static int check_eligible(const struct enroll_ctx *ctx)
 	return ENROLL_EXIT_DENIED;
 }
 
+/* The sub-command as parsed from argv. */
+struct command {
+	const char *name; /* NULL: guided setup */
+	const char *arg;  /* email ADDRESS, remove METHOD */
+	unsigned method;  /* the method it registers or removes; 0 for status */
+};
+
+static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, struct command *c)
+{
+	static const char *const registering[] = {"totp", "questions", "recovery"};
+
+	if (i >= argc)
+		return ENROLL_EXIT_OK;
+	c->name = argv[i++];
+	if (strcmp(c->name, "status") == 0) {
+		if (i < argc && strcmp(argv[i], "--json") == 0) {
+			ctx->json = true;
+			i++;
+		}
+	} else if (strcmp(c->name, "email") == 0 || strcmp(c->name, "remove") == 0) {
+		if (i >= argc)
+			return usage(strcmp(c->name, "email") == 0 ? "email needs an ADDRESS"
+								   : "remove needs a METHOD");
+		c->arg = argv[i++];
+		c->method = c->name[0] == 'e' ? SSPR_METHOD_EMAIL : sspr_method_from_name(c->arg);
+		if (c->method == 0)
+			return usage("METHOD is one of totp, questions, email, recovery");
+	} else {
+		for (size_t k = 0; k < sizeof(registering) / sizeof(registering[0]); k++)
+			if (strcmp(c->name, registering[k]) == 0)
+				c->method = sspr_method_from_name(c->name);
+		if (c->method == 0)
+			return usage("unknown command");
+	}
+	if (i < argc)
+		return usage("too many arguments");
+	return ENROLL_EXIT_OK;
+}
+
+/* Group, policy, then the password: a refusal never costs a password. */
+static int run_change(struct enroll_ctx *ctx, const struct command *c)
+{
+	bool removing = strcmp(c->name, "remove") == 0;
+	int r;
+
+	if ((r = enroll_check_eligible(ctx)) != ENROLL_EXIT_OK)
+		return r;
+	/* Removing a method the policy no longer allows is always fine. */
+	if (!removing && (r = enroll_method_allowed(ctx, c->method)) != ENROLL_EXIT_OK)
+		return r;
+	if (!removing && c->method == SSPR_METHOD_EMAIL && !sspr_email_valid(c->arg)) {
+		enroll_error("not a valid e-mail address: give a plain address such as "
+			     "name@example.org");
+		return ENROLL_EXIT_USAGE;
+	}
+	if ((r = enroll_authenticate(ctx)) != ENROLL_EXIT_OK)
+		return r;
+	if (removing)
+		return enroll_cmd_remove(ctx, c->method);
+	switch (c->method) {
+	case SSPR_METHOD_TOTP:
+		return enroll_cmd_totp(ctx);
+	case SSPR_METHOD_QUESTIONS:
+		return enroll_cmd_questions(ctx);
+	case SSPR_METHOD_EMAIL:
+		return enroll_cmd_email(ctx, c->arg);
+	default:
+		return enroll_cmd_recovery(ctx);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct enroll_ctx ctx = {.qr = true};
-	const char *config = SSPR_DEFAULT_CONFIG, *command = "status";
+	struct command c = {0};
+	const char *config = SSPR_DEFAULT_CONFIG;
 	bool explicit_config = false;
 	int i, r;
 
@@ -85,6 +167,9 @@ int main(int argc, char **argv)
 		enroll_error("cannot set up a safe process environment");
 		return ENROLL_EXIT_ERROR;
 	}
+	/* Unbuffered: no typed secret waits in a stdio buffer, and no line
+	 * is read ahead of the question it answers. */
+	setvbuf(stdin, NULL, _IONBF, 0);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config = argv[++i];
@@ -101,14 +186,8 @@ int main(int argc, char **argv)
 			return usage("unknown option");
 		}
 	}
-	if (i < argc)
-		command = argv[i++];
-	if (strcmp(command, "status") == 0 && i < argc && strcmp(argv[i], "--json") == 0) {
-		ctx.json = true;
-		i++;
-	}
-	if (i < argc)
-		return usage("too many arguments");
+	if ((r = parse_command(argc, argv, i, &ctx, &c)) != ENROLL_EXIT_OK)
+		return r;
 	if (explicit_config && enroll_privileged() && getuid() != 0) {
 		enroll_error("--config is not allowed when running setgid");
 		return ENROLL_EXIT_DENIED;
@@ -120,18 +199,10 @@ int main(int argc, char **argv)
 	if ((r = load_policy(&ctx, config, explicit_config)) != ENROLL_EXIT_OK)
 		return r;
 
-	if (strcmp(command, "status") == 0)
+	ctx.arg = c.arg;
+	if (c.name == NULL)
+		return enroll_guided(&ctx);
+	if (strcmp(c.name, "status") == 0)
 		return enroll_cmd_status(&ctx);
-	if (strcmp(command, "totp") == 0) {
-		if ((r = check_eligible(&ctx)) != ENROLL_EXIT_OK ||
-		    (r = enroll_authenticate(ctx.user)) != ENROLL_EXIT_OK)
-			return r;
-		return enroll_cmd_totp(&ctx);
-	}
-	if (strcmp(command, "questions") == 0 || strcmp(command, "email") == 0 ||
-	    strcmp(command, "recovery") == 0 || strcmp(command, "remove") == 0) {
-		enroll_error("'%s' is not supported yet", command);
-		return ENROLL_EXIT_USAGE;
-	}
-	return usage("unknown command");
+	return run_change(&ctx, &c);
 }

@@ -3,14 +3,43 @@
 waits for each prompt, types the next answer, and prints the conversation.
 Answers to password prompts are shown as asterisks.
 
-usage: converse.py ANSWER... -- COMMAND [ARG...]
-An answer of "" is pressing Enter on an empty line; when the answers run
-out, the next prompt gets Ctrl-D."""
+usage: converse.py [--when REGEX ANSWER | --when-run REGEX SHELL-COMMAND | ANSWER]...
+                   -- COMMAND [ARG...]
+An answer of "" is pressing Enter on an empty line. A prompt whose last
+line matches a --when REGEX gets that ANSWER (or, with --when-run, what the
+command prints at that moment, such as a code just mailed); every other
+prompt gets the next plain ANSWER in order. When the answers run out, the
+next prompt gets Ctrl-D."""
 import os
 import pty
+import re
 import select
+import subprocess
 import sys
 import time
+
+
+def parse_answers(args):
+    """Plain answers in order, and (regex, answer, is_command) rules."""
+    answers, rules, i = [], [], 0
+    while i < len(args):
+        if args[i] in ("--when", "--when-run") and i + 2 < len(args):
+            rules.append((re.compile(args[i + 1]), args[i + 2], args[i] == "--when-run"))
+            i += 3
+        else:
+            answers.append(args[i])
+            i += 1
+    return answers, rules
+
+
+def rule_answer(rules, line):
+    for regex, answer, is_command in rules:
+        if regex.search(line):
+            if is_command:
+                return subprocess.run(answer, shell=True, check=False, text=True,
+                                      stdout=subprocess.PIPE).stdout.strip()
+            return answer
+    return None
 
 
 def main() -> int:
@@ -18,7 +47,8 @@ def main() -> int:
         print(__doc__, file=sys.stderr)
         return 2
     split = sys.argv.index("--")
-    answers, command = sys.argv[1:split], sys.argv[split + 1:]
+    answers, rules = parse_answers(sys.argv[1:split])
+    command = sys.argv[split + 1:]
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(command[0], command)
@@ -49,16 +79,18 @@ def main() -> int:
         # Quiet for a moment: if the output ends in a prompt, answer it.
         text = pending.decode(errors="replace").replace("\r\n", "\n")
         prompt = text.rstrip(" ").endswith(("?", ":", "]"))
-        if prompt and not answers:
+        last_line = text.splitlines()[-1] if text.splitlines() else ""
+        ruled = rule_answer(rules, last_line) if prompt else None
+        if prompt and ruled is None and not answers:
             # Nothing more to type: the person gives up (Ctrl-D).
             sys.stdout.write(text + "<Ctrl-D>\n")
             pending = b""
             os.write(fd, b"\x04")
             continue
         if prompt:
-            answer = answers.pop(0)
-            last_line = text.splitlines()[-1] if text.splitlines() else ""
-            shown = "*" * len(answer) if "assword" in last_line else answer
+            answer = ruled if ruled is not None else answers.pop(0)
+            secret = "assword" in last_line or any(r[0].search(last_line) for r in rules)
+            shown = "*" * len(answer) if secret else answer
             sys.stdout.write(text + (shown if answer else "<Enter>") + "\n")
             sys.stdout.flush()
             pending = b""

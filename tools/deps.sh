@@ -17,6 +17,9 @@ packages=(
 	# util-linux gives unshare/setpriv, mount gives mount/umount.
 	pamtester oathtool lmdb-utils python3 passwd util-linux mount
 	coreutils diffutils
+	# e-mail end to end: msmtp is the sendmail-compatible client the module
+	# runs; it delivers to the test's own SMTP listener on 127.0.0.1
+	msmtp
 )
 
 fail() {

@@ -24,6 +24,9 @@ key_dir = $T/keys
 min_uid = 0
 group = *
 allow_root = yes
+# The cheapest Argon2id cost: the tests hash many answers.
+argon2_opslimit = 1
+argon2_memlimit = 8192
 EOF
 chmod 0644 "$CONF"
 
@@ -47,6 +50,13 @@ run() {
 # run_raw [ARGS...]: no --config added.
 run_raw() {
 	"$ADMIN" "$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+}
+# run_file FILE [ARGS...]: FILE on stdin.
+run_file() {
+	local input=$1
+	shift
+	"$ADMIN" --config "$CONF" "$@" <"$input" >"$T/out" 2>"$T/err"
 	rc=$?
 }
 # run_in INPUT [ARGS...]: INPUT and a newline on stdin.
@@ -142,14 +152,10 @@ run_raw --bogus list
 expect "unknown global option is a usage error" 2 err "unknown option '--bogus'"
 run_raw --config
 expect "--config without PATH is a usage error" 2 err "--config needs a PATH"
-run import oath /dev/null
-expect "import is not supported yet" 2 err "sspr-admin: 'import' is not supported yet"
-run report
-expect "report is not supported yet" 2 err "'report' is not supported yet"
-run enroll "$ME" questions --stdin
-expect "enroll questions is not supported yet" 2 err "'enroll questions' is not supported yet"
-run enroll "$ME" email a@example.org
-expect "enroll email is not supported yet" 2 err "'enroll email' is not supported yet"
+run_raw --help
+expect "--help lists every command" 0 out "enroll USER questions --stdin" \
+	out "enroll USER email ADDRESS" out "import oath FILE" out "import google-authenticator USER FILE" \
+	out "report [--since DAYS] [--json]"
 
 ### check-config before init, and its errors
 run check-config
@@ -411,6 +417,9 @@ else
 fi
 run list --json
 json_check "list --json of an empty store is []" 'd == []'
+
+# enroll questions / email, import, report, show's events, revoke METHOD
+. "$(dirname "${BASH_SOURCE[0]}")/test_admin_methods.sh"
 
 ### a store that is missing or unreadable
 mkdir "$T/empty"

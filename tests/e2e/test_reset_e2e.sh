@@ -16,37 +16,7 @@ sandbox_require pamtester oathtool awk
 sandbox_enter "$0" "$@"
 sandbox_setup "$module" "$admin"
 
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok - $name"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $name"
-		sed 's/^/#   /' <<<"$out"
-		failed=$((failed + 1))
-	fi
-}
-
-# login USER ANSWER...: one authentication through the "sspr-login" stack,
-# the answers on stdin one a line (pamtester's misc_conv reads stdin a byte
-# at a time, so piped answers reach one prompt each, echo-off ones too).
-# Output in $out, exit status in $status.
-login() {
-	local user=$1
-	shift
-	status=0
-	out=$(printf '%s\n' "$@" | pamtester -v sspr-login "$user" authenticate 2>&1) || status=$?
-}
-logged_in() { [ "$status" = 0 ] && grep -q "successfully authenticated" <<<"$out"; }
-refused() { [ "$status" != 0 ] && ! grep -q "successfully authenticated" <<<"$out"; }
-says() { grep -qF -- "$1" <<<"$out"; }
-never_says() { ! grep -qF -- "$1" <<<"$out"; }
-hash_is() { [ "$(sandbox_shadow_hash "$1")" = "$2" ]; }
-hash_is_not() { [ "$(sandbox_shadow_hash "$1")" != "$2" ]; }
+. "$(dirname "$0")/checks.sh"
 
 new_password='N3w-Secret-Pass!'
 other_password='Other-Pass-123!'
@@ -171,5 +141,4 @@ check "a broken policy file refuses resets" says "Password reset is unavailable.
 check "a broken policy file does not let an empty answer in" refused
 check "a broken policy file changed nothing" hash_is alice "$new_hash"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+checks_done

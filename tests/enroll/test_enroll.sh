@@ -9,7 +9,7 @@ module=$1
 admin=$2
 enroll=$3
 . "$(dirname "$0")/../e2e/sandbox.sh"
-sandbox_require pamtester oathtool setpriv
+sandbox_require pamtester oathtool setpriv mdb_dump python3
 sandbox_enter "$0" "$@"
 sandbox_setup "$module" "$admin"
 
@@ -111,6 +111,311 @@ check "the enrolled app resets carol's password" test "$status" = 0
 status=0
 printf '%s\n' "Carol-New-Pass-9" | pamtester sspr-login carol authenticate >/dev/null 2>&1 || status=$?
 check "carol logs in with the new password" test "$status" = 0
+
+
+# ---------------------------------------------------------------------------
+# Every other method, through the same setgid helper. The policy gets a
+# questions file, a cheap Argon2 cost (the tests hash many answers) and a
+# mail command that saves the message and the ids it ran with.
+store_gid=$(getent group sspr-store | cut -d: -f3)
+cat >"$SANDBOX/questions" <<'QUESTIONS'
+# test questions
+What was the name of your first pet?
+In what city were you born?
+What is your favourite colour?
+What was your first car?
+QUESTIONS
+chmod 644 "$SANDBOX/questions"
+mkdir -m 1777 "$SANDBOX/mail"
+cat >"$SANDBOX/mail.py" <<'MAIL'
+#!/usr/bin/python3
+# A sendmail stand-in: keeps the message and the group ids it ran with.
+# Python, not a shell script: bash and dash drop a set-group-id
+# themselves, which would hide a helper that forgot to.
+import os, subprocess, sys
+out = sys.argv[1]
+msg = sys.stdin.read()
+with open(os.path.join(out, "message"), "w") as f:
+    f.write(msg)
+ids = subprocess.run(["id", "-G"], capture_output=True, text=True).stdout.split()
+with open(os.path.join(out, "ids"), "w") as f:
+    f.write("egid=%d id-G=%s\n" % (os.getegid(), " ".join(ids)))
+MAIL
+chmod 755 "$SANDBOX/mail.py"
+
+# policy LINE...: the sandbox policy plus these lines.
+policy() {
+	{
+		printf 'store = %s\nkey_dir = %s\nhelpdesk = %s\n' "$SANDBOX/store" "$SANDBOX/keys" \
+			"$SANDBOX_HELPDESK"
+		printf 'questions_file = %s\n' "$SANDBOX/questions"
+		printf 'argon2_opslimit = 1\nargon2_memlimit = 8192\n'
+		printf 'mail_command = %s %s\nmail_from = sspr@example.org\n' "$SANDBOX/mail.py" \
+			"$SANDBOX/mail"
+		printf '%s\n' "$@"
+	} >/etc/security/sspr.conf
+	chmod 644 /etc/security/sspr.conf
+}
+policy
+
+for u in erin frank gina hank ivy; do
+	useradd -M -d /nonexistent -s /bin/bash -G sspr "$u"
+	printf '%s:%s\n' "$u" "$SANDBOX_OLD_PASSWORD" | chpasswd
+done
+PW=$SANDBOX_OLD_PASSWORD
+
+# run USER INPUT-LINES ARG...: sspr-enroll ARG... as USER, the lines (one
+# string, newline-separated) on stdin. Sets $out and $status.
+run() {
+	local user=$1 input=$2
+	shift 2
+	status=0
+	out=$(printf '%s\n' "$input" | as "$user" "$SANDBOX/sspr-enroll" --no-qr "$@" 2>&1) ||
+		status=$?
+}
+lines() { printf '%s\n' "$@"; }
+# json USER KEY...: a field of "sspr-enroll status --json", as JSON text.
+json() {
+	local user=$1 doc
+	shift
+	doc=$(as "$user" "$SANDBOX/sspr-enroll" status --json)
+	python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+for k in sys.argv[2:]:
+    d = d[k]
+print(json.dumps(d))' "$doc" "$@"
+}
+# has_event USER WORD...: an audit event about USER holds every WORD
+# (mdb_dump -p prints each event's value on one line).
+has_event() {
+	local user=$1 line w ok
+	shift
+	while IFS= read -r line; do
+		ok=1
+		for w in "$user" "$@"; do
+			grep -qaF -- "$w" <<<"$line" || ok=0
+		done
+		[ "$ok" = 1 ] && return 0
+	done < <(mdb_dump -p -s events "$SANDBOX/store")
+	return 1
+}
+# On a failure, shows what the user saw.
+show_out() { sed 's/^/#   /' <<<"$out"; }
+expect() { # expect NAME PATTERN: $out contains the fixed string
+	check "$1" grep -qF -- "$2" <<<"$out"
+	grep -qF -- "$2" <<<"$out" || show_out
+}
+reject() { # reject NAME PATTERN: $out does not contain it
+	check "$1" bash -c '! grep -qF -- "$1" <<<"$2"' _ "$2" "$out"
+	! grep -qF -- "$2" <<<"$out" || show_out
+}
+
+# --- questions ---
+run erin "$(lines "$PW" 1 "Rex the Dog" "rex  the dog" 2 "Springfield" "Springfield" \
+	"Who was my childhood hero?" "Captain Haddock" "Captain Haddock")" questions
+check "questions: erin registers three (two listed, one of her own)" test "$status" = 0
+expect "questions: the list is shown numbered" "  2. In what city were you born?"
+expect "questions: she is told they are registered" "Your 3 security questions are registered"
+reject "questions: the answers are not echoed" "Springfield"
+check "questions: status --json counts 3" test "$(json erin questions)" = 3
+check "questions: no answer is in the store in clear" \
+	bash -c "! grep -qai -e springfield -e haddock -e 'rex the dog' '$SANDBOX/store/data.mdb'"
+check "questions: the store holds Argon2id hashes" grep -qa '\$argon2id\$' "$SANDBOX/store/data.mdb"
+check "questions: an enroll event is recorded" has_event erin enroll questions
+
+run frank "$(lines "$PW" 1 "ab" "Rex the dog" "Rex the dog" 2 "Paris" "Paris" 3 "Blue" "Blue")" \
+	questions
+check "questions: a too short answer is refused, then a good one accepted" test "$status" = 0
+expect "questions: and the rule is named" "an answer needs at least 3 characters"
+
+run frank "$(lines "$PW" 1 "Rex the dog" "Rex the dog" 2 "Rex the dog" "Paris" "Paris" \
+	3 "Blue" "Blue")" questions
+check "questions: a duplicate answer is refused, then a different one accepted" test "$status" = 0
+expect "questions: and the rule is named (duplicate)" "each answer must differ from the others"
+expect "questions: re-running says the set is replaced" "the new set replaces them"
+
+run frank "$(lines "$PW" 1 "Frank's hamster" "Rex the dog" "Rex the dog" 2 "Paris" "Paris" \
+	3 "Blue" "Blue")" questions
+check "questions: an answer containing the user name is refused" test "$status" = 0
+expect "questions: and the rule is named (user name)" "an answer may not contain your user name"
+
+run frank "$(lines "$PW" 9 1 "Rex the dog" "Rex the dog" 1 2 "Paris" "Pariss" "Paris" "Paris" \
+	"short?" 3 "Blue" "Blue")" questions
+check "questions: bad choices and a mistyped answer are asked again" test "$status" = 0
+expect "questions: a number out of range is named" "There is no question 9"
+expect "questions: the same question twice is refused" "You already chose that question"
+expect "questions: two different answers are refused" "The two answers do not match"
+expect "questions: a too short custom question is refused" "a question needs at least"
+
+run hank "$(lines "$PW" 1 "Rex the dog" "Rex the dog" 2 "Paris" "Paris")" questions
+check "questions: two answers of three fail" test "$status" = 1
+expect "questions: and say nothing was stored" "2 of 3 questions answered; nothing was stored"
+check "questions: hank has no questions stored" bash -c "! '$admin' show hank >/dev/null 2>&1"
+
+# On a terminal, what is typed for a question is echoed; answers and the
+# password are not.
+status=0
+python3 "$(dirname "$0")/pty_drive.py" "$SANDBOX/tty.out" "$PW" 1 "Rex the dog" "Rex the dog" \
+	2 "Paris" "Paris" "Who was my childhood hero?" "Captain Haddock" "Captain Haddock" -- \
+	setpriv --reuid=ivy --regid=ivy --init-groups "$SANDBOX/sspr-enroll" questions || status=$?
+out=$(tr -d '\r' <"$SANDBOX/tty.out")
+check "tty: ivy registers questions on a terminal" test "$status" = 0
+check "tty: her own question is echoed as she types it" \
+	test "$(grep -o 'Who was my childhood hero?' <<<"$out" | wc -l)" -ge 2
+reject "tty: the password is not echoed" "$PW"
+reject "tty: answers are not echoed" "Rex the dog"
+reject "tty: answers are not echoed (second)" "Paris"
+reject "tty: answers are not echoed (third)" "Captain Haddock"
+expect "tty: the terminal gets its newline back after a hidden answer" $'Answer (not shown): \nType the answer again: '
+
+policy "custom_questions = no" "questions_to_register = 5" "questions_to_reset = 3"
+run hank "$(lines "$PW")" questions
+check "questions: a list shorter than questions_to_register is refused" test "$status" = 1
+expect "questions: with the numbers" "only 4 questions are available, but 5 must be registered"
+policy "custom_questions = no"
+run hank "$(lines "$PW" "Who was my childhood hero?")" questions
+expect "questions: custom questions are refused when the policy says no" \
+	"Type the number of a question from the list"
+policy
+
+# --- recovery codes ---
+policy "recovery_codes = 6"
+run erin "$(lines "$PW")" recovery
+check "recovery: erin gets codes" test "$status" = 0
+first_codes=$(grep -E '^ +[0-9]+\. [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$' <<<"$out" || true)
+check "recovery: recovery_codes = 6 of them are printed" test "$(wc -l <<<"$first_codes")" = 6
+expect "recovery: with advice to keep them safe" "keep them somewhere safe"
+check "recovery: status --json shows 6 left" test "$(json erin recovery_left)" = 6
+check "recovery: no code is in the store in clear" \
+	bash -c "! grep -qaF '$(head -n1 <<<"$first_codes" | awk '{print $2}')' '$SANDBOX/store/data.mdb'"
+run erin "$(lines "$PW")" recovery
+expect "recovery: a second run says the old set is replaced" "are replaced by a new set"
+second_codes=$(grep -E '^ +[0-9]+\. [0-9A-Z-]{19}$' <<<"$out" || true)
+check "recovery: the new set differs" test "$first_codes" != "$second_codes"
+check "recovery: still 6 left, not 12" test "$(json erin recovery_left)" = 6
+policy
+
+# --- e-mail ---
+# email_enroll USER ADDRESS MODE: "sspr-enroll email ADDRESS" as USER; waits
+# for the mail, then types its code (MODE=right) or three wrong ones.
+email_enroll() {
+	local user=$1 address=$2 mode=$3
+	rm -f "$SANDBOX/mail/message" "$SANDBOX/mail/ids"
+	status=0
+	out=$({
+		printf '%s\n' "$PW"
+		for _ in $(seq 150); do [ -s "$SANDBOX/mail/ids" ] && break; sleep 0.1; done
+		code=$(sed -n 's/^Verification code: //p' "$SANDBOX/mail/message" 2>/dev/null)
+		if [ "$mode" = right ]; then
+			printf '%s\n' "$code"
+		else # the real code with its last digit changed, three times
+			wrong=${code%?}$(((${code: -1} + 1) % 10))
+			printf '%s\n%s\n%s\n' "$wrong" "$wrong" "$wrong"
+		fi
+	} | as "$user" "$SANDBOX/sspr-enroll" email "$address" 2>&1) || status=$?
+}
+policy "code_length = 9"
+email_enroll erin erin@example.org right
+check "email: erin verifies her address" test "$status" = 0
+check "email: the message went to her address" grep -q '^To: erin@example.org' "$SANDBOX/mail/message"
+check "email: from mail_from" grep -q '^From: sspr@example.org' "$SANDBOX/mail/message"
+check "email: with the subject" grep -q '^Subject: Your pam_sspr verification code' "$SANDBOX/mail/message"
+check "email: the code has code_length digits" grep -qE '^Verification code: [0-9]{9}$' "$SANDBOX/mail/message"
+check "email: the mail program ran as erin" grep -qw "$(id -g erin)" "$SANDBOX/mail/ids"
+check "email: without the store group (egid)" bash -c "! grep -q 'egid=$store_gid ' '$SANDBOX/mail/ids'"
+check "email: nor among id -G" bash -c "! grep -qw '$store_gid' '$SANDBOX/mail/ids'"
+check "email: status --json shows the address" test "$(json erin email address)" = '"erin@example.org"'
+check "email: verified" test "$(json erin email verified)" = true
+check "email: the code is not in the store" bash -c \
+	"! grep -qa '$(sed -n 's/^Verification code: //p' "$SANDBOX/mail/message")' '$SANDBOX/store/data.mdb'"
+
+email_enroll frank frank@example.org wrong
+check "email: three wrong codes fail (exit 4)" test "$status" = 4
+expect "email: and say nothing was stored" "the address was not verified; nothing was stored"
+check "email: frank has no address" test "$(json frank email)" = null
+check "email: the failure is audited" has_event frank enroll bad-code email
+policy
+
+run frank "$(lines "$PW")" email 'not an address'
+check "email: an invalid address is refused (exit 2)" test "$status" = 2
+expect "email: with a clear message" "not a valid e-mail address"
+reject "email: before the password is asked" "Password"
+
+# --- the policy's methods ---
+policy "methods = totp questions"
+run erin "$(lines "$PW")" recovery
+check "methods: recovery refused when the policy leaves it out (exit 3)" test "$status" = 3
+expect "methods: with a clear message" "registering recovery is not allowed by the policy"
+reject "methods: before the password is asked" "Password"
+run erin "$(lines "$PW")" email erin@example.org
+check "methods: email refused too (exit 3)" test "$status" = 3
+policy
+
+# --- remove ---
+policy "methods_required = 2"
+run erin "$(lines "wrong password")" remove email
+check "remove: a wrong password is refused (exit 4)" test "$status" = 4
+check "remove: and the address stays" test "$(json erin email address)" = '"erin@example.org"'
+run erin "$(lines "$PW")" remove email
+check "remove: erin removes her address" test "$status" = 0
+expect "remove: she is told" "Your email registration is removed"
+check "remove: status --json shows no address" test "$(json erin email)" = null
+check "remove: the removal is audited" has_event erin remove email
+reject "remove: two methods left: no warning" "Warning"
+run erin "$(lines "$PW")" remove email
+check "remove: removing it again changes nothing" test "$status" = 0
+expect "remove: and says so" "nothing was removed"
+run erin "$(lines "$PW")" remove recovery
+check "remove: recovery removed" test "$(json erin recovery_left)" = 0
+expect "remove: one method left of two: a warning" "you now have 1 usable reset method, but a password reset needs 2"
+run erin "$(lines "$PW")" remove sms
+check "remove: an unknown method is a usage error (exit 2)" test "$status" = 2
+
+# --- guided setup, methods_required = 2, from nothing ---
+run gina "$(lines "$PW" n y 1 "Rex the dog" "Rex the dog" 2 "Paris" "Paris" 3 "Blue" "Blue" n y)"
+check "guided: gina completes a registration from nothing" test "$status" = 0
+expect "guided: the status comes first" "registration: not complete: 2 more methods needed"
+expect "guided: she is offered an app" "Register an authenticator app now? [Y/n]"
+expect "guided: and questions" "Register security questions now? [Y/n]"
+expect "guided: and e-mail" "Register an e-mail address now? [Y/n]"
+expect "guided: and recovery codes" "Register recovery codes now? [Y/n]"
+expect "guided: and is told it is complete" "Your registration is complete"
+check "guided: the password was asked once" test "$(grep -o 'Password' <<<"$out" | wc -l)" = 1
+check "guided: status --json: complete" test "$(json gina complete)" = true
+check "guided: questions stored" test "$(json gina questions)" = 3
+check "guided: recovery codes stored" test "$(json gina recovery_left)" = 10
+registered=$(json gina registered_at)
+confirmed=$(json gina confirmed_at)
+check "guided: registered_at set" test "$registered" -gt 0
+check "guided: confirmed_at set" test "$confirmed" -ge "$registered"
+
+sleep 1.1
+run gina "$(lines "$PW")"
+check "guided: a second run with nothing to do succeeds" test "$status" = 0
+expect "guided: and re-confirms" "your methods are re-confirmed"
+reject "guided: without offering anything" "now? [Y/n]"
+check "guided: confirmed_at moves on" test "$(json gina confirmed_at)" -gt "$confirmed"
+check "guided: registered_at stays" test "$(json gina registered_at)" = "$registered"
+check "guided: a reconfirm event is recorded" has_event gina reconfirm
+
+run hank "$(lines "$PW" n n n n)"
+check "guided: declining everything leaves it incomplete (exit 1)" test "$status" = 1
+expect "guided: and says so" "your registration is not complete: 0 of 2 methods"
+policy
+
+# --- status ---
+out=$(as gina "$SANDBOX/sspr-enroll" status --json)
+check "status --json parses" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$out"
+check "status --json has every field" python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+need = {"user", "eligible", "enrolled", "methods", "usable", "allowed", "methods_required",
+        "complete", "missing", "totp", "questions", "email", "recovery_left", "registered_at",
+        "confirmed_at", "reconfirm_due", "locked_until"}
+sys.exit(0 if need <= set(d) and d["user"] == "gina" and d["methods"] == ["questions", "recovery"]
+         else 1)' "$out"
+out=$(as erin "$SANDBOX/sspr-enroll" status)
+expect "status: questions counted" "3 questions registered"
+expect "status: dates shown" "confirmed:"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

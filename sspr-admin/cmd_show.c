@@ -1,0 +1,303 @@
+/* sspr-admin show USER [--json]: one user's methods, counters and recent
+ * audit events. What a method is, never what proves it: sealed secrets,
+ * answer hashes and code hashes are not printed, in either form. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "admin.h"
+#include "codes.h"
+#include "lockout.h"
+#include "record.h"
+#include "util.h"
+
+#define SHOW_EVENTS 20
+
+/* The user's last SHOW_EVENTS events, in a ring. */
+struct recent {
+	const char *user;
+	struct sspr_event ev[SHOW_EVENTS];
+	size_t next;  /* where the next one goes */
+	size_t count; /* how many are held, up to SHOW_EVENTS */
+};
+
+static int keep_recent(const struct sspr_event *ev, int decode_status, void *ctx)
+{
+	struct recent *r = ctx;
+
+	if (decode_status != SSPR_OK || strcmp(ev->user, r->user) != 0)
+		return 0;
+	r->ev[r->next] = *ev;
+	r->next = (r->next + 1) % SHOW_EVENTS;
+	if (r->count < SHOW_EVENTS)
+		r->count++;
+	return 0;
+}
+
+/* The i-th held event, oldest first. */
+static const struct sspr_event *recent_at(const struct recent *r, size_t i)
+{
+	return &r->ev[(r->next + SHOW_EVENTS - r->count + i) % SHOW_EVENTS];
+}
+
+static const char *record_state(const struct sspr_record *rec, int64_t now)
+{
+	return sspr_lockout_active(rec, now) ? "locked" : "ok";
+}
+
+static void print_field(const char *s)
+{
+	admin_print_safe(s[0] != '\0' ? s : "-");
+}
+
+static void show_events_text(const struct recent *r)
+{
+	char t[ADMIN_TIME_MAX];
+
+	printf("recent events (%zu, oldest first):\n", r->count);
+	for (size_t i = 0; i < r->count; i++) {
+		const struct sspr_event *ev = recent_at(r, i);
+
+		printf("  %s ", admin_time_iso(ev->time, t));
+		print_field(ev->action);
+		putchar(' ');
+		print_field(ev->result);
+		putchar(' ');
+		print_field(ev->method);
+		fputs(" service=", stdout);
+		print_field(ev->service);
+		if (ev->rhost[0] != '\0') {
+			fputs(" rhost=", stdout);
+			admin_print_safe(ev->rhost);
+		}
+		if (ev->detail[0] != '\0') {
+			fputs(" (", stdout);
+			admin_print_safe(ev->detail);
+			putchar(')');
+		}
+		putchar('\n');
+	}
+}
+
+static void show_text(const char *user, const struct sspr_record *rec, int64_t now,
+		      const struct recent *r)
+{
+	char t[ADMIN_TIME_MAX], methods[ADMIN_METHODS_TEXT_MAX];
+
+	printf("user:         %s\n", user);
+	if (sspr_lockout_active(rec, now))
+		printf("status:       locked until %s\n", admin_time_iso(rec->locked_until, t));
+	else
+		printf("status:       ok\n");
+	printf("methods:      %s\n", admin_methods_text(sspr_record_methods(rec), methods));
+	printf("registered:   %s\n", admin_time_iso(rec->registered_at, t));
+	printf("confirmed:    %s\n", admin_time_iso(rec->confirmed_at, t));
+	printf("failures:     %u", (unsigned)rec->n_failures);
+	if (rec->n_failures > 0 && rec->n_failures <= SSPR_FAILURES_MAX)
+		printf(" (last %s)", admin_time_iso(rec->failures[rec->n_failures - 1], t));
+	printf("\nlocked until: %s\n", admin_time_iso(rec->locked_until, t));
+	if (rec->has_totp)
+		printf("totp:         enrolled %s, %u digits, %u s period, last step %llu\n",
+		       admin_time_iso(rec->totp.enrolled_at, t), (unsigned)rec->totp.digits,
+		       (unsigned)rec->totp.period, (unsigned long long)rec->totp.last_step);
+	else
+		printf("totp:         none\n");
+	if (rec->n_questions > 0) {
+		printf("questions:    %u set\n", (unsigned)rec->n_questions);
+		for (unsigned i = 0; i < rec->n_questions && i < SSPR_QUESTIONS_MAX; i++) {
+			printf("  %u. ", i + 1);
+			admin_print_safe(rec->questions[i].question);
+			putchar('\n');
+		}
+	} else {
+		printf("questions:    none\n");
+	}
+	if (rec->has_email) {
+		printf("email:        ");
+		admin_print_safe(rec->email.address);
+		if (rec->email.verified)
+			printf(" (verified %s)\n", admin_time_iso(rec->email.verified_at, t));
+		else
+			printf(" (not verified)\n");
+	} else {
+		printf("email:        none\n");
+	}
+	if (rec->n_recovery > 0)
+		printf("recovery:     %u codes, %u unused\n", (unsigned)rec->n_recovery,
+		       sspr_recovery_left(rec));
+	else
+		printf("recovery:     none\n");
+	if (rec->has_pending)
+		printf("pending code: expires %s, %u tries\n",
+		       admin_time_iso(rec->pending.expires_at, t), (unsigned)rec->pending.tries);
+	show_events_text(r);
+}
+
+static void show_events_json(struct admin_json *j, const struct recent *r)
+{
+	admin_json_key(j, "events");
+	admin_json_begin_array(j);
+	for (size_t i = 0; i < r->count; i++) {
+		const struct sspr_event *ev = recent_at(r, i);
+
+		admin_json_begin_object(j);
+		admin_json_key(j, "time");
+		admin_json_time(j, ev->time);
+		admin_json_key(j, "action");
+		admin_json_string(j, ev->action);
+		admin_json_key(j, "result");
+		admin_json_string(j, ev->result);
+		admin_json_key(j, "method");
+		admin_json_string(j, ev->method);
+		admin_json_key(j, "service");
+		admin_json_string(j, ev->service);
+		admin_json_key(j, "rhost");
+		admin_json_string(j, ev->rhost);
+		admin_json_key(j, "detail");
+		admin_json_string(j, ev->detail);
+		admin_json_end_object(j);
+	}
+	admin_json_end_array(j);
+}
+
+static void show_json_methods(struct admin_json *j, const struct sspr_record *rec)
+{
+	admin_json_key(j, "totp");
+	if (rec->has_totp) {
+		admin_json_begin_object(j);
+		admin_json_key(j, "enrolled_at");
+		admin_json_time(j, rec->totp.enrolled_at);
+		admin_json_key(j, "digits");
+		admin_json_uint(j, rec->totp.digits);
+		admin_json_key(j, "period");
+		admin_json_uint(j, rec->totp.period);
+		admin_json_key(j, "last_step");
+		admin_json_uint(j, rec->totp.last_step);
+		admin_json_end_object(j);
+	} else {
+		admin_json_null(j);
+	}
+	/* "questions" stays the count it always was; the texts are beside it. */
+	admin_json_key(j, "questions");
+	admin_json_uint(j, rec->n_questions);
+	admin_json_key(j, "question_texts");
+	admin_json_begin_array(j);
+	for (unsigned i = 0; i < rec->n_questions && i < SSPR_QUESTIONS_MAX; i++)
+		admin_json_string(j, rec->questions[i].question);
+	admin_json_end_array(j);
+
+	admin_json_key(j, "email");
+	if (rec->has_email) {
+		admin_json_begin_object(j);
+		admin_json_key(j, "address");
+		admin_json_string(j, rec->email.address);
+		admin_json_key(j, "verified");
+		admin_json_bool(j, rec->email.verified);
+		admin_json_key(j, "verified_at");
+		admin_json_time(j, rec->email.verified_at);
+		admin_json_end_object(j);
+	} else {
+		admin_json_null(j);
+	}
+	admin_json_key(j, "recovery");
+	admin_json_begin_object(j);
+	admin_json_key(j, "total");
+	admin_json_uint(j, rec->n_recovery);
+	admin_json_key(j, "unused");
+	admin_json_uint(j, sspr_recovery_left(rec));
+	admin_json_end_object(j);
+}
+
+static void show_json(const char *user, const struct sspr_record *rec, int64_t now,
+		      const struct recent *r)
+{
+	struct admin_json j;
+
+	admin_json_init(&j, stdout);
+	admin_json_begin_object(&j);
+	admin_json_key(&j, "user");
+	admin_json_string(&j, user);
+	admin_json_key(&j, "status");
+	admin_json_string(&j, record_state(rec, now));
+	admin_json_key(&j, "methods");
+	admin_json_methods(&j, sspr_record_methods(rec));
+	admin_json_key(&j, "registered_at");
+	admin_json_time(&j, rec->registered_at);
+	admin_json_key(&j, "confirmed_at");
+	admin_json_time(&j, rec->confirmed_at);
+	admin_json_key(&j, "failures");
+	admin_json_uint(&j, rec->n_failures);
+	admin_json_key(&j, "locked_until");
+	admin_json_time(&j, rec->locked_until);
+	show_json_methods(&j, rec);
+	admin_json_key(&j, "pending_code");
+	if (rec->has_pending) {
+		admin_json_begin_object(&j);
+		admin_json_key(&j, "expires_at");
+		admin_json_time(&j, rec->pending.expires_at);
+		admin_json_key(&j, "tries");
+		admin_json_uint(&j, rec->pending.tries);
+		admin_json_end_object(&j);
+	} else {
+		admin_json_null(&j);
+	}
+	show_events_json(&j, r);
+	admin_json_end_object(&j);
+	putchar('\n');
+}
+
+static int get_record(struct sspr_store *st, const char *user, struct sspr_record *rec)
+{
+	struct sspr_error err = {{0}};
+	int r = sspr_store_get(st, user, rec, &err);
+
+	if (r == SSPR_OK)
+		return ADMIN_EXIT_OK;
+	return admin_update_error(r, &err, user);
+}
+
+int admin_cmd_show(struct admin_ctx *ctx, int argc, char **argv)
+{
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+	struct sspr_record rec;
+	struct admin_args args;
+	struct recent *recent = NULL;
+	int r, rc;
+
+	sspr_record_init(&rec);
+	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_JSON, &args)) != ADMIN_EXIT_OK)
+		goto out;
+	if (args.npos != 1) {
+		rc = admin_usage_error("usage: show USER [--json]");
+		goto out;
+	}
+	if ((rc = admin_check_user_name(args.pos[0])) != ADMIN_EXIT_OK)
+		goto out;
+	if ((rc = admin_store_open(ctx, SSPR_STORE_READONLY, &st)) != ADMIN_EXIT_OK)
+		goto out;
+	if ((rc = get_record(st, args.pos[0], &rec)) != ADMIN_EXIT_OK)
+		goto out;
+	if ((recent = calloc(1, sizeof(*recent))) == NULL) {
+		rc = admin_error(SSPR_ENOMEM, "out of memory");
+		goto out;
+	}
+	recent->user = args.pos[0];
+	r = sspr_store_foreach_event(st, 0, keep_recent, recent, &err);
+	if (r != SSPR_OK) {
+		rc = admin_lib_error(r, &err, ctx->pol.store);
+		goto out;
+	}
+	if (args.flags & ADMIN_F_JSON)
+		show_json(args.pos[0], &rec, sspr_now(), recent);
+	else
+		show_text(args.pos[0], &rec, sspr_now(), recent);
+	rc = ADMIN_EXIT_OK;
+out:
+	sspr_store_close(st);
+	sspr_record_wipe(&rec);
+	free(recent);
+	return rc;
+}

@@ -1,0 +1,176 @@
+/* sspr-enroll email ADDRESS: proves the user reads mail at ADDRESS before
+ * it is stored. A code_length-digit code goes out through mail_command
+ * (with the store group dropped: the mail program may read the user's own
+ * files); the user types it back within code_lifetime seconds, in at most
+ * CODE_TRIES tries. The code lives only in this process's guarded memory. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "codes.h"
+#include "enroll.h"
+#include "mail.h"
+#include "store.h"
+
+#define CODE_TRIES 3
+#define SUBJECT "Your pam_sspr verification code"
+
+struct email_secret {
+	char code[SSPR_CODE_SIZE];
+	char typed[64];
+	char body[SSPR_MAIL_BODY_MAX];
+};
+
+struct email_update {
+	const char *address;
+	const char *user;
+	int64_t now;
+	bool replaced;
+};
+
+static int store_email(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	struct email_update *u = ctx;
+
+	u->replaced = exists && rec->has_email;
+	sodium_memzero(&rec->email, sizeof(rec->email));
+	memcpy(rec->email.address, u->address, strlen(u->address) + 1);
+	rec->has_email = true;
+	rec->email.verified = true;
+	rec->email.verified_at = u->now;
+	enroll_mark_enrolled(rec, u->now);
+	sspr_event_set(ev, u->now, "enroll", "success", "email", u->user, ENROLL_SERVICE, "", NULL);
+	return SSPR_OK;
+}
+
+static int send_code(const struct enroll_ctx *ctx, const char *address, struct email_secret *s)
+{
+	char host[256] = "localhost";
+	struct sspr_mail mail = {
+		.from = ctx->pol.mail_from, .to = address, .subject = SUBJECT, .body = s->body};
+	struct sspr_error err = {{0}};
+	int r;
+
+	(void)gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	snprintf(s->body, sizeof(s->body),
+		 "Someone, hopefully you, is registering this address for password resets\n"
+		 "of the account %s on %s.\n"
+		 "\n"
+		 "Verification code: %s\n"
+		 "\n"
+		 "Type it into sspr-enroll within %u minutes. If you did not ask for this,\n"
+		 "ignore this message; the address will not be registered.\n",
+		 ctx->user, host, s->code, (ctx->pol.code_lifetime + 59) / 60);
+	r = sspr_mail_send(ctx->pol.mail_command, &mail, SSPR_MAIL_DROP_PRIVILEGE, &err);
+	sodium_memzero(s->body, sizeof(s->body));
+	if (r != SSPR_OK) {
+		enroll_error("cannot send the e-mail: %s", err.msg);
+		return ENROLL_EXIT_ERROR;
+	}
+	return ENROLL_EXIT_OK;
+}
+
+/* The typed code, surrounding white space ignored, against the sent one. */
+static bool code_matches(struct email_secret *s)
+{
+	char *p = s->typed;
+	size_t n, want = strlen(s->code);
+
+	while (isspace((unsigned char)*p))
+		p++;
+	n = strlen(p);
+	while (n > 0 && isspace((unsigned char)p[n - 1]))
+		n--;
+	return n == want && sodium_memcmp(p, s->code, want) == 0;
+}
+
+/* ENROLL_EXIT_OK once the right code is typed in time. */
+static int confirm_code(const struct enroll_ctx *ctx, struct email_secret *s, const char **why)
+{
+	int64_t deadline = sspr_now() + (int64_t)ctx->pol.code_lifetime;
+
+	*why = "bad-code";
+	for (int i = 0; i < CODE_TRIES; i++) {
+		int r = enroll_read_line("Code from the e-mail: ", s->typed, sizeof(s->typed));
+
+		if (r == -1) {
+			*why = "cancelled";
+			return ENROLL_EXIT_ERROR;
+		}
+		if (sspr_now() > deadline) {
+			printf("The code has expired.\n");
+			*why = "expired";
+			return ENROLL_EXIT_AUTH;
+		}
+		if (r == 0 && code_matches(s))
+			return ENROLL_EXIT_OK;
+		if (i + 1 < CODE_TRIES)
+			printf("That code is not right; check the e-mail and try again.\n");
+	}
+	return ENROLL_EXIT_AUTH;
+}
+
+int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
+{
+	struct email_update u = {.address = address, .user = ctx->user};
+	struct sspr_store *store = NULL;
+	struct sspr_error err = {{0}};
+	struct email_secret *s = NULL;
+	const char *why = "error";
+	char masked[SSPR_EMAIL_MAX + 1];
+	int r;
+
+	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_EMAIL)) != ENROLL_EXIT_OK)
+		return r;
+	if (!sspr_email_valid(address) || strlen(address) > SSPR_EMAIL_MAX) {
+		enroll_error("not a valid e-mail address: give a plain address such as "
+			     "name@example.org");
+		return ENROLL_EXIT_USAGE;
+	}
+	r = ENROLL_EXIT_ERROR;
+	if (sodium_init() < 0 || (s = sodium_malloc(sizeof(*s))) == NULL) {
+		enroll_error("out of memory");
+		goto out;
+	}
+	sodium_memzero(s, sizeof(*s));
+	if (sspr_code_generate(ctx->pol.code_length, s->code) != SSPR_OK) {
+		enroll_error("cannot make a verification code");
+		goto out;
+	}
+	if ((r = send_code(ctx, address, s)) != ENROLL_EXIT_OK) {
+		why = "mail-failed";
+		goto out;
+	}
+	sspr_email_mask(address, masked, sizeof(masked));
+	printf("A verification code was sent to %s (%s).\n"
+	       "It is valid for %u minutes.\n",
+	       address, masked, (ctx->pol.code_lifetime + 59) / 60);
+	r = confirm_code(ctx, s, &why);
+	sodium_memzero(s->code, sizeof(s->code));
+	if (r != ENROLL_EXIT_OK) {
+		enroll_error("the address was not verified; nothing was stored");
+		goto out;
+	}
+	u.now = sspr_now();
+	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
+	    sspr_store_update(store, ctx->user, SSPR_UPDATE_REPLACE_CORRUPT, store_email, &u,
+			      &err) < 0) {
+		enroll_error("cannot store the address: %s", err.msg);
+		r = ENROLL_EXIT_ERROR;
+		goto out;
+	}
+	printf("Your e-mail address %s is verified and registered%s.\n", address,
+	       u.replaced ? " (it replaces the previous one)" : "");
+	r = ENROLL_EXIT_OK;
+out:
+	if (r != ENROLL_EXIT_OK && strcmp(why, "cancelled") != 0 && s != NULL)
+		enroll_log_event(ctx, "enroll", why, "email", NULL);
+	if (s != NULL)
+		sodium_free(s);
+	sspr_store_close(store);
+	return r;
+}

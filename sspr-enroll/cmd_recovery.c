@@ -1,0 +1,97 @@
+/* sspr-enroll recovery: a fresh set of recovery_codes one-time codes,
+ * shown once and stored only as keyed hashes. A new set replaces the old
+ * one as a whole, so codes printed earlier stop working. */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "codes.h"
+#include "enroll.h"
+#include "store.h"
+
+struct recovery_update {
+	const struct sspr_record *fresh; /* scratch record holding the new hashes */
+	const char *user;
+	int64_t now;
+};
+
+struct recovery_secret {
+	struct sspr_record fresh;
+	char codes[SSPR_RECOVERY_MAX][SSPR_RECOVERY_CODE_SIZE];
+};
+
+static int store_recovery(struct sspr_record *rec, bool exists, struct sspr_event *ev,
+			  void *ctx)
+{
+	struct recovery_update *u = ctx;
+
+	(void)exists;
+	sodium_memzero(rec->recovery, sizeof(rec->recovery));
+	rec->n_recovery = u->fresh->n_recovery;
+	memcpy(rec->recovery_salt, u->fresh->recovery_salt, sizeof(rec->recovery_salt));
+	memcpy(rec->recovery, u->fresh->recovery, sizeof(rec->recovery));
+	enroll_mark_enrolled(rec, u->now);
+	sspr_event_set(ev, u->now, "enroll", "success", "recovery", u->user, ENROLL_SERVICE, "",
+		       NULL);
+	return SSPR_OK;
+}
+
+int enroll_cmd_recovery(struct enroll_ctx *ctx)
+{
+	struct recovery_update u = {.user = ctx->user};
+	struct recovery_secret *s = NULL;
+	struct sspr_store *store = NULL;
+	struct sspr_record current;
+	struct sspr_error err = {{0}};
+	unsigned n = ctx->pol.recovery_codes;
+	int r;
+
+	sspr_record_init(&current);
+	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_RECOVERY)) != ENROLL_EXIT_OK)
+		return r;
+	r = ENROLL_EXIT_ERROR;
+	if (n < 1 || n > SSPR_RECOVERY_MAX) {
+		enroll_error("recovery_codes must be 1..%d", SSPR_RECOVERY_MAX);
+		return r;
+	}
+	if (sodium_init() < 0 || (s = sodium_malloc(sizeof(*s))) == NULL) {
+		enroll_error("out of memory");
+		goto out;
+	}
+	sodium_memzero(s, sizeof(*s));
+	if (enroll_load_record(ctx, &current) == SSPR_OK && current.n_recovery > 0)
+		printf("Your earlier recovery codes (%u left) are replaced by a new set;\n"
+		       "the old ones stop working now.\n\n",
+		       sspr_recovery_left(&current));
+	/* Random codes and hashing happen here, once: the store may run the
+	 * update function more than once. */
+	sspr_record_init(&s->fresh);
+	if (sspr_recovery_issue(&s->fresh, n, s->codes) != SSPR_OK) {
+		enroll_error("cannot make recovery codes");
+		goto out;
+	}
+	u.fresh = &s->fresh;
+	u.now = sspr_now();
+	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
+	    sspr_store_update(store, ctx->user, SSPR_UPDATE_REPLACE_CORRUPT, store_recovery, &u,
+			      &err) < 0) {
+		enroll_error("cannot store the recovery codes: %s", err.msg);
+		goto out;
+	}
+	printf("Your %u recovery codes. Each works once, in place of the other methods,\n"
+	       "when you reset your password. They are shown only now: print them or\n"
+	       "write them down and keep them somewhere safe, away from this computer.\n\n",
+	       n);
+	for (unsigned i = 0; i < n; i++)
+		printf("  %2u. %s\n", i + 1, s->codes[i]);
+	printf("\nRunning 'sspr-enroll recovery' again makes a new set and cancels these.\n");
+	fflush(stdout);
+	r = ENROLL_EXIT_OK;
+out:
+	if (s != NULL)
+		sodium_free(s);
+	sspr_record_wipe(&current);
+	sspr_store_close(store);
+	return r;
+}

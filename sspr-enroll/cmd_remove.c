@@ -1,0 +1,121 @@
+/* sspr-enroll remove METHOD: deletes that method's data from the caller's
+ * record, and warns when what is left no longer passes a reset
+ * (methods_required). The record itself stays: its lockout state must
+ * survive a user removing and re-adding methods. */
+#include <stdio.h>
+
+#include <sodium.h>
+
+#include "eligibility.h"
+#include "enroll.h"
+#include "store.h"
+
+struct remove_update {
+	unsigned method;
+	const char *user;
+	int64_t now;
+	bool present;                /* out: the method had data to remove */
+	struct sspr_record after;    /* out: the record as written */
+};
+
+/* Presence as stored, not sspr_record_methods(): half-finished data (an
+ * unverified address, a used-up set of recovery codes) is removable too. */
+static bool method_present(const struct sspr_record *rec, unsigned method)
+{
+	switch (method) {
+	case SSPR_METHOD_TOTP:
+		return rec->has_totp;
+	case SSPR_METHOD_QUESTIONS:
+		return rec->n_questions > 0;
+	case SSPR_METHOD_EMAIL:
+		return rec->has_email || rec->has_pending;
+	case SSPR_METHOD_RECOVERY:
+		return rec->n_recovery > 0;
+	default:
+		return false;
+	}
+}
+
+static void clear_method(struct sspr_record *rec, unsigned method)
+{
+	switch (method) {
+	case SSPR_METHOD_TOTP:
+		rec->has_totp = false;
+		sodium_memzero(&rec->totp, sizeof(rec->totp));
+		break;
+	case SSPR_METHOD_QUESTIONS:
+		rec->n_questions = 0;
+		sodium_memzero(rec->questions, sizeof(rec->questions));
+		break;
+	case SSPR_METHOD_EMAIL:
+		/* A pending reset code went to that address: it goes too. */
+		rec->has_email = false;
+		sodium_memzero(&rec->email, sizeof(rec->email));
+		rec->has_pending = false;
+		sodium_memzero(&rec->pending, sizeof(rec->pending));
+		break;
+	case SSPR_METHOD_RECOVERY:
+		rec->n_recovery = 0;
+		sodium_memzero(rec->recovery, sizeof(rec->recovery));
+		sodium_memzero(rec->recovery_salt, sizeof(rec->recovery_salt));
+		break;
+	default:
+		break;
+	}
+}
+
+static int remove_method(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	struct remove_update *u = ctx;
+
+	u->present = exists && method_present(rec, u->method);
+	if (!u->present)
+		return SSPR_NOCHANGE;
+	clear_method(rec, u->method);
+	u->after = *rec;
+	sspr_event_set(ev, u->now, "remove", "success", sspr_method_name(u->method), u->user,
+		       ENROLL_SERVICE, "", NULL);
+	return SSPR_OK;
+}
+
+int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
+{
+	struct remove_update *u = NULL;
+	struct sspr_store *store = NULL;
+	struct sspr_error err = {{0}};
+	unsigned left;
+	int r = ENROLL_EXIT_ERROR;
+
+	if (sodium_init() < 0 || (u = sodium_malloc(sizeof(*u))) == NULL) {
+		enroll_error("out of memory");
+		return r;
+	}
+	sodium_memzero(u, sizeof(*u));
+	u->method = method;
+	u->user = ctx->user;
+	u->now = sspr_now();
+	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
+	    sspr_store_update(store, ctx->user, 0, remove_method, u, &err) < 0) {
+		enroll_error("cannot remove %s: %s", sspr_method_name(method), err.msg);
+		goto out;
+	}
+	r = ENROLL_EXIT_OK;
+	if (!u->present) {
+		printf("You have no %s registered; nothing was removed.\n",
+		       sspr_method_name(method));
+		goto out;
+	}
+	printf("Your %s registration is removed.\n", sspr_method_name(method));
+	left = sspr_method_count(sspr_usable_methods(&ctx->pol, &u->after));
+	if (left < ctx->pol.methods_required)
+		printf("Warning: you now have %u usable reset method%s, but a password reset "
+		       "needs %u.\n"
+		       "Register another one with sspr-enroll, or you cannot reset your\n"
+		       "password.\n",
+		       left, left == 1 ? "" : "s", ctx->pol.methods_required);
+out:
+	if (u != NULL)
+		sodium_free(u);
+	sspr_store_close(store);
+	return r;
+}

@@ -1,0 +1,167 @@
+/* sspr-enroll with no sub-command: shows the status, then either walks the
+ * user through the methods the policy allows until the registration is
+ * complete (methods_required usable methods), or, when it already is,
+ * re-confirms it: running sspr-enroll and changing nothing tells the
+ * system the registered methods are still the user's. The password is
+ * asked once, before the first change. */
+#include <stdio.h>
+
+#include "eligibility.h"
+#include "enroll.h"
+#include "mail.h"
+#include "store.h"
+
+#define ADDRESS_TRIES 3
+
+struct reconfirm_update {
+	const char *user;
+	int64_t now;
+};
+
+static int reconfirm(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	const struct reconfirm_update *u = ctx;
+
+	if (!exists)
+		return SSPR_NOCHANGE;
+	rec->confirmed_at = u->now;
+	sspr_event_set(ev, u->now, "reconfirm", "success", "", u->user, ENROLL_SERVICE, "", NULL);
+	return SSPR_OK;
+}
+
+static int do_reconfirm(struct enroll_ctx *ctx)
+{
+	struct reconfirm_update u = {.user = ctx->user};
+	struct sspr_store *store = NULL;
+	struct sspr_error err = {{0}};
+	int r;
+
+	printf("\nYour registration is complete. Type your password to confirm that these\n"
+	       "methods are still yours.\n");
+	if ((r = enroll_authenticate(ctx)) != ENROLL_EXIT_OK)
+		return r;
+	u.now = sspr_now();
+	r = sspr_store_open(ctx->pol.store, 0, &store, &err);
+	if (r == SSPR_OK)
+		r = sspr_store_update(store, ctx->user, 0, reconfirm, &u, &err);
+	sspr_store_close(store);
+	if (r < 0) {
+		enroll_error("cannot re-confirm: %s", err.msg);
+		return ENROLL_EXIT_ERROR;
+	}
+	printf("Thank you: your methods are re-confirmed.\n");
+	return ENROLL_EXIT_OK;
+}
+
+static const char *describe(unsigned m)
+{
+	switch (m) {
+	case SSPR_METHOD_TOTP:
+		return "an authenticator app";
+	case SSPR_METHOD_QUESTIONS:
+		return "security questions";
+	case SSPR_METHOD_EMAIL:
+		return "an e-mail address";
+	default:
+		return "recovery codes";
+	}
+}
+
+static int guided_email(struct enroll_ctx *ctx)
+{
+	char address[SSPR_EMAIL_MAX + 2];
+
+	for (int i = 0; i < ADDRESS_TRIES; i++) {
+		int r = enroll_read_line("E-mail address: ", address, sizeof(address));
+
+		if (r == -1)
+			return ENROLL_EXIT_ERROR;
+		if (r == 0 && sspr_email_valid(address))
+			return enroll_cmd_email(ctx, address);
+		printf("That is not a plain e-mail address such as name@example.org.\n");
+	}
+	return ENROLL_EXIT_USAGE;
+}
+
+static int run_method(struct enroll_ctx *ctx, unsigned m)
+{
+	switch (m) {
+	case SSPR_METHOD_TOTP:
+		return enroll_cmd_totp(ctx);
+	case SSPR_METHOD_QUESTIONS:
+		return enroll_cmd_questions(ctx);
+	case SSPR_METHOD_EMAIL:
+		return guided_email(ctx);
+	default:
+		return enroll_cmd_recovery(ctx);
+	}
+}
+
+/* Offers each allowed, missing method in turn until the registration is
+ * complete, the user has declined them all, or input ends. */
+static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
+{
+	unsigned have;
+	int r, load;
+
+	printf("\nA password reset needs %u method%s; you have %u. Register now:\n",
+	       ctx->pol.methods_required, ctx->pol.methods_required == 1 ? "" : "s",
+	       sspr_method_count(sspr_usable_methods(&ctx->pol, rec)));
+	if ((r = enroll_authenticate(ctx)) != ENROLL_EXIT_OK)
+		return r;
+	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
+		char question[96];
+		int yes;
+
+		have = sspr_usable_methods(&ctx->pol, rec);
+		if (!(ctx->pol.methods & m) || (have & m))
+			continue;
+		snprintf(question, sizeof(question), "\nRegister %s now?", describe(m));
+		yes = enroll_ask_yes_no(question, true);
+		if (yes < 0)
+			break;
+		if (yes == 0)
+			continue;
+		r = run_method(ctx, m);
+		if (r != ENROLL_EXIT_OK)
+			printf("(%s: not registered)\n", sspr_method_name(m));
+		load = enroll_load_record(ctx, rec);
+		/* An error at end of input: nothing more can be answered. */
+		if ((load != SSPR_OK && load != SSPR_ENOENT) ||
+		    (r == ENROLL_EXIT_ERROR && feof(stdin)))
+			break;
+		if (sspr_registration_complete(&ctx->pol, rec))
+			break;
+	}
+	if (sspr_registration_complete(&ctx->pol, rec)) {
+		printf("\nYour registration is complete: if you forget your password, press\n"
+		       "Enter at the password prompt to reset it.\n");
+		return ENROLL_EXIT_OK;
+	}
+	have = sspr_method_count(sspr_usable_methods(&ctx->pol, rec));
+	enroll_error("your registration is not complete: %u of %u methods; run sspr-enroll "
+		     "again to finish it",
+		     have, ctx->pol.methods_required);
+	return ENROLL_EXIT_ERROR;
+}
+
+int enroll_guided(struct enroll_ctx *ctx)
+{
+	struct sspr_record rec;
+	int r;
+
+	ctx->json = false;
+	if ((r = enroll_cmd_status(ctx)) != ENROLL_EXIT_OK)
+		return r;
+	if ((r = enroll_check_eligible(ctx)) != ENROLL_EXIT_OK)
+		return r;
+	r = enroll_load_record(ctx, &rec);
+	if (r != SSPR_OK && r != SSPR_ENOENT)
+		return ENROLL_EXIT_ERROR;
+	if (sspr_registration_complete(&ctx->pol, &rec))
+		r = do_reconfirm(ctx);
+	else
+		r = walk_through(ctx, &rec);
+	sspr_record_wipe(&rec);
+	return r;
+}

@@ -1,0 +1,65 @@
+/* Small steps every command that reads or changes the caller's record
+ * shares: a read-only look at the record, the enrollment dates, the
+ * policy's list of methods and the audit trail of failed attempts. */
+#include <stdio.h>
+
+#include "enroll.h"
+#include "event.h"
+#include "store.h"
+
+int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec)
+{
+	struct sspr_store *store = NULL;
+	struct sspr_error err = {{0}};
+	int r;
+
+	sspr_record_init(rec);
+	r = sspr_store_open(ctx->pol.store, SSPR_STORE_READONLY, &store, &err);
+	if (r == SSPR_ENOENT)
+		r = SSPR_ERR; /* no store at all is not "no record" */
+	if (r == SSPR_OK)
+		r = sspr_store_get(store, ctx->user, rec, &err);
+	sspr_store_close(store);
+	if (r != SSPR_OK && r != SSPR_ENOENT)
+		enroll_error("%s", err.msg[0] ? err.msg : sspr_strerror(r));
+	return r;
+}
+
+void enroll_mark_enrolled(struct sspr_record *rec, int64_t now)
+{
+	if (rec->registered_at == 0)
+		rec->registered_at = now;
+	rec->confirmed_at = now;
+}
+
+int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method)
+{
+	char list[64] = "";
+	size_t n = 0;
+
+	if (ctx->pol.methods & method)
+		return ENROLL_EXIT_OK;
+	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
+		if ((ctx->pol.methods & m) && n < sizeof(list))
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? " " : "",
+					      sspr_method_name(m));
+	}
+	enroll_error("registering %s is not allowed by the policy (methods = %s)",
+		     sspr_method_name(method), list);
+	return ENROLL_EXIT_DENIED;
+}
+
+void enroll_log_event(const struct enroll_ctx *ctx, const char *action, const char *result,
+		      const char *method, const char *detail)
+{
+	struct sspr_store *store = NULL;
+	struct sspr_error err = {{0}};
+	struct sspr_event ev;
+
+	sspr_event_set(&ev, sspr_now(), action, result, method, ctx->user, ENROLL_SERVICE, "",
+		       detail);
+	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
+	    sspr_store_append_event(store, &ev, &err) != SSPR_OK)
+		enroll_error("cannot record the audit event: %s", err.msg);
+	sspr_store_close(store);
+}

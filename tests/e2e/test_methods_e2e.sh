@@ -1,0 +1,105 @@
+#!/bin/bash
+# End to end, as root, for the methods other than the authenticator app:
+# security questions and an e-mailed code, through the real pam_unix and a
+# real mail path: the module runs msmtp (a sendmail-compatible client),
+# which delivers over SMTP to a listener on 127.0.0.1 that this test starts
+# (tests/e2e/smtp_sink.py). Everything inside the private namespace of
+# tests/e2e/sandbox.sh.
+# Usage: test_methods_e2e.sh MODULE ADMIN
+set -euo pipefail
+
+[ $# = 2 ] || { echo "usage: test_methods_e2e.sh MODULE ADMIN" >&2; exit 2; }
+module=$(realpath -e -- "$1")
+admin=$(realpath -e -- "$2")
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/sandbox.sh"
+sandbox_require pamtester msmtp python3 awk
+sandbox_enter "$0" "$@"
+sandbox_setup "$module" "$admin"
+. "$here/checks.sh"
+
+# --- the mail path: msmtp -> SMTP on 127.0.0.1 -> one file per message ----
+mkdir "$SANDBOX/mail"
+python3 "$here/smtp_sink.py" "$SANDBOX/mail" "$SANDBOX/smtp.port" &
+sink=$!
+trap 'kill $sink 2>/dev/null || true; sandbox_cleanup' EXIT
+for _ in $(seq 50); do [ -s "$SANDBOX/smtp.port" ] && break; sleep 0.1; done
+port=$(cat "$SANDBOX/smtp.port")
+cat >/etc/msmtprc <<MSMTP
+account default
+host 127.0.0.1
+port $port
+from sspr@sandbox.test
+auth off
+tls off
+syslog off
+MSMTP
+chmod 644 /etc/msmtprc
+cat >>/etc/security/sspr.conf <<CONF
+mail_command = /usr/bin/msmtp -t -i
+mail_from = sspr@sandbox.test
+questions_to_reset = 2
+notify_user = yes
+CONF
+
+mails() { find "$SANDBOX/mail" -name '*.eml' | wc -l; }
+# The code in the newest message ("    12345678" on a line of its own).
+last_code_cmd="sed -n 's/^    \\([0-9]*\\)\\r\\{0,1\\}\$/\\1/p' \"\$(ls $SANDBOX/mail/*.eml | tail -n 1)\""
+newest_mail() { cat "$(ls "$SANDBOX"/mail/*.eml | tail -n 1)"; }
+
+# --- alice registers questions and an address (as an admin would) --------
+printf '%s\t%s\n' \
+	"What was the name of your first pet?" "Fluffy" \
+	"In what city were you born?" "New York" \
+	"What was the make and model of your first car?" "VW Beetle" |
+	"$admin" enroll alice questions --stdin >/dev/null
+"$admin" enroll alice email alice@sandbox.test >/dev/null
+answers=(--when "first pet" "  fluffy " --when "city were you born" "NEW YORK"
+	--when "first car" "vw beetle")
+alice_hash=$(sandbox_shadow_hash alice)
+pass1='Questions-Pass-1!'
+pass2='Mailed-Code-Pass-2!'
+
+# --- security questions -----------------------------------------------------
+converse_login alice "${answers[@]}" "" 2 "$pass1" "$pass1"
+check "the menu offers the three enrolled methods" says "Choose 1-3"
+check "the menu names the masked address" says "a***@s***.test"
+check "questions: two of them are asked" [ "$(grep -cE 'first pet|born\?|first car' <<<"$out")" = 2 ]
+check "questions: right answers (in any case and spacing) log alice in" logged_in
+check "questions: pam_unix asked for the new password" says "New password"
+check "questions: the shadow hash changed" hash_is_not alice "$alice_hash"
+hash1=$(sandbox_shadow_hash alice)
+login alice "$pass1"
+check "questions: the new password logs in through pam_unix" logged_in
+login alice "$SANDBOX_OLD_PASSWORD"
+check "questions: the old password does not" refused
+check "questions: alice was notified by mail" grep -q "Subject: Your password was reset" "$(ls "$SANDBOX"/mail/*.eml | tail -n 1)"
+
+converse_login alice --when "first pet" "rex" --when "city were you born" "paris" \
+	--when "first car" "trabant" "" 2 "x"
+check "questions: wrong answers are refused" says "The answers are not correct."
+check "questions: wrong answers change nothing" hash_is alice "$hash1"
+
+# --- e-mailed code ----------------------------------------------------------
+before=$(mails)
+converse_login alice --when-run "code from the e-mail" "$last_code_cmd" "" 3 "$pass2" "$pass2"
+check "e-mail: alice is told where the code went" says "A code has been sent to a***@s***.test."
+check "e-mail: the prompt mentions the code" says "code from the e-mail"
+check "e-mail: the right code logs alice in" logged_in
+check "e-mail: the shadow hash changed" hash_is_not alice "$hash1"
+check "e-mail: a code and a notice went out over SMTP" [ "$(mails)" = $((before + 2)) ]
+out=$(cat "$SANDBOX"/mail/*.eml)
+check "e-mail: the code went to alice's address" says "X-Envelope-To: <alice@sandbox.test>"
+check "e-mail: the code mail has its subject" says "Subject: Your password reset code"
+hash2=$(sandbox_shadow_hash alice)
+login alice "$pass2"
+check "e-mail: the new password logs in through pam_unix" logged_in
+
+# A spent code does not work again: the next attempt mails a new one, and
+# the old one typed three times is refused each time.
+code=$(eval "$last_code_cmd")
+converse_login alice --when "code from the e-mail" "$code" "" 3 "y"
+check "e-mail: a spent code is refused" says "The code is not valid."
+check "e-mail: the spent code changed nothing" hash_is alice "$hash2"
+
+checks_done
