@@ -60,6 +60,16 @@ int sspr_store_update(struct sspr_store *store, const char *user, unsigned flags
 int sspr_store_append_event(struct sspr_store *store, const struct sspr_event *ev,
 			    struct sspr_error *err);
 
+/* An observer called after each event this process commits, whatever the
+ * backend. The tools set one that copies events to syslog (event_log.h);
+ * the module reports its outcomes through pam_syslog itself and sets none.
+ * Process-wide on purpose: the tools open the store in many places, and
+ * an event must never be committed without its log line. */
+typedef void (*sspr_store_event_observer)(const struct sspr_event *ev);
+void sspr_store_observe_events(sspr_store_event_observer fn);
+/* For backends: reports a committed event to the observer, if any. */
+void sspr_store_event_committed(const struct sspr_event *ev);
+
 /* Calls fn for every user in name order. decode_status is SSPR_OK or
  * SSPR_ECORRUPT (rec then wiped). A non-zero return from fn stops the walk
  * and is returned. */

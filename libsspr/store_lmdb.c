@@ -348,6 +348,8 @@ int sspr_store_update(struct sspr_store *st, const char *user, unsigned flags,
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
 	r = rc == 0 ? fr : fail(st, rc, "cannot commit", err);
+	if (rc == 0 && ev.action[0] != '\0')
+		sspr_store_event_committed(&ev);
 out:
 	if (txn != NULL)
 		mdb_txn_abort(txn);
@@ -376,7 +378,10 @@ int sspr_store_append_event(struct sspr_store *st, const struct sspr_event *ev,
 		return r;
 	}
 	rc = mdb_txn_commit(txn);
-	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
+	if (rc != 0)
+		return fail(st, rc, "cannot commit", err);
+	sspr_store_event_committed(ev);
+	return SSPR_OK;
 }
 
 int sspr_store_foreach_user(struct sspr_store *st, sspr_store_user_fn fn, void *ctx,

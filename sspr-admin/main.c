@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "admin.h"
+#include "event_log.h"
 #include "config.h"
 
 struct admin_command {
@@ -180,6 +181,8 @@ int main(int argc, char **argv)
 		rc = admin_error(SSPR_ERR, "libsodium failed to initialise");
 		goto out;
 	}
+	/* Every change an admin makes is a syslog line as well as an event. */
+	sspr_event_log_start(ADMIN_PROG);
 	rc = dispatch(&ctx, argc - first, argv + first);
 out:
 	/* A full disk or a closed pipe must not look like success. */

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "eligibility.h"
 #include "enroll.h"
+#include "event_log.h"
 #include "mail.h"
 
 static const char usage_text[] =
@@ -170,6 +171,8 @@ int main(int argc, char **argv)
 	/* Unbuffered: no typed secret waits in a stdio buffer, and no line
 	 * is read ahead of the question it answers. */
 	setvbuf(stdin, NULL, _IONBF, 0);
+	/* Every enrollment change is a syslog line as well as an event. */
+	sspr_event_log_start(ENROLL_PROG);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config = argv[++i];

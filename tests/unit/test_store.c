@@ -212,6 +212,41 @@ static void test_unknown_format_is_refused(void **state)
 	assert_non_null(strstr(err.msg, "format '2' is not supported"));
 }
 
+static int observed;
+static char observed_action[32];
+
+static void observe(const struct sspr_event *ev)
+{
+	observed++;
+	snprintf(observed_action, sizeof(observed_action), "%s", ev->action);
+}
+
+static void test_observer_sees_each_committed_event_once(void **state)
+{
+	struct sspr_store *st = open_rw();
+	struct sspr_event ev;
+	struct sspr_error err;
+	struct bump logged = {SSPR_OK, true}, quiet = {SSPR_OK, false},
+		    aborted = {SSPR_EINVAL, true};
+
+	sspr_store_observe_events(observe);
+	observed = 0;
+	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &logged, &err), SSPR_OK);
+	assert_int_equal(observed, 1);
+	assert_string_equal(observed_action, "test");
+	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &quiet, &err), SSPR_OK);
+	assert_int_equal(observed, 1);
+	/* An aborted update commits nothing, so nothing is observed. */
+	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &aborted, &err), SSPR_EINVAL);
+	assert_int_equal(observed, 1);
+	sspr_event_set(&ev, 200, "appended", "success", "", "alice", "unit", "", "");
+	assert_int_equal(sspr_store_append_event(st, &ev, &err), SSPR_OK);
+	assert_int_equal(observed, 2);
+	assert_string_equal(observed_action, "appended");
+	sspr_store_observe_events(NULL);
+	sspr_store_close(st);
+}
+
 static void test_concurrent_updates_lose_nothing(void **state)
 {
 	enum { CHILDREN = 8, EACH = 200 };
@@ -257,6 +292,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_store_refuses_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_format_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_observer_sees_each_committed_event_once, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_updates_lose_nothing, setup,
 						teardown),
 	};
