@@ -221,6 +221,7 @@ check "questions: status --json counts 3" test "$(json erin questions)" = 3
 check "questions: no answer is in the store in clear" \
 	bash -c "! grep -qai -e springfield -e haddock -e 'rex the dog' '$SANDBOX/store/data.mdb'"
 check "questions: the store holds Argon2id hashes" grep -qa '\$argon2id\$' "$SANDBOX/store/data.mdb"
+check "questions: hashed at the policy cost (argon2_opslimit = 1, argon2_memlimit = 8192)" grep -qa '\$argon2id\$v=19\$m=8,t=1,' "$SANDBOX/store/data.mdb"
 check "questions: an enroll event is recorded" has_event erin enroll questions
 
 run frank "$(lines "$PW" 1 "ab" "Rex the dog" "Rex the dog" 2 "Paris" "Paris" 3 "Blue" "Blue")" \

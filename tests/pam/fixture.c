@@ -111,17 +111,40 @@ void write_file(const char *name, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* True when text has a line "key = ..." (not merely a key ending in it). */
+static bool sets_key(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = text; p != NULL; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, key, n) == 0 && (p[n] == ' ' || p[n] == '='))
+			return true;
+	}
+	return false;
+}
+
 void write_policy(const char *name, const char *extra)
 {
-	char text[2048];
+	static const char *const defaults[] = {
+		"group = *", "min_uid = 0", "allow_root = yes", "password_service = sspr-test-passwd",
+		"lockout_attempts = 3", "lockout_window = 600", "lockout_duration = 600",
+		"helpdesk = " HELPDESK,
+	};
+	char text[4096];
+	size_t n;
 
-	snprintf(text, sizeof(text),
-		 "group = *\nmin_uid = 0\nallow_root = yes\n"
-		 "store = %s/store\nkey_dir = %s/keys\n"
-		 "password_service = sspr-test-passwd\n"
-		 "%slockout_window = 600\nlockout_duration = 600\n"
-		 "helpdesk = " HELPDESK "\n%s",
-		 dir, dir, strstr(extra, "lockout_attempts") ? "" : "lockout_attempts = 3\n", extra);
+	n = (size_t)snprintf(text, sizeof(text), "store = %s/store\nkey_dir = %s/keys\n", dir, dir);
+	/* A default is left out when extra sets that key itself. */
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(defaults[i], " "), defaults[i]);
+		if (!sets_key(extra, key))
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "%s\n", defaults[i]);
+	}
+	snprintf(text + n, sizeof(text) - n, "%s", extra);
 	write_file(name, text);
 }
 

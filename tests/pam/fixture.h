@@ -37,8 +37,9 @@ bool said(const struct script *sc, const char *needle);
 int run(const char *service, const char *who, enum pamtest_ops op, struct script *sc);
 
 void write_file(const char *name, const char *text);
-/* A policy for the test store and keys, with lockout 3/600/600 (extra may
- * set lockout_attempts) and the helpdesk text, plus `extra` lines. */
+/* A policy for the test store and keys: everyone eligible, lockout
+ * 3/600/600, the helpdesk text, the stand-in password service; `extra`
+ * lines are added, and replace any of those defaults they set. */
 void write_policy(const char *name, const char *extra);
 void write_service(const char *name, const char *body);
 /* The standard test stack: pam_sspr (config=DIR/conf args) then the

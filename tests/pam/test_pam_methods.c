@@ -269,6 +269,12 @@ static int setup_methods(void **state)
 	write_policy("grace.conf", "registration = require\nregistration_grace_days = 7\n");
 	write_policy("reconfirm.conf", "reconfirm_days = 1\n");
 	write_policy("quiet.conf", "registration = no\n");
+	write_policy("uid.conf", "allow_root = no\nmin_uid = 4294967294\n");
+	snprintf(extra, sizeof(extra),
+		 "mail_command = %s/sendmail -t -i\nnotify_user = no\ncode_length = 6\n"
+		 "code_lifetime = 120\nmail_from = sspr@example.org\n",
+		 dir);
+	write_policy("code.conf", extra);
 
 	write_stack("sspr-methods", "methods.conf", "", "optional");
 	write_stack("sspr-all-questions", "all-questions.conf", "", "optional");
@@ -280,6 +286,8 @@ static int setup_methods(void **state)
 	write_stack("sspr-grace", "grace.conf", "", "required");
 	write_stack("sspr-reconfirm", "reconfirm.conf", "", "optional");
 	write_stack("sspr-no-registration", "quiet.conf", "", "required");
+	write_stack("sspr-uid", "uid.conf", "", "optional");
+	write_stack("sspr-code", "code.conf", "", "optional");
 	return 0;
 }
 
@@ -546,6 +554,35 @@ static void test_email_send_failure_is_reported(void **state)
 	assert_string_equal(last_event().ev.result, "unavailable");
 }
 
+static int64_t seen_expiry;
+
+static const char *mailed_code_noting_expiry(struct script *sc, const char *prompt)
+{
+	struct sspr_record rec;
+
+	if (strstr(prompt, "code from the e-mail") == NULL)
+		return NULL;
+	assert_true(have_record(user, &rec));
+	seen_expiry = rec.pending.expires_at;
+	return mailed_code();
+}
+
+static void test_email_code_shape_lifetime_and_sender(void **state)
+{
+	struct script sc;
+	int64_t before = sspr_now();
+
+	enroll_methods(false, false, true, false);
+	script_init(&sc, 3, "", "NewPass-15", "NewPass-15");
+	sc.hook = mailed_code_noting_expiry;
+	assert_int_equal(run("sspr-code", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_int_equal(strlen(mailed_code()), 6);                     /* code_length */
+	assert_true(seen_expiry >= before + 120 && seen_expiry <= sspr_now() + 120);
+	assert_non_null(strstr(mail_text(), "From: sspr@example.org\n")); /* mail_from */
+	assert_non_null(strstr(mail_text(), "valid for 2 minutes"));
+	assert_true(password_is(user, "NewPass-15"));
+}
+
 /* ---- recovery codes ------------------------------------------------ */
 
 static void test_recovery_code_works_once(void **state)
@@ -568,6 +605,21 @@ static void test_recovery_code_works_once(void **state)
 	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	assert_true(said(&sc, "The recovery code is not valid."));
 	assert_true(password_is(user, "NewPass-10"));
+}
+
+/* ---- who may reset ------------------------------------------------ */
+
+static void test_uid_and_root_rules(void **state)
+{
+	struct script sc;
+
+	/* Root with allow_root = no, anyone else below min_uid: refused alike. */
+	enroll_methods(true, false, false, true);
+	script_init(&sc, 2, "", "OldPass-1");
+	assert_int_equal(run("sspr-uid", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "Password reset is not set up for this account."));
+	assert_int_equal(prompts_with(&sc, "code"), 0);
+	assert_string_equal(last_event().ev.result, "not-eligible");
 }
 
 /* ---- the menu and two methods -------------------------------------- */
@@ -746,7 +798,9 @@ int main(void)
 		cmocka_unit_test_setup(test_email_code_expired_by_one_second, setup_each),
 		cmocka_unit_test_setup(test_email_resend_is_throttled, setup_each),
 		cmocka_unit_test_setup(test_email_send_failure_is_reported, setup_each),
+		cmocka_unit_test_setup(test_email_code_shape_lifetime_and_sender, setup_each),
 		cmocka_unit_test_setup(test_recovery_code_works_once, setup_each),
+		cmocka_unit_test_setup(test_uid_and_root_rules, setup_each),
 		cmocka_unit_test_setup(test_menu_lists_only_enrolled_methods, setup_each),
 		cmocka_unit_test_setup(test_two_methods_both_needed, setup_each),
 		cmocka_unit_test_setup(test_two_methods_one_fails, setup_each),
