@@ -84,6 +84,50 @@ unsigned sspr_record_methods(const struct sspr_record *rec)
 	return m;
 }
 
+bool sspr_record_has_method_data(const struct sspr_record *rec, unsigned method)
+{
+	switch (method) {
+	case SSPR_METHOD_TOTP:
+		return rec->has_totp;
+	case SSPR_METHOD_QUESTIONS:
+		return rec->n_questions > 0;
+	case SSPR_METHOD_EMAIL:
+		return rec->has_email || rec->has_pending;
+	case SSPR_METHOD_RECOVERY:
+		return rec->n_recovery > 0;
+	default:
+		return false;
+	}
+}
+
+void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
+{
+	switch (method) {
+	case SSPR_METHOD_TOTP:
+		rec->has_totp = false;
+		sodium_memzero(&rec->totp, sizeof(rec->totp));
+		break;
+	case SSPR_METHOD_QUESTIONS:
+		rec->n_questions = 0;
+		sodium_memzero(rec->questions, sizeof(rec->questions));
+		break;
+	case SSPR_METHOD_EMAIL:
+		/* A pending code was sent to that address: it goes too. */
+		rec->has_email = false;
+		sodium_memzero(&rec->email, sizeof(rec->email));
+		rec->has_pending = false;
+		sodium_memzero(&rec->pending, sizeof(rec->pending));
+		break;
+	case SSPR_METHOD_RECOVERY:
+		rec->n_recovery = 0;
+		sodium_memzero(rec->recovery, sizeof(rec->recovery));
+		sodium_memzero(rec->recovery_salt, sizeof(rec->recovery_salt));
+		break;
+	default:
+		break;
+	}
+}
+
 static const struct {
 	unsigned method;
 	const char *name;

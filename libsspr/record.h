@@ -101,6 +101,14 @@ void sspr_record_wipe(struct sspr_record *rec);
  * unused code is left). */
 unsigned sspr_record_methods(const struct sspr_record *rec);
 
+/* True when the record holds any data of the method, usable or not: a
+ * half-finished enrollment (two questions of three, an unverified address,
+ * a used-up set of recovery codes) can still be removed. */
+bool sspr_record_has_method_data(const struct sspr_record *rec, unsigned method);
+
+/* Wipes one method's data (e-mail takes its pending code with it). */
+void sspr_record_clear_method(struct sspr_record *rec, unsigned method);
+
 /* Encodes rec into buf (at most cap bytes); *len receives the size.
  * Returns SSPR_OK, SSPR_EINVAL if a field is out of range, SSPR_ENOMEM if cap
  * is too small. */

@@ -5,8 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "admin.h"
 #include "lockout.h"
 #include "record.h"
@@ -31,53 +29,6 @@ static void change_init(struct change *c, const char *user)
 	admin_actor(c->actor, sizeof(c->actor));
 }
 
-/* Presence as stored, not sspr_record_methods(): a half-finished
- * enrollment (two questions of three, an unverified address) must be
- * removable too. */
-static bool method_present(const struct sspr_record *rec, unsigned method)
-{
-	switch (method) {
-	case SSPR_METHOD_TOTP:
-		return rec->has_totp;
-	case SSPR_METHOD_QUESTIONS:
-		return rec->n_questions > 0;
-	case SSPR_METHOD_EMAIL:
-		return rec->has_email || rec->has_pending;
-	case SSPR_METHOD_RECOVERY:
-		return rec->n_recovery > 0;
-	default:
-		return false;
-	}
-}
-
-static void clear_method(struct sspr_record *rec, unsigned method)
-{
-	switch (method) {
-	case SSPR_METHOD_TOTP:
-		rec->has_totp = false;
-		sodium_memzero(&rec->totp, sizeof(rec->totp));
-		break;
-	case SSPR_METHOD_QUESTIONS:
-		rec->n_questions = 0;
-		sodium_memzero(rec->questions, sizeof(rec->questions));
-		break;
-	case SSPR_METHOD_EMAIL:
-		/* A pending code was sent to that address: it goes too. */
-		rec->has_email = false;
-		sodium_memzero(&rec->email, sizeof(rec->email));
-		rec->has_pending = false;
-		sodium_memzero(&rec->pending, sizeof(rec->pending));
-		break;
-	case SSPR_METHOD_RECOVERY:
-		rec->n_recovery = 0;
-		sodium_memzero(rec->recovery, sizeof(rec->recovery));
-		sodium_memzero(rec->recovery_salt, sizeof(rec->recovery_salt));
-		break;
-	default:
-		break;
-	}
-}
-
 /* Update functions may run more than once: they change only rec, ev and
  * their outputs in c. */
 static int revoke_update(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
@@ -90,7 +41,7 @@ static int revoke_update(struct sspr_record *rec, bool exists, struct sspr_event
 	c->method_missing = false;
 	if (!exists && !c->was_corrupt)
 		return SSPR_ENOENT;
-	if (c->method != 0 && !method_present(rec, c->method)) {
+	if (c->method != 0 && !sspr_record_has_method_data(rec, c->method)) {
 		c->method_missing = true;
 		return SSPR_ENOENT;
 	}
@@ -102,7 +53,7 @@ static int revoke_update(struct sspr_record *rec, bool exists, struct sspr_event
 	sspr_event_set(ev, c->now, "revoke", "success", method, c->user, ADMIN_SERVICE, "", detail);
 	if (c->method == 0)
 		return SSPR_DELETE;
-	clear_method(rec, c->method);
+	sspr_record_clear_method(rec, c->method);
 	return SSPR_OK;
 }
 

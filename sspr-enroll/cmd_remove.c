@@ -18,60 +18,14 @@ struct remove_update {
 	struct sspr_record after;    /* out: the record as written */
 };
 
-/* Presence as stored, not sspr_record_methods(): half-finished data (an
- * unverified address, a used-up set of recovery codes) is removable too. */
-static bool method_present(const struct sspr_record *rec, unsigned method)
-{
-	switch (method) {
-	case SSPR_METHOD_TOTP:
-		return rec->has_totp;
-	case SSPR_METHOD_QUESTIONS:
-		return rec->n_questions > 0;
-	case SSPR_METHOD_EMAIL:
-		return rec->has_email || rec->has_pending;
-	case SSPR_METHOD_RECOVERY:
-		return rec->n_recovery > 0;
-	default:
-		return false;
-	}
-}
-
-static void clear_method(struct sspr_record *rec, unsigned method)
-{
-	switch (method) {
-	case SSPR_METHOD_TOTP:
-		rec->has_totp = false;
-		sodium_memzero(&rec->totp, sizeof(rec->totp));
-		break;
-	case SSPR_METHOD_QUESTIONS:
-		rec->n_questions = 0;
-		sodium_memzero(rec->questions, sizeof(rec->questions));
-		break;
-	case SSPR_METHOD_EMAIL:
-		/* A pending reset code went to that address: it goes too. */
-		rec->has_email = false;
-		sodium_memzero(&rec->email, sizeof(rec->email));
-		rec->has_pending = false;
-		sodium_memzero(&rec->pending, sizeof(rec->pending));
-		break;
-	case SSPR_METHOD_RECOVERY:
-		rec->n_recovery = 0;
-		sodium_memzero(rec->recovery, sizeof(rec->recovery));
-		sodium_memzero(rec->recovery_salt, sizeof(rec->recovery_salt));
-		break;
-	default:
-		break;
-	}
-}
-
 static int remove_method(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
 	struct remove_update *u = ctx;
 
-	u->present = exists && method_present(rec, u->method);
+	u->present = exists && sspr_record_has_method_data(rec, u->method);
 	if (!u->present)
 		return SSPR_NOCHANGE;
-	clear_method(rec, u->method);
+	sspr_record_clear_method(rec, u->method);
 	u->after = *rec;
 	sspr_event_set(ev, u->now, "remove", "success", sspr_method_name(u->method), u->user,
 		       ENROLL_SERVICE, "", NULL);
