@@ -60,6 +60,11 @@ int sspr_store_update(struct sspr_store *store, const char *user, unsigned flags
 int sspr_store_append_event(struct sspr_store *store, const struct sspr_event *ev,
 			    struct sspr_error *err);
 
+/* Commits a write that costs what a user update costs (one transaction,
+ * its sync) and changes nothing a reader sees (a fixed "decoy" meta key),
+ * so that refusing a stranger takes as long as refusing a user. */
+int sspr_store_decoy_write(struct sspr_store *store, struct sspr_error *err);
+
 /* An observer called after each event this process commits, whatever the
  * backend. The tools set one that copies events to syslog (event_log.h);
  * the module reports its outcomes through pam_syslog itself and sets none.

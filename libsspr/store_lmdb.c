@@ -3,8 +3,10 @@
  * One environment (a directory) with three named databases: "users"
  * (user name -> encoded record), "events" (8-byte big-endian time +
  * 4-byte big-endian sequence -> encoded event) and "meta" ("format" ->
- * "1"). Every change is one write transaction; LMDB serialises writers
- * across processes, so concurrent logins never lose an update. */
+ * "1"). sspr_store_decoy_write rewrites noise under meta "decoy" and the
+ * all-zero events key, which no reader reports. Every change is one write
+ * transaction; LMDB serialises writers across processes, so concurrent
+ * logins never lose an update. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -384,6 +386,35 @@ int sspr_store_append_event(struct sspr_store *st, const struct sspr_event *ev,
 	return SSPR_OK;
 }
 
+int sspr_store_decoy_write(struct sspr_store *st, struct sspr_error *err)
+{
+	/* A record's and an event's worth of bytes into the same two
+	 * databases a refusal writes to, so the commit syncs as many pages. */
+	static const uint8_t decoy_event_key[12] = {0};
+	uint8_t noise[1024];
+	MDB_val record_key = {.mv_size = 5, .mv_data = "decoy"}, record = {768, noise};
+	MDB_val event_key = {sizeof(decoy_event_key), (void *)decoy_event_key};
+	MDB_val event = {256, noise + 768};
+	MDB_txn *txn = NULL;
+	int rc;
+
+	if (st->readonly)
+		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
+	randombytes_buf(noise, sizeof(noise));
+	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+	if (rc != 0)
+		return fail(st, rc, "cannot begin write", err);
+	rc = mdb_put(txn, st->meta, &record_key, &record, 0);
+	if (rc == 0)
+		rc = mdb_put(txn, st->events, &event_key, &event, 0);
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		return fail(st, rc, "cannot write", err);
+	}
+	rc = mdb_txn_commit(txn);
+	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
+}
+
 int sspr_store_foreach_user(struct sspr_store *st, sspr_store_user_fn fn, void *ctx,
 			    struct sspr_error *err)
 {
@@ -427,6 +458,15 @@ out:
 	return r;
 }
 
+/* Time 0, sequence 0: the slot sspr_store_decoy_write fills, never an
+ * event (no event is dated 1970-01-01 00:00:00 with sequence 0 after it). */
+static bool is_decoy_event_key(const MDB_val *key)
+{
+	static const uint8_t zero[12] = {0};
+
+	return key->mv_size == sizeof(zero) && memcmp(key->mv_data, zero, sizeof(zero)) == 0;
+}
+
 int sspr_store_foreach_event(struct sspr_store *st, int64_t since, sspr_store_event_fn fn,
 			     void *ctx, struct sspr_error *err)
 {
@@ -451,7 +491,11 @@ int sspr_store_foreach_event(struct sspr_store *st, int64_t since, sspr_store_ev
 	key.mv_data = start;
 	for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE); rc == 0;
 	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-		int status = sspr_event_decode(val.mv_data, val.mv_size, &ev);
+		int status;
+
+		if (is_decoy_event_key(&key))
+			continue;
+		status = sspr_event_decode(val.mv_data, val.mv_size, &ev);
 
 		if ((r = fn(&ev, status, ctx)) != 0)
 			goto out;

@@ -91,21 +91,21 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 		return SSPR_OK;
 	case SSPR_VERDICT_LOCKED:
 		sspr_session_outcome(s, LOG_WARNING, false, "locked", check->method, NULL);
-		sspr_session_refuse(s, SSPR_MSG_LOCKED);
+		sspr_session_refuse(s, s->hide ? check->refused_text : SSPR_MSG_LOCKED);
 		return SSPR_ELOCKED;
 	case SSPR_VERDICT_NOT_ENROLLED:
 		sspr_session_outcome(s, LOG_NOTICE, false, "not-enrolled", check->method, NULL);
-		sspr_session_refuse(s, SSPR_MSG_NOT_SET_UP);
+		sspr_session_refuse(s, s->hide ? check->refused_text : SSPR_MSG_NOT_SET_UP);
 		return SSPR_ENOENT;
 	case SSPR_VERDICT_EXPIRED:
 		sspr_session_outcome(s, LOG_NOTICE, false, "expired-code", check->method, NULL);
-		sspr_session_refuse(s, "The code has expired.");
+		sspr_session_refuse(s, s->hide ? check->refused_text : "The code has expired.");
 		return SSPR_EBADCODE;
 	case SSPR_VERDICT_REFUSED:
 	case SSPR_VERDICT_REPLAY:
 		sspr_session_outcome(s, LOG_WARNING, false, refusal_result(&d), check->method,
 				     d.lock_started ? "resets locked" : NULL);
-		if (d.lock_started)
+		if (d.lock_started && !s->hide)
 			sspr_session_refuse_fmt(s, "%s Too many failed attempts: password reset "
 						"is now locked.", check->refused_text);
 		else

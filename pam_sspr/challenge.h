@@ -46,6 +46,19 @@ int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *r
 int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *rec);
 
+/* Prompts and refusals, shared by the real challenges and their decoys
+ * (decoy.c) so the two can never drift apart. */
+#define SSPR_TOTP_PROMPT "Verification code from your authenticator app: "
+#define SSPR_TOTP_REFUSED "The code is not valid."
+#define SSPR_QUESTIONS_INTRO "Answer your security questions."
+#define SSPR_QUESTIONS_REFUSED "The answers are not correct."
+#define SSPR_RECOVERY_PROMPT "Recovery code: "
+#define SSPR_RECOVERY_REFUSED "The recovery code is not valid."
+#define SSPR_EMAIL_TRIES 3
+#define SSPR_EMAIL_REFUSED "The code is not valid."
+#define SSPR_EMAIL_SENT_HIDDEN "A code has been sent to your registered e-mail address."
+#define SSPR_EMAIL_PROMPT_HIDDEN "Verification code from the e-mail: "
+
 #define SSPR_MSG_UNAVAILABLE "Password reset is unavailable."
 #define SSPR_MSG_NOT_SET_UP "Password reset is not set up for this account."
 #define SSPR_MSG_LOCKED "Password reset is locked after too many failed attempts. Try again later."

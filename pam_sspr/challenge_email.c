@@ -1,6 +1,6 @@
 /* The e-mailed code challenge: a fresh code_length-digit code, stored
  * hashed with its expiry in the record before it is sent, valid once, for
- * code_lifetime seconds and EMAIL_TRIES tries. */
+ * code_lifetime seconds and SSPR_EMAIL_TRIES tries. */
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -15,7 +15,6 @@
 #include "mail.h"
 #include "util.h"
 
-#define EMAIL_TRIES 3
 /* A new code at most this often, so a stranger pressing Enter at the login
  * prompt cannot flood the user's mailbox. */
 #define EMAIL_RESEND_SECONDS 60
@@ -74,7 +73,7 @@ static enum sspr_verdict judge_email(struct sspr_record *rec, int64_t now, void 
 		clear_pending(rec);
 		return SSPR_VERDICT_ACCEPTED;
 	}
-	if (++rec->pending.tries >= EMAIL_TRIES)
+	if (++rec->pending.tries >= SSPR_EMAIL_TRIES)
 		clear_pending(rec);
 	else
 		a->may_retry = true;
@@ -96,9 +95,18 @@ static void compose_body(const struct sspr_session *s, const char *code, char *b
 		 s->user, host, code, (s->policy.code_lifetime + 59) / 60);
 }
 
-/* Creates, stores and sends the code; SSPR_OK or an error already
- * reported. */
-static int send_code(struct sspr_session *s, const struct sspr_record *rec)
+enum sent {
+	SENT,
+	SENT_RECENTLY, /* less than a minute ago: that code stays valid, none is sent */
+	NOT_SENT,      /* the mail command failed (reported) */
+};
+
+/* Creates, stores and sends the code; *sent says what happened. Returns
+ * SSPR_OK, or a store error already reported as "unavailable". A mail that
+ * cannot be sent is SSPR_OK with NOT_SENT: with enumeration = hide the
+ * dialog goes on as if it had been, since a stranger's decoy cannot fail
+ * that way. */
+static int send_code(struct sspr_session *s, const struct sspr_record *rec, enum sent *sent)
 {
 	struct pending_code p = {.pol = &s->policy, .now = sspr_now()};
 	char code[SSPR_CODE_SIZE], body[1024];
@@ -121,18 +129,18 @@ static int send_code(struct sspr_session *s, const struct sspr_record *rec)
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
 		goto out;
 	}
+	r = SSPR_OK;
 	if (p.too_soon) {
-		sspr_session_outcome(s, LOG_NOTICE, true, "throttled", "email", NULL);
-		sspr_session_refuse(s, "A code was sent less than a minute ago. Use that one, or "
-				       "try again in a minute.");
-		r = SSPR_EBUSY;
+		sspr_session_debug(s, "code for %s sent less than a minute ago: not resent",
+				   s->user);
+		*sent = SENT_RECENTLY;
 		goto out;
 	}
 	compose_body(s, code, body, sizeof(body));
-	r = sspr_mail_send(s->policy.mail_command, &mail, 0, &err);
-	if (r != SSPR_OK) {
+	*sent = SENT;
+	if (sspr_mail_send(s->policy.mail_command, &mail, 0, &err) != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "email", err.msg);
-		sspr_session_refuse(s, "The code could not be sent.");
+		*sent = NOT_SENT;
 	}
 out:
 	sodium_memzero(code, sizeof(code));
@@ -146,19 +154,35 @@ int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec)
 	const struct sspr_check check = {
 		.method = "email",
 		.refused_result = "bad-code",
-		.refused_text = "The code is not valid.",
+		.refused_text = SSPR_EMAIL_REFUSED,
 		.judge = judge_email,
 		.ctx = &answer,
 	};
 	char masked[SSPR_EMAIL_MAX + 16], prompt[SSPR_EMAIL_MAX + 64];
-	int r;
+	enum sent sent = NOT_SENT;
+	int r, tries = 0;
 
-	r = send_code(s, rec);
+	r = send_code(s, rec, &sent);
 	if (r != SSPR_OK)
 		return r;
+	if (sent == NOT_SENT && !s->hide) {
+		sspr_session_refuse(s, "The code could not be sent.");
+		return SSPR_ERR;
+	}
 	sspr_email_mask(rec->email.address, masked, sizeof(masked));
-	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "A code has been sent to %s.", masked);
-	snprintf(prompt, sizeof(prompt), "Verification code from the e-mail sent to %s: ", masked);
+	if (s->hide) {
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_EMAIL_SENT_HIDDEN);
+		snprintf(prompt, sizeof(prompt), "%s", SSPR_EMAIL_PROMPT_HIDDEN);
+	} else {
+		if (sent == SENT_RECENTLY)
+			sspr_conv_say(s->pamh, PAM_TEXT_INFO, "A code was sent to %s less than a "
+				      "minute ago: use that one.", masked);
+		else
+			sspr_conv_say(s->pamh, PAM_TEXT_INFO, "A code has been sent to %s.",
+				      masked);
+		snprintf(prompt, sizeof(prompt), "Verification code from the e-mail sent to %s: ",
+			 masked);
+	}
 	do {
 		char *code = NULL;
 
@@ -168,8 +192,13 @@ int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec)
 			return SSPR_EINVAL;
 		}
 		answer.typed = code;
+		answer.may_retry = false;
 		r = sspr_challenge_decide(s, &check, NULL);
 		sspr_conv_free(code);
-	} while (r == SSPR_EBADCODE && answer.may_retry && !s->lock_started);
+		tries++;
+		/* Hidden, every refused dialog has all its tries, as a decoy's
+		 * has: stopping early would tell that a lock just started. */
+	} while ((r == SSPR_EBADCODE || r == SSPR_ELOCKED) && tries < SSPR_EMAIL_TRIES &&
+		 (s->hide || (answer.may_retry && !s->lock_started)));
 	return r;
 }

@@ -81,7 +81,7 @@ int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *r
 	const struct sspr_check check = {
 		.method = "questions",
 		.refused_result = "bad-answer",
-		.refused_text = "The answers are not correct.",
+		.refused_text = SSPR_QUESTIONS_REFUSED,
 		.judge = judge_questions,
 		.ctx = &answer,
 	};
@@ -90,7 +90,7 @@ int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *r
 
 	answer.n_picked = s->policy.questions_to_reset < n ? s->policy.questions_to_reset : n;
 	pick_questions(n, answer.n_picked, answer.picked);
-	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "Answer your security questions.");
+	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_QUESTIONS_INTRO);
 	for (unsigned i = 0; i < answer.n_picked && r == SSPR_OK; i++)
 		if (!ask_one(s, &rec->questions[answer.picked[i]], &r))
 			answer.all_right = false;

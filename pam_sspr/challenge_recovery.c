@@ -8,8 +8,6 @@
 #include "codes.h"
 #include "conv.h"
 
-#define RECOVERY_PROMPT "Recovery code: "
-
 struct recovery_answer {
 	const char *typed;
 	unsigned left; /* codes left after this one, for the message */
@@ -36,7 +34,7 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 	const struct sspr_check check = {
 		.method = "recovery",
 		.refused_result = "bad-code",
-		.refused_text = "The recovery code is not valid.",
+		.refused_text = SSPR_RECOVERY_REFUSED,
 		.judge = judge_recovery,
 		.ctx = &answer,
 	};
@@ -44,7 +42,7 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 	int r;
 
 	(void)rec;
-	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, RECOVERY_PROMPT, &code) != PAM_SUCCESS) {
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, SSPR_RECOVERY_PROMPT, &code) != PAM_SUCCESS) {
 		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "recovery", "conversation");
 		return SSPR_EINVAL;
 	}

@@ -13,8 +13,6 @@
 #include "totp.h"
 #include "util.h"
 
-#define TOTP_PROMPT "Verification code from your authenticator app: "
-
 struct totp_answer {
 	const struct sspr_totp *verified_against; /* the TOTP data the code was checked with */
 	bool code_matched;
@@ -67,7 +65,7 @@ int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 	const struct sspr_check check = {
 		.method = "totp",
 		.refused_result = "bad-code",
-		.refused_text = "The code is not valid.",
+		.refused_text = SSPR_TOTP_REFUSED,
 		.judge = judge_totp,
 		.ctx = &answer,
 	};
@@ -87,7 +85,7 @@ int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 	if (r != SSPR_OK)
 		goto out;
 
-	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, TOTP_PROMPT, &code);
+	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, SSPR_TOTP_PROMPT, &code);
 	if (r != PAM_SUCCESS) {
 		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "totp", "conversation");
 		r = SSPR_EINVAL;

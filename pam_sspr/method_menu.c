@@ -13,7 +13,8 @@
 
 #define MENU_TRIES 3
 
-static void describe(unsigned method, const struct sspr_record *rec, char *out, size_t size)
+static void describe(const struct sspr_session *s, unsigned method, const struct sspr_record *rec,
+		     char *out, size_t size)
 {
 	char masked[SSPR_EMAIL_MAX + 16];
 
@@ -25,6 +26,10 @@ static void describe(unsigned method, const struct sspr_record *rec, char *out, 
 		snprintf(out, size, "answers to your security questions");
 		break;
 	case SSPR_METHOD_EMAIL:
+		if (s->hide) {
+			snprintf(out, size, "a code sent to your registered e-mail address");
+			break;
+		}
 		sspr_email_mask(rec->email.address, masked, sizeof(masked));
 		snprintf(out, size, "a code sent by e-mail to %s", masked);
 		break;
@@ -49,7 +54,7 @@ unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *re
 
 	used = (size_t)snprintf(menu, sizeof(menu), "How do you want to prove who you are?");
 	for (unsigned i = 0; i < n && used < sizeof(menu); i++) {
-		describe(listed[i], rec, line, sizeof(line));
+		describe(s, listed[i], rec, line, sizeof(line));
 		used += (size_t)snprintf(menu + used, sizeof(menu) - used, "\n  %u. With %s", i + 1,
 					 line);
 	}

@@ -1,5 +1,6 @@
 /* Choosing how to prove one's identity: a numbered menu of the methods
- * the user can still use, shown only when there is a choice. */
+ * the user can still use, shown only when there is a choice. With
+ * enumeration = hide the e-mail entry does not show the masked address. */
 #ifndef SSPR_METHOD_MENU_H
 #define SSPR_METHOD_MENU_H
 

@@ -8,6 +8,7 @@
 #include <security/pam_ext.h>
 
 #include "challenge.h"
+#include "decoy.h"
 #include "conv.h"
 #include "eligibility.h"
 #include "lockout.h"
@@ -42,24 +43,45 @@ static const char *pam_string_item(pam_handle_t *pamh, int item)
 	return value;
 }
 
-/* Everything before a challenge: returns SSPR_OK with rec filled when the
- * user may go on to answer one. */
-static int admit(struct sspr_session *s, struct sspr_record *rec)
+enum admission {
+	ADMIT_GO,    /* rec holds the user's record: challenge them */
+	ADMIT_DECOY, /* may not reset (logged); hidden: a decoy dialog follows */
+	ADMIT_STOP,  /* refused, and told so */
+};
+
+/* A user who may not reset: the truth goes to the log and the audit trail;
+ * the user is told only with enumeration = show. */
+static enum admission turn_away(struct sspr_session *s, int priority, const char *result,
+				const char *detail, const char *text)
+{
+	sspr_session_outcome(s, priority, true, result, NULL, detail);
+	if (s->hide)
+		return ADMIT_DECOY;
+	sspr_session_refuse(s, text);
+	return ADMIT_STOP;
+}
+
+/* Everything before a challenge. Failures of our own (policy, store,
+ * accounts) stop with "unavailable" for everyone alike; who the user is
+ * and what they enrolled decide between a challenge and a turning away. */
+static enum admission admit(struct sspr_session *s, struct sspr_record *rec)
 {
 	struct sspr_error err = {{0}};
 	enum sspr_eligibility elig;
+	unsigned usable;
 	int r;
 
 	if (load_policy(s, &err) != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-		return SSPR_ERR;
+		return ADMIT_STOP;
 	}
+	s->hide = s->policy.enumeration == SSPR_ENUMERATION_HIDE;
 	elig = sspr_user_eligibility(&s->policy, s->user, NULL);
 	if (elig == SSPR_NOT_ELIGIBLE_ERROR) {
 		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, "account lookup");
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-		return SSPR_ERR;
+		return ADMIT_STOP;
 	}
 	s->account_exists = elig != SSPR_NOT_ELIGIBLE_NO_USER;
 
@@ -67,32 +89,32 @@ static int admit(struct sspr_session *s, struct sspr_record *rec)
 	if (r != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-		return r;
+		return ADMIT_STOP;
 	}
-	if (elig != SSPR_ELIGIBLE) {
-		sspr_session_outcome(s, LOG_NOTICE, true, "not-eligible", NULL,
-				     sspr_eligibility_reason(elig));
-		sspr_session_refuse(s, SSPR_MSG_NOT_SET_UP);
-		return SSPR_EACCES;
-	}
+	if (elig != SSPR_ELIGIBLE)
+		return turn_away(s, LOG_NOTICE, "not-eligible", sspr_eligibility_reason(elig),
+				 SSPR_MSG_NOT_SET_UP);
 
 	r = sspr_store_get(s->store, s->user, rec, &err);
-	if (r == SSPR_ENOENT || (r == SSPR_OK && sspr_usable_methods(&s->policy, rec) == 0)) {
-		sspr_session_outcome(s, LOG_NOTICE, true, "not-enrolled", NULL, NULL);
-		sspr_session_refuse(s, SSPR_MSG_NOT_SET_UP);
-		return SSPR_ENOENT;
-	}
-	if (r != SSPR_OK) {
+	if (r != SSPR_OK && r != SSPR_ENOENT) {
 		sspr_session_outcome(s, LOG_ERR, true, "unavailable", NULL, err.msg);
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-		return r;
+		return ADMIT_STOP;
 	}
-	if (sspr_lockout_active(rec, sspr_now())) {
-		sspr_session_outcome(s, LOG_WARNING, true, "locked", NULL, NULL);
-		sspr_session_refuse(s, SSPR_MSG_LOCKED);
-		return SSPR_ELOCKED;
+	usable = r == SSPR_OK ? sspr_usable_methods(&s->policy, rec) : 0;
+	if (usable == 0)
+		return turn_away(s, LOG_NOTICE, "not-enrolled", NULL, SSPR_MSG_NOT_SET_UP);
+	if (sspr_method_count(usable) < s->policy.methods_required) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "Password reset needs %u different methods and this "
+			 "account has %u. Run 'sspr-enroll' to register more.",
+			 s->policy.methods_required, sspr_method_count(usable));
+		return turn_away(s, LOG_NOTICE, "not-enrolled", "too few methods", text);
 	}
-	return SSPR_OK;
+	if (sspr_lockout_active(rec, sspr_now()))
+		return turn_away(s, LOG_WARNING, "locked", NULL, SSPR_MSG_LOCKED);
+	return ADMIT_GO;
 }
 
 typedef int (*challenge_fn)(struct sspr_session *s, const struct sspr_record *rec);
@@ -128,28 +150,30 @@ static int clear_failures(struct sspr_record *rec, bool exists, struct sspr_even
 	return SSPR_OK;
 }
 
-/* Proves the user's identity with methods_required distinct methods out of
- * those they can use. Failures are cleared only once every method has
- * passed: passing one method must not wipe the count of guesses at the
- * other. */
-static int prove_identity(struct sspr_session *s, const struct sspr_record *rec, char *passed,
-			  size_t size)
+/* What a decoy dialog shows: the first method the policy allows, without a
+ * menu, as for the commonest enrolled user, who has one method. */
+static unsigned decoy_method(const struct sspr_policy *pol)
 {
-	unsigned usable = sspr_usable_methods(&s->policy, rec);
-	unsigned need = s->policy.methods_required, have = sspr_method_count(usable);
+	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1)
+		if (pol->methods & m)
+			return m;
+	return SSPR_METHOD_TOTP;
+}
+
+/* Proves the user's identity with methods_required distinct methods out of
+ * `usable` (0: a decoy dialog). Failures are cleared only once every method
+ * has passed: passing one method must not wipe the count of guesses at the
+ * other. */
+static int prove_identity(struct sspr_session *s, const struct sspr_record *rec, unsigned usable,
+			  char *passed, size_t size)
+{
 	struct sspr_error err = {{0}};
 	int r;
 
 	passed[0] = '\0';
-	if (have < need) {
-		sspr_session_outcome(s, LOG_NOTICE, true, "not-enrolled", NULL,
-				     "too few methods");
-		sspr_session_refuse_fmt(s, "Password reset needs %u different methods and this "
-					"account has %u. Run 'sspr-enroll' to register more.",
-					need, have);
-		return SSPR_ENOENT;
-	}
-	for (unsigned round = 0; round < need; round++) {
+	if (usable == 0)
+		return sspr_decoy_challenge(s, decoy_method(&s->policy));
+	for (unsigned round = 0; round < s->policy.methods_required; round++) {
 		unsigned method;
 
 		if (round > 0)
@@ -179,6 +203,7 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	struct sspr_record rec;
 	const char *user = NULL;
 	char why[256], passed[64];
+	unsigned usable = 0;
 	int r = PAM_AUTH_ERR;
 
 	sspr_record_init(&rec);
@@ -196,9 +221,17 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	s.user = user;
 	sspr_session_debug(&s, "reset requested by %s", user);
 
-	if (admit(&s, &rec) != SSPR_OK)
+	switch (admit(&s, &rec)) {
+	case ADMIT_STOP:
 		goto out;
-	if (prove_identity(&s, &rec, passed, sizeof(passed)) != SSPR_OK) {
+	case ADMIT_DECOY:
+		usable = 0;
+		break;
+	case ADMIT_GO:
+		usable = sspr_usable_methods(&s.policy, &rec);
+		break;
+	}
+	if (prove_identity(&s, &rec, usable, passed, sizeof(passed)) != SSPR_OK) {
 		if (s.lock_started)
 			sspr_notify(&s, &rec, SSPR_NOTICE_LOCKED);
 		goto out;

@@ -23,6 +23,7 @@ struct sspr_session {
 	bool account_exists; /* events are kept only for real accounts */
 	struct sspr_store *store;
 	bool lock_started; /* a failure in this reset locked further resets */
+	bool hide;         /* enumeration = hide: refusals never say why */
 };
 
 /* Fills ev with this session's user, service and rhost. */

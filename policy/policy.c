@@ -26,7 +26,7 @@ enum key_type {
 	T_SERVICE,   /* PAM service name */
 	T_TEXT,	     /* UTF-8 text shown to users, may be empty */
 	T_METHODS,   /* space-separated method names */
-	T_REGISTRATION,
+	T_CHOICE,    /* one word of the key's choices, stored as its index (an enum) */
 };
 
 struct policy_key {
@@ -36,17 +36,26 @@ struct policy_key {
 	size_t size; /* buffer size for strings */
 	unsigned long long min, max;
 	const char *def;
+	const char *const *choices; /* T_CHOICE: the words, NULL-terminated */
 };
 
 #define NUM(n, t, field, lo, hi, d)                                                                \
 	{                                                                                          \
-		n, t, offsetof(struct sspr_policy, field), 0, lo, hi, d                            \
+		n, t, offsetof(struct sspr_policy, field), 0, lo, hi, d, NULL                      \
 	}
 #define STR(n, t, field, d)                                                                        \
 	{                                                                                          \
 		n, t, offsetof(struct sspr_policy, field),                                         \
-		    sizeof(((struct sspr_policy *)0)->field), 0, 0, d                              \
+		    sizeof(((struct sspr_policy *)0)->field), 0, 0, d, NULL                        \
 	}
+
+#define CHOICE(n, field, names, d)                                                          \
+	{                                                                                          \
+		n, T_CHOICE, offsetof(struct sspr_policy, field), 0, 0, 0, d, names                \
+	}
+
+static const char *const registration_names[] = {"no", "remind", "require", NULL};
+static const char *const enumeration_names[] = {"hide", "show", NULL};
 
 static const struct policy_key policy_keys[] = {
     /* Who may reset. Deliberately not SSPR_GROUP, the store's group: a
@@ -74,7 +83,7 @@ static const struct policy_key policy_keys[] = {
     NUM("lockout_duration", T_UINT, lockout.duration, 1, 31536000, "86400"),
     STR("password_service", T_SERVICE, password_service, "sspr-passwd"),
     NUM("login_after_reset", T_BOOL, login_after_reset, 0, 0, "yes"),
-    NUM("registration", T_REGISTRATION, registration, 0, 0, "remind"),
+    CHOICE("registration", registration, registration_names, "remind"),
     NUM("registration_grace_days", T_UINT, registration_grace_days, 0, 365, "7"),
     NUM("reconfirm_days", T_UINT, reconfirm_days, 0, 3650, "180"),
     NUM("notify_user", T_BOOL, notify_user, 0, 0, "yes"),
@@ -86,12 +95,12 @@ static const struct policy_key policy_keys[] = {
     STR("key_dir", T_PATH, key_dir, SSPR_DEFAULT_KEY_DIR),
     NUM("argon2_opslimit", T_ULL, argon2_opslimit, 1, 32, "2"),
     NUM("argon2_memlimit", T_SIZE, argon2_memlimit, 8192, 1073741824ULL, "67108864"),
+    /* Whether a reset may tell who exists, is eligible or has enrolled. */
+    CHOICE("enumeration", enumeration, enumeration_names, "hide"),
 };
 
 #define N_KEYS (sizeof(policy_keys) / sizeof(policy_keys[0]))
 
-static const char *const registration_names[] = {"no", "remind", "require"};
-#define N_REGISTRATION (sizeof(registration_names) / sizeof(registration_names[0]))
 
 static const struct policy_key *find_key(const char *name)
 {
@@ -214,6 +223,30 @@ static bool utf8_text(const char *s)
 
 /* Longest method name plus one; a longer word is unknown by definition. */
 #define METHOD_WORD_MAX 16
+
+/* One of the key's words; the error lists them: "x must be a, b or c". */
+static int set_choice(const struct policy_key *k, int *out, const char *value,
+		      struct sspr_error *err)
+{
+	char words[128] = "";
+	size_t n = 0, used = 0;
+
+	for (n = 0; k->choices[n] != NULL; n++) {
+		if (strcmp(value, k->choices[n]) == 0) {
+			*out = (int)n;
+			return SSPR_OK;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(words + used, sizeof(words) - used, "%s%s",
+				 i == 0 ? "" : i + 1 == n ? " or " : ", ", k->choices[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(words) - used)
+			break;
+		used += (size_t)w;
+	}
+	return sspr_error_set(err, SSPR_EINVAL, "%s must be %s", k->name, words);
+}
 
 static int set_methods(unsigned *out, const char *value, struct sspr_error *err)
 {
@@ -348,15 +381,8 @@ int sspr_policy_set(struct sspr_policy *pol, const char *key, const char *value,
 			return sspr_error_set(err, SSPR_EINVAL, "%s must be yes or no", k->name);
 		*(bool *)(void *)field = strcmp(value, "yes") == 0;
 		return SSPR_OK;
-	case T_REGISTRATION:
-		for (size_t i = 0; i < N_REGISTRATION; i++) {
-			if (strcmp(value, registration_names[i]) == 0) {
-				pol->registration = (enum sspr_registration)i;
-				return SSPR_OK;
-			}
-		}
-		return sspr_error_set(err, SSPR_EINVAL, "%s must be no, remind or require",
-				      k->name);
+	case T_CHOICE:
+		return set_choice(k, (int *)(void *)field, value, err);
 	case T_METHODS:
 		return set_methods(&pol->methods, value, err);
 	default:
@@ -538,8 +564,9 @@ void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, 
 			snprintf(value, sizeof(value), "%s",
 				 *(const bool *)(const void *)field ? "yes" : "no");
 			break;
-		case T_REGISTRATION:
-			snprintf(value, sizeof(value), "%s", registration_names[pol->registration]);
+		case T_CHOICE:
+			snprintf(value, sizeof(value), "%s",
+				 k->choices[*(const int *)(const void *)field]);
 			break;
 		case T_METHODS:
 			methods_text(pol->methods, value, sizeof(value));

@@ -28,6 +28,11 @@ enum sspr_registration {
 	SSPR_REGISTRATION_REQUIRE,
 };
 
+enum sspr_enumeration {
+	SSPR_ENUMERATION_HIDE = 0, /* everyone gets a plausible challenge and the same failure */
+	SSPR_ENUMERATION_SHOW,     /* say "not set up", "locked" and name the methods */
+};
+
 struct sspr_policy {
 	char group[SSPR_GROUP_NAME_MAX + 1]; /* "*" = everyone */
 	uint32_t min_uid;
@@ -60,6 +65,7 @@ struct sspr_policy {
 	char key_dir[SSPR_PATH_MAX + 1];
 	unsigned long long argon2_opslimit;
 	size_t argon2_memlimit;
+	enum sspr_enumeration enumeration;
 };
 
 /* Fills every key with its default. */

@@ -78,8 +78,8 @@ login alice "$new_password"
 say "4. The same code cannot be used twice; pam_unix then asks for the password as usual."
 login alice "" "$code" "$new_password"
 
-say "5. Bob is not in group sspr: he presses Enter, is told so, and nothing changes."
-login bob "" "$SANDBOX_OLD_PASSWORD"
+say "5. Bob is not in group sspr: he gets the same dialog as anyone (enumeration = hide); nothing changes."
+login bob "" "123456" "$SANDBOX_OLD_PASSWORD"
 note "bob's hash in /etc/shadow: $(hash_of bob) (was $bob_before)"
 
 say "6. What the store holds for alice now (the code's time step is spent)."

@@ -4,7 +4,8 @@
 # real mail path: the module runs msmtp (a sendmail-compatible client),
 # which delivers over SMTP to a listener on 127.0.0.1 that this test starts
 # (tests/e2e/smtp_sink.py). Everything inside the private namespace of
-# tests/e2e/sandbox.sh.
+# tests/e2e/sandbox.sh. With enumeration = show, so the masked address is
+# part of the dialog under test.
 # Usage: test_methods_e2e.sh MODULE ADMIN
 set -euo pipefail
 
@@ -40,6 +41,7 @@ mail_command = /usr/bin/msmtp -t -i
 mail_from = sspr@sandbox.test
 questions_to_reset = 2
 notify_user = yes
+enumeration = show
 CONF
 
 mails() { find "$SANDBOX/mail" -name '*.eml' | wc -l; }

@@ -73,17 +73,29 @@ check "a mistyped retype changed nothing" hash_is alice "$new_hash"
 login alice "$new_password"
 check "after the failed change the password still works" logged_in
 
-# --- users who may not reset ------------------------------------------------
-login bob ""
+# --- users who may not reset (enumeration = hide, the default) -------------
+# Bob is not in group sspr: he sees what an enrolled user with a wrong code
+# sees, so a stranger at the prompt cannot tell who may reset.
+login bob "" "$wrong"
 check "bob (not in group sspr) cannot reset" refused
-check "bob is told reset is not set up" says "Password reset is not set up for this account."
+check "bob is asked for a code, as an enrolled user would be" says "Verification code from your authenticator app"
+check "bob's attempt fails as a wrong code does" says "The code is not valid."
 check "bob sees the helpdesk text" says "$SANDBOX_HELPDESK"
-check "bob is not asked for a code" never_says "code"
+check "bob is never told why" never_says "not set up"
 check "bob's password is untouched" hash_is bob "$bob_hash"
+login nosuchuser "" "$wrong"
+check "a user who does not exist gets the same dialog" says "The code is not valid."
 login bob "$SANDBOX_OLD_PASSWORD"
 check "bob still logs in with his password" logged_in
-login bob "" "$SANDBOX_OLD_PASSWORD"
+login bob "" "$wrong" "$SANDBOX_OLD_PASSWORD"
 check "after the refusal pam_unix asks again and bob gets in" logged_in
+
+# With enumeration = show he is told plainly.
+echo "enumeration = show" >>/etc/security/sspr.conf
+login bob ""
+check "show: bob is told reset is not set up" says "Password reset is not set up for this account."
+check "show: bob is not asked for a code" never_says "code"
+sed -i '/^enumeration = show$/d' /etc/security/sspr.conf
 
 "$admin" show alice >"$SANDBOX/show.txt" 2>&1 || true
 out=$(cat "$SANDBOX/show.txt")

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -31,6 +32,14 @@ char other[64]; /* another existing account, never enrolled */
 /* ---- conversation -------------------------------------------------- */
 
 
+double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static int scripted_conv(int n, const struct pam_message **msg, struct pam_response **resp,
 			 void *data)
 {
@@ -50,6 +59,7 @@ static int scripted_conv(int n, const struct pam_message **msg, struct pam_respo
 
 				if (answer != NULL) {
 					out[i].resp = strdup(answer);
+					sc->answered_at[sc->n_prompts - 1] = monotonic_now();
 					break;
 				}
 			}
@@ -58,10 +68,14 @@ static int scripted_conv(int n, const struct pam_message **msg, struct pam_respo
 				return PAM_CONV_ERR;
 			}
 			out[i].resp = strdup(sc->answers[sc->next++]);
+			if (sc->n_prompts > 0)
+				sc->answered_at[sc->n_prompts - 1] = monotonic_now();
 			break;
 		default:
-			if (sc->n_messages < MAX_TURNS)
+			if (sc->n_messages < MAX_TURNS) {
+				sc->message_at[sc->n_messages] = monotonic_now();
 				snprintf(sc->messages[sc->n_messages++], 512, "%s", msg[i]->msg);
+			}
 			break;
 		}
 	}
@@ -130,7 +144,7 @@ void write_policy(const char *name, const char *extra)
 	static const char *const defaults[] = {
 		"group = *", "min_uid = 0", "allow_root = yes", "password_service = sspr-test-passwd",
 		"lockout_attempts = 3", "lockout_window = 600", "lockout_duration = 600",
-		"helpdesk = " HELPDESK,
+		"helpdesk = " HELPDESK, "enumeration = show",
 	};
 	char text[4096];
 	size_t n;
@@ -322,6 +336,7 @@ int setup_all(void **state)
 	/* other-group.conf: same store, but a group nobody is in. */
 	snprintf(text, sizeof(text),
 		 "group = sspr-test-no-such-group\nmin_uid = 0\nallow_root = yes\n"
+		 "enumeration = show\n"
 		 "store = %s/store\nkey_dir = %s/keys\npassword_service = sspr-test-passwd\n"
 		 "helpdesk = " HELPDESK "\n", dir, dir);
 	write_file("other-group.conf", text);

@@ -30,15 +30,21 @@ struct script {
 	int n_prompts;
 	char messages[MAX_TURNS][512]; /* errors and infos, in order */
 	int n_messages;
+	/* Monotonic times (seconds) at which each prompt was answered and
+	 * each message arrived, for the timing comparisons. */
+	double answered_at[MAX_TURNS];
+	double message_at[MAX_TURNS];
 };
 
 void script_init(struct script *sc, int n, ...);
+double monotonic_now(void);
 bool said(const struct script *sc, const char *needle);
 int run(const char *service, const char *who, enum pamtest_ops op, struct script *sc);
 
 void write_file(const char *name, const char *text);
 /* A policy for the test store and keys: everyone eligible, lockout
- * 3/600/600, the helpdesk text, the stand-in password service; `extra`
+ * 3/600/600, the helpdesk text, the stand-in password service, and
+ * enumeration = show (the refusals under test say why); `extra`
  * lines are added, and replace any of those defaults they set. */
 void write_policy(const char *name, const char *extra);
 void write_service(const char *name, const char *body);

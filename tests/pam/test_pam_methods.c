@@ -535,11 +535,13 @@ static void test_email_resend_is_throttled(void **state)
 	script_init(&sc, 2, "", NULL);
 	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	assert_int_equal(count_mails(), 1);
-	/* Straight away again: no second mail. */
-	script_init(&sc, 2, "", "OldPass-1");
+	/* Straight away again: no second mail, and the first code still works. */
+	script_init(&sc, 3, "", "NewPass-16", "NewPass-16");
+	sc.hook = answer_by_question;
 	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "less than a minute ago"));
+	assert_true(said(&sc, "less than a minute ago: use that one."));
 	assert_int_equal(count_mails(), 1);
+	assert_true(password_is(user, "NewPass-16"));
 }
 
 static void test_email_send_failure_is_reported(void **state)

@@ -22,7 +22,7 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 35 /* DESIGN.md section 3, plus registration_grace_days */
+#define N_KEYS 36 /* DESIGN.md section 3, plus registration_grace_days and enumeration */
 
 static char dir[64];
 static char path[128];
@@ -274,7 +274,8 @@ static const char every_key[] = "group = wheel\n"
 				"store = /srv/sspr\n"
 				"key_dir = /srv/keys\n"
 				"argon2_opslimit = 3\n"
-				"argon2_memlimit = 8192\n";
+				"argon2_memlimit = 8192\n"
+				"enumeration = show\n";
 
 static void test_every_key_is_read(void **state)
 {
@@ -307,6 +308,7 @@ static void test_every_key_is_read(void **state)
 	assert_false(p.login_after_reset);
 	assert_int_equal(p.registration, SSPR_REGISTRATION_REQUIRE);
 	assert_int_equal(p.registration_grace_days, 30);
+	assert_int_equal(p.enumeration, SSPR_ENUMERATION_SHOW);
 	assert_int_equal(p.reconfirm_days, 0);
 	assert_false(p.notify_user);
 	assert_true(p.notify_admins);
@@ -332,7 +334,7 @@ static void test_foreach_round_trips_every_key(void **state)
 	sspr_policy_foreach(&p, collect, &l);
 	assert_int_equal(l.n, N_KEYS);
 	assert_string_equal(l.key[0], "group");
-	assert_string_equal(l.key[N_KEYS - 1], "argon2_memlimit");
+	assert_string_equal(l.key[N_KEYS - 1], "enumeration");
 	assert_string_equal(value_of(&p, "methods"), "totp recovery");
 	assert_string_equal(value_of(&p, "allow_root"), "yes");
 	assert_string_equal(value_of(&p, "notify_user"), "no");
@@ -469,6 +471,8 @@ static void test_bool_and_choice_keys_take_exact_words(void **state)
 	expect_ok("registration = no\n");
 	expect_ok("registration = remind\n");
 	expect_error("registration = maybe\n", "1: registration must be no, remind or require");
+	expect_ok("enumeration = hide\n");
+	expect_error("enumeration = yes\n", "1: enumeration must be hide or show");
 }
 
 static void test_methods_list_is_checked(void **state)

@@ -1,0 +1,325 @@
+/* enumeration = hide: someone who does not exist, is outside the group,
+ * has not enrolled or is locked sees the same prompts, in the same order,
+ * and the same refusal as an enrolled user who answers wrongly; and the
+ * time from the answer to the refusal is the same within noise (the two
+ * distributions are printed). */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#include "answer.h"
+#include "codes.h"
+#include "util.h"
+
+#include "fixture.h"
+
+#define STRANGER "sspr-test-no-such-user"
+#define TIMING_RUNS 40
+
+static const char *const my_questions[3] = {
+	"What was the name of your first pet?",
+	"In what city were you born?",
+	"What was your first car?",
+};
+
+/* ---- fixture ------------------------------------------------------- */
+
+static unsigned only_method; /* what enroll_only() leaves the user with */
+
+static int keep_only(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	char codes[10][SSPR_RECOVERY_CODE_SIZE];
+
+	if (only_method == SSPR_METHOD_TOTP)
+		return SSPR_OK;
+	sspr_record_clear_method(rec, SSPR_METHOD_TOTP);
+	if (only_method == SSPR_METHOD_QUESTIONS) {
+		rec->n_questions = 3;
+		for (int i = 0; i < 3; i++) {
+			snprintf(rec->questions[i].question, sizeof(rec->questions[i].question), "%s",
+				 my_questions[i]);
+			assert_int_equal(sspr_answer_hash("right answer", 1, 8192,
+							  rec->questions[i].hash),
+					 SSPR_OK);
+		}
+	} else if (only_method == SSPR_METHOD_EMAIL) {
+		rec->has_email = true;
+		snprintf(rec->email.address, sizeof(rec->email.address), "alice@example.com");
+		rec->email.verified = true;
+	} else {
+		assert_int_equal(sspr_recovery_issue(rec, 10, codes), SSPR_OK);
+	}
+	return SSPR_OK;
+}
+
+/* The user enrolled with the one method under test. */
+static void enroll_only(void)
+{
+	struct sspr_store *st;
+	struct sspr_error err;
+
+	enroll(user);
+	st = open_store();
+	assert_int_equal(sspr_store_update(st, user, 0, keep_only, NULL, &err), SSPR_OK);
+	sspr_store_close(st);
+}
+
+/* hide-METHOD.conf: enumeration = hide, only METHOD allowed; and the same
+ * with a group nobody is in. */
+static void write_hide_policy(const char *method, const char *extra_line)
+{
+	char extra[2048], name[64], service[96], conf[96];
+
+	/* Questions at the same cost as the enrolled hashes, so the decoy's
+	 * Argon2id runs as long as a real verification. */
+	snprintf(extra, sizeof(extra),
+		 "enumeration = hide\nmethods = %s\nquestions_file = %s/questions\n"
+		 "questions_to_reset = 2\nmail_command = %s/sendmail\nnotify_user = no\n"
+		 "argon2_opslimit = 1\nargon2_memlimit = 8192\n%s",
+		 method, dir, dir, extra_line);
+	snprintf(name, sizeof(name), "hide-%s%s", method, extra_line[0] != '\0' ? "-group" : "");
+	snprintf(conf, sizeof(conf), "%s.conf", name);
+	snprintf(service, sizeof(service), "sspr-%s", name);
+	write_policy(conf, extra);
+	write_stack(service, conf, "", "optional");
+}
+
+static int setup_hide(void **state)
+{
+	static const char *const methods[] = {"totp", "questions", "email", "recovery"};
+	char path[512];
+
+	setup_all(state);
+	write_file("questions", "What was the name of your first school?\n"
+				"What is your oldest cousin's first name?\n"
+				"In what town did your parents meet?\n"
+				"What was the make of your first bicycle?\n"
+				"What was your childhood nickname?\n");
+	write_file("sendmail", "#!/bin/sh\ncat >/dev/null\n");
+	snprintf(path, sizeof(path), "%s/sendmail", dir);
+	assert_int_equal(chmod(path, 0700), 0);
+	for (int i = 0; i < 4; i++) {
+		write_hide_policy(methods[i], "");
+		write_hide_policy(methods[i], "group = sspr-test-no-such-group\n");
+	}
+	write_policy("hide-timing.conf", "enumeration = hide\nlockout_attempts = 100\n"
+					 "lockout_window = 86400\nmethods = totp\n");
+	write_stack("sspr-hide-timing", "hide-timing.conf", "", "optional");
+	return 0;
+}
+
+static int setup_each(void **state)
+{
+	set_password(user, "OldPass-1");
+	only_method = SSPR_METHOD_TOTP;
+	enroll_only();
+	return 0;
+}
+
+/* ---- comparing dialogs --------------------------------------------- */
+
+/* A dialog as the user sees it: prompts and messages, with each question
+ * text replaced by "<question>" (a decoy's questions are other ones). */
+static void transcript(const struct script *sc, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < sc->n_prompts && used < size; i++) {
+		const char *p = sc->prompts[i];
+
+		if (strchr(p, '?') != NULL)
+			p = "<question>";
+		used += (size_t)snprintf(out + used, size - used, "P:%s|", p);
+	}
+	for (int i = 0; i < sc->n_messages && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "M:%s|", sc->messages[i]);
+	assert_true(used < size);
+}
+
+static void dialog(const char *service, const char *who, const char *answer, char *out,
+		   size_t size)
+{
+	struct script sc;
+
+	/* Enter, then the same wrong answer to every prompt of the challenge;
+	 * the password module's prompt ends it. */
+	script_init(&sc, 6, "", answer, answer, answer, answer, NULL);
+	assert_int_not_equal(run(service, who, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	transcript(&sc, out, size);
+}
+
+static void lock_user(const char *service, const char *answer)
+{
+	struct script sc;
+
+	for (int i = 0; i < 3; i++) {
+		script_init(&sc, 5, "", answer, answer, answer, NULL);
+		(void)run(service, user, PAMTEST_AUTHENTICATE, &sc);
+	}
+}
+
+/* An enrolled user (with only `method`) who answers wrongly, a stranger,
+ * an account that never enrolled, the user outside the group and the
+ * user once locked: one and the same dialog. */
+static void expect_same_dialogs(unsigned method, const char *answer)
+{
+	static char enrolled[8192], stranger[8192], unenrolled[8192], outside[8192], locked[8192];
+	char service[64], service_group[96];
+	struct sspr_record rec;
+
+	snprintf(service, sizeof(service), "sspr-hide-%s", sspr_method_name(method));
+	snprintf(service_group, sizeof(service_group), "%s-group", service);
+	only_method = method;
+	enroll_only();
+	dialog(service, user, answer, enrolled, sizeof(enrolled));
+	dialog(service, STRANGER, answer, stranger, sizeof(stranger));
+	dialog(service, other, answer, unenrolled, sizeof(unenrolled));
+	dialog(service_group, user, answer, outside, sizeof(outside));
+	enroll_only();
+	lock_user(service, answer);
+	assert_true(have_record(user, &rec));
+	assert_true(rec.locked_until > sspr_now());
+	dialog(service, user, answer, locked, sizeof(locked));
+	printf("# %s: every dialog is: %s\n", sspr_method_name(method), enrolled);
+	assert_string_equal(stranger, enrolled);
+	assert_string_equal(unenrolled, enrolled);
+	assert_string_equal(outside, enrolled);
+	assert_string_equal(locked, enrolled);
+	assert_null(strstr(enrolled, "locked"));
+	assert_null(strstr(enrolled, "not set up"));
+	assert_null(strstr(enrolled, "@"));
+}
+
+/* ---- tests --------------------------------------------------------- */
+
+static void test_same_dialog_for_authenticator_codes(void **state)
+{
+	expect_same_dialogs(SSPR_METHOD_TOTP, "000000");
+}
+
+static void test_same_dialog_for_questions(void **state)
+{
+	expect_same_dialogs(SSPR_METHOD_QUESTIONS, "wrong answer");
+}
+
+static void test_same_dialog_for_mailed_codes(void **state)
+{
+	expect_same_dialogs(SSPR_METHOD_EMAIL, "00000000");
+}
+
+static void test_same_dialog_for_recovery_codes(void **state)
+{
+	expect_same_dialogs(SSPR_METHOD_RECOVERY, "0000-0000-0000-0000");
+}
+
+/* The decoy asks the same few questions of the same stranger each time. */
+static void test_decoy_questions_are_stable(void **state)
+{
+	char seen[8][256];
+	int n_seen = 0;
+
+	for (int attempt = 0; attempt < 6; attempt++) {
+		struct script sc;
+
+		script_init(&sc, 4, "", "x", "x", NULL);
+		(void)run("sspr-hide-questions", STRANGER, PAMTEST_AUTHENTICATE, &sc);
+		for (int p = 1; p < sc.n_prompts; p++) {
+			bool known = false;
+
+			if (strchr(sc.prompts[p], '?') == NULL)
+				continue;
+			for (int i = 0; i < n_seen; i++)
+				known |= strcmp(seen[i], sc.prompts[p]) == 0;
+			if (!known && n_seen < 8)
+				snprintf(seen[n_seen++], sizeof(seen[0]), "%s", sc.prompts[p]);
+		}
+	}
+	/* questions_to_register = 3 of the file's 5, never more. */
+	assert_true(n_seen >= 2 && n_seen <= 3);
+}
+
+static void test_the_truth_is_in_the_audit_trail(void **state)
+{
+	static char buf[8192];
+
+	dialog("sspr-hide-totp", other, "000000", buf, sizeof(buf));
+	assert_string_equal(last_event().ev.result, "not-enrolled");
+	dialog("sspr-hide-totp-group", user, "000000", buf, sizeof(buf));
+	assert_string_equal(last_event().ev.result, "not-eligible");
+}
+
+/* ---- timing -------------------------------------------------------- */
+
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Seconds from the code's answer to the refusal, over TIMING_RUNS runs. */
+static void refusal_times(const char *who, double *times)
+{
+	for (int i = 0; i < TIMING_RUNS; i++) {
+		struct script sc;
+
+		enroll(user); /* keep the enrolled user's failures below any lock */
+		script_init(&sc, 3, "", "000000", NULL);
+		(void)run("sspr-hide-timing", who, PAMTEST_AUTHENTICATE, &sc);
+		assert_true(sc.n_prompts >= 2 && sc.n_messages >= 1);
+		times[i] = sc.message_at[0] - sc.answered_at[1];
+	}
+	qsort(times, TIMING_RUNS, sizeof(double), compare_doubles);
+}
+
+static void print_distribution(const char *who, const double *t)
+{
+	printf("# %-26s ms: min %.3f  p10 %.3f  median %.3f  p90 %.3f  max %.3f\n", who,
+	       t[0] * 1e3, t[TIMING_RUNS / 10] * 1e3, t[TIMING_RUNS / 2] * 1e3,
+	       t[TIMING_RUNS * 9 / 10] * 1e3, t[TIMING_RUNS - 1] * 1e3);
+}
+
+static void test_refusal_takes_as_long_for_a_stranger(void **state)
+{
+	double enrolled[TIMING_RUNS], stranger[TIMING_RUNS], unenrolled[TIMING_RUNS];
+
+	refusal_times(user, enrolled);
+	refusal_times(STRANGER, stranger);
+	refusal_times(other, unenrolled);
+	printf("# time from the code to the refusal, %d runs each:\n", TIMING_RUNS);
+	print_distribution("enrolled, wrong code", enrolled);
+	print_distribution("no such user (decoy)", stranger);
+	print_distribution("not enrolled (decoy)", unenrolled);
+	/* Within noise: each decoy median lies inside the enrolled user's
+	 * p10..p90 band widened by half a millisecond either side. */
+	assert_true(stranger[TIMING_RUNS / 2] >= enrolled[TIMING_RUNS / 10] - 0.0005);
+	assert_true(stranger[TIMING_RUNS / 2] <= enrolled[TIMING_RUNS * 9 / 10] + 0.0005);
+	assert_true(unenrolled[TIMING_RUNS / 2] >= enrolled[TIMING_RUNS / 10] - 0.0005);
+	assert_true(unenrolled[TIMING_RUNS / 2] <= enrolled[TIMING_RUNS * 9 / 10] + 0.0005);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_same_dialog_for_authenticator_codes, setup_each),
+		cmocka_unit_test_setup(test_same_dialog_for_questions, setup_each),
+		cmocka_unit_test_setup(test_same_dialog_for_mailed_codes, setup_each),
+		cmocka_unit_test_setup(test_same_dialog_for_recovery_codes, setup_each),
+		cmocka_unit_test_setup(test_decoy_questions_are_stable, setup_each),
+		cmocka_unit_test_setup(test_the_truth_is_in_the_audit_trail, setup_each),
+		cmocka_unit_test_setup(test_refusal_takes_as_long_for_a_stranger, setup_each),
+	};
+
+	return cmocka_run_group_tests(tests, setup_hide, teardown_all);
+}
