@@ -20,6 +20,11 @@ packages=(
 	# e-mail end to end: msmtp is the sendmail-compatible client the module
 	# runs; it delivers to the test's own SMTP listener on 127.0.0.1
 	msmtp
+	# packaging test: build the .deb, lintian it, install it into a fresh
+	# Debian 12 made by mmdebstrap; scdoc builds the man pages
+	debhelper dpkg-dev scdoc lintian mmdebstrap
+	# benchmark smoke run: the two peer modules and an indexed NSS source
+	libpam-oath libpam-google-authenticator libnss-db
 )
 
 fail() {

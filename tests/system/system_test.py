@@ -1,0 +1,656 @@
+#!/usr/bin/env python3
+"""The packaged pam_sspr on a real Debian 12 system, as an admin and users
+would meet it. Runs as root inside test_system.sh's private mount namespace,
+against a freshly unpacked minimal system at ROOT, with the .deb at DEB
+(a path inside ROOT).
+
+usage: system_test.py ROOT DEB
+
+Every step is a real program inside the system (chroot): dpkg, the
+maintainer scripts, pam-auth-update, sshd and the OpenSSH client over
+keyboard-interactive, login on a pseudo-terminal, su and the setgid
+sspr-enroll. Conversations are driven on pseudo-terminals and printed as
+transcripts (passwords as asterisks). Syslog lines the system writes to
+/dev/log are collected and checked. Ends with "N passed, N failed"."""
+import base64
+import hashlib
+import hmac
+import os
+import pty
+import re
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+ROOT = ""
+ENV = {
+    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME": "/root",
+    "TERM": "dumb",
+    "LANG": "C.UTF-8",
+    # Maintainer scripts (pam-auth-update) ask nothing without a terminal.
+    "DEBIAN_FRONTEND": "noninteractive",
+}
+OLD_PASSWORD = "Old-Pass-4711!"
+NEW_PASSWORD = "N3w-Secret-Pass!"
+NEWER_PASSWORD = "Newer-Pass-0815!"
+NEWEST_PASSWORD = "Newest-Pass-2024!"
+BOB_PASSWORD = "Bob-Pass-1234!"
+HELPDESK = "Call the IT helpdesk on 555-0100."
+
+passed = 0
+failed = 0
+syslog_lines = []
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok - {name}", flush=True)
+    else:
+        failed += 1
+        print(f"not ok - {name}", flush=True)
+        for line in str(detail).splitlines()[-40:]:
+            print(f"#   {line}", flush=True)
+    return ok
+
+
+def run(command, check_status=True):
+    """Runs a shell command inside the system; returns (status, output)."""
+    p = subprocess.run(["chroot", ROOT, "/bin/sh", "-c", command], env=ENV,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=300)
+    if check_status and p.returncode != 0:
+        raise RuntimeError(f"'{command}' failed ({p.returncode}):\n{p.stdout}")
+    return p.returncode, p.stdout
+
+
+def read_file(path):
+    with open(ROOT + path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+# --- TOTP, RFC 6238, for the user's "authenticator app" ---------------------
+class App:
+    """The user's phone: computes codes, never reuses a time step (the
+    module refuses replays), and waits when the next unused step is beyond
+    the policy's window."""
+
+    def __init__(self, secret, digits, period, window):
+        self.key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        self.digits, self.period, self.window = digits, period, window
+        self.last = -1
+
+    def code_at(self, step):
+        mac = hmac.new(self.key, struct.pack(">Q", step), hashlib.sha1).digest()
+        off = mac[-1] & 0x0F
+        value = struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF
+        return str(value % 10 ** self.digits).zfill(self.digits)
+
+    def wrong_code(self):
+        """A well-formed code that no nearby time step would accept."""
+        now = int(time.time()) // self.period
+        near = {self.code_at(now + d) for d in range(-12, 13)}
+        n = 0
+        while str(n).zfill(self.digits) in near:
+            n += 1
+        return str(n).zfill(self.digits)
+
+    def code(self):
+        while True:
+            now = int(time.time()) // self.period
+            step = max(now, self.last + 1)
+            # A step of margin, so it is still in the window when the
+            # module checks it a moment later.
+            if step <= now + max(self.window - 1, 0):
+                self.last = step
+                return self.code_at(step)
+            time.sleep(1)
+
+
+# --- a person at a terminal ---------------------------------------------------
+class Terminal:
+    """A program on a pseudo-terminal. expect() waits for a pattern in what
+    it printed since the last match; send() types a line. The transcript
+    shows the output with what was typed (secrets as asterisks)."""
+
+    def __init__(self, title, command):
+        self.title = title
+        self.transcript = ""
+        self.buffer = ""
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execvpe(command[0], command, ENV)
+        self.status = None
+
+    def _read(self, timeout):
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self.fd, 4096)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            raise EOFError
+        text = chunk.decode(errors="replace").replace("\r\n", "\n").replace("\r", "")
+        self.buffer += text
+        self.transcript += text
+        return True
+
+    def expect(self, pattern, timeout=30):
+        regex = re.compile(pattern, re.M)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = regex.search(self.buffer)
+            if m:
+                self.buffer = self.buffer[m.end():]
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"timed out waiting for /{pattern}/")
+            try:
+                self._read(min(left, 0.5))
+            except EOFError:
+                m = regex.search(self.buffer)
+                if m:
+                    self.buffer = self.buffer[m.end():]
+                    return m
+                raise EOFError(f"program ended while waiting for /{pattern}/")
+
+    def send(self, text, shown=None):
+        if shown is None:
+            shown = text
+        self.transcript += (shown if text else "<Enter>") + "\n"
+        # Our own typing, if echoed, is not program output to match.
+        os.write(self.fd, text.encode() + b"\r")
+        time.sleep(0.05)
+        try:
+            while self._read(0.2):
+                pass
+        except EOFError:
+            pass
+        if text and self.buffer.lstrip("\n").startswith(text):
+            self.buffer = self.buffer.lstrip("\n")[len(text):]
+        self.transcript = self.transcript.replace(shown + "\n" + text, shown, 1)
+
+    def secret(self, text):
+        self.send(text, "*" * len(text))
+
+    def finish(self, timeout=30):
+        """Reads to the end and returns the exit status."""
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                self._read(0.5)
+        except EOFError:
+            pass
+        if time.monotonic() >= deadline:
+            os.kill(self.pid, signal.SIGKILL)
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        self.status = os.waitstatus_to_exitcode(status)
+        return self.status
+
+    def abort(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            os.close(self.fd)
+        except OSError:
+            pass
+
+    def show(self):
+        print(f"# --- transcript: {self.title} ---")
+        for line in self.transcript.rstrip("\n").splitlines():
+            print(f"#   {line}")
+        print("# ---", flush=True)
+
+
+def converse(title, command, steps, timeout=30):
+    """Runs COMMAND on a terminal through STEPS, a list of (pattern,
+    answer, secret?) with answer None for "expect only". Returns (ok,
+    terminal); ok is False when a pattern did not come."""
+    term = Terminal(title, command)
+    ok = True
+    why = ""
+    try:
+        for pattern, answer, hidden in steps:
+            term.expect(pattern, timeout)
+            if answer is None:
+                continue
+            if callable(answer):
+                answer = answer()
+            if hidden:
+                term.secret(answer)
+            else:
+                term.send(answer)
+        term.finish(timeout)
+    except (TimeoutError, EOFError) as e:
+        ok = False
+        why = str(e)
+        term.abort()
+    term.show()
+    if not ok:
+        print(f"#   ({why})")
+    return ok, term
+
+
+# --- syslog -------------------------------------------------------------------
+def collect_syslog():
+    """Listens on the system's /dev/log (the private /dev of the
+    namespace) so the module's syslog lines can be checked."""
+    path = ROOT + "/dev/log"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    os.chmod(path, 0o666)
+
+    def loop():
+        while True:
+            data = sock.recv(65536)
+            syslog_lines.append(data.decode(errors="replace"))
+
+    threading.Thread(target=loop, daemon=True).start()
+
+
+# --- the SSH side ---------------------------------------------------------------
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Sshd:
+    def __init__(self):
+        self.port = free_port()
+        self.log = open(os.path.join(ROOT, "tmp/sshd.log"), "w")
+        run("mkdir -p /run/sshd && chmod 0755 /run/sshd && "
+            "{ ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1 || ssh-keygen -A; }")
+        self.proc = subprocess.Popen(
+            ["chroot", ROOT, "/usr/sbin/sshd", "-D", "-e", "-p", str(self.port),
+             "-o", "ListenAddress=127.0.0.1", "-o", "KbdInteractiveAuthentication=yes",
+             "-o", "UsePAM=yes", "-o", "PasswordAuthentication=no",
+             "-o", "PubkeyAuthentication=no", "-o", "PermitRootLogin=no",
+             "-o", "PidFile=none", "-o", "MaxAuthTries=3"],
+            env=ENV, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("sshd did not start:\n" + read_file("/tmp/sshd.log"))
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def ssh_command(port, user, tries=1):
+    # -tt: a shell on a terminal, so the login messages (the reset's
+    # "Your password has been changed.") are shown as a person sees them.
+    return ["chroot", ROOT, "ssh", "-tt", "-p", str(port),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR", "-o", "PreferredAuthentications=keyboard-interactive",
+            "-o", "PubkeyAuthentication=no", "-o", f"NumberOfPasswordPrompts={tries}",
+            f"{user}@127.0.0.1"]
+
+
+# pam_unix's "New password: " has a small p, so this is the login prompt only.
+SSH_PASSWORD = r"Password: $"
+SHELL = r"\$ $"
+
+
+def in_shell(user):
+    """Steps that run `id` in the shell the login landed in, and leave."""
+    return [(SHELL, "id; exit", False), (rf"uid=\d+\({user}\)", None, False)]
+
+
+def count(pattern, text):
+    return len(re.findall(pattern, text, re.M))
+
+
+# --- the scenario ---------------------------------------------------------------
+def install_package(deb):
+    status, out = run(f"dpkg -i {deb}", check_status=False)
+    print("# dpkg -i:\n" + "\n".join("#   " + l for l in out.splitlines()))
+    check("the package installs on a fresh Debian 12", status == 0, out)
+    _, groups = run("getent group sspr sspr-store", check_status=False)
+    check("postinst created the eligibility group sspr", re.search(r"^sspr:", groups, re.M),
+          groups)
+    check("postinst created the store group sspr-store",
+          re.search(r"^sspr-store:x:\d+:$", groups, re.M), groups)
+    _, mode = run("stat -c '%a %U:%G' /usr/bin/sspr-enroll")
+    check("sspr-enroll is root:sspr-store 2755", mode.strip() == "2755 root:sspr-store", mode)
+    _, key = run("stat -c '%a %U' /etc/security/sspr/host.key /etc/security/sspr/host.pub",
+                 check_status=False)
+    check("postinst ran sspr-admin init: host key 0600 root, host.pub 0644",
+          key.split("\n")[:2] == ["600 root", "644 root"], key)
+    _, store = run("stat -c '%a %U:%G' /var/lib/sspr", check_status=False)
+    check("the store is root:sspr-store 2770", store.strip() == "2770 root:sspr-store", store)
+    _, files = run("find /var/lib/sspr -type f -printf '%m %u:%g\\n' | sort -u",
+                   check_status=False)
+    check("store files are root:sspr-store 0660",
+          files.strip() != "" and set(files.split("\n")) - {""} == {"660 root:sspr-store"}, files)
+    _, files = run("dpkg -L libpam-sspr")
+    check("the module is in the multiarch PAM directory",
+          re.search(r"^(/usr)?/lib/[a-z0-9_]+-linux-[a-z0-9_]+/security/pam_sspr\.so$", files, re.M),
+          files)
+    common = read_file("/etc/pam.d/common-auth")
+    check("the profile is off by default", "pam_sspr" not in common, common)
+    _, conffiles = run("dpkg-query -W -f='${Conffiles}' libpam-sspr")
+    for f in ("/etc/security/sspr.conf", "/etc/security/sspr-questions",
+              "/etc/pam.d/sspr-passwd", "/etc/pam.d/sspr-enroll"):
+        check(f"{f} is a conffile", f in conffiles, conffiles)
+    for page in ("man8/pam_sspr.8", "man1/sspr-enroll.1", "man8/sspr-admin.8",
+                 "man5/sspr.conf.5"):
+        check(f"man page {page} installed",
+              os.path.exists(f"{ROOT}/usr/share/man/{page}.gz"))
+
+
+def enable_profile():
+    status, out = run("pam-auth-update --enable sspr", check_status=False)
+    check("pam-auth-update --enable sspr", status == 0, out)
+    auth = read_file("/etc/pam.d/common-auth")
+    lines = [l for l in auth.splitlines() if l.startswith("auth")]
+    print("# common-auth:\n" + "\n".join("#   " + l for l in lines))
+    sspr = next((i for i, l in enumerate(lines) if "pam_sspr.so" in l), None)
+    unix = next((i for i, l in enumerate(lines) if "pam_unix.so" in l), None)
+    check("common-auth: pam_sspr right in front of pam_unix",
+          sspr is not None and unix == sspr + 1, auth)
+    # success must skip pam_unix and pam_deny and land on pam_permit.
+    check("common-auth: a reset's success jumps past pam_deny",
+          sspr is not None and re.search(r"\[success=2 default=ignore\]\s+pam_sspr\.so",
+                                         lines[sspr]), auth)
+    account = read_file("/etc/pam.d/common-account")
+    check("common-account: account optional pam_sspr.so",
+          re.search(r"^account\s+optional\s+pam_sspr\.so", account, re.M), account)
+
+
+def add_users():
+    run(f"useradd -m -s /bin/bash alice && echo 'alice:{OLD_PASSWORD}' | chpasswd && "
+        "usermod -aG sspr alice")
+    run(f"useradd -m -s /bin/bash bob && echo 'bob:{BOB_PASSWORD}' | chpasswd && "
+        "usermod -aG sspr bob")
+    # Room for several resets within a minute: each needs an unused time
+    # step (replays are refused), so allow three steps ahead instead of
+    # waiting half a minute between them. The helpdesk text is checked on
+    # a refusal.
+    with open(ROOT + "/etc/security/sspr.conf", "a") as f:
+        f.write(f"totp_window = 3\nhelpdesk = {HELPDESK}\n")
+    status, out = run("sspr-admin check-config", check_status=False)
+    check("sspr-admin check-config accepts the edited policy", status == 0, out)
+
+
+def enroll_alice():
+    """alice enrolls herself, unprivileged, through su and the setgid
+    helper; the URI gives us her "app"."""
+    app = {}
+
+    def confirm():
+        m = re.search(r"otpauth://totp/[^\s]*", term_holder[0].transcript)
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(m.group(0)).query)
+        app["app"] = App(q["secret"][0], int(q.get("digits", ["6"])[0]),
+                         int(q.get("period", ["30"])[0]), 3)
+        return app["app"].code()
+
+    term_holder = [None]
+    steps = [(r"Password: ?$", OLD_PASSWORD, True),
+             (r"otpauth://totp/\S*secret=[A-Z2-7]+\S*", None, False),
+             (r"confirm: ?$", confirm, False),
+             (r"registered", None, False)]
+    # converse() with a hook so confirm() can read what was printed.
+    term = Terminal("alice: su - alice -c 'sspr-enroll --no-qr totp'",
+                    ["chroot", ROOT, "su", "-", "alice", "-c", "sspr-enroll --no-qr totp"])
+    term_holder[0] = term
+    ok = True
+    try:
+        for pattern, answer, hidden in steps:
+            term.expect(pattern)
+            if answer is None:
+                continue
+            answer = answer() if callable(answer) else answer
+            term.secret(answer) if hidden else term.send(answer)
+        status = term.finish()
+    except (TimeoutError, EOFError, AttributeError, KeyError) as e:
+        ok = False
+        status = None
+        print(f"#   ({e})")
+        term.abort()
+    term.show()
+    check("alice enrolls an authenticator app with sspr-enroll as herself", ok and status == 0,
+          term.transcript)
+    status, out = run("su - alice -c 'sspr-enroll status'", check_status=False)
+    check("sspr-enroll status shows the app", status == 0 and "totp" in out.lower(), out)
+    for what, command in (
+            ("host.key", "cat /etc/security/sspr/host.key"),
+            ("the store directory", "ls /var/lib/sspr"),
+            ("the store's data", "cat /var/lib/sspr/data.mdb")):
+        status, out = run(f"su - alice -c '{command}'", check_status=False)
+        check(f"alice cannot read {what}", status != 0 and "ermission denied" in out, out)
+    _, ids = run("su - alice -c id")
+    check("alice is not in sspr-store (setgid is the only way in)", "sspr-store" not in ids, ids)
+    _, ids = run("su - alice -c 'id -Gn'")
+    check("alice is in sspr (may reset)", "sspr" in ids.split(), ids)
+    return app.get("app")
+
+
+def ssh_tests(app):
+    sshd = Sshd()
+    try:
+        # bob: a normal password login, asked once, and the reminder.
+        ok, t = converse("ssh bob@127.0.0.1 (ordinary login, not enrolled)",
+                         ssh_command(sshd.port, "bob"),
+                         [(SSH_PASSWORD, BOB_PASSWORD, True)] + in_shell("bob"))
+        check("ssh: an ordinary password login works with the profile on", ok, t.transcript)
+        check("ssh: the password is asked exactly once",
+              count(r"Password: ", t.transcript) == 1, t.transcript)
+        check("ssh: the account hook reminds bob to enroll",
+              "You have not set up self-service password reset" in t.transcript, t.transcript)
+
+        # alice forgot her password.
+        ok, t = converse("ssh alice@127.0.0.1: password reset",
+                         ssh_command(sshd.port, "alice"),
+                         [(SSH_PASSWORD, "", False),
+                          (r"Verification code from your authenticator app: $", app.code, False),
+                          (r"New password: $", NEW_PASSWORD, True),
+                          (r"Retype new password: $", NEW_PASSWORD, True),
+                          (r"Your password has been changed\.", None, False)]
+                         + in_shell("alice"))
+        check("ssh: Enter, code, new password twice, and alice is in a shell", ok,
+              t.transcript)
+        check("ssh: no question for the old password", "urrent" not in t.transcript,
+              t.transcript)
+        check("ssh: the reset session exits 0", t.status == 0, t.status)
+        check("syslog: one 'password reset success' line for alice over sshd",
+              sum(1 for l in syslog_lines if "password reset success: user=alice service=sshd"
+                  in l) == 1, "\n".join(syslog_lines))
+
+        ok, t = converse("ssh alice@127.0.0.1 with the new password",
+                         ssh_command(sshd.port, "alice"),
+                         [(SSH_PASSWORD, NEW_PASSWORD, True)] + in_shell("alice"))
+        check("ssh: the new password logs in, asked once",
+              ok and count(r"Password: ", t.transcript) == 1, t.transcript)
+
+        ok, t = converse("ssh alice@127.0.0.1 with the old password",
+                         ssh_command(sshd.port, "alice"),
+                         [(SSH_PASSWORD, OLD_PASSWORD, True),
+                          (r"Permission denied", None, False)])
+        check("ssh: the old password is refused", ok and t.status != 0, t.transcript)
+
+        # A wrong code: refused with the helpdesk text, password untouched.
+        ok, t = converse("ssh alice@127.0.0.1: reset with a wrong code",
+                         ssh_command(sshd.port, "alice"),
+                         [(SSH_PASSWORD, "", False),
+                          (r"Verification code from your authenticator app: $",
+                           app.wrong_code, False),
+                          (re.escape(HELPDESK), None, False),
+                          (SSH_PASSWORD, NEW_PASSWORD, True)] + in_shell("alice"))
+        check("ssh: a wrong code is refused with the helpdesk text and the password asked "
+              "again", ok, t.transcript)
+
+        # trigger=offer on the sshd service, after a wrong password.
+        sshd_pam = read_file("/etc/pam.d/sshd")
+        offer = ("auth [success=2 default=ignore] pam_unix.so\n"
+                 "auth [success=1 ignore=ignore default=die] pam_sspr.so trigger=offer\n"
+                 "auth requisite pam_deny.so\n"
+                 "auth required pam_permit.so\n")
+        with open(ROOT + "/etc/pam.d/sshd", "w") as f:
+            f.write(sshd_pam.replace("@include common-auth", offer, 1))
+        try:
+            ok, t = converse("ssh alice@127.0.0.1: trigger=offer after a wrong password",
+                             ssh_command(sshd.port, "alice"),
+                             [(SSH_PASSWORD, "wrong-password", True),
+                              (r"Forgot your password\? Reset it now\? \[y/N\] $", "y", False),
+                              (r"Verification code from your authenticator app: $", app.code,
+                               False),
+                              (r"New password: $", NEWER_PASSWORD, True),
+                              (r"Retype new password: $", NEWER_PASSWORD, True),
+                              (r"Your password has been changed\.", None, False)]
+                             + in_shell("alice"))
+            check("ssh, trigger=offer: wrong password, 'y', code, new password twice, shell",
+                  ok, t.transcript)
+            ok, t = converse("ssh alice@127.0.0.1 (trigger=offer stack, right password)",
+                             ssh_command(sshd.port, "alice"),
+                             [(SSH_PASSWORD, NEWER_PASSWORD, True)] + in_shell("alice"))
+            check("ssh, trigger=offer: the right password logs in without an offer",
+                  ok and "Forgot" not in t.transcript, t.transcript)
+        finally:
+            with open(ROOT + "/etc/pam.d/sshd", "w") as f:
+                f.write(sshd_pam)
+
+        # Disabling the profile leaves ordinary logins working.
+        status, out = run("pam-auth-update --disable sspr", check_status=False)
+        check("pam-auth-update --disable sspr", status == 0
+              and "pam_sspr" not in read_file("/etc/pam.d/common-auth")
+              and "pam_sspr" not in read_file("/etc/pam.d/common-account"), out)
+        ok, t = converse("ssh alice@127.0.0.1 with the profile disabled",
+                         ssh_command(sshd.port, "alice"),
+                         [(SSH_PASSWORD, NEWER_PASSWORD, True)] + in_shell("alice"))
+        check("ssh: with the profile disabled the password logs in", ok, t.transcript)
+        run("pam-auth-update --enable sspr")
+    finally:
+        sshd.stop()
+    print("# sshd log:\n" + "\n".join("#   " + l for l in read_file("/tmp/sshd.log")
+                                      .splitlines()[-15:]))
+
+
+def console_tests(app):
+    login = ["chroot", ROOT, "login", "alice"]
+    ok, t = converse("login alice on a terminal: password reset", login,
+                     [(r"^Password: $", "", False),
+                      (r"Verification code from your authenticator app: $", app.code, False),
+                      (r"New password: $", NEWEST_PASSWORD, True),
+                      (r"Retype new password: $", NEWEST_PASSWORD, True),
+                      (r"Your password has been changed\.", None, False)] + in_shell("alice"))
+    check("login: Enter, code, new password twice, and alice is in a shell", ok, t.transcript)
+    check("syslog: the reset over login is logged",
+          any("password reset success: user=alice service=login" in l for l in syslog_lines),
+          "\n".join(syslog_lines))
+    ok, t = converse("login alice with the new password", login,
+                     [(r"^Password: $", NEWEST_PASSWORD, True)] + in_shell("alice"))
+    check("login: the new password logs in, asked once",
+          ok and count(r"Password: ", t.transcript) == 1, t.transcript)
+
+
+def statoverride_tests(deb):
+    run("dpkg-statoverride --add root root 0755 /usr/bin/sspr-enroll")
+    run(f"dpkg -i {deb}")
+    _, mode = run("stat -c '%a %U:%G' /usr/bin/sspr-enroll")
+    check("a dpkg-statoverride on sspr-enroll survives a reinstall",
+          mode.strip() == "755 root:root", mode)
+    run("dpkg-statoverride --remove /usr/bin/sspr-enroll")
+    run(f"dpkg -i {deb}")
+    _, mode = run("stat -c '%a %U:%G' /usr/bin/sspr-enroll")
+    check("without the override, a reinstall makes it 2755 root:sspr-store again",
+          mode.strip() == "2755 root:sspr-store", mode)
+    check("a reinstall keeps the enabled profile",
+          "pam_sspr" in read_file("/etc/pam.d/common-auth"))
+
+
+def removal_tests(deb):
+    status, out = run("dpkg -r libpam-sspr", check_status=False)
+    print("# dpkg -r:\n" + "\n".join("#   " + l for l in out.splitlines()))
+    check("the package removes", status == 0, out)
+    for f in ("common-auth", "common-account", "common-password", "common-session"):
+        text = read_file(f"/etc/pam.d/{f}")
+        check(f"after removal {f} names no pam_sspr", "pam_sspr" not in text, text)
+    check("after removal the module is gone",
+          run("for f in /lib/*/security/pam_sspr.so /usr/lib/*/security/pam_sspr.so; do "
+              "[ -e \"$f\" ] && exit 1; done; exit 0", check_status=False)[0] == 0)
+    check("remove keeps the store and the key (a reinstall finds them)",
+          os.path.exists(ROOT + "/var/lib/sspr") and
+          os.path.exists(ROOT + "/etc/security/sspr/host.key"))
+
+    sshd = Sshd()
+    try:
+        ok, t = converse("ssh alice@127.0.0.1 after removal", ssh_command(sshd.port, "alice"),
+                         [(SSH_PASSWORD, NEWEST_PASSWORD, True)] + in_shell("alice"))
+        check("after removal ssh logins work", ok, t.transcript)
+    finally:
+        sshd.stop()
+    ok, t = converse("login bob after removal", ["chroot", ROOT, "login", "bob"],
+                     [(r"^Password: $", BOB_PASSWORD, True)] + in_shell("bob"))
+    check("after removal console logins work", ok, t.transcript)
+
+    status, out = run("dpkg -P libpam-sspr", check_status=False)
+    print("# dpkg -P:\n" + "\n".join("#   " + l for l in out.splitlines()))
+    check("the package purges", status == 0, out)
+    check("purge deletes the store", not os.path.exists(ROOT + "/var/lib/sspr"))
+    check("purge deletes the host key pair",
+          not os.path.exists(ROOT + "/etc/security/sspr/host.key")
+          and not os.path.exists(ROOT + "/etc/security/sspr/host.pub"))
+    check("purge deletes the policy file", not os.path.exists(ROOT + "/etc/security/sspr.conf"))
+    _, groups = run("getent group sspr sspr-store", check_status=False)
+    check("purge keeps the groups (documented)", groups.count("\n") == 2, groups)
+    ok, t = converse("login alice after purge", ["chroot", ROOT, "login", "alice"],
+                     [(r"^Password: $", NEWEST_PASSWORD, True)] + in_shell("alice"))
+    check("after purge console logins work", ok, t.transcript)
+
+
+def main():
+    global ROOT
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ROOT, deb = sys.argv[1], sys.argv[2]
+    collect_syslog()
+    try:
+        install_package(deb)
+        enable_profile()
+        add_users()
+        app = enroll_alice()
+        if app is None:
+            check("enrollment gave a TOTP secret", False)
+        else:
+            ssh_tests(app)
+            console_tests(app)
+        statoverride_tests(deb)
+        removal_tests(deb)
+    except Exception as e:  # a broken step is a failure, with its cause
+        check(f"the scenario ran to its end ({type(e).__name__})", False, str(e))
+    print("# syslog lines from pam_sspr:")
+    for line in syslog_lines:
+        if "pam_sspr" in line:
+            print("#   " + line.strip())
+    print(f"system: {passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
