@@ -169,8 +169,16 @@ int sspr_store_open(const char *dir, unsigned flags, struct sspr_store **out,
 		goto out;
 	}
 	/* MDB_NOTLS: sshd and friends may be multi-threaded, and our read
-	 * transactions never outlive a call. */
-	rc = mdb_env_open(st->env, dir, MDB_NOTLS | (st->readonly ? MDB_RDONLY : 0), 0660);
+	 * transactions never outlive a call.
+	 * MDB_NOMETASYNC: a commit syncs its data pages but not the meta page
+	 * that points at them; that one reaches the disk with the next
+	 * commit's sync or the kernel's writeback. One sync per commit instead
+	 * of two (BENCHMARKS.md). A process crash loses nothing, and the store
+	 * is never corrupt; a power failure may undo the very last commit
+	 * (say, one spent code step or one failure count), which the replay
+	 * window (totp_window steps) and the lockout budget bound. */
+	rc = mdb_env_open(st->env, dir,
+			  MDB_NOTLS | MDB_NOMETASYNC | (st->readonly ? MDB_RDONLY : 0), 0660);
 	if (rc != 0) {
 		r = fail(st, rc, "cannot open store", err);
 		goto out;

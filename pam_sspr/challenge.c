@@ -57,6 +57,10 @@ static int decide(struct sspr_record *rec, bool exists, struct sspr_event *ev, v
 		d->verdict = d->check->judge(rec, d->now, d->check->ctx);
 		if (d->verdict == SSPR_VERDICT_REFUSED || d->verdict == SSPR_VERDICT_REPLAY)
 			d->lock_started = sspr_lockout_add_failure(rec, d->now, &pol->lockout);
+		/* Failures go only once every required method has passed, in
+		 * the same write as the last one. */
+		if (d->verdict == SSPR_VERDICT_ACCEPTED && d->session->last_method)
+			sspr_lockout_clear(rec);
 	}
 	/* The accepted case is reported once the whole reset is done, as one
 	 * event for it. */

@@ -11,6 +11,7 @@
 #include "answer.h"
 #include "challenge.h"
 #include "conv.h"
+#include "slots.h"
 
 struct questions_answer {
 	const struct sspr_record *asked_from; /* the record the answers were checked against */
@@ -51,14 +52,31 @@ static void pick_questions(unsigned n, unsigned k, unsigned *out)
 	}
 }
 
+#define ANSWER_SLOT_WAIT_MS 30000
+
+int sspr_answer_slot_take(struct sspr_session *s, struct sspr_slot *slot)
+{
+	struct sspr_error err = {{0}};
+	int r = sspr_slot_acquire(s->policy.lock_dir, "argon2", s->policy.argon2_max_parallel,
+				  ANSWER_SLOT_WAIT_MS, slot, &err);
+
+	if (r != SSPR_OK) {
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", "questions", err.msg);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+	}
+	return r;
+}
+
 /* Asks one question and checks the answer; false on any mismatch. A
- * conversation failure returns SSPR_EINVAL through *r. */
+ * conversation failure (SSPR_EINVAL) or no free Argon2id slot (reported)
+ * comes back through *r. */
 static bool ask_one(struct sspr_session *s, const struct sspr_question *q, int *r)
 {
 	char prompt[SSPR_QUESTION_MAX + 2], norm[SSPR_ANSWER_MAX + 1];
+	struct sspr_slot slot;
 	char *reply = NULL;
 	size_t chars = 0;
-	bool right;
+	bool right = false;
 
 	snprintf(prompt, sizeof(prompt), "%s ", q->question);
 	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, prompt, &reply) != PAM_SUCCESS) {
@@ -69,7 +87,10 @@ static bool ask_one(struct sspr_session *s, const struct sspr_question *q, int *
 	 * its timing matches a wrong answer's. */
 	if (sspr_answer_normalise(reply, norm, sizeof(norm), &chars) != SSPR_OK)
 		norm[0] = '\0';
-	right = sspr_answer_verify(q->hash, norm) && chars > 0;
+	*r = sspr_answer_slot_take(s, &slot);
+	if (*r == SSPR_OK)
+		right = sspr_answer_verify(q->hash, norm) && chars > 0;
+	sspr_slot_release(&slot);
 	sodium_memzero(norm, sizeof(norm));
 	sspr_conv_free(reply);
 	return right;
@@ -94,9 +115,9 @@ int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *r
 	for (unsigned i = 0; i < answer.n_picked && r == SSPR_OK; i++)
 		if (!ask_one(s, &rec->questions[answer.picked[i]], &r))
 			answer.all_right = false;
-	if (r != SSPR_OK) {
+	if (r == SSPR_EINVAL)
 		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "questions", "conversation");
+	if (r != SSPR_OK)
 		return r;
-	}
 	return sspr_challenge_decide(s, &check, NULL);
 }

@@ -17,6 +17,7 @@
 #include "decoy.h"
 #include "hostkey.h"
 #include "questions.h"
+#include "slots.h"
 #include "totp.h"
 #include "util.h"
 
@@ -162,15 +163,20 @@ static int decoy_questions(struct sspr_session *s)
 	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_QUESTIONS_INTRO);
 	for (unsigned i = 0; i < asked && r == SSPR_OK; i++) {
 		char prompt[SSPR_QUESTION_MAX + 2], hash[SSPR_HASH_STR_MAX], *reply = NULL;
+		struct sspr_slot slot;
 
 		snprintf(prompt, sizeof(prompt), "%s ", list->text[picked[i]]);
 		if (!ask(s, prompt, &reply)) {
 			r = SSPR_EINVAL;
 			break;
 		}
-		/* One Argon2id run at the policy's cost, as verifying takes. */
-		(void)sspr_answer_hash(reply, s->policy.argon2_opslimit, s->policy.argon2_memlimit,
-				       hash);
+		/* One Argon2id run at the policy's cost, as verifying takes, in
+		 * one of the same slots. */
+		r = sspr_answer_slot_take(s, &slot);
+		if (r == SSPR_OK)
+			(void)sspr_answer_hash(reply, s->policy.argon2_opslimit,
+					       s->policy.argon2_memlimit, hash);
+		sspr_slot_release(&slot);
 		sspr_conv_free(reply);
 	}
 	sodium_free(list);

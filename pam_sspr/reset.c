@@ -141,15 +141,6 @@ static void note_method(char *passed, size_t size, unsigned method)
 	snprintf(passed + n, size - n, "%s%s", n > 0 ? "+" : "", sspr_method_name(method));
 }
 
-static int clear_failures(struct sspr_record *rec, bool exists, struct sspr_event *ev,
-			  void *ctx)
-{
-	if (!exists)
-		return SSPR_NOCHANGE;
-	sspr_lockout_clear(rec);
-	return SSPR_OK;
-}
-
 /* What a decoy dialog shows: the first method the policy allows, without a
  * menu, as for the commonest enrolled user, who has one method. */
 static unsigned decoy_method(const struct sspr_policy *pol)
@@ -161,13 +152,12 @@ static unsigned decoy_method(const struct sspr_policy *pol)
 }
 
 /* Proves the user's identity with methods_required distinct methods out of
- * `usable` (0: a decoy dialog). Failures are cleared only once every method
- * has passed: passing one method must not wipe the count of guesses at the
- * other. */
+ * `usable` (0: a decoy dialog). Failures are cleared only by the last
+ * method's acceptance (s->last_method): passing one method must not wipe
+ * the count of guesses at the other. */
 static int prove_identity(struct sspr_session *s, const struct sspr_record *rec, unsigned usable,
 			  char *passed, size_t size)
 {
-	struct sspr_error err = {{0}};
 	int r;
 
 	passed[0] = '\0';
@@ -182,17 +172,12 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 		method = sspr_method_choose(s, rec, usable);
 		if (method == 0)
 			return SSPR_EINVAL;
+		s->last_method = round + 1 == s->policy.methods_required;
 		r = challenge_for(method)(s, rec);
 		if (r != SSPR_OK)
 			return r;
 		note_method(passed, size, method);
 		usable &= ~method;
-	}
-	r = sspr_store_update(s->store, s->user, 0, clear_failures, NULL, &err);
-	if (r < 0) {
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", passed, err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-		return r;
 	}
 	return SSPR_OK;
 }

@@ -24,6 +24,7 @@ struct sspr_session {
 	struct sspr_store *store;
 	bool lock_started; /* a failure in this reset locked further resets */
 	bool hide;         /* enumeration = hide: refusals never say why */
+	bool last_method;  /* the challenge under way is the last one required */
 };
 
 /* Fills ev with this session's user, service and rhost. */

@@ -95,6 +95,9 @@ static const struct policy_key policy_keys[] = {
     STR("key_dir", T_PATH, key_dir, SSPR_DEFAULT_KEY_DIR),
     NUM("argon2_opslimit", T_ULL, argon2_opslimit, 1, 32, "2"),
     NUM("argon2_memlimit", T_SIZE, argon2_memlimit, 8192, 1073741824ULL, "67108864"),
+    /* How many answer checks may run at once: each holds argon2_memlimit. */
+    NUM("argon2_max_parallel", T_UINT, argon2_max_parallel, 0, 64, "2"),
+    STR("lock_dir", T_PATH, lock_dir, "/run/sspr"),
     /* Whether a reset may tell who exists, is eligible or has enrolled. */
     CHOICE("enumeration", enumeration, enumeration_names, "hide"),
 };

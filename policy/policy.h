@@ -65,6 +65,8 @@ struct sspr_policy {
 	char key_dir[SSPR_PATH_MAX + 1];
 	unsigned long long argon2_opslimit;
 	size_t argon2_memlimit;
+	unsigned argon2_max_parallel; /* 0 = no limit */
+	char lock_dir[SSPR_PATH_MAX + 1];
 	enum sspr_enumeration enumeration;
 };
 

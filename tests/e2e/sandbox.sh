@@ -117,6 +117,7 @@ sandbox_setup() {
 		# sandbox policy
 		store = $SANDBOX/store
 		key_dir = $SANDBOX/keys
+		lock_dir = $SANDBOX/run
 		helpdesk = $SANDBOX_HELPDESK
 	CONF
 	chmod 644 /etc/security/sspr.conf

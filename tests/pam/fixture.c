@@ -149,7 +149,8 @@ void write_policy(const char *name, const char *extra)
 	char text[4096];
 	size_t n;
 
-	n = (size_t)snprintf(text, sizeof(text), "store = %s/store\nkey_dir = %s/keys\n", dir, dir);
+	n = (size_t)snprintf(text, sizeof(text),
+			     "store = %s/store\nkey_dir = %s/keys\nlock_dir = %s/run\n", dir, dir, dir);
 	/* A default is left out when extra sets that key itself. */
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
 		char key[64];
@@ -336,9 +337,9 @@ int setup_all(void **state)
 	/* other-group.conf: same store, but a group nobody is in. */
 	snprintf(text, sizeof(text),
 		 "group = sspr-test-no-such-group\nmin_uid = 0\nallow_root = yes\n"
-		 "enumeration = show\n"
+		 "enumeration = show\nlock_dir = %s/run\n"
 		 "store = %s/store\nkey_dir = %s/keys\npassword_service = sspr-test-passwd\n"
-		 "helpdesk = " HELPDESK "\n", dir, dir);
+		 "helpdesk = " HELPDESK "\n", dir, dir, dir);
 	write_file("other-group.conf", text);
 
 	write_stack("sspr-test", "sspr.conf", "", "optional");

@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,6 +21,7 @@
 
 #include "answer.h"
 #include "codes.h"
+#include "slots.h"
 #include "util.h"
 
 #include "fixture.h"
@@ -287,6 +289,9 @@ static int setup_methods(void **state)
 	write_stack("sspr-reconfirm", "reconfirm.conf", "", "optional");
 	write_stack("sspr-no-registration", "quiet.conf", "", "required");
 	write_stack("sspr-uid", "uid.conf", "", "optional");
+	snprintf(extra, sizeof(extra), MAIL "questions_to_reset = 2\nargon2_max_parallel = 1\n", dir);
+	write_policy("slot.conf", extra);
+	write_stack("sspr-slot", "slot.conf", "", "optional");
 	write_stack("sspr-code", "code.conf", "", "optional");
 	return 0;
 }
@@ -397,6 +402,43 @@ static void test_answers_are_normalised(void **state)
 	sc.hook = shouted_answers;
 	assert_int_equal(run("sspr-all-questions", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	assert_true(password_is(user, "NewPass-5"));
+}
+
+/* argon2_max_parallel = 1 and another process holding the one slot for
+ * half a second: the answer check waits for it, then goes on. */
+static void test_answer_checks_wait_for_a_free_slot(void **state)
+{
+	struct script sc;
+	char slots[512];
+	int ready[2];
+	double start;
+	pid_t pid;
+	char c;
+
+	enroll_methods(false, true, false, false);
+	snprintf(slots, sizeof(slots), "%s/run", dir);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	if (pid == 0) {
+		struct sspr_slot held;
+		struct sspr_error err;
+
+		if (sspr_slot_acquire(slots, "argon2", 1, 0, &held, &err) != SSPR_OK)
+			_exit(1);
+		(void)!write(ready[1], "x", 1);
+		usleep(500 * 1000);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	start = monotonic_now();
+	script_init(&sc, 3, "", "NewPass-17", "NewPass-17");
+	sc.hook = answer_by_question;
+	assert_int_equal(run("sspr-slot", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(monotonic_now() - start >= 0.4);
+	assert_true(password_is(user, "NewPass-17"));
+	waitpid(pid, NULL, 0);
+	close(ready[0]);
+	close(ready[1]);
 }
 
 static void test_policy_methods_limit_what_can_be_used(void **state)
@@ -793,6 +835,7 @@ int main(void)
 		cmocka_unit_test_setup(test_one_wrong_answer_fails_without_saying_which, setup_each),
 		cmocka_unit_test_setup(test_all_registered_questions_asked_when_equal, setup_each),
 		cmocka_unit_test_setup(test_answers_are_normalised, setup_each),
+		cmocka_unit_test_setup(test_answer_checks_wait_for_a_free_slot, setup_each),
 		cmocka_unit_test_setup(test_policy_methods_limit_what_can_be_used, setup_each),
 		cmocka_unit_test_setup(test_email_code_reset, setup_each),
 		cmocka_unit_test_setup(test_email_code_works_once, setup_each),

@@ -22,7 +22,8 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 36 /* DESIGN.md section 3, plus registration_grace_days and enumeration */
+#define N_KEYS 38 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
+			  * lock_dir and enumeration */
 
 static char dir[64];
 static char path[128];
@@ -275,6 +276,8 @@ static const char every_key[] = "group = wheel\n"
 				"key_dir = /srv/keys\n"
 				"argon2_opslimit = 3\n"
 				"argon2_memlimit = 8192\n"
+				"argon2_max_parallel = 4\n"
+				"lock_dir = /srv/run\n"
 				"enumeration = show\n";
 
 static void test_every_key_is_read(void **state)
@@ -309,6 +312,8 @@ static void test_every_key_is_read(void **state)
 	assert_int_equal(p.registration, SSPR_REGISTRATION_REQUIRE);
 	assert_int_equal(p.registration_grace_days, 30);
 	assert_int_equal(p.enumeration, SSPR_ENUMERATION_SHOW);
+	assert_int_equal(p.argon2_max_parallel, 4);
+	assert_string_equal(p.lock_dir, "/srv/run");
 	assert_int_equal(p.reconfirm_days, 0);
 	assert_false(p.notify_user);
 	assert_true(p.notify_admins);
