@@ -1,0 +1,105 @@
+#!/bin/bash
+# The benchmark command: pam_sspr against pam_oath and
+# pam_google_authenticator, side by side in one run (see BENCHMARKS.md).
+#
+#   bench/run.sh [--sizes 1000,100000,1000000] [--procs 1,2,8] [--k 1000]
+#                [--out DIR] [--build-dir DIR] [--no-install] [--smoke]
+#
+# As root: installs what it needs (Debian packages), builds the tree, then
+# runs bench/bench.py inside a private mount namespace (unshare -m) with its
+# own copy of /etc and its own libnss-db indexes, so the host's accounts and
+# PAM configuration never change. --smoke: a tiny N that checks correctness
+# only, in seconds (the meson test "bench-smoke"). Exits 77 (skipped) when it
+# cannot run here, saying why.
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=""
+module=""
+admin=""
+install=1
+smoke=0
+out=""
+pass=()
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--build-dir) build=$2; shift 2 ;;
+	--module) module=$2; shift 2 ;;
+	--admin) admin=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--no-install) install=0; shift ;;
+	--smoke) smoke=1; shift ;;
+	--sizes | --procs | --k | --replays | --oath-max-n | --ga-max-n | --oath-budget | \
+		--argon2-count | --data-parent | --files-lookups)
+		pass+=("$1" "$2"); shift 2 ;;
+	-h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+	*) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# Debian packages: the two peers, oathtool, the indexed NSS source, the PAM
+# wrapper, and what builds the tree.
+packages=(libpam-oath libpam-google-authenticator oathtool libnss-db libpam-wrapper
+	python3 util-linux mount)
+[ "$(id -u)" = 0 ] || skip "needs root (private mount namespace with its own /etc)"
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	if [ "$install" = 1 ] || [ "$smoke" = 1 ]; then
+		if [ "$install" = 1 ]; then
+			"$src/tools/deps.sh"
+		fi
+		export DEBIAN_FRONTEND=noninteractive
+		if ! { apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+			{ apt-get update -qq >/dev/null 2>&1 &&
+				apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; }; }; then
+			skip "cannot install ${missing[*]} (apt-get failed)"
+		fi
+	else
+		skip "missing packages: ${missing[*]}"
+	fi
+elif [ "$install" = 1 ]; then
+	"$src/tools/deps.sh"
+fi
+
+if [ -z "$build" ]; then
+	build=$src/build-bench
+	if [ -f "$build/build.ninja" ]; then
+		meson setup --reconfigure "$build" "$src" >/dev/null
+	else
+		meson setup "$build" "$src" >/dev/null
+	fi
+	ninja -C "$build" bench/pam_bench bench/seed_sspr bench/argon2_bench \
+		bench/lmdb_sync_shim.so pam_sspr/pam_sspr.so sspr-admin/sspr-admin >/dev/null
+fi
+[ -n "$module" ] || module=$build/pam_sspr/pam_sspr.so
+[ -n "$admin" ] || admin=$build/sspr-admin/sspr-admin
+for f in "$module" "$admin" "$build/bench/pam_bench" "$build/bench/seed_sspr"; do
+	[ -e "$f" ] || { echo "bench/run.sh: $f is missing: build the tree first" >&2; exit 1; }
+done
+if ! unshare --mount --propagation private true 2>/dev/null; then
+	skip "cannot create a private mount namespace here (unshare --mount needs CAP_SYS_ADMIN)"
+fi
+
+if [ "$smoke" = 1 ]; then
+	[ -n "$out" ] || out=$build/bench-smoke
+	pass=(--sizes 60 --procs 1,2 --k 10 --replays 5 --files-lookups 5 --argon2-count 1
+		"${pass[@]}")
+	pass+=(--smoke)
+else
+	[ -n "$out" ] || out=$build/bench-results
+fi
+mkdir -p "$out"
+exec unshare --mount --propagation private \
+	python3 "$src/bench/bench.py" --build-dir "$build" --module "$module" --admin "$admin" \
+	--out "$out" "${pass[@]}"

@@ -1,0 +1,165 @@
+/* Seeds and checks the bench's pam_sspr store through the store interface
+ * (libsspr/store.h), as sspr-admin enroll would, one user per update.
+ *
+ * seed_sspr seed STORE KEY_DIR FIRST COUNT
+ *     enrolls users FIRST..FIRST+COUNT-1 with their bench TOTP secret,
+ *     sealed to KEY_DIR/host.pub. Sealing happens outside the write, so
+ *     several seeders can run side by side on disjoint ranges.
+ * seed_sspr check STORE N EXPECT
+ *     EXPECT lines: "index step failures". Every one of the N users must
+ *     exist, and its last accepted step and failure count must be exactly
+ *     the expected ones (0 and 0 for users no run touched): a lost or
+ *     doubled update shows here. Prints one summary line. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "bench_users.h"
+#include "hostkey.h"
+#include "store.h"
+
+struct enroll {
+	uint8_t sealed[SSPR_SEALED_MAX];
+	size_t sealed_len;
+	int64_t now;
+};
+
+static int enroll_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	const struct enroll *e = ctx;
+
+	sspr_record_init(rec);
+	rec->has_totp = true;
+	rec->totp.digits = 6;
+	rec->totp.period = 30;
+	memcpy(rec->totp.sealed, e->sealed, e->sealed_len);
+	rec->totp.sealed_len = (uint16_t)e->sealed_len;
+	rec->totp.enrolled_at = e->now;
+	rec->registered_at = rec->confirmed_at = e->now;
+	return SSPR_OK;
+}
+
+static int seed(const char *dir, const char *key_dir, unsigned first, unsigned count)
+{
+	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], secret[BENCH_SECRET_BYTES];
+	struct sspr_store *st = NULL;
+	struct sspr_error err = {{0}};
+	struct enroll e = {.now = (int64_t)time(NULL)};
+	char name[BENCH_NAME_MAX];
+
+	if (sspr_hostkey_load_public(key_dir, pk, &err) != SSPR_OK ||
+	    sspr_store_open(dir, 0, &st, &err) != SSPR_OK) {
+		fprintf(stderr, "seed_sspr: %s\n", err.msg);
+		return 1;
+	}
+	for (unsigned i = first; i < first + count; i++) {
+		bench_user_name(i, name);
+		bench_user_secret(i, secret);
+		if (sspr_seal(pk, secret, sizeof(secret), e.sealed, sizeof(e.sealed),
+			      &e.sealed_len) != SSPR_OK ||
+		    sspr_store_update(st, name, 0, enroll_fn, &e, &err) != SSPR_OK) {
+			fprintf(stderr, "seed_sspr: %s: %s\n", name, err.msg[0] ? err.msg : "seal");
+			sspr_store_close(st);
+			return 1;
+		}
+	}
+	sspr_store_close(st);
+	return 0;
+}
+
+struct expect {
+	unsigned n;
+	uint64_t *step;
+	uint8_t *failures;
+	uint8_t *seen;
+	unsigned mismatches;
+	unsigned users;
+};
+
+static int check_fn(const char *user, const struct sspr_record *rec, int decode_status,
+		    void *ctx)
+{
+	struct expect *x = ctx;
+	unsigned idx;
+	char tail;
+
+	if (sscanf(user, "bu%u%c", &idx, &tail) != 1 || idx >= x->n)
+		return 0; /* not one of ours */
+	x->users++;
+	x->seen[idx] = 1;
+	if (decode_status != SSPR_OK || !rec->has_totp || rec->totp.last_step != x->step[idx] ||
+	    rec->n_failures != x->failures[idx]) {
+		if (x->mismatches++ < 10)
+			fprintf(stderr,
+				"seed_sspr: %s: last_step %llu failures %u, expected %llu and %u\n",
+				user, (unsigned long long)rec->totp.last_step, rec->n_failures,
+				(unsigned long long)x->step[idx], x->failures[idx]);
+	}
+	return 0;
+}
+
+static int check(const char *dir, unsigned n, const char *expect_path)
+{
+	struct expect x = {.n = n};
+	struct sspr_store *st = NULL;
+	struct sspr_error err = {{0}};
+	unsigned long long step;
+	unsigned idx, fails, expected = 0, missing = 0;
+	FILE *f = fopen(expect_path, "r");
+	int r = 1;
+
+	x.step = calloc(n, sizeof(*x.step));
+	x.failures = calloc(n, 1);
+	x.seen = calloc(n, 1);
+	if (f == NULL || x.step == NULL || x.failures == NULL || x.seen == NULL) {
+		fprintf(stderr, "seed_sspr: %s: %s\n", expect_path, strerror(errno));
+		goto out;
+	}
+	while (fscanf(f, "%u %llu %u", &idx, &step, &fails) == 3) {
+		if (idx >= n) {
+			fprintf(stderr, "seed_sspr: %s: index %u out of range\n", expect_path, idx);
+			goto out;
+		}
+		x.step[idx] = step;
+		x.failures[idx] = (uint8_t)fails;
+		expected++;
+	}
+	if (sspr_store_open(dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	    sspr_store_foreach_user(st, check_fn, &x, &err) != SSPR_OK) {
+		fprintf(stderr, "seed_sspr: %s\n", err.msg);
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++)
+		missing += !x.seen[i];
+	printf("sspr store: %u users, %u with a recorded login, %u mismatches, %u missing\n",
+	       x.users, expected, x.mismatches, missing);
+	r = x.mismatches == 0 && missing == 0 ? 0 : 1;
+out:
+	if (f != NULL)
+		fclose(f);
+	sspr_store_close(st);
+	free(x.step);
+	free(x.failures);
+	free(x.seen);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fprintf(stderr, "seed_sspr: cannot initialise libsodium\n");
+		return 1;
+	}
+	if (argc == 6 && !strcmp(argv[1], "seed"))
+		return seed(argv[2], argv[3], (unsigned)strtoul(argv[4], NULL, 10),
+			    (unsigned)strtoul(argv[5], NULL, 10));
+	if (argc == 5 && !strcmp(argv[1], "check"))
+		return check(argv[2], (unsigned)strtoul(argv[3], NULL, 10), argv[4]);
+	fprintf(stderr, "usage: seed_sspr seed STORE KEY_DIR FIRST COUNT | "
+			"check STORE N EXPECT\n");
+	return 2;
+}
