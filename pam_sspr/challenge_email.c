@@ -187,8 +187,7 @@ int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec)
 		char *code = NULL;
 
 		if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, prompt, &code) != PAM_SUCCESS) {
-			sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "email",
-					     "conversation");
+			sspr_session_aborted(s, "email", SSPR_EMAIL_REFUSED);
 			return SSPR_EINVAL;
 		}
 		answer.typed = code;

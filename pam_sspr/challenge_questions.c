@@ -116,7 +116,7 @@ int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *r
 		if (!ask_one(s, &rec->questions[answer.picked[i]], &r))
 			answer.all_right = false;
 	if (r == SSPR_EINVAL)
-		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "questions", "conversation");
+		sspr_session_aborted(s, "questions", SSPR_QUESTIONS_REFUSED);
 	if (r != SSPR_OK)
 		return r;
 	return sspr_challenge_decide(s, &check, NULL);

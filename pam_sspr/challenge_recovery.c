@@ -43,7 +43,7 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 
 	(void)rec;
 	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, SSPR_RECOVERY_PROMPT, &code) != PAM_SUCCESS) {
-		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "recovery", "conversation");
+		sspr_session_aborted(s, "recovery", SSPR_RECOVERY_REFUSED);
 		return SSPR_EINVAL;
 	}
 	answer.typed = code;

@@ -87,7 +87,7 @@ int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 
 	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, SSPR_TOTP_PROMPT, &code);
 	if (r != PAM_SUCCESS) {
-		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", "totp", "conversation");
+		sspr_session_aborted(s, "totp", SSPR_TOTP_REFUSED);
 		r = SSPR_EINVAL;
 		goto out;
 	}

@@ -30,10 +30,14 @@ static void pace_write(struct sspr_session *s)
 		sspr_session_debug(s, "decoy write: %s", err.msg);
 }
 
-/* Asks one prompt; false when the conversation failed. */
-static bool ask(struct sspr_session *s, const char *prompt, char **reply)
+/* Asks one prompt; false when the conversation failed, which is then
+ * answered as a real challenge answers it (sspr_session_aborted). */
+static bool ask(struct sspr_session *s, const char *prompt, const char *refusal, char **reply)
 {
-	return sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, prompt, reply) == PAM_SUCCESS;
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, prompt, reply) == PAM_SUCCESS)
+		return true;
+	sspr_session_aborted(s, NULL, refusal);
+	return false;
 }
 
 static int refuse(struct sspr_session *s, const char *text)
@@ -58,7 +62,7 @@ static int decoy_totp(struct sspr_session *s)
 		(void)sspr_unseal(&key, sealed, SSPR_SEAL_OVERHEAD + 20, secret, sizeof(secret),
 				  &len);
 	sspr_hostkey_wipe(&key);
-	if (!ask(s, SSPR_TOTP_PROMPT, &code))
+	if (!ask(s, SSPR_TOTP_PROMPT, SSPR_TOTP_REFUSED, &code))
 		return SSPR_EINVAL;
 	randombytes_buf(secret, 20);
 	(void)sspr_totp_find_step(secret, 20, &s->policy.totp, sspr_now(), code, &step);
@@ -72,7 +76,7 @@ static int decoy_recovery(struct sspr_session *s)
 	struct sspr_record *scratch = sodium_malloc(sizeof(*scratch));
 	char *code = NULL;
 
-	if (!ask(s, SSPR_RECOVERY_PROMPT, &code)) {
+	if (!ask(s, SSPR_RECOVERY_PROMPT, SSPR_RECOVERY_REFUSED, &code)) {
 		sodium_free(scratch);
 		return SSPR_EINVAL;
 	}
@@ -93,7 +97,7 @@ static int decoy_email(struct sspr_session *s)
 	for (int i = 0; i < SSPR_EMAIL_TRIES; i++) {
 		char *code = NULL;
 
-		if (!ask(s, SSPR_EMAIL_PROMPT_HIDDEN, &code))
+		if (!ask(s, SSPR_EMAIL_PROMPT_HIDDEN, SSPR_EMAIL_REFUSED, &code))
 			return SSPR_EINVAL;
 		sspr_conv_free(code);
 		if (i + 1 < SSPR_EMAIL_TRIES) {
@@ -166,7 +170,7 @@ static int decoy_questions(struct sspr_session *s)
 		struct sspr_slot slot;
 
 		snprintf(prompt, sizeof(prompt), "%s ", list->text[picked[i]]);
-		if (!ask(s, prompt, &reply)) {
+		if (!ask(s, prompt, SSPR_QUESTIONS_REFUSED, &reply)) {
 			r = SSPR_EINVAL;
 			break;
 		}

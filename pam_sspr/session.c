@@ -65,3 +65,11 @@ void sspr_session_refuse_fmt(const struct sspr_session *s, const char *fmt, ...)
 	va_end(ap);
 	sspr_session_refuse(s, text);
 }
+
+void sspr_session_aborted(struct sspr_session *s, const char *method, const char *refusal)
+{
+	if (method != NULL)
+		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", method, "conversation");
+	if (s->hide)
+		sspr_session_refuse(s, refusal);
+}

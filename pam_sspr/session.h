@@ -37,6 +37,12 @@ void sspr_session_event(const struct sspr_session *s, struct sspr_event *ev, con
 void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event,
 			  const char *result, const char *method, const char *detail);
 
+/* The user gave up at a challenge's prompt, or the conversation failed:
+ * logged as "aborted" (no audit event). Hidden, the user is also told the
+ * challenge's refusal and the helpdesk text, exactly as a decoy does, so
+ * that even giving up looks the same for everyone. */
+void sspr_session_aborted(struct sspr_session *s, const char *method, const char *refusal);
+
 /* debug-only log line. */
 void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -223,6 +223,23 @@ static void test_same_dialog_for_recovery_codes(void **state)
 	expect_same_dialogs(SSPR_METHOD_RECOVERY, "0000-0000-0000-0000");
 }
 
+/* Giving up at the prompt (Ctrl-D) also looks the same, and still shows
+ * the helpdesk text. */
+static void test_giving_up_looks_the_same(void **state)
+{
+	static char enrolled[8192], stranger[8192];
+	struct script sc;
+
+	script_init(&sc, 1, "");
+	(void)run("sspr-hide-totp", user, PAMTEST_AUTHENTICATE, &sc);
+	transcript(&sc, enrolled, sizeof(enrolled));
+	script_init(&sc, 1, "");
+	(void)run("sspr-hide-totp", STRANGER, PAMTEST_AUTHENTICATE, &sc);
+	transcript(&sc, stranger, sizeof(stranger));
+	assert_string_equal(stranger, enrolled);
+	assert_true(said(&sc, HELPDESK));
+}
+
 /* The decoy asks the same few questions of the same stranger each time. */
 static void test_decoy_questions_are_stable(void **state)
 {
@@ -316,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup(test_same_dialog_for_questions, setup_each),
 		cmocka_unit_test_setup(test_same_dialog_for_mailed_codes, setup_each),
 		cmocka_unit_test_setup(test_same_dialog_for_recovery_codes, setup_each),
+		cmocka_unit_test_setup(test_giving_up_looks_the_same, setup_each),
 		cmocka_unit_test_setup(test_decoy_questions_are_stable, setup_each),
 		cmocka_unit_test_setup(test_the_truth_is_in_the_audit_trail, setup_each),
 		cmocka_unit_test_setup(test_refusal_takes_as_long_for_a_stranger, setup_each),
