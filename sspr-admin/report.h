@@ -21,6 +21,7 @@
 	X(UNAVAILABLE, "unavailable")                                                              \
 	X(PASSWORD_CHANGE_FAILED, "password-change-failed")                                        \
 	X(ABORTED, "aborted")                                                                      \
+	X(EXPIRED_CODE, "expired-code")                                                            \
 	X(OTHER, "other")
 
 /* clang-format cannot see through the X-macro. */

@@ -153,25 +153,35 @@ static int count_record(const char *user, const struct sspr_record *rec, int dec
 	return 0;
 }
 
+/* Adds one outcome to a set of counters. */
+static void tally(struct report_resets *r, unsigned result, bool failed)
+{
+	r->attempts++;
+	if (result == REPORT_R_SUCCESS)
+		r->successes++;
+	else if (failed)
+		r->failures++;
+	else if (result == REPORT_R_LOCKED)
+		r->locked++;
+}
+
 static void count_reset(struct admin_report *rep, const struct sspr_event *ev)
 {
-	struct report_resets *by = &rep->resets_by[method_index(ev->method)];
 	unsigned result = result_index(ev->result);
 	bool failed = strncmp(ev->result, "bad-", 4) == 0 || result == REPORT_R_REPLAYED_CODE;
+	char methods[sizeof(ev->method)], *save = NULL, *m;
+	bool any = false;
 
 	rep->results[result]++;
-	rep->resets.attempts++;
-	by->attempts++;
-	if (result == REPORT_R_SUCCESS) {
-		rep->resets.successes++;
-		by->successes++;
-	} else if (failed) {
-		rep->resets.failures++;
-		by->failures++;
-	} else if (result == REPORT_R_LOCKED) {
-		rep->resets.locked++;
-		by->locked++;
+	tally(&rep->resets, result, failed);
+	/* A two-method reset ("totp+recovery") counts for each of its methods. */
+	snprintf(methods, sizeof(methods), "%s", ev->method);
+	for (m = strtok_r(methods, "+", &save); m != NULL; m = strtok_r(NULL, "+", &save)) {
+		tally(&rep->resets_by[method_index(m)], result, failed);
+		any = true;
 	}
+	if (!any)
+		tally(&rep->resets_by[REPORT_NONE], result, failed);
 	/* The failure that starts a lock says so in its detail. */
 	if (strstr(ev->detail, "resets locked") != NULL)
 		rep->lockouts++;

@@ -400,3 +400,8 @@ done
 rrun show "$ME" --json
 json_check "show --json keeps the last 20 events" \
 	'len(d["events"]) == 20 and d["events"][0]["detail"] == "n6" and d["events"][-1]["detail"] == "n25"'
+# A two-method reset counts once in the total and once for each method.
+ev "$ME" reset success "totp+recovery"
+rrun report --json
+json_check "report: a two-method reset counts for both methods" \
+	'd["resets"]["total"]["successes"] == 2 and d["resets"]["by_method"]["totp"]["successes"] == 2 and d["resets"]["by_method"]["recovery"]["successes"] == 1 and d["resets"]["by_method"]["none"]["attempts"] == 2'
