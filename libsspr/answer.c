@@ -93,11 +93,17 @@ int sspr_answer_normalise(const char *in, char *out, size_t size, size_t *chars)
 	int r = SSPR_EINVAL;
 
 	*chars = 0;
-	if (size < SSPR_ANSWER_MAX + 1 || n > SSPR_ANSWER_MAX)
+	/* Every refusal wipes out, as answer.h promises: a caller that
+	 * misses the status must find an empty string, not stale bytes. */
+	if (size < SSPR_ANSWER_MAX + 1 || n > SSPR_ANSWER_MAX) {
+		sodium_memzero(out, size);
 		return SSPR_EINVAL;
+	}
 	loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	if (loc == (locale_t)0)
+	if (loc == (locale_t)0) {
+		sodium_memzero(out, size);
 		return SSPR_ERR;
+	}
 	for (size_t i = 0; i < n;) {
 		uint32_t c;
 		size_t len = utf8_decode(s + i, n - i, &c);

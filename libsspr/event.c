@@ -116,7 +116,10 @@ int sspr_event_decode(const uint8_t *buf, size_t len, struct sspr_event *ev)
 		if (dst == NULL || !tlv_get_str(&it, dst, size))
 			goto corrupt;
 	}
-	if (more < 0 || !(seen & (1u << TAG_TIME)) || !(seen & (1u << TAG_ACTION)))
+	/* An empty ACTION item is never written (the encoder drops empty
+	 * strings), so it is as corrupt as a missing one. */
+	if (more < 0 || !(seen & (1u << TAG_TIME)) || !(seen & (1u << TAG_ACTION)) ||
+	    ev->action[0] == '\0')
 		goto corrupt;
 	return SSPR_OK;
 corrupt:

@@ -130,7 +130,8 @@ int sspr_base32_decode(const char *in, uint8_t *out, size_t cap, size_t *outlen)
 	*outlen = n;
 	r = SSPR_OK;
 out:
-	bits = 0;
+	/* A plain store to a dead variable is optimised away. */
+	sodium_memzero(&bits, sizeof(bits));
 	if (r != SSPR_OK)
 		sodium_memzero(out, cap);
 	return r;

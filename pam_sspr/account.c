@@ -29,7 +29,6 @@ struct account_check {
 	struct sspr_policy pol;
 	struct sspr_store *store;
 	struct sspr_record rec;
-	bool have_record;
 };
 
 /* Starts the grace on first sight and returns when it began. */

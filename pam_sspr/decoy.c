@@ -149,7 +149,8 @@ static int decoy_questions(struct sspr_session *s)
 	int r = SSPR_OK;
 
 	if (list == NULL || sspr_questions_load(s->policy.questions_file, list, &err) != SSPR_OK ||
-	    list->count < registered || pick_decoy_questions(s, list, picked, registered) != SSPR_OK) {
+	    list->count < registered || asked > registered ||
+	    pick_decoy_questions(s, list, picked, registered) != SSPR_OK) {
 		/* Without a questions file there is nothing plausible to ask;
 		 * the authenticator prompt is the next best disguise. */
 		sspr_session_debug(s, "decoy questions unavailable: %s", err.msg);

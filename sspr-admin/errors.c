@@ -23,6 +23,11 @@ int admin_exit_status(int status)
 	}
 }
 
+/* The format attribute lets the compiler check the callers' formats
+ * through this helper too (clang's -Wformat-nonliteral asks for it). */
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: %s", ADMIN_PROG, prefix);

@@ -25,6 +25,10 @@ packages=(
 	debhelper dpkg-dev scdoc lintian mmdebstrap
 	# benchmark smoke run: the two peer modules and an indexed NSS source
 	libpam-oath libpam-google-authenticator libnss-db
+	# fuzzing (libFuzzer and the sanitizer runtimes come with
+	# libclang-rt-14-dev, only recommended by clang), symbolized reports,
+	# static analysis
+	clang libclang-rt-14-dev llvm clang-tidy cppcheck
 )
 
 fail() {

@@ -141,10 +141,11 @@ static bool sets_key(const char *text, const char *key)
 
 void write_policy(const char *name, const char *extra)
 {
+	static const char helpdesk_line[] = "helpdesk = " HELPDESK;
 	static const char *const defaults[] = {
 		"group = *", "min_uid = 0", "allow_root = yes", "password_service = sspr-test-passwd",
 		"lockout_attempts = 3", "lockout_window = 600", "lockout_duration = 600",
-		"helpdesk = " HELPDESK, "enumeration = show",
+		helpdesk_line, "enumeration = show",
 	};
 	char text[4096];
 	size_t n;
