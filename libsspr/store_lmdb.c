@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
+#include <sys/statvfs.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -64,8 +65,24 @@ static int mdb_status(int rc)
 	}
 }
 
+/* LMDB reports a write cut short by a filling disk as EIO (it writes
+ * several pages; only the first that finds no room gets ENOSPC from the
+ * kernel, and a short write is an I/O error to it). When the store's
+ * filesystem has less room than a commit needs, say what it is. */
+#define STORE_ROOM_NEEDED (256 * 1024)
+
+static bool nearly_full(const char *dir)
+{
+	struct statvfs fs;
+
+	return statvfs(dir, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < STORE_ROOM_NEEDED;
+}
+
 static int fail(struct sspr_store *st, int rc, const char *what, struct sspr_error *err)
 {
+	if (rc == EIO && nearly_full(st->dir))
+		return sspr_error_set(err, SSPR_EFULL, "%s: %s: %s (the disk is full)", st->dir,
+				      what, strerror(ENOSPC));
 	return sspr_error_set(err, mdb_status(rc), "%s: %s: %s", st->dir, what, mdb_strerror(rc));
 }
 
@@ -76,7 +93,11 @@ static int open_dbs(struct sspr_store *st, unsigned flags, struct sspr_error *er
 	unsigned dbflags = (flags & SSPR_STORE_CREATE) ? MDB_CREATE : 0;
 	int rc, r;
 
-	rc = mdb_txn_begin(st->env, NULL, st->readonly ? MDB_RDONLY : 0, &txn);
+	/* Only init needs a write transaction here (it may create the
+	 * databases). Everyone else opens them in a read transaction, which
+	 * does not queue behind another login's commit and its flush: the
+	 * writer lock is taken only to change something. */
+	rc = mdb_txn_begin(st->env, NULL, (flags & SSPR_STORE_CREATE) ? 0 : MDB_RDONLY, &txn);
 	if (rc != 0)
 		return fail(st, rc, "cannot begin transaction", err);
 	if ((rc = mdb_dbi_open(txn, "meta", dbflags, &st->meta)) != 0) {

@@ -9,8 +9,8 @@
 
 /* Asks one question (PAM_PROMPT_ECHO_OFF or _ON). On PAM_SUCCESS *reply is
  * a NUL-terminated string the caller frees with sspr_conv_free. A reply
- * longer than SSPR_REPLY_MAX or holding a NUL byte before its end is
- * PAM_CONV_ERR. */
+ * longer than SSPR_REPLY_MAX is PAM_CONV_ERR. (A reply is a C string: one
+ * with a NUL byte inside is taken up to the NUL, as by every module.) */
 int sspr_conv_ask(pam_handle_t *pamh, int style, const char *prompt, char **reply);
 void sspr_conv_free(char *reply);
 

@@ -1,0 +1,647 @@
+/* Concurrency: many processes on the same user at once, through the real
+ * pam_sspr.so (under pam_wrapper) and the real sspr-admin.
+ *
+ *   1. 8 processes submit the current right code at the same moment: exactly
+ *      one reset succeeds, the others are refused as replays.
+ *   2. 8 processes x 12 failed resets, lockout_attempts = 100: the stored
+ *      failure count is exactly 96, nothing is locked, 96 bad-code events.
+ *   3. 8 processes x 5 failed resets, lockout_attempts = 20: exactly 20 are
+ *      judged (the 20th starts the lock, once), the other 20 find it locked.
+ *   4. Module resets, sspr-admin enroll (questions, totp, email), revoke and
+ *      unlock, and direct store updates race on the same user for a few
+ *      seconds: every tool run succeeds, every record and event decodes.
+ *
+ * usage: test_concurrency SSPR_ADMIN   (env: LD_PRELOAD=libpam_wrapper.so
+ * PAM_WRAPPER=1). Prints TAP-like lines; exit 0 when every check passed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <security/pam_appl.h>
+#include <sodium.h>
+
+#include "hostkey.h"
+#include "lockout.h"
+#include "pam_script.h"
+#include "policy.h"
+#include "store.h"
+#include "util.h"
+
+#define WORKERS 8
+#define FAIL_EACH 12    /* phase 2: 8 x 12 = 96 < 100 */
+#define LOCK_EACH 5     /* phase 3: 8 x 5 = 40 attempts */
+#define LOCK_AT 20      /* phase 3: lockout_attempts */
+#define RACE_SECONDS 6  /* phase 4 */
+
+static const uint8_t secret[20] = "robust-secret-20byte";
+static const char secret_b32[] = "OJXWE5LTOQWXGZLDOJSXILJSGBRHS5DF";
+
+static char dir[256], user[64], store_dir[300], key_dir[300];
+static const char *admin;
+static int failed, checks;
+
+/* Counters the workers add to (shared anonymous memory). */
+struct tally {
+	int success, auth_err, other, invalid_msg, lock_msg, locked_msg, unavailable_msg;
+	int admin_runs, admin_failures, direct_updates, direct_failures;
+};
+static struct tally *tally;
+
+static void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	checks++;
+	if (!ok)
+		failed++;
+	printf("%s - ", ok ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "test_concurrency: %s\n", what);
+	exit(99);
+}
+
+static void write_text(const char *name, const char *text)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+		die("cannot write a test file");
+	chmod(path, 0644);
+}
+
+static void append_text(const char *name, const char *text)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "a");
+	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
+		die("cannot write a test file");
+}
+
+/* The policy's enumeration key is newer than some trees: use it only when
+ * the parser knows it, so messages and events say what happened. */
+static const char *enumeration_line(void)
+{
+	struct sspr_policy pol;
+	struct sspr_error err = {{0}};
+
+	sspr_policy_defaults(&pol);
+	return sspr_policy_set(&pol, "enumeration", "show", &err) == SSPR_OK
+		       ? "enumeration = show\n"
+		       : "";
+}
+
+/* lock_dir likewise; not /run/sspr, as the test may run unprivileged. */
+static const char *lock_dir_line(void)
+{
+	static char line[400];
+	struct sspr_policy pol;
+	struct sspr_error err = {{0}};
+
+	sspr_policy_defaults(&pol);
+	snprintf(line, sizeof(line), "%s/run", dir);
+	if (sspr_policy_set(&pol, "lock_dir", line, &err) != SSPR_OK)
+		return "";
+	mkdir(line, 0755);
+	snprintf(line, sizeof(line), "lock_dir = %s/run\n", dir);
+	return line;
+}
+
+static void write_policy(const char *name, unsigned attempts)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "store = %s\nkey_dir = %s\ngroup = *\nmin_uid = 0\nallow_root = yes\n"
+		 "password_service = robust-passwd\nlockout_attempts = %u\n"
+		 "lockout_window = 86400\nlockout_duration = 86400\n"
+		 "argon2_opslimit = 1\nargon2_memlimit = 8192\n%s%s",
+		 store_dir, key_dir, attempts, enumeration_line(), lock_dir_line());
+	write_text(name, text);
+}
+
+static int enroll_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	const uint8_t *pk = ctx;
+	size_t len = 0;
+
+	sspr_record_init(rec);
+	rec->has_totp = true;
+	rec->totp.digits = 6;
+	rec->totp.period = 30;
+	if (sspr_seal(pk, secret, sizeof(secret), rec->totp.sealed, sizeof(rec->totp.sealed),
+		      &len) != SSPR_OK)
+		return SSPR_ERR;
+	rec->totp.sealed_len = (uint16_t)len;
+	rec->registered_at = rec->confirmed_at = sspr_now();
+	return SSPR_OK;
+}
+
+/* A fresh record: TOTP with the test secret, no failures, no lock. */
+static void enroll_fresh(void)
+{
+	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES];
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+
+	if (sspr_hostkey_load_public(key_dir, pk, &err) != SSPR_OK ||
+	    sspr_store_open(store_dir, 0, &st, &err) != SSPR_OK ||
+	    sspr_store_update(st, user, 0, enroll_fn, pk, &err) != SSPR_OK)
+		die(err.msg);
+	sspr_store_close(st);
+}
+
+static void setup(const char *module, const char *passwd_module)
+{
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+	struct passwd *pw = getpwuid(getuid());
+	char services[300], text[2048], hex[2 * sizeof(secret) + 1];
+
+	if (pw == NULL)
+		die("who am I?");
+	snprintf(user, sizeof(user), "%s", pw->pw_name);
+	snprintf(dir, sizeof(dir), "%s", "/tmp/sspr-robust-conc-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		die("mkdtemp");
+	chmod(dir, 0755);
+	snprintf(store_dir, sizeof(store_dir), "%s/store", dir);
+	snprintf(key_dir, sizeof(key_dir), "%s/keys", dir);
+	snprintf(services, sizeof(services), "%s/services", dir);
+	if (mkdir(services, 0755) != 0 || sspr_hostkey_generate(key_dir, &err) != SSPR_OK ||
+	    sspr_store_open(store_dir, SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
+		die(err.msg[0] ? err.msg : "set-up");
+	sspr_store_close(st);
+	enroll_fresh();
+
+	write_policy("wide.conf", 100);
+	write_policy("lock.conf", LOCK_AT);
+	/* The racing resets: TOTP only, so an enrolled question set or
+	 * address never brings up the method menu. */
+	write_policy("race.conf", 100);
+	snprintf(text, sizeof(text), "methods = totp\n");
+	append_text("race.conf", text);
+	snprintf(text, sizeof(text), "auth required %s config=%s/wide.conf\n", module, dir);
+	write_text("services/robust-wide", text);
+	snprintf(text, sizeof(text), "auth required %s config=%s/lock.conf\n", module, dir);
+	write_text("services/robust-lock", text);
+	snprintf(text, sizeof(text), "auth required %s config=%s/race.conf\n", module, dir);
+	write_text("services/robust-race", text);
+	snprintf(text, sizeof(text), "password required %s file=%s/passwords\n", passwd_module,
+		 dir);
+	write_text("services/robust-passwd", text);
+	snprintf(text, sizeof(text), "%s:Old-Pass-1\n", user);
+	write_text("passwords", text);
+	setenv("PAM_WRAPPER_SERVICE_DIR", services, 1);
+	/* pam_wrapper's per-process copies go here, not to /tmp/pam.?, where
+	 * other test runs on the machine compete for the 62 names. */
+	snprintf(text, sizeof(text), "%s/pwrap", dir);
+	if (mkdir(text, 0755) != 0)
+		die("mkdir pwrap");
+	setenv("PAM_WRAPPER_RUNTIME_DIR", text, 1);
+	sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
+	setenv("ROBUST_TOTP_SECRET", hex, 1);
+}
+
+/* One reset through the module; adds what it saw to the tally. */
+static void one_reset(const char *service, const char *const *replies, int n)
+{
+	struct pam_script sc;
+	int r;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.replies = replies;
+	sc.n_replies = n;
+	r = script_run(service, user, SCRIPT_AUTH, &sc);
+	if (r == PAM_SUCCESS)
+		__atomic_add_fetch(&tally->success, 1, __ATOMIC_SEQ_CST);
+	else if (r == PAM_AUTH_ERR)
+		__atomic_add_fetch(&tally->auth_err, 1, __ATOMIC_SEQ_CST);
+	else
+		__atomic_add_fetch(&tally->other, 1, __ATOMIC_SEQ_CST);
+	if (script_said(&sc, "The code is not valid."))
+		__atomic_add_fetch(&tally->invalid_msg, 1, __ATOMIC_SEQ_CST);
+	if (script_said(&sc, "Too many failed attempts"))
+		__atomic_add_fetch(&tally->lock_msg, 1, __ATOMIC_SEQ_CST);
+	if (script_said(&sc, "locked after too many failed attempts"))
+		__atomic_add_fetch(&tally->locked_msg, 1, __ATOMIC_SEQ_CST);
+	if (script_said(&sc, "unavailable"))
+		__atomic_add_fetch(&tally->unavailable_msg, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Starts WORKERS children that wait on a pipe, then releases them at once
+ * so they really overlap; each runs fn(i). Returns the number that did not
+ * exit 0. */
+static int run_workers(int n, void (*fn)(int))
+{
+	int gate[2], bad = 0;
+	pid_t pids[16];
+
+	if (pipe(gate) != 0)
+		die("pipe");
+	for (int i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			die("fork");
+		if (pids[i] == 0) {
+			char c;
+
+			close(gate[1]);
+			while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+				;
+			fn(i);
+			fflush(NULL);
+			_exit(0);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]); /* EOF releases every worker at once */
+	for (int i = 0; i < n; i++) {
+		int status = 0;
+
+		if (waitpid(pids[i], &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "worker %d: status 0x%x\n", i, status);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* ---- store reads ---------------------------------------------------- */
+
+struct count_ctx {
+	const char *result, *detail;
+	unsigned n;
+};
+
+static int count_fn(const struct sspr_event *ev, int status, void *ctx)
+{
+	struct count_ctx *c = ctx;
+
+	if (status == SSPR_OK && strcmp(ev->user, user) == 0 && strcmp(ev->action, "reset") == 0 &&
+	    strcmp(ev->result, c->result) == 0 &&
+	    (c->detail == NULL || strstr(ev->detail, c->detail) != NULL))
+		c->n++;
+	return 0;
+}
+
+static unsigned count_events(const char *result, const char *detail)
+{
+	struct count_ctx c = {result, detail, 0};
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+
+	if (sspr_store_open(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	    sspr_store_foreach_event(st, 0, count_fn, &c, &err) != SSPR_OK)
+		die(err.msg);
+	sspr_store_close(st);
+	return c.n;
+}
+
+static void get_record(struct sspr_record *rec)
+{
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+
+	if (sspr_store_open(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	    sspr_store_get(st, user, rec, &err) != SSPR_OK)
+		die(err.msg);
+	sspr_store_close(st);
+}
+
+struct decode_ctx {
+	unsigned users, corrupt;
+};
+
+static int decode_fn(const char *name, const struct sspr_record *rec, int status, void *ctx)
+{
+	struct decode_ctx *d = ctx;
+
+	d->users++;
+	if (status != SSPR_OK) {
+		fprintf(stderr, "record of %s does not decode\n", name);
+		d->corrupt++;
+	}
+	return 0;
+}
+
+static int event_decode_fn(const struct sspr_event *ev, int status, void *ctx)
+{
+	struct decode_ctx *d = ctx;
+
+	if (status != SSPR_OK)
+		d->corrupt++;
+	return 0;
+}
+
+/* ---- phases --------------------------------------------------------- */
+
+static void reset_with_current_code(int i)
+{
+	const char *replies[] = {"", "@code", "New-Pass-2", "New-Pass-2"};
+
+	one_reset("robust-wide", replies, 4);
+}
+
+static void phase_replay(void)
+{
+	/* All eight must use the same time step: start early in one. */
+	while (time(NULL) % 30 > 22)
+		sleep(1);
+	memset(tally, 0, sizeof(*tally));
+	check(run_workers(WORKERS, reset_with_current_code) == 0, "replay: workers exited cleanly");
+	check(tally->success == 1, "replay: 8 resets with the same current code: exactly one "
+				   "succeeds (%d)", tally->success);
+	check(tally->auth_err == WORKERS - 1, "replay: the other 7 are refused (%d)",
+	      tally->auth_err);
+	check(count_events("replayed-code", NULL) == WORKERS - 1,
+	      "replay: 7 replayed-code events (%u)", count_events("replayed-code", NULL));
+}
+
+static void failed_resets(int i, const char *service, int n)
+{
+	const char *replies[] = {"", "@wrongcode"};
+
+	for (int k = 0; k < n; k++)
+		one_reset(service, replies, 2);
+}
+
+static void fail_wide(int i)
+{
+	failed_resets(i, "robust-wide", FAIL_EACH);
+}
+
+static void fail_lock(int i)
+{
+	failed_resets(i, "robust-lock", LOCK_EACH);
+}
+
+static void phase_count(void)
+{
+	struct sspr_record rec;
+	unsigned before = count_events("bad-code", NULL);
+
+	enroll_fresh();
+	memset(tally, 0, sizeof(*tally));
+	check(run_workers(WORKERS, fail_wide) == 0, "count: workers exited cleanly");
+	get_record(&rec);
+	check(rec.n_failures == WORKERS * FAIL_EACH,
+	      "count: %d failed resets by 8 processes: stored failure count is exactly %d (%u)",
+	      WORKERS * FAIL_EACH, WORKERS * FAIL_EACH, rec.n_failures);
+	check(rec.locked_until == 0, "count: below lockout_attempts = 100 nothing is locked");
+	check(tally->auth_err == WORKERS * FAIL_EACH && tally->other == 0,
+	      "count: every attempt refused with PAM_AUTH_ERR (%d, other %d)", tally->auth_err,
+	      tally->other);
+	check(tally->invalid_msg == WORKERS * FAIL_EACH,
+	      "count: every attempt told \"The code is not valid.\" (%d)", tally->invalid_msg);
+	check(count_events("bad-code", NULL) - before == WORKERS * FAIL_EACH,
+	      "count: exactly %d bad-code events (%u)", WORKERS * FAIL_EACH,
+	      count_events("bad-code", NULL) - before);
+	sspr_record_wipe(&rec);
+}
+
+static void phase_lock(void)
+{
+	struct sspr_record rec;
+	unsigned bad = count_events("bad-code", NULL), locked = count_events("locked", NULL);
+	unsigned lock_starts = count_events("bad-code", "resets locked");
+	const int total = WORKERS * LOCK_EACH;
+
+	enroll_fresh();
+	memset(tally, 0, sizeof(*tally));
+	check(run_workers(WORKERS, fail_lock) == 0, "lock: workers exited cleanly");
+	check(tally->auth_err == total && tally->other == 0,
+	      "lock: all %d attempts ran and were refused (%d, other %d)", total, tally->auth_err,
+	      tally->other);
+	get_record(&rec);
+	bad = count_events("bad-code", NULL) - bad;
+	locked = count_events("locked", NULL) - locked;
+	lock_starts = count_events("bad-code", "resets locked") - lock_starts;
+	check(bad == LOCK_AT, "lock: of %d racing attempts exactly lockout_attempts = %d were "
+			      "judged (%u)", total, LOCK_AT, bad);
+	check(lock_starts == 1, "lock: the lock started exactly once (%u)", lock_starts);
+	check(tally->lock_msg == 1, "lock: exactly one user was told the lock started (%d)",
+	      tally->lock_msg);
+	check(locked == (unsigned)(total - LOCK_AT),
+	      "lock: the other %d attempts found it locked (%u)", total - LOCK_AT, locked);
+	check(tally->locked_msg == total - LOCK_AT, "lock: and were told so (%d)",
+	      tally->locked_msg);
+	check(rec.locked_until > sspr_now() && rec.n_failures == 0,
+	      "lock: the record is locked with the count restarted (locked_until %lld, "
+	      "failures %u)", (long long)rec.locked_until, rec.n_failures);
+	sspr_record_wipe(&rec);
+}
+
+/* Runs sspr-admin with ARGS and stdin_text on stdin; true on exit 0. */
+static bool admin_run(const char *stdin_text, const char *const *args)
+{
+	char conf[300];
+	const char *argv[12];
+	int in[2], status = 0, n = 0;
+	pid_t pid;
+
+	snprintf(conf, sizeof(conf), "%s/wide.conf", dir);
+	argv[n++] = admin;
+	argv[n++] = "--config";
+	argv[n++] = conf;
+	for (int i = 0; args[i] != NULL && n < 11; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (pipe(in) != 0)
+		return false;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		/* sspr-admin uses no PAM; pam_wrapper would only add noise. */
+		unsetenv("LD_PRELOAD");
+		dup2(in[0], 0);
+		dup2(null, 1);
+		close(in[0]);
+		close(in[1]);
+		execv(admin, (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	if (stdin_text != NULL)
+		(void)!write(in[1], stdin_text, strlen(stdin_text));
+	close(in[1]);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void note_admin(bool ok)
+{
+	__atomic_add_fetch(&tally->admin_runs, 1, __ATOMIC_SEQ_CST);
+	if (!ok)
+		__atomic_add_fetch(&tally->admin_failures, 1, __ATOMIC_SEQ_CST);
+}
+
+static int direct_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	const struct sspr_lockout_limits limits = {100, 86400, 86400};
+	const int *which = ctx;
+
+	if (!exists)
+		return SSPR_NOCHANGE;
+	if (*which % 2 == 0)
+		(void)sspr_lockout_add_failure(rec, sspr_now(), &limits);
+	else
+		rec->confirmed_at = sspr_now();
+	return SSPR_OK;
+}
+
+static void race_worker(int i)
+{
+	static const char *const qa =
+		"Robust question one?\tfirst robust answer\n"
+		"Robust question two?\tsecond robust answer\n"
+		"Robust question three?\tthird robust answer\n";
+	static const char *const qb =
+		"Other question one?\tfirst other answer\n"
+		"Other question two?\tsecond other answer\n"
+		"Other question three?\tthird other answer\n";
+	time_t end = time(NULL) + RACE_SECONDS;
+	struct sspr_store *st = NULL;
+	struct sspr_error err = {{0}};
+	char totp_in[64];
+	const char *replies[] = {"", "@wrongcode"};
+
+	snprintf(totp_in, sizeof(totp_in), "%s\n", secret_b32);
+	for (unsigned k = 0; time(NULL) < end; k++) {
+		switch (i) {
+		case 0:
+		case 1:
+			one_reset("robust-race", replies, 2);
+			break;
+		case 2:
+			note_admin(admin_run(k % 2 ? qa : qb,
+					     (const char *const[]){"enroll", user, "questions",
+								   "--stdin", NULL}));
+			break;
+		case 3:
+			note_admin(admin_run(totp_in, (const char *const[]){"enroll", user, "totp",
+									    "--secret-stdin",
+									    NULL}));
+			break;
+		case 4:
+			note_admin(admin_run(NULL, (const char *const[]){"unlock", user, NULL}));
+			note_admin(admin_run(NULL, (const char *const[]){"enroll", user, "email",
+								   k % 2 ? "a@example.org"
+									 : "b@example.org",
+								   NULL}));
+			break;
+		default:
+			if (st == NULL && sspr_store_open(store_dir, 0, &st, &err) != SSPR_OK) {
+				__atomic_add_fetch(&tally->direct_failures, 1, __ATOMIC_SEQ_CST);
+				return;
+			}
+			__atomic_add_fetch(&tally->direct_updates, 1, __ATOMIC_SEQ_CST);
+			if (sspr_store_update(st, user, 0, direct_fn, &i, &err) < 0)
+				__atomic_add_fetch(&tally->direct_failures, 1, __ATOMIC_SEQ_CST);
+			break;
+		}
+	}
+	sspr_store_close(st);
+}
+
+static void phase_race(void)
+{
+	struct decode_ctx d = {0};
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+	struct sspr_record rec;
+
+	enroll_fresh();
+	memset(tally, 0, sizeof(*tally));
+	check(run_workers(WORKERS, race_worker) == 0, "race: workers exited cleanly");
+	printf("# race: %d module resets, %d sspr-admin runs, %d direct updates in %d s\n",
+	       tally->auth_err + tally->success + tally->other, tally->admin_runs,
+	       tally->direct_updates, RACE_SECONDS);
+	check(tally->admin_runs > 0 && tally->admin_failures == 0,
+	      "race: every sspr-admin enroll/unlock succeeded (%d of %d failed)",
+	      tally->admin_failures, tally->admin_runs);
+	check(tally->direct_updates > 0 && tally->direct_failures == 0,
+	      "race: every direct store update succeeded (%d of %d failed)",
+	      tally->direct_failures, tally->direct_updates);
+	check(tally->other == 0 && tally->unavailable_msg == 0,
+	      "race: no module reset failed with an error or said unavailable (%d, %d)",
+	      tally->other, tally->unavailable_msg);
+	check(tally->invalid_msg + tally->locked_msg == tally->auth_err,
+	      "race: every racing reset was judged: refused or found locked (%d + %d of %d)",
+	      tally->invalid_msg, tally->locked_msg, tally->auth_err);
+	if (sspr_store_open(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	    sspr_store_foreach_user(st, decode_fn, &d, &err) != SSPR_OK ||
+	    sspr_store_foreach_event(st, 0, event_decode_fn, &d, &err) != SSPR_OK)
+		die(err.msg);
+	sspr_store_close(st);
+	check(d.users >= 1 && d.corrupt == 0, "race: every record and event decodes (%u users, "
+					      "%u corrupt)", d.users, d.corrupt);
+	get_record(&rec);
+	check(rec.has_totp && rec.n_failures <= SSPR_FAILURES_MAX &&
+		      (rec.n_questions == 0 || rec.n_questions == 3),
+	      "race: the user's record is whole (totp, %u questions, %u failures)",
+	      rec.n_questions, rec.n_failures);
+	sspr_record_wipe(&rec);
+}
+
+int main(int argc, char **argv)
+{
+	char cmd[400];
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_concurrency SSPR_ADMIN\n");
+		return 99;
+	}
+	if (getenv("PAM_WRAPPER") == NULL) {
+		printf("SKIP: needs pam_wrapper (LD_PRELOAD=libpam_wrapper.so PAM_WRAPPER=1)\n");
+		return 77;
+	}
+	admin = argv[1];
+	if (sodium_init() < 0 || sspr_totp_init() != SSPR_OK)
+		die("crypto init");
+	tally = mmap(NULL, sizeof(*tally), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		     0);
+	if (tally == MAP_FAILED)
+		die("mmap");
+	setup(PAM_SSPR_MODULE, TEST_PASSWD_MODULE);
+
+	phase_replay();
+	phase_count();
+	phase_lock();
+	phase_race();
+
+	printf("# %d checks, %d failed\n", checks, failed);
+	if (getenv("SSPR_KEEP_TEST_DIR") == NULL) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return failed == 0 ? 0 : 1;
+}
