@@ -6,11 +6,12 @@
  * race on it (a half-written file makes libpam fall back to "other"). And
  * workers start one after another: a starting pam_wrapper removes the
  * directories of processes whose pid file it cannot read, which includes
- * one that another worker is writing at that moment. Each
- * transaction answers the module's
- * prompts with the user's current TOTP code (or, with --replay, with the code
- * a previous run used) and is timed on its own. Service files come from
- * pam_wrapper's PAM_WRAPPER_SERVICE_DIR, so nothing in /etc/pam.d is read.
+ * one that another worker is writing at that moment. Each transaction
+ * answers the module's prompts with the user's current TOTP code (or, with
+ * --replay, with the code a previous run used; or, for a security question
+ * "Bench question N?", with "bench answer N", as bench/seed_sspr.c enrolled
+ * it) and is timed on its own. Service files come from pam_wrapper's
+ * PAM_WRAPPER_SERVICE_DIR, so nothing in /etc/pam.d is read.
  *
  * pam_bench [options] --indices FILE --out PREFIX
  *   --service NAME   PAM service to run (default: none with --no-pam)
@@ -22,9 +23,12 @@
  *                    DIR/fsync.<worker> (the floor's durable write)
  *   --no-pam         no PAM transaction (measures --fsync alone)
  *   --lookup         no PAM: time getpwnam_r + getgrgid_r per user
+ *   --rss-sample     the parent samples the sum of the workers' resident
+ *                    memory every millisecond and prints its peak
  * Writes PREFIX.<worker>: "index code step pam_status latency_ns message"
  * lines (message: the module's last one, on a failure; "-" otherwise) and
- * a last "# maxrss_kb N" line; prints "wall_ns N" when every worker is done. */
+ * a last "# maxrss_kb N" line; prints "wall_ns N" when every worker is done
+ * (and "peak_rss_sum_kb N" with --rss-sample). */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -48,6 +52,7 @@
 #define MAX_USERS 10000000
 #define TOTP_PERIOD 30
 #define TOTP_DIGITS 6
+#define QUESTION_PREFIX "Bench question "
 
 struct options {
 	const char *service;
@@ -59,6 +64,7 @@ struct options {
 	bool replay;
 	bool no_pam;
 	bool lookup;
+	bool rss_sample;
 	int worker;   /* >= 0: this process is worker number `worker` */
 	int start_fd; /* the worker's end of the start pipe */
 	int ready_fd; /* the worker says "set up" here before waiting to start */
@@ -77,6 +83,7 @@ struct answer {
 	bool reset;
 	int prompts;
 	char code[SSPR_TOTP_CODE_MAX + 1];
+	char answer[64]; /* a security question's answer */
 	uint64_t step;
 	bool failed;
 	char said[160]; /* the module's last message, kept for a failure's line */
@@ -144,6 +151,14 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
 			text = ""; /* pam_sspr: an empty password starts the reset */
 		} else if (a->reset && msg[i]->msg != NULL && strncmp(msg[i]->msg, "Choose", 6) == 0) {
 			text = menu_choice(a, choice, sizeof(choice));
+		} else if (a->reset && msg[i]->msg != NULL &&
+			   strncmp(msg[i]->msg, QUESTION_PREFIX, strlen(QUESTION_PREFIX)) == 0) {
+			unsigned q = 0;
+
+			if (sscanf(msg[i]->msg + strlen(QUESTION_PREFIX), "%u", &q) != 1)
+				a->failed = true;
+			snprintf(a->answer, sizeof(a->answer), "bench answer %u", q);
+			text = a->answer;
 		} else if (a->replay_code != NULL) {
 			text = a->replay_code;
 		} else {
@@ -267,6 +282,61 @@ static int worker(const struct options *o, const struct job *job, unsigned w, in
 	return bad;
 }
 
+static long rss_kb(pid_t pid)
+{
+	char path[64];
+	long pages = 0, resident = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Waits for every worker; with `sample`, polls every millisecond and keeps
+ * the peak of the sum of their resident memory (Argon2id's buffers come and
+ * go within one verification, so getrusage's per-process peak cannot tell
+ * how many were alive at once). Nonzero when a worker failed. */
+static int wait_workers(const pid_t *pids, unsigned procs, bool sample, long *peak_kb)
+{
+	bool alive[256];
+	unsigned running = procs;
+	int bad = 0;
+
+	for (unsigned w = 0; w < procs; w++)
+		alive[w] = true;
+	while (running > 0) {
+		long sum = 0;
+
+		for (unsigned w = 0; w < procs; w++) {
+			int ws;
+			pid_t got;
+
+			if (!alive[w])
+				continue;
+			got = waitpid(pids[w], &ws, sample ? WNOHANG : 0);
+			if (got < 0 || (got == pids[w] && (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)))
+				bad = 1;
+			if (got != 0) {
+				alive[w] = false;
+				running--;
+				continue;
+			}
+			sum += rss_kb(pids[w]);
+		}
+		if (sum > *peak_kb)
+			*peak_kb = sum;
+		if (sample && running > 0)
+			nanosleep(&(struct timespec){0, 1000000}, NULL);
+	}
+	return bad;
+}
+
 static int load_job(const struct options *o, struct job *job)
 {
 	FILE *f = fopen(o->indices, "r");
@@ -308,7 +378,8 @@ static int load_job(const struct options *o, struct job *job)
 static int usage(void)
 {
 	fprintf(stderr, "usage: pam_bench [--service NAME] [--procs P] [--reset] [--replay] "
-			"[--fsync DIR] [--no-pam] [--lookup] --indices FILE --out PREFIX\n");
+			"[--fsync DIR] [--no-pam] [--lookup] [--rss-sample] --indices FILE "
+			"--out PREFIX\n");
 	return 2;
 }
 
@@ -320,6 +391,7 @@ int main(int argc, char **argv)
 	struct job job = {0};
 	pid_t pids[256];
 	int start[2], ready[2], status = 0;
+	long peak_kb = 0;
 	int64_t t0;
 
 	for (int i = 1; i < argc; i++) {
@@ -333,6 +405,8 @@ int main(int argc, char **argv)
 			o.no_pam = true;
 		else if (!strcmp(a, "--lookup"))
 			o.lookup = true;
+		else if (!strcmp(a, "--rss-sample"))
+			o.rss_sample = true;
 		else if (v == NULL)
 			return usage();
 		else if (!strcmp(a, "--service"))
@@ -411,13 +485,11 @@ int main(int argc, char **argv)
 	close(ready[1]);
 	t0 = now_ns();
 	close(start[1]); /* every worker's read returns now */
-	for (unsigned w = 0; w < o.procs; w++) {
-		int ws;
-
-		if (waitpid(pids[w], &ws, 0) < 0 || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
-			status = 1;
-	}
+	if (wait_workers(pids, o.procs, o.rss_sample, &peak_kb) != 0)
+		status = 1;
 	printf("wall_ns %lld\n", (long long)(now_ns() - t0));
+	if (o.rss_sample)
+		printf("peak_rss_sum_kb %ld\n", peak_kb);
 	free(wargv);
 	free(job.idx);
 	free(job.codes);

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 	--no-install) install=0; shift ;;
 	--smoke) smoke=1; shift ;;
 	--sizes | --procs | --k | --replays | --oath-max-n | --ga-max-n | --oath-budget | \
-		--argon2-count | --data-parent | --files-lookups)
+		--argon2-count | --question-count | --data-parent | --files-lookups)
 		pass+=("$1" "$2"); shift 2 ;;
 	-h | --help) sed -n '2,14p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -93,7 +93,7 @@ fi
 
 if [ "$smoke" = 1 ]; then
 	[ -n "$out" ] || out=$build/bench-smoke
-	pass=(--sizes 60 --procs 1,2 --k 10 --replays 5 --files-lookups 5 --argon2-count 1
+	pass=(--sizes 60 --procs 1,2 --k 10 --replays 5 --files-lookups 5 --argon2-count 1 --question-count 1
 		"${pass[@]}")
 	pass+=(--smoke)
 else

@@ -5,6 +5,12 @@
  *     enrolls users FIRST..FIRST+COUNT-1 with their bench TOTP secret,
  *     sealed to KEY_DIR/host.pub. Sealing happens outside the write, so
  *     several seeders can run side by side on disjoint ranges.
+ * seed_sspr seedq STORE FIRST COUNT
+ *     enrolls users FIRST..FIRST+COUNT-1 with security questions only:
+ *     "Bench question N?" (N = 1..3) answered "bench answer N", hashed as
+ *     sspr-admin enroll hashes them (normalised, Argon2id at the policy's
+ *     default cost). Each answer is hashed once and shared: what a reset
+ *     verifies costs the same, and seeding takes a second, not minutes.
  * seed_sspr check STORE N EXPECT
  *     EXPECT lines: "index step failures". Every one of the N users must
  *     exist, and its last accepted step and failure count must be exactly
@@ -18,8 +24,10 @@
 
 #include <sodium.h>
 
+#include "answer.h"
 #include "bench_users.h"
 #include "hostkey.h"
+#include "policy.h"
 #include "store.h"
 
 struct enroll {
@@ -69,6 +77,64 @@ static int seed(const char *dir, const char *key_dir, unsigned first, unsigned c
 	}
 	sspr_store_close(st);
 	return 0;
+}
+
+#define BENCH_QUESTIONS 3
+
+struct questions {
+	struct sspr_question q[BENCH_QUESTIONS];
+	int64_t now;
+};
+
+static int enroll_questions_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev,
+			       void *ctx)
+{
+	const struct questions *qs = ctx;
+
+	sspr_record_init(rec);
+	for (unsigned i = 0; i < BENCH_QUESTIONS; i++)
+		rec->questions[i] = qs->q[i];
+	rec->n_questions = BENCH_QUESTIONS;
+	rec->registered_at = rec->confirmed_at = qs->now;
+	return SSPR_OK;
+}
+
+static int seed_questions(const char *dir, unsigned first, unsigned count)
+{
+	struct questions qs = {.now = (int64_t)time(NULL)};
+	struct sspr_store *st = NULL;
+	struct sspr_error err = {{0}};
+	struct sspr_policy pol;
+	char name[BENCH_NAME_MAX], answer[64], norm[SSPR_ANSWER_MAX + 1];
+	size_t chars;
+	int r = 1;
+
+	sspr_policy_defaults(&pol);
+	for (unsigned i = 0; i < BENCH_QUESTIONS; i++) {
+		snprintf(qs.q[i].question, sizeof(qs.q[i].question), "Bench question %u?", i + 1);
+		snprintf(answer, sizeof(answer), "bench answer %u", i + 1);
+		if (sspr_answer_normalise(answer, norm, sizeof(norm), &chars) != SSPR_OK ||
+		    sspr_answer_hash(norm, pol.argon2_opslimit, pol.argon2_memlimit,
+				     qs.q[i].hash) != SSPR_OK) {
+			fprintf(stderr, "seed_sspr: cannot hash a bench answer\n");
+			return 1;
+		}
+	}
+	if (sspr_store_open(dir, 0, &st, &err) != SSPR_OK) {
+		fprintf(stderr, "seed_sspr: %s\n", err.msg);
+		return 1;
+	}
+	for (unsigned i = first; i < first + count; i++) {
+		bench_user_name(i, name);
+		if (sspr_store_update(st, name, 0, enroll_questions_fn, &qs, &err) != SSPR_OK) {
+			fprintf(stderr, "seed_sspr: %s: %s\n", name, err.msg);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	sspr_store_close(st);
+	return r;
 }
 
 struct expect {
@@ -157,9 +223,12 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[1], "seed"))
 		return seed(argv[2], argv[3], (unsigned)strtoul(argv[4], NULL, 10),
 			    (unsigned)strtoul(argv[5], NULL, 10));
+	if (argc == 5 && !strcmp(argv[1], "seedq"))
+		return seed_questions(argv[2], (unsigned)strtoul(argv[3], NULL, 10),
+				      (unsigned)strtoul(argv[4], NULL, 10));
 	if (argc == 5 && !strcmp(argv[1], "check"))
 		return check(argv[2], (unsigned)strtoul(argv[3], NULL, 10), argv[4]);
 	fprintf(stderr, "usage: seed_sspr seed STORE KEY_DIR FIRST COUNT | "
-			"check STORE N EXPECT\n");
+			"seedq STORE FIRST COUNT | check STORE N EXPECT\n");
 	return 2;
 }

@@ -69,7 +69,7 @@ static int mdb_status(int rc)
  * several pages; only the first that finds no room gets ENOSPC from the
  * kernel, and a short write is an I/O error to it). When the store's
  * filesystem has less room than a commit needs, say what it is. */
-#define STORE_ROOM_NEEDED (256 * 1024)
+#define STORE_ROOM_NEEDED ((uint64_t)256 * 1024)
 
 static bool nearly_full(const char *dir)
 {
