@@ -209,8 +209,25 @@ static void setup(const char *module, const char *passwd_module)
 	write_text("services/robust-wide", text);
 	snprintf(text, sizeof(text), "auth required %s config=%s/lock.conf\n", module, dir);
 	write_text("services/robust-lock", text);
+	/* A service file of its own for each racing worker: forked workers
+	 * share pam_wrapper's per-process copy of the service directory, and
+	 * pam_start rewrites the copy of the service it opens, so two workers
+	 * opening one service can read it half-written (libpam then falls
+	 * back to "other"). That is the harness racing, not the module. */
+	for (int w = 0; w < WORKERS; w++) {
+		char name[64];
+
+		snprintf(text, sizeof(text), "auth required %s config=%s/wide.conf\n", module, dir);
+		snprintf(name, sizeof(name), "services/robust-wide-%d", w);
+		write_text(name, text);
+		snprintf(text, sizeof(text), "auth required %s config=%s/lock.conf\n", module, dir);
+		snprintf(name, sizeof(name), "services/robust-lock-%d", w);
+		write_text(name, text);
+	}
 	snprintf(text, sizeof(text), "auth required %s config=%s/race.conf\n", module, dir);
 	write_text("services/robust-race", text);
+	write_text("services/robust-race-0", text);
+	write_text("services/robust-race-1", text);
 	snprintf(text, sizeof(text), "password required %s file=%s/passwords\n", passwd_module,
 		 dir);
 	write_text("services/robust-passwd", text);
@@ -364,8 +381,10 @@ static int event_decode_fn(const struct sspr_event *ev, int status, void *ctx)
 static void reset_with_current_code(int i)
 {
 	const char *replies[] = {"", "@code", "New-Pass-2", "New-Pass-2"};
+	char service[32];
 
-	one_reset("robust-wide", replies, 4);
+	snprintf(service, sizeof(service), "robust-wide-%d", i);
+	one_reset(service, replies, 4);
 }
 
 static void phase_replay(void)
@@ -393,12 +412,18 @@ static void failed_resets(int i, const char *service, int n)
 
 static void fail_wide(int i)
 {
-	failed_resets(i, "robust-wide", FAIL_EACH);
+	char service[32];
+
+	snprintf(service, sizeof(service), "robust-wide-%d", i);
+	failed_resets(i, service, FAIL_EACH);
 }
 
 static void fail_lock(int i)
 {
-	failed_resets(i, "robust-lock", LOCK_EACH);
+	char service[32];
+
+	snprintf(service, sizeof(service), "robust-lock-%d", i);
+	failed_resets(i, service, LOCK_EACH);
 }
 
 static void phase_count(void)
@@ -538,7 +563,7 @@ static void race_worker(int i)
 		switch (i) {
 		case 0:
 		case 1:
-			one_reset("robust-race", replies, 2);
+			one_reset(i == 0 ? "robust-race-0" : "robust-race-1", replies, 2);
 			break;
 		case 2:
 			note_admin(admin_run(k % 2 ? qa : qb,
