@@ -34,13 +34,20 @@ static int load_policy(struct sspr_session *s, struct sspr_error *err)
 	return r;
 }
 
-static const char *pam_string_item(pam_handle_t *pamh, int item)
+/* A PAM item as it may appear in a log line, a mail and the audit trail:
+ * the application or a remote peer chose it, so it is cut to size and
+ * anything but printable ASCII becomes '?' (no forged log lines). */
+static const char *pam_string_item(pam_handle_t *pamh, int item, char *buf, size_t size)
 {
 	const void *value = NULL;
+	size_t n = 0;
 
-	if (pam_get_item(pamh, item, &value) != PAM_SUCCESS || value == NULL)
-		return "";
-	return value;
+	if (pam_get_item(pamh, item, &value) == PAM_SUCCESS && value != NULL) {
+		for (const unsigned char *p = value; *p != '\0' && n + 1 < size; p++)
+			buf[n++] = *p >= 0x20 && *p < 0x7f ? (char)*p : '?';
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
 enum admission {
@@ -188,12 +195,13 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	struct sspr_record rec;
 	const char *user = NULL;
 	char why[256], passed[64];
+	char service[SSPR_EVENT_SERVICE_MAX + 1], rhost[SSPR_EVENT_RHOST_MAX + 1];
 	unsigned usable = 0;
 	int r = PAM_AUTH_ERR;
 
 	sspr_record_init(&rec);
-	s.service = pam_string_item(pamh, PAM_SERVICE);
-	s.rhost = pam_string_item(pamh, PAM_RHOST);
+	s.service = pam_string_item(pamh, PAM_SERVICE, service, sizeof(service));
+	s.rhost = pam_string_item(pamh, PAM_RHOST, rhost, sizeof(rhost));
 	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL)
 		goto out;
 	if (!sspr_user_name_valid(user)) {

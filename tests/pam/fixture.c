@@ -355,6 +355,12 @@ int setup_all(void **state)
 		 "auth requisite " TEST_PASSWD_MODULE " file=/nonexistent\n",
 		 dir, dir);
 	write_service("sspr-test-offer", text);
+	snprintf(text, sizeof(text),
+		 "auth optional " TEST_PASSWD_MODULE " set_rhost\n"
+		 "auth [success=done default=ignore] " PAM_SSPR_MODULE " config=%s/sspr.conf\n"
+		 "auth required " TEST_PASSWD_MODULE " file=%s/passwords\n",
+		 dir, dir);
+	write_service("sspr-test-rhost", text);
 	snprintf(text, sizeof(text), "password required " TEST_PASSWD_MODULE " file=%s/passwords\n",
 		 dir);
 	write_service("sspr-test-passwd", text);

@@ -2,7 +2,9 @@
  * lines in the file named by file=, checks passwords in auth, and in
  * chauthtok asks for the new password twice and records it, as pam_unix does
  * when called by root. `fail` makes every password change fail, to test the
- * path where identity is proved but the change is refused. */
+ * path where identity is proved but the change is refused. `set_rhost` in
+ * auth only sets PAM_RHOST to a name with a newline and steps aside, as a
+ * hostile peer's name would reach the next module. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +19,21 @@
 struct args {
 	const char *file;
 	bool fail;
+	bool set_rhost;
 };
 
 static void parse(int argc, const char **argv, struct args *a)
 {
 	a->file = NULL;
 	a->fail = false;
+	a->set_rhost = false;
 	for (int i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "file=", 5) == 0)
 			a->file = argv[i] + 5;
 		else if (strcmp(argv[i], "fail") == 0)
 			a->fail = true;
+		else if (strcmp(argv[i], "set_rhost") == 0)
+			a->set_rhost = true;
 	}
 }
 
@@ -83,6 +89,12 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 	char stored[LINE_MAX_LEN];
 
 	parse(argc, argv, &a);
+	if (a.set_rhost)
+		return pam_set_item(pamh, PAM_RHOST,
+				    "evil.example\nFAKE password reset success: user=root") ==
+				       PAM_SUCCESS
+			       ? PAM_IGNORE
+			       : PAM_SYSTEM_ERR;
 	if (a.file == NULL || pam_get_user(pamh, &user, NULL) != PAM_SUCCESS)
 		return PAM_AUTHINFO_UNAVAIL;
 	if (pam_get_authtok(pamh, PAM_AUTHTOK, &password, NULL) != PAM_SUCCESS)

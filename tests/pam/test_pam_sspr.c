@@ -256,8 +256,8 @@ static void test_account_hook_reminds_unenrolled(void **state)
 
 /* Runs a reset with pam_wrapper's syslog copy on stderr sent to a file,
  * and returns that file's contents in log (size logsize). */
-static void reset_capturing_syslog(const char *code, const char *password, char *log,
-				   size_t logsize)
+static void reset_capturing_syslog_on(const char *service, const char *code,
+				      const char *password, char *log, size_t logsize)
 {
 	char path[512];
 	struct script sc;
@@ -271,7 +271,7 @@ static void reset_capturing_syslog(const char *code, const char *password, char 
 	fflush(stderr);
 	dup2(fd, STDERR_FILENO);
 	script_init(&sc, 4, "", code, password, password);
-	(void)run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc);
+	(void)run(service, user, PAMTEST_AUTHENTICATE, &sc);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
@@ -280,6 +280,12 @@ static void reset_capturing_syslog(const char *code, const char *password, char 
 	close(fd);
 	assert_true(n > 0);
 	log[n] = '\0';
+}
+
+static void reset_capturing_syslog(const char *code, const char *password, char *log,
+				   size_t logsize)
+{
+	reset_capturing_syslog_on("sspr-test", code, password, log, logsize);
 }
 
 static int count_lines_with(const char *text, const char *needle)
@@ -310,6 +316,27 @@ static void test_one_log_line_per_outcome_and_no_secret(void **state)
 	assert_null(strstr(log, wrong));
 }
 
+/* A remote host name is the peer's choice: a newline in it must not start
+ * a forged log line. (The stack's first module sets PAM_RHOST to
+ * "evil.example\nFAKE password reset success: user=root".) */
+static void test_remote_host_cannot_forge_log_lines(void **state)
+{
+	static char log[65536];
+	char wrong[SSPR_TOTP_CODE_MAX + 1];
+
+	wrong_code(wrong);
+	reset_capturing_syslog_on("sspr-test-rhost", wrong, "x", log, sizeof(log));
+	assert_non_null(strstr(log, "rhost=evil.example?FAKE password reset success"));
+	/* The raw name shows only in pam_wrapper's own trace of the item. */
+	for (const char *p = strstr(log, "\nFAKE"); p != NULL; p = strstr(p + 1, "\nFAKE")) {
+		const char *line = p;
+
+		while (line > log && line[-1] != '\n')
+			line--;
+		assert_true(strncmp(line, "PWRAP_TRACE", 11) == 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +354,7 @@ int main(void)
 		cmocka_unit_test_setup(test_conversation_error_aborts_reset, setup),
 		cmocka_unit_test_setup(test_account_hook_reminds_unenrolled, setup),
 		cmocka_unit_test_setup(test_one_log_line_per_outcome_and_no_secret, setup),
+		cmocka_unit_test_setup(test_remote_host_cannot_forge_log_lines, setup),
 	};
 
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
