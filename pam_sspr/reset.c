@@ -44,7 +44,7 @@ static const char *pam_string_item(pam_handle_t *pamh, int item, char *buf, size
 
 	if (pam_get_item(pamh, item, &value) == PAM_SUCCESS && value != NULL) {
 		for (const unsigned char *p = value; *p != '\0' && n + 1 < size; p++)
-			buf[n++] = *p >= 0x20 && *p < 0x7f ? (char)*p : '?';
+			buf[n++] = (char)(*p >= 0x20 && *p < 0x7f ? *p : '?');
 	}
 	buf[n] = '\0';
 	return buf;
