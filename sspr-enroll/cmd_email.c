@@ -117,8 +117,6 @@ static int confirm_code(const struct enroll_ctx *ctx, struct email_secret *s, co
 int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
 {
 	struct email_update u = {.address = address, .user = ctx->user};
-	struct sspr_store *store = NULL;
-	struct sspr_error err = {{0}};
 	struct email_secret *s = NULL;
 	const char *why = "error";
 	char masked[SSPR_EMAIL_MAX + 1];
@@ -156,10 +154,8 @@ int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
 		goto out;
 	}
 	u.now = sspr_now();
-	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
-	    sspr_store_update(store, ctx->user, SSPR_UPDATE_REPLACE_CORRUPT, store_email, &u,
-			      &err) < 0) {
-		enroll_error("cannot store the address: %s", err.msg);
+	if (enroll_update_record(ctx, SSPR_UPDATE_REPLACE_CORRUPT, store_email, &u,
+				 "store the address") < 0) {
 		r = ENROLL_EXIT_ERROR;
 		goto out;
 	}
@@ -171,6 +167,5 @@ out:
 		enroll_log_event(ctx, "enroll", why, "email", NULL);
 	if (s != NULL)
 		sodium_free(s);
-	sspr_store_close(store);
 	return r;
 }

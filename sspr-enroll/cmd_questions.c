@@ -217,9 +217,7 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 	struct sspr_question_list *list = NULL;
 	struct question_set *s = NULL;
 	struct questions_update u = {.user = ctx->user};
-	struct sspr_store *store = NULL;
 	struct sspr_record current;
-	struct sspr_error err = {{0}};
 	int r = ENROLL_EXIT_ERROR;
 
 	sspr_record_init(&current);
@@ -271,12 +269,9 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 	}
 	u.set = s;
 	u.now = sspr_now();
-	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
-	    sspr_store_update(store, ctx->user, SSPR_UPDATE_REPLACE_CORRUPT, store_questions, &u,
-			      &err) < 0) {
-		enroll_error("cannot store the questions: %s", err.msg);
+	if (enroll_update_record(ctx, SSPR_UPDATE_REPLACE_CORRUPT, store_questions, &u,
+				 "store the questions") < 0)
 		goto out;
-	}
 	printf("Your %zu security questions are registered.\n", s->n);
 	r = ENROLL_EXIT_OK;
 out:
@@ -284,6 +279,5 @@ out:
 		sodium_free(s); /* sodium_free wipes before unmapping */
 	free(list);
 	sspr_record_wipe(&current);
-	sspr_store_close(store);
 	return r;
 }

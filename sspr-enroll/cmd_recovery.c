@@ -41,9 +41,7 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 {
 	struct recovery_update u = {.user = ctx->user};
 	struct recovery_secret *s = NULL;
-	struct sspr_store *store = NULL;
 	struct sspr_record current;
-	struct sspr_error err = {{0}};
 	unsigned n = ctx->pol.recovery_codes;
 	int r;
 
@@ -73,12 +71,9 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 	}
 	u.fresh = &s->fresh;
 	u.now = sspr_now();
-	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
-	    sspr_store_update(store, ctx->user, SSPR_UPDATE_REPLACE_CORRUPT, store_recovery, &u,
-			      &err) < 0) {
-		enroll_error("cannot store the recovery codes: %s", err.msg);
+	if (enroll_update_record(ctx, SSPR_UPDATE_REPLACE_CORRUPT, store_recovery, &u,
+				 "store the recovery codes") < 0)
 		goto out;
-	}
 	printf("Your %u recovery codes. Each works once, in place of the other methods,\n"
 	       "when you reset your password. They are shown only now: print them or\n"
 	       "write them down and keep them somewhere safe, away from this computer.\n\n",
@@ -92,6 +87,5 @@ out:
 	if (s != NULL)
 		sodium_free(s);
 	sspr_record_wipe(&current);
-	sspr_store_close(store);
 	return r;
 }

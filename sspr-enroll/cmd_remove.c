@@ -35,8 +35,7 @@ static int remove_method(struct sspr_record *rec, bool exists, struct sspr_event
 int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 {
 	struct remove_update *u = NULL;
-	struct sspr_store *store = NULL;
-	struct sspr_error err = {{0}};
+	char what[32];
 	unsigned left;
 	int r = ENROLL_EXIT_ERROR;
 
@@ -48,11 +47,9 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 	u->method = method;
 	u->user = ctx->user;
 	u->now = sspr_now();
-	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
-	    sspr_store_update(store, ctx->user, 0, remove_method, u, &err) < 0) {
-		enroll_error("cannot remove %s: %s", sspr_method_name(method), err.msg);
+	snprintf(what, sizeof(what), "remove %s", sspr_method_name(method));
+	if (enroll_update_record(ctx, 0, remove_method, u, what) < 0)
 		goto out;
-	}
 	r = ENROLL_EXIT_OK;
 	if (!u->present) {
 		printf("You have no %s registered; nothing was removed.\n",
@@ -70,6 +67,5 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 out:
 	if (u != NULL)
 		sodium_free(u);
-	sspr_store_close(store);
 	return r;
 }

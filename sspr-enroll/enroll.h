@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "policy.h"
+#include "store.h"
 #include "record.h"
 #include "util.h"
 
@@ -66,6 +67,11 @@ int enroll_ask_yes_no(const char *question, bool def);
 /* Reads the caller's record without changing it: SSPR_OK, SSPR_ENOENT or an
  * error (already reported on stderr). */
 int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec);
+/* Opens the store, runs fn on the caller's record in one update and closes
+ * it again. On failure says "cannot WHAT: why" and returns the negative
+ * status; otherwise returns fn's status. */
+int enroll_update_record(const struct enroll_ctx *ctx, unsigned flags, sspr_store_update_fn fn,
+			 void *update, const char *what);
 /* registered_at on the first enrollment, confirmed_at on every one. */
 void enroll_mark_enrolled(struct sspr_record *rec, int64_t now);
 /* ENROLL_EXIT_OK when the policy lets users register method, else a

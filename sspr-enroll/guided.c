@@ -32,8 +32,6 @@ static int reconfirm(struct sspr_record *rec, bool exists, struct sspr_event *ev
 static int do_reconfirm(struct enroll_ctx *ctx)
 {
 	struct reconfirm_update u = {.user = ctx->user};
-	struct sspr_store *store = NULL;
-	struct sspr_error err = {{0}};
 	int r;
 
 	printf("\nYour registration is complete. Type your password to confirm that these\n"
@@ -41,14 +39,8 @@ static int do_reconfirm(struct enroll_ctx *ctx)
 	if ((r = enroll_authenticate(ctx)) != ENROLL_EXIT_OK)
 		return r;
 	u.now = sspr_now();
-	r = sspr_store_open(ctx->pol.store, 0, &store, &err);
-	if (r == SSPR_OK)
-		r = sspr_store_update(store, ctx->user, 0, reconfirm, &u, &err);
-	sspr_store_close(store);
-	if (r < 0) {
-		enroll_error("cannot re-confirm: %s", err.msg);
+	if (enroll_update_record(ctx, 0, reconfirm, &u, "re-confirm") < 0)
 		return ENROLL_EXIT_ERROR;
-	}
 	printf("Thank you: your methods are re-confirmed.\n");
 	return ENROLL_EXIT_OK;
 }

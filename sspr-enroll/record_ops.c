@@ -25,6 +25,21 @@ int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec)
 	return r;
 }
 
+int enroll_update_record(const struct enroll_ctx *ctx, unsigned flags, sspr_store_update_fn fn,
+			 void *update, const char *what)
+{
+	struct sspr_store *store = NULL;
+	struct sspr_error err = {{0}};
+	int r = sspr_store_open(ctx->pol.store, 0, &store, &err);
+
+	if (r == SSPR_OK)
+		r = sspr_store_update(store, ctx->user, flags, fn, update, &err);
+	sspr_store_close(store);
+	if (r < 0)
+		enroll_error("cannot %s: %s", what, err.msg[0] ? err.msg : sspr_strerror(r));
+	return r;
+}
+
 void enroll_mark_enrolled(struct sspr_record *rec, int64_t now)
 {
 	if (rec->registered_at == 0)
