@@ -182,6 +182,7 @@ static int decoy_questions(struct sspr_session *s)
 			(void)sspr_answer_hash(reply, s->policy.argon2_opslimit,
 					       s->policy.argon2_memlimit, hash);
 		sspr_slot_release(&slot);
+		sodium_memzero(hash, sizeof(hash)); /* a hash of what someone typed */
 		sspr_conv_free(reply);
 	}
 	sodium_free(list);
