@@ -142,10 +142,8 @@ int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *o
 	if (pam_get_user(pamh, &a.user, NULL) != PAM_SUCCESS || a.user == NULL ||
 	    !sspr_user_name_valid(a.user))
 		goto out;
-	r = sspr_policy_load(opts->config, &a.pol, &err);
-	if (r == SSPR_ENOENT && !opts->config_explicit) {
-		sspr_policy_defaults(&a.pol);
-	} else if (r != SSPR_OK) {
+	r = sspr_policy_load_or_default(opts->config, opts->config_explicit, &a.pol, NULL, &err);
+	if (r != SSPR_OK) {
 		pam_syslog(pamh, LOG_ERR, "policy: %s", err.msg);
 		r = PAM_IGNORE;
 		goto out;

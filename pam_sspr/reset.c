@@ -20,15 +20,11 @@
 #include "session.h"
 #include "util.h"
 
-
 static int load_policy(struct sspr_session *s, struct sspr_error *err)
 {
-	int r = sspr_policy_load(s->opts->config, &s->policy, err);
+	int r = sspr_policy_load_or_default(s->opts->config, s->opts->config_explicit, &s->policy,
+					    NULL, err);
 
-	if (r == SSPR_ENOENT && !s->opts->config_explicit) {
-		sspr_policy_defaults(&s->policy);
-		r = SSPR_OK;
-	}
 	if (r == SSPR_OK)
 		s->policy_loaded = true;
 	return r;

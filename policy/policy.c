@@ -521,6 +521,20 @@ int sspr_policy_load(const char *path, struct sspr_policy *pol, struct sspr_erro
 	return r;
 }
 
+int sspr_policy_load_or_default(const char *path, bool path_given, struct sspr_policy *pol,
+				bool *found, struct sspr_error *err)
+{
+	int r = sspr_policy_load(path, pol, err);
+
+	if (found != NULL)
+		*found = r == SSPR_OK;
+	if (r == SSPR_ENOENT && !path_given) {
+		sspr_policy_defaults(pol);
+		return SSPR_OK;
+	}
+	return r;
+}
+
 /* The method list in bit order, the order DESIGN.md lists them in. */
 static void methods_text(unsigned methods, char *out, size_t size)
 {

@@ -86,6 +86,12 @@ int sspr_policy_set(struct sspr_policy *pol, const char *key, const char *value,
  * name the line of the later key. */
 int sspr_policy_load(const char *path, struct sspr_policy *pol, struct sspr_error *err);
 
+/* The rule every program follows: the policy at path, where only the
+ * default path (path_given = false) may be missing, which gives the built-in
+ * defaults. *found (may be NULL) says whether a file was read. */
+int sspr_policy_load_or_default(const char *path, bool path_given, struct sspr_policy *pol,
+				bool *found, struct sspr_error *err);
+
 /* Writes every key with its current value, one "key = value" line each, in
  * table order (sspr-admin check-config --print). */
 typedef void (*sspr_policy_line_fn)(const char *key, const char *value, void *ctx);

@@ -73,16 +73,11 @@ static int load_policy(struct admin_ctx *ctx)
 	struct sspr_error err = {{0}};
 	int r;
 
-	r = sspr_policy_load(ctx->config_path, &ctx->pol, &err);
-	if (r == SSPR_ENOENT && !ctx->config_explicit) {
-		/* Only the default path may be missing (DESIGN.md §3). */
-		sspr_policy_defaults(&ctx->pol);
-		ctx->config_found = false;
-		return ADMIN_EXIT_OK;
-	}
+	/* Only the default path may be missing (DESIGN.md §3). */
+	r = sspr_policy_load_or_default(ctx->config_path, ctx->config_explicit, &ctx->pol,
+					&ctx->config_found, &err);
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, ctx->config_path);
-	ctx->config_found = true;
 	return ADMIN_EXIT_OK;
 }
 

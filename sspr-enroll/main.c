@@ -56,12 +56,8 @@ static int usage(const char *why)
 static int load_policy(struct enroll_ctx *ctx, const char *config, bool explicit_config)
 {
 	struct sspr_error err = {{0}};
-	int r = sspr_policy_load(config, &ctx->pol, &err);
+	int r = sspr_policy_load_or_default(config, explicit_config, &ctx->pol, NULL, &err);
 
-	if (r == SSPR_ENOENT && !explicit_config) {
-		sspr_policy_defaults(&ctx->pol);
-		return ENROLL_EXIT_OK;
-	}
 	if (r != SSPR_OK) {
 		enroll_error("%s", err.msg);
 		return ENROLL_EXIT_ERROR;
