@@ -64,14 +64,14 @@ static enum admission turn_away(struct sspr_session *s, int priority, const char
 	return ADMIT_STOP;
 }
 
-/* Everything before a challenge. Failures of our own (policy, store,
+/* Everything before a challenge; *usable gets the methods the user can
+ * use when it returns ADMIT_GO. Failures of our own (policy, store,
  * accounts) stop with "unavailable" for everyone alike; who the user is
  * and what they enrolled decide between a challenge and a turning away. */
-static enum admission admit(struct sspr_session *s, struct sspr_record *rec)
+static enum admission admit(struct sspr_session *s, struct sspr_record *rec, unsigned *usable)
 {
 	struct sspr_error err = {{0}};
 	enum sspr_eligibility elig;
-	unsigned usable;
 	int r;
 
 	if (load_policy(s, &err) != SSPR_OK) {
@@ -104,15 +104,15 @@ static enum admission admit(struct sspr_session *s, struct sspr_record *rec)
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
 		return ADMIT_STOP;
 	}
-	usable = r == SSPR_OK ? sspr_usable_methods(&s->policy, rec) : 0;
-	if (usable == 0)
+	*usable = r == SSPR_OK ? sspr_usable_methods(&s->policy, rec) : 0;
+	if (*usable == 0)
 		return turn_away(s, LOG_NOTICE, "not-enrolled", NULL, SSPR_MSG_NOT_SET_UP);
-	if (sspr_method_count(usable) < s->policy.methods_required) {
+	if (sspr_method_count(*usable) < s->policy.methods_required) {
 		char text[256];
 
 		snprintf(text, sizeof(text), "Password reset needs %u different methods and this "
 			 "account has %u. Run 'sspr-enroll' to register more.",
-			 s->policy.methods_required, sspr_method_count(usable));
+			 s->policy.methods_required, sspr_method_count(*usable));
 		return turn_away(s, LOG_NOTICE, "not-enrolled", "too few methods", text);
 	}
 	if (sspr_lockout_active(rec, sspr_now()))
@@ -210,14 +210,13 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	s.user = user;
 	sspr_session_debug(&s, "reset requested by %s", user);
 
-	switch (admit(&s, &rec)) {
+	switch (admit(&s, &rec, &usable)) {
 	case ADMIT_STOP:
 		goto out;
 	case ADMIT_DECOY:
-		usable = 0;
+		usable = 0; /* whatever the record holds, the dialog is a decoy */
 		break;
 	case ADMIT_GO:
-		usable = sspr_usable_methods(&s.policy, &rec);
 		break;
 	}
 	if (prove_identity(&s, &rec, usable, passed, sizeof(passed)) != SSPR_OK) {
