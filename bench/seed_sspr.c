@@ -60,7 +60,7 @@ static int seed(const char *dir, const char *key_dir, unsigned first, unsigned c
 	char name[BENCH_NAME_MAX];
 
 	if (sspr_hostkey_load_public(key_dir, pk, &err) != SSPR_OK ||
-	    sspr_store_open(dir, 0, &st, &err) != SSPR_OK) {
+	    sspr_store_open_lmdb(dir, 0, &st, &err) != SSPR_OK) {
 		fprintf(stderr, "seed_sspr: %s\n", err.msg);
 		return 1;
 	}
@@ -120,7 +120,7 @@ static int seed_questions(const char *dir, unsigned first, unsigned count)
 			return 1;
 		}
 	}
-	if (sspr_store_open(dir, 0, &st, &err) != SSPR_OK) {
+	if (sspr_store_open_lmdb(dir, 0, &st, &err) != SSPR_OK) {
 		fprintf(stderr, "seed_sspr: %s\n", err.msg);
 		return 1;
 	}
@@ -194,7 +194,7 @@ static int check(const char *dir, unsigned n, const char *expect_path)
 		x.failures[idx] = (uint8_t)fails;
 		expected++;
 	}
-	if (sspr_store_open(dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	if (sspr_store_open_lmdb(dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
 	    sspr_store_foreach_user(st, check_fn, &x, &err) != SSPR_OK) {
 		fprintf(stderr, "seed_sspr: %s\n", err.msg);
 		goto out;

@@ -23,6 +23,7 @@
  *  14 REGISTERED_AT   time
  *  15 CONFIRMED_AT    time
  *  16 GRACE_STARTED   time (registration = require: when the grace began)
+ *  17 UPDATED_AT      time (last write; the store sets it, migration compares it)
  */
 #include <string.h>
 
@@ -48,7 +49,8 @@ enum tag {
 	TAG_REGISTERED_AT,
 	TAG_CONFIRMED_AT,
 	TAG_GRACE_STARTED,
-	TAG_LAST = TAG_GRACE_STARTED,
+	TAG_UPDATED_AT,
+	TAG_LAST = TAG_UPDATED_AT,
 };
 
 #define TOTP_REQUIRED_TAGS                                                                         \
@@ -250,6 +252,8 @@ int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, 
 		tlv_put_u64(&w, TAG_CONFIRMED_AT, (uint64_t)rec->confirmed_at);
 	if (rec->grace_started_at != 0)
 		tlv_put_u64(&w, TAG_GRACE_STARTED, (uint64_t)rec->grace_started_at);
+	if (rec->updated_at != 0)
+		tlv_put_u64(&w, TAG_UPDATED_AT, (uint64_t)rec->updated_at);
 	sodium_memzero(tmp, sizeof(tmp));
 	if (w.overflow)
 		return SSPR_ENOMEM;
@@ -376,6 +380,9 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 		return true;
 	case TAG_GRACE_STARTED:
 		rec->grace_started_at = (int64_t)tlv_get_u64(it->value);
+		return true;
+	case TAG_UPDATED_AT:
+		rec->updated_at = (int64_t)tlv_get_u64(it->value);
 		return true;
 	default:
 		return false;

@@ -89,6 +89,7 @@ struct sspr_record {
 	int64_t registered_at;             /* first enrollment */
 	int64_t confirmed_at;              /* last enrollment or re-confirmation */
 	int64_t grace_started_at;          /* registration = require: first refusal-free reminder */
+	int64_t updated_at;                /* last write, stamped by the store */
 };
 
 /* Zeroes the record (all methods absent, counters 0). */

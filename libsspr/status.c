@@ -34,6 +34,10 @@ const char *sspr_strerror(int status)
 		return "host key missing or wrong";
 	case SSPR_EBUSY:
 		return "store busy";
+	case SSPR_EUNAVAIL:
+		return "directory unavailable";
+	case SSPR_ECONFLICT:
+		return "changed by another host";
 	case SSPR_NOCHANGE:
 		return "no change";
 	case SSPR_DELETE:

@@ -24,6 +24,8 @@ enum sspr_status {
 	SSPR_EEXIST = -11,    /* already exists (never overwritten) */
 	SSPR_EKEY = -12,      /* host key missing, unreadable or not the sealing key */
 	SSPR_EBUSY = -13,     /* store busy / too many readers */
+	SSPR_EUNAVAIL = -14,  /* no directory server answered in time */
+	SSPR_ECONFLICT = -15, /* another host changed the entry first: retry */
 };
 
 /* Update callbacks (see store.h) may also return these to steer the write. */

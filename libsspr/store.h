@@ -1,6 +1,9 @@
 /* The store: where records and events live. This is an interface; each
- * backend lives in its own file (store_lmdb.c today). Nothing outside the
- * backend files knows which backend is in use or calls its library.
+ * backend lives in its own files (store_lmdb.c, store_ldap*.c) behind the
+ * table of operations in store_backend.h. Nothing outside the backend files
+ * calls LMDB or libldap; callers pick a backend only through the
+ * configuration they pass to sspr_store_open (policy_store.h builds it from
+ * sspr.conf).
  *
  * Every change to a user goes through sspr_store_update(): the backend reads
  * the current record, runs the caller's function on it and writes the result
@@ -23,14 +26,38 @@ struct sspr_store;
 
 enum sspr_store_flags {
 	SSPR_STORE_READONLY = 1 << 0, /* open for reading only */
-	SSPR_STORE_CREATE = 1 << 1,   /* create the environment if it is missing (sspr-admin init) */
+	SSPR_STORE_CREATE = 1 << 1,   /* create the store if it is missing (sspr-admin init) */
 };
 
-/* Opens the store at dir. Errors: SSPR_ENOENT (no store: run sspr-admin
- * init), SSPR_EACCES, SSPR_ECORRUPT (not a store, or an unknown format
- * version), SSPR_ERR; err says which, naming dir. */
-int sspr_store_open(const char *dir, unsigned flags, struct sspr_store **out,
-		    struct sspr_error *err);
+enum sspr_store_backend {
+	SSPR_BACKEND_LMDB = 0, /* embedded, one host: a directory */
+	SSPR_BACKEND_LDAP,     /* an OpenLDAP subtree shared by many hosts */
+};
+
+/* Where the store is. Strings are borrowed for the duration of the open
+ * call only. */
+struct sspr_store_config {
+	enum sspr_store_backend backend;
+	const char *dir;                   /* lmdb: the environment directory */
+	const char *ldap_uri;              /* ldap: space-separated URIs, tried in order */
+	const char *ldap_base;             /* ldap: DN of the subtree (ou=sspr,...) */
+	const char *ldap_bind_dn;          /* ldap: "" = anonymous */
+	const char *ldap_bind_password_file; /* ldap: "" = none */
+	const char *ldap_tls_cacert;       /* ldap: "" = the system's trust store */
+	unsigned ldap_timeout;             /* ldap: seconds for all URIs together, >= 1 */
+};
+
+/* Opens the store cfg describes. Errors: SSPR_ENOENT (no store: run
+ * sspr-admin init), SSPR_EACCES, SSPR_ECORRUPT (not a store, or an unknown
+ * format version), SSPR_EUNAVAIL (no directory server answered in time),
+ * SSPR_ERR; err says which, naming the directory or URI. */
+int sspr_store_open(const struct sspr_store_config *cfg, unsigned flags,
+		    struct sspr_store **out, struct sspr_error *err);
+/* The same for the LMDB store in dir (tests, tools given --store). */
+int sspr_store_open_lmdb(const char *dir, unsigned flags, struct sspr_store **out,
+			 struct sspr_error *err);
+/* Which backend an open store is; for messages and migration. */
+enum sspr_store_backend sspr_store_backend_of(const struct sspr_store *store);
 /* Closes the store; NULL is allowed. */
 void sspr_store_close(struct sspr_store *store);
 
@@ -51,8 +78,11 @@ typedef int (*sspr_store_update_fn)(struct sspr_record *rec, bool exists, struct
 /* Returns the function's status (SSPR_OK, SSPR_NOCHANGE, SSPR_DELETE or its
  * error), or a store error. When the stored record is corrupt the function is
  * not called and SSPR_ECORRUPT is returned, unless SSPR_UPDATE_REPLACE_CORRUPT
- * is given (sspr-admin revoke / enroll may overwrite a corrupt record). */
+ * is given (sspr-admin revoke / enroll may overwrite a corrupt record).
+ * A record written back gets updated_at = now, unless SSPR_UPDATE_KEEP_TIME
+ * is given (migration copies a record with the time it was last changed). */
 #define SSPR_UPDATE_REPLACE_CORRUPT 1u
+#define SSPR_UPDATE_KEEP_TIME 2u
 int sspr_store_update(struct sspr_store *store, const char *user, unsigned flags,
 		      sspr_store_update_fn fn, void *ctx, struct sspr_error *err);
 

@@ -19,7 +19,7 @@
 #include <lmdb.h>
 #include <sodium.h>
 
-#include "store.h"
+#include "store_backend.h"
 #include "util.h"
 
 #define STORE_FORMAT "1"
@@ -27,7 +27,8 @@
  * users without a resize. */
 #define STORE_MAP_SIZE ((size_t)4 << 30)
 
-struct sspr_store {
+struct lmdb_store {
+	struct sspr_store base; /* first: store.c sees only this */
 	MDB_env *env;
 	MDB_dbi users;
 	MDB_dbi events;
@@ -35,6 +36,9 @@ struct sspr_store {
 	bool readonly;
 	char dir[SSPR_ERROR_MAX / 2];
 };
+
+static const struct sspr_store_ops lmdb_ops;
+static void lmdb_close(struct sspr_store *store);
 
 static int mdb_status(int rc)
 {
@@ -78,7 +82,7 @@ static bool nearly_full(const char *dir)
 	return statvfs(dir, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < STORE_ROOM_NEEDED;
 }
 
-static int fail(struct sspr_store *st, int rc, const char *what, struct sspr_error *err)
+static int fail(struct lmdb_store *st, int rc, const char *what, struct sspr_error *err)
 {
 	if (rc == EIO && nearly_full(st->dir))
 		return sspr_error_set(err, SSPR_EFULL, "%s: %s: %s (the disk is full)", st->dir,
@@ -86,7 +90,7 @@ static int fail(struct sspr_store *st, int rc, const char *what, struct sspr_err
 	return sspr_error_set(err, mdb_status(rc), "%s: %s: %s", st->dir, what, mdb_strerror(rc));
 }
 
-static int open_dbs(struct sspr_store *st, unsigned flags, struct sspr_error *err)
+static int open_dbs(struct lmdb_store *st, unsigned flags, struct sspr_error *err)
 {
 	MDB_txn *txn = NULL;
 	MDB_val key = {.mv_size = 6, .mv_data = "format"}, val;
@@ -145,10 +149,10 @@ out:
 	return r;
 }
 
-int sspr_store_open(const char *dir, unsigned flags, struct sspr_store **out,
-		    struct sspr_error *err)
+int sspr_store_lmdb_open(const char *dir, unsigned flags, struct sspr_store **out,
+			 struct sspr_error *err)
 {
-	struct sspr_store *st;
+	struct lmdb_store *st;
 	struct stat sb;
 	int rc, r, dead = 0;
 
@@ -182,6 +186,7 @@ int sspr_store_open(const char *dir, unsigned flags, struct sspr_store **out,
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return sspr_error_set(err, SSPR_ENOMEM, "out of memory");
+	st->base.ops = &lmdb_ops;
 	sspr_strlcpy(st->dir, dir, sizeof(st->dir));
 	st->readonly = (flags & SSPR_STORE_READONLY) != 0;
 	if ((rc = mdb_env_create(&st->env)) != 0 || (rc = mdb_env_set_maxdbs(st->env, 3)) != 0 ||
@@ -209,15 +214,16 @@ int sspr_store_open(const char *dir, unsigned flags, struct sspr_store **out,
 	r = open_dbs(st, flags, err);
 out:
 	if (r != SSPR_OK) {
-		sspr_store_close(st);
+		lmdb_close(&st->base);
 		return r;
 	}
-	*out = st;
+	*out = &st->base;
 	return SSPR_OK;
 }
 
-void sspr_store_close(struct sspr_store *st)
+static void lmdb_close(struct sspr_store *store)
 {
+	struct lmdb_store *st = (struct lmdb_store *)store;
 	if (st == NULL)
 		return;
 	if (st->env != NULL)
@@ -234,9 +240,10 @@ static int user_key(const char *user, MDB_val *key, struct sspr_error *err)
 	return SSPR_OK;
 }
 
-int sspr_store_get(struct sspr_store *st, const char *user, struct sspr_record *rec,
+static int lmdb_get(struct sspr_store *store, const char *user, struct sspr_record *rec,
 		   struct sspr_error *err)
 {
+	struct lmdb_store *st = (struct lmdb_store *)store;
 	MDB_txn *txn = NULL;
 	MDB_val key, val;
 	int rc, r;
@@ -259,7 +266,7 @@ int sspr_store_get(struct sspr_store *st, const char *user, struct sspr_record *
 }
 
 /* Appends ev inside txn under a key after the last one. */
-static int put_event(struct sspr_store *st, MDB_txn *txn, const struct sspr_event *ev,
+static int put_event(struct lmdb_store *st, MDB_txn *txn, const struct sspr_event *ev,
 		     struct sspr_error *err)
 {
 	uint8_t kbuf[12], vbuf[SSPR_EVENT_ENCODED_MAX];
@@ -306,9 +313,10 @@ static int put_event(struct sspr_store *st, MDB_txn *txn, const struct sspr_even
 	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot append event", err);
 }
 
-int sspr_store_update(struct sspr_store *st, const char *user, unsigned flags,
+static int lmdb_update(struct sspr_store *store, const char *user, unsigned flags,
 		      sspr_store_update_fn fn, void *ctx, struct sspr_error *err)
 {
+	struct lmdb_store *st = (struct lmdb_store *)store;
 	struct sspr_record *rec = NULL;
 	struct sspr_event ev;
 	uint8_t buf[SSPR_RECORD_ENCODED_MAX];
@@ -392,9 +400,10 @@ out:
 	return r;
 }
 
-int sspr_store_append_event(struct sspr_store *st, const struct sspr_event *ev,
+static int lmdb_append_event(struct sspr_store *store, const struct sspr_event *ev,
 			    struct sspr_error *err)
 {
+	struct lmdb_store *st = (struct lmdb_store *)store;
 	MDB_txn *txn = NULL;
 	int rc, r;
 
@@ -415,8 +424,9 @@ int sspr_store_append_event(struct sspr_store *st, const struct sspr_event *ev,
 	return SSPR_OK;
 }
 
-int sspr_store_decoy_write(struct sspr_store *st, struct sspr_error *err)
+static int lmdb_decoy_write(struct sspr_store *store, struct sspr_error *err)
 {
+	struct lmdb_store *st = (struct lmdb_store *)store;
 	/* A record's and an event's worth of bytes into the same two
 	 * databases a refusal writes to, so the commit syncs as many pages. */
 	static const uint8_t decoy_event_key[12] = {0};
@@ -444,9 +454,10 @@ int sspr_store_decoy_write(struct sspr_store *st, struct sspr_error *err)
 	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
 }
 
-int sspr_store_foreach_user(struct sspr_store *st, sspr_store_user_fn fn, void *ctx,
+static int lmdb_foreach_user(struct sspr_store *store, sspr_store_user_fn fn, void *ctx,
 			    struct sspr_error *err)
 {
+	struct lmdb_store *st = (struct lmdb_store *)store;
 	char name[SSPR_USER_MAX + 1];
 	struct sspr_record *rec = malloc(sizeof(*rec));
 	MDB_txn *txn = NULL;
@@ -496,9 +507,10 @@ static bool is_decoy_event_key(const MDB_val *key)
 	return key->mv_size == sizeof(zero) && memcmp(key->mv_data, zero, sizeof(zero)) == 0;
 }
 
-int sspr_store_foreach_event(struct sspr_store *st, int64_t since, sspr_store_event_fn fn,
+static int lmdb_foreach_event(struct sspr_store *store, int64_t since, sspr_store_event_fn fn,
 			     void *ctx, struct sspr_error *err)
 {
+	struct lmdb_store *st = (struct lmdb_store *)store;
 	uint8_t start[12] = {0};
 	uint64_t t = since < 0 ? 0 : (uint64_t)since;
 	struct sspr_event ev;
@@ -538,3 +550,14 @@ out:
 		mdb_txn_abort(txn);
 	return r;
 }
+
+static const struct sspr_store_ops lmdb_ops = {
+	.backend = SSPR_BACKEND_LMDB,
+	.close = lmdb_close,
+	.get = lmdb_get,
+	.update = lmdb_update,
+	.append_event = lmdb_append_event,
+	.decoy_write = lmdb_decoy_write,
+	.foreach_user = lmdb_foreach_user,
+	.foreach_event = lmdb_foreach_event,
+};

@@ -16,6 +16,7 @@
 #include "conv.h"
 #include "eligibility.h"
 #include "policy.h"
+#include "policy_store.h"
 #include "record.h"
 #include "store.h"
 #include "util.h"
@@ -103,9 +104,10 @@ static int check_account(struct account_check *a)
 	if (sspr_user_eligibility(&a->pol, a->user, NULL) != SSPR_ELIGIBLE)
 		return PAM_IGNORE;
 	/* Only the requirement writes (the grace); reminders only read. */
-	r = sspr_store_open(a->pol.store,
-			    require && a->pol.registration_grace_days > 0 ? 0 : SSPR_STORE_READONLY,
-			    &a->store, &err);
+	r = sspr_policy_open_store(&a->pol,
+				   require && a->pol.registration_grace_days > 0 ? 0
+										  : SSPR_STORE_READONLY,
+				   &a->store, &err);
 	if (r != SSPR_OK) {
 		pam_syslog(a->pamh, a->opts->debug ? LOG_DEBUG : LOG_INFO, "store: %s", err.msg);
 		return PAM_IGNORE;

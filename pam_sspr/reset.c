@@ -88,7 +88,7 @@ static enum admission admit(struct sspr_session *s, struct sspr_record *rec, uns
 	}
 	s->account_exists = elig != SSPR_NOT_ELIGIBLE_NO_USER;
 
-	r = sspr_store_open(s->policy.store, 0, &s->store, &err);
+	r = sspr_policy_open_store(&s->policy, 0, &s->store, &err);
 	if (r != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);

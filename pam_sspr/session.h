@@ -9,6 +9,7 @@
 
 #include "options.h"
 #include "policy.h"
+#include "policy_store.h"
 #include "store.h"
 
 struct sspr_session {

@@ -27,6 +27,8 @@ enum key_type {
 	T_TEXT,	     /* UTF-8 text shown to users, may be empty */
 	T_METHODS,   /* space-separated method names */
 	T_CHOICE,    /* one word of the key's choices, stored as its index (an enum) */
+	T_OPT_PATH,  /* absolute path, or empty for none */
+	T_LDAP_URIS, /* space-separated ldap://, ldaps:// or ldapi:// URIs */
 };
 
 struct policy_key {
@@ -56,6 +58,7 @@ struct policy_key {
 
 static const char *const registration_names[] = {"no", "remind", "require", NULL};
 static const char *const enumeration_names[] = {"hide", "show", NULL};
+static const char *const backend_names[] = {"lmdb", "ldap", NULL};
 
 static const struct policy_key policy_keys[] = {
     /* Who may reset. Deliberately not SSPR_GROUP, the store's group: a
@@ -100,6 +103,16 @@ static const struct policy_key policy_keys[] = {
     STR("lock_dir", T_PATH, lock_dir, "/run/sspr"),
     /* Whether a reset may tell who exists, is eligible or has enrolled. */
     CHOICE("enumeration", enumeration, enumeration_names, "hide"),
+    /* Where records live: this host only, or a directory many hosts share. */
+    CHOICE("store_backend", store_backend, backend_names, "lmdb"),
+    STR("ldap_uri", T_LDAP_URIS, ldap_uri, ""),
+    STR("ldap_base", T_TEXT, ldap_base, ""),
+    STR("ldap_bind_dn", T_TEXT, ldap_bind_dn, ""),
+    /* A file, never the password itself: sspr.conf is world-readable. */
+    STR("ldap_bind_password_file", T_OPT_PATH, ldap_bind_password_file, ""),
+    STR("ldap_tls_cacert", T_OPT_PATH, ldap_tls_cacert, ""),
+    /* Bounds what an unreachable directory adds to a login. */
+    NUM("ldap_timeout", T_UINT, ldap_timeout, 1, 60, "5"),
 };
 
 #define N_KEYS (sizeof(policy_keys) / sizeof(policy_keys[0]))
@@ -294,6 +307,29 @@ static int set_methods(unsigned *out, const char *value, struct sspr_error *err)
 	return SSPR_OK;
 }
 
+/* Each word must name a scheme we speak; the rest of a URI is libldap's to
+ * judge, and an unreachable one only costs its share of ldap_timeout. */
+static bool ldap_uri_list(const char *s)
+{
+	unsigned count = 0;
+
+	while (*s != '\0') {
+		size_t n = strcspn(s, " \t");
+
+		if (n == 0) {
+			s++;
+			continue;
+		}
+		if (++count > SSPR_LDAP_URI_COUNT_MAX)
+			return false;
+		if (!(strncmp(s, "ldap://", 7) == 0 && n > 7) &&
+		    !(strncmp(s, "ldaps://", 8) == 0 && n > 8) && strncmp(s, "ldapi://", 8) != 0)
+			return false;
+		s += n;
+	}
+	return true;
+}
+
 static int set_string(const struct policy_key *k, char *dst, const char *value,
 		      struct sspr_error *err)
 {
@@ -312,6 +348,14 @@ static int set_string(const struct policy_key *k, char *dst, const char *value,
 	case T_PATH:
 		ok = value[0] == '/' && n < k->size && no_controls(value);
 		what = "an absolute path (up to 1023 bytes, no control characters)";
+		break;
+	case T_OPT_PATH:
+		ok = n == 0 || (value[0] == '/' && n < k->size && no_controls(value));
+		what = "an absolute path (up to 1023 bytes, no control characters) or nothing";
+		break;
+	case T_LDAP_URIS:
+		ok = n < k->size && printable_ascii(value, true) && ldap_uri_list(value);
+		what = "a space-separated list of up to 8 ldap://, ldaps:// or ldapi:// URIs";
 		break;
 	case T_COMMAND:
 		ok = value[0] == '/' && n < k->size && printable_ascii(value, true);
@@ -424,6 +468,34 @@ static unsigned popcount(unsigned v)
 	return n;
 }
 
+/* The directory keys only matter, and must then be complete, when the
+ * directory is the store. */
+static int check_ldap_keys(const char *path, const struct sspr_policy *pol,
+			   const unsigned *line_of, struct sspr_error *err)
+{
+	unsigned backend_line = line_of[key_index("store_backend")];
+	bool has_dn = pol->ldap_bind_dn[0] != '\0';
+	bool has_pw = pol->ldap_bind_password_file[0] != '\0';
+
+	if (pol->store_backend != SSPR_BACKEND_LDAP)
+		return SSPR_OK;
+	if (pol->ldap_uri[0] == '\0')
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: store_backend = ldap needs ldap_uri", path,
+				      backend_line);
+	if (pol->ldap_base[0] == '\0')
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: store_backend = ldap needs ldap_base", path,
+				      backend_line);
+	if (has_dn != has_pw)
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: ldap_bind_dn and ldap_bind_password_file go together",
+				      path,
+				      line_of[key_index(has_dn ? "ldap_bind_dn"
+								: "ldap_bind_password_file")]);
+	return SSPR_OK;
+}
+
 /* Checks that span keys; line_of[] gives where each key was set. */
 static int cross_check(const char *path, const struct sspr_policy *pol, const unsigned *line_of,
 		       struct sspr_error *err)
@@ -445,7 +517,7 @@ static int cross_check(const char *path, const struct sspr_policy *pol, const un
 				      "methods (%u)",
 				      path, req_line > methods_line ? req_line : methods_line,
 				      pol->methods_required, popcount(pol->methods));
-	return SSPR_OK;
+	return check_ldap_keys(path, pol, line_of, err);
 }
 
 static int parse_text(const char *path, char *text, size_t len, struct sspr_policy *pol,

@@ -11,6 +11,7 @@
 
 #include "lockout.h"
 #include "status.h"
+#include "store.h"
 #include "totp.h"
 
 #define SSPR_POLICY_FILE_MAX (64 * 1024) /* bytes; a larger file is refused */
@@ -21,6 +22,9 @@
 #define SSPR_MAIL_ADDRESS_MAX 254
 #define SSPR_HELPDESK_MAX 511
 #define SSPR_PATH_MAX 1023
+#define SSPR_LDAP_URIS_MAX 1023 /* the whole space-separated list */
+#define SSPR_LDAP_URI_COUNT_MAX 8
+#define SSPR_LDAP_DN_MAX 511
 
 enum sspr_registration {
 	SSPR_REGISTRATION_NO = 0,
@@ -68,6 +72,13 @@ struct sspr_policy {
 	unsigned argon2_max_parallel; /* 0 = no limit */
 	char lock_dir[SSPR_PATH_MAX + 1];
 	enum sspr_enumeration enumeration;
+	enum sspr_store_backend store_backend;
+	char ldap_uri[SSPR_LDAP_URIS_MAX + 1];
+	char ldap_base[SSPR_LDAP_DN_MAX + 1];
+	char ldap_bind_dn[SSPR_LDAP_DN_MAX + 1];
+	char ldap_bind_password_file[SSPR_PATH_MAX + 1];
+	char ldap_tls_cacert[SSPR_PATH_MAX + 1];
+	unsigned ldap_timeout; /* seconds, for all URIs together */
 };
 
 /* Fills every key with its default. */

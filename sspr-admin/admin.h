@@ -11,6 +11,7 @@
 
 #include "hostkey.h"
 #include "policy.h"
+#include "policy_store.h"
 #include "record.h"
 #include "status.h"
 #include "store.h"

@@ -8,12 +8,13 @@ int admin_store_open(const struct admin_ctx *ctx, unsigned flags, struct sspr_st
 	int r;
 
 	*out = NULL;
-	r = sspr_store_open(ctx->pol.store, flags, out, &err);
+	r = sspr_policy_open_store(&ctx->pol, flags, out, &err);
 	if (r == SSPR_OK)
 		return ADMIN_EXIT_OK;
 	if (r == SSPR_ENOENT)
-		return admin_error(r, "%s: no store; run '%s init'", ctx->pol.store, ADMIN_PROG);
-	return admin_lib_error(r, &err, ctx->pol.store);
+		return admin_error(r, "%s: no store; run '%s init'", sspr_policy_store_name(&ctx->pol),
+				   ADMIN_PROG);
+	return admin_lib_error(r, &err, sspr_policy_store_name(&ctx->pol));
 }
 
 int admin_update_error(int r, const struct sspr_error *err, const char *user)

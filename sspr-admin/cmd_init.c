@@ -65,12 +65,12 @@ static int create_store(const struct admin_ctx *ctx)
 	if (mkdir(dir, 0770) != 0 && errno != EEXIST)
 		return admin_error(errno_status(errno), "%s: cannot create store directory: %s",
 				   dir, strerror(errno));
-	r = sspr_store_open(dir, 0, &st, &err);
+	r = sspr_store_open_lmdb(dir, 0, &st, &err);
 	if (r == SSPR_OK) {
 		printf("%s: store already exists, kept\n", dir);
 	} else if (r == SSPR_ENOENT) {
 		sspr_error_clear(&err);
-		r = sspr_store_open(dir, SSPR_STORE_CREATE, &st, &err);
+		r = sspr_store_open_lmdb(dir, SSPR_STORE_CREATE, &st, &err);
 		if (r == SSPR_OK)
 			printf("%s: store created\n", dir);
 	}

@@ -127,7 +127,7 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 		enroll_error("%s", err.msg[0] ? err.msg : "crypto initialisation failed");
 		return ENROLL_EXIT_ERROR;
 	}
-	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK) {
+	if (sspr_policy_open_store(&ctx->pol, 0, &store, &err) != SSPR_OK) {
 		enroll_error("%s", err.msg);
 		return ENROLL_EXIT_ERROR;
 	}

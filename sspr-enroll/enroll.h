@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "policy.h"
+#include "policy_store.h"
 #include "store.h"
 #include "record.h"
 #include "util.h"

@@ -14,7 +14,7 @@ int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec)
 	int r;
 
 	sspr_record_init(rec);
-	r = sspr_store_open(ctx->pol.store, SSPR_STORE_READONLY, &store, &err);
+	r = sspr_policy_open_store(&ctx->pol, SSPR_STORE_READONLY, &store, &err);
 	if (r == SSPR_ENOENT)
 		r = SSPR_ERR; /* no store at all is not "no record" */
 	if (r == SSPR_OK)
@@ -30,7 +30,7 @@ int enroll_update_record(const struct enroll_ctx *ctx, unsigned flags, sspr_stor
 {
 	struct sspr_store *store = NULL;
 	struct sspr_error err = {{0}};
-	int r = sspr_store_open(ctx->pol.store, 0, &store, &err);
+	int r = sspr_policy_open_store(&ctx->pol, 0, &store, &err);
 
 	if (r == SSPR_OK)
 		r = sspr_store_update(store, ctx->user, flags, fn, update, &err);
@@ -73,7 +73,7 @@ void enroll_log_event(const struct enroll_ctx *ctx, const char *action, const ch
 
 	sspr_event_set(&ev, sspr_now(), action, result, method, ctx->user, ENROLL_SERVICE, "",
 		       detail);
-	if (sspr_store_open(ctx->pol.store, 0, &store, &err) != SSPR_OK ||
+	if (sspr_policy_open_store(&ctx->pol, 0, &store, &err) != SSPR_OK ||
 	    sspr_store_append_event(store, &ev, &err) != SSPR_OK)
 		enroll_error("cannot record the audit event: %s", err.msg);
 	sspr_store_close(store);

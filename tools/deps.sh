@@ -29,6 +29,9 @@ packages=(
 	# libclang-rt-14-dev, only recommended by clang), symbolized reports,
 	# static analysis
 	clang libclang-rt-14-dev llvm clang-tidy cppcheck
+	# the directory store: libldap to build it; slapd (two servers the
+	# tests start themselves), ldap-utils and openssl (a test CA) to test it
+	libldap-dev slapd ldap-utils openssl
 )
 
 fail() {

@@ -55,7 +55,7 @@ static int failures(const char *dir, const char *user, unsigned attempts)
 	struct fail_ctx f = {sspr_now(), {attempts, 3600, 3600}};
 	int r;
 
-	r = sspr_store_open(dir, 0, &st, &err);
+	r = sspr_store_open_lmdb(dir, 0, &st, &err);
 	if (r == SSPR_OK)
 		r = sspr_store_update(st, user, 0, add_failure, &f, &err);
 	sspr_store_close(st);
@@ -107,7 +107,7 @@ static int append_event(char **argv, int argc)
 
 	sspr_event_set(&ev, sspr_now() - age, argv[4], argv[5], argv[6], argv[3], "test", "",
 		       argc > 7 ? argv[7] : "");
-	r = sspr_store_open(argv[2], 0, &st, &err);
+	r = sspr_store_open_lmdb(argv[2], 0, &st, &err);
 	if (r == SSPR_OK)
 		r = sspr_store_append_event(st, &ev, &err);
 	sspr_store_close(st);
@@ -125,7 +125,7 @@ static int get_record(const char *dir, const char *user, struct sspr_record *rec
 	struct sspr_store *st = NULL;
 	int r;
 
-	r = sspr_store_open(dir, SSPR_STORE_READONLY, &st, &err);
+	r = sspr_store_open_lmdb(dir, SSPR_STORE_READONLY, &st, &err);
 	if (r == SSPR_OK)
 		r = sspr_store_get(st, user, rec, &err);
 	sspr_store_close(st);

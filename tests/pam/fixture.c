@@ -225,7 +225,7 @@ struct sspr_store *open_store(void)
 	struct sspr_error err;
 
 	snprintf(path, sizeof(path), "%s/store", dir);
-	assert_int_equal(sspr_store_open(path, 0, &st, &err), SSPR_OK);
+	assert_int_equal(sspr_store_open_lmdb(path, 0, &st, &err), SSPR_OK);
 	return st;
 }
 
@@ -327,7 +327,7 @@ int setup_all(void **state)
 	snprintf(keys, sizeof(keys), "%s/keys", dir);
 	assert_int_equal(sspr_hostkey_generate(keys, &err), SSPR_OK);
 	snprintf(storedir, sizeof(storedir), "%s/store", dir);
-	assert_int_equal(sspr_store_open(storedir, SSPR_STORE_CREATE, &st, &err), SSPR_OK);
+	assert_int_equal(sspr_store_open_lmdb(storedir, SSPR_STORE_CREATE, &st, &err), SSPR_OK);
 	sspr_store_close(st);
 	assert_int_equal(sspr_totp_init(), SSPR_OK);
 

@@ -85,7 +85,7 @@ static int open_ro(const char *dir, struct sspr_store **st)
 {
 	struct sspr_error err = {{0}};
 
-	if (sspr_store_open(dir, SSPR_STORE_READONLY, st, &err) != SSPR_OK) {
+	if (sspr_store_open_lmdb(dir, SSPR_STORE_READONLY, st, &err) != SSPR_OK) {
 		fprintf(stderr, "robust_store: %s\n", err.msg);
 		return -1;
 	}

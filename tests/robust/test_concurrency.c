@@ -179,7 +179,7 @@ static void enroll_fresh(void)
 	struct sspr_store *st = NULL;
 
 	if (sspr_hostkey_load_public(key_dir, pk, &err) != SSPR_OK ||
-	    sspr_store_open(store_dir, 0, &st, &err) != SSPR_OK ||
+	    sspr_store_open_lmdb(store_dir, 0, &st, &err) != SSPR_OK ||
 	    sspr_store_update(st, user, 0, enroll_fn, pk, &err) != SSPR_OK)
 		die(err.msg);
 	sspr_store_close(st);
@@ -203,7 +203,7 @@ static void setup(const char *module, const char *passwd_module)
 	snprintf(key_dir, sizeof(key_dir), "%s/keys", dir);
 	snprintf(services, sizeof(services), "%s/services", dir);
 	if (mkdir(services, 0755) != 0 || sspr_hostkey_generate(key_dir, &err) != SSPR_OK ||
-	    sspr_store_open(store_dir, SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
+	    sspr_store_open_lmdb(store_dir, SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
 		die(err.msg[0] ? err.msg : "set-up");
 	sspr_store_close(st);
 	enroll_fresh();
@@ -347,7 +347,7 @@ static unsigned count_events(const char *result, const char *detail)
 	struct sspr_error err = {{0}};
 	struct sspr_store *st = NULL;
 
-	if (sspr_store_open(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	if (sspr_store_open_lmdb(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
 	    sspr_store_foreach_event(st, 0, count_fn, &c, &err) != SSPR_OK)
 		die(err.msg);
 	sspr_store_close(st);
@@ -359,7 +359,7 @@ static void get_record(struct sspr_record *rec)
 	struct sspr_error err = {{0}};
 	struct sspr_store *st = NULL;
 
-	if (sspr_store_open(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	if (sspr_store_open_lmdb(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
 	    sspr_store_get(st, user, rec, &err) != SSPR_OK)
 		die(err.msg);
 	sspr_store_close(st);
@@ -605,7 +605,7 @@ static void race_worker(int i)
 								   NULL}));
 			break;
 		default:
-			if (st == NULL && sspr_store_open(store_dir, 0, &st, &err) != SSPR_OK) {
+			if (st == NULL && sspr_store_open_lmdb(store_dir, 0, &st, &err) != SSPR_OK) {
 				__atomic_add_fetch(&tally->direct_failures, 1, __ATOMIC_SEQ_CST);
 				return;
 			}
@@ -643,7 +643,7 @@ static void phase_race(void)
 	check(tally->invalid_msg + tally->locked_msg == tally->auth_err,
 	      "race: every racing reset was judged: refused or found locked (%d + %d of %d)",
 	      tally->invalid_msg, tally->locked_msg, tally->auth_err);
-	if (sspr_store_open(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	if (sspr_store_open_lmdb(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
 	    sspr_store_foreach_user(st, decode_fn, &d, &err) != SSPR_OK ||
 	    sspr_store_foreach_event(st, 0, event_decode_fn, &d, &err) != SSPR_OK)
 		die(err.msg);

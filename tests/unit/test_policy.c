@@ -22,8 +22,8 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 38 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
-			  * lock_dir and enumeration */
+#define N_KEYS 45 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
+			  * lock_dir, enumeration and the seven store_backend / ldap_* keys */
 
 static char dir[64];
 static char path[128];
@@ -278,7 +278,14 @@ static const char every_key[] = "group = wheel\n"
 				"argon2_memlimit = 8192\n"
 				"argon2_max_parallel = 4\n"
 				"lock_dir = /srv/run\n"
-				"enumeration = show\n";
+				"enumeration = show\n"
+				"store_backend = ldap\n"
+				"ldap_uri = ldap://a.example.org ldaps://b.example.org:636\n"
+				"ldap_base = ou=sspr,dc=example,dc=org\n"
+				"ldap_bind_dn = cn=host,dc=example,dc=org\n"
+				"ldap_bind_password_file = /etc/security/sspr/ldap.secret\n"
+				"ldap_tls_cacert = /etc/ssl/certs/site-ca.pem\n"
+				"ldap_timeout = 3\n";
 
 static void test_every_key_is_read(void **state)
 {
@@ -324,6 +331,13 @@ static void test_every_key_is_read(void **state)
 	assert_string_equal(p.key_dir, "/srv/keys");
 	assert_int_equal(p.argon2_opslimit, 3);
 	assert_int_equal(p.argon2_memlimit, 8192);
+	assert_int_equal(p.store_backend, SSPR_BACKEND_LDAP);
+	assert_string_equal(p.ldap_uri, "ldap://a.example.org ldaps://b.example.org:636");
+	assert_string_equal(p.ldap_base, "ou=sspr,dc=example,dc=org");
+	assert_string_equal(p.ldap_bind_dn, "cn=host,dc=example,dc=org");
+	assert_string_equal(p.ldap_bind_password_file, "/etc/security/sspr/ldap.secret");
+	assert_string_equal(p.ldap_tls_cacert, "/etc/ssl/certs/site-ca.pem");
+	assert_int_equal(p.ldap_timeout, 3);
 }
 
 /* foreach lists every key once, in the file's order, as text the setter
@@ -339,7 +353,7 @@ static void test_foreach_round_trips_every_key(void **state)
 	sspr_policy_foreach(&p, collect, &l);
 	assert_int_equal(l.n, N_KEYS);
 	assert_string_equal(l.key[0], "group");
-	assert_string_equal(l.key[N_KEYS - 1], "enumeration");
+	assert_string_equal(l.key[N_KEYS - 1], "ldap_timeout");
 	assert_string_equal(value_of(&p, "methods"), "totp recovery");
 	assert_string_equal(value_of(&p, "allow_root"), "yes");
 	assert_string_equal(value_of(&p, "notify_user"), "no");

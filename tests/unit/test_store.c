@@ -25,7 +25,7 @@ static int setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/sspr-storetest-XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	if (sspr_store_open(dir, SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
+	if (sspr_store_open_lmdb(dir, SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
 		return -1;
 	sspr_store_close(st);
 	return 0;
@@ -44,7 +44,7 @@ static struct sspr_store *open_rw(void)
 	struct sspr_store *st = NULL;
 	struct sspr_error err;
 
-	assert_int_equal(sspr_store_open(dir, 0, &st, &err), SSPR_OK);
+	assert_int_equal(sspr_store_open_lmdb(dir, 0, &st, &err), SSPR_OK);
 	return st;
 }
 
@@ -98,7 +98,7 @@ static void test_missing_store_says_run_init(void **state)
 	char missing[128];
 
 	snprintf(missing, sizeof(missing), "%s/none", dir);
-	assert_int_equal(sspr_store_open(missing, 0, &st, &err), SSPR_ENOENT);
+	assert_int_equal(sspr_store_open_lmdb(missing, 0, &st, &err), SSPR_ENOENT);
 	assert_non_null(strstr(err.msg, "sspr-admin init"));
 	assert_null(st);
 }
@@ -186,7 +186,7 @@ static void test_readonly_store_refuses_writes(void **state)
 	struct sspr_error err;
 	struct bump ok = {SSPR_OK, false};
 
-	assert_int_equal(sspr_store_open(dir, SSPR_STORE_READONLY, &st, &err), SSPR_OK);
+	assert_int_equal(sspr_store_open_lmdb(dir, SSPR_STORE_READONLY, &st, &err), SSPR_OK);
 	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &ok, &err), SSPR_EACCES);
 	sspr_store_close(st);
 }
@@ -208,7 +208,7 @@ static void test_unknown_format_is_refused(void **state)
 	assert_int_equal(mdb_put(txn, dbi, &key, &val, 0), 0);
 	assert_int_equal(mdb_txn_commit(txn), 0);
 	mdb_env_close(env);
-	assert_int_equal(sspr_store_open(dir, 0, &st, &err), SSPR_ECORRUPT);
+	assert_int_equal(sspr_store_open_lmdb(dir, 0, &st, &err), SSPR_ECORRUPT);
 	assert_non_null(strstr(err.msg, "format '2' is not supported"));
 }
 
@@ -261,7 +261,7 @@ static void test_concurrent_updates_lose_nothing(void **state)
 			struct sspr_error err;
 			struct bump ok = {SSPR_OK, true};
 
-			if (sspr_store_open(dir, 0, &mine, &err) != SSPR_OK)
+			if (sspr_store_open_lmdb(dir, 0, &mine, &err) != SSPR_OK)
 				_exit(2);
 			for (int i = 0; i < EACH; i++)
 				if (sspr_store_update(mine, "carol", 0, bump_fn, &ok, &err) !=

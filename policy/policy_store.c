@@ -1,0 +1,30 @@
+/* The store a policy names. */
+#include "policy_store.h"
+
+void sspr_policy_store_config(const struct sspr_policy *pol, struct sspr_store_config *cfg)
+{
+	*cfg = (struct sspr_store_config){
+	    .backend = pol->store_backend,
+	    .dir = pol->store,
+	    .ldap_uri = pol->ldap_uri,
+	    .ldap_base = pol->ldap_base,
+	    .ldap_bind_dn = pol->ldap_bind_dn,
+	    .ldap_bind_password_file = pol->ldap_bind_password_file,
+	    .ldap_tls_cacert = pol->ldap_tls_cacert,
+	    .ldap_timeout = pol->ldap_timeout,
+	};
+}
+
+const char *sspr_policy_store_name(const struct sspr_policy *pol)
+{
+	return pol->store_backend == SSPR_BACKEND_LDAP ? pol->ldap_base : pol->store;
+}
+
+int sspr_policy_open_store(const struct sspr_policy *pol, unsigned flags, struct sspr_store **out,
+			   struct sspr_error *err)
+{
+	struct sspr_store_config cfg;
+
+	sspr_policy_store_config(pol, &cfg);
+	return sspr_store_open(&cfg, flags, out, err);
+}
