@@ -1,0 +1,424 @@
+/* Reaching a directory server: URIs in order within one time budget, TLS
+ * as the scheme and host require, a simple bind, and one line of error
+ * text per URI that failed.
+ *
+ * What the environment can do to libldap (read in OpenLDAP 2.5/2.6,
+ * libraries/libldap/init.c, ldap_int_initialize): once per process, before
+ * the first handle, libldap reads /etc/ldap/ldap.conf; then, unless
+ * LDAPNOINIT is set (which skips even that file), and only when
+ * geteuid() == getuid(), it also reads $HOME/ldaprc, $HOME/.ldaprc,
+ * ./ldaprc, the files named by $LDAPCONF and $LDAPRC, and every LDAP<opt>
+ * variable (LDAPTLS_REQCERT, LDAPTLS_CACERT, LDAPTLS_CACERTDIR,
+ * LDAPTLS_PROTOCOL_MIN, LDAPTLS_CIPHER_SUITE, LDAPSIZELIMIT, ...). Only the
+ * uid is compared, never the gid: a setgid program (sspr-enroll) gets the
+ * caller's files and variables, and a root PAM application gets whatever
+ * its environment holds. Those values become the defaults every new handle
+ * copies. So each handle here sets every option that decides what is
+ * trusted and what is sent explicitly, never relying on a default: protocol,
+ * referrals, dereferencing, limits, timeouts, REQUIRE_CERT, REQUIRE_SAN,
+ * CA file (the system bundle when ldap_tls_cacert is empty, since the
+ * GnuTLS backend has no built-in trust store), no CA directory, no client
+ * certificate, no CRL file, TLS 1.2 minimum, the cipher priority, and a
+ * fresh TLS context (NEWCTX) built from those options alone. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "store_ldap_conn.h"
+
+#define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
+#define PASSWORD_FILE_MAX 4096
+#define URIS_MAX 16
+#define MIN_SLICE_MS 10
+
+int sspr_ldap_status(int rc)
+{
+	switch (rc) {
+	case LDAP_SUCCESS:
+		return SSPR_OK;
+	case LDAP_SERVER_DOWN:
+	case LDAP_TIMEOUT:
+	case LDAP_TIMELIMIT_EXCEEDED:
+	case LDAP_CONNECT_ERROR:
+	case LDAP_UNAVAILABLE:
+	case LDAP_BUSY:
+		return SSPR_EUNAVAIL;
+	case LDAP_INSUFFICIENT_ACCESS:
+	case LDAP_INVALID_CREDENTIALS:
+	case LDAP_INAPPROPRIATE_AUTH:
+	case LDAP_STRONG_AUTH_REQUIRED:
+	case LDAP_CONFIDENTIALITY_REQUIRED:
+		return SSPR_EACCES;
+	case LDAP_NO_SUCH_OBJECT:
+		return SSPR_ENOENT;
+	case LDAP_NO_MEMORY:
+		return SSPR_ENOMEM;
+	case LDAP_ADMINLIMIT_EXCEEDED:
+	case LDAP_SIZELIMIT_EXCEEDED:
+		return SSPR_EFULL;
+	default:
+		return SSPR_ERR;
+	}
+}
+
+const char *sspr_ldap_why(LDAP *ld, int rc, char *buf, size_t cap)
+{
+	char *diag = NULL;
+
+	if (ld != NULL && ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag) == LDAP_SUCCESS &&
+	    diag != NULL && diag[0] != '\0')
+		snprintf(buf, cap, "%s (%.160s)", ldap_err2string(rc), diag);
+	else
+		snprintf(buf, cap, "%s", ldap_err2string(rc));
+	ldap_memfree(diag);
+	return buf;
+}
+
+bool sspr_ldap_host_is_loopback(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (host == NULL || host[0] == '\0')
+		return false; /* libldap's default host: whatever ldap.conf names */
+	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1) {
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	return false;
+}
+
+int sspr_ldap_tls_mode(const char *uri, bool have_cacert, enum sspr_ldap_tls *mode)
+{
+	LDAPURLDesc *lud = NULL;
+	int r = SSPR_OK;
+
+	if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS || lud->lud_scheme == NULL) {
+		r = SSPR_EINVAL;
+		goto out;
+	}
+	if (strcasecmp(lud->lud_scheme, "ldaps") == 0)
+		*mode = SSPR_LDAP_TLS_LDAPS;
+	else if (strcasecmp(lud->lud_scheme, "ldapi") == 0)
+		*mode = SSPR_LDAP_TLS_NONE; /* a local socket: the kernel is the channel */
+	else if (strcasecmp(lud->lud_scheme, "ldap") == 0)
+		/* Plain text only where nobody else can listen: this host,
+		 * and only while the admin has not asked for a CA. */
+		*mode = !have_cacert && sspr_ldap_host_is_loopback(lud->lud_host)
+				? SSPR_LDAP_TLS_NONE
+				: SSPR_LDAP_TLS_STARTTLS;
+	else
+		r = SSPR_EINVAL;
+out:
+	if (lud != NULL)
+		ldap_free_urldesc(lud);
+	return r;
+}
+
+void sspr_ldap_sigpipe_block(struct sspr_ldap_sigpipe *g)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+	sigemptyset(&pending);
+	g->was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+}
+
+void sspr_ldap_sigpipe_restore(struct sspr_ldap_sigpipe *g)
+{
+	static const struct timespec zero = {0, 0};
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigemptyset(&pending);
+	/* Drain only what our calls raised; one that was pending before is
+	 * the application's to receive. */
+	if (!g->was_pending && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1)
+		while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+/* The first line of the bind password file, in guarded memory. The file
+ * must be root's (or ours, for tests), not writable by group or others and
+ * not readable by others: the group may read it (root:sspr 0640 lets the
+ * setgid sspr-enroll bind). */
+static int read_password(const char *path, char **out, struct sspr_error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t used = 0;
+	int fd, r = SSPR_ERR;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return sspr_error_set(err, errno == ENOENT ? SSPR_ENOENT : SSPR_EACCES,
+				      "%s: cannot open the bind password file: %s", path,
+				      strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		r = sspr_error_set(err, SSPR_EINVAL, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		r = sspr_error_set(err, SSPR_EACCES, "%s: owned by uid %lu, expected root", path,
+				   (unsigned long)st.st_uid);
+		goto out;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH | S_IROTH)) {
+		r = sspr_error_set(err, SSPR_EACCES,
+				   "%s: bind password file is writable by group or others, or "
+				   "readable by others (chmod 640)",
+				   path);
+		goto out;
+	}
+	buf = sodium_malloc(PASSWORD_FILE_MAX + 1);
+	if (buf == NULL) {
+		r = sspr_error_set(err, SSPR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + used, PASSWORD_FILE_MAX + 1 - used);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = sspr_error_set(err, SSPR_ERR, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > PASSWORD_FILE_MAX) {
+			r = sspr_error_set(err, SSPR_EINVAL, "%s: file is larger than %d bytes",
+					   path, PASSWORD_FILE_MAX);
+			goto out;
+		}
+	}
+	buf[used] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0') {
+		/* An empty password turns a bind into an unauthenticated one. */
+		r = sspr_error_set(err, SSPR_EINVAL, "%s: the bind password is empty", path);
+		goto out;
+	}
+	*out = buf;
+	buf = NULL;
+	r = SSPR_OK;
+out:
+	if (buf != NULL)
+		sodium_free(buf); /* wipes */
+	close(fd);
+	return r;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct timeval ms_tv(int64_t ms)
+{
+	struct timeval tv = {.tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)(ms % 1000) * 1000};
+
+	return tv;
+}
+
+/* Sets the limits of every later call on ld. */
+static int set_limits(LDAP *ld, const struct timeval *tv)
+{
+	int secs = (int)tv->tv_sec + (tv->tv_usec > 0 ? 1 : 0);
+
+	if (ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, tv) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, tv) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &secs) != LDAP_OPT_SUCCESS)
+		return LDAP_OPERATIONS_ERROR;
+	return LDAP_SUCCESS;
+}
+
+/* Every option that matters, on this handle, whatever the process-wide
+ * defaults say (see the top of this file). */
+static int secure_handle(LDAP *ld, const struct sspr_store_config *cfg, const struct timeval *tv)
+{
+	const char *ca = cfg->ldap_tls_cacert && cfg->ldap_tls_cacert[0] ? cfg->ldap_tls_cacert
+									 : SYSTEM_CA_BUNDLE;
+	int version = LDAP_VERSION3, deref = LDAP_DEREF_NEVER, zero = 0;
+	int hard = LDAP_OPT_X_TLS_HARD, san = LDAP_OPT_X_TLS_TRY;
+	int min = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2;
+	char *package = NULL;
+	const char *priority;
+	int rc;
+
+	if (ldap_get_option(ld, LDAP_OPT_X_TLS_PACKAGE, &package) != LDAP_OPT_SUCCESS)
+		package = NULL;
+	/* The cipher list is in the TLS library's own words. */
+	priority = package != NULL && strcmp(package, "OpenSSL") == 0 ? "DEFAULT" : "NORMAL";
+	ldap_memfree(package);
+	if (ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_SIZELIMIT, &zero) != LDAP_OPT_SUCCESS ||
+	    set_limits(ld, tv) != LDAP_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &hard) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_SAN, &san) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, ca) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTDIR, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CERTFILE, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_KEYFILE, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CRLFILE, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_PROTOCOL_MIN, &min) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CIPHER_SUITE, priority) != LDAP_OPT_SUCCESS)
+		return LDAP_OPERATIONS_ERROR;
+	/* Last: the context is built from the options above. */
+	rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
+	return rc == LDAP_OPT_SUCCESS ? LDAP_SUCCESS : LDAP_CONNECT_ERROR;
+}
+
+/* Appends "uri: why" to the list of failures. */
+static void note_failure(char *list, size_t cap, const char *uri, const char *why)
+{
+	size_t used = strnlen(list, cap);
+
+	if (used + 1 < cap)
+		snprintf(list + used, cap - used, "%s%.120s: %s", used ? "; " : "", uri, why);
+}
+
+/* One URI, with its slice of the time: connect, TLS, bind, check. */
+static int try_uri(const struct sspr_store_config *cfg, const char *uri, const char *password,
+		   int64_t slice_ms, sspr_ldap_check_fn check, void *ctx, LDAP **out,
+		   char *why, size_t whycap, struct sspr_error *err)
+{
+	struct timeval tv = ms_tv(slice_ms);
+	enum sspr_ldap_tls mode;
+	LDAP *ld = NULL;
+	int rc, r = SSPR_EUNAVAIL;
+
+	if (sspr_ldap_tls_mode(uri, cfg->ldap_tls_cacert && cfg->ldap_tls_cacert[0], &mode) !=
+	    SSPR_OK) {
+		snprintf(why, whycap, "not an ldap://, ldaps:// or ldapi:// URI");
+		return SSPR_EUNAVAIL;
+	}
+	rc = ldap_initialize(&ld, uri);
+	if (rc != LDAP_SUCCESS || ld == NULL) {
+		snprintf(why, whycap, "%s", ldap_err2string(rc));
+		goto out;
+	}
+	if ((rc = secure_handle(ld, cfg, &tv)) != LDAP_SUCCESS) {
+		sspr_ldap_why(ld, rc, why, whycap);
+		goto out;
+	}
+	/* A failed StartTLS fails this URI: never a fallback to plain text. */
+	if (mode == SSPR_LDAP_TLS_STARTTLS &&
+	    (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
+		sspr_ldap_why(ld, rc, why, whycap);
+		goto out;
+	}
+	if (cfg->ldap_bind_dn != NULL && cfg->ldap_bind_dn[0] != '\0') {
+		struct berval cred = {.bv_len = strlen(password), .bv_val = (char *)password};
+
+		rc = ldap_sasl_bind_s(ld, cfg->ldap_bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
+				      NULL);
+		if (rc != LDAP_SUCCESS) {
+			sspr_ldap_why(ld, rc, why, whycap);
+			goto out;
+		}
+	}
+	r = check(ld, &tv, ctx, err);
+	if (r == SSPR_EUNAVAIL)
+		snprintf(why, whycap, "%.200s", err->msg);
+	else if (r == SSPR_OK) {
+		*out = ld;
+		ld = NULL;
+	}
+out:
+	if (ld != NULL)
+		ldap_unbind_ext_s(ld, NULL, NULL);
+	return r;
+}
+
+int sspr_ldap_connect(const struct sspr_store_config *cfg, sspr_ldap_check_fn check, void *ctx,
+		      LDAP **out, struct sspr_error *err)
+{
+	char *uris = NULL, *save = NULL, *list[URIS_MAX];
+	char failures[SSPR_ERROR_MAX] = "", why[256];
+	char *password = NULL;
+	int64_t deadline = now_ms() + (int64_t)cfg->ldap_timeout * 1000;
+	size_t n = 0;
+	int r = SSPR_EUNAVAIL;
+
+	*out = NULL;
+	if (cfg->ldap_uri == NULL || cfg->ldap_uri[0] == '\0' || cfg->ldap_timeout == 0)
+		return sspr_error_set(err, SSPR_EINVAL, "ldap_uri and ldap_timeout must be set");
+	if (cfg->ldap_bind_dn != NULL && cfg->ldap_bind_dn[0] != '\0') {
+		if (cfg->ldap_bind_password_file == NULL || cfg->ldap_bind_password_file[0] == '\0')
+			return sspr_error_set(err, SSPR_EINVAL,
+					      "ldap_bind_dn is set but ldap_bind_password_file "
+					      "is not");
+		if ((r = read_password(cfg->ldap_bind_password_file, &password, err)) != SSPR_OK)
+			return r;
+	}
+	uris = strdup(cfg->ldap_uri);
+	if (uris == NULL) {
+		r = sspr_error_set(err, SSPR_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (char *u = strtok_r(uris, " \t", &save); u != NULL; u = strtok_r(NULL, " \t", &save)) {
+		if (n == URIS_MAX) {
+			r = sspr_error_set(err, SSPR_EINVAL, "ldap_uri: more than %d URIs",
+					   URIS_MAX);
+			goto out;
+		}
+		list[n++] = u;
+	}
+	r = SSPR_EUNAVAIL;
+	for (size_t i = 0; i < n; i++) {
+		/* What is left, shared by the URIs left, so a silent first
+		 * server never eats the time of the ones after it. */
+		int64_t slice = (deadline - now_ms()) / (int64_t)(n - i);
+
+		if (slice < MIN_SLICE_MS)
+			slice = MIN_SLICE_MS;
+		why[0] = '\0';
+		r = try_uri(cfg, list[i], password, slice, check, ctx, out, why, sizeof(why), err);
+		if (r != SSPR_EUNAVAIL)
+			break;
+		note_failure(failures, sizeof(failures), list[i], why);
+	}
+	if (r == SSPR_EUNAVAIL)
+		sspr_error_set(err, SSPR_EUNAVAIL, "%s", failures);
+	if (r == SSPR_OK) {
+		struct timeval tv = ms_tv((int64_t)cfg->ldap_timeout * 1000);
+
+		if (set_limits(*out, &tv) != LDAP_SUCCESS) {
+			ldap_unbind_ext_s(*out, NULL, NULL);
+			*out = NULL;
+			r = sspr_error_set(err, SSPR_ERR, "cannot set the LDAP timeouts");
+		}
+	}
+out:
+	if (password != NULL)
+		sodium_free(password); /* wipes */
+	free(uris);
+	return r;
+}
