@@ -209,16 +209,23 @@ out:
 }
 
 /* "ssprEventId=<16 hex time><16 hex>,ou=events,B". The second half is the
- * microsecond within the second (so one host's events of one second keep
- * their order) and 44 random bits (so hosts never collide). */
+ * microsecond within the event's second, then a counter of this process's
+ * events, then 32 random bits: one host's events of one second keep their
+ * order and hosts never collide. An event stamped in a second that has
+ * already passed takes the last microsecond (everything it could be
+ * confused with was stamped before it), and the counter orders those. */
 static void event_id(const struct sspr_event *ev, char *id, size_t cap)
 {
+	static uint32_t counter;
 	struct timespec ts;
-	uint64_t low;
+	uint64_t micro, low;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	low = (uint64_t)(ts.tv_nsec / 1000) << 44 |
-	      (((uint64_t)randombytes_random() << 12 ^ randombytes_random()) & ((1ull << 44) - 1));
+	if ((int64_t)ts.tv_sec == ev->time)
+		micro = (uint64_t)ts.tv_nsec / 1000;
+	else
+		micro = (int64_t)ts.tv_sec > ev->time ? 999999 : 0;
+	low = micro << 44 | (uint64_t)(counter++ & 0xfff) << 32 | randombytes_random();
 	snprintf(id, cap, "%016" PRIx64 "%016" PRIx64, (uint64_t)ev->time, low);
 }
 
@@ -403,16 +410,19 @@ static int ldap_decoy_write(struct sspr_store *store, struct sspr_error *err)
 
 	if (st->readonly)
 		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->base_dn);
-	randombytes_buf(noise, sizeof(noise));
 	sspr_ldap_sigpipe_block(&guard);
-	/* A read and a write, as a user update costs. */
+	/* A read and two writes, as refusing a user costs: the record, then
+	 * its event (LDAP has no transaction spanning two entries). */
 	r = read_base(st->ld, st->base_dn, &st->limit, &found, format, sizeof(format), &rc);
 	if (r != SSPR_OK || !found) {
 		r = sspr_ldap_fail(st, rc == LDAP_SUCCESS ? LDAP_NO_SUCH_OBJECT : rc,
 				   "cannot read the store", err);
 		goto out;
 	}
-	rc = ldap_modify_ext_s(st->ld, st->base_dn, mods, NULL, NULL);
+	for (int i = 0; i < 2 && rc == LDAP_SUCCESS; i++) {
+		randombytes_buf(noise, sizeof(noise));
+		rc = ldap_modify_ext_s(st->ld, st->base_dn, mods, NULL, NULL);
+	}
 	r = rc == LDAP_SUCCESS ? SSPR_OK : sspr_ldap_fail(st, rc, "cannot write", err);
 out:
 	sspr_ldap_sigpipe_restore(&guard);

@@ -2,16 +2,92 @@
 # sspr-enroll as users run it: installed setgid sspr-store, started by an
 # unprivileged account, asking the real password through pam_unix, in the
 # private-/etc sandbox. Then the enrolled app resets the password.
+# With SSPR_TEST_BACKEND=ldap (run under tests/ldap/with-slapd.sh) the store
+# is a sub-base on the test directory server A, and what the store holds is
+# read there with the directory's root DN instead of from data.mdb.
 # Usage: test_enroll.sh MODULE ADMIN ENROLL
 set -euo pipefail
 
 module=$1
 admin=$2
 enroll=$3
+backend=${SSPR_TEST_BACKEND:-lmdb}
 . "$(dirname "$0")/../e2e/sandbox.sh"
-sandbox_require pamtester oathtool setpriv mdb_dump python3
+case $backend in
+lmdb) sandbox_require pamtester oathtool setpriv mdb_dump python3 ;;
+ldap)
+	for v in SSPR_LDAP_URI_A SSPR_LDAP_BASE SSPR_LDAP_BIND_DN SSPR_LDAP_BIND_PASSWORD_FILE \
+		SSPR_LDAP_CACERT SSPR_LDAP_ROOT_DN SSPR_LDAP_ROOT_PASSWORD_FILE; do
+		if [ -z "${!v:-}" ]; then
+			echo "test_enroll.sh: SSPR_TEST_BACKEND=ldap but $v is not set: run under tests/ldap/with-slapd.sh" >&2
+			exit 1
+		fi
+	done
+	sandbox_require pamtester oathtool setpriv ldapsearch python3
+	;;
+*) echo "test_enroll.sh: SSPR_TEST_BACKEND must be lmdb or ldap" >&2; exit 1 ;;
+esac
 sandbox_enter "$0" "$@"
 sandbox_setup "$module" "$admin"
+
+# store_lines: the policy lines that name the store under test.
+store_lines() {
+	if [ "$backend" = ldap ]; then
+		printf 'store_backend = ldap\nldap_uri = %s\nldap_base = %s\n' "$SSPR_LDAP_URI_A" "$LDAP_BASE"
+		printf 'ldap_bind_dn = %s\nldap_bind_password_file = %s\n' "$SSPR_LDAP_BIND_DN" "$SANDBOX/ldap.pw"
+		printf 'ldap_tls_cacert = %s\n' "$SANDBOX/ldap-ca.pem"
+	else
+		printf 'store = %s\n' "$SANDBOX/store"
+	fi
+}
+if [ "$backend" = ldap ]; then
+	# A sub-base of this run. The setgid helper binds as the host with the
+	# password file a site would install for it: root:sspr-store 0640; and
+	# it reads the CA certificate, which the harness keeps in a directory
+	# only root may enter.
+	LDAP_BASE="ou=e$$,$SSPR_LDAP_BASE"
+	install -o root -g sspr-store -m 0640 "$SSPR_LDAP_BIND_PASSWORD_FILE" "$SANDBOX/ldap.pw"
+	install -o root -g root -m 0644 "$SSPR_LDAP_CACERT" "$SANDBOX/ldap-ca.pem"
+	{
+		store_lines
+		printf 'key_dir = %s\nlock_dir = %s\nhelpdesk = %s\n' "$SANDBOX/keys" "$SANDBOX/run" \
+			"$SANDBOX_HELPDESK"
+	} >/etc/security/sspr.conf
+	"$admin" init >/dev/null
+fi
+
+# ldap_dump [BASE]: the subtree as LDIF read with the root DN (over StartTLS:
+# the servers take no simple bind without it), each base64
+# value decoded back to its bytes (so a search for a secret in clear sees
+# what the directory stores, as grep on data.mdb does for LMDB).
+ldap_dump() {
+	LDAPTLS_CACERT=$SSPR_LDAP_CACERT ldapsearch -ZZ -LLL -o ldif-wrap=no -x -H "$SSPR_LDAP_URI_A" -D "$SSPR_LDAP_ROOT_DN" \
+		-y "$SSPR_LDAP_ROOT_PASSWORD_FILE" -b "${1:-$LDAP_BASE}" '(objectClass=*)' |
+		python3 -c 'import base64, sys
+for line in sys.stdin.buffer:
+    name, sep, value = line.rstrip(b"\n").partition(b":: ")
+    sys.stdout.buffer.write(name + b": " + base64.b64decode(value) + b"\n" if sep else line)'
+}
+# store_dump: refreshes $SANDBOX/store.dump, every byte the store holds.
+store_dump() {
+	if [ "$backend" = ldap ]; then
+		ldap_dump >"$SANDBOX/store.dump"
+	else
+		cat "$SANDBOX/store/data.mdb" >"$SANDBOX/store.dump"
+	fi
+}
+# store_unreadable_by USER: USER cannot read the store's data (LMDB: the
+# file; directory: the bind password, and an anonymous search finds nothing).
+store_unreadable_by() {
+	local user=$1
+	if [ "$backend" = ldap ]; then
+		! setpriv --reuid="$user" --regid="$user" --init-groups cat "$SANDBOX/ldap.pw" >/dev/null 2>&1 &&
+			! setpriv --reuid="$user" --regid="$user" --init-groups ldapsearch -LLL -x \
+				-H "$SSPR_LDAP_URI_A" -b "$LDAP_BASE" '(objectClass=*)' 2>/dev/null | grep -q '^dn:'
+	else
+		! setpriv --reuid="$user" --regid="$user" --init-groups cat "$SANDBOX/store/data.mdb" >/dev/null 2>&1
+	fi
+}
 
 install -o root -g sspr-store -m 2755 "$enroll" "$SANDBOX/sspr-enroll"
 useradd -M -d /nonexistent -s /bin/bash -G sspr carol
@@ -64,7 +140,7 @@ enroll_totp() {
 	wait "$pid" || status=$?
 }
 
-check "carol cannot read the store" bash -c "! setpriv --reuid=carol --regid=carol --init-groups cat '$SANDBOX/store/data.mdb' >/dev/null 2>&1"
+check "carol cannot read the store" store_unreadable_by carol
 check "carol cannot read the host key" bash -c "! setpriv --reuid=carol --regid=carol --init-groups cat '$SANDBOX/keys/host.key' >/dev/null 2>&1"
 
 enroll_totp carol "wrong password" right
@@ -78,7 +154,8 @@ check "she saw an otpauth URI with a secret" test -n "$secret"
 check "she is told it is registered" grep -q "is registered" <<<"$out"
 "$admin" show carol >"$SANDBOX/carol.txt" 2>&1 || true
 check "the store has her app" grep -q "totp" "$SANDBOX/carol.txt"
-check "the secret is not in the store in clear" bash -c "! grep -qa '$secret' '$SANDBOX/store/data.mdb'"
+store_dump
+check "the secret is not in the store in clear" bash -c "! grep -qa '$secret' '$SANDBOX/store.dump'"
 carol_secret=$secret
 
 enroll_totp dave "$SANDBOX_OLD_PASSWORD" wrong
@@ -146,8 +223,8 @@ chmod 755 "$SANDBOX/mail.py"
 # policy LINE...: the sandbox policy plus these lines.
 policy() {
 	{
-		printf 'store = %s\nkey_dir = %s\nhelpdesk = %s\n' "$SANDBOX/store" "$SANDBOX/keys" \
-			"$SANDBOX_HELPDESK"
+		store_lines
+		printf 'key_dir = %s\nhelpdesk = %s\n' "$SANDBOX/keys" "$SANDBOX_HELPDESK"
 		printf 'questions_file = %s\n' "$SANDBOX/questions"
 		printf 'argon2_opslimit = 1\nargon2_memlimit = 8192\n'
 		printf 'mail_command = %s %s\nmail_from = sspr@example.org\n' "$SANDBOX/mail.py" \
@@ -185,8 +262,28 @@ for k in sys.argv[2:]:
     d = d[k]
 print(json.dumps(d))' "$doc" "$@"
 }
-# has_event USER WORD...: an audit event about USER holds every WORD
-# (mdb_dump -p prints each event's value on one line).
+# events: one line per audit event (mdb_dump -p prints each value on one
+# line; from the directory, each ssprEventData value with its bytes shown
+# the same way).
+events() {
+	if [ "$backend" = ldap ]; then
+		LDAPTLS_CACERT=$SSPR_LDAP_CACERT ldapsearch -ZZ -LLL -o ldif-wrap=no -x -H "$SSPR_LDAP_URI_A" -D "$SSPR_LDAP_ROOT_DN" \
+			-y "$SSPR_LDAP_ROOT_PASSWORD_FILE" -b "ou=events,$LDAP_BASE" \
+			'(objectClass=ssprEvent)' ssprEventData |
+			python3 -c 'import base64, sys
+for line in sys.stdin:
+    if line.startswith("ssprEventData:: "):
+        raw = base64.b64decode(line[16:])
+    elif line.startswith("ssprEventData: "):
+        raw = line[15:].rstrip("\n").encode()
+    else:
+        continue
+    print("".join(chr(b) if 32 <= b < 127 else "\\%02x" % b for b in raw))'
+	else
+		mdb_dump -p -s events "$SANDBOX/store"
+	fi
+}
+# has_event USER WORD...: an audit event about USER holds every WORD.
 has_event() {
 	local user=$1 line w ok
 	shift
@@ -196,7 +293,7 @@ has_event() {
 			grep -qaF -- "$w" <<<"$line" || ok=0
 		done
 		[ "$ok" = 1 ] && return 0
-	done < <(mdb_dump -p -s events "$SANDBOX/store")
+	done < <(events)
 	return 1
 }
 # On a failure, shows what the user saw.
@@ -218,10 +315,11 @@ expect "questions: the list is shown numbered" "  2. In what city were you born?
 expect "questions: she is told they are registered" "Your 3 security questions are registered"
 reject "questions: the answers are not echoed" "Springfield"
 check "questions: status --json counts 3" test "$(json erin questions)" = 3
+store_dump
 check "questions: no answer is in the store in clear" \
-	bash -c "! grep -qai -e springfield -e haddock -e 'rex the dog' '$SANDBOX/store/data.mdb'"
-check "questions: the store holds Argon2id hashes" grep -qa '\$argon2id\$' "$SANDBOX/store/data.mdb"
-check "questions: hashed at the policy cost (argon2_opslimit = 1, argon2_memlimit = 8192)" grep -qa '\$argon2id\$v=19\$m=8,t=1,' "$SANDBOX/store/data.mdb"
+	bash -c "! grep -qai -e springfield -e haddock -e 'rex the dog' '$SANDBOX/store.dump'"
+check "questions: the store holds Argon2id hashes" grep -qa '\$argon2id\$' "$SANDBOX/store.dump"
+check "questions: hashed at the policy cost (argon2_opslimit = 1, argon2_memlimit = 8192)" grep -qa '\$argon2id\$v=19\$m=8,t=1,' "$SANDBOX/store.dump"
 check "questions: an enroll event is recorded" has_event erin enroll questions
 
 run frank "$(lines "$PW" 1 "ab" "Rex the dog" "Rex the dog" 2 "Paris" "Paris" 3 "Blue" "Blue")" \
@@ -287,8 +385,9 @@ first_codes=$(grep -E '^ +[0-9]+\. [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{
 check "recovery: recovery_codes = 6 of them are printed" test "$(wc -l <<<"$first_codes")" = 6
 expect "recovery: with advice to keep them safe" "keep them somewhere safe"
 check "recovery: status --json shows 6 left" test "$(json erin recovery_left)" = 6
+store_dump
 check "recovery: no code is in the store in clear" \
-	bash -c "! grep -qaF '$(head -n1 <<<"$first_codes" | awk '{print $2}')' '$SANDBOX/store/data.mdb'"
+	bash -c "! grep -qaF '$(head -n1 <<<"$first_codes" | awk '{print $2}')' '$SANDBOX/store.dump'"
 run erin "$(lines "$PW")" recovery
 expect "recovery: a second run says the old set is replaced" "are replaced by a new set"
 second_codes=$(grep -E '^ +[0-9]+\. [0-9A-Z-]{19}$' <<<"$out" || true)
@@ -327,8 +426,9 @@ check "email: without the store group (egid)" bash -c "! grep -q 'egid=$store_gi
 check "email: nor among id -G" bash -c "! grep -qw '$store_gid' '$SANDBOX/mail/ids'"
 check "email: status --json shows the address" test "$(json erin email address)" = '"erin@example.org"'
 check "email: verified" test "$(json erin email verified)" = true
+store_dump
 check "email: the code is not in the store" bash -c \
-	"! grep -qa '$(sed -n 's/^Verification code: //p' "$SANDBOX/mail/message")' '$SANDBOX/store/data.mdb'"
+	"! grep -qa '$(sed -n 's/^Verification code: //p' "$SANDBOX/mail/message")' '$SANDBOX/store.dump'"
 
 email_enroll frank frank@example.org wrong
 check "email: three wrong codes fail (exit 4)" test "$status" = 4

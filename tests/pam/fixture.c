@@ -29,6 +29,82 @@ char dir[256];
 char user[64];  /* the account running the tests: enrolled in setup */
 char other[64]; /* another existing account, never enrolled */
 
+/* ---- the store: LMDB in dir, or a directory sub-base ------------------ */
+
+/* SSPR_TEST_BACKEND=ldap (set by the 'ldap' suite, run under
+ * tests/ldap/with-slapd.sh) puts the store on the harness's server A, in a
+ * sub-base of its own per fixture, so the same tests prove both backends. */
+static bool use_ldap;
+static char ldap_base[256];
+static const char *ldap_uri, *ldap_bind_dn, *ldap_password_file, *ldap_cacert;
+
+static const char *harness_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || v[0] == '\0' || strlen(v) > 200)
+		fail_msg("SSPR_TEST_BACKEND=ldap but %s is not set: run under "
+			 "tests/ldap/with-slapd.sh", name);
+	return v;
+}
+
+/* Reads the backend choice; called once from setup_all. */
+static void choose_backend(void)
+{
+	static unsigned instances;
+	const char *backend = getenv("SSPR_TEST_BACKEND");
+
+	use_ldap = backend != NULL && strcmp(backend, "ldap") == 0;
+	if (backend != NULL && backend[0] != '\0' && !use_ldap && strcmp(backend, "lmdb") != 0)
+		fail_msg("SSPR_TEST_BACKEND must be lmdb or ldap, not '%s'", backend);
+	if (!use_ldap)
+		return;
+	ldap_uri = harness_env("SSPR_LDAP_URI_A");
+	ldap_bind_dn = harness_env("SSPR_LDAP_BIND_DN");
+	ldap_password_file = harness_env("SSPR_LDAP_BIND_PASSWORD_FILE");
+	ldap_cacert = harness_env("SSPR_LDAP_CACERT");
+	/* A fresh sub-base per fixture instance: test programs never see each
+	 * other's records or events, even on one server. */
+	snprintf(ldap_base, sizeof(ldap_base), "ou=t%ldx%u,%s", (long)getpid(), instances++,
+		 harness_env("SSPR_LDAP_BASE"));
+}
+
+bool store_is_ldap(void)
+{
+	return use_ldap;
+}
+
+void store_config(struct sspr_store_config *cfg)
+{
+	static char lmdb_dir[300];
+
+	snprintf(lmdb_dir, sizeof(lmdb_dir), "%s/store", dir);
+	*cfg = (struct sspr_store_config){
+	    .backend = use_ldap ? SSPR_BACKEND_LDAP : SSPR_BACKEND_LMDB,
+	    .dir = lmdb_dir,
+	    .ldap_uri = use_ldap ? ldap_uri : "",
+	    .ldap_base = ldap_base,
+	    .ldap_bind_dn = use_ldap ? ldap_bind_dn : "",
+	    .ldap_bind_password_file = use_ldap ? ldap_password_file : "",
+	    .ldap_tls_cacert = use_ldap ? ldap_cacert : "",
+	    .ldap_timeout = 5,
+	};
+}
+
+const char *store_policy_lines(void)
+{
+	static char lines[1600];
+
+	if (use_ldap)
+		snprintf(lines, sizeof(lines),
+			 "store_backend = ldap\nldap_uri = %s\nldap_base = %s\n"
+			 "ldap_bind_dn = %s\nldap_bind_password_file = %s\nldap_tls_cacert = %s\n",
+			 ldap_uri, ldap_base, ldap_bind_dn, ldap_password_file, ldap_cacert);
+	else
+		snprintf(lines, sizeof(lines), "store = %s/store\n", dir);
+	return lines;
+}
+
 /* ---- conversation -------------------------------------------------- */
 
 
@@ -150,8 +226,8 @@ void write_policy(const char *name, const char *extra)
 	char text[4096];
 	size_t n;
 
-	n = (size_t)snprintf(text, sizeof(text),
-			     "store = %s/store\nkey_dir = %s/keys\nlock_dir = %s/run\n", dir, dir, dir);
+	n = (size_t)snprintf(text, sizeof(text), "%skey_dir = %s/keys\nlock_dir = %s/run\n",
+			     store_policy_lines(), dir, dir);
 	/* A default is left out when extra sets that key itself. */
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++) {
 		char key[64];
@@ -220,12 +296,15 @@ static int enroll_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev
 
 struct sspr_store *open_store(void)
 {
-	char path[512];
+	struct sspr_store_config cfg;
 	struct sspr_store *st = NULL;
-	struct sspr_error err;
+	struct sspr_error err = {{0}};
+	int r;
 
-	snprintf(path, sizeof(path), "%s/store", dir);
-	assert_int_equal(sspr_store_open_lmdb(path, 0, &st, &err), SSPR_OK);
+	store_config(&cfg);
+	r = sspr_store_open(&cfg, 0, &st, &err);
+	if (r != SSPR_OK)
+		fail_msg("cannot open the test store: %s", err.msg);
 	return st;
 }
 
@@ -312,9 +391,10 @@ void write_stack(const char *service, const char *conf, const char *args,
 
 int setup_all(void **state)
 {
-	char services[512], keys[512], storedir[512], text[4096];
+	char services[512], keys[512], text[4096];
+	struct sspr_store_config cfg;
 	struct sspr_store *st = NULL;
-	struct sspr_error err;
+	struct sspr_error err = {{0}};
 	struct passwd *pw = getpwuid(getuid());
 
 	assert_non_null(pw);
@@ -326,8 +406,10 @@ int setup_all(void **state)
 	assert_int_equal(mkdir(services, 0700), 0);
 	snprintf(keys, sizeof(keys), "%s/keys", dir);
 	assert_int_equal(sspr_hostkey_generate(keys, &err), SSPR_OK);
-	snprintf(storedir, sizeof(storedir), "%s/store", dir);
-	assert_int_equal(sspr_store_open_lmdb(storedir, SSPR_STORE_CREATE, &st, &err), SSPR_OK);
+	choose_backend();
+	store_config(&cfg);
+	if (sspr_store_open(&cfg, SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
+		fail_msg("cannot create the test store: %s", err.msg);
 	sspr_store_close(st);
 	assert_int_equal(sspr_totp_init(), SSPR_OK);
 
@@ -339,8 +421,8 @@ int setup_all(void **state)
 	snprintf(text, sizeof(text),
 		 "group = sspr-test-no-such-group\nmin_uid = 0\nallow_root = yes\n"
 		 "enumeration = show\nlock_dir = %s/run\n"
-		 "store = %s/store\nkey_dir = %s/keys\npassword_service = sspr-test-passwd\n"
-		 "helpdesk = " HELPDESK "\n", dir, dir, dir);
+		 "%skey_dir = %s/keys\npassword_service = sspr-test-passwd\n"
+		 "helpdesk = " HELPDESK "\n", dir, store_policy_lines(), dir);
 	write_file("other-group.conf", text);
 
 	write_stack("sspr-test", "sspr.conf", "", "optional");

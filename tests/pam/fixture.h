@@ -56,6 +56,15 @@ void write_stack(const char *service, const char *conf, const char *args,
 void set_password(const char *who, const char *password);
 bool password_is(const char *who, const char *password);
 
+/* The store under test: LMDB in DIR/store, or with SSPR_TEST_BACKEND=ldap
+ * a sub-base of its own on the test directory server (the SSPR_LDAP_*
+ * variables of tests/ldap/with-slapd.sh). Everything that opens, reads or
+ * seeds the store goes through these, never through a path. */
+bool store_is_ldap(void);
+void store_config(struct sspr_store_config *cfg);
+/* The policy lines that name this store (store = ..., or store_backend and
+ * the ldap_* keys). */
+const char *store_policy_lines(void);
 struct sspr_store *open_store(void);
 /* A fresh record for who: TOTP with the test secret, nothing used yet. */
 void enroll(const char *who);

@@ -11,6 +11,15 @@
  *      unlock, and direct store updates race on the same user for a few
  *      seconds: every tool run succeeds, every record and event decodes.
  *
+ * The workers of phases 1-3 are two "hosts" of 4 processes each: two policy
+ * files with the same key dir and store. With SSPR_TEST_BACKEND=ldap (run
+ * under tests/ldap/with-slapd.sh) the store is a sub-base on the harness's
+ * server A and the two hosts name that one server differently
+ * (ldap://127.0.0.1:PORT and ldap://127.1:PORT), so they are separate
+ * connections racing with the directory's optimistic concurrency alone: the
+ * failure count must still be exact and the lock must start at exactly
+ * lockout_attempts, with both hosts' attempts among those judged.
+ *
  * usage: test_concurrency SSPR_ADMIN   (env: LD_PRELOAD=libpam_wrapper.so
  * PAM_WRAPPER=1). Prints TAP-like lines; exit 0 when every check passed. */
 #include <errno.h>
@@ -42,6 +51,7 @@
 #define LOCK_EACH 5     /* phase 3: 8 x 5 = 40 attempts */
 #define LOCK_AT 20      /* phase 3: lockout_attempts */
 #define RACE_SECONDS 6  /* phase 4 */
+#define HOST_OF(worker) ((worker) < WORKERS / 2 ? 0 : 1) /* 4 processes a host */
 
 static const uint8_t secret[20] = "robust-secret-20byte";
 static const char secret_b32[] = "OJXWE5LTOQWXGZLDOJSXILJSGBRHS5DF";
@@ -49,6 +59,12 @@ static const char secret_b32[] = "OJXWE5LTOQWXGZLDOJSXILJSGBRHS5DF";
 static char dir[256], user[64], store_dir[300], key_dir[300];
 static const char *admin;
 static int failed, checks;
+
+/* The directory store (SSPR_TEST_BACKEND=ldap): the harness's server A
+ * under two spellings, one per host, and a sub-base of this run. */
+static bool use_ldap;
+static char ldap_uri[2][300], ldap_base[300];
+static const char *ldap_bind_dn, *ldap_password_file, *ldap_cacert;
 
 /* Counters the workers add to (shared anonymous memory). */
 struct tally {
@@ -141,16 +157,82 @@ static const char *lock_dir_line(void)
 	return line;
 }
 
-static void write_policy(const char *name, unsigned attempts)
+static const char *harness_env(const char *name)
 {
-	char text[2048];
+	const char *v = getenv(name);
 
+	if (v == NULL || v[0] == '\0' || strlen(v) > 250) {
+		fprintf(stderr, "test_concurrency: SSPR_TEST_BACKEND=ldap but %s is not set: run "
+				"under tests/ldap/with-slapd.sh\n", name);
+		exit(99);
+	}
+	return v;
+}
+
+/* SSPR_TEST_BACKEND=ldap: the harness's variables; host 1 reaches server A
+ * as 127.1, the short form of 127.0.0.1. Not "localhost": with StartTLS
+ * (ldap_tls_cacert is set, and the servers refuse a simple bind without
+ * TLS) libldap checks the certificate of a "localhost" URI against the
+ * machine's own host name, which the test certificate cannot name. */
+static void choose_backend(void)
+{
+	static const char loopback[] = "ldap://127.0.0.1:";
+	const char *backend = getenv("SSPR_TEST_BACKEND"), *uri;
+
+	use_ldap = backend != NULL && strcmp(backend, "ldap") == 0;
+	if (backend != NULL && backend[0] != '\0' && !use_ldap && strcmp(backend, "lmdb") != 0)
+		die("SSPR_TEST_BACKEND must be lmdb or ldap");
+	if (!use_ldap)
+		return;
+	uri = harness_env("SSPR_LDAP_URI_A");
+	if (strncmp(uri, loopback, sizeof(loopback) - 1) != 0 || strchr(uri, ' ') != NULL)
+		die("SSPR_LDAP_URI_A is not one ldap://127.0.0.1:PORT URI");
+	snprintf(ldap_uri[0], sizeof(ldap_uri[0]), "%s", uri);
+	snprintf(ldap_uri[1], sizeof(ldap_uri[1]), "ldap://127.1:%s",
+		 uri + sizeof(loopback) - 1);
+	ldap_bind_dn = harness_env("SSPR_LDAP_BIND_DN");
+	ldap_password_file = harness_env("SSPR_LDAP_BIND_PASSWORD_FILE");
+	ldap_cacert = harness_env("SSPR_LDAP_CACERT");
+	snprintf(ldap_base, sizeof(ldap_base), "ou=c%ld,%s", (long)getpid(),
+		 harness_env("SSPR_LDAP_BASE"));
+}
+
+/* Opens the store under test, as host 0 sees it. */
+static int open_test_store(unsigned flags, struct sspr_store **st, struct sspr_error *err)
+{
+	const struct sspr_store_config cfg = {
+	    .backend = use_ldap ? SSPR_BACKEND_LDAP : SSPR_BACKEND_LMDB,
+	    .dir = store_dir,
+	    .ldap_uri = use_ldap ? ldap_uri[0] : "",
+	    .ldap_base = ldap_base,
+	    .ldap_bind_dn = use_ldap ? ldap_bind_dn : "",
+	    .ldap_bind_password_file = use_ldap ? ldap_password_file : "",
+	    .ldap_tls_cacert = use_ldap ? ldap_cacert : "",
+	    .ldap_timeout = 5,
+	};
+
+	return sspr_store_open(&cfg, flags, st, err);
+}
+
+/* The policy of host 0 or 1: the same store and keys; on the directory
+ * backend the same server under another name. */
+static void write_policy(const char *name, unsigned attempts, int host)
+{
+	char text[4096], store[1400];
+
+	if (use_ldap)
+		snprintf(store, sizeof(store),
+			 "store_backend = ldap\nldap_uri = %s\nldap_base = %s\nldap_bind_dn = %s\n"
+			 "ldap_bind_password_file = %s\nldap_tls_cacert = %s\n",
+			 ldap_uri[host], ldap_base, ldap_bind_dn, ldap_password_file, ldap_cacert);
+	else
+		snprintf(store, sizeof(store), "store = %s\n", store_dir);
 	snprintf(text, sizeof(text),
-		 "store = %s\nkey_dir = %s\ngroup = *\nmin_uid = 0\nallow_root = yes\n"
+		 "%skey_dir = %s\ngroup = *\nmin_uid = 0\nallow_root = yes\n"
 		 "password_service = robust-passwd\nlockout_attempts = %u\n"
 		 "lockout_window = 86400\nlockout_duration = 86400\n"
 		 "argon2_opslimit = 1\nargon2_memlimit = 8192\n%s%s",
-		 store_dir, key_dir, attempts, enumeration_line(), lock_dir_line());
+		 store, key_dir, attempts, enumeration_line(), lock_dir_line());
 	write_text(name, text);
 }
 
@@ -179,7 +261,7 @@ static void enroll_fresh(void)
 	struct sspr_store *st = NULL;
 
 	if (sspr_hostkey_load_public(key_dir, pk, &err) != SSPR_OK ||
-	    sspr_store_open_lmdb(store_dir, 0, &st, &err) != SSPR_OK ||
+	    open_test_store(0, &st, &err) != SSPR_OK ||
 	    sspr_store_update(st, user, 0, enroll_fn, pk, &err) != SSPR_OK)
 		die(err.msg);
 	sspr_store_close(st);
@@ -203,16 +285,18 @@ static void setup(const char *module, const char *passwd_module)
 	snprintf(key_dir, sizeof(key_dir), "%s/keys", dir);
 	snprintf(services, sizeof(services), "%s/services", dir);
 	if (mkdir(services, 0755) != 0 || sspr_hostkey_generate(key_dir, &err) != SSPR_OK ||
-	    sspr_store_open_lmdb(store_dir, SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
+	    open_test_store(SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
 		die(err.msg[0] ? err.msg : "set-up");
 	sspr_store_close(st);
 	enroll_fresh();
 
-	write_policy("wide.conf", 100);
-	write_policy("lock.conf", LOCK_AT);
+	write_policy("wide.conf", 100, 0);
+	write_policy("wide-b.conf", 100, 1);
+	write_policy("lock.conf", LOCK_AT, 0);
+	write_policy("lock-b.conf", LOCK_AT, 1);
 	/* The racing resets: TOTP only, so an enrolled question set or
 	 * address never brings up the method menu. */
-	write_policy("race.conf", 100);
+	write_policy("race.conf", 100, 0);
 	snprintf(text, sizeof(text), "methods = totp\n");
 	append_text("race.conf", text);
 	snprintf(text, sizeof(text), "auth required %s config=%s/wide.conf\n", module, dir);
@@ -225,12 +309,15 @@ static void setup(const char *module, const char *passwd_module)
 	 * opening one service can read it half-written (libpam then falls
 	 * back to "other"). That is the harness racing, not the module. */
 	for (int w = 0; w < WORKERS; w++) {
+		const char *host = HOST_OF(w) == 0 ? "" : "-b";
 		char name[64];
 
-		snprintf(text, sizeof(text), "auth required %s config=%s/wide.conf\n", module, dir);
+		snprintf(text, sizeof(text), "auth required %s config=%s/wide%s.conf\n", module,
+			 dir, host);
 		snprintf(name, sizeof(name), "services/robust-wide-%d", w);
 		write_text(name, text);
-		snprintf(text, sizeof(text), "auth required %s config=%s/lock.conf\n", module, dir);
+		snprintf(text, sizeof(text), "auth required %s config=%s/lock%s.conf\n", module,
+			 dir, host);
 		snprintf(name, sizeof(name), "services/robust-lock-%d", w);
 		write_text(name, text);
 	}
@@ -327,8 +414,25 @@ static int run_workers(int n, void (*fn)(int))
 
 struct count_ctx {
 	const char *result, *detail;
+	const char *service; /* NULL: any; else only from services starting so */
+	int host;            /* -1: any; else only from that host's workers */
+	int64_t since;
 	unsigned n;
+	int64_t first, last; /* times of the first and last event counted */
 };
+
+/* The host of a worker's service ("robust-lock-5": host 1), or -1. */
+static int host_of_service(const char *service)
+{
+	const char *dash = strrchr(service, '-');
+	char *end;
+	long w;
+
+	if (dash == NULL)
+		return -1;
+	w = strtol(dash + 1, &end, 10);
+	return *end == '\0' && end != dash + 1 && w >= 0 && w < WORKERS ? HOST_OF(w) : -1;
+}
 
 static int count_fn(const struct sspr_event *ev, int status, void *ctx)
 {
@@ -336,21 +440,44 @@ static int count_fn(const struct sspr_event *ev, int status, void *ctx)
 
 	if (status == SSPR_OK && strcmp(ev->user, user) == 0 && strcmp(ev->action, "reset") == 0 &&
 	    strcmp(ev->result, c->result) == 0 &&
-	    (c->detail == NULL || strstr(ev->detail, c->detail) != NULL))
+	    (c->detail == NULL || strstr(ev->detail, c->detail) != NULL) &&
+	    (c->service == NULL || strncmp(ev->service, c->service, strlen(c->service)) == 0) &&
+	    (c->host < 0 || host_of_service(ev->service) == c->host)) {
+		if (c->n == 0 || ev->time < c->first)
+			c->first = ev->time;
+		if (c->n == 0 || ev->time > c->last)
+			c->last = ev->time;
 		c->n++;
+	}
 	return 0;
+}
+
+static void count_events_in(struct count_ctx *c)
+{
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+
+	if (open_test_store(SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	    sspr_store_foreach_event(st, c->since, count_fn, c, &err) != SSPR_OK)
+		die(err.msg);
+	sspr_store_close(st);
 }
 
 static unsigned count_events(const char *result, const char *detail)
 {
-	struct count_ctx c = {result, detail, 0};
-	struct sspr_error err = {{0}};
-	struct sspr_store *st = NULL;
+	struct count_ctx c = {result, detail, NULL, -1, 0, 0, 0, 0};
 
-	if (sspr_store_open_lmdb(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
-	    sspr_store_foreach_event(st, 0, count_fn, &c, &err) != SSPR_OK)
-		die(err.msg);
-	sspr_store_close(st);
+	count_events_in(&c);
+	return c.n;
+}
+
+/* The events of one result from one host's workers of one phase (their
+ * services: "robust-wide-", "robust-lock-"). */
+static unsigned count_host_events(const char *result, const char *service, int host)
+{
+	struct count_ctx c = {result, NULL, service, host, 0, 0, 0, 0};
+
+	count_events_in(&c);
 	return c.n;
 }
 
@@ -359,7 +486,7 @@ static void get_record(struct sspr_record *rec)
 	struct sspr_error err = {{0}};
 	struct sspr_store *st = NULL;
 
-	if (sspr_store_open_lmdb(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	if (open_test_store(SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
 	    sspr_store_get(st, user, rec, &err) != SSPR_OK)
 		die(err.msg);
 	sspr_store_close(st);
@@ -445,6 +572,8 @@ static void phase_count(void)
 {
 	struct sspr_record rec;
 	unsigned before = count_events("bad-code", NULL);
+	unsigned host_a = count_host_events("bad-code", "robust-wide-", 0);
+	unsigned host_b = count_host_events("bad-code", "robust-wide-", 1);
 	int reached;
 
 	enroll_fresh();
@@ -460,13 +589,23 @@ static void phase_count(void)
 	      reached, reached, rec.n_failures);
 	check(rec.locked_until == 0, "count: below lockout_attempts = 100 nothing is locked");
 	check(tally->auth_err == reached && tally->other == 0,
-	      "count: every attempt refused with PAM_AUTH_ERR (%d, other %d)", tally->auth_err,
-	      tally->other);
+	      "count: every attempt refused with PAM_AUTH_ERR (%d, other %d, said unavailable %d)",
+	      tally->auth_err, tally->other, tally->unavailable_msg);
 	check(tally->invalid_msg == reached,
 	      "count: every attempt told \"The code is not valid.\" (%d)", tally->invalid_msg);
 	check(count_events("bad-code", NULL) - before == (unsigned)reached,
 	      "count: exactly %d bad-code events (%u)", reached,
 	      count_events("bad-code", NULL) - before);
+	/* Apart from the above: of the attempts judged, none was lost (an
+	 * attempt told "unavailable" was refused without being judged). */
+	check(rec.n_failures == count_events("bad-code", NULL) - before,
+	      "count: no judged failure was lost: stored %u, judged %u", rec.n_failures,
+	      count_events("bad-code", NULL) - before);
+	host_a = count_host_events("bad-code", "robust-wide-", 0) - host_a;
+	host_b = count_host_events("bad-code", "robust-wide-", 1) - host_b;
+	check(host_a > 0 && host_b > 0 && host_a + host_b == (unsigned)reached,
+	      "count: both hosts' attempts were judged (%u by host a, %u by host b)", host_a,
+	      host_b);
 	sspr_record_wipe(&rec);
 }
 
@@ -475,10 +614,15 @@ static void phase_lock(void)
 	struct sspr_record rec;
 	unsigned bad = count_events("bad-code", NULL), locked = count_events("locked", NULL);
 	unsigned lock_starts = count_events("bad-code", "resets locked");
+	/* The lock phase alone has the robust-lock-N services. */
+	struct count_ctx judged = {"bad-code", NULL, "robust-lock-", -1, 0, 0, 0, 0};
+	struct count_ctx found_locked = {"locked", NULL, "robust-lock-", -1, 0, 0, 0, 0};
+	struct count_ctx start = {"bad-code", "resets locked", "robust-lock-", -1, 0, 0, 0, 0};
 	int total;
 
 	enroll_fresh();
 	memset(tally, 0, sizeof(*tally));
+	judged.since = found_locked.since = start.since = sspr_now();
 	check(run_workers(WORKERS, fail_lock) == 0, "lock: workers exited cleanly");
 	/* The attempts that reached the module; 40 made, LOCK_AT = 20. */
 	total = WORKERS * LOCK_EACH - tally->lost;
@@ -501,6 +645,27 @@ static void phase_lock(void)
 	check(rec.locked_until > sspr_now() && rec.n_failures == 0,
 	      "lock: the record is locked with the count restarted (locked_until %lld, "
 	      "failures %u)", (long long)rec.locked_until, rec.n_failures);
+	/* Order, from the event times (each is the time of the decision that
+	 * committed): every judged attempt came no later than the one that
+	 * started the lock, every locked one no earlier, and the lock runs
+	 * from that decision. */
+	count_events_in(&judged);
+	count_events_in(&found_locked);
+	count_events_in(&start);
+	check(start.n == 1 && judged.last <= start.first &&
+		      (found_locked.n == 0 || found_locked.first >= start.first),
+	      "lock: no attempt was judged after the lock started, none found it locked before "
+	      "(last judged %lld, lock %lld, first locked %lld)", (long long)judged.last,
+	      (long long)start.first, (long long)found_locked.first);
+	check(start.n == 1 && rec.locked_until - 86400 >= judged.since &&
+		      rec.locked_until - 86400 <= start.first,
+	      "lock: locked_until is lockout_duration after the decision that started it "
+	      "(%lld, decision at %lld)", (long long)rec.locked_until, (long long)start.first);
+	check(count_host_events("bad-code", "robust-lock-", 0) > 0 &&
+		      count_host_events("bad-code", "robust-lock-", 1) > 0,
+	      "lock: both hosts' attempts were among those judged (%u by host a, %u by host b)",
+	      count_host_events("bad-code", "robust-lock-", 0),
+	      count_host_events("bad-code", "robust-lock-", 1));
 	sspr_record_wipe(&rec);
 }
 
@@ -605,7 +770,7 @@ static void race_worker(int i)
 								   NULL}));
 			break;
 		default:
-			if (st == NULL && sspr_store_open_lmdb(store_dir, 0, &st, &err) != SSPR_OK) {
+			if (st == NULL && open_test_store(0, &st, &err) != SSPR_OK) {
 				__atomic_add_fetch(&tally->direct_failures, 1, __ATOMIC_SEQ_CST);
 				return;
 			}
@@ -643,7 +808,7 @@ static void phase_race(void)
 	check(tally->invalid_msg + tally->locked_msg == tally->auth_err,
 	      "race: every racing reset was judged: refused or found locked (%d + %d of %d)",
 	      tally->invalid_msg, tally->locked_msg, tally->auth_err);
-	if (sspr_store_open_lmdb(store_dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	if (open_test_store(SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
 	    sspr_store_foreach_user(st, decode_fn, &d, &err) != SSPR_OK ||
 	    sspr_store_foreach_event(st, 0, event_decode_fn, &d, &err) != SSPR_OK)
 		die(err.msg);
@@ -677,6 +842,10 @@ int main(int argc, char **argv)
 		     0);
 	if (tally == MAP_FAILED)
 		die("mmap");
+	choose_backend();
+	printf("# store backend: %s%s%s\n", use_ldap ? "ldap, " : "lmdb", use_ldap ? ldap_base : "",
+	       use_ldap ? " (hosts: 127.0.0.1 and 127.1)" : "");
+	fflush(stdout); /* before the workers fork */
 	setup(PAM_SSPR_MODULE, TEST_PASSWD_MODULE);
 
 	phase_replay();
