@@ -35,23 +35,24 @@ static enum sspr_verdict judge_totp(struct sspr_record *rec, int64_t now, void *
 	return SSPR_VERDICT_ACCEPTED;
 }
 
-/* Opens the user's secret with the host key; SSPR_OK or an error already
- * reported as "unavailable". */
+/* Opens the user's secret with the key ring (current, then next and
+ * previous, so a fleet mid-rotation keeps working); SSPR_OK or an error
+ * already reported as "unavailable". */
 static int open_secret(struct sspr_session *s, const struct sspr_totp *totp, uint8_t *secret,
 		       size_t cap, size_t *len)
 {
-	struct sspr_hostkey key;
+	struct sspr_keyring ring;
 	struct sspr_error err = {{0}};
 	int r;
 
-	r = sspr_hostkey_load(s->policy.key_dir, &key, &err);
+	r = sspr_keyring_load(s->policy.key_dir, 0, &ring, &err);
 	if (r == SSPR_OK) {
-		r = sspr_unseal(&key, totp->sealed, totp->sealed_len, secret, cap, len);
+		r = sspr_unseal_ring(&ring, totp->sealed, totp->sealed_len, secret, cap, len, NULL);
 		if (r != SSPR_OK)
 			sspr_error_set(&err, r, "secret of %s does not open with the host key in %s",
 				       s->user, s->policy.key_dir);
 	}
-	sspr_hostkey_wipe(&key);
+	sspr_keyring_wipe(&ring);
 	if (r != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "totp", err.msg);
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);

@@ -54,6 +54,12 @@ enum admin_flag {
 	ADMIN_F_PRINT = 1u << 2,
 	ADMIN_F_STDIN = 1u << 3,
 	ADMIN_F_SINCE = 1u << 4, /* "--since DAYS" or "--since=DAYS": a value option */
+	ADMIN_F_FLEET = 1u << 5,
+	ADMIN_F_REPLACE = 1u << 6,
+	ADMIN_F_PREPARE = 1u << 7,
+	ADMIN_F_FINISH = 1u << 8,
+	ADMIN_F_DRY_RUN = 1u << 9,
+	ADMIN_F_TO = 1u << 10, /* "--to BACKEND": a value option */
 };
 #define ADMIN_POS_MAX 4
 struct admin_args {
@@ -61,6 +67,7 @@ struct admin_args {
 	size_t npos;
 	unsigned flags;
 	const char *since; /* the value of --since, when given */
+	const char *to;	   /* the value of --to, when given */
 };
 /* Accepts the flags in `allowed` anywhere and up to ADMIN_POS_MAX
  * positionals; returns ADMIN_EXIT_OK or ADMIN_EXIT_USAGE (message printed).
@@ -162,6 +169,9 @@ const char *admin_methods_text(unsigned mask, char buf[ADMIN_METHODS_TEXT_MAX]);
 /* Text that came from a record or an event goes to a terminal: control
  * characters become '?' so a crafted field cannot drive the terminal. */
 void admin_print_safe(const char *s);
+/* The same for a user name that came from a store, into buf (for messages
+ * made with printf formats). */
+const char *admin_safe_name(const char *s, char buf[SSPR_USER_MAX + 1]);
 
 /* Sub-commands. argv[0] is the sub-command's name. */
 int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv);
@@ -173,6 +183,8 @@ int admin_cmd_unlock(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_check_config(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_import(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_key(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv);
 
 /* Methods of "enroll" and "import", each in its own file. */
 int admin_enroll_questions(struct admin_ctx *ctx, const char *user);

@@ -1,5 +1,6 @@
 /* Options and positionals after the sub-command. Flags may come before or
  * after the positionals; "--" ends the options. */
+#include <stddef.h>
 #include <string.h>
 
 #include "admin.h"
@@ -8,34 +9,50 @@ static const struct {
 	const char *name;
 	unsigned flag;
 } admin_flags[] = {
-    {"--json", ADMIN_F_JSON},
-    {"--secret-stdin", ADMIN_F_SECRET_STDIN},
-    {"--print", ADMIN_F_PRINT},
-    {"--stdin", ADMIN_F_STDIN},
+    {"--json", ADMIN_F_JSON},	    {"--secret-stdin", ADMIN_F_SECRET_STDIN},
+    {"--print", ADMIN_F_PRINT},	    {"--stdin", ADMIN_F_STDIN},
+    {"--fleet", ADMIN_F_FLEET},	    {"--replace", ADMIN_F_REPLACE},
+    {"--prepare", ADMIN_F_PREPARE}, {"--finish", ADMIN_F_FINISH},
+    {"--dry-run", ADMIN_F_DRY_RUN},
 };
 
-/* Options that take a value: "--since DAYS" or "--since=DAYS". Returns 1
- * when a consumed it (and maybe the next argument), 0 when a is not one,
- * or an exit code (negated) after a usage error. */
+/* Options that take a value: "--since DAYS" or "--since=DAYS". */
+static const struct {
+	const char *name;
+	unsigned flag;
+	size_t offset; /* of the value's pointer in struct admin_args */
+} admin_value_options[] = {
+    {"--since", ADMIN_F_SINCE, offsetof(struct admin_args, since)},
+    {"--to", ADMIN_F_TO, offsetof(struct admin_args, to)},
+};
+
+/* Returns 1 when a value option consumed argv[*i] (and maybe the next
+ * argument), 0 when argv[*i] is not one, or an exit code (negated) after a
+ * usage error. */
 static int value_option(const char *cmd, int argc, char **argv, int *i, unsigned allowed,
 			struct admin_args *out)
 {
-	static const char name[] = "--since";
 	const char *a = argv[*i];
-	size_t n = sizeof(name) - 1;
 
-	if ((allowed & ADMIN_F_SINCE) == 0 || strncmp(a, name, n) != 0 ||
-	    (a[n] != '\0' && a[n] != '='))
-		return 0;
-	if (a[n] == '=') {
-		out->since = a + n + 1;
-	} else {
-		if (*i + 1 >= argc)
-			return -admin_usage_error("%s: %s needs a value", cmd, name);
-		out->since = argv[++*i];
+	for (size_t k = 0; k < sizeof(admin_value_options) / sizeof(admin_value_options[0]); k++) {
+		const char *name = admin_value_options[k].name;
+		size_t n = strlen(name);
+		const char **value = (const char **)((char *)out + admin_value_options[k].offset);
+
+		if ((allowed & admin_value_options[k].flag) == 0 || strncmp(a, name, n) != 0 ||
+		    (a[n] != '\0' && a[n] != '='))
+			continue;
+		if (a[n] == '=') {
+			*value = a + n + 1;
+		} else {
+			if (*i + 1 >= argc)
+				return -admin_usage_error("%s: %s needs a value", cmd, name);
+			*value = argv[++*i];
+		}
+		out->flags |= admin_value_options[k].flag;
+		return 1;
 	}
-	out->flags |= ADMIN_F_SINCE;
-	return 1;
+	return 0;
 }
 
 static unsigned flag_by_name(const char *arg)

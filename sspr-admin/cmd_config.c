@@ -16,15 +16,16 @@ static void print_setting(const char *key, const char *value, void *ctx)
 static int check_key(const struct admin_ctx *ctx)
 {
 	struct sspr_error err = {{0}};
-	struct sspr_hostkey key;
+	struct sspr_keyring ring;
 	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES];
 	int r;
 
-	/* Root can prove the pair belongs together, which is what the module
-	 * will need; anyone else can only see that host.pub is sound. */
+	/* Root can prove the pair belongs together and that next.key and
+	 * previous.key are sound, which is what the module will need (it
+	 * loads the whole ring); anyone else can only see that host.pub is. */
 	if (geteuid() == 0) {
-		r = sspr_hostkey_load(ctx->pol.key_dir, &key, &err);
-		sspr_hostkey_wipe(&key);
+		r = sspr_keyring_load(ctx->pol.key_dir, 0, &ring, &err);
+		sspr_keyring_wipe(&ring);
 	} else {
 		r = sspr_hostkey_load_public(ctx->pol.key_dir, pk, &err);
 	}

@@ -1,7 +1,12 @@
 /* sspr-admin init: creates the host key and the store, and gives the store
  * the owner and modes of DESIGN.md §6 (root:sspr, directory 2770, files
  * 0660) so the setgid enrollment helper can write to it. Idempotent: a key
- * or store that exists is kept, and the modes are set again. */
+ * or store that exists is kept, and the modes are set again.
+ *
+ * With store_backend = ldap the store is a directory subtree shared by many
+ * hosts, which must all hold the same key: the first host creates the key
+ * and the subtree; on a host that joins later, the directory exists and the
+ * key must come from another host (key install) before init goes on. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,10 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "admin.h"
 #include "eligibility.h"
 #include "config.h"
 #include "hostkey.h"
+#include "key.h"
 
 /* Looks up SSPR_GROUP. Returns 1 and sets *gid when it exists, 0 when it
  * does not, or -1 after printing an error. */
@@ -175,6 +183,197 @@ out:
 	return rc;
 }
 
+/* Key ring helpers that "key" shares with init. They live here, not in the
+ * key files, because the fuzz harnesses link cmd_init.c with a fixed list
+ * of sspr-admin objects (tests/fuzz/meson.build). */
+int admin_keyring_load(const struct admin_ctx *ctx, unsigned flags, struct sspr_keyring *ring)
+{
+	struct sspr_error err = {{0}};
+	int r = sspr_keyring_load(ctx->pol.key_dir, flags, ring, &err);
+
+	if (r != SSPR_OK)
+		return admin_lib_error(r, &err, ctx->pol.key_dir);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_key_opening_role(const struct sspr_keyring *ring, const struct sspr_totp *totp)
+{
+	uint8_t plain[SSPR_TOTP_SECRET_MAX];
+	enum sspr_key_role role = SSPR_KEY_CURRENT;
+	size_t len = 0;
+	int r;
+
+	r = sspr_unseal_ring(ring, totp->sealed, totp->sealed_len, plain, sizeof(plain), &len,
+			     &role);
+	sodium_memzero(plain, sizeof(plain));
+	return r == SSPR_OK ? (int)role : -1;
+}
+
+struct census_walk {
+	const struct sspr_keyring *ring;
+	bool name_them;
+	struct admin_key_census *c;
+};
+
+static int census_user(const char *user, const struct sspr_record *rec, int decode_status,
+		       void *ctx)
+{
+	struct census_walk *w = ctx;
+	char shown[SSPR_USER_MAX + 1];
+	int role;
+
+	if (decode_status != SSPR_OK) {
+		w->c->corrupt++;
+		return 0;
+	}
+	if (!rec->has_totp)
+		return 0;
+	w->c->with_totp++;
+	role = admin_key_opening_role(w->ring, &rec->totp);
+	if (role >= 0) {
+		w->c->opened[role]++;
+	} else {
+		w->c->unopenable++;
+		if (w->name_them)
+			admin_warn("%s: TOTP secret opens with none of this host's keys",
+				   admin_safe_name(user, shown));
+	}
+	return 0;
+}
+
+int admin_key_census(struct sspr_store *st, const struct sspr_keyring *ring, bool name_them,
+		     struct admin_key_census *out)
+{
+	struct sspr_error err = {{0}};
+	struct census_walk w = {ring, name_them, out};
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = sspr_store_foreach_user(st, census_user, &w, &err);
+	if (r != SSPR_OK)
+		return admin_lib_error(r, &err, "reading the store");
+	return ADMIN_EXIT_OK;
+}
+
+/* The command as the admin should type it again: with --config when one
+ * was given. */
+const char *admin_prog_as_run(const struct admin_ctx *ctx, char *buf, size_t size)
+{
+	if (ctx->config_explicit)
+		snprintf(buf, size, "%s --config %s", ADMIN_PROG, ctx->config_path);
+	else
+		snprintf(buf, size, "%s", ADMIN_PROG);
+	return buf;
+}
+
+/* How the key is installed elsewhere. */
+void admin_key_print_install_hint(const struct admin_ctx *ctx, const char *indent)
+{
+	char prog[SSPR_PATH_MAX + 64];
+
+	admin_prog_as_run(ctx, prog, sizeof(prog));
+	printf("%s%s key export - | ssh root@HOST %s key install -\n", indent, prog, prog);
+	printf("%sor through a file, copied over a channel you trust and removed afterwards:\n",
+	       indent);
+	printf("%s%s key export /root/sspr-fleet.key     (here)\n", indent, prog);
+	printf("%s%s key install /root/sspr-fleet.key    (on HOST)\n", indent, prog);
+}
+
+static bool have_host_key(const struct admin_ctx *ctx)
+{
+	char path[SSPR_PATH_MAX + sizeof(SSPR_HOSTKEY_SECRET_FILE) + 2];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", ctx->pol.key_dir, SSPR_HOSTKEY_SECRET_FILE);
+	return lstat(path, &st) == 0 || errno != ENOENT;
+}
+
+/* A directory store that exists already was made with some host's key:
+ * tell the admin when this host's keys open none (or not all) of the
+ * secrets in it. With nothing enrolled yet there is nothing to tell by. */
+static int check_fleet_key(const struct admin_ctx *ctx, struct sspr_store *st)
+{
+	struct sspr_keyring ring;
+	struct admin_key_census c;
+	char id[SSPR_KEY_ID_TEXT];
+	unsigned opened;
+	int rc;
+
+	if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+		goto out;
+	if ((rc = admin_key_census(st, &ring, false, &c)) != ADMIN_EXIT_OK)
+		goto out;
+	sspr_key_id(ring.key[SSPR_KEY_CURRENT].pk, id);
+	opened = c.with_totp - c.unopenable;
+	if (c.with_totp != 0 && opened == 0) {
+		rc = admin_error(SSPR_EKEY,
+				 "%s: this host's key %s is not the fleet key: it opens "
+				 "none of the %u TOTP secrets in the directory; install "
+				 "the fleet key with '%s key install --replace'",
+				 ctx->pol.key_dir, id, c.with_totp, ADMIN_PROG);
+		goto out;
+	}
+	if (c.unopenable != 0)
+		admin_warn("%s: %u of %u TOTP secrets in the directory open with none of this "
+			   "host's keys ('%s key status' counts them)",
+			   ctx->pol.key_dir, c.unopenable, c.with_totp, ADMIN_PROG);
+	else if (c.with_totp != 0)
+		printf("%s: key %s opens the %u TOTP secrets in the directory\n", ctx->pol.key_dir,
+		       id, c.with_totp);
+	rc = ADMIN_EXIT_OK;
+out:
+	sspr_keyring_wipe(&ring);
+	return rc;
+}
+
+/* store_backend = ldap: the directory subtree instead of a local one. */
+static int init_directory(const struct admin_ctx *ctx)
+{
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+	const char *base = sspr_policy_store_name(&ctx->pol);
+	int r, rc;
+
+	r = sspr_policy_open_store(&ctx->pol, 0, &st, &err);
+	if (r == SSPR_OK) {
+		if (!have_host_key(ctx)) {
+			rc = admin_error(SSPR_EKEY,
+					 "%s: the directory store exists already and this "
+					 "host has no key: install the fleet key first "
+					 "(on a host that has it: '%s key export - | ssh "
+					 "root@THIS-HOST %s key install -')",
+					 base, ADMIN_PROG, ADMIN_PROG);
+			goto out;
+		}
+		printf("%s: directory store already exists, kept\n", base);
+		rc = check_fleet_key(ctx, st);
+		goto out;
+	}
+	if (r != SSPR_ENOENT) {
+		rc = admin_lib_error(r, &err, base);
+		goto out;
+	}
+	if ((rc = init_key(ctx)) != ADMIN_EXIT_OK)
+		goto out;
+	sspr_error_clear(&err);
+	r = sspr_policy_open_store(&ctx->pol, SSPR_STORE_CREATE, &st, &err);
+	if (r != SSPR_OK) {
+		rc = admin_lib_error(r, &err, base);
+		goto out;
+	}
+	printf("%s: directory store created\n", base);
+	rc = ADMIN_EXIT_OK;
+out:
+	sspr_store_close(st);
+	return rc;
+}
+
+static void print_fleet_hint(const struct admin_ctx *ctx)
+{
+	printf("To give every other host that shares the store this host's key, run here:\n");
+	admin_key_print_install_hint(ctx, "  ");
+}
+
 int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv)
 {
 	struct admin_args args;
@@ -182,7 +381,7 @@ int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv)
 	mode_t old;
 	int rc;
 
-	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_FLEET, &args)) != ADMIN_EXIT_OK)
 		return rc;
 	if (args.npos != 0)
 		return admin_usage_error("init takes no arguments");
@@ -191,6 +390,12 @@ int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv)
 	if (!as_root && !ctx->config_explicit)
 		return admin_error(SSPR_EACCES, "init: must be run as root");
 
+	if (ctx->pol.store_backend == SSPR_BACKEND_LDAP) {
+		rc = init_directory(ctx);
+		if (rc == ADMIN_EXIT_OK && (args.flags & ADMIN_F_FLEET))
+			print_fleet_hint(ctx);
+		return rc;
+	}
 	if ((rc = init_key(ctx)) != ADMIN_EXIT_OK)
 		return rc;
 	/* Nothing the store creates may be readable by others, not even for
@@ -200,5 +405,8 @@ int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv)
 	umask(old);
 	if (rc != ADMIN_EXIT_OK)
 		return rc;
-	return set_store_modes(ctx, as_root);
+	rc = set_store_modes(ctx, as_root);
+	if (rc == ADMIN_EXIT_OK && (args.flags & ADMIN_F_FLEET))
+		print_fleet_hint(ctx);
+	return rc;
 }

@@ -64,3 +64,19 @@ void admin_print_safe(const char *s)
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
 		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
 }
+
+const char *admin_safe_name(const char *s, char buf[SSPR_USER_MAX + 1])
+{
+	size_t n = strnlen(s, SSPR_USER_MAX);
+
+	/* Control characters and bytes past ASCII could drive a terminal. */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		buf[i] = s[i];
+		if (c < 0x20 || c >= 0x7f)
+			buf[i] = '?';
+	}
+	buf[n] = '\0';
+	return buf;
+}

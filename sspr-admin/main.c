@@ -27,6 +27,8 @@ static const struct admin_command commands[] = {
     {"check-config", admin_cmd_check_config},
     {"import", admin_cmd_import},
     {"report", admin_cmd_report},
+    {"key", admin_cmd_key},
+    {"migrate", admin_cmd_migrate},
 };
 
 static void usage(FILE *f)
@@ -36,7 +38,8 @@ static void usage(FILE *f)
 	    "Usage: %s [--config PATH] COMMAND [ARGS]\n"
 	    "\n"
 	    "Commands:\n"
-	    "  init                             create the host key and the store\n"
+	    "  init [--fleet]                   create the host key and the store; --fleet also\n"
+	    "                                   shows how to install the key on other hosts\n"
 	    "  list [--json]                    list enrolled users\n"
 	    "  show USER [--json]               one user's methods, lock and recent events\n"
 	    "  enroll USER totp --secret-stdin  enroll a TOTP secret read as base32 from stdin\n"
@@ -49,6 +52,15 @@ static void usage(FILE *f)
 	    "                                   a ~/.google_authenticator: TOTP and scratch codes\n"
 	    "  report [--since DAYS] [--json]   registration coverage and reset activity\n"
 	    "  check-config [--print]           check the policy file, host key and store\n"
+	    "  key status                       key ids and how many TOTP secrets each opens\n"
+	    "  key export FILE|-                write the key ring as a bundle (file or pipe)\n"
+	    "  key install FILE|- [--replace]   install a bundle from another host\n"
+	    "  key rotate --prepare             create the next key, to install everywhere\n"
+	    "  key rotate --finish              switch to the next key and re-seal every secret\n"
+	    "  key retire                       drop the previous key once nothing needs it\n"
+	    "  migrate --to ldap|lmdb [--dry-run]\n"
+	    "                                   copy every user between the LMDB store and the\n"
+	    "                                   directory (events are not copied)\n"
 	    "\n"
 	    "Options:\n"
 	    "  --config PATH   policy file (default %s)\n"
