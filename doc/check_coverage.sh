@@ -30,7 +30,8 @@ done
 # sspr-admin: the commands table and the usage text's options.
 cmds=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", admin_cmd_.*/\1/p' "$src/sspr-admin/main.c")
 [ -n "$cmds" ] || { echo "no commands found in sspr-admin/main.c"; exit 1; }
-for c in $cmds import report --config --json --since --secret-stdin --stdin --print; do
+for c in $cmds import report --config --json --since --secret-stdin --stdin --print \
+	--fleet --replace --prepare --finish --dry-run --to; do
 	need sspr-admin.8.scd "*$c*" "sspr-admin command or option"
 done
 

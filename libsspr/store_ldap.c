@@ -27,6 +27,7 @@
  * up: the backoff below makes 32 attempts last at most about 1.5 s. */
 #define UPDATE_ATTEMPTS 32
 #define EVENT_ATTEMPTS 4
+#define EVENT_ID_LEN 32 /* hex digits: 16 of time, 16 of the rest */
 #define STORE_FORMAT "1"
 #define ATTRS_MAX 40
 #define REVISION_MAX 24
@@ -229,32 +230,39 @@ static void event_id(const struct sspr_event *ev, char *id, size_t cap)
 	snprintf(id, cap, "%016" PRIx64 "%016" PRIx64, (uint64_t)ev->time, low);
 }
 
+/* Adds ev as its own entry. The id is random in part, so a clash (which
+ * would take two hosts drawing the same 32 bits in one microsecond) is
+ * retried with a new one. */
 static int add_event(struct ldap_store *st, const struct sspr_event *ev, struct sspr_error *err)
 {
 	uint8_t data[SSPR_EVENT_ENCODED_MAX];
-	char id[40], when[24], dn[SSPR_LDAP_DN_MAX];
+	char id[EVENT_ID_LEN + 1], when[24], dn[SSPR_LDAP_DN_MAX];
 	size_t len = 0;
-	struct berval bv_class = {11, "ssprEvent"}, bv_id, bv_time, bv_data;
-	struct berval *v_class[] = {&bv_class, NULL}, *v_id[] = {&bv_id, NULL},
-		      *v_time[] = {&bv_time, NULL}, *v_data[] = {&bv_data, NULL};
-	LDAPMod m_class = {LDAP_MOD_ADD | LDAP_MOD_BVALUES, "objectClass", {.modv_bvals = v_class}};
-	LDAPMod m_id = {LDAP_MOD_ADD | LDAP_MOD_BVALUES, "ssprEventId", {.modv_bvals = v_id}};
-	LDAPMod m_time = {LDAP_MOD_ADD | LDAP_MOD_BVALUES, "ssprEventTime", {.modv_bvals = v_time}};
-	LDAPMod m_data = {LDAP_MOD_ADD | LDAP_MOD_BVALUES, "ssprEventData", {.modv_bvals = v_data}};
-	LDAPMod *mods[] = {&m_class, &m_id, &m_time, &m_data, NULL};
 	int r, rc = LDAP_ALREADY_EXISTS;
 
-	bv_class.bv_len = strlen(bv_class.bv_val);
 	if ((r = sspr_event_encode(ev, data, sizeof(data), &len)) != SSPR_OK)
 		return sspr_error_set(err, r, "cannot encode event");
 	snprintf(when, sizeof(when), "%" PRId64, ev->time);
-	bv_time = (struct berval){strlen(when), when};
-	bv_data = (struct berval){len, (char *)data};
-	for (int i = 0; i < EVENT_ATTEMPTS && rc == LDAP_ALREADY_EXISTS; i++) {
-		event_id(ev, id, sizeof(id));
-		bv_id = (struct berval){strlen(id), id};
-		snprintf(dn, sizeof(dn), "ssprEventId=%s,%s", id, st->events_dn);
-		rc = ldap_add_ext_s(st->ld, dn, mods, NULL, NULL);
+	{
+		struct berval bv_class = {sizeof("ssprEvent") - 1, "ssprEvent"},
+			      bv_id = {EVENT_ID_LEN, id}, bv_time = {strlen(when), when},
+			      bv_data = {len, (char *)data};
+		struct berval *v_class[] = {&bv_class, NULL}, *v_id[] = {&bv_id, NULL},
+			      *v_time[] = {&bv_time, NULL}, *v_data[] = {&bv_data, NULL};
+		LDAPMod m_class = {LDAP_MOD_ADD | LDAP_MOD_BVALUES, "objectClass",
+				   {.modv_bvals = v_class}};
+		LDAPMod m_id = {LDAP_MOD_ADD | LDAP_MOD_BVALUES, "ssprEventId", {.modv_bvals = v_id}};
+		LDAPMod m_time = {LDAP_MOD_ADD | LDAP_MOD_BVALUES, "ssprEventTime",
+				  {.modv_bvals = v_time}};
+		LDAPMod m_data = {LDAP_MOD_ADD | LDAP_MOD_BVALUES, "ssprEventData",
+				  {.modv_bvals = v_data}};
+		LDAPMod *mods[] = {&m_class, &m_id, &m_time, &m_data, NULL};
+
+		for (int i = 0; i < EVENT_ATTEMPTS && rc == LDAP_ALREADY_EXISTS; i++) {
+			event_id(ev, id, sizeof(id));
+			snprintf(dn, sizeof(dn), "ssprEventId=%s,%s", id, st->events_dn);
+			rc = ldap_add_ext_s(st->ld, dn, mods, NULL, NULL);
+		}
 	}
 	return rc == LDAP_SUCCESS ? SSPR_OK : sspr_ldap_fail(st, rc, "cannot append event", err);
 }

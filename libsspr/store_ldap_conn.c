@@ -334,7 +334,8 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 		sspr_ldap_why(ld, rc, why, whycap);
 		goto out;
 	}
-	if (cfg->ldap_bind_dn != NULL && cfg->ldap_bind_dn[0] != '\0') {
+	/* sspr_ldap_connect read the password exactly when a bind DN is set. */
+	if (password != NULL) {
 		struct berval cred = {.bv_len = strlen(password), .bv_val = (char *)password};
 
 		rc = ldap_sasl_bind_s(ld, cfg->ldap_bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,

@@ -373,7 +373,7 @@ static bool decode_recovery(const struct berval *v, struct sspr_record *rec, uin
 		return false;
 	*seen |= 1ull << idx;
 	/* Exactly 64 lower-case hex digits. */
-	if (end - p != SSPR_RECOVERY_HASH_BYTES * 2)
+	if (end - p != (ptrdiff_t)SSPR_RECOVERY_HASH_BYTES * 2)
 		return false;
 	for (const char *c = p; c < end; c++)
 		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))

@@ -136,8 +136,8 @@ static int collect_record(LDAP *ld, LDAPMessage *e, void *ctx)
 
 	if (vals != NULL && vals[0] != NULL && vals[1] == NULL && vals[0]->bv_len > 0 &&
 	    vals[0]->bv_len <= SSPR_USER_MAX) {
-		memcpy(name, vals[0]->bv_val, vals[0]->bv_len);
-		name[vals[0]->bv_len] = '\0';
+		/* A value with a NUL in it matches no listed name. */
+		snprintf(name, sizeof(name), "%.*s", (int)vals[0]->bv_len, vals[0]->bv_val);
 		hit = bsearch(&key, c->names, c->n, sizeof(*c->names), cmp_name);
 		if (hit != NULL) {
 			size_t i = (size_t)(hit - c->names);
