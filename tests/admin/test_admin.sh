@@ -3,11 +3,42 @@
 # temporary directory. Works unprivileged and as root. Every check looks at
 # what the admin sees (stdout, stderr), not only at the exit code.
 #
-# usage: test_admin.sh SSPR_ADMIN ADMIN_TEST_HELPER
+# The store is LMDB in the temporary directory, or with SSPR_TEST_BACKEND=ldap
+# (run under tests/ldap/with-slapd.sh) sub-bases of this run on the test
+# directory server A: the same checks prove both backends. admin_test_helper
+# is given the policy file, so it opens whichever store the policy names.
+#
+# usage: test_admin.sh [--part core|methods] SSPR_ADMIN ADMIN_TEST_HELPER
+#   --part core: without test_admin_methods.sh; --part methods: only it,
+#   after an init (what test_admin_methods.sh run as a program does).
 set -u
 
-ADMIN=${1:?usage: test_admin.sh SSPR_ADMIN ADMIN_TEST_HELPER}
-HELPER=${2:?usage: test_admin.sh SSPR_ADMIN ADMIN_TEST_HELPER}
+PART=all
+if [ "${1:-}" = --part ]; then
+	PART=${2:-}
+	shift 2 || shift
+fi
+case $PART in
+all | core | methods) ;;
+*) echo "test_admin.sh: --part must be core or methods" >&2; exit 2 ;;
+esac
+ADMIN=${1:?usage: test_admin.sh [--part core|methods] SSPR_ADMIN ADMIN_TEST_HELPER}
+HELPER=${2:?usage: test_admin.sh [--part core|methods] SSPR_ADMIN ADMIN_TEST_HELPER}
+BACKEND=${SSPR_TEST_BACKEND:-lmdb}
+case $BACKEND in
+lmdb) ;;
+ldap)
+	for v in SSPR_LDAP_DIR SSPR_LDAP_URI_A SSPR_LDAP_URI_B SSPR_LDAP_BASE SSPR_LDAP_BIND_DN \
+		SSPR_LDAP_BIND_PASSWORD_FILE SSPR_LDAP_CACERT SSPR_LDAP_ROOT_DN \
+		SSPR_LDAP_ROOT_PASSWORD_FILE; do
+		if [ -z "${!v:-}" ]; then
+			echo "test_admin.sh: SSPR_TEST_BACKEND=ldap but $v is not set: run under tests/ldap/with-slapd.sh" >&2
+			exit 1
+		fi
+	done
+	;;
+*) echo "test_admin.sh: SSPR_TEST_BACKEND must be lmdb or ldap" >&2; exit 1 ;;
+esac
 ME=$(id -un)
 # A 20-byte secret, and the same in the form people paste it: lower case, spaces.
 SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
@@ -16,19 +47,42 @@ NOUSER=sspr-test-no-such-user
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/sspr-admin-test.XXXXXX") || exit 99
 trap 'chmod -R u+rwX "$T" 2>/dev/null; rm -rf "$T"' EXIT
+
+# store_name NAME: what sspr-admin calls store NAME of this run in its
+# messages: the LMDB directory $T/NAME, or a directory sub-base of its own
+# (per store and run, so runs and test programs never share records).
+store_name() {
+	if [ "$BACKEND" = ldap ]; then
+		printf 'ou=adm%s%s,%s' "$$" "$1" "$SSPR_LDAP_BASE"
+	else
+		printf '%s/%s' "$T" "$1"
+	fi
+}
+# store_lines NAME: the policy lines that name store NAME.
+store_lines() {
+	if [ "$BACKEND" = ldap ]; then
+		printf 'store_backend = ldap\nldap_uri = %s\nldap_base = %s\n' "$SSPR_LDAP_URI_A" \
+			"$(store_name "$1")"
+		printf 'ldap_bind_dn = %s\nldap_bind_password_file = %s\nldap_tls_cacert = %s\n' \
+			"$SSPR_LDAP_BIND_DN" "$SSPR_LDAP_BIND_PASSWORD_FILE" "$SSPR_LDAP_CACERT"
+	else
+		printf 'store = %s/%s\n' "$T" "$1"
+	fi
+}
+# write_conf NAME FILE: the test policy on store NAME, in FILE.
+write_conf() {
+	{
+		echo "# written by test_admin.sh"
+		store_lines "$1"
+		printf 'key_dir = %s/keys\nmin_uid = 0\ngroup = *\nallow_root = yes\n' "$T"
+		echo "# The cheapest Argon2id cost: the tests hash many answers."
+		printf 'argon2_opslimit = 1\nargon2_memlimit = 8192\n'
+	} >"$2"
+	chmod 0644 "$2"
+}
 CONF=$T/sspr.conf
-cat >"$CONF" <<EOF
-# written by test_admin.sh
-store = $T/store
-key_dir = $T/keys
-min_uid = 0
-group = *
-allow_root = yes
-# The cheapest Argon2id cost: the tests hash many answers.
-argon2_opslimit = 1
-argon2_memlimit = 8192
-EOF
-chmod 0644 "$CONF"
+write_conf store "$CONF"
+STORE=$(store_name store)
 
 failed=0
 checks=0
@@ -139,6 +193,29 @@ mode_of() {
 	stat -c %a "$1"
 }
 
+finish() {
+	echo "$checks checks, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+# ldap_root_search BASE SCOPE FILTER ATTRS...: what the directory holds, read
+# with the test server's root DN (over StartTLS: the servers take no simple
+# bind without it).
+ldap_root_search() {
+	LDAPTLS_CACERT=$SSPR_LDAP_CACERT ldapsearch -ZZ -LLL -o ldif-wrap=no -x \
+		-H "$SSPR_LDAP_URI_A" -D "$SSPR_LDAP_ROOT_DN" -y "$SSPR_LDAP_ROOT_PASSWORD_FILE" \
+		-b "$1" -s "$2" "$3" "${@:4}"
+}
+
+# test_admin_methods.sh run as a program: a fresh store, then only its checks.
+if [ "$PART" = methods ]; then
+	run init
+	expect "init creates key and store" 0 out "host key created" out "store created"
+	. "$(dirname "${BASH_SOURCE[0]}")/test_admin_methods.sh"
+	finish
+fi
+
 ### global options and usage
 run_raw --help
 expect "--help prints usage" 0 out "Usage: sspr-admin" out "check-config"
@@ -206,22 +283,44 @@ else
 	fail "key modes: host.key $(mode_of "$T/keys/host.key"), host.pub $(mode_of "$T/keys/host.pub")"
 fi
 checks=$((checks + 1))
-if [ "$(id -u)" -eq 0 ] && getent group sspr >/dev/null; then
-	want_mode=2770
-	want_group=sspr
+if [ "$BACKEND" = ldap ]; then
+	# The directory's counterpart of the store directory: the base carrying
+	# ssprFormat 1, with ou=users and ou=events under it.
+	if ldap_root_search "$STORE" base '(ssprFormat=1)' dn 2>"$T/err" | grep -qxF "dn: $STORE" &&
+		[ "$(ldap_root_search "$STORE" one '(objectClass=organizationalUnit)' dn 2>>"$T/err" |
+			grep -cE '^dn: ou=(users|events),')" = 2 ]; then
+		echo "ok: base $STORE: ssprFormat 1, ou=users, ou=events"
+	else
+		fail "init did not lay out the base $STORE"
+	fi
 else
-	want_mode=700
-	want_group=$(stat -c %G "$T/store")
-fi
-if [ "$(mode_of "$T/store")" = "$want_mode" ] && [ "$(stat -c %G "$T/store")" = "$want_group" ]; then
-	echo "ok: store directory mode $want_mode, group $want_group"
-else
-	fail "store directory: mode $(mode_of "$T/store") group $(stat -c %G "$T/store"), expected $want_mode $want_group"
+	# The mode and group of the LMDB store directory: the directory has
+	# none (who may read it there is the server's ACL, tested in tests/ldap).
+	if [ "$(id -u)" -eq 0 ] && getent group sspr >/dev/null; then
+		want_mode=2770
+		want_group=sspr
+	else
+		want_mode=700
+		want_group=$(stat -c %G "$T/store")
+	fi
+	if [ "$(mode_of "$T/store")" = "$want_mode" ] &&
+		[ "$(stat -c %G "$T/store")" = "$want_group" ]; then
+		echo "ok: store directory mode $want_mode, group $want_group"
+	else
+		fail "store directory: mode $(mode_of "$T/store") group $(stat -c %G "$T/store"), expected $want_mode $want_group"
+	fi
 fi
 keys_before=$(sha "$T/keys/host.key" "$T/keys/host.pub")
 
 run init
-expect "init again keeps everything" 0 out "host key already exists, kept" out "store already exists, kept"
+if [ "$BACKEND" = ldap ]; then
+	# On the directory a second init says nothing of the host key it keeps:
+	# it checks that key against the secrets the directory holds instead.
+	expect "init again keeps everything" 0 out "$STORE: directory store already exists, kept"
+else
+	expect "init again keeps everything" 0 out "host key already exists, kept" \
+		out "store already exists, kept"
+fi
 refute "init again creates nothing" out "created"
 checks=$((checks + 1))
 if [ "$(sha "$T/keys/host.key" "$T/keys/host.pub")" = "$keys_before" ]; then
@@ -234,7 +333,12 @@ fi
 run check-config
 expect "check-config OK" 0 out "$CONF: OK"
 run check-config --print
-expect "check-config --print" 0 out "store = $T/store" out "key_dir = $T/keys" out "min_uid = 0" \
+if [ "$BACKEND" = ldap ]; then
+	store_printed="ldap_base = $STORE"
+else
+	store_printed="store = $STORE"
+fi
+expect "check-config --print" 0 out "$store_printed" out "key_dir = $T/keys" out "min_uid = 0" \
 	out "totp_digits = 6" out "$CONF: OK"
 run check-config extra
 expect "check-config takes no arguments" 2 err "usage: check-config"
@@ -281,7 +385,7 @@ run_in "$SECRET" enroll 'bad/name' totp --secret-stdin
 expect "invalid user name refused" 1 err "invalid user name"
 refute "invalid user name not echoed" err "bad/name"
 
-printf 'store = %s/store\nkey_dir = %s/nokeys\nmin_uid = 0\ngroup = *\n' "$T" "$T" >"$T/nokey.conf"
+{ store_lines store; printf 'key_dir = %s/nokeys\nmin_uid = 0\ngroup = *\n' "$T"; } >"$T/nokey.conf"
 chmod 0644 "$T/nokey.conf"
 printf '%s\n' "$SECRET" | "$ADMIN" --config "$T/nokey.conf" enroll "$ME" totp --secret-stdin \
 	>"$T/out" 2>"$T/err"
@@ -326,10 +430,10 @@ run list --bogus
 expect "list with unknown option is a usage error" 2 err "unknown option '--bogus'"
 
 ### failures, lock, unlock
-if "$HELPER" fail "$T/store" "$ME" 2>"$T/err"; then
+if "$HELPER" fail "$CONF" "$ME" 2>"$T/err"; then
 	run show "$ME"
 	expect "show counts a failure" 0 out "failures:     1 (last 20"
-	"$HELPER" lock "$T/store" "$ME"
+	"$HELPER" lock "$CONF" "$ME"
 	run list
 	checks=$((checks + 1))
 	if grep -E "^$ME +totp +locked " "$T/out" >/dev/null; then
@@ -359,7 +463,7 @@ run unlock
 expect "unlock without USER is a usage error" 2 err "usage: unlock USER"
 
 ### corrupt records
-"$HELPER" corrupt "$T/store" broken 2>"$T/err"
+"$HELPER" corrupt "$CONF" broken 2>"$T/err"
 helper_rc=$?
 if [ "$helper_rc" -eq 0 ]; then
 	run list
@@ -419,14 +523,61 @@ run list --json
 json_check "list --json of an empty store is []" 'd == []'
 
 # enroll questions / email, import, report, show's events, revoke METHOD
-. "$(dirname "${BASH_SOURCE[0]}")/test_admin_methods.sh"
+if [ "$PART" = all ]; then
+	. "$(dirname "${BASH_SOURCE[0]}")/test_admin_methods.sh"
+fi
 
 ### a store that is missing or unreadable
 mkdir "$T/empty"
-printf 'store = %s/empty\nkey_dir = %s/keys\n' "$T" "$T" >"$T/empty.conf"
+{ store_lines empty; printf 'key_dir = %s/keys\n' "$T"; } >"$T/empty.conf"
 chmod 0644 "$T/empty.conf"
 run_raw --config "$T/empty.conf" list
-expect "no store: names the fix" 1 err "$T/empty: no store; run 'sspr-admin init'"
+expect "no store: names the fix" 1 err "$(store_name empty): no store; run 'sspr-admin init'"
+
+if [ "$BACKEND" = ldap ]; then
+	# The directory's nearest equivalents of an unreadable store: a bind
+	# the server refuses, and a server that is not there. Each is one
+	# line naming the URI and why, and exit 1.
+	printf 'not-the-password\n' >"$T/wrong.pw"
+	chmod 0600 "$T/wrong.pw"
+	sed "s|^ldap_bind_password_file = .*|ldap_bind_password_file = $T/wrong.pw|" "$CONF" \
+		>"$T/wrongpw.conf"
+	chmod 0644 "$T/wrongpw.conf"
+	run_raw --config "$T/wrongpw.conf" list
+	expect "a wrong bind password is refused" 1 \
+		err "sspr-admin: $SSPR_LDAP_URI_A: Invalid credentials"
+	checks=$((checks + 1))
+	if [ "$(wc -l <"$T/err")" -eq 1 ] && [ ! -s "$T/out" ]; then
+		echo "ok: a wrong bind password: one line, nothing listed"
+	else
+		fail "a wrong bind password: more than one line of error, or output"
+	fi
+
+	# Server B, stopped (nothing after this needs it): refused at once.
+	bash "$(dirname "${BASH_SOURCE[0]}")/../ldap/slapd.sh" stop "$SSPR_LDAP_DIR" b \
+		>"$T/out" 2>"$T/err" || fail "cannot stop server B"
+	sed "s|^ldap_uri = .*|ldap_uri = $SSPR_LDAP_URI_B|" "$CONF" >"$T/down.conf"
+	chmod 0644 "$T/down.conf"
+	started=$SECONDS
+	run_raw --config "$T/down.conf" list
+	took=$((SECONDS - started))
+	expect "a server that is down is named" 1 \
+		err "sspr-admin: $SSPR_LDAP_URI_B: Can't contact LDAP server"
+	checks=$((checks + 1))
+	# ldap_timeout (5 s by default) bounds it; a refused connection is quicker.
+	if [ "$(wc -l <"$T/err")" -eq 1 ] && [ "$took" -le 6 ]; then
+		echo "ok: a server that is down: one line, within ldap_timeout"
+	else
+		fail "a server that is down: $(wc -l <"$T/err") lines of error, $took s"
+	fi
+	run_raw --config "$T/down.conf" show "$ME"
+	expect "show with the server down is an error, not 'not enrolled'" 1 \
+		err "$SSPR_LDAP_URI_B: Can't contact LDAP server"
+	finish
+fi
+
+# The rest is about the LMDB store directory itself (a file in its place,
+# its permissions), which has no counterpart on a directory server.
 
 printf 'this is not a store\n' >"$T/notastore"
 printf 'store = %s/notastore\nkey_dir = %s/keys\n' "$T" "$T" >"$T/file.conf"
@@ -446,5 +597,4 @@ if [ "$(id -u)" -ne 0 ]; then
 	chmod 700 "$T/store"
 fi
 
-echo "$checks checks, $failed failed"
-[ "$failed" -eq 0 ]
+finish

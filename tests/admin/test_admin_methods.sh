@@ -1,7 +1,16 @@
+#!/bin/bash
 # Sourced by test_admin.sh (uses its variables and run/expect/refute/
-# json_check helpers): enroll questions and email, import oath and
-# google-authenticator, report, show's events and revoke METHOD. Starts
-# with no record for $ME in $T/store.
+# json_check/store_lines helpers): enroll questions and email, import oath
+# and google-authenticator, report, show's events and revoke METHOD. Starts
+# with no record for $ME in the store $CONF names (either backend: the
+# helper is given the policy file).
+#
+# Run as a program, it has test_admin.sh set up a fresh store and run only
+# these checks:
+# usage: test_admin_methods.sh SSPR_ADMIN ADMIN_TEST_HELPER
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	exec bash "$(dirname "$0")/test_admin.sh" --part methods "$@"
+fi
 
 # A second account that NSS knows, for imports that name two users.
 OTHER=$(getent passwd | cut -d: -f1 | grep -vx "$ME" | grep -E '^[a-z_][a-z0-9_-]*$' | head -n 1)
@@ -37,9 +46,9 @@ printf '# a comment, then a blank line\n\n%s\tRex the Dog\n%s\t  New   York \n%s
 run_file "$T/q.ok" enroll "$ME" questions --stdin
 expect "enroll questions" 0 out "$ME: 3 questions enrolled"
 refute "enroll questions: answers not shown" out "Rex" err "Rex" out "York" err "York"
-helper_is "a normalised answer verifies" accepted answer "$T/store" "$ME" 1 "new york"
-helper_is "a wrong answer does not verify" refused answer "$T/store" "$ME" 1 "boston"
-helper_is "answers are case-folded" accepted answer "$T/store" "$ME" 0 "REX THE DOG"
+helper_is "a normalised answer verifies" accepted answer "$CONF" "$ME" 1 "new york"
+helper_is "a wrong answer does not verify" refused answer "$CONF" "$ME" 1 "boston"
+helper_is "answers are case-folded" accepted answer "$CONF" "$ME" 0 "REX THE DOG"
 run show "$ME"
 expect "show lists the question texts" 0 out "questions:    3 set" out "  1. $Q1" out "  3. $Q3"
 refute "show prints no answer hash" out '$argon2' out "Rex"
@@ -51,8 +60,8 @@ printf '%s\tsparky\n%s\tparis\n%s\tgreen\n%s\tvolvo\n' "$Q1" "$Q2" "$Q3" "$Q4" >
 run_file "$T/q.four" enroll "$ME" questions --stdin
 expect "enroll questions again replaces the set" 0 \
 	out "$ME: 4 questions enrolled, replacing the previous set"
-helper_is "the new set's answers verify" accepted answer "$T/store" "$ME" 3 "Volvo"
-helper_is "the old set's answers are gone" refused answer "$T/store" "$ME" 0 "rex the dog"
+helper_is "the new set's answers verify" accepted answer "$CONF" "$ME" 3 "Volvo"
+helper_is "the old set's answers are gone" refused answer "$CONF" "$ME" 0 "rex the dog"
 
 # expect_q NAME FILE_CONTENT MESSAGE: refused with exit 1, nothing changed.
 expect_q() {
@@ -83,7 +92,7 @@ expect_q "an answer that is not UTF-8" '%s\tsp\377rky\n%s\tparis\n%s\tgreen\n' \
 expect_q "a line over 1024 bytes" '%s\tsparky\n%s\t%s\n%s\tgreen\n' \
 	"stdin:2: line is too long (at most 1024 bytes)" "$Q1" "$Q2" "$(printf 'x%.0s' $(seq 1100))" "$Q3"
 refute "refused answers are not echoed" err "sparky" err "paris"
-helper_is "a refused set leaves the enrolled one" accepted answer "$T/store" "$ME" 3 "volvo"
+helper_is "a refused set leaves the enrolled one" accepted answer "$CONF" "$ME" 3 "volvo"
 
 run enroll "$ME" questions
 expect "enroll questions without --stdin is a usage error" 2 err "answers are read only from stdin"
@@ -148,14 +157,14 @@ expect "import oath" 0 out "$ME: totp imported (6 digits, 30 s period)" \
 	err "$T/users.oath:5: user $OTHER: the PIN is not imported"
 refute "import oath: no secret shown" out "$HEX_A" err "$HEX_A" out "$HEX_B" err "$HEX_B"
 refute "import oath: a 0600 file gives no exposure warning" err "readable by others"
-helper_is "imported secret opens with the host key" "$HEX_A" secret "$T/store" "$ME" "$T/keys"
-helper_is "second user's secret" "$HEX_B" secret "$T/store" "$OTHER" "$T/keys"
+helper_is "imported secret opens with the host key" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
+helper_is "second user's secret" "$HEX_B" secret "$CONF" "$OTHER" "$T/keys"
 run show "$OTHER" --json
 json_check "imported token keeps its digits and period" \
 	'd["totp"]["digits"] == 8 and d["totp"]["period"] == 60 and d["totp"]["last_step"] == 0'
 run import oath "$T/users.oath"
 expect "import oath again: same result" 0 out "$T/users.oath: imported 2, skipped 2"
-helper_is "import again keeps the same secret" "$HEX_A" secret "$T/store" "$ME" "$T/keys"
+helper_is "import again keeps the same secret" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
 
 cat >"$T/bad.oath" <<EOF
 HOTP/X30 $ME - $HEX_A
@@ -183,7 +192,7 @@ expect "import oath: every bad line, then nothing imported" 1 \
 	err "$T/bad.oath:9: expected TYPE USER PIN SECRET [COUNTER [TIME]]" \
 	err "$T/bad.oath: 9 bad lines, nothing imported"
 refute "import oath: bad lines are not echoed" err "bad/name" err "$HEX_A"
-helper_is "a refused file changed nothing" "$HEX_A" secret "$T/store" "$ME" "$T/keys"
+helper_is "a refused file changed nothing" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
 
 chmod 0644 "$T/users.oath"
 run import oath "$T/users.oath"
@@ -204,12 +213,12 @@ chmod 0600 "$T/dup.oath"
 run import oath "$T/dup.oath"
 expect "import oath: one token per user, the first wins" 0 out "$T/dup.oath: imported 1, skipped 1" \
 	err "$T/dup.oath:2: user $ME: a TOTP token was already read at line 1; only one is kept, skipped"
-helper_is "the first token of the user was kept" "$HEX_B" secret "$T/store" "$ME" "$T/keys"
+helper_is "the first token of the user was kept" "$HEX_B" secret "$CONF" "$ME" "$T/keys"
 printf 'HOTP/T30 %s - %s\n' "$ME" "$HEX_A" >"$T/one.oath"
 chmod 0600 "$T/one.oath"
 run import oath "$T/one.oath"
 expect "import oath replaces an existing TOTP" 0 out "$T/one.oath: imported 1, skipped 0"
-helper_is "the imported token replaced it" "$HEX_A" secret "$T/store" "$ME" "$T/keys"
+helper_is "the imported token replaced it" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
 if [ "$OTHER" != "$ME" ]; then
 	run revoke "$OTHER"
 	expect "revoke the second imported user" 0 out "$OTHER: record removed"
@@ -234,10 +243,10 @@ expect "import google-authenticator" 0 out "$ME: totp imported (6 digits, 30 s p
 	out "$ME: 3 scratch codes imported as recovery codes"
 refute "import google-authenticator: no secret or code shown" out "$GA_SECRET" err "$GA_SECRET" \
 	out "87654321" err "87654321"
-helper_is "the scratch codes verify as recovery codes" accepted recovery "$T/store" "$ME" 87654321
-helper_is "another scratch code verifies" accepted recovery "$T/store" "$ME" 55501234
-helper_is "a code not in the file does not" refused recovery "$T/store" "$ME" 87654320
-helper_is "google-authenticator secret opens" "$GA_HEX" secret "$T/store" "$ME" "$T/keys"
+helper_is "the scratch codes verify as recovery codes" accepted recovery "$CONF" "$ME" 87654321
+helper_is "another scratch code verifies" accepted recovery "$CONF" "$ME" 55501234
+helper_is "a code not in the file does not" refused recovery "$CONF" "$ME" 87654320
+helper_is "google-authenticator secret opens" "$GA_HEX" secret "$CONF" "$ME" "$T/keys"
 run show "$ME" --json
 json_check "recovery codes counted, replay mark from DISALLOW_REUSE" \
 	'd["recovery"] == {"total": 3, "unused": 3} and d["totp"]["period"] == 30 and d["totp"]["last_step"] == '"$used_step"' and "recovery" in d["methods"]'
@@ -250,7 +259,7 @@ run import google-authenticator "$ME" "$T/ga60"
 expect "STEP_SIZE sets the period; no codes keeps recovery" 0 \
 	out "$ME: totp imported (6 digits, 60 s period), replacing the previous secret" \
 	out "no scratch codes in $T/ga60; recovery codes unchanged"
-helper_is "recovery codes kept" accepted recovery "$T/store" "$ME" 12345678
+helper_is "recovery codes kept" accepted recovery "$CONF" "$ME" 12345678
 
 # expect_ga NAME CONTENT MESSAGE...
 expect_ga() {
@@ -296,7 +305,7 @@ expect "an unknown option is a warning" 0 err "$T/ga.new:3: unknown option 'SOME
 run import google-authenticator "$ME" "$T/ga"
 expect "import google-authenticator again" 0 out "$ME: 3 scratch codes imported"
 expect_ga "an empty file" "" "$T/ga.bad:1: expected the base32 secret"
-helper_is "refused files changed nothing" accepted recovery "$T/store" "$ME" 12345678
+helper_is "refused files changed nothing" accepted recovery "$CONF" "$ME" 12345678
 run import google-authenticator "$NOUSER" "$T/ga"
 expect "import google-authenticator for an unknown user" 1 err "$NOUSER: no such user"
 run import google-authenticator "$ME"
@@ -327,8 +336,7 @@ expect "revoke the emptied record" 0 out "$ME: record removed"
 
 ### report
 # A store of its own, so every count is known.
-sed "s|^store = .*|store = $T/rstore|" "$CONF" >"$T/report.conf"
-chmod 0644 "$T/report.conf"
+write_conf rstore "$T/report.conf"
 rrun() {
 	"$ADMIN" --config "$T/report.conf" "$@" >"$T/out" 2>"$T/err" </dev/null
 	rc=$?
@@ -341,7 +349,7 @@ rrun enroll "$ME" email report@example.org
 rrun revoke "$ME" email
 rrun enroll "$ME" email report@example.org
 ev() {
-	"$HELPER" event "$T/rstore" "$@" || echo "FAIL: admin_test_helper event $*"
+	"$HELPER" event "$T/report.conf" "$@" || echo "FAIL: admin_test_helper event $*"
 }
 ev "$ME" reset success totp
 ev "$ME" reset bad-code totp
@@ -388,7 +396,7 @@ expect "report --since without DAYS is a usage error" 2 err "report: --since nee
 rrun report extra
 expect "report takes no other arguments" 2 err "usage: report [--since DAYS] [--json]"
 mkdir -p "$T/nostore"
-printf 'store = %s/nostore\nkey_dir = %s/keys\n' "$T" "$T" >"$T/nostore.conf"
+{ store_lines nostore; printf 'key_dir = %s/keys\n' "$T"; } >"$T/nostore.conf"
 chmod 0644 "$T/nostore.conf"
 run_raw --config "$T/nostore.conf" report
 expect "report without a store names the fix" 1 err "no store; run 'sspr-admin init'"
