@@ -16,6 +16,12 @@ through pam_wrapper service files; replays of used codes (must fail); a floor
 end an exact check of every user's stored counters. Then security-question
 resets through the module, P at once, with argon2_max_parallel unlimited and
 2: latency and the peak of the workers' summed memory.
+
+With --ldap (bench/run.sh runs this under tests/ldap/with-slapd.sh, whose
+SSPR_LDAP_* variables name two replicating slapd servers on this machine's
+disk) pam_sspr runs a second time with store_backend = ldap against server A,
+in the same rounds as the LMDB runs, on users of its own; its counters are
+checked the same way; and the replication lag A -> B is measured.
 """
 import argparse
 import json
@@ -35,6 +41,8 @@ SSPR_GID = 60000
 STORE_GID = 60001
 UID0 = 100000
 PERIOD = 30
+# pam_sspr with store_backend = ldap, in results and tables.
+LDAP = "pam_sspr ldap"
 
 
 def log(*a):
@@ -162,6 +170,73 @@ class Bench:
                     "group = sspr\nstore = %s/sspr-store\nkey_dir = %s/sspr-keys\n"
                     "password_service = bench-sspr-passwd\n" % (d, d))
         os.chmod(os.path.join(d, "sspr.conf"), 0o644)
+
+    # ---- the directory store ---------------------------------------------
+    def ldap_conf(self, n, server="a"):
+        """The policy of a host whose store is server A's (or B's) directory,
+        under a base of its own per N (users are the same names at every N)."""
+        e = os.environ
+        path = os.path.join(self.data, "sspr-ldap-%d-%s.conf" % (n, server))
+        with open(path, "w") as f:
+            f.write("# pam_sspr bench policy, directory store\n"
+                    "group = sspr\nkey_dir = %s/sspr-keys\n"
+                    "password_service = bench-sspr-passwd\n"
+                    "store_backend = ldap\nldap_uri = %s\nldap_base = ou=bench%d,%s\n"
+                    "ldap_bind_dn = %s\nldap_bind_password_file = %s\n"
+                    "ldap_tls_cacert = %s\n"
+                    % (self.data, e["SSPR_LDAP_URI_" + server.upper()], n,
+                       e["SSPR_LDAP_BASE"], e["SSPR_LDAP_BIND_DN"],
+                       e["SSPR_LDAP_BIND_PASSWORD_FILE"], e["SSPR_LDAP_CACERT"]))
+        os.chmod(path, 0o644)
+        return path
+
+    def ldap_data_bytes(self):
+        """What server A's database holds: its blocks on disk (the mdb file's
+        apparent size is the whole map, written or not)."""
+        return self.disk_usage(os.path.join(os.environ["SSPR_LDAP_DIR"], "a", "data"))
+
+    def seed_ldap(self, n):
+        """The same N users through the store interface into server A (each
+        an add that syncrepl copies to B), in parallel slices. The store's own
+        write path, not an offline slapadd: see BENCHMARKS.md."""
+        t0 = time.time()
+        conf = self.ldap_conf(n)
+        with open(os.path.join(self.services, "bench-sspr-ldap"), "w") as f:
+            f.write("auth required %s config=%s\n" % (self.a.module, conf))
+        before = self.ldap_data_bytes()
+        run([self.a.admin, "--config", conf, "init"], stdout=subprocess.DEVNULL)
+        parts = min(self.a.ldap_seeders, max(1, n // 100))
+        procs = []
+        for k in range(parts):
+            first, last = n * k // parts, n * (k + 1) // parts
+            procs.append(subprocess.Popen([os.path.join(self.bin, "seed_sspr"), "seed", conf,
+                                           os.path.join(self.data, "sspr-keys"), str(first),
+                                           str(last - first)]))
+        if any([p.wait() != 0 for p in procs]):  # wait for all, then judge
+            raise SystemExit("bench: seeding the directory store failed")
+        grown = self.ldap_data_bytes() - before
+        self.ldap_size = (grown, grown)  # one figure: blocks the seeding added
+        return time.time() - t0
+
+    def ldap_lag(self, n):
+        """Replication lag A -> B: a seeded user's record changed through
+        server A's store, then read from server B's until it shows."""
+        a = self.ldap_conf(n, "a")
+        b = self.ldap_conf(n, "b")
+        p = subprocess.run([os.path.join(self.bin, "seed_sspr"), "lag", a, b, user_name(0),
+                            str(self.a.lag_writes)], stdout=subprocess.PIPE, text=True)
+        lags = [int(l.split()[1]) / 1e6 for l in p.stdout.splitlines() if l.startswith("lag_ns")]
+        row = {"n": n, "writes": len(lags), "median_ms": statistics.median(lags) if lags else 0,
+               "p99_ms": self.pct(lags, 0.99), "max_ms": max(lags) if lags else 0}
+        self.results["replication"] = row
+        self.results["checks"].append({"n": n, "module": "pam_sspr ldap",
+                                       "what": "writes on A seen on B",
+                                       "count": self.a.lag_writes, "passed": len(lags)})
+        if p.returncode != 0 or len(lags) != self.a.lag_writes:
+            self.fail("replication A -> B: %d of %d writes seen on B" % (len(lags),
+                                                                         self.a.lag_writes))
+        log("  replication A -> B over %d writes: median %.2f ms, p99 %.2f ms, max %.2f ms"
+            % (len(lags), row["median_ms"], row["p99_ms"], row["max_ms"]))
 
     def seed_sspr(self, n):
         t0 = time.time()
@@ -319,22 +394,22 @@ class Bench:
         return [r["idx"] for r in sample]
 
     # ---- counters -----------------------------------------------------
-    def check_sspr(self, n, used, replayed):
+    def check_sspr(self, n, used, replayed, store=None, module="pam_sspr"):
         path = os.path.join(self.tmp, "expect-sspr")
         rep = set(replayed)
         with open(path, "w") as f:
             for idx, step in used.items():
                 f.write("%d %d %d\n" % (idx, step, 1 if idx in rep else 0))
         p = subprocess.run([os.path.join(self.bin, "seed_sspr"), "check",
-                            os.path.join(self.data, "sspr-store"), str(n), path],
+                            store or os.path.join(self.data, "sspr-store"), str(n), path],
                            stdout=subprocess.PIPE, text=True)
-        log("  " + p.stdout.strip())
-        self.results["checks"].append({"n": n, "module": "pam_sspr",
+        log("  %s: %s" % (module, p.stdout.strip()))
+        self.results["checks"].append({"n": n, "module": module,
                                        "what": "stored counters exact", "count": n,
                                        "passed": n if p.returncode == 0 else 0,
                                        "detail": p.stdout.strip()})
         if p.returncode != 0:
-            self.fail("pam_sspr N=%d: stored counters are not exact" % n)
+            self.fail("%s N=%d: stored counters are not exact" % (module, n))
 
     def check_oath(self, n, used):
         """Every used user's line records its code; every other line is as
@@ -416,6 +491,12 @@ class Bench:
                 active.append(m)
         seed_t = {}
         seed_t["pam_sspr"] = self.seed_sspr(n)
+        ldap = self.a.ldap and n <= self.a.ldap_max_n
+        if self.a.ldap and not ldap:
+            self.results["skipped"].append({"n": n, "module": LDAP, "why": "over --ldap-max-n"})
+            log("  skipping %s at N=%d (limit %d)" % (LDAP, n, self.a.ldap_max_n))
+        if ldap:
+            seed_t[LDAP] = self.seed_ldap(n)
         if "pam_oath" in active:
             seed_t["pam_oath"] = self.seed_oath(n)
         if "pam_google_authenticator" in active:
@@ -429,9 +510,12 @@ class Bench:
         if "pam_google_authenticator" in active:
             d = os.path.join(self.data, "ga")
             sizes["pam_google_authenticator"] = (self.disk_usage(d), self.apparent(d))
+        if ldap:
+            sizes[LDAP + " (server A)"] = self.ldap_size
         self.results["sizes"][str(n)] = {m: {"disk_per_user": s[0] / n,
                                              "bytes_per_user": s[1] / n}
                                          for m, s in sizes.items()}
+        self.results.setdefault("seeding", {})[str(n)] = seed_t
 
         # Name lookups on their own: the indexed source every module uses
         # here, and the flat file it replaces.
@@ -450,13 +534,16 @@ class Bench:
         # The store's own commit (MDB_NOMETASYNC, one flush) is the module
         # as shipped; the shim measures LMDB's default (two flushes) and no
         # flush at all (the rest of a reset's cost).
-        variants = [] if a.smoke else ["metasync", "nosync"]
-        runs_per_module = len(a.procs) + len(variants)
+        # "resident": libldap preloaded into the driver, so the dlopen of
+        # pam_sspr.so that every pam_start makes finds libldap and its TLS
+        # stack already loaded: what loading them costs each login.
+        variants = [] if a.smoke else ["metasync", "nosync", "resident"]
+        runs_per_module = len(a.procs) * (2 if ldap else 1) + len(variants)
         k = min(a.k, (n - 1) // runs_per_module)
         pool = self.rng.sample(range(n), k * runs_per_module + 1)
         probe_user = pool.pop()
-        used = {m: {} for m in peers}
-        replayed = {m: [] for m in peers}
+        used = {m: {} for m in peers + [LDAP]}
+        replayed = {m: [] for m in peers + [LDAP]}
         shim = os.path.join(self.bin, "lmdb_sync_shim.so")
 
         # pam_oath rewrites its whole file per login: measure one login
@@ -491,6 +578,11 @@ class Bench:
                     share = pool[(np_ + v - 1) * k:(np_ + v) * k]
                     u = share[j * k // np_:(j + 1) * k // np_]
                 plan.append((label, service, [], u, variant))
+            if ldap:
+                # The directory store: K users of its own per P, after the
+                # LMDB runs' and the variants' shares.
+                base = (np_ + len(variants) + j) * k
+                plan.append((LDAP, "bench-sspr-ldap", [], pool[base:base + k], None))
             if "pam_google_authenticator" in active:
                 plan.append(("pam_google_authenticator", "bench-ga", [], users, None))
             if "pam_oath" in active:
@@ -506,9 +598,12 @@ class Bench:
                         env = dict(self.env)
                         env["LD_PRELOAD"] = shim + " libpam_wrapper.so"
                         env["SSPR_BENCH_LMDB_SYNC"] = variant
+                        if variant == "resident":
+                            env["LD_PRELOAD"] = "libldap-2.5.so.0 libpam_wrapper.so"
                     recs, wall, rss = self.pam_bench(
                         "%s-%d-%d-%d" % (label.replace(" ", "_"), n, procs, r), service, part,
-                        procs, reset=service == "bench-sspr", extra=extra, env=env)
+                        procs, reset=service in ("bench-sspr", "bench-sspr-ldap"), extra=extra,
+                        env=env)
                     acc = got[label]
                     got[label] = (acc[0] + recs, acc[1] + wall, acc[2] + rss)
             for label, service, extra, u, variant in plan:
@@ -516,7 +611,11 @@ class Bench:
                 peer = label in ("pam_oath", "pam_google_authenticator")
                 self.record_run(n, label, procs, recs, wall, rss, peer=peer,
                                 note="K reduced" if label == "pam_oath" and k_oath < k else "")
-                if label.startswith("pam_sspr"):
+                if label == LDAP:
+                    used[LDAP].update({x["idx"]: x["step"] for x in recs if x["rc"] == 0})
+                    replayed[LDAP] += self.check_replays(n, LDAP, "bench-sspr-ldap", recs,
+                                                         reset=True)
+                elif label.startswith("pam_sspr"):
                     used["pam_sspr"].update({x["idx"]: x["step"] for x in recs if x["rc"] == 0})
                     if variant is None:
                         replayed["pam_sspr"] += self.check_replays(
@@ -533,6 +632,11 @@ class Bench:
 
         # Exact counters after all the parallel runs.
         self.check_sspr(n, used["pam_sspr"], replayed["pam_sspr"])
+        if ldap:
+            self.check_sspr(n, used[LDAP], replayed[LDAP], store=self.ldap_conf(n),
+                            module=LDAP)
+            if "replication" not in self.results:
+                self.ldap_lag(n)
         if "pam_oath" in active:
             self.check_oath(n, used["pam_oath"])
         if "pam_google_authenticator" in active:
@@ -667,7 +771,7 @@ class Bench:
         m["disk"] = "%s (%s)" % (fs[0], fs[1])
         pk = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version}\\n",
                              "libpam-oath", "libpam-google-authenticator", "liblmdb0",
-                             "libnss-db", "libpam-wrapper", "libsodium23"],
+                             "libnss-db", "libpam-wrapper", "libsodium23", "slapd"],
                             stdout=subprocess.PIPE, text=True).stdout
         m["packages"] = pk.strip().splitlines()
         m["syslog"] = os.path.exists("/dev/log")
@@ -731,10 +835,18 @@ def main():
     ap.add_argument("--argon2-count", type=int, default=4)
     ap.add_argument("--question-count", type=int, default=3,
                     help="question resets per worker")
+    ap.add_argument("--ldap", action="store_true",
+                    help="also pam_sspr with the directory store (under with-slapd.sh)")
+    ap.add_argument("--ldap-max-n", type=int, default=100000)
+    ap.add_argument("--ldap-seeders", type=int, default=4,
+                    help="parallel processes seeding the directory store")
+    ap.add_argument("--lag-writes", type=int, default=100)
     ap.add_argument("--smoke", action="store_true")
     a = ap.parse_args()
     a.sizes = [int(x) for x in a.sizes.split(",")]
     a.procs = [int(x) for x in a.procs.split(",")]
+    if a.ldap and not os.environ.get("SSPR_LDAP_URI_A"):
+        ap.error("--ldap needs the servers of tests/ldap/with-slapd.sh (SSPR_LDAP_URI_A unset)")
     os.makedirs(a.out, exist_ok=True)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     return Bench(a).main()

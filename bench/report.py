@@ -4,6 +4,7 @@ import json
 import sys
 
 PEERS = ["pam_sspr", "pam_oath", "pam_google_authenticator"]
+LDAP = "pam_sspr ldap"  # store_backend = ldap (bench.py --ldap)
 VARIANTS = (("pam_sspr (metasync)", "LMDB default (meta page synced too)", "4"),
             ("pam_sspr", "MDB_NOMETASYNC (as shipped)", "2"),
             ("pam_sspr (nosync)", "MDB_NOSYNC (no flush; not safe)", "0"))
@@ -40,14 +41,14 @@ def render(res):
     w("")
     w("| N | P | module | K | ok | median ms | p99 ms | logins/s | peak RSS / worker |")
     w("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
-    order = ["pam_sspr", "pam_google_authenticator", "pam_oath", "floor", "pam_permit only",
-             "4 KiB write+fsync"]
+    order = ["pam_sspr", LDAP, "pam_google_authenticator", "pam_oath", "floor",
+             "pam_permit only", "4 KiB write+fsync"]
     for n in sizes:
         for p in procs:
             for mod in order:
                 r = _find(runs, n, mod, p)
                 if r is None:
-                    if mod in PEERS and any(s["n"] == n and s["module"] == mod
+                    if mod in PEERS + [LDAP] and any(s["n"] == n and s["module"] == mod
                                             for s in res.get("skipped", [])):
                         w("| %d | %d | %s | — | — | skipped | | | |" % (n, p, mod))
                     continue
@@ -69,6 +70,52 @@ def render(res):
                 _ratio(_find(runs, n, "pam_google_authenticator", p), s),
                 _ratio(s, _find(runs, n, "floor", p))))
     w("")
+    if any(r["module"] == LDAP for r in runs):
+        w("### Directory store against LMDB (pam_sspr, the same reset, same rounds)")
+        w("")
+        w("| N | P | LMDB median ms | LMDB p99 ms | LDAP median ms | LDAP p99 ms | "
+          "LDAP ÷ LMDB (median) | LDAP logins/s |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for n in sizes:
+            for p in procs:
+                lm, ld = _find(runs, n, "pam_sspr", p), _find(runs, n, LDAP, p)
+                if lm and ld:
+                    w("| %d | %d | %.3f | %.3f | %.3f | %.3f | %s | %.0f |" % (
+                        n, p, lm["median_ms"], lm["p99_ms"], ld["median_ms"], ld["p99_ms"],
+                        _ratio(ld, lm), ld["throughput"]))
+        w("")
+    if res.get("replication"):
+        r = res["replication"]
+        w("### Replication lag A → B (one record change through server A's store, read "
+          "back through server B's)")
+        w("")
+        w("| writes | median ms | p99 ms | max ms |")
+        w("|---:|---:|---:|---:|")
+        w("| %d | %.2f | %.2f | %.2f |" % (r["writes"], r["median_ms"], r["p99_ms"],
+                                          r["max_ms"]))
+        w("")
+    if res.get("seeding"):
+        w("### Seeding time (s)")
+        w("")
+        w("| N | store | seconds |")
+        w("|---:|---|---:|")
+        for n, st in sorted(res["seeding"].items(), key=lambda kv: int(kv[0])):
+            for mod, t in st.items():
+                w("| %s | %s | %.1f |" % (n, mod, t))
+        w("")
+    if any(r["module"] == "pam_sspr (resident)" for r in runs):
+        w("### Loading the module (pam_sspr, LMDB store; libldap resident or not)")
+        w("")
+        w("| N | P | as a login loads it, median ms | libldap already loaded, median ms | "
+          "difference ms |")
+        w("|---:|---:|---:|---:|---:|")
+        for n in sizes:
+            for p in procs:
+                a, b = _find(runs, n, "pam_sspr", p), _find(runs, n, "pam_sspr (resident)", p)
+                if a and b:
+                    w("| %d | %d | %.3f | %.3f | %.3f |" % (n, p, a["median_ms"], b["median_ms"],
+                                                          a["median_ms"] - b["median_ms"]))
+        w("")
     variants = [r for r in runs if r["module"].startswith("pam_sspr (")]
     if variants:
         w("### LMDB commit durability (pam_sspr; flushes per successful reset)")

@@ -1,5 +1,8 @@
 /* Seeds and checks the bench's pam_sspr store through the store interface
  * (libsspr/store.h), as sspr-admin enroll would, one user per update.
+ * STORE is an LMDB directory, or a policy file (a regular file): then the
+ * store that policy names, whichever backend (the directory one included),
+ * opened as the module opens it.
  *
  * seed_sspr seed STORE KEY_DIR FIRST COUNT
  *     enrolls users FIRST..FIRST+COUNT-1 with their bench TOTP secret,
@@ -15,11 +18,19 @@
  *     EXPECT lines: "index step failures". Every one of the N users must
  *     exist, and its last accepted step and failure count must be exactly
  *     the expected ones (0 and 0 for users no run touched): a lost or
- *     doubled update shows here. Prints one summary line. */
+ *     doubled update shows here. Prints one summary line.
+ * seed_sspr lag CONF_A CONF_B USER COUNT
+ *     replication lag between two directory servers: COUNT times, changes
+ *     USER's confirmed_at through the store CONF_A names (one update), then
+ *     reads the store CONF_B names until it shows the new value; prints
+ *     "lag_ns N" per write (the time from the write's return to the first
+ *     read that sees it). Both stores stay open, so a read is one search. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -28,7 +39,24 @@
 #include "bench_users.h"
 #include "hostkey.h"
 #include "policy.h"
+#include "policy_store.h"
 #include "store.h"
+
+/* An LMDB directory, or the store a policy file names. */
+static int open_store(const char *where, unsigned flags, struct sspr_store **st,
+		      struct sspr_error *err)
+{
+	struct sspr_policy pol;
+	struct stat sb;
+	int r;
+
+	if (stat(where, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return sspr_store_open_lmdb(where, flags, st, err);
+	r = sspr_policy_load(where, &pol, err);
+	if (r != SSPR_OK)
+		return r;
+	return sspr_policy_open_store(&pol, flags, st, err);
+}
 
 struct enroll {
 	uint8_t sealed[SSPR_SEALED_MAX];
@@ -60,7 +88,7 @@ static int seed(const char *dir, const char *key_dir, unsigned first, unsigned c
 	char name[BENCH_NAME_MAX];
 
 	if (sspr_hostkey_load_public(key_dir, pk, &err) != SSPR_OK ||
-	    sspr_store_open_lmdb(dir, 0, &st, &err) != SSPR_OK) {
+	    open_store(dir, 0, &st, &err) != SSPR_OK) {
 		fprintf(stderr, "seed_sspr: %s\n", err.msg);
 		return 1;
 	}
@@ -120,7 +148,7 @@ static int seed_questions(const char *dir, unsigned first, unsigned count)
 			return 1;
 		}
 	}
-	if (sspr_store_open_lmdb(dir, 0, &st, &err) != SSPR_OK) {
+	if (open_store(dir, 0, &st, &err) != SSPR_OK) {
 		fprintf(stderr, "seed_sspr: %s\n", err.msg);
 		return 1;
 	}
@@ -194,7 +222,7 @@ static int check(const char *dir, unsigned n, const char *expect_path)
 		x.failures[idx] = (uint8_t)fails;
 		expected++;
 	}
-	if (sspr_store_open_lmdb(dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
+	if (open_store(dir, SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
 	    sspr_store_foreach_user(st, check_fn, &x, &err) != SSPR_OK) {
 		fprintf(stderr, "seed_sspr: %s\n", err.msg);
 		goto out;
@@ -214,6 +242,82 @@ out:
 	return r;
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int mark_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	if (!exists)
+		return SSPR_ENOENT; /* a seeded user only: this measures, never enrolls */
+	rec->confirmed_at = *(const int64_t *)ctx;
+	return SSPR_OK;
+}
+
+/* Reads user on b until its record carries mark (30 s at most): the time
+ * since t0 in ns, or -1. */
+static int64_t wait_seen(struct sspr_store *b, const char *user, int64_t mark, int64_t t0)
+{
+	struct sspr_record rec;
+	struct sspr_error err = {{0}};
+
+	while (now_ns() - t0 < 30 * INT64_C(1000000000)) {
+		int r = sspr_store_get(b, user, &rec, &err);
+		bool seen = r == SSPR_OK && rec.confirmed_at == mark;
+
+		sodium_memzero(&rec, sizeof(rec));
+		if (seen)
+			return now_ns() - t0;
+		if (r != SSPR_OK && r != SSPR_ENOENT) {
+			fprintf(stderr, "seed_sspr: reading %s on B: %s\n", user, err.msg);
+			return -1;
+		}
+		/* A read is one search on an open connection; the pause keeps the
+		 * poll from taking the cores the replication needs. */
+		nanosleep(&(struct timespec){0, 200000}, NULL);
+	}
+	fprintf(stderr, "seed_sspr: %s: change not seen on B within 30 s\n", user);
+	return -1;
+}
+
+static int lag(const char *conf_a, const char *conf_b, const char *user, unsigned count)
+{
+	struct sspr_store *a = NULL, *b = NULL;
+	struct sspr_error err = {{0}};
+	int64_t base = (int64_t)time(NULL) - 86400;
+	int r = 1;
+
+	if (open_store(conf_a, 0, &a, &err) != SSPR_OK ||
+	    open_store(conf_b, SSPR_STORE_READONLY, &b, &err) != SSPR_OK) {
+		fprintf(stderr, "seed_sspr: %s\n", err.msg);
+		goto out;
+	}
+	for (unsigned i = 0; i < count; i++) {
+		/* A value no earlier write used, so a stale read never matches. */
+		int64_t mark = base - (int64_t)i, t0, got;
+
+		if (sspr_store_update(a, user, 0, mark_fn, &mark, &err) != SSPR_OK) {
+			fprintf(stderr, "seed_sspr: writing %s on A: %s\n", user,
+				err.msg[0] ? err.msg : "no such user");
+			goto out;
+		}
+		t0 = now_ns();
+		got = wait_seen(b, user, mark, t0);
+		if (got < 0)
+			goto out;
+		printf("lag_ns %lld\n", (long long)got);
+	}
+	r = fflush(stdout) == 0 ? 0 : 1;
+out:
+	sspr_store_close(a);
+	sspr_store_close(b);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0) {
@@ -228,7 +332,10 @@ int main(int argc, char **argv)
 				      (unsigned)strtoul(argv[4], NULL, 10));
 	if (argc == 5 && !strcmp(argv[1], "check"))
 		return check(argv[2], (unsigned)strtoul(argv[3], NULL, 10), argv[4]);
+	if (argc == 6 && !strcmp(argv[1], "lag"))
+		return lag(argv[2], argv[3], argv[4], (unsigned)strtoul(argv[5], NULL, 10));
 	fprintf(stderr, "usage: seed_sspr seed STORE KEY_DIR FIRST COUNT | "
-			"seedq STORE FIRST COUNT | check STORE N EXPECT\n");
+			"seedq STORE FIRST COUNT | check STORE N EXPECT | "
+			"lag CONF_A CONF_B USER COUNT\n");
 	return 2;
 }
