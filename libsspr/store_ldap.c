@@ -166,13 +166,17 @@ static bool is_conflict(int rc)
 	       rc == LDAP_ALREADY_EXISTS || rc == LDAP_ASSERTION_FAILED;
 }
 
-/* Deletes dn only while its revision is still the one read. */
+/* Deletes dn only while its revision is still the one read. An entry
+ * without a usable revision (corrupt, being replaced on purpose: see
+ * update_locked) has nothing to assert, and goes unconditionally. */
 static int delete_at_revision(struct ldap_store *st, const char *dn, uint64_t revision)
 {
 	char filter[64];
 	LDAPControl *assert = NULL, *ctrls[2] = {NULL, NULL};
 	int rc;
 
+	if (revision == 0)
+		return ldap_delete_ext_s(st->ld, dn, NULL, NULL);
 	snprintf(filter, sizeof(filter), "(ssprRevision=%" PRIu64 ")", revision);
 	rc = ldap_create_assertion_control(st->ld, filter, 1, &assert);
 	if (rc != LDAP_SUCCESS)
@@ -184,25 +188,34 @@ static int delete_at_revision(struct ldap_store *st, const char *dn, uint64_t re
 }
 
 /* Writes rec at dn: an add when there was no entry, else the modify that
- * moves the revision on. *rc gets the server's answer; the return value
- * is SSPR_OK or why the record could not be mapped. */
+ * moves the revision on. An entry with no usable revision (a corrupt one
+ * an admin replaces, which may not even be an ssprAccount) is deleted and
+ * added afresh; an add that then finds an entry again is a conflict like
+ * any other. *rc gets the server's answer; the return value is SSPR_OK or
+ * why the record could not be mapped. */
 static int write_account(struct ldap_store *st, const char *dn, const char *user,
 			 const struct sspr_record *rec, bool found, uint64_t revision,
 			 const char *rev, int *rc, struct sspr_error *err)
 {
 	struct sspr_ldap_mods *m = malloc(sizeof(*m));
 	struct berval old = {.bv_len = strlen(rev), .bv_val = (char *)rev};
+	bool modify = found && revision != 0;
 	int r;
 
 	if (m == NULL)
 		return sspr_error_set(err, SSPR_ENOMEM, "out of memory");
-	r = sspr_ldap_mods_build(m, user, rec, found ? &old : NULL, found ? revision + 1 : 1);
+	r = sspr_ldap_mods_build(m, user, rec, modify ? &old : NULL, modify ? revision + 1 : 1);
 	if (r != SSPR_OK) {
 		sspr_error_set(err, r, "cannot map record of %s", user);
 		goto out;
 	}
-	*rc = found ? ldap_modify_ext_s(st->ld, dn, m->list, NULL, NULL)
-		    : ldap_add_ext_s(st->ld, dn, m->list, NULL, NULL);
+	if (modify) {
+		*rc = ldap_modify_ext_s(st->ld, dn, m->list, NULL, NULL);
+		goto out;
+	}
+	*rc = found ? ldap_delete_ext_s(st->ld, dn, NULL, NULL) : LDAP_SUCCESS;
+	if (*rc == LDAP_SUCCESS || *rc == LDAP_NO_SUCH_OBJECT)
+		*rc = ldap_add_ext_s(st->ld, dn, m->list, NULL, NULL);
 out:
 	sodium_memzero(m, sizeof(*m));
 	free(m);

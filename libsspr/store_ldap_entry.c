@@ -308,7 +308,9 @@ bool sspr_ldap_parse_int(const struct berval *v, int64_t min, int64_t max, int64
 }
 
 /* Splits "<word> <rest>" at the first space: word is NUL-terminated in
- * buf (cap bytes), *rest points into v. */
+ * buf (cap bytes), *rest points into v. A NUL inside the word is refused:
+ * the server stores one in IA5 and Directory strings, and a word cut short
+ * at it would decode to something the entry does not say. */
 static bool split_word(const char **p, const char *end, char *buf, size_t cap)
 {
 	const char *sp = memchr(*p, ' ', (size_t)(end - *p));
@@ -317,7 +319,7 @@ static bool split_word(const char **p, const char *end, char *buf, size_t cap)
 	if (sp == NULL || sp == *p)
 		return false;
 	n = (size_t)(sp - *p);
-	if (n >= cap)
+	if (n >= cap || memchr(*p, '\0', n) != NULL)
 		return false;
 	memcpy(buf, *p, n);
 	buf[n] = '\0';
@@ -581,11 +583,19 @@ int sspr_ldap_entry_decode(const struct sspr_ldap_attr *attrs, size_t n,
 
 	sspr_record_init(rec);
 	*revision = 0;
-	/* The revision first, so a corrupt record still has one to replace. */
-	for (size_t i = 0; i < n; i++)
-		if (strcasecmp(attrs[i].name, "ssprRevision") == 0 &&
-		    !decode_attr(A_REVISION, attrs[i].vals, rec, revision))
+	/* The revision first, so a corrupt record still has one to replace.
+	 * Named twice (no server sends that), it has none. */
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(attrs[i].name, "ssprRevision") != 0)
+			continue;
+		if ((seen & BIT(A_REVISION)) ||
+		    !decode_attr(A_REVISION, attrs[i].vals, rec, revision)) {
 			*revision = 0;
+			goto out;
+		}
+		seen |= BIT(A_REVISION);
+	}
+	seen = 0;
 	for (size_t i = 0; i < n; i++) {
 		int a = find_attr(attrs[i].name);
 

@@ -56,7 +56,8 @@ struct sspr_ldap_attr {
  * malformed, repeated or unknown sspr value, or a record that
  * sspr_record_encode would refuse, gives SSPR_ECORRUPT with rec wiped.
  * Attributes not named sspr* and ssprUser are ignored. *revision gets the
- * parsed ssprRevision (0 when absent or malformed, which is corrupt too). */
+ * parsed ssprRevision (0 when absent, malformed or repeated, which is
+ * corrupt too). Both functions use guarded memory: sodium_init() first. */
 int sspr_ldap_entry_decode(const struct sspr_ldap_attr *attrs, size_t n,
 			   struct sspr_record *rec, uint64_t *revision);
 

@@ -156,7 +156,7 @@ static int walk_chunk(struct ldap_store *st, struct chunk *c, char *filter,
 	size_t o;
 	int r;
 
-	o = (size_t)snprintf(filter, FILTER_MAX, "(&(objectClass=ssprAccount)(|");
+	o = (size_t)snprintf(filter, FILTER_MAX, "(|");
 	for (size_t i = 0; i < c->n; i++) {
 		char esc[SSPR_USER_MAX * 3 + 1];
 
@@ -165,7 +165,7 @@ static int walk_chunk(struct ldap_store *st, struct chunk *c, char *filter,
 		o += (size_t)snprintf(filter + o, FILTER_MAX - o, "(ssprUser=%s)", esc);
 		c->status[i] = SSPR_ENOENT;
 	}
-	snprintf(filter + o, FILTER_MAX - o, "))");
+	snprintf(filter + o, FILTER_MAX - o, ")");
 	r = sspr_ldap_paged_search(st, st->users_dn, filter, sspr_ldap_account_attrs,
 				   collect_record, c, err);
 	for (size_t i = 0; i < c->n && r == 0; i++)
@@ -194,8 +194,11 @@ int sspr_ldap_foreach_user(struct sspr_store *store, sspr_store_user_fn fn, void
 	}
 	sspr_ldap_sigpipe_block(&guard);
 	/* Names first (small), sorted here: LDAP returns entries in no
-	 * order, and server-side sorting is an overlay few servers load. */
-	r = sspr_ldap_paged_search(st, st->users_dn, "(objectClass=ssprAccount)", name_attr,
+	 * order, and server-side sorting is an overlay few servers load.
+	 * Every entry named for a user counts, whatever its classes, so that
+	 * the walk and sspr_store_get agree on what is there (a damaged entry
+	 * is listed as corrupt, not skipped). */
+	r = sspr_ldap_paged_search(st, st->users_dn, "(ssprUser=*)", name_attr,
 				   collect_name, &nm, err);
 	if (r == SSPR_ENOMEM)
 		sspr_error_set(err, r, "out of memory");

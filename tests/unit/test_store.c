@@ -1,5 +1,9 @@
-/* LMDB store through the store interface: create, read, atomic update
- * semantics, events in the same transaction, corruption, concurrency. */
+/* The store interface: create, read, atomic update semantics, events with
+ * their update, corruption, concurrency. On LMDB by default; with
+ * SSPR_TEST_BACKEND=ldap (the 'ldap' suite, run under
+ * tests/ldap/with-slapd.sh) the same cases run on the directory backend,
+ * each in a fresh sub-base of $SSPR_LDAP_BASE on server A. Only the way a
+ * case breaks the store behind the interface's back differs per backend. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,25 +12,66 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <ldap.h>
+#include <sodium.h>
 #include <lmdb.h>
 
 #include "store.h"
 
+static bool use_ldap;
 static char dir[64];
+static char base[256];
+static struct sspr_store_config cfg;
 
+/* A variable with-slapd.sh exports; its absence is a set-up error. */
+static const char *harness_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || v[0] == '\0') {
+		fprintf(stderr,
+			"SSPR_TEST_BACKEND=ldap but %s is not set: run under "
+			"tests/ldap/with-slapd.sh\n",
+			name);
+		exit(1);
+	}
+	return v;
+}
+
+/* A fresh, empty store for each case: a temporary directory, or a new
+ * sub-base (the directory servers live as long as the whole program). */
 static int setup(void **state)
 {
+	static unsigned instances;
 	struct sspr_store *st = NULL;
-	struct sspr_error err;
+	struct sspr_error err = {""};
 
-	snprintf(dir, sizeof(dir), "/tmp/sspr-storetest-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (use_ldap) {
+		snprintf(base, sizeof(base), "ou=st%ldx%u,%s", (long)getpid(), instances++,
+			 harness_env("SSPR_LDAP_BASE"));
+		cfg = (struct sspr_store_config){
+		    .backend = SSPR_BACKEND_LDAP,
+		    .ldap_uri = harness_env("SSPR_LDAP_URI_A"),
+		    .ldap_base = base,
+		    .ldap_bind_dn = harness_env("SSPR_LDAP_BIND_DN"),
+		    .ldap_bind_password_file = harness_env("SSPR_LDAP_BIND_PASSWORD_FILE"),
+		    .ldap_tls_cacert = harness_env("SSPR_LDAP_CACERT"),
+		    .ldap_timeout = 5,
+		};
+	} else {
+		snprintf(dir, sizeof(dir), "/tmp/sspr-storetest-XXXXXX");
+		if (mkdtemp(dir) == NULL)
+			return -1;
+		cfg = (struct sspr_store_config){.backend = SSPR_BACKEND_LMDB, .dir = dir};
+	}
+	if (sspr_store_open(&cfg, SSPR_STORE_CREATE, &st, &err) != SSPR_OK) {
+		fprintf(stderr, "creating the store failed: %s\n", err.msg);
 		return -1;
-	if (sspr_store_open_lmdb(dir, SSPR_STORE_CREATE, &st, &err) != SSPR_OK)
-		return -1;
+	}
 	sspr_store_close(st);
 	return 0;
 }
@@ -35,21 +80,121 @@ static int teardown(void **state)
 {
 	char cmd[128];
 
+	if (use_ldap) /* with-slapd.sh removes the servers and their data */
+		return 0;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static struct sspr_store *open_rw(void)
+static struct sspr_store *open_flags(unsigned flags)
 {
 	struct sspr_store *st = NULL;
-	struct sspr_error err;
+	struct sspr_error err = {""};
+	int r = sspr_store_open(&cfg, flags, &st, &err);
 
-	assert_int_equal(sspr_store_open_lmdb(dir, 0, &st, &err), SSPR_OK);
+	if (r != SSPR_OK)
+		fprintf(stderr, "open: %s\n", err.msg);
+	assert_int_equal(r, SSPR_OK);
+	assert_int_equal(sspr_store_backend_of(st),
+			 use_ldap ? SSPR_BACKEND_LDAP : SSPR_BACKEND_LMDB);
 	return st;
 }
 
+static struct sspr_store *open_rw(void)
+{
+	return open_flags(0);
+}
+
+/* The directory's administrator, to write behind the store's back. */
+static LDAP *root_ld(void)
+{
+	LDAP *ld = NULL;
+	int v3 = LDAP_VERSION3, zero = 0;
+	char pw[256] = "";
+	FILE *f = fopen(harness_env("SSPR_LDAP_ROOT_PASSWORD_FILE"), "r");
+	struct berval cred;
+
+	assert_non_null(f);
+	assert_non_null(fgets(pw, sizeof(pw), f));
+	fclose(f);
+	pw[strcspn(pw, "\n")] = '\0';
+	cred = (struct berval){strlen(pw), pw};
+	assert_int_equal(ldap_initialize(&ld, harness_env("SSPR_LDAP_URI_A")), LDAP_SUCCESS);
+	assert_int_equal(ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3), LDAP_OPT_SUCCESS);
+	assert_int_equal(
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, harness_env("SSPR_LDAP_CACERT")),
+	    LDAP_OPT_SUCCESS);
+	assert_int_equal(ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero), LDAP_OPT_SUCCESS);
+	assert_int_equal(ldap_start_tls_s(ld, NULL, NULL), LDAP_SUCCESS);
+	assert_int_equal(ldap_sasl_bind_s(ld, harness_env("SSPR_LDAP_ROOT_DN"), LDAP_SASL_SIMPLE,
+					  &cred, NULL, NULL, NULL),
+			 LDAP_SUCCESS);
+	sodium_memzero(pw, sizeof(pw));
+	return ld;
+}
+
+/* Writes one key of an LMDB sub-database behind the store's back. */
+static void lmdb_put(const char *db, const char *k, const char *v, size_t vlen)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val key = {strlen(k), (void *)k}, val = {vlen, (void *)v};
+
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 3), 0);
+	assert_int_equal(mdb_env_open(env, dir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, db, 0, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &key, &val, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+/* Gives bob a record that does not decode: a TLV blob cut short in LMDB;
+ * in the directory an account whose TOTP digits are out of range (the
+ * server checks only that it is an INTEGER). */
+static void plant_corrupt_bob(void)
+{
+	char dn[512];
+	char *classes[] = {"ssprAccount", NULL}, *user[] = {"bob", NULL}, *rev[] = {"3", NULL},
+	     *digits[] = {"99", NULL};
+	LDAPMod m1 = {LDAP_MOD_ADD, "objectClass", {.modv_strvals = classes}},
+		m2 = {LDAP_MOD_ADD, "ssprUser", {.modv_strvals = user}},
+		m3 = {LDAP_MOD_ADD, "ssprRevision", {.modv_strvals = rev}},
+		m4 = {LDAP_MOD_ADD, "ssprTotpDigits", {.modv_strvals = digits}};
+	LDAPMod *mods[] = {&m1, &m2, &m3, &m4, NULL};
+	LDAP *ld;
+
+	if (!use_ldap) {
+		lmdb_put("users", "bob", "\x01\x63\x00", 3);
+		return;
+	}
+	ld = root_ld();
+	snprintf(dn, sizeof(dn), "ssprUser=bob,ou=users,%s", base);
+	assert_int_equal(ldap_add_ext_s(ld, dn, mods, NULL, NULL), LDAP_SUCCESS);
+	ldap_unbind_ext_s(ld, NULL, NULL);
+}
+
+/* Marks the store as written by a future version 2 of the format. */
+static void plant_format_2(void)
+{
+	char *two[] = {"2", NULL};
+	LDAPMod m = {LDAP_MOD_REPLACE, "ssprFormat", {.modv_strvals = two}};
+	LDAPMod *mods[] = {&m, NULL};
+	LDAP *ld;
+
+	if (!use_ldap) {
+		lmdb_put("meta", "format", "2", 1);
+		return;
+	}
+	ld = root_ld();
+	assert_int_equal(ldap_modify_ext_s(ld, base, mods, NULL, NULL), LDAP_SUCCESS);
+	ldap_unbind_ext_s(ld, NULL, NULL);
+}
+
 struct bump {
-	int status;      /* what the function returns */
+	int status; /* what the function returns */
 	bool log_event;
 };
 
@@ -95,12 +240,28 @@ static void test_missing_store_says_run_init(void **state)
 {
 	struct sspr_store *st = NULL;
 	struct sspr_error err;
-	char missing[128];
+	char missing[300];
+	struct sspr_store_config none = cfg;
 
-	snprintf(missing, sizeof(missing), "%s/none", dir);
-	assert_int_equal(sspr_store_open_lmdb(missing, 0, &st, &err), SSPR_ENOENT);
+	/* A directory that is not there (LMDB), a sub-base never created
+	 * (the directory): both are "no store", not an error of the server. */
+	if (use_ldap) {
+		snprintf(missing, sizeof(missing), "ou=none,%s", base);
+		none.ldap_base = missing;
+	} else {
+		snprintf(missing, sizeof(missing), "%s/none", dir);
+		none.dir = missing;
+	}
+	assert_int_equal(sspr_store_open(&none, 0, &st, &err), SSPR_ENOENT);
 	assert_non_null(strstr(err.msg, "sspr-admin init"));
+	assert_non_null(strstr(err.msg, missing));
 	assert_null(st);
+	/* The same for the LMDB-only entry point (tools given --store). */
+	if (!use_ldap) {
+		assert_int_equal(sspr_store_open_lmdb(missing, 0, &st, &err), SSPR_ENOENT);
+		assert_non_null(strstr(err.msg, "sspr-admin init"));
+		assert_null(st);
+	}
 }
 
 static void test_update_semantics(void **state)
@@ -147,23 +308,12 @@ static void test_corrupt_record_is_an_error_for_that_user_only(void **state)
 	struct sspr_record rec;
 	struct sspr_error err;
 	struct bump ok = {SSPR_OK, false};
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	MDB_val key = {3, "bob"}, val = {3, "\x01\x63\x00"};
 	char list[64] = "";
 
 	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &ok, &err), SSPR_OK);
 	sspr_store_close(st);
 	/* Write garbage for bob behind the store's back. */
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 3), 0);
-	assert_int_equal(mdb_env_open(env, dir, 0, 0600), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, "users", 0, &dbi), 0);
-	assert_int_equal(mdb_put(txn, dbi, &key, &val, 0), 0);
-	assert_int_equal(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	plant_corrupt_bob();
 
 	st = open_rw();
 	assert_int_equal(sspr_store_get(st, "bob", &rec, &err), SSPR_ECORRUPT);
@@ -173,9 +323,8 @@ static void test_corrupt_record_is_an_error_for_that_user_only(void **state)
 	assert_int_equal(sspr_store_foreach_user(st, list_fn, list, &err), SSPR_OK);
 	assert_string_equal(list, "alice+bob!");
 	/* An admin may overwrite it. */
-	assert_int_equal(sspr_store_update(st, "bob", SSPR_UPDATE_REPLACE_CORRUPT, bump_fn, &ok,
-					   &err),
-			 SSPR_OK);
+	assert_int_equal(
+	    sspr_store_update(st, "bob", SSPR_UPDATE_REPLACE_CORRUPT, bump_fn, &ok, &err), SSPR_OK);
 	assert_int_equal(step_of(st, "bob"), 1);
 	sspr_store_close(st);
 }
@@ -186,8 +335,13 @@ static void test_readonly_store_refuses_writes(void **state)
 	struct sspr_error err;
 	struct bump ok = {SSPR_OK, false};
 
-	assert_int_equal(sspr_store_open_lmdb(dir, SSPR_STORE_READONLY, &st, &err), SSPR_OK);
+	struct sspr_event ev;
+
+	st = open_flags(SSPR_STORE_READONLY);
 	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &ok, &err), SSPR_EACCES);
+	sspr_event_set(&ev, 1, "a", "b", "", "alice", "unit", "", "");
+	assert_int_equal(sspr_store_append_event(st, &ev, &err), SSPR_EACCES);
+	assert_int_equal(count_events(st, 0), 0);
 	sspr_store_close(st);
 }
 
@@ -195,21 +349,14 @@ static void test_unknown_format_is_refused(void **state)
 {
 	struct sspr_store *st = NULL;
 	struct sspr_error err;
-	MDB_env *env;
-	MDB_txn *txn;
-	MDB_dbi dbi;
-	MDB_val key = {6, "format"}, val = {1, "2"};
 
-	assert_int_equal(mdb_env_create(&env), 0);
-	assert_int_equal(mdb_env_set_maxdbs(env, 3), 0);
-	assert_int_equal(mdb_env_open(env, dir, 0, 0600), 0);
-	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
-	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
-	assert_int_equal(mdb_put(txn, dbi, &key, &val, 0), 0);
-	assert_int_equal(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
-	assert_int_equal(sspr_store_open_lmdb(dir, 0, &st, &err), SSPR_ECORRUPT);
+	plant_format_2();
+	assert_int_equal(sspr_store_open(&cfg, 0, &st, &err), SSPR_ECORRUPT);
 	assert_non_null(strstr(err.msg, "format '2' is not supported"));
+	assert_null(st);
+	/* Nor does init take it over. */
+	assert_int_equal(sspr_store_open(&cfg, SSPR_STORE_CREATE, &st, &err), SSPR_ECORRUPT);
+	assert_null(st);
 }
 
 static int observed;
@@ -249,7 +396,11 @@ static void test_observer_sees_each_committed_event_once(void **state)
 
 static void test_concurrent_updates_lose_nothing(void **state)
 {
-	enum { CHILDREN = 8, EACH = 200 };
+	/* The directory retries a lost race 16 times, then gives up with
+	 * SSPR_EBUSY: writers in a tight loop there get fewer rounds and a
+	 * short random pause (still far more contention than logins of one
+	 * user make), as tests/ldap/store does. */
+	const int CHILDREN = use_ldap ? 4 : 8, EACH = use_ldap ? 25 : 200;
 	struct sspr_store *st;
 
 	for (int c = 0; c < CHILDREN; c++) {
@@ -261,12 +412,20 @@ static void test_concurrent_updates_lose_nothing(void **state)
 			struct sspr_error err;
 			struct bump ok = {SSPR_OK, true};
 
-			if (sspr_store_open_lmdb(dir, 0, &mine, &err) != SSPR_OK)
+			if (sspr_store_open(&cfg, 0, &mine, &err) != SSPR_OK)
 				_exit(2);
-			for (int i = 0; i < EACH; i++)
+			srand((unsigned)getpid());
+			for (int i = 0; i < EACH; i++) {
+				struct timespec pause = {0, (rand() % 4000) * 1000L};
+
+				if (use_ldap)
+					nanosleep(&pause, NULL);
 				if (sspr_store_update(mine, "carol", 0, bump_fn, &ok, &err) !=
-				    SSPR_OK)
+				    SSPR_OK) {
+					fprintf(stderr, "child: %s\n", err.msg);
 					_exit(3);
+				}
+			}
 			sspr_store_close(mine);
 			_exit(0);
 		}
@@ -285,18 +444,26 @@ static void test_concurrent_updates_lose_nothing(void **state)
 
 int main(void)
 {
+	const char *backend = getenv("SSPR_TEST_BACKEND");
+
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_missing_store_says_run_init, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_update_semantics, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt_record_is_an_error_for_that_user_only,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_readonly_store_refuses_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_format_is_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_observer_sees_each_committed_event_once, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_updates_lose_nothing, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_store_says_run_init, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_update_semantics, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_corrupt_record_is_an_error_for_that_user_only,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_readonly_store_refuses_writes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_format_is_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_observer_sees_each_committed_event_once, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_concurrent_updates_lose_nothing, setup, teardown),
 	};
 
+	use_ldap = backend != NULL && strcmp(backend, "ldap") == 0;
+	if (backend != NULL && backend[0] != '\0' && !use_ldap && strcmp(backend, "lmdb") != 0) {
+		fprintf(stderr, "SSPR_TEST_BACKEND must be lmdb or ldap, not '%s'\n", backend);
+		return 1;
+	}
+	if (sodium_init() < 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
