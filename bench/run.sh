@@ -84,13 +84,15 @@ fi
 
 if [ -z "$build" ]; then
 	build=$src/build-bench
+	# Run uninstalled: the directory backend comes from the build tree.
 	if [ -f "$build/build.ninja" ]; then
-		meson setup --reconfigure "$build" "$src" >/dev/null
+		meson setup --reconfigure "$build" "$src" -Dldap_backend_dir="$build/libsspr" >/dev/null
 	else
-		meson setup "$build" "$src" >/dev/null
+		meson setup "$build" "$src" -Dldap_backend_dir="$build/libsspr" >/dev/null
 	fi
 	ninja -C "$build" bench/pam_bench bench/seed_sspr bench/argon2_bench \
-		bench/lmdb_sync_shim.so pam_sspr/pam_sspr.so sspr-admin/sspr-admin >/dev/null
+		bench/lmdb_sync_shim.so pam_sspr/pam_sspr.so sspr-admin/sspr-admin \
+		libsspr/sspr_store_ldap.so >/dev/null
 fi
 [ -n "$module" ] || module=$build/pam_sspr/pam_sspr.so
 [ -n "$admin" ] || admin=$build/sspr-admin/sspr-admin

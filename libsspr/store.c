@@ -1,20 +1,96 @@
 /* The store's public calls: pick the backend at open, then go through its
- * table. The one thing done here for every backend is stamping updated_at
- * on each record written, which migration uses to tell newer from older. */
+ * table. Done here once for every backend: stamping updated_at on each
+ * record written (migration uses it to tell newer from older), reporting
+ * each committed event to the process's observer, and loading the
+ * directory backend, which is a shared object of its own. */
+#include <dlfcn.h>
+#include <errno.h>
 #include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "store_backend.h"
 
-int sspr_store_open(const struct sspr_store_config *cfg, unsigned flags, struct sspr_store **out,
-		    struct sspr_error *err)
+#define LDAP_BACKEND_PATH SSPR_BACKEND_DIR "/" SSPR_LDAP_BACKEND_FILE
+
+static sspr_store_event_observer observer;
+
+void sspr_store_observe_events(sspr_store_event_observer fn)
 {
+	observer = fn;
+}
+
+static void event_committed(const struct sspr_event *ev)
+{
+	if (observer != NULL && ev->action[0] != '\0')
+		observer(ev);
+}
+
+/* Code loaded into a root process must be root's: a file anyone else
+ * could have written is refused, as a missing one is. */
+static int check_backend_file(const char *path, struct sspr_error *err)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return sspr_error_set(err, SSPR_ERR,
+				      "%s: cannot find the directory store backend: %s "
+				      "(store_backend = ldap needs it installed)",
+				      path, strerror(errno));
+	if (!S_ISREG(sb.st_mode) || (sb.st_uid != 0 && sb.st_uid != geteuid()) ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)))
+		return sspr_error_set(err, SSPR_EACCES,
+				      "%s: refusing to load the directory store backend: not a "
+				      "regular file owned by root and writable only by it",
+				      path);
+	return SSPR_OK;
+}
+
+/* Loads the directory backend for good (RTLD_NODELETE: its tables outlive
+ * any handle, and libldap and GnuTLS do not like being unloaded) and
+ * checks that it comes from this build. */
+static int load_ldap_backend(const struct sspr_store_backend_entry **out, struct sspr_error *err)
+{
+	const struct sspr_store_backend_entry *entry;
+	void *lib;
+	int r;
+
+	if ((r = check_backend_file(LDAP_BACKEND_PATH, err)) != SSPR_OK)
+		return r;
+	lib = dlopen(LDAP_BACKEND_PATH, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (lib == NULL)
+		return sspr_error_set(err, SSPR_ERR, "cannot load the directory store backend: %s",
+				      dlerror());
+	entry = dlsym(lib, SSPR_LDAP_BACKEND_SYMBOL);
+	if (entry == NULL || entry->abi != SSPR_STORE_BACKEND_ABI || entry->version == NULL ||
+	    strcmp(entry->version, SSPR_VERSION) != 0 || entry->open == NULL) {
+		dlclose(lib);
+		return sspr_error_set(err, SSPR_ERR,
+				      "%s: not the directory store backend of pam_sspr %s",
+				      LDAP_BACKEND_PATH, SSPR_VERSION);
+	}
+	dlclose(lib); /* a reference only; RTLD_NODELETE keeps the code */
+	*out = entry;
+	return SSPR_OK;
+}
+
+int sspr_store_open(const struct sspr_store_config *cfg, unsigned flags,
+		    struct sspr_store **out, struct sspr_error *err)
+{
+	const struct sspr_store_backend_entry *ldap = NULL;
+	int r;
+
 	*out = NULL;
 	switch (cfg->backend) {
 	case SSPR_BACKEND_LMDB:
 		return sspr_store_lmdb_open(cfg->dir, flags, out, err);
 	case SSPR_BACKEND_LDAP:
-		return sspr_store_ldap_open(cfg, flags, out, err);
+		if ((r = load_ldap_backend(&ldap, err)) != SSPR_OK)
+			return r;
+		return ldap->open(cfg, flags, out, err);
 	}
 	return sspr_error_set(err, SSPR_EINVAL, "unknown store backend %d", (int)cfg->backend);
 }
@@ -42,38 +118,49 @@ int sspr_store_get(struct sspr_store *store, const char *user, struct sspr_recor
 	return store->ops->get(store, user, rec, err);
 }
 
-struct stamped_update {
+struct wrapped_update {
 	sspr_store_update_fn fn;
 	void *ctx;
+	bool keep_time;
+	struct sspr_event ev; /* the event of the last run, which is the one committed */
 };
 
-/* Runs the caller's function and stamps what it chose to write. Runs as
- * often as the backend runs it, and so stays free of side effects too. */
-static int stamp_update(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+/* Runs the caller's function, stamps what it chose to write and keeps its
+ * event for the observer. Runs as often as the backend runs it, and so
+ * stays free of side effects too. */
+static int wrap_update(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
-	const struct stamped_update *su = ctx;
-	int r = su->fn(rec, exists, ev, su->ctx);
+	struct wrapped_update *wu = ctx;
+	int r = wu->fn(rec, exists, ev, wu->ctx);
 
-	if (r == SSPR_OK)
+	if (r == SSPR_OK && !wu->keep_time)
 		rec->updated_at = (int64_t)time(NULL);
+	wu->ev = *ev;
 	return r;
 }
 
 int sspr_store_update(struct sspr_store *store, const char *user, unsigned flags,
 		      sspr_store_update_fn fn, void *ctx, struct sspr_error *err)
 {
-	struct stamped_update su = {fn, ctx};
+	struct wrapped_update wu = {.fn = fn, .ctx = ctx};
+	int r;
 
-	if (flags & SSPR_UPDATE_KEEP_TIME)
-		return store->ops->update(store, user, flags & ~SSPR_UPDATE_KEEP_TIME, fn, ctx,
-					  err);
-	return store->ops->update(store, user, flags, stamp_update, &su, err);
+	wu.keep_time = (flags & SSPR_UPDATE_KEEP_TIME) != 0;
+	r = store->ops->update(store, user, flags & ~SSPR_UPDATE_KEEP_TIME, wrap_update, &wu,
+			       err);
+	if (r >= 0)
+		event_committed(&wu.ev);
+	return r;
 }
 
 int sspr_store_append_event(struct sspr_store *store, const struct sspr_event *ev,
 			    struct sspr_error *err)
 {
-	return store->ops->append_event(store, ev, err);
+	int r = store->ops->append_event(store, ev, err);
+
+	if (r == SSPR_OK)
+		event_committed(ev);
+	return r;
 }
 
 int sspr_store_decoy_write(struct sspr_store *store, struct sspr_error *err)

@@ -102,8 +102,6 @@ int sspr_store_decoy_write(struct sspr_store *store, struct sspr_error *err);
  * an event must never be committed without its log line. */
 typedef void (*sspr_store_event_observer)(const struct sspr_event *ev);
 void sspr_store_observe_events(sspr_store_event_observer fn);
-/* For backends: reports a committed event to the observer, if any. */
-void sspr_store_event_committed(const struct sspr_event *ev);
 
 /* Calls fn for every user in name order. decode_status is SSPR_OK or
  * SSPR_ECORRUPT (rec then wiped). A non-zero return from fn stops the walk

@@ -1,6 +1,7 @@
 /* For store backends only: the table of operations every backend fills in,
  * and the opening function of each. store.c dispatches the public calls of
- * store.h through it, and stamps updated_at, so no backend repeats that. */
+ * store.h through it, stamps updated_at and reports committed events to the
+ * observer, so no backend repeats that. */
 #ifndef SSPR_STORE_BACKEND_H
 #define SSPR_STORE_BACKEND_H
 
@@ -33,5 +34,22 @@ int sspr_store_lmdb_open(const char *dir, unsigned flags, struct sspr_store **ou
 			 struct sspr_error *err);
 int sspr_store_ldap_open(const struct sspr_store_config *cfg, unsigned flags,
 			 struct sspr_store **out, struct sspr_error *err);
+
+/* The directory backend is a shared object of its own, SSPR_BACKEND_DIR/
+ * SSPR_LDAP_BACKEND_FILE, loaded (store.c) only when a policy names it:
+ * linked into the module, libldap and its TLS and SASL libraries would be
+ * mapped into every login on every host, LMDB ones included, and cost each
+ * of them milliseconds (BENCHMARKS.md). It exports one table, checked
+ * against this build before use. */
+#define SSPR_LDAP_BACKEND_FILE "sspr_store_ldap.so"
+#define SSPR_LDAP_BACKEND_SYMBOL "sspr_store_ldap_backend"
+#define SSPR_STORE_BACKEND_ABI 1
+
+struct sspr_store_backend_entry {
+	unsigned abi;        /* SSPR_STORE_BACKEND_ABI of the build it came from */
+	const char *version; /* SSPR_VERSION of that build */
+	int (*open)(const struct sspr_store_config *cfg, unsigned flags, struct sspr_store **out,
+		    struct sspr_error *err);
+};
 
 #endif

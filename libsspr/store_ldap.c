@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 
+#include "config.h"
 #include "store_ldap.h"
 #include "store_ldap_conn.h"
 #include "store_ldap_entry.h"
@@ -340,11 +341,8 @@ static int update_locked(struct ldap_store *st, const char *user, const char *dn
 	if (!committed)
 		return sspr_error_set(err, SSPR_EBUSY, "%s: record of %s: too many concurrent changes",
 				      st->base_dn, user);
-	if (ev.action[0] != '\0') {
-		if ((r = add_event(st, &ev, err)) != SSPR_OK)
-			return r;
-		sspr_store_event_committed(&ev);
-	}
+	if (ev.action[0] != '\0' && (r = add_event(st, &ev, err)) != SSPR_OK)
+		return r;
 	return fr;
 }
 
@@ -384,8 +382,6 @@ static int ldap_append_event(struct sspr_store *store, const struct sspr_event *
 	sspr_ldap_sigpipe_block(&guard);
 	r = add_event(st, ev, err);
 	sspr_ldap_sigpipe_restore(&guard);
-	if (r == SSPR_OK)
-		sspr_store_event_committed(ev);
 	return r;
 }
 
@@ -617,4 +613,13 @@ static const struct sspr_store_ops ldap_ops = {
 	.decoy_write = ldap_decoy_write,
 	.foreach_user = sspr_ldap_foreach_user,
 	.foreach_event = sspr_ldap_foreach_event,
+};
+
+/* What store.c looks up after loading this file (store_backend.h). The
+ * only symbol the shared object exports. */
+__attribute__((visibility("default"))) const struct sspr_store_backend_entry
+	sspr_store_ldap_backend = {
+		.abi = SSPR_STORE_BACKEND_ABI,
+		.version = SSPR_VERSION,
+		.open = sspr_store_ldap_open,
 };

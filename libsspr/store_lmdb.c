@@ -387,8 +387,6 @@ static int lmdb_update(struct sspr_store *store, const char *user, unsigned flag
 	rc = mdb_txn_commit(txn);
 	txn = NULL;
 	r = rc == 0 ? fr : fail(st, rc, "cannot commit", err);
-	if (rc == 0 && ev.action[0] != '\0')
-		sspr_store_event_committed(&ev);
 out:
 	if (txn != NULL)
 		mdb_txn_abort(txn);
@@ -420,7 +418,6 @@ static int lmdb_append_event(struct sspr_store *store, const struct sspr_event *
 	rc = mdb_txn_commit(txn);
 	if (rc != 0)
 		return fail(st, rc, "cannot commit", err);
-	sspr_store_event_committed(ev);
 	return SSPR_OK;
 }
 

@@ -9,11 +9,15 @@ cd "$(dirname "$0")/.."
 tools/deps.sh
 # Reuse the build directory when it can be reconfigured; start afresh when
 # it cannot (made by another meson version, or half-written).
+# The tests run uninstalled, so the directory store backend is loaded from
+# the build tree (never do that in a build you install).
+setup_args=(-Dldap_backend_dir="$PWD/build-test/libsspr")
 if [ -f build-test/build.ninja ]; then
-	meson setup --reconfigure build-test || meson setup --wipe build-test
+	meson setup --reconfigure build-test "${setup_args[@]}" ||
+		meson setup --wipe build-test "${setup_args[@]}"
 else
 	rm -rf build-test
-	meson setup build-test
+	meson setup build-test "${setup_args[@]}"
 fi
 ninja -C build-test
 status=0
