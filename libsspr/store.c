@@ -49,10 +49,12 @@ static int check_backend_file(const char *path, struct sspr_error *err)
 	return SSPR_OK;
 }
 
-/* Loads the directory backend for good (RTLD_NODELETE: its tables outlive
- * any handle, and libldap and GnuTLS do not like being unloaded) and
- * checks that it comes from this build. */
-static int load_ldap_backend(const struct sspr_store_backend_entry **out, struct sspr_error *err)
+/* Opens the directory store through its backend, loaded for good on first
+ * use (RTLD_NODELETE: its tables outlive any handle, and libldap and GnuTLS
+ * do not like being unloaded) after checking that it comes from this
+ * build. */
+static int open_directory(const struct sspr_store_config *cfg, unsigned flags,
+			  struct sspr_store **out, struct sspr_error *err)
 {
 	const struct sspr_store_backend_entry *entry;
 	void *lib;
@@ -73,24 +75,18 @@ static int load_ldap_backend(const struct sspr_store_backend_entry **out, struct
 				      LDAP_BACKEND_PATH, SSPR_VERSION);
 	}
 	dlclose(lib); /* a reference only; RTLD_NODELETE keeps the code */
-	*out = entry;
-	return SSPR_OK;
+	return entry->open(cfg, flags, out, err);
 }
 
 int sspr_store_open(const struct sspr_store_config *cfg, unsigned flags,
 		    struct sspr_store **out, struct sspr_error *err)
 {
-	const struct sspr_store_backend_entry *ldap = NULL;
-	int r;
-
 	*out = NULL;
 	switch (cfg->backend) {
 	case SSPR_BACKEND_LMDB:
 		return sspr_store_lmdb_open(cfg->dir, flags, out, err);
 	case SSPR_BACKEND_LDAP:
-		if ((r = load_ldap_backend(&ldap, err)) != SSPR_OK)
-			return r;
-		return ldap->open(cfg, flags, out, err);
+		return open_directory(cfg, flags, out, err);
 	}
 	return sspr_error_set(err, SSPR_EINVAL, "unknown store backend %d", (int)cfg->backend);
 }
