@@ -84,17 +84,7 @@ CONF=$T/sspr.conf
 write_conf store "$CONF"
 STORE=$(store_name store)
 
-failed=0
-checks=0
-rc=0
-
-fail() {
-	echo "FAIL: $*"
-	echo "  exit code: $rc"
-	sed 's/^/  stdout: /' "$T/out"
-	sed 's/^/  stderr: /' "$T/err"
-	failed=$((failed + 1))
-}
+. "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
 
 # run [ARGS...]: sspr-admin with our policy and empty stdin.
 run() {
@@ -119,26 +109,6 @@ run_in() {
 	shift
 	printf '%s\n' "$input" | "$ADMIN" --config "$CONF" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-}
-
-# expect NAME RC [out|err PATTERN]...: exit code, then fixed strings that
-# must appear in stdout or stderr.
-expect() {
-	local name=$1 want=$2
-	shift 2
-	checks=$((checks + 1))
-	if [ "$rc" -ne "$want" ]; then
-		fail "$name: exit code $rc, expected $want"
-		return
-	fi
-	while [ $# -ge 2 ]; do
-		if ! grep -qF -- "$2" "$T/$1"; then
-			fail "$name: std$1 lacks '$2'"
-			return
-		fi
-		shift 2
-	done
-	echo "ok: $name"
 }
 
 # refute NAME [out|err PATTERN]...: fixed strings that must not appear.

@@ -31,17 +31,7 @@ EOF2
 	chmod 0644 "$T/$h.conf"
 done
 
-failed=0
-checks=0
-rc=0
-
-fail() {
-	echo "FAIL: $*"
-	echo "  exit code: $rc"
-	sed 's/^/  stdout: /' "$T/out"
-	sed 's/^/  stderr: /' "$T/err"
-	failed=$((failed + 1))
-}
+. "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
 
 # on HOST [ARGS...]: sspr-admin with HOST's policy, empty stdin.
 on() {
@@ -64,25 +54,6 @@ on_in() {
 	shift 2
 	printf '%s\n' "$input" | "$ADMIN" --config "$T/$h.conf" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-}
-
-# expect NAME RC [out|err PATTERN]...: exit code, then fixed strings.
-expect() {
-	local name=$1 want=$2
-	shift 2
-	checks=$((checks + 1))
-	if [ "$rc" -ne "$want" ]; then
-		fail "$name: exit code $rc, expected $want"
-		return
-	fi
-	while [ $# -ge 2 ]; do
-		if ! grep -qF -- "$2" "$T/$1"; then
-			fail "$name: std$1 lacks '$2'"
-			return
-		fi
-		shift 2
-	done
-	echo "ok: $name"
 }
 
 check() { # check NAME COMMAND...: the command succeeds

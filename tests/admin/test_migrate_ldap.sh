@@ -49,17 +49,7 @@ policy D ldap keys "$BASE"      # the same, with the directory as the store
 policy J ldap keysJ "$BASE"     # a host joining the fleet, with no key yet
 policy F ldap keysF "ou=fresh,$SSPR_LDAP_BASE"
 
-failed=0
-checks=0
-rc=0
-
-fail() {
-	echo "FAIL: $*"
-	echo "  exit code: $rc"
-	sed 's/^/  stdout: /' "$T/out"
-	sed 's/^/  stderr: /' "$T/err"
-	failed=$((failed + 1))
-}
+. "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
 on() { # on POLICY ARGS...
 	local p=$1
 	shift
@@ -71,23 +61,6 @@ on_in() { # on_in POLICY INPUT ARGS...
 	shift 2
 	printf '%s\n' "$input" | "$ADMIN" --config "$T/$p.conf" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-}
-expect() { # expect NAME RC [out|err PATTERN]...
-	local name=$1 want=$2
-	shift 2
-	checks=$((checks + 1))
-	if [ "$rc" -ne "$want" ]; then
-		fail "$name: exit code $rc, expected $want"
-		return
-	fi
-	while [ $# -ge 2 ]; do
-		if ! grep -qF -- "$2" "$T/$1"; then
-			fail "$name: std$1 lacks '$2'"
-			return
-		fi
-		shift 2
-	done
-	echo "ok: $name"
 }
 check() { # check NAME COMMAND...
 	local name=$1

@@ -201,12 +201,15 @@ ldap_get() { # ldap_get URI USER ATTR
 	{ ldap_search "$1" "$(user_dn "$2")" "$3" || true; } | sed -n "s/^$3::\{0,1\} //p"
 }
 
-# wait_on URI USER ATTR VALUE: bounded poll (30 s); $lag = seconds waited.
+# wait_on URI USER ATTR [VALUE]: bounded poll (30 s) until ATTR holds VALUE,
+# or any value when VALUE is not given; $lag = seconds waited.
 wait_on() {
-	local uri=$1 user=$2 attr=$3 value=$4 t0 i
+	local uri=$1 user=$2 attr=$3 value=${4-} t0 i got
 	t0=$(date +%s.%N)
 	for i in $(seq 600); do
-		if ldap_get "$uri" "$user" "$attr" | grep -qxF -- "$value"; then
+		got=$(ldap_get "$uri" "$user" "$attr")
+		if { [ $# -lt 4 ] && [ -n "$got" ]; } ||
+			{ [ $# -ge 4 ] && grep -qxF -- "$value" <<<"$got"; }; then
 			lag=$(seconds_between "$t0" "$(date +%s.%N)")
 			return 0
 		fi
@@ -217,19 +220,7 @@ wait_on() {
 }
 
 # The first value of ATTR as soon as the server has one (bounded poll).
-wait_present() { # wait_present URI USER ATTR
-	local uri=$1 user=$2 attr=$3 t0 i
-	t0=$(date +%s.%N)
-	for i in $(seq 600); do
-		if [ -n "$(ldap_get "$uri" "$user" "$attr")" ]; then
-			lag=$(seconds_between "$t0" "$(date +%s.%N)")
-			return 0
-		fi
-		sleep 0.05
-	done
-	lag=timeout
-	return 1
-}
+wait_present() { wait_on "$1" "$2" "$3"; } # wait_present URI USER ATTR
 
 syslog_mark() { wc -l <"$SANDBOX/syslog"; }
 syslog_since() { tail -n +"$(($1 + 1))" "$SANDBOX/syslog"; }

@@ -1,7 +1,10 @@
 /* The directory store backend against live slapd servers (run under
- * tests/ldap/with-slapd.sh): the behaviours of the LMDB store, atomicity
- * across processes, and failover within the time budget. Each test works
- * in its own sub-base ou=<name>,ou=sspr,dc=sspr,dc=test. */
+ * tests/ldap/with-slapd.sh), for what only the directory has: events in
+ * order across entries, paged walks past the server's size limit, one
+ * winner among processes racing on a code, failover within the time
+ * budget. The interface cases both backends share are in
+ * tests/unit/test_store.c (store-ldap). Each test works in its own
+ * sub-base ou=<name>,ou=sspr,dc=sspr,dc=test. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -147,137 +150,6 @@ static LDAP *root_ld(void)
 	return ld;
 }
 
-static void test_missing_base_says_run_init(void **state)
-{
-	struct sspr_store *st = NULL;
-	struct sspr_error err;
-	struct bump ok = {SSPR_OK, false};
-	struct sspr_event ev;
-
-	use_base("missing");
-	assert_int_equal(sspr_store_open(&cfg, 0, &st, &err), SSPR_ENOENT);
-	assert_non_null(strstr(err.msg, "run 'sspr-admin init'"));
-	assert_null(st);
-	sspr_store_close(open_flags(SSPR_STORE_CREATE));
-	sspr_store_close(open_flags(SSPR_STORE_CREATE)); /* init twice is fine */
-	st = open_flags(0);
-	assert_int_equal(sspr_store_backend_of(st), SSPR_BACKEND_LDAP);
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &ok, &err), SSPR_OK);
-	sspr_store_close(st);
-	st = open_flags(SSPR_STORE_READONLY);
-	assert_int_equal(step_of(st, "alice"), 1);
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &ok, &err), SSPR_EACCES);
-	sspr_event_set(&ev, 1, "a", "b", "", "alice", "unit", "", "");
-	assert_int_equal(sspr_store_append_event(st, &ev, &err), SSPR_EACCES);
-	assert_int_equal(sspr_store_decoy_write(st, &err), SSPR_EACCES);
-	assert_int_equal(step_of(st, "alice"), 1);
-	sspr_store_close(st);
-}
-
-static void test_update_semantics(void **state)
-{
-	struct sspr_store *st = fresh("semantics");
-	struct sspr_record rec;
-	struct sspr_error err;
-	struct bump ok = {SSPR_OK, true}, nochange = {SSPR_NOCHANGE, true},
-		    del = {SSPR_DELETE, false}, abort_ = {SSPR_EBADCODE, true};
-
-	assert_int_equal(sspr_store_get(st, "alice", &rec, &err), SSPR_ENOENT);
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &ok, &err), SSPR_OK);
-	assert_int_equal(step_of(st, "alice"), 1);
-	assert_int_equal(count_events(st, 0), 1);
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &nochange, &err),
-			 SSPR_NOCHANGE);
-	assert_int_equal(step_of(st, "alice"), 1);
-	assert_int_equal(count_events(st, 0), 2);
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &abort_, &err), SSPR_EBADCODE);
-	assert_int_equal(step_of(st, "alice"), 1);
-	assert_int_equal(count_events(st, 0), 2);
-	assert_int_equal(count_events(st, 101), 0);
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &del, &err), SSPR_DELETE);
-	assert_int_equal(sspr_store_get(st, "alice", &rec, &err), SSPR_ENOENT);
-	/* Deleting what is not there is no error either. */
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &del, &err), SSPR_DELETE);
-	assert_int_equal(sspr_store_update(st, "../x", 0, bump_fn, &ok, &err), SSPR_EINVAL);
-	/* Names with bytes a DN or a filter would read as syntax. */
-	assert_int_equal(sspr_store_update(st, "a@b$c", 0, bump_fn, &ok, &err), SSPR_OK);
-	assert_int_equal(step_of(st, "a@b$c"), 1);
-	assert_int_equal(sspr_store_decoy_write(st, &err), SSPR_OK);
-	sspr_store_close(st);
-}
-
-static int list_fn(const char *user, const struct sspr_record *rec, int status, void *ctx)
-{
-	char *out = ctx;
-
-	strcat(out, user);
-	strcat(out, status == SSPR_OK ? "+" : "!");
-	return 0;
-}
-
-static void test_corrupt_record_is_an_error_for_that_user_only(void **state)
-{
-	struct sspr_store *st = fresh("corrupt");
-	struct sspr_record rec;
-	struct sspr_error err;
-	struct bump ok = {SSPR_OK, false};
-	char dn[512], list[64] = "";
-	char *classes[] = {"ssprAccount", NULL}, *user[] = {"bob", NULL}, *rev[] = {"3", NULL},
-	     *digits[] = {"99", NULL};
-	LDAPMod m1 = {LDAP_MOD_ADD, "objectClass", {.modv_strvals = classes}},
-		m2 = {LDAP_MOD_ADD, "ssprUser", {.modv_strvals = user}},
-		m3 = {LDAP_MOD_ADD, "ssprRevision", {.modv_strvals = rev}},
-		m4 = {LDAP_MOD_ADD, "ssprTotpDigits", {.modv_strvals = digits}};
-	LDAPMod *mods[] = {&m1, &m2, &m3, &m4, NULL};
-	LDAP *ld = root_ld();
-
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &ok, &err), SSPR_OK);
-	snprintf(dn, sizeof(dn), "ssprUser=bob,ou=users,%s", base);
-	assert_int_equal(ldap_add_ext_s(ld, dn, mods, NULL, NULL), LDAP_SUCCESS);
-	ldap_unbind_ext_s(ld, NULL, NULL);
-
-	assert_int_equal(sspr_store_get(st, "bob", &rec, &err), SSPR_ECORRUPT);
-	assert_non_null(strstr(err.msg, "bob"));
-	assert_int_equal(sspr_store_update(st, "bob", 0, bump_fn, &ok, &err), SSPR_ECORRUPT);
-	assert_int_equal(step_of(st, "alice"), 1);
-	assert_int_equal(sspr_store_foreach_user(st, list_fn, list, &err), SSPR_OK);
-	assert_string_equal(list, "alice+bob!");
-	assert_int_equal(sspr_store_update(st, "bob", SSPR_UPDATE_REPLACE_CORRUPT, bump_fn, &ok,
-					   &err),
-			 SSPR_OK);
-	assert_int_equal(step_of(st, "bob"), 1);
-	sspr_store_close(st);
-}
-
-static int observed;
-
-static void observe(const struct sspr_event *ev)
-{
-	observed++;
-}
-
-static void test_observer_sees_each_committed_event_once(void **state)
-{
-	struct sspr_store *st = fresh("observer");
-	struct sspr_event ev;
-	struct sspr_error err;
-	struct bump logged = {SSPR_OK, true}, quiet = {SSPR_OK, false},
-		    aborted = {SSPR_EINVAL, true};
-
-	sspr_store_observe_events(observe);
-	observed = 0;
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &logged, &err), SSPR_OK);
-	assert_int_equal(observed, 1);
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &quiet, &err), SSPR_OK);
-	assert_int_equal(sspr_store_update(st, "alice", 0, bump_fn, &aborted, &err), SSPR_EINVAL);
-	assert_int_equal(observed, 1);
-	sspr_event_set(&ev, 200, "appended", "success", "", "alice", "unit", "", "");
-	assert_int_equal(sspr_store_append_event(st, &ev, &err), SSPR_OK);
-	assert_int_equal(observed, 2);
-	sspr_store_observe_events(NULL);
-	sspr_store_close(st);
-}
-
 struct seen_events {
 	int n;
 	int64_t last;
@@ -382,49 +254,6 @@ static void wait_children(int n, int *exits)
 		assert_true(WIFEXITED(status));
 		exits[WEXITSTATUS(status) & 7]++;
 	}
-}
-
-static void test_concurrent_updates_lose_nothing(void **state)
-{
-	enum { CHILDREN = 4, EACH = 25 };
-	struct sspr_store *st = fresh("race");
-	int exits[8] = {0};
-
-	for (int c = 0; c < CHILDREN; c++) {
-		pid_t pid = fork();
-
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			struct sspr_store *mine = NULL;
-			struct sspr_error err;
-			struct bump ok = {SSPR_OK, true};
-
-			if (sspr_store_open(&cfg, 0, &mine, &err) != SSPR_OK)
-				_exit(2);
-			srand((unsigned)getpid());
-			for (int i = 0; i < EACH; i++) {
-				/* Writers in a tight loop starve one another (the
-				 * winner reads again at once, the loser sleeps): a
-				 * short random pause, still far more contention
-				 * than logins of one user ever make. */
-				struct timespec pause = {0, (rand() % 4000) * 1000L};
-
-				nanosleep(&pause, NULL);
-				if (sspr_store_update(mine, "carol", 0, bump_fn, &ok, &err) !=
-				    SSPR_OK) {
-					fprintf(stderr, "child: %s\n", err.msg);
-					_exit(3);
-				}
-			}
-			sspr_store_close(mine);
-			_exit(0);
-		}
-	}
-	wait_children(CHILDREN, exits);
-	assert_int_equal(exits[0], CHILDREN);
-	assert_int_equal(step_of(st, "carol"), CHILDREN * EACH);
-	assert_int_equal(count_events(st, 0), CHILDREN * EACH);
-	sspr_store_close(st);
 }
 
 /* Accepts step 7 unless a step at or after it was accepted already. */
@@ -635,13 +464,8 @@ static void test_update_latency(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_missing_base_says_run_init),
-		cmocka_unit_test(test_update_semantics),
-		cmocka_unit_test(test_corrupt_record_is_an_error_for_that_user_only),
-		cmocka_unit_test(test_observer_sees_each_committed_event_once),
 		cmocka_unit_test(test_events_since_oldest_first),
 		cmocka_unit_test(test_foreach_user_pages_past_the_size_limit),
-		cmocka_unit_test(test_concurrent_updates_lose_nothing),
 		cmocka_unit_test(test_one_totp_step_is_accepted_once),
 		cmocka_unit_test(test_failover_to_the_next_uri),
 		cmocka_unit_test(test_update_latency),
