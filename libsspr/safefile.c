@@ -63,7 +63,12 @@ static int check_file(const char *path, const struct stat *st, unsigned flags,
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return sspr_error_set(err, SSPR_EACCES,
 				      "%s: writable by group or others (chmod go-w)", path);
-	if ((flags & SSPR_FILE_SECRET) && (st->st_mode & (S_IRWXG | S_IRWXO)))
+	if ((flags & SSPR_FILE_SECRET) && (flags & SSPR_FILE_GROUP_READ) &&
+	    (st->st_mode & (S_IXGRP | S_IRWXO)))
+		return sspr_error_set(err, SSPR_EACCES,
+				      "%s: secret file is accessible to others (chmod 640)", path);
+	if ((flags & SSPR_FILE_SECRET) && !(flags & SSPR_FILE_GROUP_READ) &&
+	    (st->st_mode & (S_IRWXG | S_IRWXO)))
 		return sspr_error_set(
 		    err, SSPR_EACCES,
 		    "%s: secret file is accessible to group or others (chmod 600)", path);

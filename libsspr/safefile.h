@@ -11,7 +11,10 @@
 
 enum sspr_file_flags {
 	SSPR_FILE_SECRET = 1 << 0,  /* also refuse any group/other access; buffer is sodium_malloc'd */
-	SSPR_FILE_OPTIONAL = 1 << 1 /* a missing file returns SSPR_ENOENT with no message */
+	SSPR_FILE_OPTIONAL = 1 << 1, /* a missing file returns SSPR_ENOENT with no message */
+	/* With SSPR_FILE_SECRET: the file's group may read it too (0640), for
+	 * a secret the setgid helper needs (the directory's bind password). */
+	SSPR_FILE_GROUP_READ = 1 << 2,
 };
 
 /* Reads the whole of path (at most max bytes) into a NUL-terminated buffer.

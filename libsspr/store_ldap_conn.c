@@ -22,17 +22,16 @@
  * fresh TLS context (NEWCTX) built from those options alone. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "safefile.h"
 #include "store_ldap_conn.h"
 
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
@@ -156,77 +155,26 @@ void sspr_ldap_sigpipe_restore(struct sspr_ldap_sigpipe *g)
 	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }
 
-/* The first line of the bind password file, in guarded memory. The file
- * must be root's (or ours, for tests), not writable by group or others and
- * not readable by others: the group may read it (root:sspr 0640 lets the
- * setgid sspr-enroll bind). */
-static int read_password(const char *path, char **out, struct sspr_error *err)
+#define PASSWORD_FILE_FLAGS (SSPR_FILE_SECRET | SSPR_FILE_GROUP_READ)
+
+/* The first line of the bind password file, in guarded memory (release
+ * with sspr_file_free(*out, *len, PASSWORD_FILE_FLAGS)). The file must be
+ * root's, and its group may read it: root:sspr-store 0640 lets the setgid
+ * sspr-enroll bind. */
+static int read_password(const char *path, char **out, size_t *len, struct sspr_error *err)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t used = 0;
-	int fd, r = SSPR_ERR;
+	int r = sspr_file_read(path, PASSWORD_FILE_MAX, PASSWORD_FILE_FLAGS, out, len, err);
 
-	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return sspr_error_set(err, errno == ENOENT ? SSPR_ENOENT : SSPR_EACCES,
-				      "%s: cannot open the bind password file: %s", path,
-				      strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		r = sspr_error_set(err, SSPR_EINVAL, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		r = sspr_error_set(err, SSPR_EACCES, "%s: owned by uid %lu, expected root", path,
-				   (unsigned long)st.st_uid);
-		goto out;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH | S_IROTH)) {
-		r = sspr_error_set(err, SSPR_EACCES,
-				   "%s: bind password file is writable by group or others, or "
-				   "readable by others (chmod 640)",
-				   path);
-		goto out;
-	}
-	buf = sodium_malloc(PASSWORD_FILE_MAX + 1);
-	if (buf == NULL) {
-		r = sspr_error_set(err, SSPR_ENOMEM, "out of memory");
-		goto out;
-	}
-	for (;;) {
-		ssize_t n = read(fd, buf + used, PASSWORD_FILE_MAX + 1 - used);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = sspr_error_set(err, SSPR_ERR, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-		if (used > PASSWORD_FILE_MAX) {
-			r = sspr_error_set(err, SSPR_EINVAL, "%s: file is larger than %d bytes",
-					   path, PASSWORD_FILE_MAX);
-			goto out;
-		}
-	}
-	buf[used] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (buf[0] == '\0') {
+	if (r != SSPR_OK)
+		return r;
+	(*out)[strcspn(*out, "\r\n")] = '\0';
+	if ((*out)[0] == '\0') {
 		/* An empty password turns a bind into an unauthenticated one. */
-		r = sspr_error_set(err, SSPR_EINVAL, "%s: the bind password is empty", path);
-		goto out;
+		sspr_file_free(*out, *len, PASSWORD_FILE_FLAGS);
+		*out = NULL;
+		return sspr_error_set(err, SSPR_EINVAL, "%s: the bind password is empty", path);
 	}
-	*out = buf;
-	buf = NULL;
-	r = SSPR_OK;
-out:
-	if (buf != NULL)
-		sodium_free(buf); /* wipes */
-	close(fd);
-	return r;
+	return SSPR_OK;
 }
 
 static int64_t now_ms(void)
@@ -364,6 +312,7 @@ int sspr_ldap_connect(const struct sspr_store_config *cfg, sspr_ldap_check_fn ch
 	char *uris = NULL, *save = NULL, *list[URIS_MAX];
 	char failures[SSPR_ERROR_MAX] = "", why[256];
 	char *password = NULL;
+	size_t password_len = 0;
 	int64_t deadline = now_ms() + (int64_t)cfg->ldap_timeout * 1000;
 	size_t n = 0;
 	int r = SSPR_EUNAVAIL;
@@ -376,7 +325,7 @@ int sspr_ldap_connect(const struct sspr_store_config *cfg, sspr_ldap_check_fn ch
 			return sspr_error_set(err, SSPR_EINVAL,
 					      "ldap_bind_dn is set but ldap_bind_password_file "
 					      "is not");
-		if ((r = read_password(cfg->ldap_bind_password_file, &password, err)) != SSPR_OK)
+		if ((r = read_password(cfg->ldap_bind_password_file, &password, &password_len, err)) != SSPR_OK)
 			return r;
 	}
 	uris = strdup(cfg->ldap_uri);
@@ -419,7 +368,7 @@ int sspr_ldap_connect(const struct sspr_store_config *cfg, sspr_ldap_check_fn ch
 	}
 out:
 	if (password != NULL)
-		sodium_free(password); /* wipes */
+		sspr_file_free(password, password_len, PASSWORD_FILE_FLAGS); /* wipes */
 	free(uris);
 	return r;
 }

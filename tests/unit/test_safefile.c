@@ -167,6 +167,26 @@ static void test_unsafe_modes_are_refused(void **state)
 		       "secret file is accessible to group or others (chmod 600)");
 }
 
+/* A secret the file's group may read (the bind password the setgid helper
+ * needs): 0640 and 0600 pass, anything for others or group write does not. */
+static void test_group_readable_secret(void **state)
+{
+	const unsigned flags = SSPR_FILE_SECRET | SSPR_FILE_GROUP_READ;
+
+	write_file(path, "x", 1, 0640);
+	expect_read(path, 10, flags, "x");
+	write_file(path, "x", 1, 0600);
+	expect_read(path, 10, flags, "x");
+	write_file(path, "x", 1, 0644);
+	expect_refused(path, 10, flags, SSPR_EACCES,
+		       "secret file is accessible to others (chmod 640)");
+	write_file(path, "x", 1, 0650);
+	expect_refused(path, 10, flags, SSPR_EACCES,
+		       "secret file is accessible to others (chmod 640)");
+	write_file(path, "x", 1, 0660);
+	expect_refused(path, 10, flags, SSPR_EACCES, "writable by group or others (chmod go-w)");
+}
+
 static void test_foreign_owner_is_refused(void **state)
 {
 	if (geteuid() != 0) {
@@ -281,6 +301,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_size_cap_is_exact, empty_dir),
 	    cmocka_unit_test_setup(test_missing_file, empty_dir),
 	    cmocka_unit_test_setup(test_unsafe_modes_are_refused, empty_dir),
+	    cmocka_unit_test_setup(test_group_readable_secret, empty_dir),
 	    cmocka_unit_test_setup(test_foreign_owner_is_refused, empty_dir),
 	    cmocka_unit_test_setup(test_symlink_is_refused_for_secrets_only, empty_dir),
 	    cmocka_unit_test_setup(test_special_files_are_refused, empty_dir),
