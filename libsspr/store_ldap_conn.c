@@ -204,12 +204,23 @@ static int set_limits(LDAP *ld, const struct timeval *tv)
 	return LDAP_SUCCESS;
 }
 
-/* Every option that matters, on this handle, whatever the process-wide
- * defaults say (see the top of this file). */
-static int secure_handle(LDAP *ld, const struct sspr_store_config *cfg, const struct timeval *tv)
+/* The CA certificates server certificates are checked against: the
+ * policy's, or the system's bundle (GnuTLS has no built-in trust store). */
+static const char *ca_file(const struct sspr_store_config *cfg)
 {
-	const char *ca = cfg->ldap_tls_cacert && cfg->ldap_tls_cacert[0] ? cfg->ldap_tls_cacert
-									 : SYSTEM_CA_BUNDLE;
+	return cfg->ldap_tls_cacert != NULL && cfg->ldap_tls_cacert[0] != '\0'
+		       ? cfg->ldap_tls_cacert
+		       : SYSTEM_CA_BUNDLE;
+}
+
+/* Every option that matters, on this handle, whatever the process-wide
+ * defaults say (see the top of this file). The TLS context is built only
+ * for a connection that uses TLS: a plain ldapi:// or loopback one must
+ * not fail for want of a CA file it would never read. */
+static int secure_handle(LDAP *ld, const struct sspr_store_config *cfg, const struct timeval *tv,
+			 bool tls)
+{
+	const char *ca = ca_file(cfg);
 	int version = LDAP_VERSION3, deref = LDAP_DEREF_NEVER, zero = 0;
 	int hard = LDAP_OPT_X_TLS_HARD, san = LDAP_OPT_X_TLS_TRY;
 	int min = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2;
@@ -227,8 +238,11 @@ static int secure_handle(LDAP *ld, const struct sspr_store_config *cfg, const st
 	    ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_SIZELIMIT, &zero) != LDAP_OPT_SUCCESS ||
-	    set_limits(ld, tv) != LDAP_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &hard) != LDAP_OPT_SUCCESS ||
+	    set_limits(ld, tv) != LDAP_SUCCESS)
+		return LDAP_OPERATIONS_ERROR;
+	if (!tls)
+		return LDAP_SUCCESS;
+	if (ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &hard) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_SAN, &san) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, ca) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTDIR, NULL) != LDAP_OPT_SUCCESS ||
@@ -272,7 +286,16 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 		snprintf(why, whycap, "%s", ldap_err2string(rc));
 		goto out;
 	}
-	if ((rc = secure_handle(ld, cfg, &tv)) != LDAP_SUCCESS) {
+	/* Said here, because libldap would only say "Connect error". */
+	if (mode != SSPR_LDAP_TLS_NONE && access(ca_file(cfg), R_OK) != 0) {
+		snprintf(why, whycap, "cannot read the CA certificates %s: %s%s", ca_file(cfg),
+			 strerror(errno),
+			 strcmp(ca_file(cfg), SYSTEM_CA_BUNDLE) == 0
+				 ? " (set ldap_tls_cacert, or install ca-certificates)"
+				 : "");
+		goto out;
+	}
+	if ((rc = secure_handle(ld, cfg, &tv, mode != SSPR_LDAP_TLS_NONE)) != LDAP_SUCCESS) {
 		sspr_ldap_why(ld, rc, why, whycap);
 		goto out;
 	}

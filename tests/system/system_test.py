@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """The packaged pam_sspr on a real Debian 12 system, as an admin and users
 would meet it. Runs as root inside test_system.sh's private mount namespace,
-against a freshly unpacked minimal system at ROOT, with the .deb at DEB
-(a path inside ROOT).
+against a freshly unpacked minimal system at ROOT, with the .debs at DEB
+and LDAP_DEB (libpam-sspr-ldap; paths inside ROOT).
 
-usage: system_test.py ROOT DEB
+usage: system_test.py ROOT DEB LDAP_DEB
 
 Every step is a real program inside the system (chroot): dpkg, the
 maintainer scripts, pam-auth-update, sshd and the OpenSSH client over
@@ -623,12 +623,37 @@ def removal_tests(deb):
     check("after purge console logins work", ok, t.transcript)
 
 
+def directory_backend_tests(ldap_deb):
+    """The directory store comes in its own package: installed, the module and
+    tools find its backend where they were built to look; removed, they say
+    so. No server here: reaching libldap's "Can't contact" proves the load."""
+    _, files = run("dpkg -L libpam-sspr", check_status=False)
+    check("libpam-sspr ships no directory backend", "sspr_store_ldap" not in files, files)
+    status, out = run(f"dpkg -i {ldap_deb}", check_status=False)
+    check("libpam-sspr-ldap installs", status == 0, out)
+    _, files = run("dpkg -L libpam-sspr-ldap", check_status=False)
+    check("the backend and the slapd schema are in libpam-sspr-ldap",
+          re.search(r"/pam_sspr/sspr_store_ldap\.so$", files, re.M) and
+          "/usr/share/pam_sspr/ldap/sspr.ldif" in files, files)
+    conf = "/tmp/sspr-ldap.conf"
+    with open(f"{ROOT}{conf}", "w") as f:
+        f.write("store_backend = ldap\nldap_uri = ldap://127.0.0.1:1\n"
+                "ldap_base = ou=sspr,dc=example,dc=org\nldap_timeout = 2\n")
+    status, out = run(f"sspr-admin --config {conf} list", check_status=False)
+    check("with the backend installed, sspr-admin reaches libldap",
+          status == 1 and "Can't contact LDAP server" in out, out)
+    run("dpkg -r libpam-sspr-ldap", check_status=False)
+    status, out = run(f"sspr-admin --config {conf} list", check_status=False)
+    check("without it, a one-line error names the missing backend",
+          status == 1 and "cannot find the directory store backend" in out, out)
+
+
 def main():
     global ROOT
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    ROOT, deb = sys.argv[1], sys.argv[2]
+    ROOT, deb, ldap_deb = sys.argv[1], sys.argv[2], sys.argv[3]
     collect_syslog()
     try:
         install_package(deb)
@@ -640,6 +665,7 @@ def main():
         else:
             ssh_tests(app)
             console_tests(app)
+        directory_backend_tests(ldap_deb)
         statoverride_tests(deb)
         removal_tests(deb)
     except Exception as e:  # a broken step is a failure, with its cause

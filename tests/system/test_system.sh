@@ -84,6 +84,8 @@ else
 fi
 deb=$(ls "$debs"/libpam-sspr_*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] || fail "no libpam-sspr_*.deb in $debs"
+ldap_deb=$(ls "$debs"/libpam-sspr-ldap_*.deb 2>/dev/null | head -n 1)
+[ -n "$ldap_deb" ] || fail "no libpam-sspr-ldap_*.deb in $debs"
 
 # --- 2. lintian -------------------------------------------------------------
 changes=$(ls "$debs"/*.changes 2>/dev/null | head -n 1 || true)
@@ -101,8 +103,9 @@ say "lintian: no errors, no warnings"
 # The package's own dependencies (first of each alternative, no versions)
 # plus what the test drives inside: sshd and ssh, login, su (util-linux,
 # essential), useradd (passwd), pam-auth-update (libpam-runtime).
-depends=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' |
-	grep -v '^$')
+depends=$( (dpkg-deb -f "$deb" Depends; echo ,; dpkg-deb -f "$ldap_deb" Depends) |
+	tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$' |
+	grep -v '^libpam-sspr$')
 packages=$(printf '%s\n' $depends openssh-server openssh-client login passwd libpam-runtime \
 	adduser | sort -u | paste -sd, -)
 key=$(printf '%s|%s|%s|%s\n' "$suite" apt "$mirror" "$packages" | sha256sum | cut -c1-16)
@@ -128,7 +131,7 @@ mkdir -p "$cache"
 root=$work/root
 mkdir -p "$root"
 tar -xf "$tarball" -C "$root"
-cp "$deb" "$root/tmp/"
+cp "$deb" "$ldap_deb" "$root/tmp/"
 status=0
 unshare --mount --propagation private /bin/bash -euc '
 	root=$1
@@ -149,6 +152,6 @@ unshare --mount --propagation private /bin/bash -euc '
 	ln -s pts/ptmx "$root/dev/ptmx"
 	mount -t tmpfs -o mode=1777 shm "$root/dev/shm"
 	mount -t tmpfs -o mode=755 run "$root/run"
-	exec python3 "$2" "$root" "/tmp/$3"
-' sh "$root" "$driver" "$(basename "$deb")" || status=$?
+	exec python3 "$2" "$root" "/tmp/$3" "/tmp/$4"
+' sh "$root" "$driver" "$(basename "$deb")" "$(basename "$ldap_deb")" || status=$?
 exit "$status"

@@ -399,6 +399,17 @@ static void test_failover_to_the_next_uri(void **state)
 	assert_int_equal(sspr_store_open(&cfg, 0, &st, &err), SSPR_EUNAVAIL);
 	assert_non_null(strstr(err.msg, uri));
 	fprintf(stderr, "wrong CA: %s\n", err.msg);
+
+	/* An unreadable CA file is named, not libldap's bare "Connect error";
+	 * a plain ldapi:// connection never needs one. */
+	cfg.ldap_tls_cacert = "/nonexistent/sspr-ca.pem";
+	assert_int_equal(sspr_store_open(&cfg, 0, &st, &err), SSPR_EUNAVAIL);
+	assert_non_null(strstr(err.msg, "cannot read the CA certificates /nonexistent/sspr-ca.pem"));
+	snprintf(uri, sizeof(uri), "%s", env("SSPR_LDAP_LDAPI_A"));
+	cfg.ldap_tls_cacert = "";
+	st = open_flags(0);
+	sspr_store_close(st);
+	snprintf(uri, sizeof(uri), "%s", env("SSPR_LDAP_URI_A"));
 	cfg.ldap_tls_cacert = env("SSPR_LDAP_CACERT");
 
 	/* The bind refused by the first server; the second (over ldapi, with
