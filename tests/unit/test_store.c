@@ -21,6 +21,7 @@
 #include <lmdb.h>
 
 #include "store.h"
+#include "store_checks.h"
 
 static bool use_ldap;
 static char dir[64];
@@ -191,49 +192,6 @@ static void plant_format_2(void)
 	ld = root_ld();
 	assert_int_equal(ldap_modify_ext_s(ld, base, mods, NULL, NULL), LDAP_SUCCESS);
 	ldap_unbind_ext_s(ld, NULL, NULL);
-}
-
-struct bump {
-	int status; /* what the function returns */
-	bool log_event;
-};
-
-static int bump_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
-{
-	struct bump *b = ctx;
-
-	rec->has_totp = true;
-	rec->totp.digits = 6;
-	rec->totp.period = 30;
-	rec->totp.sealed_len = SSPR_SEAL_OVERHEAD + 1;
-	rec->totp.last_step++;
-	if (b->log_event)
-		sspr_event_set(ev, 100, "test", "bump", "totp", "u", "unit", "", "");
-	return b->status;
-}
-
-static uint64_t step_of(struct sspr_store *st, const char *user)
-{
-	struct sspr_record rec;
-	struct sspr_error err;
-
-	assert_int_equal(sspr_store_get(st, user, &rec, &err), SSPR_OK);
-	return rec.totp.last_step;
-}
-
-static int count_fn(const struct sspr_event *ev, int status, void *ctx)
-{
-	(*(int *)ctx)++;
-	return 0;
-}
-
-static int count_events(struct sspr_store *st, int64_t since)
-{
-	struct sspr_error err;
-	int n = 0;
-
-	assert_int_equal(sspr_store_foreach_event(st, since, count_fn, &n, &err), SSPR_OK);
-	return n;
 }
 
 static void test_missing_store_says_run_init(void **state)

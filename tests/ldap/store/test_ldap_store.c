@@ -24,6 +24,7 @@
 #include <ldap.h>
 
 #include "store.h"
+#include "store_checks.h"
 
 static char base[256], uri[512];
 static struct sspr_store_config cfg;
@@ -80,49 +81,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct bump {
-	int status;
-	bool log_event;
-};
-
-static int bump_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
-{
-	struct bump *b = ctx;
-
-	rec->has_totp = true;
-	rec->totp.digits = 6;
-	rec->totp.period = 30;
-	rec->totp.sealed_len = SSPR_SEAL_OVERHEAD + 1;
-	rec->totp.last_step++;
-	if (b->log_event)
-		sspr_event_set(ev, 100, "test", "bump", "totp", "u", "unit", "", "");
-	return b->status;
-}
-
-static uint64_t step_of(struct sspr_store *st, const char *user)
-{
-	struct sspr_record rec;
-	struct sspr_error err;
-
-	assert_int_equal(sspr_store_get(st, user, &rec, &err), SSPR_OK);
-	return rec.totp.last_step;
-}
-
-static int count_fn(const struct sspr_event *ev, int status, void *ctx)
-{
-	(*(int *)ctx)++;
-	return 0;
-}
-
-static int count_events(struct sspr_store *st, int64_t since)
-{
-	struct sspr_error err;
-	int n = 0;
-
-	assert_int_equal(sspr_store_foreach_event(st, since, count_fn, &n, &err), SSPR_OK);
-	return n;
 }
 
 /* The directory's administrator, to write behind the store's back. */
