@@ -245,14 +245,5 @@ tool E12 1 same "$T/in.enroll-nulpw" "out:nothing was stored" -- "${enroll[@]}" 
 tool E13 0 same "$T/in.none" "out:totp" -- "${enroll[@]}" status
 
 # ---- the catalogue and the table agree -----------------------------------
-catalogued=$(grep -oE '^\| *[MAE][0-9]{2} *\|' "$CATALOGUE" | tr -d '| ' | sort)
-for id in $catalogued; do
-	[ -n "${ran[$id]:-}" ] || { echo "not ok - $id is in the catalogue but has no row"; failed=$((failed + 1)); }
-done
-for id in "${!ran[@]}"; do
-	grep -qx "$id" <<<"$catalogued" || { echo "not ok - $id has a row but is not in the catalogue"; failed=$((failed + 1)); }
-done
-
-echo "# catalogue: $(wc -w <<<"$catalogued") entries; $passed rows passed, $failed failed"
-[ "$failed" = 0 ] || exit 1
-exit 0
+. "$(dirname "$0")/catalogue.sh"
+catalogue_end "$CATALOGUE" '[MAE][0-9]{2}' 'catalogue'

@@ -341,14 +341,5 @@ fi
 finish L24
 
 # ---- the catalogue and the table agree -----------------------------------
-catalogued=$(grep -oE '^\| *L[0-9]{2} *\|' "$CATALOGUE" | tr -d '| ' | sort)
-for id in $catalogued; do
-	[ -n "${ran[$id]:-}" ] || { echo "not ok - $id is in the catalogue but has no row"; failed=$((failed + 1)); }
-done
-for id in "${!ran[@]}"; do
-	grep -qx "$id" <<<"$catalogued" || { echo "not ok - $id has a row but is not in the catalogue"; failed=$((failed + 1)); }
-done
-
-echo "# directory catalogue: $(wc -w <<<"$catalogued") entries; $passed rows passed, $failed failed"
-[ "$failed" = 0 ] || exit 1
-exit 0
+. "$(dirname "$0")/catalogue.sh"
+catalogue_end "$CATALOGUE" 'L[0-9]{2}' 'directory catalogue'
