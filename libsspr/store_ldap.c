@@ -169,7 +169,7 @@ static bool is_conflict(int rc)
 
 /* Deletes dn only while its revision is still the one read. An entry
  * without a usable revision (corrupt, being replaced on purpose: see
- * update_locked) has nothing to assert, and goes unconditionally. */
+ * update_until_committed) has nothing to assert, and goes unconditionally. */
 static int delete_at_revision(struct ldap_store *st, const char *dn, uint64_t revision)
 {
 	char filter[64];
@@ -294,7 +294,7 @@ static void backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
-static int update_locked(struct ldap_store *st, const char *user, const char *dn, unsigned flags,
+static int update_until_committed(struct ldap_store *st, const char *user, const char *dn, unsigned flags,
 			 sspr_store_update_fn fn, void *ctx, struct sspr_record *rec,
 			 struct sspr_error *err)
 {
@@ -363,7 +363,7 @@ static int ldap_update(struct sspr_store *store, const char *user, unsigned flag
 	if (rec == NULL)
 		return sspr_error_set(err, SSPR_ENOMEM, "out of memory");
 	sspr_ldap_sigpipe_block(&guard);
-	r = update_locked(st, user, dn, flags, fn, ctx, rec, err);
+	r = update_until_committed(st, user, dn, flags, fn, ctx, rec, err);
 	sspr_ldap_sigpipe_restore(&guard);
 	sspr_record_wipe(rec);
 	free(rec);

@@ -6,6 +6,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldap.h>
+#include <sodium.h>
 
 #include "store.h"
 
@@ -55,6 +61,45 @@ static inline int count_events(struct sspr_store *st, int64_t since)
 
 	assert_int_equal(sspr_store_foreach_event(st, since, count_fn, &n, &err), SSPR_OK);
 	return n;
+}
+
+/* A variable the harness (tests/ldap/with-slapd.sh) exports. */
+static inline const char *store_checks_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || v[0] == '\0')
+		fail_msg("%s is not set: run under tests/ldap/with-slapd.sh", name);
+	return v;
+}
+
+/* The directory's administrator on server A, over StartTLS, to write
+ * behind the store's back. */
+static inline LDAP *root_ld(void)
+{
+	LDAP *ld = NULL;
+	int v3 = LDAP_VERSION3, zero = 0;
+	char pw[256] = "";
+	FILE *f = fopen(store_checks_env("SSPR_LDAP_ROOT_PASSWORD_FILE"), "r");
+	struct berval cred;
+
+	assert_non_null(f);
+	assert_non_null(fgets(pw, sizeof(pw), f));
+	fclose(f);
+	pw[strcspn(pw, "\n")] = '\0';
+	cred = (struct berval){strlen(pw), pw};
+	assert_int_equal(ldap_initialize(&ld, store_checks_env("SSPR_LDAP_URI_A")), LDAP_SUCCESS);
+	assert_int_equal(ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3), LDAP_OPT_SUCCESS);
+	assert_int_equal(
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, store_checks_env("SSPR_LDAP_CACERT")),
+	    LDAP_OPT_SUCCESS);
+	assert_int_equal(ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero), LDAP_OPT_SUCCESS);
+	assert_int_equal(ldap_start_tls_s(ld, NULL, NULL), LDAP_SUCCESS);
+	assert_int_equal(ldap_sasl_bind_s(ld, store_checks_env("SSPR_LDAP_ROOT_DN"),
+					  LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL),
+			 LDAP_SUCCESS);
+	sodium_memzero(pw, sizeof(pw));
+	return ld;
 }
 
 #endif

@@ -106,34 +106,6 @@ static struct sspr_store *open_rw(void)
 	return open_flags(0);
 }
 
-/* The directory's administrator, to write behind the store's back. */
-static LDAP *root_ld(void)
-{
-	LDAP *ld = NULL;
-	int v3 = LDAP_VERSION3, zero = 0;
-	char pw[256] = "";
-	FILE *f = fopen(harness_env("SSPR_LDAP_ROOT_PASSWORD_FILE"), "r");
-	struct berval cred;
-
-	assert_non_null(f);
-	assert_non_null(fgets(pw, sizeof(pw), f));
-	fclose(f);
-	pw[strcspn(pw, "\n")] = '\0';
-	cred = (struct berval){strlen(pw), pw};
-	assert_int_equal(ldap_initialize(&ld, harness_env("SSPR_LDAP_URI_A")), LDAP_SUCCESS);
-	assert_int_equal(ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3), LDAP_OPT_SUCCESS);
-	assert_int_equal(
-	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, harness_env("SSPR_LDAP_CACERT")),
-	    LDAP_OPT_SUCCESS);
-	assert_int_equal(ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero), LDAP_OPT_SUCCESS);
-	assert_int_equal(ldap_start_tls_s(ld, NULL, NULL), LDAP_SUCCESS);
-	assert_int_equal(ldap_sasl_bind_s(ld, harness_env("SSPR_LDAP_ROOT_DN"), LDAP_SASL_SIMPLE,
-					  &cred, NULL, NULL, NULL),
-			 LDAP_SUCCESS);
-	sodium_memzero(pw, sizeof(pw));
-	return ld;
-}
-
 /* Writes one key of an LMDB sub-database behind the store's back. */
 static void lmdb_put(const char *db, const char *k, const char *v, size_t vlen)
 {

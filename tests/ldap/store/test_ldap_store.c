@@ -83,31 +83,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The directory's administrator, to write behind the store's back. */
-static LDAP *root_ld(void)
-{
-	LDAP *ld = NULL;
-	int v3 = LDAP_VERSION3, zero = 0;
-	char pw[256] = "";
-	FILE *f = fopen(env("SSPR_LDAP_ROOT_PASSWORD_FILE"), "r");
-	struct berval cred;
-
-	assert_non_null(f);
-	assert_non_null(fgets(pw, sizeof(pw), f));
-	fclose(f);
-	pw[strcspn(pw, "\n")] = '\0';
-	cred = (struct berval){strlen(pw), pw};
-	assert_int_equal(ldap_initialize(&ld, env("SSPR_LDAP_URI_A")), LDAP_SUCCESS);
-	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
-	ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, env("SSPR_LDAP_CACERT"));
-	ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
-	assert_int_equal(ldap_start_tls_s(ld, NULL, NULL), LDAP_SUCCESS);
-	assert_int_equal(ldap_sasl_bind_s(ld, env("SSPR_LDAP_ROOT_DN"), LDAP_SASL_SIMPLE, &cred,
-					  NULL, NULL, NULL),
-			 LDAP_SUCCESS);
-	return ld;
-}
-
 struct seen_events {
 	int n;
 	int64_t last;
