@@ -294,9 +294,9 @@ static void backoff(int attempt)
 	nanosleep(&ts, NULL);
 }
 
-static int update_until_committed(struct ldap_store *st, const char *user, const char *dn, unsigned flags,
-			 sspr_store_update_fn fn, void *ctx, struct sspr_record *rec,
-			 struct sspr_error *err)
+static int update_until_committed(struct ldap_store *st, const char *user, const char *dn,
+				  unsigned flags, sspr_store_update_fn fn, void *ctx,
+				  struct sspr_record *rec, struct sspr_error *err)
 {
 	char rev[REVISION_MAX];
 	struct sspr_event ev;
