@@ -1,16 +1,12 @@
 /* Deciding whether this login is a reset. Nothing here reads the policy,
  * the store or the key: an ordinary login costs one prompt and touches no
  * file of ours, so nothing of ours can break it. */
-#include <string.h>
-#include <strings.h>
+#include <stddef.h>
 
 #include <security/pam_ext.h>
 
 #include "auth.h"
-#include "conv.h"
 #include "reset.h"
-
-#define OFFER_PROMPT "Forgot your password? Reset it now? [y/N] "
 
 static int trigger_empty(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
 {
@@ -30,26 +26,11 @@ static int trigger_empty(pam_handle_t *pamh, int flags, const struct sspr_option
 	return sspr_reset_run(pamh, flags, opts);
 }
 
-static int trigger_offer(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
-{
-	char *answer = NULL;
-	bool yes;
-	int r;
-
-	r = sspr_conv_ask(pamh, PAM_PROMPT_ECHO_ON, OFFER_PROMPT, &answer);
-	if (r != PAM_SUCCESS)
-		return PAM_IGNORE;
-	yes = strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0;
-	sspr_conv_free(answer);
-	if (!yes)
-		return PAM_IGNORE;
-	(void)pam_set_item(pamh, PAM_AUTHTOK, NULL);
-	return sspr_reset_run(pamh, flags, opts);
-}
-
 int sspr_auth_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
 {
+	/* The earlier module failed; reset.c asks "Forgot your password?"
+	 * where the policy offers resets. */
 	if (opts->trigger == SSPR_TRIGGER_OFFER)
-		return trigger_offer(pamh, flags, opts);
+		return sspr_reset_run(pamh, flags, opts);
 	return trigger_empty(pamh, flags, opts);
 }

@@ -66,6 +66,11 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 
 #define SSPR_MSG_UNAVAILABLE "Password reset is unavailable."
 #define SSPR_MSG_NOT_SET_UP "Password reset is not set up for this account."
+#define SSPR_MSG_NOT_OFFERED "Password reset is not offered here."
+#define SSPR_MSG_CANNOT_CHANGE                                                                     \
+	"Password reset is not possible in this program: it cannot change passwords."
+#define SSPR_MSG_ACCOUNT_DISABLED                                                                  \
+	"This account is locked or expired. Only an administrator can enable it again."
 #define SSPR_MSG_LOCKED "Password reset is locked after too many failed attempts. Try again later."
 
 #endif

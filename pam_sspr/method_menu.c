@@ -39,25 +39,16 @@ static void describe(const struct sspr_session *s, unsigned method, const struct
 	}
 }
 
-unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *rec,
-			    unsigned candidates)
+int sspr_menu_ask(struct sspr_session *s, const char *title, const char *const *items,
+		  unsigned n)
 {
-	unsigned listed[4], n = 0;
-	char menu[1024], line[SSPR_EMAIL_MAX + 64], prompt[32];
-	size_t used = 0;
+	char menu[1024], prompt[32];
+	size_t used;
 
-	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1)
-		if (candidates & m)
-			listed[n++] = m;
-	if (n == 1)
-		return listed[0];
-
-	used = (size_t)snprintf(menu, sizeof(menu), "How do you want to prove who you are?");
-	for (unsigned i = 0; i < n && used < sizeof(menu); i++) {
-		describe(s, listed[i], rec, line, sizeof(line));
-		used += (size_t)snprintf(menu + used, sizeof(menu) - used, "\n  %u. With %s", i + 1,
-					 line);
-	}
+	used = (size_t)snprintf(menu, sizeof(menu), "%s", title);
+	for (unsigned i = 0; i < n && used < sizeof(menu); i++)
+		used += (size_t)snprintf(menu + used, sizeof(menu) - used, "\n  %u. %s", i + 1,
+					 items[i]);
 	snprintf(prompt, sizeof(prompt), "Choose 1-%u: ", n);
 	for (int tries = 0; tries < MENU_TRIES; tries++) {
 		char *reply = NULL, *end = NULL;
@@ -70,11 +61,57 @@ unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *re
 		if (reply[0] >= '1' && reply[0] <= '9' && *end == '\0' && choice >= 1 &&
 		    choice <= n) {
 			sspr_conv_free(reply);
-			return listed[choice - 1];
+			return (int)choice - 1;
 		}
 		sspr_conv_free(reply);
 		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "Please type a number from 1 to %u.", n);
 	}
+	return -1;
+}
+
+unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *rec,
+			    unsigned candidates)
+{
+	unsigned listed[4], n = 0;
+	char lines[4][SSPR_EMAIL_MAX + 64];
+	const char *items[4];
+	int choice;
+
+	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1)
+		if (candidates & m)
+			listed[n++] = m;
+	if (n == 1)
+		return listed[0];
+	for (unsigned i = 0; i < n; i++) {
+		char what[SSPR_EMAIL_MAX + 48];
+
+		describe(s, listed[i], rec, what, sizeof(what));
+		snprintf(lines[i], sizeof(lines[i]), "With %s", what);
+		items[i] = lines[i];
+	}
+	choice = sspr_menu_ask(s, "How do you want to prove who you are?", items, n);
+	if (choice >= 0)
+		return listed[choice];
 	sspr_session_outcome(s, LOG_NOTICE, true, "aborted", NULL, "no method chosen");
 	return 0;
+}
+
+bool sspr_action_choose(struct sspr_session *s)
+{
+	static const char *const items[] = {
+		"Reset a forgotten password",
+		"Unlock my account (I remember my password)",
+	};
+	int choice;
+
+	s->action = SSPR_ACTION_RESET;
+	if (!s->policy.unlock)
+		return true;
+	choice = sspr_menu_ask(s, "What do you need?", items, 2);
+	if (choice < 0) {
+		sspr_session_outcome(s, LOG_NOTICE, true, "aborted", NULL, "no action chosen");
+		return false;
+	}
+	s->action = choice == 1 ? SSPR_ACTION_UNLOCK : SSPR_ACTION_RESET;
+	return true;
 }

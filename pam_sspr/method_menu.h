@@ -4,8 +4,20 @@
 #ifndef SSPR_METHOD_MENU_H
 #define SSPR_METHOD_MENU_H
 
+#include <stdbool.h>
+
 #include "record.h"
 #include "session.h"
+
+/* Shows title and the numbered items, asks "Choose 1-N: " (up to three
+ * times) and returns the index chosen, or -1 when no usable answer came. */
+int sspr_menu_ask(struct sspr_session *s, const char *title, const char *const *items,
+		  unsigned n);
+
+/* With unlock = yes, asks whether the user wants a new password or only
+ * their account unlocked, and sets s->action; otherwise sets RESET. Shown
+ * to everyone alike. False when no usable answer came (reported). */
+bool sspr_action_choose(struct sspr_session *s);
 
 /* Returns one method out of `candidates` (a bitmask, not empty), or 0 when
  * the user gave no usable answer (already reported). */

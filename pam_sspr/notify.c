@@ -54,6 +54,15 @@ void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum ssp
 			 "If this was not you, tell your helpdesk at once.\n",
 			 s->user, host, when, s->service, s->rhost[0] != '\0' ? " from " : "",
 			 s->rhost);
+	} else if (what == SSPR_NOTICE_UNLOCKED) {
+		subject = "Your account was unlocked";
+		snprintf(body, sizeof(body),
+			 "The account %s on %s was unlocked at %s\n"
+			 "through %s%s%s: its failed logins were cleared.\n"
+			 "The password was not changed.\n\n"
+			 "If this was not you, tell your helpdesk at once.\n",
+			 s->user, host, when, s->service, s->rhost[0] != '\0' ? " from " : "",
+			 s->rhost);
 	} else {
 		subject = "Password reset locked after failed attempts";
 		snprintf(body, sizeof(body),

@@ -12,6 +12,7 @@
 enum sspr_notice {
 	SSPR_NOTICE_RESET,  /* the password was reset */
 	SSPR_NOTICE_LOCKED, /* failed attempts locked password reset */
+	SSPR_NOTICE_UNLOCKED, /* the account was unlocked, the password kept */
 };
 
 void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum sspr_notice what);

@@ -3,14 +3,17 @@
  * lets the ordinary password path carry on. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
 
+#include "account_state.h"
 #include "challenge.h"
 #include "decoy.h"
 #include "conv.h"
 #include "eligibility.h"
+#include "faillock_release.h"
 #include "lockout.h"
 #include "method_menu.h"
 #include "notify.h"
@@ -19,6 +22,8 @@
 #include "reset.h"
 #include "session.h"
 #include "util.h"
+
+#define OFFER_PROMPT "Forgot your password? Reset it now? [y/N] "
 
 static int load_policy(struct sspr_session *s, struct sspr_error *err)
 {
@@ -52,6 +57,15 @@ enum admission {
 	ADMIT_STOP,  /* refused, and told so */
 };
 
+/* Stops the attempt for a reason that is the same whoever the user is. */
+static enum admission stop(struct sspr_session *s, int priority, const char *result,
+			   const char *detail, const char *text)
+{
+	sspr_session_outcome(s, priority, false, result, NULL, detail);
+	sspr_session_refuse(s, text);
+	return ADMIT_STOP;
+}
+
 /* A user who may not reset: the truth goes to the log and the audit trail;
  * the user is told only with enumeration = show. */
 static enum admission turn_away(struct sspr_session *s, int priority, const char *result,
@@ -64,39 +78,98 @@ static enum admission turn_away(struct sspr_session *s, int priority, const char
 	return ADMIT_STOP;
 }
 
-/* Everything before a challenge; *usable gets the methods the user can
- * use when it returns ADMIT_GO. Failures of our own (policy, store,
- * accounts) stop with "unavailable" for everyone alike; who the user is
- * and what they enrolled decide between a challenge and a turning away. */
-static enum admission admit(struct sspr_session *s, struct sspr_record *rec, unsigned *usable)
+/* trigger=offer: the password just failed; a yes starts the reset, and the
+ * password typed before is dropped so the next module asks afresh. */
+static bool offer_accepted(struct sspr_session *s)
+{
+	char *answer = NULL;
+	bool yes;
+
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_ON, OFFER_PROMPT, &answer) != PAM_SUCCESS)
+		return false;
+	yes = strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0;
+	sspr_conv_free(answer);
+	if (yes)
+		(void)pam_set_item(s->pamh, PAM_AUTHTOK, NULL);
+	return yes;
+}
+
+/* What does not depend on the user: the policy, whether this service
+ * offers resets, and whether this process can change passwords at all.
+ * Decided before anything is asked, so nobody spends a code in vain. */
+static enum admission admit_caller(struct sspr_session *s)
+{
+	struct sspr_error err = {{0}};
+	enum sspr_account_state state;
+
+	if (load_policy(s, &err) != SSPR_OK)
+		return stop(s, LOG_ERR, "unavailable", err.msg, SSPR_MSG_UNAVAILABLE);
+	s->hide = s->policy.enumeration == SSPR_ENUMERATION_HIDE;
+	if (!sspr_policy_service_allowed(&s->policy, s->service)) {
+		if (s->opts->trigger == SSPR_TRIGGER_OFFER) {
+			/* Nothing to offer: the failed password stands, quietly. */
+			sspr_session_debug(s, "resets are not offered in %s", s->service);
+			return ADMIT_STOP;
+		}
+		return stop(s, LOG_NOTICE, "not-offered", "service not in services",
+			    SSPR_MSG_NOT_OFFERED);
+	}
+	if (s->opts->trigger == SSPR_TRIGGER_OFFER && !offer_accepted(s))
+		return ADMIT_STOP;
+	/* The shadow lookup is made for every name: what it says of the user
+	 * is judged later, what it says of this process now. */
+	s->account_state = sspr_account_state(s->user, sspr_now());
+	if (s->account_state == SSPR_ACCOUNT_UNREADABLE || s->account_state == SSPR_ACCOUNT_ERROR) {
+		state = s->account_state;
+		return stop(s, LOG_ERR, "unavailable", sspr_account_state_reason(state),
+			    state == SSPR_ACCOUNT_UNREADABLE ? SSPR_MSG_CANNOT_CHANGE
+							     : SSPR_MSG_UNAVAILABLE);
+	}
+	return ADMIT_GO;
+}
+
+/* The account state that refuses the action chosen: an admin's lock or
+ * expiry refuses both; having no local password refuses only a reset. */
+static bool account_refuses(const struct sspr_session *s)
+{
+	if (s->account_state == SSPR_ACCOUNT_USABLE)
+		return false;
+	return !(s->account_state == SSPR_ACCOUNT_NO_PASSWORD && s->action == SSPR_ACTION_UNLOCK);
+}
+
+/* Everything about the user before a challenge; *usable gets the methods
+ * the user can use when it returns ADMIT_GO. Failures of our own (store,
+ * accounts, the password service) stop with "unavailable" for everyone
+ * alike; who the user is and what they enrolled decide between a
+ * challenge and a turning away. */
+static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec,
+				 unsigned *usable)
 {
 	struct sspr_error err = {{0}};
 	enum sspr_eligibility elig;
+	char why[256];
 	int r;
 
-	if (load_policy(s, &err) != SSPR_OK) {
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-		return ADMIT_STOP;
-	}
-	s->hide = s->policy.enumeration == SSPR_ENUMERATION_HIDE;
 	elig = sspr_user_eligibility(&s->policy, s->user, NULL);
-	if (elig == SSPR_NOT_ELIGIBLE_ERROR) {
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, "account lookup");
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-		return ADMIT_STOP;
-	}
+	if (elig == SSPR_NOT_ELIGIBLE_ERROR)
+		return stop(s, LOG_ERR, "unavailable", "account lookup", SSPR_MSG_UNAVAILABLE);
 	s->account_exists = elig != SSPR_NOT_ELIGIBLE_NO_USER;
 
 	r = sspr_policy_open_store(&s->policy, 0, &s->store, &err);
-	if (r != SSPR_OK) {
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", NULL, err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-		return ADMIT_STOP;
-	}
+	if (r != SSPR_OK)
+		return stop(s, LOG_ERR, "unavailable", err.msg, SSPR_MSG_UNAVAILABLE);
+	/* Started for everyone who asks for a reset, strangers too: a service
+	 * that cannot start refuses before a code is spent, and the cost of
+	 * loading its modules says nothing about who asked. */
+	if (s->action == SSPR_ACTION_RESET && sspr_passwd_open(s, why, sizeof(why)) != PAM_SUCCESS)
+		return stop(s, LOG_ERR, "unavailable", why, SSPR_MSG_UNAVAILABLE);
 	if (elig != SSPR_ELIGIBLE)
 		return turn_away(s, LOG_NOTICE, "not-eligible", sspr_eligibility_reason(elig),
 				 SSPR_MSG_NOT_SET_UP);
+	if (account_refuses(s))
+		return turn_away(s, LOG_NOTICE, "account-disabled",
+				 sspr_account_state_reason(s->account_state),
+				 SSPR_MSG_ACCOUNT_DISABLED);
 
 	r = sspr_store_get(s->store, s->user, rec, &err);
 	if (r != SSPR_OK && r != SSPR_ENOENT) {
@@ -185,12 +258,70 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 	return SSPR_OK;
 }
 
+/* The identity is proved: set the new password through the password
+ * service, then hand it to the next module (PAM_AUTHTOK) and step aside,
+ * so the rest of the stack (pam_unix, a second factor) still decides. */
+static int finish_reset(struct sspr_session *s, const struct sspr_record *rec,
+			const char *passed)
+{
+	char why[256], *new_password = NULL;
+	bool refused_here;
+	int r;
+
+	r = sspr_passwd_change(s, &new_password, why, sizeof(why));
+	if (r != PAM_SUCCESS) {
+		sspr_session_outcome(s, LOG_WARNING, true, "password-change-failed", passed, why);
+		sspr_session_refuse(s, "Your identity was confirmed, but the password was not "
+				       "changed.");
+		return PAM_AUTH_ERR;
+	}
+	refused_here = sspr_faillock_release(s);
+	sspr_session_outcome(s, LOG_NOTICE, true, "success", passed, NULL);
+	sspr_notify(s, rec, SSPR_NOTICE_RESET);
+	if (!s->policy.login_after_reset) {
+		sspr_passwd_forget(new_password);
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
+			      "Your password has been changed. Log in with your new password.");
+		return PAM_AUTH_ERR;
+	}
+	if (refused_here)
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
+			      "Your password has been changed and your account unlocked. This "
+			      "login was refused before the reset: log in again with your new "
+			      "password.");
+	else
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "Your password has been changed.");
+	if (new_password != NULL)
+		(void)pam_set_item(s->pamh, PAM_AUTHTOK, new_password);
+	sspr_passwd_forget(new_password);
+	return PAM_IGNORE;
+}
+
+/* The identity is proved and the password is kept: clear the lock and let
+ * the next module ask for the password. */
+static int finish_unlock(struct sspr_session *s, const struct sspr_record *rec,
+			 const char *passed)
+{
+	bool refused_here = sspr_faillock_release(s);
+
+	sspr_session_outcome(s, LOG_NOTICE, true, "success", passed, NULL);
+	sspr_notify(s, rec, SSPR_NOTICE_UNLOCKED);
+	if (refused_here)
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
+			      "Your account is unlocked. This login was refused before the "
+			      "unlock: log in again with your password.");
+	else
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
+			      "Your account is unlocked. Log in with your password.");
+	return PAM_IGNORE;
+}
+
 int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
 {
 	struct sspr_session s = {.pamh = pamh, .flags = flags, .opts = opts};
 	struct sspr_record rec;
 	const char *user = NULL;
-	char why[256], passed[64];
+	char passed[64];
 	char service[SSPR_EVENT_SERVICE_MAX + 1], rhost[SSPR_EVENT_RHOST_MAX + 1];
 	unsigned usable = 0;
 	int r = PAM_AUTH_ERR;
@@ -210,7 +341,9 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	s.user = user;
 	sspr_session_debug(&s, "reset requested by %s", user);
 
-	switch (admit(&s, &rec, &usable)) {
+	if (admit_caller(&s) != ADMIT_GO || !sspr_action_choose(&s))
+		goto out;
+	switch (admit_user(&s, &rec, &usable)) {
 	case ADMIT_STOP:
 		goto out;
 	case ADMIT_DECOY:
@@ -224,26 +357,12 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 			sspr_notify(&s, &rec, SSPR_NOTICE_LOCKED);
 		goto out;
 	}
-
-	r = sspr_change_password(&s, why, sizeof(why));
-	if (r != PAM_SUCCESS) {
-		sspr_session_outcome(&s, LOG_WARNING, true, "password-change-failed", passed, why);
-		sspr_session_refuse(&s, "Your identity was confirmed, but the password was not "
-					"changed.");
-		r = PAM_AUTH_ERR;
-		goto out;
-	}
-	sspr_session_outcome(&s, LOG_NOTICE, true, "success", passed, NULL);
-	sspr_notify(&s, &rec, SSPR_NOTICE_RESET);
-	if (s.policy.login_after_reset) {
-		sspr_conv_say(pamh, PAM_TEXT_INFO, "Your password has been changed.");
-		r = PAM_SUCCESS;
-	} else {
-		sspr_conv_say(pamh, PAM_TEXT_INFO,
-			      "Your password has been changed. Log in with your new password.");
-		r = PAM_AUTH_ERR;
-	}
+	if (s.action == SSPR_ACTION_UNLOCK)
+		r = finish_unlock(&s, &rec, passed);
+	else
+		r = finish_reset(&s, &rec, passed);
 out:
+	sspr_passwd_close(&s);
 	sspr_record_wipe(&rec);
 	sspr_store_close(s.store);
 	return r;

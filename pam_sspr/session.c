@@ -12,7 +12,7 @@
 void sspr_session_event(const struct sspr_session *s, struct sspr_event *ev, const char *result,
 			const char *method, const char *detail)
 {
-	sspr_event_set(ev, sspr_now(), "reset", result, method, s->user, s->service, s->rhost,
+	sspr_event_set(ev, sspr_now(), s->action == SSPR_ACTION_UNLOCK ? "unlock" : "reset", result, method, s->user, s->service, s->rhost,
 		       detail);
 }
 
@@ -24,8 +24,9 @@ void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event
 
 	/* The user name is bounded and validated before any outcome that
 	 * names it, except "invalid user name", which does not print it. */
-	pam_syslog(s->pamh, priority, "password reset %s: user=%s service=%s rhost=%s method=%s%s%s",
-		   result, s->user != NULL ? s->user : "?", s->service, s->rhost,
+	pam_syslog(s->pamh, priority, "%s %s: user=%s service=%s rhost=%s method=%s%s%s",
+		   s->action == SSPR_ACTION_UNLOCK ? "account unlock" : "password reset", result,
+		   s->user != NULL ? s->user : "?", s->service, s->rhost,
 		   method != NULL && method[0] != '\0' ? method : "-",
 		   detail != NULL && detail[0] != '\0' ? " detail=" : "",
 		   detail != NULL ? detail : "");

@@ -5,12 +5,20 @@
 
 #include <stdbool.h>
 
+#include <security/pam_appl.h>
 #include <security/pam_modules.h>
 
+#include "account_state.h"
 #include "options.h"
 #include "policy.h"
 #include "policy_store.h"
 #include "store.h"
+
+/* What the user asked for at the first menu (unlock = yes). */
+enum sspr_action {
+	SSPR_ACTION_RESET = 0, /* set a new password */
+	SSPR_ACTION_UNLOCK,    /* keep the password, clear pam_faillock's lock */
+};
 
 struct sspr_session {
 	pam_handle_t *pamh;
@@ -26,6 +34,10 @@ struct sspr_session {
 	bool lock_started; /* a failure in this reset locked further resets */
 	bool hide;         /* enumeration = hide: refusals never say why */
 	bool last_method;  /* the challenge under way is the last one required */
+	enum sspr_action action;
+	enum sspr_account_state account_state; /* from the shadow entry, before any challenge */
+	pam_handle_t *passwd;        /* the password service, started before any challenge */
+	int passwd_status;           /* what pam_chauthtok returned, for pam_end */
 };
 
 /* Fills ev with this session's user, service and rhost. */

@@ -14,14 +14,10 @@
 #define NSS_BUFFER_MAX (1024 * 1024) /* a group with every user of a big site */
 #define GROUPS_MAX 65536
 
-/* One NSS lookup into buf: returns the getpw*_r-style error code and sets
- * *found. */
-typedef int (*nss_lookup_fn)(const char *name, char *buf, size_t size, void *out, bool *found);
-
 /* Runs lookup with a buffer that grows on ERANGE (a group listing every
  * user of a large site does not fit in 4 KiB). Returns 1 found, 0 not
  * found, -1 error. */
-static int nss_lookup(const char *name, nss_lookup_fn lookup, void *out)
+int sspr_nss_lookup(const char *name, sspr_nss_lookup_fn lookup, void *out)
 {
 	size_t size = 4096;
 	char *buf = NULL;
@@ -88,7 +84,7 @@ static int group_lookup(const char *name, char *buf, size_t size, void *out, boo
 int sspr_lookup_user(const char *user, uid_t *uid, gid_t *gid)
 {
 	struct account acct;
-	int found = nss_lookup(user, passwd_lookup, &acct);
+	int found = sspr_nss_lookup(user, passwd_lookup, &acct);
 
 	if (found == 1) {
 		if (uid != NULL)
@@ -102,7 +98,7 @@ int sspr_lookup_user(const char *user, uid_t *uid, gid_t *gid)
 int sspr_lookup_group(const char *group, gid_t *gid)
 {
 	gid_t found_gid;
-	int found = nss_lookup(group, group_lookup, &found_gid);
+	int found = sspr_nss_lookup(group, group_lookup, &found_gid);
 
 	if (found == 1 && gid != NULL)
 		*gid = found_gid;

@@ -4,6 +4,7 @@
 #define SSPR_ELIGIBILITY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -22,6 +23,14 @@ enum sspr_eligibility {
  * when it exists (may be NULL). */
 enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const char *user,
 					    uid_t *uid);
+
+/* One getXXnam_r-style NSS lookup into buf: returns its error code and
+ * sets *found. sspr_nss_lookup() runs it with a buffer that grows as the
+ * entry needs, up to a bound: 1 found, 0 no such entry, -1 the lookup
+ * itself failed. */
+typedef int (*sspr_nss_lookup_fn)(const char *name, char *buf, size_t size, void *out,
+				  bool *found);
+int sspr_nss_lookup(const char *name, sspr_nss_lookup_fn lookup, void *out);
 
 /* NSS lookups with a bounded buffer that grows as entries need: 1 found
  * (out-parameters set; either may be NULL), 0 no such entry, -1 the lookup

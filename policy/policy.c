@@ -29,6 +29,7 @@ enum key_type {
 	T_CHOICE,    /* one word of the key's choices, stored as its index (an enum) */
 	T_OPT_PATH,  /* absolute path, or empty for none */
 	T_LDAP_URIS, /* space-separated ldap://, ldaps:// or ldapi:// URIs */
+	T_SERVICES,  /* "*", or space-separated PAM service names */
 };
 
 struct policy_key {
@@ -86,6 +87,11 @@ static const struct policy_key policy_keys[] = {
     NUM("lockout_duration", T_UINT, lockout.duration, 1, 31536000, "86400"),
     STR("password_service", T_SERVICE, password_service, "sspr-passwd"),
     NUM("login_after_reset", T_BOOL, login_after_reset, 0, 0, "yes"),
+    /* Where resets are offered: sudo or su among them means whoever holds
+     * a user's session and one method can become root. */
+    STR("services", T_SERVICES, services, "*"),
+    /* "Unlock my account": prove who you are, keep the password. */
+    NUM("unlock", T_BOOL, unlock, 0, 0, "no"),
     CHOICE("registration", registration, registration_names, "remind"),
     NUM("registration_grace_days", T_UINT, registration_grace_days, 0, 365, "7"),
     NUM("reconfirm_days", T_UINT, reconfirm_days, 0, 3650, "180"),
@@ -330,6 +336,49 @@ static bool ldap_uri_list(const char *s)
 	return true;
 }
 
+/* Each word a PAM service name, or the single word "*". */
+static bool service_list(const char *s)
+{
+	unsigned count = 0;
+
+	if (strcmp(s, "*") == 0)
+		return true;
+	while (*s != '\0') {
+		char word[SSPR_SERVICE_NAME_MAX + 1];
+		size_t n = strcspn(s, " \t");
+
+		if (n == 0) {
+			s++;
+			continue;
+		}
+		if (n >= sizeof(word))
+			return false;
+		memcpy(word, s, n);
+		word[n] = '\0';
+		if (!name_chars(word, false) || strcmp(word, ".") == 0 || strcmp(word, "..") == 0)
+			return false;
+		count++;
+		s += n;
+	}
+	return count > 0;
+}
+
+bool sspr_policy_service_allowed(const struct sspr_policy *pol, const char *service)
+{
+	size_t len = strlen(service);
+
+	if (strcmp(pol->services, "*") == 0)
+		return true;
+	for (const char *p = pol->services; *p != '\0';) {
+		size_t n = strcspn(p, " \t");
+
+		if (n == len && n > 0 && strncmp(p, service, n) == 0)
+			return true;
+		p += n > 0 ? n : 1;
+	}
+	return false;
+}
+
 static int set_string(const struct policy_key *k, char *dst, const char *value,
 		      struct sspr_error *err)
 {
@@ -356,6 +405,10 @@ static int set_string(const struct policy_key *k, char *dst, const char *value,
 	case T_LDAP_URIS:
 		ok = n < k->size && printable_ascii(value, true) && ldap_uri_list(value);
 		what = "a space-separated list of up to 8 ldap://, ldaps:// or ldapi:// URIs";
+		break;
+	case T_SERVICES:
+		ok = n < k->size && service_list(value);
+		what = "* or a space-separated list of PAM service names";
 		break;
 	case T_COMMAND:
 		ok = value[0] == '/' && n < k->size && printable_ascii(value, true);

@@ -18,6 +18,7 @@
 #define SSPR_POLICY_LINE_MAX 1024        /* bytes per line, newline excluded */
 #define SSPR_GROUP_NAME_MAX 64
 #define SSPR_SERVICE_NAME_MAX 63
+#define SSPR_SERVICES_MAX 511 /* the whole space-separated list of services */
 #define SSPR_MAIL_COMMAND_MAX 1023
 #define SSPR_MAIL_ADDRESS_MAX 254
 #define SSPR_HELPDESK_MAX 511
@@ -56,6 +57,8 @@ struct sspr_policy {
 	unsigned recovery_codes;
 	struct sspr_lockout_limits lockout;
 	char password_service[SSPR_SERVICE_NAME_MAX + 1];
+	char services[SSPR_SERVICES_MAX + 1]; /* PAM services that offer resets; "*" = all */
+	bool unlock;                          /* offer "unlock without reset" */
 	bool login_after_reset;
 	enum sspr_registration registration;
 	unsigned registration_grace_days; /* require: days of reminders before logins are refused */
@@ -102,6 +105,10 @@ int sspr_policy_load(const char *path, struct sspr_policy *pol, struct sspr_erro
  * defaults. *found (may be NULL) says whether a file was read. */
 int sspr_policy_load_or_default(const char *path, bool path_given, struct sspr_policy *pol,
 				bool *found, struct sspr_error *err);
+
+/* True when the policy offers resets in the PAM service `service` (a
+ * word of `services`, or services = *). */
+bool sspr_policy_service_allowed(const struct sspr_policy *pol, const char *service);
 
 /* Writes every key with its current value, one "key = value" line each, in
  * table order (sspr-admin check-config --print). */

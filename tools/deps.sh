@@ -17,6 +17,10 @@ packages=(
 	# util-linux gives unshare/setpriv, mount gives mount/umount.
 	pamtester oathtool lmdb-utils python3 passwd util-linux mount
 	coreutils diffutils
+	# the host's own controls a reset must obey, end to end: pam_pwquality
+	# (the shipped sspr-passwd requires it), sudo and su (setuid-root
+	# callers); pam_faillock and pam_pwhistory come with libpam-modules
+	libpam-pwquality sudo
 	# e-mail end to end: msmtp is the sendmail-compatible client the module
 	# runs; it delivers to the test's own SMTP listener on 127.0.0.1
 	msmtp

@@ -1,0 +1,190 @@
+/* pam_faillock's tally (see faillock.h). The record layout and the locking
+ * rule are pam_faillock's own (modules/pam_faillock/faillock.h and
+ * check_tally() in Linux-PAM): a user is locked when `deny` valid failures
+ * fall within fail_interval of the latest one, until unlock_time after it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "faillock.h"
+#include "util.h"
+
+struct tally_record {
+	char source[52];
+	uint16_t reserved;
+	uint16_t status;
+	uint64_t time;
+};
+
+#define TALLY_STATUS_VALID 0x1
+#define TALLY_RECORDS_MAX 1024   /* pam_faillock reads no more */
+#define TALLY_LOCK_TRIES 20      /* 20 x 50 ms: a held lock delays us 1 s at most */
+#define CONF_FILE_MAX (64 * 1024)
+
+void sspr_faillock_defaults(struct sspr_faillock_conf *conf)
+{
+	memset(conf, 0, sizeof(*conf));
+	snprintf(conf->dir, sizeof(conf->dir), "%s", SSPR_FAILLOCK_DEFAULT_DIR);
+	conf->deny = 3;
+	conf->fail_interval = 900;
+	conf->unlock_time = 600;
+}
+
+static bool parse_seconds(const char *s, unsigned *out)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	if (s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > 100000000UL)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+void sspr_faillock_set(struct sspr_faillock_conf *conf, const char *name, const char *value)
+{
+	if (strcmp(name, "dir") == 0) {
+		if (value[0] == '/' && strlen(value) < sizeof(conf->dir))
+			snprintf(conf->dir, sizeof(conf->dir), "%s", value);
+	} else if (strcmp(name, "deny") == 0) {
+		(void)parse_seconds(value, &conf->deny);
+	} else if (strcmp(name, "fail_interval") == 0) {
+		(void)parse_seconds(value, &conf->fail_interval);
+	} else if (strcmp(name, "unlock_time") == 0) {
+		if (strcmp(value, "never") == 0)
+			conf->unlock_time = 0;
+		else
+			(void)parse_seconds(value, &conf->unlock_time);
+	}
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+int sspr_faillock_read_conf(const char *path, struct sspr_faillock_conf *conf,
+			    struct sspr_error *err)
+{
+	char line[1024];
+	size_t total = 0;
+	FILE *f = fopen(path, "re");
+
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return SSPR_OK;
+		return sspr_error_set(err, SSPR_ERR, "%s: %s", path, strerror(errno));
+	}
+	while (fgets(line, sizeof(line), f) != NULL && total < CONF_FILE_MAX) {
+		char *key, *eq;
+
+		total += strlen(line);
+		line[strcspn(line, "\n#")] = '\0';
+		key = trim(line);
+		if (*key == '\0')
+			continue;
+		eq = strchr(key, '=');
+		if (eq == NULL) {
+			sspr_faillock_set(conf, key, "");
+			continue;
+		}
+		*eq = '\0';
+		sspr_faillock_set(conf, trim(key), trim(eq + 1));
+	}
+	fclose(f);
+	return SSPR_OK;
+}
+
+static bool tally_locks(int fd, const struct sspr_faillock_conf *conf, int64_t now)
+{
+	struct tally_record rec;
+	uint64_t latest = 0, times[TALLY_RECORDS_MAX];
+	unsigned n = 0, failures = 0;
+
+	while (n < TALLY_RECORDS_MAX && read(fd, &rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
+		if (!(rec.status & TALLY_STATUS_VALID))
+			continue;
+		times[n++] = rec.time;
+		if (rec.time > latest)
+			latest = rec.time;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (latest - times[i] < conf->fail_interval)
+			failures++;
+	if (conf->deny == 0 || failures < conf->deny)
+		return false;
+	return !(conf->unlock_time != 0 && (int64_t)(latest + conf->unlock_time) < now);
+}
+
+/* pam_faillock holds the lock only while it reads or writes; anything
+ * longer is someone else's doing, and does not get to stall a login. */
+static bool lock_briefly(int fd)
+{
+	const struct timespec pause = {0, 50 * 1000 * 1000};
+
+	for (int i = 0; i < TALLY_LOCK_TRIES; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return true;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return false;
+		(void)nanosleep(&pause, NULL);
+	}
+	return false;
+}
+
+int sspr_faillock_clear(const struct sspr_faillock_conf *conf, const char *user, int64_t now,
+			bool *was_locked, struct sspr_error *err)
+{
+	char path[SSPR_FAILLOCK_DIR_MAX + SSPR_USER_MAX + 2];
+	struct stat st;
+	int fd, r = SSPR_OK;
+
+	if (was_locked != NULL)
+		*was_locked = false;
+	if (!sspr_user_name_valid(user))
+		return sspr_error_set(err, SSPR_EINVAL, "invalid user name");
+	snprintf(path, sizeof(path), "%s/%s", conf->dir, user);
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return SSPR_OK;
+		return sspr_error_set(err, SSPR_ERR, "%s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		r = sspr_error_set(err, SSPR_EACCES, "%s: not a regular file", path);
+		goto out;
+	}
+	/* Without the lock the clearing still happens: a failure pam_faillock
+	 * writes at the same instant may be lost, which only helps the user
+	 * who just proved who they are. */
+	(void)lock_briefly(fd);
+	if (was_locked != NULL)
+		*was_locked = tally_locks(fd, conf, now);
+	while (ftruncate(fd, 0) != 0) {
+		if (errno != EINTR) {
+			r = sspr_error_set(err, SSPR_ERR, "%s: cannot clear: %s", path,
+					   strerror(errno));
+			break;
+		}
+	}
+out:
+	close(fd);
+	return r;
+}

@@ -1,0 +1,34 @@
+/* Reading a PAM service's stack as libpam would: /etc/pam.d/SERVICE (or
+ * the vendor directory), following @include, include and substack. Used to
+ * find what another module of the host was told (pam_faillock's dir=), so
+ * pam_sspr honours the admin's configuration instead of guessing it. */
+#ifndef SSPR_PAMCONF_H
+#define SSPR_PAMCONF_H
+
+#include <stdbool.h>
+
+#define SSPR_PAMCONF_ARGS_MAX 32
+
+/* One module line: its type ("auth", "account", ...), the module as
+ * written (a name or a path) and its arguments. */
+struct sspr_pam_line {
+	const char *type;
+	bool if_present; /* "-type": libpam skips the line when the module is missing */
+	const char *module;
+	int argc;
+	const char *argv[SSPR_PAMCONF_ARGS_MAX];
+};
+
+typedef void (*sspr_pam_line_fn)(const struct sspr_pam_line *line, void *ctx);
+
+/* Calls fn for every module line of `type` (NULL: every type) in the stack
+ * of `service`, includes expanded in order, in the PAM configuration
+ * directory `dir` (NULL: /etc/pam.d, then /usr/lib/pam.d); a service with
+ * no file is "other", as for libpam. Returns the number of files read (0:
+ * none), or -1 when the service name
+ * is not a plain name. Bounded: include depth, file size and line length,
+ * as libpam bounds them. */
+int sspr_pamconf_walk(const char *dir, const char *service, const char *type,
+		      sspr_pam_line_fn fn, void *ctx);
+
+#endif
