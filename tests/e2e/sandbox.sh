@@ -127,7 +127,7 @@ sandbox_setup() {
 	# The stack login.example recommends for trigger=empty, with the module
 	# from the build tree.
 	cat >/etc/pam.d/sspr-login <<-PAM
-		auth [success=done default=ignore] $module
+		auth optional $module
 		auth required pam_unix.so try_first_pass
 		account required pam_unix.so
 		account optional $module

@@ -105,7 +105,7 @@ check "sspr-admin shows alice's app" says "totp"
 example=$(dirname "$0")/../../pam.d/login.example
 grep -E '^(auth|account)' "$example" | sed "s|pam_sspr\.so|$module|" >/etc/pam.d/sspr-example-empty
 {
-	sed -n 's/^#auth /auth /p' "$example"
+	sed -n '/^# --- trigger=offer/,/^$/s/^#auth /auth /p' "$example"
 	grep -E '^account' "$example"
 } | sed "s|pam_sspr\.so|$module|" >/etc/pam.d/sspr-example-offer
 # A user of her own, so her codes do not collide with alice's spent steps.

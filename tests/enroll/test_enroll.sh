@@ -181,12 +181,12 @@ check "status --json is JSON" python3 -c 'import json,sys; json.loads(sys.argv[1
 # code's step is spent, so use the next step's code (inside the window).
 code=$(oathtool --totp -b "$carol_secret" -N "now + 30 seconds")
 status=0
-out=$(printf '%s\n' "" "$code" "Carol-New-Pass-9" "Carol-New-Pass-9" |
+out=$(printf '%s\n' "" "$code" "Harbour-Violet-71" "Harbour-Violet-71" |
 	pamtester -v sspr-login carol authenticate 2>&1) || status=$?
 [ "$status" = 0 ] || echo "$out"
 check "the enrolled app resets carol's password" test "$status" = 0
 status=0
-printf '%s\n' "Carol-New-Pass-9" | pamtester sspr-login carol authenticate >/dev/null 2>&1 || status=$?
+printf '%s\n' "Harbour-Violet-71" | pamtester sspr-login carol authenticate >/dev/null 2>&1 || status=$?
 check "carol logs in with the new password" test "$status" = 0
 
 

@@ -381,7 +381,7 @@ void write_stack(const char *service, const char *conf, const char *args,
 	char text[4096];
 
 	snprintf(text, sizeof(text),
-		 "auth [success=done default=ignore] " PAM_SSPR_MODULE " config=%s/%s %s\n"
+		 "auth optional " PAM_SSPR_MODULE " config=%s/%s %s\n"
 		 "auth required " TEST_PASSWD_MODULE " file=%s/passwords\n"
 		 "account %s " PAM_SSPR_MODULE " config=%s/%s\n"
 		 "account required " TEST_PASSWD_MODULE "\n",
@@ -432,14 +432,14 @@ int setup_all(void **state)
 	write_stack("sspr-test-missing", "missing.conf", "debug", "optional");
 	snprintf(text, sizeof(text),
 		 "auth [success=done default=ignore] " TEST_PASSWD_MODULE " file=%s/passwords\n"
-		 "auth [success=done ignore=ignore default=die] " PAM_SSPR_MODULE
+		 "auth [ignore=ignore default=die] " PAM_SSPR_MODULE
 		 " trigger=offer config=%s/sspr.conf\n"
-		 "auth requisite " TEST_PASSWD_MODULE " file=/nonexistent\n",
-		 dir, dir);
+		 "auth required " TEST_PASSWD_MODULE " file=%s/passwords\n",
+		 dir, dir, dir);
 	write_service("sspr-test-offer", text);
 	snprintf(text, sizeof(text),
 		 "auth optional " TEST_PASSWD_MODULE " set_rhost\n"
-		 "auth [success=done default=ignore] " PAM_SSPR_MODULE " config=%s/sspr.conf\n"
+		 "auth optional " PAM_SSPR_MODULE " config=%s/sspr.conf\n"
 		 "auth required " TEST_PASSWD_MODULE " file=%s/passwords\n",
 		 dir, dir);
 	write_service("sspr-test-rhost", text);

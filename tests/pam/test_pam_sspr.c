@@ -297,6 +297,23 @@ static int count_lines_with(const char *text, const char *needle)
 	return n;
 }
 
+/* True when a syslog line of the captured log holds needle. pam_wrapper's
+ * own trace lines (item values, PAM_AUTHTOK included) are not syslog. */
+static bool syslog_has(const char *log, const char *needle)
+{
+	for (const char *line = log; line != NULL && *line != '\0';) {
+		const char *end = strchr(line, '\n');
+		size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+		char buf[4096];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+		if (strstr(buf, "SYSLOG") != NULL && strstr(buf, needle) != NULL)
+			return true;
+		line = end != NULL ? end + 1 : NULL;
+	}
+	return false;
+}
+
 static void test_one_log_line_per_outcome_and_no_secret(void **state)
 {
 	static char log[65536];
@@ -306,14 +323,14 @@ static void test_one_log_line_per_outcome_and_no_secret(void **state)
 	reset_capturing_syslog(code, "Secret-Pass-8", log, sizeof(log));
 	assert_int_equal(count_lines_with(log, "password reset "), 1);
 	assert_non_null(strstr(log, "password reset success: user="));
-	assert_null(strstr(log, code));
-	assert_null(strstr(log, "Secret-Pass-8"));
+	assert_false(syslog_has(log, code));
+	assert_false(syslog_has(log, "Secret-Pass-8"));
 
 	wrong_code(wrong);
 	reset_capturing_syslog(wrong, "Secret-Pass-9", log, sizeof(log));
 	assert_int_equal(count_lines_with(log, "password reset "), 1);
 	assert_non_null(strstr(log, "password reset bad-code: user="));
-	assert_null(strstr(log, wrong));
+	assert_false(syslog_has(log, wrong));
 }
 
 /* A remote host name is the peer's choice: a newline in it must not start

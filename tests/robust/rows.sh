@@ -71,7 +71,7 @@ pam() {
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do checks+=("$1"); shift; done
 	shift
 	before=$(snapshot)
-	timeout "$ROW_TIMEOUT" env LD_PRELOAD=libpam_wrapper.so "$PAM" "$service" "$user" auth "$@" \
+	timeout "$ROW_TIMEOUT" env LD_PRELOAD="${SSPR_TEST_PRELOAD:-libpam_wrapper.so}" "$PAM" "$service" "$user" auth "$@" \
 		>"$T/out" 2>"$T/log" || rc=$?
 	verdict "$id" "$rc" "$T/out" "$mode" "out:result: $result" "${checks[@]}"
 }
@@ -81,7 +81,7 @@ acct() {
 	local id=$1 service=$2 user=$3 result=$4 rc=0
 	shift 4
 	before=$(snapshot)
-	timeout "$ROW_TIMEOUT" env LD_PRELOAD=libpam_wrapper.so "$PAM" "$service" "$user" account \
+	timeout "$ROW_TIMEOUT" env LD_PRELOAD="${SSPR_TEST_PRELOAD:-libpam_wrapper.so}" "$PAM" "$service" "$user" account \
 		>"$T/out" 2>"$T/log" || rc=$?
 	verdict "$id" "$rc" "$T/out" same "out:result: $result" "$@"
 }

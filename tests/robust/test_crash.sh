@@ -98,7 +98,7 @@ op() {
 	case $n in
 	0) run+=("$T/in.qa" "$ADMIN" --config "$CONF" enroll root questions --stdin) ;;
 	1) run+=("$T/in.qb" "$ADMIN" --config "$CONF" enroll root questions --stdin) ;;
-	2) run=(env PAM_WRAPPER=1 LD_PRELOAD=libpam_wrapper.so \
+	2) run=(env PAM_WRAPPER=1 LD_PRELOAD="${SSPR_TEST_PRELOAD:-libpam_wrapper.so}" \
 		PAM_WRAPPER_SERVICE_DIR="$T/services" PAM_WRAPPER_RUNTIME_DIR="$T/pwrap" \
 		"${run[@]}" "$T/in.qc" "$ENROLL" --config "$CONF" --no-qr questions) ;;
 	3) run+=("$T/in.sa" "$ADMIN" --config "$CONF" enroll daemon totp --secret-stdin) ;;

@@ -79,8 +79,8 @@ policy totp.conf "methods = totp"
 policy q.conf "methods = questions"
 
 # The module alone, to see its own result of a reset attempt.
-printf 'auth required %s config=%s/totp.conf\n' "$MODULE" "$T" >"$T/services/l-totp"
-printf 'auth required %s config=%s/q.conf\n' "$MODULE" "$T" >"$T/services/l-q"
+printf 'auth [success=ok ignore=ok default=bad] %s config=%s/totp.conf\n' "$MODULE" "$T" >"$T/services/l-totp"
+printf 'auth [success=ok ignore=ok default=bad] %s config=%s/q.conf\n' "$MODULE" "$T" >"$T/services/l-q"
 # Password typed: success only when pam_sspr answers PAM_IGNORE (any other
 # answer ends the stack: success would be turned into a failure by "die")
 # and the password module then accepts the password.
@@ -161,7 +161,7 @@ run() {
 }
 
 pam_run() { # pam_run NAME SERVICE auth|account REPLY...
-	run "$1" env LD_PRELOAD=libpam_wrapper.so "$PAM" "$2" "$ME" "${@:3}"
+	run "$1" env LD_PRELOAD="${SSPR_TEST_PRELOAD:-libpam_wrapper.so}" "$PAM" "$2" "$ME" "${@:3}"
 }
 
 finish() {

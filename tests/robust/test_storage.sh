@@ -82,7 +82,7 @@ policy() { # policy NAME STORE KEY_DIR
 policy good.conf "$STORE_DIR" "$T/keys"
 policy nostore.conf "$T/fs/no-such-store" "$T/keys"
 stack() { # stack NAME CONFIG
-	printf '%s\n' "auth [success=done default=ignore] $MODULE config=$T/$2" \
+	printf '%s\n' "auth optional $MODULE config=$T/$2" \
 		"auth required $PASSWD_MODULE file=$T/passwords" >"$T/services/$1"
 }
 stack s-good good.conf

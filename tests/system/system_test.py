@@ -9,7 +9,7 @@ usage: system_test.py ROOT DEB LDAP_DEB
 Every step is a real program inside the system (chroot): dpkg, the
 maintainer scripts, pam-auth-update, sshd and the OpenSSH client over
 keyboard-interactive, login on a pseudo-terminal, su and the setgid
-sspr-enroll. Conversations are driven on pseudo-terminals and printed as
+sspr-enroll, sudo and su run by another user. Conversations are driven on pseudo-terminals and printed as
 transcripts (passwords as asterisks). Syslog lines the system writes to
 /dev/log are collected and checked. Ends with "N passed, N failed"."""
 import base64
@@ -41,6 +41,8 @@ OLD_PASSWORD = "Old-Pass-4711!"
 NEW_PASSWORD = "N3w-Secret-Pass!"
 NEWER_PASSWORD = "Newer-Pass-0815!"
 NEWEST_PASSWORD = "Newest-Pass-2024!"
+SUDO_PASSWORD = "Sudo-Lantern-5190!"
+SU_PASSWORD = "Su-Meadow-Quarry-38!"
 BOB_PASSWORD = "Bob-Pass-1234!"
 HELPDESK = "Call the IT helpdesk on 555-0100."
 
@@ -373,10 +375,11 @@ def enable_profile():
     unix = next((i for i, l in enumerate(lines) if "pam_unix.so" in l), None)
     check("common-auth: pam_sspr right in front of pam_unix",
           sspr is not None and unix == sspr + 1, auth)
-    # success must skip pam_unix and pam_deny and land on pam_permit.
-    check("common-auth: a reset's success jumps past pam_deny",
-          sspr is not None and re.search(r"\[success=2 default=ignore\]\s+pam_sspr\.so",
-                                         lines[sspr]), auth)
+    # pam_sspr never decides: a reset hands the new password to pam_unix.
+    check("common-auth: auth optional pam_sspr.so (it never ends the stack)",
+          sspr is not None and re.search(r"^auth\s+optional\s+pam_sspr\.so", lines[sspr]), auth)
+    check("common-auth: pam_unix takes the password pam_sspr hands on (try_first_pass)",
+          unix is not None and "try_first_pass" in lines[unix], auth)
     account = read_file("/etc/pam.d/common-account")
     check("common-account: account optional pam_sspr.so",
           re.search(r"^account\s+optional\s+pam_sspr\.so", account, re.M), account)
@@ -506,8 +509,9 @@ def ssh_tests(app):
 
         # trigger=offer on the sshd service, after a wrong password.
         sshd_pam = read_file("/etc/pam.d/sshd")
-        offer = ("auth [success=2 default=ignore] pam_unix.so\n"
-                 "auth [success=1 ignore=ignore default=die] pam_sspr.so trigger=offer\n"
+        offer = ("auth [success=3 default=ignore] pam_unix.so\n"
+                 "auth [ignore=ignore default=die] pam_sspr.so trigger=offer\n"
+                 "auth [success=1 default=ignore] pam_unix.so try_first_pass\n"
                  "auth requisite pam_deny.so\n"
                  "auth required pam_permit.so\n")
         with open(ROOT + "/etc/pam.d/sshd", "w") as f:
@@ -566,6 +570,51 @@ def console_tests(app):
                      [(r"^Password: $", NEWEST_PASSWORD, True)] + in_shell("alice"))
     check("login: the new password logs in, asked once",
           ok and count(r"Password: ", t.transcript) == 1, t.transcript)
+
+
+def setuid_caller_tests(app):
+    """sudo and su run by another user: setuid-root callers whose real uid
+    is the user's, through the enabled profile (common-auth)."""
+    run("echo 'alice ALL=(ALL:ALL) ALL' >/etc/sudoers.d/alice && chmod 440 /etc/sudoers.d/alice")
+    before = read_file("/etc/shadow")
+    ok, t = converse("alice: sudo, having forgotten her password",
+                     ["chroot", ROOT, "su", "-", "alice", "-c", "sudo -k id -u"],
+                     [(r"[Pp]assword[^:\n]*: $", "", False),
+                      (r"Verification code from your authenticator app: $", app.code, False),
+                      (r"New password: $", SUDO_PASSWORD, True),
+                      (r"Retype new password: $", SUDO_PASSWORD, True),
+                      (r"Your password has been changed\.", None, False),
+                      (r"(?m)^0\r?$", None, False)])
+    check("sudo: Enter, code, new password twice, and the command runs as root", ok,
+          t.transcript)
+    check("sudo: no question for the current password", "urrent" not in t.transcript,
+          t.transcript)
+    check("sudo: alice's shadow entry changed",
+          shadow_entry(before, "alice") != shadow_entry(read_file("/etc/shadow"), "alice"))
+    check("syslog: the reset over sudo is logged",
+          any("password reset success: user=alice service=sudo" in l for l in syslog_lines),
+          "\n".join(syslog_lines))
+
+    before = read_file("/etc/shadow")
+    ok, t = converse("bob: su - alice, for alice who forgot her password",
+                     ["chroot", ROOT, "su", "-", "bob", "-c", "su - alice -c 'id -un'"],
+                     [(r"[Pp]assword: $", "", False),
+                      (r"Verification code from your authenticator app: $", app.code, False),
+                      (r"New password: $", SU_PASSWORD, True),
+                      (r"Retype new password: $", SU_PASSWORD, True),
+                      (r"Your password has been changed\.", None, False),
+                      (r"(?m)^alice\r?$", None, False)])
+    check("su run by bob: Enter, alice's code, new password twice, and a shell as alice", ok,
+          t.transcript)
+    check("su run by bob: no question for the current password", "urrent" not in t.transcript,
+          t.transcript)
+    check("su run by bob: alice's shadow entry changed",
+          shadow_entry(before, "alice") != shadow_entry(read_file("/etc/shadow"), "alice"))
+    return SU_PASSWORD
+
+
+def shadow_entry(text, user):
+    return next((l for l in text.splitlines() if l.startswith(user + ":")), "")
 
 
 def statoverride_tests(deb):
@@ -664,6 +713,7 @@ def main():
             check("enrollment gave a TOTP secret", False)
         else:
             ssh_tests(app)
+            setuid_caller_tests(app)
             console_tests(app)
         directory_backend_tests(ldap_deb)
         statoverride_tests(deb)

@@ -102,12 +102,12 @@ say "lintian: no errors, no warnings"
 # --- 3. the cached minimal system -------------------------------------------
 # The package's own dependencies (first of each alternative, no versions)
 # plus what the test drives inside: sshd and ssh, login, su (util-linux,
-# essential), useradd (passwd), pam-auth-update (libpam-runtime).
+# essential), sudo, useradd (passwd), pam-auth-update (libpam-runtime).
 depends=$( (dpkg-deb -f "$deb" Depends; echo ,; dpkg-deb -f "$ldap_deb" Depends) |
 	tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$' |
 	grep -v '^libpam-sspr$')
 packages=$(printf '%s\n' $depends openssh-server openssh-client login passwd libpam-runtime \
-	adduser | sort -u | paste -sd, -)
+	adduser sudo | sort -u | paste -sd, -)
 key=$(printf '%s|%s|%s|%s\n' "$suite" apt "$mirror" "$packages" | sha256sum | cut -c1-16)
 tarball=$cache/$suite-$key.tar
 mkdir -p "$cache"

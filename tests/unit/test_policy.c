@@ -22,8 +22,9 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 45 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
-			  * lock_dir, enumeration and the seven store_backend / ldap_* keys */
+#define N_KEYS 47 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
+			  * lock_dir, enumeration, the seven store_backend / ldap_* keys,
+			  * services and unlock */
 
 static char dir[64];
 static char path[128];
@@ -185,6 +186,9 @@ static void test_defaults_match_design(void **state)
 	assert_int_equal(p.lockout.duration, 86400);
 	assert_string_equal(p.password_service, "sspr-passwd");
 	assert_true(p.login_after_reset);
+	assert_string_equal(p.services, "*");
+	assert_false(p.unlock);
+	assert_true(sspr_policy_service_allowed(&p, "sudo"));
 	assert_int_equal(p.registration, SSPR_REGISTRATION_REMIND);
 	assert_int_equal(p.reconfirm_days, 180);
 	assert_true(p.notify_user);
@@ -264,6 +268,8 @@ static const char every_key[] = "group = wheel\n"
 				"lockout_duration = 88\n"
 				"password_service = my-passwd\n"
 				"login_after_reset = no\n"
+				"services = login sshd gdm-password\n"
+				"unlock = yes\n"
 				"registration = require\n"
 				"registration_grace_days = 30\n"
 				"reconfirm_days = 0\n"
@@ -316,6 +322,13 @@ static void test_every_key_is_read(void **state)
 	assert_int_equal(p.lockout.duration, 88);
 	assert_string_equal(p.password_service, "my-passwd");
 	assert_false(p.login_after_reset);
+	assert_string_equal(p.services, "login sshd gdm-password");
+	assert_true(p.unlock);
+	assert_true(sspr_policy_service_allowed(&p, "sshd"));
+	assert_true(sspr_policy_service_allowed(&p, "gdm-password"));
+	assert_false(sspr_policy_service_allowed(&p, "sudo"));
+	assert_false(sspr_policy_service_allowed(&p, "ssh"));
+	assert_false(sspr_policy_service_allowed(&p, "gdm"));
 	assert_int_equal(p.registration, SSPR_REGISTRATION_REQUIRE);
 	assert_int_equal(p.registration_grace_days, 30);
 	assert_int_equal(p.enumeration, SSPR_ENUMERATION_SHOW);
@@ -473,7 +486,7 @@ static void test_numbers_are_plain_decimal(void **state)
 static void test_bool_and_choice_keys_take_exact_words(void **state)
 {
 	static const char *const bools[] = {"allow_root", "custom_questions", "login_after_reset",
-					    "notify_user", "notify_admins"};
+					    "notify_user", "notify_admins", "unlock"};
 	char text[64], want[64];
 
 	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
@@ -513,6 +526,21 @@ static void test_methods_list_is_checked(void **state)
 	/* The later of the two lines is the one to fix. */
 	expect_error("methods_required = 2\n# x\nmethods = email\n",
 		     "3: methods_required (2) must not exceed the number of methods (1)");
+}
+
+static void test_services_list_is_checked(void **state)
+{
+	static const char want[] = "1: services must be * or a space-separated list of PAM "
+				   "service names";
+
+	expect_ok("services = *\n");
+	expect_ok("services = login sshd\n");
+	expect_ok("services = polkit-1 gdm-password su-l\n");
+	expect_error("services =\n", want);
+	expect_error("services = login *\n", want);
+	expect_error("services = ../sudo\n", want);
+	expect_error("services = login,sshd\n", want);
+	expect_error("services = -sudo\n", want);
 }
 
 static void test_questions_to_reset_may_not_exceed_register(void **state)
