@@ -38,8 +38,10 @@ import hashlib
 import base64
 
 # pam_sspr alone in a stack, its verdict the stack's: a completed reset
-# steps aside (PAM_IGNORE) for the next module, here counted as success.
-MODULE_ALONE = "[success=ok ignore=ok default=bad]"
+# steps aside (PAM_IGNORE) for the next module, here pam_permit; anything
+# else ends the stack with the module's own result.
+MODULE_ALONE = "[ignore=ignore default=die]"
+AFTER_MODULE = "auth required pam_permit.so\n"
 
 SSPR_GID = 60000
 STORE_GID = 60001
@@ -159,7 +161,8 @@ class Bench:
         svc = {
             "other": "auth required pam_deny.so\n",
             "bench-floor": "auth required pam_permit.so\n",
-            "bench-sspr": "auth %s %s config=%s/sspr.conf\n" % (MODULE_ALONE, self.a.module, d),
+            "bench-sspr": "auth %s %s config=%s/sspr.conf\n%s" % (MODULE_ALONE, self.a.module, d,
+                                                                  AFTER_MODULE),
             "bench-sspr-passwd": "password required pam_permit.so\n",
             "bench-oath": "auth required pam_oath.so usersfile=%s/oath/users.oath window=3 "
                           "digits=6\n" % d,
@@ -206,7 +209,7 @@ class Bench:
         t0 = time.time()
         conf = self.ldap_conf(n)
         with open(os.path.join(self.services, "bench-sspr-ldap"), "w") as f:
-            f.write("auth %s %s config=%s\n" % (MODULE_ALONE, self.a.module, conf))
+            f.write("auth %s %s config=%s\n%s" % (MODULE_ALONE, self.a.module, conf, AFTER_MODULE))
         before = self.ldap_data_bytes()
         run([self.a.admin, "--config", conf, "init"], stdout=subprocess.DEVNULL)
         parts = min(self.a.ldap_seeders, max(1, n // 100))
@@ -693,7 +696,7 @@ class Bench:
                         % (store, d, per_reset, limit, locks))
             os.chmod(conf, 0o644)
             with open(os.path.join(self.services, "bench-sspr-q%d" % limit), "w") as f:
-                f.write("auth %s %s config=%s\n" % (MODULE_ALONE, a.module, conf))
+                f.write("auth %s %s config=%s\n%s" % (MODULE_ALONE, a.module, conf, AFTER_MODULE))
         run([a.admin, "--config", os.path.join(d, "sspr-q0.conf"), "init"],
             stdout=subprocess.DEVNULL)
         users = max(procs)

@@ -15,17 +15,16 @@
 #include "faillock.h"
 #include "util.h"
 
-struct tally_record {
-	char source[52];
-	uint16_t reserved;
-	uint16_t status;
-	uint64_t time;
-};
-
+/* struct tally of pam_faillock: source[52], reserved (u16), status (u16),
+ * time (u64), in host byte order: 64 bytes. */
+#define TALLY_RECORD_SIZE 64
+#define TALLY_STATUS_AT 54
+#define TALLY_TIME_AT 56
 #define TALLY_STATUS_VALID 0x1
-#define TALLY_RECORDS_MAX 1024   /* pam_faillock reads no more */
-#define TALLY_LOCK_TRIES 20      /* 20 x 50 ms: a held lock delays us 1 s at most */
-#define CONF_FILE_MAX (64 * 1024)
+#define TALLY_RECORDS_MAX 1024 /* pam_faillock reads no more */
+#define TALLY_LOCK_TRIES 20    /* 20 x 50 ms: a held lock delays us 1 s at most */
+#define CONF_FILE_MAX ((size_t)64 * 1024)
+#define LOCK_PAUSE_NS 50000000L
 
 void sspr_faillock_defaults(struct sspr_faillock_conf *conf)
 {
@@ -114,16 +113,21 @@ int sspr_faillock_read_conf(const char *path, struct sspr_faillock_conf *conf,
 
 static bool tally_locks(int fd, const struct sspr_faillock_conf *conf, int64_t now)
 {
-	struct tally_record rec;
+	unsigned char rec[TALLY_RECORD_SIZE];
 	uint64_t latest = 0, times[TALLY_RECORDS_MAX];
 	unsigned n = 0, failures = 0;
 
-	while (n < TALLY_RECORDS_MAX && read(fd, &rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
-		if (!(rec.status & TALLY_STATUS_VALID))
+	while (n < TALLY_RECORDS_MAX && read(fd, rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
+		uint16_t status;
+		uint64_t when;
+
+		memcpy(&status, rec + TALLY_STATUS_AT, sizeof(status));
+		memcpy(&when, rec + TALLY_TIME_AT, sizeof(when));
+		if (!(status & TALLY_STATUS_VALID))
 			continue;
-		times[n++] = rec.time;
-		if (rec.time > latest)
-			latest = rec.time;
+		times[n++] = when;
+		if (when > latest)
+			latest = when;
 	}
 	for (unsigned i = 0; i < n; i++)
 		if (latest - times[i] < conf->fail_interval)
@@ -137,7 +141,7 @@ static bool tally_locks(int fd, const struct sspr_faillock_conf *conf, int64_t n
  * longer is someone else's doing, and does not get to stall a login. */
 static bool lock_briefly(int fd)
 {
-	const struct timespec pause = {0, 50 * 1000 * 1000};
+	const struct timespec pause = {0, LOCK_PAUSE_NS};
 
 	for (int i = 0; i < TALLY_LOCK_TRIES; i++) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)

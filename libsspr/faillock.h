@@ -18,9 +18,9 @@
 /* The settings that decide where the tally is and when it locks. */
 struct sspr_faillock_conf {
 	char dir[SSPR_FAILLOCK_DIR_MAX + 1];
-	unsigned deny;          /* 0: never locks */
+	unsigned deny;		/* 0: never locks */
 	unsigned fail_interval; /* seconds */
-	unsigned unlock_time;   /* seconds; 0: until an admin unlocks */
+	unsigned unlock_time;	/* seconds; 0: until an admin unlocks */
 };
 
 /* pam_faillock's built-in defaults. */

@@ -77,58 +77,19 @@ static int split(char *line, char **words, int max)
 	return n;
 }
 
-static void walk_file(struct walk *w, const char *name, int depth);
-
-static void walk_line(struct walk *w, char *text, int depth)
+/* Reads one logical line (backslash continuations joined, as libpam does)
+ * into out; false at the end of the file. A line longer than libpam's
+ * bound is skipped whole. */
+static bool next_line(FILE *f, char *out, size_t size)
 {
-	char *words[SSPR_PAMCONF_ARGS_MAX + 3];
-	int n = split(text, words, (int)(sizeof(words) / sizeof(words[0])));
-	const char *type;
-	struct sspr_pam_line line;
-
-	if (n == 0)
-		return;
-	if (strcmp(words[0], "@include") == 0) {
-		if (n >= 2)
-			walk_file(w, words[1], depth + 1);
-		return;
-	}
-	if (n < 3)
-		return;
-	type = words[0][0] == '-' ? words[0] + 1 : words[0];
-	if (w->type != NULL && strcmp(type, w->type) != 0)
-		return;
-	if (strcmp(words[1], "include") == 0 || strcmp(words[1], "substack") == 0) {
-		walk_file(w, words[2], depth + 1);
-		return;
-	}
-	line.type = type;
-	line.if_present = words[0][0] == '-';
-	line.module = words[2];
-	line.argc = n - 3;
-	for (int i = 0; i < line.argc; i++)
-		line.argv[i] = words[i + 3];
-	w->fn(&line, w->ctx);
-}
-
-static void walk_file(struct walk *w, const char *name, int depth)
-{
-	char buf[LINE_MAX_BYTES], joined[LINE_MAX_BYTES];
+	char buf[LINE_MAX_BYTES];
 	size_t used = 0;
-	FILE *f;
 
-	if (depth > INCLUDE_DEPTH_MAX || w->files >= FILES_MAX)
-		return;
-	f = open_service(w, name);
-	if (f == NULL)
-		return;
-	w->files++;
 	while (fgets(buf, sizeof(buf), f) != NULL) {
 		size_t len = strcspn(buf, "\n");
 		bool more;
 
 		if (buf[len] != '\n' && !feof(f)) {
-			/* A line longer than libpam's bound: skip the rest. */
 			int c;
 
 			while ((c = fgetc(f)) != EOF && c != '\n')
@@ -137,36 +98,94 @@ static void walk_file(struct walk *w, const char *name, int depth)
 			continue;
 		}
 		buf[len] = '\0';
-		/* A backslash at the end continues the line, as for libpam. */
 		more = len > 0 && buf[len - 1] == '\\';
 		if (more)
 			buf[--len] = '\0';
-		if (used + len + 2 > sizeof(joined)) {
+		if (used + len + 2 > size) {
 			used = 0;
 			continue;
 		}
-		memcpy(joined + used, buf, len);
+		memcpy(out + used, buf, len);
 		used += len;
-		joined[used] = '\0';
-		if (more) {
-			joined[used++] = ' ';
-			continue;
-		}
-		walk_line(w, joined, depth);
-		used = 0;
+		out[used] = '\0';
+		if (!more)
+			return true;
+		out[used++] = ' ';
 	}
-	fclose(f);
+	return false;
 }
 
-int sspr_pamconf_walk(const char *dir, const char *service, const char *type,
-		      sspr_pam_line_fn fn, void *ctx)
+/* The include to follow, if the line is one ("@include FILE", "TYPE
+ * include FILE", "TYPE substack FILE" of a matching type); otherwise
+ * reports a module line and returns NULL. Points into text. */
+static const char *handle_line(struct walk *w, char *text)
+{
+	char *words[SSPR_PAMCONF_ARGS_MAX + 3];
+	int n = split(text, words, (int)(sizeof(words) / sizeof(words[0])));
+	const char *type;
+	struct sspr_pam_line line;
+
+	if (n == 0)
+		return NULL;
+	if (strcmp(words[0], "@include") == 0)
+		return n >= 2 ? words[1] : NULL;
+	if (n < 3)
+		return NULL;
+	type = words[0][0] == '-' ? words[0] + 1 : words[0];
+	if (w->type != NULL && strcmp(type, w->type) != 0)
+		return NULL;
+	if (strcmp(words[1], "include") == 0 || strcmp(words[1], "substack") == 0)
+		return words[2];
+	line.type = type;
+	line.if_present = words[0][0] == '-';
+	line.module = words[2];
+	line.argc = n - 3;
+	for (int i = 0; i < line.argc; i++)
+		line.argv[i] = words[i + 3];
+	w->fn(&line, w->ctx);
+	return NULL;
+}
+
+/* Depth-first through the includes, in file order, with an explicit stack
+ * of open files (bounded by INCLUDE_DEPTH_MAX). */
+static void walk_service(struct walk *w, const char *service)
+{
+	FILE *open_files[INCLUDE_DEPTH_MAX + 1];
+	char text[LINE_MAX_BYTES];
+	int depth = 0;
+
+	open_files[0] = open_service(w, service);
+	if (open_files[0] == NULL)
+		return;
+	w->files++;
+	while (depth >= 0) {
+		const char *include;
+		FILE *f;
+
+		if (!next_line(open_files[depth], text, sizeof(text))) {
+			fclose(open_files[depth--]);
+			continue;
+		}
+		include = handle_line(w, text);
+		if (include == NULL || depth == INCLUDE_DEPTH_MAX || w->files >= FILES_MAX)
+			continue;
+		f = open_service(w, include);
+		if (f == NULL)
+			continue;
+		w->files++;
+		open_files[++depth] = f;
+	}
+}
+
+int sspr_pamconf_walk(const char *dir, const char *service, const char *type, sspr_pam_line_fn fn,
+		      void *ctx)
 {
 	struct walk w = {.dir = dir, .type = type, .fn = fn, .ctx = ctx};
 
 	if (!plain_name(service))
 		return -1;
-	walk_file(&w, service, 0);
+	walk_service(&w, service);
 	if (w.files == 0) /* libpam's rule: a service without a file is "other" */
-		walk_file(&w, "other", 0);
+		walk_service(&w, "other");
 	return w.files;
 }

@@ -28,7 +28,7 @@ typedef void (*sspr_pam_line_fn)(const struct sspr_pam_line *line, void *ctx);
  * none), or -1 when the service name
  * is not a plain name. Bounded: include depth, file size and line length,
  * as libpam bounds them. */
-int sspr_pamconf_walk(const char *dir, const char *service, const char *type,
-		      sspr_pam_line_fn fn, void *ctx);
+int sspr_pamconf_walk(const char *dir, const char *service, const char *type, sspr_pam_line_fn fn,
+		      void *ctx);
 
 #endif

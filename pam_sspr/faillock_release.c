@@ -17,7 +17,7 @@
 struct found {
 	struct sspr_faillock_conf confs[FAILLOCK_DIRS_MAX];
 	unsigned n;
-	bool seen_self;       /* the walk has passed pam_sspr's own auth line */
+	bool seen_self;	      /* the walk has passed pam_sspr's own auth line */
 	bool faillock_before; /* an auth pam_faillock line comes before it */
 };
 

@@ -15,7 +15,8 @@
  * still refused: pam_faillock already ran earlier in this stack and the
  * tally it saw locked the user (its verdict stands; the next login
  * succeeds; "earlier" is what pam_faillock records from 1.7.2 on, or
- * else an auth pam_faillock line before pam_sspr's). Failures are logged; they never stop the login. */
+ * else an auth pam_faillock line before pam_sspr's). Failures are logged; they never stop the
+ * login. */
 bool sspr_faillock_release(struct sspr_session *s);
 
 #endif

@@ -33,8 +33,7 @@ struct relay {
 	size_t last_len;
 };
 
-static int relay_conv(int n, const struct pam_message **msg, struct pam_response **resp,
-		      void *data)
+static int relay_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
 	struct relay *relay = data;
 	int r;
@@ -114,8 +113,7 @@ int sspr_passwd_open(struct sspr_session *s, char *why, size_t why_size)
 	for (size_t i = 0; i < sizeof(copied_items) / sizeof(copied_items[0]); i++) {
 		const void *value = NULL;
 
-		if (pam_get_item(s->pamh, copied_items[i], &value) == PAM_SUCCESS &&
-		    value != NULL)
+		if (pam_get_item(s->pamh, copied_items[i], &value) == PAM_SUCCESS && value != NULL)
 			(void)pam_set_item(s->passwd, copied_items[i], value);
 	}
 	return PAM_SUCCESS;
@@ -142,8 +140,7 @@ static void restore_real_uid(struct sspr_session *s, uid_t saved)
 	}
 }
 
-int sspr_passwd_change(struct sspr_session *s, char **new_password, char *why,
-		       size_t why_size)
+int sspr_passwd_change(struct sspr_session *s, char **new_password, char *why, size_t why_size)
 {
 	const struct pam_conv *outer = NULL;
 	struct relay relay = {0};

@@ -22,8 +22,7 @@ int sspr_passwd_open(struct sspr_session *s, char *why, size_t why_size);
  * password). On success *new_password (may be NULL) gets the password the
  * user set, in memory the caller releases with sspr_passwd_forget(); NULL
  * when it could not be told. Returns the PAM status. */
-int sspr_passwd_change(struct sspr_session *s, char **new_password, char *why,
-		       size_t why_size);
+int sspr_passwd_change(struct sspr_session *s, char **new_password, char *why, size_t why_size);
 
 /* pam_end of the service, if open. */
 void sspr_passwd_close(struct sspr_session *s);

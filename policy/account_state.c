@@ -57,8 +57,8 @@ enum sspr_account_state sspr_account_state(const char *user, int64_t now)
 	/* pam_unix: the password expired (max) and the grace (inact) ran out
 	 * too. lastchg 0 means "must change now", never inactive. */
 	age = today - f.lastchg;
-	if (f.lastchg > 0 && f.max != -1 && f.inact != -1 && age > f.max + f.inact &&
-	    age > f.max && age > f.inact)
+	if (f.lastchg > 0 && f.max != -1 && f.inact != -1 && age > f.max + f.inact && age > f.max &&
+	    age > f.inact)
 		return SSPR_ACCOUNT_INACTIVE;
 	return SSPR_ACCOUNT_USABLE;
 }

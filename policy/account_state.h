@@ -6,13 +6,13 @@
 #include <stdint.h>
 
 enum sspr_account_state {
-	SSPR_ACCOUNT_USABLE = 0,   /* a password the password service can set */
-	SSPR_ACCOUNT_LOCKED,       /* hash starts with '!' or '*' (passwd -l, usermod -L) */
-	SSPR_ACCOUNT_EXPIRED,      /* the shadow expiry date has passed (chage -E) */
-	SSPR_ACCOUNT_INACTIVE,     /* password expired for longer than its inactive days */
-	SSPR_ACCOUNT_NO_PASSWORD,  /* no shadow entry: not a local password */
-	SSPR_ACCOUNT_UNREADABLE,   /* this process cannot read shadow, so cannot change it */
-	SSPR_ACCOUNT_ERROR,        /* the lookup failed */
+	SSPR_ACCOUNT_USABLE = 0,  /* a password the password service can set */
+	SSPR_ACCOUNT_LOCKED,	  /* hash starts with '!' or '*' (passwd -l, usermod -L) */
+	SSPR_ACCOUNT_EXPIRED,	  /* the shadow expiry date has passed (chage -E) */
+	SSPR_ACCOUNT_INACTIVE,	  /* password expired for longer than its inactive days */
+	SSPR_ACCOUNT_NO_PASSWORD, /* no shadow entry: not a local password */
+	SSPR_ACCOUNT_UNREADABLE,  /* this process cannot read shadow, so cannot change it */
+	SSPR_ACCOUNT_ERROR,	  /* the lookup failed */
 };
 
 /* The state of user's local password at `now` (seconds since the epoch),

@@ -25,15 +25,15 @@ static int synthesize(const char *name, struct spwd *sp, char *buf, size_t size,
 	memcpy(buf, name, n + 1);
 	memcpy(buf + n + 1, hash, sizeof(hash));
 	*sp = (struct spwd){
-		.sp_namp = buf,
-		.sp_pwdp = buf + n + 1,
-		.sp_lstchg = (long)(time(NULL) / 86400),
-		.sp_min = 0,
-		.sp_max = 99999,
-		.sp_warn = 7,
-		.sp_inact = -1,
-		.sp_expire = -1,
-		.sp_flag = (unsigned long)-1,
+	    .sp_namp = buf,
+	    .sp_pwdp = buf + n + 1,
+	    .sp_lstchg = (long)(time(NULL) / 86400),
+	    .sp_min = 0,
+	    .sp_max = 99999,
+	    .sp_warn = 7,
+	    .sp_inact = -1,
+	    .sp_expire = -1,
+	    .sp_flag = (unsigned long)-1,
 	};
 	*result = sp;
 	return 0;

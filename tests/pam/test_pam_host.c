@@ -32,8 +32,9 @@ static void shadow_entry(const char *hash, long lastchg, const char *expire)
 {
 	char text[512], path[512];
 
-	snprintf(text, sizeof(text), "%s:%s:%ld:0:99999:7::%s:\n" STRANGER ":$6$x$:%ld:0:99999:7:::\n",
-		 user, hash, lastchg, expire, lastchg);
+	snprintf(text, sizeof(text),
+		 "%s:%s:%ld:0:99999:7::%s:\n" STRANGER ":$6$x$:%ld:0:99999:7:::\n", user, hash,
+		 lastchg, expire, lastchg);
 	write_file("shadow", text);
 	snprintf(path, sizeof(path), "%s/shadow", dir);
 	setenv("SSPR_TEST_SHADOW", path, 1);
@@ -156,8 +157,7 @@ static void test_locked_account_hidden_gets_the_decoy(void **state)
 	current_code(code);
 	shadow_entry("!$6$locked$", today(), "");
 	script_init(&sc, 4, "", code, "NewPass-2", "NewPass-2");
-	assert_int_equal(run("sspr-hidden", user, PAMTEST_AUTHENTICATE, &sc),
-			 PAM_AUTH_ERR);
+	assert_int_equal(run("sspr-hidden", user, PAMTEST_AUTHENTICATE, &sc), PAM_AUTH_ERR);
 	script_init(&stranger, 4, "", code, "NewPass-2", "NewPass-2");
 	assert_int_not_equal(run("sspr-hidden", STRANGER, PAMTEST_AUTHENTICATE, &stranger),
 			     PAM_SUCCESS);
@@ -246,8 +246,7 @@ static void test_services_key_limits_where_resets_are_offered(void **state)
 
 		current_code(code);
 		script_init(&sc, 4, "", code, "NewPass-2", "NewPass-2");
-		assert_int_equal(run("sspr-servok", user, PAMTEST_AUTHENTICATE, &sc),
-				 PAM_SUCCESS);
+		assert_int_equal(run("sspr-servok", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 		assert_true(password_is(user, "NewPass-2"));
 	}
 }
@@ -255,20 +254,20 @@ static void test_services_key_limits_where_resets_are_offered(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_locked_account_is_refused_before_any_code,
-						setup_host, teardown_host),
-		cmocka_unit_test_setup_teardown(test_star_hash_and_expired_account_are_refused,
-						setup_host, teardown_host),
-		cmocka_unit_test_setup_teardown(test_expired_password_is_no_lock, setup_host,
-						teardown_host),
-		cmocka_unit_test_setup_teardown(test_locked_account_hidden_gets_the_decoy,
-						setup_host, teardown_host),
-		cmocka_unit_test_setup_teardown(test_new_password_goes_on_to_the_next_module,
-						setup_host, teardown_host),
-		cmocka_unit_test_setup_teardown(test_unlock_keeps_the_password, setup_host,
-						teardown_host),
-		cmocka_unit_test_setup_teardown(test_services_key_limits_where_resets_are_offered,
-						setup_host, teardown_host),
+	    cmocka_unit_test_setup_teardown(test_locked_account_is_refused_before_any_code,
+					    setup_host, teardown_host),
+	    cmocka_unit_test_setup_teardown(test_star_hash_and_expired_account_are_refused,
+					    setup_host, teardown_host),
+	    cmocka_unit_test_setup_teardown(test_expired_password_is_no_lock, setup_host,
+					    teardown_host),
+	    cmocka_unit_test_setup_teardown(test_locked_account_hidden_gets_the_decoy, setup_host,
+					    teardown_host),
+	    cmocka_unit_test_setup_teardown(test_new_password_goes_on_to_the_next_module,
+					    setup_host, teardown_host),
+	    cmocka_unit_test_setup_teardown(test_unlock_keeps_the_password, setup_host,
+					    teardown_host),
+	    cmocka_unit_test_setup_teardown(test_services_key_limits_where_resets_are_offered,
+					    setup_host, teardown_host),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_all);

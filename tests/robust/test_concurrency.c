@@ -47,9 +47,11 @@
 #include "util.h"
 
 /* The module alone, its verdict the stack's: a completed reset steps aside
- * (PAM_IGNORE) for the next module to check the new password, which here
- * counts as success. These stacks only ever run resets. */
-#define MODULE_ALONE "[success=ok ignore=ok default=bad]"
+ * (PAM_IGNORE) for the next module to check the new password, here
+ * pam_permit; anything else ends the stack with the module's own result.
+ * These stacks only ever run resets. */
+#define MODULE_ALONE "[ignore=ignore default=die]"
+#define AFTER_MODULE "auth required pam_permit.so\n"
 #define WORKERS 8
 #define FAIL_EACH 12    /* phase 2: 8 x 12 = 96 < 100 */
 #define LOCK_EACH 5     /* phase 3: 8 x 5 = 40 attempts */
@@ -303,9 +305,9 @@ static void setup(const char *module, const char *passwd_module)
 	write_policy("race.conf", 100, 0);
 	snprintf(text, sizeof(text), "methods = totp\n");
 	append_text("race.conf", text);
-	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/wide.conf\n", module, dir);
+	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/wide.conf\n" AFTER_MODULE, module, dir);
 	write_text("services/robust-wide", text);
-	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/lock.conf\n", module, dir);
+	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/lock.conf\n" AFTER_MODULE, module, dir);
 	write_text("services/robust-lock", text);
 	/* A service file of its own for each racing worker: forked workers
 	 * share pam_wrapper's per-process copy of the service directory, and
@@ -316,16 +318,16 @@ static void setup(const char *module, const char *passwd_module)
 		const char *host = HOST_OF(w) == 0 ? "" : "-b";
 		char name[64];
 
-		snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/wide%s.conf\n", module,
+		snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/wide%s.conf\n" AFTER_MODULE, module,
 			 dir, host);
 		snprintf(name, sizeof(name), "services/robust-wide-%d", w);
 		write_text(name, text);
-		snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/lock%s.conf\n", module,
+		snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/lock%s.conf\n" AFTER_MODULE, module,
 			 dir, host);
 		snprintf(name, sizeof(name), "services/robust-lock-%d", w);
 		write_text(name, text);
 	}
-	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/race.conf\n", module, dir);
+	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/race.conf\n" AFTER_MODULE, module, dir);
 	write_text("services/robust-race", text);
 	write_text("services/robust-race-0", text);
 	write_text("services/robust-race-1", text);

@@ -82,7 +82,8 @@ stack() { # stack NAME CONFIG [OPTIONS]: the module first, then the password mod
 }
 only() { # only NAME CONFIG: the module alone, to see its own result (a completed
 	# reset steps aside for the next module, here counted as success)
-	printf '%s\n' "auth [success=ok ignore=ok default=bad] $MODULE config=$2" >"$T/services/$1"
+	printf '%s\n' "auth [ignore=ignore default=die] $MODULE config=$2" \
+		"auth required pam_permit.so" >"$T/services/$1"
 }
 stack h-stack "$T/totp.conf"
 only h-totp "$T/totp.conf"

@@ -79,8 +79,11 @@ policy totp.conf "methods = totp"
 policy q.conf "methods = questions"
 
 # The module alone, to see its own result of a reset attempt.
-printf 'auth [success=ok ignore=ok default=bad] %s config=%s/totp.conf\n' "$MODULE" "$T" >"$T/services/l-totp"
-printf 'auth [success=ok ignore=ok default=bad] %s config=%s/q.conf\n' "$MODULE" "$T" >"$T/services/l-q"
+# (A completed reset steps aside for the next module: pam_permit here.)
+printf 'auth [ignore=ignore default=die] %s config=%s/totp.conf\nauth required pam_permit.so\n' \
+	"$MODULE" "$T" >"$T/services/l-totp"
+printf 'auth [ignore=ignore default=die] %s config=%s/q.conf\nauth required pam_permit.so\n' \
+	"$MODULE" "$T" >"$T/services/l-q"
 # Password typed: success only when pam_sspr answers PAM_IGNORE (any other
 # answer ends the stack: success would be turned into a failure by "die")
 # and the password module then accepts the password.

@@ -801,6 +801,7 @@ int main(void)
 	    cmocka_unit_test(test_numbers_are_plain_decimal),
 	    cmocka_unit_test(test_bool_and_choice_keys_take_exact_words),
 	    cmocka_unit_test(test_methods_list_is_checked),
+	    cmocka_unit_test(test_services_list_is_checked),
 	    cmocka_unit_test(test_questions_to_reset_may_not_exceed_register),
 	    cmocka_unit_test(test_names_are_checked),
 	    cmocka_unit_test(test_mail_settings_are_checked),
