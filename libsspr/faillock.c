@@ -117,7 +117,11 @@ static bool tally_locks(int fd, const struct sspr_faillock_conf *conf, int64_t n
 	uint64_t latest = 0, times[TALLY_RECORDS_MAX];
 	unsigned n = 0, failures = 0;
 
-	while (n < TALLY_RECORDS_MAX && read(fd, rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
+	/* The file is the user's (pam_faillock chowns it to them): read no
+	 * more records than pam_faillock itself would, valid or not. */
+	for (unsigned seen = 0;
+	     seen < TALLY_RECORDS_MAX && read(fd, rec, sizeof(rec)) == (ssize_t)sizeof(rec);
+	     seen++) {
 		uint16_t status;
 		uint64_t when;
 
@@ -134,7 +138,9 @@ static bool tally_locks(int fd, const struct sspr_faillock_conf *conf, int64_t n
 			failures++;
 	if (conf->deny == 0 || failures < conf->deny)
 		return false;
-	return !(conf->unlock_time != 0 && (int64_t)(latest + conf->unlock_time) < now);
+	if (conf->unlock_time == 0 || latest > (uint64_t)INT64_MAX - conf->unlock_time)
+		return true;
+	return !((int64_t)(latest + conf->unlock_time) < now);
 }
 
 /* pam_faillock holds the lock only while it reads or writes; anything
@@ -156,23 +162,38 @@ static bool lock_briefly(int fd)
 int sspr_faillock_clear(const struct sspr_faillock_conf *conf, const char *user, int64_t now,
 			bool *was_locked, struct sspr_error *err)
 {
-	char path[SSPR_FAILLOCK_DIR_MAX + SSPR_USER_MAX + 2];
-	struct stat st;
-	int fd, r = SSPR_OK;
+	struct stat dst, st;
+	int dfd, fd = -1, r = SSPR_OK;
 
 	if (was_locked != NULL)
 		*was_locked = false;
-	if (!sspr_user_name_valid(user))
+	if (!sspr_user_name_valid(user) || strcmp(user, ".") == 0 || strcmp(user, "..") == 0)
 		return sspr_error_set(err, SSPR_EINVAL, "invalid user name");
-	snprintf(path, sizeof(path), "%s/%s", conf->dir, user);
-	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
+	/* Root truncates what it opens here: the directory must be one only
+	 * root can change (or sticky, as /tmp), and the file a plain file of
+	 * its own, not a link to something else. */
+	dfd = open(conf->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0) {
 		if (errno == ENOENT)
 			return SSPR_OK;
-		return sspr_error_set(err, SSPR_ERR, "%s: %s", path, strerror(errno));
+		return sspr_error_set(err, SSPR_ERR, "%s: %s", conf->dir, strerror(errno));
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		r = sspr_error_set(err, SSPR_EACCES, "%s: not a regular file", path);
+	if (fstat(dfd, &dst) != 0 || dst.st_uid != 0 ||
+	    ((dst.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (dst.st_mode & S_ISVTX) == 0)) {
+		r = sspr_error_set(err, SSPR_EACCES,
+				   "%s: not owned by root, or writable by others", conf->dir);
+		goto out;
+	}
+	fd = openat(dfd, user, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			r = sspr_error_set(err, SSPR_ERR, "%s/%s: %s", conf->dir, user,
+					   strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_dev != dst.st_dev) {
+		r = sspr_error_set(err, SSPR_EACCES, "%s/%s: not a plain file", conf->dir, user);
 		goto out;
 	}
 	/* Without the lock the clearing still happens: a failure pam_faillock
@@ -183,12 +204,14 @@ int sspr_faillock_clear(const struct sspr_faillock_conf *conf, const char *user,
 		*was_locked = tally_locks(fd, conf, now);
 	while (ftruncate(fd, 0) != 0) {
 		if (errno != EINTR) {
-			r = sspr_error_set(err, SSPR_ERR, "%s: cannot clear: %s", path,
-					   strerror(errno));
+			r = sspr_error_set(err, SSPR_ERR, "%s/%s: cannot clear: %s", conf->dir,
+					   user, strerror(errno));
 			break;
 		}
 	}
 out:
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
 	return r;
 }

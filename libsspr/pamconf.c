@@ -4,12 +4,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pamconf.h"
 
 #define INCLUDE_DEPTH_MAX 8 /* libpam allows a few levels; a loop ends here */
 #define LINE_MAX_BYTES 4096
 #define FILES_MAX 64
+#define FILE_BYTES_MAX (256 * 1024L) /* read of one file; PAM files are a few KiB */
 
 struct walk {
 	const char *dir;
@@ -78,30 +80,29 @@ static int split(char *line, char **words, int max)
 }
 
 /* Reads one logical line (backslash continuations joined, as libpam does)
- * into out; false at the end of the file. A line longer than libpam's
- * bound is skipped whole. */
-static bool next_line(FILE *f, char *out, size_t size)
+ * into out; false at the end of the file or of its byte budget (*left). A
+ * line longer than libpam's bound is skipped whole, continuations too. */
+static bool next_line(FILE *f, long *left, char *out, size_t size)
 {
 	char buf[LINE_MAX_BYTES];
 	size_t used = 0;
+	bool skipping = false;
 
-	while (fgets(buf, sizeof(buf), f) != NULL) {
+	while (*left > 0 && fgets(buf, sizeof(buf), f) != NULL) {
 		size_t len = strcspn(buf, "\n");
 		bool more;
 
+		*left -= (long)strlen(buf);
 		if (buf[len] != '\n' && !feof(f)) {
-			int c;
-
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-			used = 0;
+			skipping = true; /* longer than the buffer: drop this line */
 			continue;
 		}
 		buf[len] = '\0';
 		more = len > 0 && buf[len - 1] == '\\';
 		if (more)
 			buf[--len] = '\0';
-		if (used + len + 2 > size) {
+		if (skipping || used + len + 2 > size) {
+			skipping = more;
 			used = 0;
 			continue;
 		}
@@ -131,13 +132,15 @@ static const char *handle_line(struct walk *w, char *text)
 		return n >= 2 ? words[1] : NULL;
 	if (n < 3)
 		return NULL;
+	/* libpam reads types and the include keywords in any case. */
 	type = words[0][0] == '-' ? words[0] + 1 : words[0];
-	if (w->type != NULL && strcmp(type, w->type) != 0)
+	if (w->type != NULL && strcasecmp(type, w->type) != 0)
 		return NULL;
-	if (strcmp(words[1], "include") == 0 || strcmp(words[1], "substack") == 0)
+	if (strcasecmp(words[1], "include") == 0 || strcasecmp(words[1], "substack") == 0)
 		return words[2];
 	line.type = type;
 	line.if_present = words[0][0] == '-';
+	line.control = words[1];
 	line.module = words[2];
 	line.argc = n - 3;
 	for (int i = 0; i < line.argc; i++)
@@ -151,18 +154,20 @@ static const char *handle_line(struct walk *w, char *text)
 static void walk_service(struct walk *w, const char *service)
 {
 	FILE *open_files[INCLUDE_DEPTH_MAX + 1];
+	long left[INCLUDE_DEPTH_MAX + 1];
 	char text[LINE_MAX_BYTES];
 	int depth = 0;
 
 	open_files[0] = open_service(w, service);
 	if (open_files[0] == NULL)
 		return;
+	left[0] = FILE_BYTES_MAX;
 	w->files++;
 	while (depth >= 0) {
 		const char *include;
 		FILE *f;
 
-		if (!next_line(open_files[depth], text, sizeof(text))) {
+		if (!next_line(open_files[depth], &left[depth], text, sizeof(text))) {
 			fclose(open_files[depth--]);
 			continue;
 		}
@@ -174,6 +179,7 @@ static void walk_service(struct walk *w, const char *service)
 			continue;
 		w->files++;
 		open_files[++depth] = f;
+		left[depth] = FILE_BYTES_MAX;
 	}
 }
 

@@ -14,6 +14,7 @@
 struct sspr_pam_line {
 	const char *type;
 	bool if_present; /* "-type": libpam skips the line when the module is missing */
+	const char *control; /* "required", "[success=1 default=ignore]", ... */
 	const char *module;
 	int argc;
 	const char *argv[SSPR_PAMCONF_ARGS_MAX];

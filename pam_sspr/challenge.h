@@ -71,6 +71,8 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 	"Password reset is not possible in this program: it cannot change passwords."
 #define SSPR_MSG_ACCOUNT_DISABLED                                                                  \
 	"This account is locked or expired. Only an administrator can enable it again."
+#define SSPR_MSG_NO_LOCAL_PASSWORD                                                                 \
+	"This account's password is not kept on this host, so it cannot be reset here."
 #define SSPR_MSG_LOCKED "Password reset is locked after too many failed attempts. Try again later."
 
 #endif

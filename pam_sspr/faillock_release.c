@@ -2,6 +2,7 @@
  * the admin may have set it on the stack's lines (dir=, conf=): read it
  * from there rather than assume the default. */
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
@@ -45,11 +46,11 @@ static void faillock_line(const struct sspr_pam_line *line, void *ctx)
 	struct sspr_faillock_conf conf;
 	const char *conf_path = SSPR_FAILLOCK_DEFAULT_CONF;
 
-	if (strcmp(line->type, "auth") == 0 && is_module(line->module, "pam_sspr.so"))
+	if (strcasecmp(line->type, "auth") == 0 && is_module(line->module, "pam_sspr.so"))
 		f->seen_self = true;
 	if (!is_module(line->module, "pam_faillock.so"))
 		return;
-	if (strcmp(line->type, "auth") == 0 && !f->seen_self)
+	if (strcasecmp(line->type, "auth") == 0 && !f->seen_self)
 		f->faillock_before = true;
 	for (int i = 0; i < line->argc; i++)
 		if (strncmp(line->argv[i], "conf=", 5) == 0)
@@ -82,8 +83,8 @@ bool sspr_faillock_release(struct sspr_session *s)
 	sspr_faillock_defaults(&conf);
 	(void)sspr_faillock_read_conf(SSPR_FAILLOCK_DEFAULT_CONF, &conf, NULL);
 	add_conf(&f, &conf);
-	(void)sspr_pamconf_walk(NULL, s->service, "auth", faillock_line, &f);
-	(void)sspr_pamconf_walk(NULL, s->service, "account", faillock_line, &f);
+	(void)sspr_pamconf_walk(NULL, s->pam_service, "auth", faillock_line, &f);
+	(void)sspr_pamconf_walk(NULL, s->pam_service, "account", faillock_line, &f);
 
 	for (unsigned i = 0; i < f.n; i++) {
 		struct sspr_error err = {{0}};

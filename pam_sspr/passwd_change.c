@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -23,40 +24,79 @@
  * logs the right tty and remote host. */
 static const int copied_items[] = {PAM_TTY, PAM_RHOST, PAM_RUSER};
 
-/* The outer conversation, and the last reply to a hidden prompt: in every
- * password stack that completes, that is the retyped new password. A wrong
- * guess is harmless: the next module checks it against what was written
- * and asks afresh (try_first_pass). */
+/* Nothing converses outside pam_chauthtok, which installs the relay. */
+static int idle_conv(int n, const struct pam_message **msg, struct pam_response **resp,
+		     void *data)
+{
+	return PAM_CONV_ERR;
+}
+
+static const struct pam_conv idle = {.conv = idle_conv, .appdata_ptr = NULL};
+
+/* The outer conversation, and the last two replies to hidden prompts: the
+ * new password is handed on only when they agree (the new password and
+ * its retype, which every password stack asks last), so no other secret
+ * a module of the password service might ask for reaches the login stack.
+ * The application's conversation runs with the caller's real uid, never
+ * with the real uid 0 of the change itself. */
 struct relay {
 	const struct pam_conv *outer;
-	char *last_hidden; /* sodium_malloc'd, SSPR_REPLY_MAX + 1 bytes */
-	size_t last_len;
+	char *hidden[2]; /* sodium_malloc'd, SSPR_REPLY_MAX + 1 bytes each */
+	size_t len[2];
+	unsigned last;   /* index of the newer of the two */
+	unsigned n_hidden;
+	bool swapped;    /* real uid 0 for the change: back to `caller` to converse */
+	uid_t caller;
 };
 
-static int relay_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+static void remember_hidden(struct relay *relay, const char *text)
+{
+	size_t len = strnlen(text, SSPR_REPLY_MAX + 1);
+	unsigned slot = (relay->last + 1) % 2;
+
+	if (len > SSPR_REPLY_MAX)
+		len = 0; /* too long to be ours to pass on */
+	memcpy(relay->hidden[slot], text, len);
+	relay->hidden[slot][len] = '\0';
+	relay->len[slot] = len;
+	relay->last = slot;
+	relay->n_hidden++;
+}
+
+static int relay_conv(int n, const struct pam_message **msg, struct pam_response **resp,
+		      void *data)
 {
 	struct relay *relay = data;
 	int r;
 
-	if (relay == NULL) /* only pam_chauthtok converses, and sets it */
+	if (relay->swapped && setresuid(relay->caller, (uid_t)-1, (uid_t)-1) != 0)
 		return PAM_CONV_ERR;
 	r = relay->outer->conv(n, msg, resp, relay->outer->appdata_ptr);
-	if (r != PAM_SUCCESS || *resp == NULL || relay->last_hidden == NULL)
-		return r;
-	for (int i = 0; i < n; i++) {
-		const char *text = (*resp)[i].resp;
-		size_t len;
-
-		if (msg[i]->msg_style != PAM_PROMPT_ECHO_OFF || text == NULL)
-			continue;
-		len = strnlen(text, SSPR_REPLY_MAX + 1);
-		if (len > SSPR_REPLY_MAX)
-			len = 0; /* too long to be ours to pass on */
-		memcpy(relay->last_hidden, text, len);
-		relay->last_hidden[len] = '\0';
-		relay->last_len = len;
+	if (relay->swapped && setresuid(0, (uid_t)-1, (uid_t)-1) != 0) {
+		/* Without real uid 0 the change fails closed: say so now. */
+		relay->swapped = false;
+		return PAM_CONV_ERR;
 	}
+	if (r != PAM_SUCCESS || *resp == NULL)
+		return r;
+	for (int i = 0; i < n; i++)
+		if (msg[i]->msg_style == PAM_PROMPT_ECHO_OFF && (*resp)[i].resp != NULL)
+			remember_hidden(relay, (*resp)[i].resp);
 	return r;
+}
+
+/* The new password, when the last two hidden replies agree; NULL else. */
+static char *confirmed_password(struct relay *relay)
+{
+	unsigned last = relay->last, prev = (last + 1) % 2;
+	char *password;
+
+	if (relay->n_hidden < 2 || relay->len[last] == 0 || relay->len[last] != relay->len[prev] ||
+	    sodium_memcmp(relay->hidden[last], relay->hidden[prev], relay->len[last]) != 0)
+		return NULL;
+	password = relay->hidden[last];
+	relay->hidden[last] = NULL;
+	return password;
 }
 
 struct missing {
@@ -64,13 +104,25 @@ struct missing {
 	bool found;
 };
 
+/* True for a control with which libpam fails the stack when the module
+ * cannot be loaded: required, requisite, and [...] without an action for
+ * module_unknown or a default that ignores it. */
+static bool missing_is_fatal(const char *control)
+{
+	if (strcasecmp(control, "required") == 0 || strcasecmp(control, "requisite") == 0)
+		return true;
+	if (control[0] != '[')
+		return false; /* optional, sufficient, include: a failure is not the end */
+	return strstr(control, "module_unknown=") == NULL && strstr(control, "default=ignore") == NULL;
+}
+
 /* A module line libpam would fail on because its file is not there. */
 static void check_module(const struct sspr_pam_line *line, void *ctx)
 {
 	struct missing *m = ctx;
 	char path[512];
 
-	if (m->found || line->if_present)
+	if (m->found || line->if_present || !missing_is_fatal(line->control))
 		return;
 	if (line->module[0] == '/')
 		snprintf(path, sizeof(path), "%s", line->module);
@@ -84,17 +136,9 @@ static void check_module(const struct sspr_pam_line *line, void *ctx)
 
 int sspr_passwd_open(struct sspr_session *s, char *why, size_t why_size)
 {
-	/* Nothing converses before pam_chauthtok, which gets the relay. */
-	const struct pam_conv idle = {.conv = relay_conv, .appdata_ptr = NULL};
-	const struct pam_conv *conv = NULL;
 	struct missing gone = {.found = false};
 	int r;
 
-	r = pam_get_item(s->pamh, PAM_CONV, (const void **)&conv);
-	if (r != PAM_SUCCESS || conv == NULL) {
-		snprintf(why, why_size, "no conversation function");
-		return r != PAM_SUCCESS ? r : PAM_CONV_ERR;
-	}
 	/* libpam starts a service whose modules are missing and fails only
 	 * in pam_chauthtok, after the user has spent a code: look first. */
 	(void)sspr_pamconf_walk(NULL, s->policy.password_service, "password", check_module, &gone);
@@ -113,28 +157,29 @@ int sspr_passwd_open(struct sspr_session *s, char *why, size_t why_size)
 	for (size_t i = 0; i < sizeof(copied_items) / sizeof(copied_items[0]); i++) {
 		const void *value = NULL;
 
-		if (pam_get_item(s->pamh, copied_items[i], &value) == PAM_SUCCESS && value != NULL)
+		if (pam_get_item(s->pamh, copied_items[i], &value) == PAM_SUCCESS &&
+		    value != NULL)
 			(void)pam_set_item(s->passwd, copied_items[i], value);
 	}
 	return PAM_SUCCESS;
 }
 
-/* Real uid 0 for the change, back to the caller's afterwards. Only a
- * process whose effective uid is 0 can do either; others keep theirs. */
-static bool become_real_root(uid_t *saved)
+/* Real uid 0 for the change; only a process whose effective uid is 0 can
+ * (and then must, so pam_unix does not ask for the current password). */
+static bool become_real_root(uid_t *caller)
 {
-	*saved = getuid();
-	if (*saved == 0 || geteuid() != 0)
+	*caller = getuid();
+	if (*caller == 0 || geteuid() != 0)
 		return false;
 	return setresuid(0, (uid_t)-1, (uid_t)-1) == 0;
 }
 
-static void restore_real_uid(struct sspr_session *s, uid_t saved)
+static void restore_real_uid(struct sspr_session *s, uid_t caller)
 {
-	if (setresuid(saved, (uid_t)-1, (uid_t)-1) != 0) {
+	if (setresuid(caller, (uid_t)-1, (uid_t)-1) != 0) {
 		/* Cannot happen with euid 0; if it did, the process would
 		 * carry on as real root: stop it rather than hand that on. */
-		pam_syslog(s->pamh, LOG_CRIT, "cannot restore real uid %u: %s", (unsigned)saved,
+		pam_syslog(s->pamh, LOG_CRIT, "cannot restore real uid %u: %s", (unsigned)caller,
 			   strerror(errno));
 		abort();
 	}
@@ -143,10 +188,8 @@ static void restore_real_uid(struct sspr_session *s, uid_t saved)
 int sspr_passwd_change(struct sspr_session *s, char **new_password, char *why, size_t why_size)
 {
 	const struct pam_conv *outer = NULL;
-	struct relay relay = {0};
+	struct relay relay = {.last = 1};
 	struct pam_conv conv = {.conv = relay_conv, .appdata_ptr = &relay};
-	uid_t saved_uid;
-	bool swapped;
 	int r;
 
 	if (new_password != NULL)
@@ -160,32 +203,41 @@ int sspr_passwd_change(struct sspr_session *s, char **new_password, char *why, s
 		snprintf(why, why_size, "no conversation function");
 		return PAM_CONV_ERR;
 	}
+	if (sodium_init() < 0) {
+		snprintf(why, why_size, "libsodium cannot start");
+		return PAM_SYSTEM_ERR;
+	}
 	relay.outer = outer;
-	relay.last_hidden = sodium_malloc(SSPR_REPLY_MAX + 1);
-	/* libpam keeps its own copy of a conversation: hand it the relay. */
+	relay.hidden[0] = sodium_malloc(SSPR_REPLY_MAX + 1);
+	relay.hidden[1] = sodium_malloc(SSPR_REPLY_MAX + 1);
+	if (relay.hidden[0] == NULL || relay.hidden[1] == NULL) {
+		snprintf(why, why_size, "out of memory");
+		r = PAM_BUF_ERR;
+		goto out;
+	}
+	/* libpam keeps its own copy of a conversation: hand it the relay,
+	 * and take it back before the relay goes out of scope. */
 	r = pam_set_item(s->passwd, PAM_CONV, &conv);
 	if (r != PAM_SUCCESS) {
 		snprintf(why, why_size, "cannot set the conversation: %s",
 			 pam_strerror(s->passwd, r));
 		goto out;
 	}
-
-	swapped = become_real_root(&saved_uid);
+	relay.swapped = become_real_root(&relay.caller);
 	r = pam_chauthtok(s->passwd, s->flags & PAM_SILENT);
-	if (swapped)
-		restore_real_uid(s, saved_uid);
+	if (relay.swapped)
+		restore_real_uid(s, relay.caller);
+	(void)pam_set_item(s->passwd, PAM_CONV, &idle);
 	s->passwd_status = r;
 
-	if (r != PAM_SUCCESS) {
+	if (r != PAM_SUCCESS)
 		snprintf(why, why_size, "%s: %s", s->policy.password_service,
 			 pam_strerror(s->passwd, r));
-	} else if (new_password != NULL && relay.last_hidden != NULL && relay.last_len > 0) {
-		*new_password = relay.last_hidden;
-		relay.last_hidden = NULL;
-	}
+	else if (new_password != NULL)
+		*new_password = confirmed_password(&relay);
 out:
-	if (relay.last_hidden != NULL)
-		sodium_free(relay.last_hidden); /* sodium_free wipes */
+	sodium_free(relay.hidden[0]); /* sodium_free wipes; NULL is fine */
+	sodium_free(relay.hidden[1]);
 	return r;
 }
 
@@ -199,6 +251,5 @@ void sspr_passwd_close(struct sspr_session *s)
 
 void sspr_passwd_forget(char *password)
 {
-	if (password != NULL)
-		sodium_free(password);
+	sodium_free(password);
 }

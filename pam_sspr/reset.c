@@ -100,12 +100,18 @@ static bool offer_accepted(struct sspr_session *s)
 static enum admission admit_caller(struct sspr_session *s)
 {
 	struct sspr_error err = {{0}};
-	enum sspr_account_state state;
 
-	if (load_policy(s, &err) != SSPR_OK)
+	if (load_policy(s, &err) != SSPR_OK) {
+		/* Offered or not is the policy's to say: without one, a "yes"
+		 * learns that resets are unavailable. */
+		if (s->opts->trigger == SSPR_TRIGGER_OFFER && !offer_accepted(s))
+			return ADMIT_STOP;
 		return stop(s, LOG_ERR, "unavailable", err.msg, SSPR_MSG_UNAVAILABLE);
+	}
 	s->hide = s->policy.enumeration == SSPR_ENUMERATION_HIDE;
-	if (!sspr_policy_service_allowed(&s->policy, s->service)) {
+	/* The service as the application named it, not the logged copy:
+	 * a name cut short or with '?' in it must match nothing. */
+	if (!sspr_policy_service_allowed(&s->policy, s->pam_service)) {
 		if (s->opts->trigger == SSPR_TRIGGER_OFFER) {
 			/* Nothing to offer: the failed password stands, quietly. */
 			sspr_session_debug(s, "resets are not offered in %s", s->service);
@@ -119,22 +125,28 @@ static enum admission admit_caller(struct sspr_session *s)
 	/* The shadow lookup is made for every name: what it says of the user
 	 * is judged later, what it says of this process now. */
 	s->account_state = sspr_account_state(s->user, sspr_now());
-	if (s->account_state == SSPR_ACCOUNT_UNREADABLE || s->account_state == SSPR_ACCOUNT_ERROR) {
-		state = s->account_state;
-		return stop(s, LOG_ERR, "unavailable", sspr_account_state_reason(state),
-			    state == SSPR_ACCOUNT_UNREADABLE ? SSPR_MSG_CANNOT_CHANGE
-							     : SSPR_MSG_UNAVAILABLE);
-	}
+	if (s->account_state == SSPR_ACCOUNT_UNREADABLE)
+		return stop(s, LOG_ERR, "unavailable",
+			    sspr_account_state_reason(s->account_state), SSPR_MSG_CANNOT_CHANGE);
 	return ADMIT_GO;
 }
 
 /* The account state that refuses the action chosen: an admin's lock or
  * expiry refuses both; having no local password refuses only a reset. */
-static bool account_refuses(const struct sspr_session *s)
+static bool state_refuses(enum sspr_account_state state, enum sspr_action action)
 {
-	if (s->account_state == SSPR_ACCOUNT_USABLE)
+	if (state == SSPR_ACCOUNT_USABLE)
 		return false;
-	return !(s->account_state == SSPR_ACCOUNT_NO_PASSWORD && s->action == SSPR_ACTION_UNLOCK);
+	return !(state == SSPR_ACCOUNT_NO_PASSWORD && action == SSPR_ACTION_UNLOCK);
+}
+
+static const char *state_refusal(enum sspr_account_state state)
+{
+	if (state == SSPR_ACCOUNT_NO_PASSWORD)
+		return SSPR_MSG_NO_LOCAL_PASSWORD;
+	if (state == SSPR_ACCOUNT_ERROR)
+		return SSPR_MSG_UNAVAILABLE;
+	return SSPR_MSG_ACCOUNT_DISABLED;
 }
 
 /* Everything about the user before a challenge; *usable gets the methods
@@ -163,20 +175,23 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	 * loading its modules says nothing about who asked. */
 	if (s->action == SSPR_ACTION_RESET && sspr_passwd_open(s, why, sizeof(why)) != PAM_SUCCESS)
 		return stop(s, LOG_ERR, "unavailable", why, SSPR_MSG_UNAVAILABLE);
-	if (elig != SSPR_ELIGIBLE)
-		return turn_away(s, LOG_NOTICE, "not-eligible", sspr_eligibility_reason(elig),
-				 SSPR_MSG_NOT_SET_UP);
-	if (account_refuses(s))
-		return turn_away(s, LOG_NOTICE, "account-disabled",
-				 sspr_account_state_reason(s->account_state),
-				 SSPR_MSG_ACCOUNT_DISABLED);
-
+	/* The record is read for every name before anything is judged, so
+	 * whoever is turned away costs what an enrolled user costs. */
 	r = sspr_store_get(s->store, s->user, rec, &err);
 	if (r != SSPR_OK && r != SSPR_ENOENT) {
 		sspr_session_outcome(s, LOG_ERR, true, "unavailable", NULL, err.msg);
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
 		return ADMIT_STOP;
 	}
+	if (elig != SSPR_ELIGIBLE)
+		return turn_away(s, LOG_NOTICE, "not-eligible", sspr_eligibility_reason(elig),
+				 SSPR_MSG_NOT_SET_UP);
+	if (state_refuses(s->account_state, s->action))
+		return turn_away(s, s->account_state == SSPR_ACCOUNT_ERROR ? LOG_ERR : LOG_NOTICE,
+				 s->account_state == SSPR_ACCOUNT_ERROR ? "unavailable"
+									: "account-disabled",
+				 sspr_account_state_reason(s->account_state),
+				 state_refusal(s->account_state));
 	*usable = r == SSPR_OK ? sspr_usable_methods(&s->policy, rec) : 0;
 	if (*usable == 0)
 		return turn_away(s, LOG_NOTICE, "not-enrolled", NULL, SSPR_MSG_NOT_SET_UP);
@@ -258,6 +273,21 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 	return SSPR_OK;
 }
 
+/* The admin may lock the account while the user answers (a mailed code
+ * can take minutes): look again right before acting, since pam_unix run
+ * by root would overwrite a locked hash. True when it now refuses. */
+static bool account_changed(struct sspr_session *s, const char *passed)
+{
+	enum sspr_account_state now = sspr_account_state(s->user, sspr_now());
+
+	if (!state_refuses(now, s->action))
+		return false;
+	sspr_session_outcome(s, LOG_WARNING, true, "account-disabled", passed,
+			     sspr_account_state_reason(now));
+	sspr_session_refuse(s, state_refusal(now));
+	return true;
+}
+
 /* The identity is proved: set the new password through the password
  * service, then hand it to the next module (PAM_AUTHTOK) and step aside,
  * so the rest of the stack (pam_unix, a second factor) still decides. */
@@ -268,6 +298,8 @@ static int finish_reset(struct sspr_session *s, const struct sspr_record *rec,
 	bool refused_here;
 	int r;
 
+	if (account_changed(s, passed))
+		return PAM_AUTH_ERR;
 	r = sspr_passwd_change(s, &new_password, why, sizeof(why));
 	if (r != PAM_SUCCESS) {
 		sspr_session_outcome(s, LOG_WARNING, true, "password-change-failed", passed, why);
@@ -302,8 +334,11 @@ static int finish_reset(struct sspr_session *s, const struct sspr_record *rec,
 static int finish_unlock(struct sspr_session *s, const struct sspr_record *rec,
 			 const char *passed)
 {
-	bool refused_here = sspr_faillock_release(s);
+	bool refused_here;
 
+	if (account_changed(s, passed))
+		return PAM_AUTH_ERR;
+	refused_here = sspr_faillock_release(s);
 	sspr_session_outcome(s, LOG_NOTICE, true, "success", passed, NULL);
 	sspr_notify(s, rec, SSPR_NOTICE_UNLOCKED);
 	if (refused_here)
@@ -318,9 +353,10 @@ static int finish_unlock(struct sspr_session *s, const struct sspr_record *rec,
 
 int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
 {
-	struct sspr_session s = {.pamh = pamh, .flags = flags, .opts = opts};
+	struct sspr_session s = {.pamh = pamh, .flags = flags, .opts = opts, .pam_service = ""};
 	struct sspr_record rec;
 	const char *user = NULL;
+	const void *raw_service = NULL;
 	char passed[64];
 	char service[SSPR_EVENT_SERVICE_MAX + 1], rhost[SSPR_EVENT_RHOST_MAX + 1];
 	unsigned usable = 0;
@@ -329,8 +365,15 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	sspr_record_init(&rec);
 	s.service = pam_string_item(pamh, PAM_SERVICE, service, sizeof(service));
 	s.rhost = pam_string_item(pamh, PAM_RHOST, rhost, sizeof(rhost));
+	if (pam_get_item(pamh, PAM_SERVICE, &raw_service) == PAM_SUCCESS && raw_service != NULL)
+		s.pam_service = raw_service;
 	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL)
 		goto out;
+	if (!sspr_user_name_valid(user) && opts->trigger == SSPR_TRIGGER_OFFER) {
+		/* No reset is possible for it: nothing to offer. */
+		sspr_session_debug(&s, "no reset offered to an invalid user name");
+		goto out;
+	}
 	if (!sspr_user_name_valid(user)) {
 		/* Never echo an unvalidated name into the log. */
 		sspr_session_outcome(&s, LOG_WARNING, false, "not-eligible", NULL,

@@ -27,7 +27,8 @@ struct sspr_session {
 	struct sspr_policy policy;
 	bool policy_loaded;
 	const char *user;
-	const char *service;
+	const char *service;     /* PAM_SERVICE made safe for logs (session.c) */
+	const char *pam_service; /* PAM_SERVICE as the application set it, "" if none */
 	const char *rhost;
 	bool account_exists; /* events are kept only for real accounts */
 	struct sspr_store *store;

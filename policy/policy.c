@@ -365,10 +365,13 @@ static bool service_list(const char *s)
 
 bool sspr_policy_service_allowed(const struct sspr_policy *pol, const char *service)
 {
-	size_t len = strlen(service);
+	size_t len;
 
 	if (strcmp(pol->services, "*") == 0)
 		return true;
+	if (service == NULL || strnlen(service, SSPR_SERVICE_NAME_MAX + 1) > SSPR_SERVICE_NAME_MAX)
+		return false;
+	len = strlen(service);
 	for (const char *p = pol->services; *p != '\0';) {
 		size_t n = strcspn(p, " \t");
 

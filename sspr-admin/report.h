@@ -18,6 +18,7 @@
 	X(LOCKED, "locked")                                                                        \
 	X(NOT_ELIGIBLE, "not-eligible")                                                            \
 	X(NOT_ENROLLED, "not-enrolled")                                                            \
+	X(ACCOUNT_DISABLED, "account-disabled")                                                    \
 	X(UNAVAILABLE, "unavailable")                                                              \
 	X(PASSWORD_CHANGE_FAILED, "password-change-failed")                                        \
 	X(ABORTED, "aborted")                                                                      \

@@ -142,6 +142,18 @@ login lena "" "$code" "$good1" "$good1"
 check "passwd -u: the code the lock refused was never spent and now resets" logged_in
 check "passwd -u: the password changed" hash_is_not lena "$hash"
 
+# Locked while the user answers: looked at again before the change.
+new_user mia
+hash=$(sandbox_shadow_hash mia)
+status=0
+out=$(python3 "$converse" --when-run 'Verification code' \
+	"passwd -q -l mia >/dev/null; oathtool --totp -b ${secret_of[mia]}" \
+	"" "$good1" "$good1" -- pamtester -v sspr-login mia authenticate 2>&1) || status=$?
+check "locked mid-dialog: the reset is refused" refused
+check "locked mid-dialog: the user is told the account is locked" says "This account is locked or expired."
+check "locked mid-dialog: no new password is asked" never_says "New password"
+check "locked mid-dialog: the admin's lock stays" test "$(sandbox_shadow_hash mia)" = "!$hash"
+
 new_user uma
 usermod -L uma
 hash=$(sandbox_shadow_hash uma)

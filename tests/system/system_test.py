@@ -578,7 +578,8 @@ def setuid_caller_tests(app):
     run("echo 'alice ALL=(ALL:ALL) ALL' >/etc/sudoers.d/alice && chmod 440 /etc/sudoers.d/alice")
     before = read_file("/etc/shadow")
     ok, t = converse("alice: sudo, having forgotten her password",
-                     ["chroot", ROOT, "su", "-", "alice", "-c", "sudo -k id -u"],
+                     ["chroot", ROOT, "setpriv", "--reuid=alice", "--regid=alice",
+                      "--init-groups", "sudo", "-k", "id", "-u"],
                      [(r"[Pp]assword[^:\n]*: $", "", False),
                       (r"Verification code from your authenticator app: $", app.code, False),
                       (r"New password: $", SUDO_PASSWORD, True),
@@ -597,7 +598,8 @@ def setuid_caller_tests(app):
 
     before = read_file("/etc/shadow")
     ok, t = converse("bob: su - alice, for alice who forgot her password",
-                     ["chroot", ROOT, "su", "-", "bob", "-c", "su - alice -c 'id -un'"],
+                     ["chroot", ROOT, "setpriv", "--reuid=bob", "--regid=bob",
+                      "--init-groups", "su", "-", "alice", "-c", "id -un"],
                      [(r"[Pp]assword: $", "", False),
                       (r"Verification code from your authenticator app: $", app.code, False),
                       (r"New password: $", SU_PASSWORD, True),

@@ -114,12 +114,21 @@ static void test_conf_file_and_arguments(void **state)
 	assert_int_equal(sspr_faillock_read_conf(path, &conf, NULL), SSPR_OK);
 }
 
+/* The tally directory must be root's: as another user the clearing is
+ * (rightly) refused, so these cases need root. */
+static void need_root(void)
+{
+	if (geteuid() != 0)
+		skip();
+}
+
 static void test_locked_tally_is_seen_and_cleared(void **state)
 {
 	struct sspr_faillock_conf conf;
 	const uint64_t times[] = {1000, 1010, 1020};
 	bool locked = false;
 
+	need_root();
 	conf_in(&conf);
 	write_tally("alice", times, 3, 1);
 	assert_int_equal(sspr_faillock_clear(&conf, "alice", 1100, &locked, NULL), SSPR_OK);
@@ -140,6 +149,7 @@ static void test_tally_below_deny_or_spread_out_does_not_lock(void **state)
 	const uint64_t spread[] = {100, 1000, 2000};
 	bool locked = true;
 
+	need_root();
 	conf_in(&conf);
 	write_tally("bob", two, 2, 1);
 	assert_int_equal(sspr_faillock_clear(&conf, "bob", 1011, &locked, NULL), SSPR_OK);
@@ -157,9 +167,10 @@ static void test_tally_below_deny_or_spread_out_does_not_lock(void **state)
 static void test_missing_tally_and_hostile_names(void **state)
 {
 	struct sspr_faillock_conf conf;
-	char target[256], link[256];
+	char target[256], sym[256], hard[256];
 	bool locked = true;
 
+	need_root();
 	conf_in(&conf);
 	assert_int_equal(sspr_faillock_clear(&conf, "nobody-here", 1, &locked, NULL), SSPR_OK);
 	assert_false(locked);
@@ -167,10 +178,42 @@ static void test_missing_tally_and_hostile_names(void **state)
 	/* A symbolic link in the tally directory is not followed. */
 	write_text("precious", "keep me");
 	snprintf(target, sizeof(target), "%s/precious", dir);
-	snprintf(link, sizeof(link), "%s/mallory", dir);
-	assert_int_equal(symlink(target, link), 0);
+	snprintf(sym, sizeof(sym), "%s/mallory", dir);
+	assert_int_equal(symlink(target, sym), 0);
 	assert_int_not_equal(sspr_faillock_clear(&conf, "mallory", 1, &locked, NULL), SSPR_OK);
 	assert_int_equal(tally_size("precious"), 7);
+	/* Nor a hard link to another file. */
+	snprintf(hard, sizeof(hard), "%s/eve", dir);
+	assert_int_equal(link(target, hard), 0);
+	assert_int_not_equal(sspr_faillock_clear(&conf, "eve", 1, &locked, NULL), SSPR_OK);
+	assert_int_equal(tally_size("precious"), 7);
+	/* Nor anything in a directory others may write to. */
+	assert_int_equal(chmod(dir, 0777), 0);
+	write_tally("trudy", NULL, 0, 1);
+	write_text("trudy", "not a tally");
+	assert_int_equal(sspr_faillock_clear(&conf, "trudy", 1, &locked, NULL), SSPR_EACCES);
+	assert_int_equal(tally_size("trudy"), 11);
+	assert_int_equal(chmod(dir, 0700), 0);
+}
+
+/* A tally the user filled with junk costs a bounded read. */
+static void test_huge_tally_is_read_to_a_bound(void **state)
+{
+	struct sspr_faillock_conf conf;
+	char path[256];
+	bool locked = true;
+	int fd;
+
+	need_root();
+	conf_in(&conf);
+	snprintf(path, sizeof(path), "%s/zed", dir);
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 64L * 1024 * 1024), 0); /* a million invalid records */
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(sspr_faillock_clear(&conf, "zed", 1, &locked, NULL), SSPR_OK);
+	assert_false(locked);
+	assert_int_equal(tally_size("zed"), 0);
 }
 
 struct collected {
@@ -243,6 +286,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_tally_below_deny_or_spread_out_does_not_lock,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_tally_and_hostile_names, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_huge_tally_is_read_to_a_bound, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stack_reader_follows_includes_in_order, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_stack_reader_falls_back_to_other_and_refuses_paths,
