@@ -40,6 +40,17 @@ static void shadow_entry(const char *hash, long lastchg, const char *expire)
 	setenv("SSPR_TEST_SHADOW", path, 1);
 }
 
+/* The same prompts and messages, in the same order. */
+static void assert_same_dialog(const struct script *a, const struct script *b)
+{
+	assert_int_equal(a->n_prompts, b->n_prompts);
+	for (int i = 0; i < a->n_prompts; i++)
+		assert_string_equal(a->prompts[i], b->prompts[i]);
+	assert_int_equal(a->n_messages, b->n_messages);
+	for (int i = 0; i < a->n_messages; i++)
+		assert_string_equal(a->messages[i], b->messages[i]);
+}
+
 static long today(void)
 {
 	return (long)(time(NULL) / 86400);
@@ -161,12 +172,7 @@ static void test_locked_account_hidden_gets_the_decoy(void **state)
 	script_init(&stranger, 4, "", code, "NewPass-2", "NewPass-2");
 	assert_int_not_equal(run("sspr-hidden", STRANGER, PAMTEST_AUTHENTICATE, &stranger),
 			     PAM_SUCCESS);
-	assert_int_equal(sc.n_prompts, stranger.n_prompts);
-	for (int i = 0; i < sc.n_prompts; i++)
-		assert_string_equal(sc.prompts[i], stranger.prompts[i]);
-	assert_int_equal(sc.n_messages, stranger.n_messages);
-	for (int i = 0; i < sc.n_messages; i++)
-		assert_string_equal(sc.messages[i], stranger.messages[i]);
+	assert_same_dialog(&sc, &stranger);
 	assert_true(password_is(user, "OldPass-1"));
 	assert_string_equal(last_event().ev.detail, "account locked by admin");
 }

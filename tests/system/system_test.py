@@ -572,47 +572,44 @@ def console_tests(app):
           ok and count(r"Password: ", t.transcript) == 1, t.transcript)
 
 
+def reset_through(app, title, caller, command, password, done):
+    """A reset at COMMAND run by CALLER (a setuid-root program whose real
+    uid is the caller's): Enter, a code, the new password twice, then the
+    DONE pattern. Returns (ok, transcript, shadow entry changed)."""
+    before = shadow_entry(read_file("/etc/shadow"), "alice")
+    ok, t = converse(title,
+                     ["chroot", ROOT, "setpriv", f"--reuid={caller}", f"--regid={caller}",
+                      "--init-groups"] + command,
+                     [(r"[Pp]assword[^:\n]*: $", "", False),
+                      (r"Verification code from your authenticator app: $", app.code, False),
+                      (r"New password: $", password, True),
+                      (r"Retype new password: $", password, True),
+                      (r"Your password has been changed\.", None, False),
+                      (done, None, False)])
+    return ok, t.transcript, before != shadow_entry(read_file("/etc/shadow"), "alice")
+
+
 def setuid_caller_tests(app):
     """sudo and su run by another user: setuid-root callers whose real uid
     is the user's, through the enabled profile (common-auth)."""
     run("echo 'alice ALL=(ALL:ALL) ALL' >/etc/sudoers.d/alice && chmod 440 /etc/sudoers.d/alice")
-    before = read_file("/etc/shadow")
-    ok, t = converse("alice: sudo, having forgotten her password",
-                     ["chroot", ROOT, "setpriv", "--reuid=alice", "--regid=alice",
-                      "--init-groups", "sudo", "-k", "id", "-u"],
-                     [(r"[Pp]assword[^:\n]*: $", "", False),
-                      (r"Verification code from your authenticator app: $", app.code, False),
-                      (r"New password: $", SUDO_PASSWORD, True),
-                      (r"Retype new password: $", SUDO_PASSWORD, True),
-                      (r"Your password has been changed\.", None, False),
-                      (r"(?m)^0\r?$", None, False)])
-    check("sudo: Enter, code, new password twice, and the command runs as root", ok,
-          t.transcript)
-    check("sudo: no question for the current password", "urrent" not in t.transcript,
-          t.transcript)
-    check("sudo: alice's shadow entry changed",
-          shadow_entry(before, "alice") != shadow_entry(read_file("/etc/shadow"), "alice"))
+    ok, text, changed = reset_through(app, "alice: sudo, having forgotten her password",
+                                      "alice", ["sudo", "-k", "id", "-u"], SUDO_PASSWORD,
+                                      r"(?m)^0\r?$")
+    check("sudo: Enter, code, new password twice, and the command runs as root", ok, text)
+    check("sudo: no question for the current password", "urrent" not in text, text)
+    check("sudo: alice's shadow entry changed", changed)
     check("syslog: the reset over sudo is logged",
           any("password reset success: user=alice service=sudo" in l for l in syslog_lines),
           "\n".join(syslog_lines))
 
-    before = read_file("/etc/shadow")
-    ok, t = converse("bob: su - alice, for alice who forgot her password",
-                     ["chroot", ROOT, "setpriv", "--reuid=bob", "--regid=bob",
-                      "--init-groups", "su", "-", "alice", "-c", "id -un"],
-                     [(r"[Pp]assword: $", "", False),
-                      (r"Verification code from your authenticator app: $", app.code, False),
-                      (r"New password: $", SU_PASSWORD, True),
-                      (r"Retype new password: $", SU_PASSWORD, True),
-                      (r"Your password has been changed\.", None, False),
-                      (r"(?m)^alice\r?$", None, False)])
+    ok, text, changed = reset_through(app, "bob: su - alice, for alice who forgot her password",
+                                      "bob", ["su", "-", "alice", "-c", "id -un"],
+                                      SU_PASSWORD, r"(?m)^alice\r?$")
     check("su run by bob: Enter, alice's code, new password twice, and a shell as alice", ok,
-          t.transcript)
-    check("su run by bob: no question for the current password", "urrent" not in t.transcript,
-          t.transcript)
-    check("su run by bob: alice's shadow entry changed",
-          shadow_entry(before, "alice") != shadow_entry(read_file("/etc/shadow"), "alice"))
-    return SU_PASSWORD
+          text)
+    check("su run by bob: no question for the current password", "urrent" not in text, text)
+    check("su run by bob: alice's shadow entry changed", changed)
 
 
 def shadow_entry(text, user):
