@@ -115,7 +115,7 @@ class Bench:
                 if key in ("passwd", "group", "shadow", "gshadow"):
                     continue
                 lines.append(l)
-        lines += ["passwd: " + sources, "group: " + sources, "shadow: files"]
+        lines += ["passwd: " + sources, "group: " + sources, "shadow: " + sources]
         with open("/etc/nsswitch.conf", "w") as f:
             f.write("\n".join(lines) + "\n")
 
@@ -153,6 +153,22 @@ class Bench:
             p.stdin.close()
             if p.wait() != 0:
                 raise SystemExit("bench: makedb %s failed" % db)
+        # Shadow entries too: pam_sspr reads the account's state (locked,
+        # expired) before every reset, as pam_unix would, through NSS.
+        p = subprocess.Popen(["makedb", "--quiet", "-o", "/var/lib/misc/shadow.db", "-"],
+                             stdin=subprocess.PIPE)
+        today = int(time.time()) // 86400
+        out = []
+        for i in range(n):
+            line = "%s:$6$bench$:%d:0:99999:7:::" % (user_name(i), today)
+            out.append("0%d %s\n.%s %s\n" % (i, line, user_name(i), line))
+            if len(out) >= 65536:
+                p.stdin.write("".join(out).encode())
+                out = []
+        p.stdin.write("".join(out).encode())
+        p.stdin.close()
+        if p.wait() != 0:
+            raise SystemExit("bench: makedb shadow failed")
         return time.time() - t0
 
     # ---- the three stores --------------------------------------------

@@ -30,7 +30,7 @@
  * answers from it. */
 static void shadow_entry(const char *hash, long lastchg, const char *expire)
 {
-	char text[512], path[512];
+	char text[1024], path[512];
 
 	snprintf(text, sizeof(text),
 		 "%s:%s:%ld:0:99999:7::%s:\n" STRANGER ":$6$x$:%ld:0:99999:7:::\n", user, hash,

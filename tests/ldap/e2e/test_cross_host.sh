@@ -27,6 +27,9 @@ host_add a "$SSPR_LDAP_URI_A"
 host_add b "$SSPR_LDAP_URI_B"
 new_password='Cross-Host-Pass-1!'
 other_password='Cross-Host-Pass-2!'
+# sspr-passwd keeps a history (pam_pwhistory): the third reset needs a
+# password not used before.
+third_password='Cross-Host-Pass-3!'
 
 # --- one fleet key: made on host A, moved to host B -------------------------
 status=0
@@ -149,11 +152,11 @@ host_converse() { # host_converse NAME USER CONVERSE-ARGS...
 		pamtester -v "sspr-$name" "$user" authenticate 2>&1) || status=$?
 }
 host_converse b alice --when "first pet" "fluffy" --when "city were you born" "new york" \
-	--when "first car" "vw beetle" "" 2 "$new_password" "$new_password"
+	--when "first car" "vw beetle" "" 2 "$third_password" "$third_password"
 check "host B: the questions enrolled on host A reset alice" logged_in
 check "host B: the questions were asked" says "first pet"
 check "host B: the question reset changed the password" hash_is_not alice "$new_hash"
-host_login b alice "$new_password"
+host_login b alice "$third_password"
 check "host B: the password set by the question reset logs in" logged_in
 
 checks_done
