@@ -60,7 +60,7 @@ static long today(void)
  * stack of this file is written before it. */
 static int setup_group(void **state)
 {
-	char text[1024];
+	char text[4096];
 	int r = setup_all(state);
 
 	if (r != 0)
