@@ -12,8 +12,8 @@
 void sspr_session_event(const struct sspr_session *s, struct sspr_event *ev, const char *result,
 			const char *method, const char *detail)
 {
-	sspr_event_set(ev, sspr_now(), s->action == SSPR_ACTION_UNLOCK ? "unlock" : "reset", result, method, s->user, s->service, s->rhost,
-		       detail);
+	sspr_event_set(ev, sspr_now(), s->action == SSPR_ACTION_UNLOCK ? "unlock" : "reset", result,
+		       method, s->user, s->service, s->rhost, detail);
 }
 
 void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event,

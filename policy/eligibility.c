@@ -29,13 +29,17 @@ int sspr_nss_lookup(const char *name, sspr_nss_lookup_fn lookup, void *out)
 	if (name == NULL || name[0] == '\0' || strnlen(name, SSPR_USER_MAX + 1) > SSPR_USER_MAX)
 		return 0;
 	for (;;) {
-		char *nbuf = realloc(buf, size);
 		bool found = false;
 		int rc;
 
-		if (nbuf == NULL)
+		/* A fresh buffer each round, the old one wiped: a shadow entry
+		 * holds the password hash, and none of it is left behind. */
+		if (buf != NULL)
+			explicit_bzero(buf, size / 2);
+		free(buf);
+		buf = malloc(size);
+		if (buf == NULL)
 			break;
-		buf = nbuf;
 		rc = lookup(name, buf, size, out, &found);
 		if (rc == ERANGE && size < NSS_BUFFER_MAX) {
 			size *= 2;
@@ -45,6 +49,7 @@ int sspr_nss_lookup(const char *name, sspr_nss_lookup_fn lookup, void *out)
 			result = 1;
 		else if (rc == 0 || rc == ENOENT || rc == ESRCH || rc == EBADF || rc == EPERM)
 			result = 0; /* glibc's ways of saying "no such entry" */
+		explicit_bzero(buf, size);
 		break;
 	}
 	free(buf);
