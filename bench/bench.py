@@ -68,6 +68,23 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, **kw)
 
 
+def write_nss_db(db, entries):
+    """/var/lib/misc/DB.db for libnss-db, from (keys, line) pairs, through
+    makedb in chunks (a million users do not fit one string)."""
+    p = subprocess.Popen(["makedb", "--quiet", "-o", "/var/lib/misc/%s.db" % db, "-"],
+                         stdin=subprocess.PIPE)
+    out = []
+    for keys, line in entries:
+        out.extend("%s %s\n" % (k, line) for k in keys)
+        if len(out) >= 65536:
+            p.stdin.write("".join(out).encode())
+            out = []
+    p.stdin.write("".join(out).encode())
+    p.stdin.close()
+    if p.wait() != 0:
+        raise SystemExit("bench: makedb %s failed" % db)
+
+
 class Bench:
     def __init__(self, args):
         self.a = args
@@ -138,37 +155,16 @@ class Bench:
         # The indexes libnss-db reads (as /var/lib/misc/Makefile builds
         # them): ".name", "=uid" and "0seq" keys per entry.
         for db, path in (("passwd", "/etc/passwd"), ("group", "/etc/group")):
-            p = subprocess.Popen(["makedb", "--quiet", "-o", "/var/lib/misc/%s.db" % db, "-"],
-                                 stdin=subprocess.PIPE)
             with open(path) as f:
-                out = []
-                for seq, line in enumerate(l for l in f.read().splitlines() if l):
-                    fields = line.split(":")
-                    out.append("0%d %s\n.%s %s\n=%s %s\n"
-                               % (seq, line, fields[0], line, fields[2], line))
-                    if len(out) >= 65536:
-                        p.stdin.write("".join(out).encode())
-                        out = []
-                p.stdin.write("".join(out).encode())
-            p.stdin.close()
-            if p.wait() != 0:
-                raise SystemExit("bench: makedb %s failed" % db)
+                lines = [l for l in f.read().splitlines() if l]
+            write_nss_db(db, [(("0%d" % seq, ".%s" % l.split(":")[0], "=%s" % l.split(":")[2]),
+                               l) for seq, l in enumerate(lines)])
         # Shadow entries too: pam_sspr reads the account's state (locked,
         # expired) before every reset, as pam_unix would, through NSS.
-        p = subprocess.Popen(["makedb", "--quiet", "-o", "/var/lib/misc/shadow.db", "-"],
-                             stdin=subprocess.PIPE)
         today = int(time.time()) // 86400
-        out = []
-        for i in range(n):
-            line = "%s:$6$bench$:%d:0:99999:7:::" % (user_name(i), today)
-            out.append("0%d %s\n.%s %s\n" % (i, line, user_name(i), line))
-            if len(out) >= 65536:
-                p.stdin.write("".join(out).encode())
-                out = []
-        p.stdin.write("".join(out).encode())
-        p.stdin.close()
-        if p.wait() != 0:
-            raise SystemExit("bench: makedb shadow failed")
+        write_nss_db("shadow", ((("0%d" % i, ".%s" % user_name(i)),
+                                 "%s:$6$bench$:%d:0:99999:7:::" % (user_name(i), today))
+                                for i in range(n)))
         return time.time() - t0
 
     # ---- the three stores --------------------------------------------
