@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "faillock.h"
+#include "safefile.h"
 #include "util.h"
 
 /* struct tally of pam_faillock: source[52], reserved (u16), status (u16),
@@ -82,20 +83,21 @@ static char *trim(char *s)
 int sspr_faillock_read_conf(const char *path, struct sspr_faillock_conf *conf,
 			    struct sspr_error *err)
 {
-	char line[1024];
-	size_t total = 0;
-	FILE *f = fopen(path, "re");
+	char *text = NULL, *line, *next;
+	size_t len = 0;
+	int r = sspr_file_read(path, CONF_FILE_MAX, SSPR_FILE_OPTIONAL, &text, &len, err);
 
-	if (f == NULL) {
-		if (errno == ENOENT)
-			return SSPR_OK;
-		return sspr_error_set(err, SSPR_ERR, "%s: %s", path, strerror(errno));
-	}
-	while (fgets(line, sizeof(line), f) != NULL && total < CONF_FILE_MAX) {
+	if (r == SSPR_ENOENT)
+		return SSPR_OK;
+	if (r != SSPR_OK)
+		return r;
+	for (line = text; line != NULL && line < text + len; line = next) {
 		char *key, *eq;
 
-		total += strlen(line);
-		line[strcspn(line, "\n#")] = '\0';
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		line[strcspn(line, "#")] = '\0';
 		key = trim(line);
 		if (*key == '\0')
 			continue;
@@ -107,7 +109,7 @@ int sspr_faillock_read_conf(const char *path, struct sspr_faillock_conf *conf,
 		*eq = '\0';
 		sspr_faillock_set(conf, trim(key), trim(eq + 1));
 	}
-	fclose(f);
+	sspr_file_free(text, len, 0);
 	return SSPR_OK;
 }
 

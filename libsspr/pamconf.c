@@ -1,17 +1,17 @@
 /* The PAM stack reader (see pamconf.h). Only what finding a module's
  * arguments needs: no control values are interpreted. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "pamconf.h"
+#include "safefile.h"
 
 #define INCLUDE_DEPTH_MAX 8 /* libpam allows a few levels; a loop ends here */
 #define LINE_MAX_BYTES 4096
 #define FILES_MAX 64
-#define FILE_BYTES_MAX (256 * 1024L) /* read of one file; PAM files are a few KiB */
+#define FILE_BYTES_MAX ((size_t)256 * 1024) /* PAM files are a few KiB */
 
 struct walk {
 	const char *dir;
@@ -28,28 +28,40 @@ static bool plain_name(const char *name)
 	return strchr(name, '/') == NULL;
 }
 
-static FILE *open_service(const struct walk *w, const char *name)
+/* One file of the stack, read whole through safefile (a regular file
+ * owned by root and writable by nobody else, at most FILE_BYTES_MAX): no
+ * FIFO, device or endless file can stall the reader. */
+struct pam_file {
+	char *text;
+	size_t len, pos;
+};
+
+static bool read_file(const char *path, struct pam_file *pf)
+{
+	pf->pos = 0;
+	return sspr_file_read(path, FILE_BYTES_MAX, SSPR_FILE_OPTIONAL, &pf->text, &pf->len,
+			      NULL) == SSPR_OK;
+}
+
+static bool load_service(const struct walk *w, const char *name, struct pam_file *pf)
 {
 	static const char *const dirs[] = {"/etc/pam.d", "/usr/lib/pam.d"};
 	char path[512];
 
 	if (name[0] == '/') /* include and substack may name a path */
-		return fopen(name, "re");
+		return read_file(name, pf);
 	if (!plain_name(name))
-		return NULL;
+		return false;
 	if (w->dir != NULL) {
 		snprintf(path, sizeof(path), "%s/%s", w->dir, name);
-		return fopen(path, "re");
+		return read_file(path, pf);
 	}
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		FILE *f;
-
 		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
-		f = fopen(path, "re");
-		if (f != NULL || errno != ENOENT)
-			return f;
+		if (read_file(path, pf))
+			return true;
 	}
-	return NULL;
+	return false;
 }
 
 /* Splits a line into words; a [...] control value is one word, as libpam
@@ -79,34 +91,29 @@ static int split(char *line, char **words, int max)
 	return n;
 }
 
-/* Reads one logical line (backslash continuations joined, as libpam does)
- * into out; false at the end of the file or of its byte budget (*left). A
- * line longer than libpam's bound is skipped whole, continuations too. */
-static bool next_line(FILE *f, long *left, char *out, size_t size)
+/* Takes one logical line (backslash continuations joined, as libpam
+ * does) from pf into out; false at the end of the file. A line longer than
+ * libpam's bound is skipped whole, continuations too. */
+static bool next_line(struct pam_file *pf, char *out, size_t size)
 {
-	char buf[LINE_MAX_BYTES];
 	size_t used = 0;
 	bool skipping = false;
 
-	while (*left > 0 && fgets(buf, sizeof(buf), f) != NULL) {
-		size_t len = strcspn(buf, "\n");
-		bool more;
+	while (pf->pos < pf->len) {
+		const char *start = pf->text + pf->pos;
+		const char *nl = memchr(start, '\n', pf->len - pf->pos);
+		size_t len = nl != NULL ? (size_t)(nl - start) : pf->len - pf->pos;
+		bool more = len > 0 && start[len - 1] == '\\';
 
-		*left -= (long)strlen(buf);
-		if (buf[len] != '\n' && !feof(f)) {
-			skipping = true; /* longer than the buffer: drop this line */
-			continue;
-		}
-		buf[len] = '\0';
-		more = len > 0 && buf[len - 1] == '\\';
+		pf->pos += len + (nl != NULL);
 		if (more)
-			buf[--len] = '\0';
-		if (skipping || used + len + 2 > size) {
+			len--;
+		if (skipping || used + len + 2 > size || memchr(start, '\0', len) != NULL) {
 			skipping = more;
 			used = 0;
 			continue;
 		}
-		memcpy(out + used, buf, len);
+		memcpy(out + used, start, len);
 		used += len;
 		out[used] = '\0';
 		if (!more)
@@ -150,36 +157,31 @@ static const char *handle_line(struct walk *w, char *text)
 }
 
 /* Depth-first through the includes, in file order, with an explicit stack
- * of open files (bounded by INCLUDE_DEPTH_MAX). */
+ * of files (bounded by INCLUDE_DEPTH_MAX). */
 static void walk_service(struct walk *w, const char *service)
 {
-	FILE *open_files[INCLUDE_DEPTH_MAX + 1];
-	long left[INCLUDE_DEPTH_MAX + 1];
+	struct pam_file files[INCLUDE_DEPTH_MAX + 1];
 	char text[LINE_MAX_BYTES];
 	int depth = 0;
 
-	open_files[0] = open_service(w, service);
-	if (open_files[0] == NULL)
+	if (!load_service(w, service, &files[0]))
 		return;
-	left[0] = FILE_BYTES_MAX;
 	w->files++;
 	while (depth >= 0) {
 		const char *include;
-		FILE *f;
 
-		if (!next_line(open_files[depth], &left[depth], text, sizeof(text))) {
-			fclose(open_files[depth--]);
+		if (!next_line(&files[depth], text, sizeof(text))) {
+			sspr_file_free(files[depth].text, files[depth].len, 0);
+			depth--;
 			continue;
 		}
 		include = handle_line(w, text);
 		if (include == NULL || depth == INCLUDE_DEPTH_MAX || w->files >= FILES_MAX)
 			continue;
-		f = open_service(w, include);
-		if (f == NULL)
+		if (!load_service(w, include, &files[depth + 1]))
 			continue;
 		w->files++;
-		open_files[++depth] = f;
-		left[depth] = FILE_BYTES_MAX;
+		depth++;
 	}
 }
 

@@ -63,6 +63,17 @@ static void remember_hidden(struct relay *relay, const char *text)
 	relay->n_hidden++;
 }
 
+static void discard_replies(struct pam_response *resp, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (resp[i].resp != NULL) {
+			sodium_memzero(resp[i].resp, strlen(resp[i].resp));
+			free(resp[i].resp);
+		}
+	}
+	free(resp);
+}
+
 static int relay_conv(int n, const struct pam_message **msg, struct pam_response **resp,
 		      void *data)
 {
@@ -73,8 +84,12 @@ static int relay_conv(int n, const struct pam_message **msg, struct pam_response
 		return PAM_CONV_ERR;
 	r = relay->outer->conv(n, msg, resp, relay->outer->appdata_ptr);
 	if (relay->swapped && setresuid(0, (uid_t)-1, (uid_t)-1) != 0) {
-		/* Without real uid 0 the change fails closed: say so now. */
+		/* Without real uid 0 the change fails closed: say so now, and
+		 * take the replies back (a caller frees none on an error). */
 		relay->swapped = false;
+		if (r == PAM_SUCCESS && *resp != NULL)
+			discard_replies(*resp, n);
+		*resp = NULL;
 		return PAM_CONV_ERR;
 	}
 	if (r != PAM_SUCCESS || *resp == NULL)
@@ -227,14 +242,18 @@ int sspr_passwd_change(struct sspr_session *s, char **new_password, char *why, s
 	r = pam_chauthtok(s->passwd, s->flags & PAM_SILENT);
 	if (relay.swapped)
 		restore_real_uid(s, relay.caller);
-	(void)pam_set_item(s->passwd, PAM_CONV, &idle);
 	s->passwd_status = r;
-
 	if (r != PAM_SUCCESS)
 		snprintf(why, why_size, "%s: %s", s->policy.password_service,
 			 pam_strerror(s->passwd, r));
 	else if (new_password != NULL)
 		*new_password = confirmed_password(&relay);
+	if (pam_set_item(s->passwd, PAM_CONV, &idle) != PAM_SUCCESS) {
+		/* The handle would keep a conversation into this stack frame:
+		 * end it now. */
+		(void)pam_end(s->passwd, r);
+		s->passwd = NULL;
+	}
 out:
 	sodium_free(relay.hidden[0]); /* sodium_free wipes; NULL is fine */
 	sodium_free(relay.hidden[1]);
