@@ -45,12 +45,14 @@ static void faillock_line(const struct sspr_pam_line *line, void *ctx)
 	struct found *f = ctx;
 	struct sspr_faillock_conf conf;
 	const char *conf_path = SSPR_FAILLOCK_DEFAULT_CONF;
+	bool auth = strcasecmp(line->type, "auth") == 0;
 
-	if (strcasecmp(line->type, "auth") == 0 && is_module(line->module, "pam_sspr.so"))
+	if (auth && is_module(line->module, "pam_sspr.so"))
 		f->seen_self = true;
-	if (!is_module(line->module, "pam_faillock.so"))
+	if (!is_module(line->module, "pam_faillock.so") ||
+	    (!auth && strcasecmp(line->type, "account") != 0))
 		return;
-	if (strcasecmp(line->type, "auth") == 0 && !f->seen_self)
+	if (auth && !f->seen_self)
 		f->faillock_before = true;
 	for (int i = 0; i < line->argc; i++)
 		if (strncmp(line->argv[i], "conf=", 5) == 0)
@@ -83,8 +85,8 @@ bool sspr_faillock_release(struct sspr_session *s)
 	sspr_faillock_defaults(&conf);
 	(void)sspr_faillock_read_conf(SSPR_FAILLOCK_DEFAULT_CONF, &conf, NULL);
 	add_conf(&f, &conf);
-	(void)sspr_pamconf_walk(NULL, s->pam_service, "auth", faillock_line, &f);
-	(void)sspr_pamconf_walk(NULL, s->pam_service, "account", faillock_line, &f);
+	/* One read of the stack: its auth and account lines. */
+	(void)sspr_pamconf_walk(NULL, s->pam_service, NULL, faillock_line, &f);
 
 	for (unsigned i = 0; i < f.n; i++) {
 		struct sspr_error err = {{0}};

@@ -63,14 +63,11 @@ static void remember_hidden(struct relay *relay, const char *text)
 	relay->n_hidden++;
 }
 
+/* Replies the application gave that will not be passed back: wiped. */
 static void discard_replies(struct pam_response *resp, int n)
 {
-	for (int i = 0; i < n; i++) {
-		if (resp[i].resp != NULL) {
-			sodium_memzero(resp[i].resp, strlen(resp[i].resp));
-			free(resp[i].resp);
-		}
-	}
+	for (int i = 0; i < n; i++)
+		sspr_conv_free(resp[i].resp);
 	free(resp);
 }
 
