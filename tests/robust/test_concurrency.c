@@ -222,7 +222,7 @@ static int open_test_store(unsigned flags, struct sspr_store **st, struct sspr_e
 
 /* The policy of host 0 or 1: the same store and keys; on the directory
  * backend the same server under another name. */
-static void write_policy(const char *name, unsigned attempts, int host)
+static void write_policy(const char *name, unsigned attempts, int host, const char *passwd_service)
 {
 	char text[4096], store[1400];
 
@@ -235,10 +235,10 @@ static void write_policy(const char *name, unsigned attempts, int host)
 		snprintf(store, sizeof(store), "store = %s\n", store_dir);
 	snprintf(text, sizeof(text),
 		 "%skey_dir = %s\ngroup = *\nmin_uid = 0\nallow_root = yes\n"
-		 "password_service = robust-passwd\nlockout_attempts = %u\n"
+		 "password_service = %s\nlockout_attempts = %u\n"
 		 "lockout_window = 86400\nlockout_duration = 86400\n"
 		 "argon2_opslimit = 1\nargon2_memlimit = 8192\n%s%s",
-		 store, key_dir, attempts, enumeration_line(), lock_dir_line());
+		 store, key_dir, passwd_service, attempts, enumeration_line(), lock_dir_line());
 	write_text(name, text);
 }
 
@@ -296,44 +296,47 @@ static void setup(const char *module, const char *passwd_module)
 	sspr_store_close(st);
 	enroll_fresh();
 
-	write_policy("wide.conf", 100, 0);
-	write_policy("wide-b.conf", 100, 1);
-	write_policy("lock.conf", LOCK_AT, 0);
-	write_policy("lock-b.conf", LOCK_AT, 1);
-	/* The racing resets: TOTP only, so an enrolled question set or
-	 * address never brings up the method menu. */
-	write_policy("race.conf", 100, 0);
-	snprintf(text, sizeof(text), "methods = totp\n");
-	append_text("race.conf", text);
+	write_policy("wide.conf", 100, 0, "robust-passwd");
+	write_policy("lock.conf", LOCK_AT, 0, "robust-passwd");
 	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/wide.conf\n" AFTER_MODULE, module, dir);
 	write_text("services/robust-wide", text);
 	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/lock.conf\n" AFTER_MODULE, module, dir);
 	write_text("services/robust-lock", text);
-	/* A service file of its own for each racing worker: forked workers
-	 * share pam_wrapper's per-process copy of the service directory, and
-	 * pam_start rewrites the copy of the service it opens, so two workers
-	 * opening one service can read it half-written (libpam then falls
-	 * back to "other"). That is the harness racing, not the module. */
-	for (int w = 0; w < WORKERS; w++) {
-		const char *host = HOST_OF(w) == 0 ? "" : "-b";
-		char name[64];
-
-		snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/wide%s.conf\n" AFTER_MODULE, module,
-			 dir, host);
-		snprintf(name, sizeof(name), "services/robust-wide-%d", w);
-		write_text(name, text);
-		snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/lock%s.conf\n" AFTER_MODULE, module,
-			 dir, host);
-		snprintf(name, sizeof(name), "services/robust-lock-%d", w);
-		write_text(name, text);
-	}
-	snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/race.conf\n" AFTER_MODULE, module, dir);
-	write_text("services/robust-race", text);
-	write_text("services/robust-race-0", text);
-	write_text("services/robust-race-1", text);
-	snprintf(text, sizeof(text), "password required %s file=%s/passwords\n", passwd_module,
-		 dir);
+	snprintf(text, sizeof(text), "password required %s file=%s/passwords\n", passwd_module, dir);
 	write_text("services/robust-passwd", text);
+	/* Services and policies of its own for each racing worker, down to
+	 * the password service the module opens inside each reset: forked
+	 * workers share pam_wrapper's per-process copy of the service
+	 * directory, and pam_start rewrites the copy of the service it opens,
+	 * so two workers opening one service can read it half-written (libpam
+	 * then falls back to "other"). That is the harness racing, not the
+	 * module. Worker W's policies are wide-W.conf and lock-W.conf; the
+	 * two racing resets' are race-0.conf and race-1.conf (TOTP only, so
+	 * an enrolled question set or address never brings up the method
+	 * menu). */
+	for (int w = 0; w < WORKERS; w++) {
+		static const char *const kinds[] = {"wide", "lock", "race"};
+
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			char name[96], passwd_service[48];
+
+			if (k == 2 && w > 1)
+				break;
+			snprintf(passwd_service, sizeof(passwd_service), "robust-passwd-%s-%d", kinds[k], w);
+			snprintf(name, sizeof(name), "%s-%d.conf", kinds[k], w);
+			write_policy(name, k == 1 ? LOCK_AT : 100, k == 2 ? 0 : HOST_OF(w), passwd_service);
+			if (k == 2)
+				append_text(name, "methods = totp\n");
+			snprintf(text, sizeof(text), "auth " MODULE_ALONE " %s config=%s/%s\n" AFTER_MODULE,
+				 module, dir, name);
+			snprintf(name, sizeof(name), "services/robust-%s-%d", kinds[k], w);
+			write_text(name, text);
+			snprintf(text, sizeof(text), "password required %s file=%s/passwords\n", passwd_module,
+				 dir);
+			snprintf(name, sizeof(name), "services/%s", passwd_service);
+			write_text(name, text);
+		}
+	}
 	snprintf(text, sizeof(text), "%s:Old-Pass-1\n", user);
 	write_text("passwords", text);
 	setenv("PAM_WRAPPER_SERVICE_DIR", services, 1);
