@@ -84,7 +84,7 @@ int sspr_store_open(const struct sspr_store_config *cfg, unsigned flags,
 	*out = NULL;
 	switch (cfg->backend) {
 	case SSPR_BACKEND_LMDB:
-		return sspr_store_lmdb_open(cfg->dir, flags, out, err);
+		return sspr_store_lmdb_open(cfg->dir, flags, cfg->store_wait_ms, out, err);
 	case SSPR_BACKEND_LDAP:
 		return open_directory(cfg, flags, out, err);
 	}
@@ -94,7 +94,7 @@ int sspr_store_open(const struct sspr_store_config *cfg, unsigned flags,
 int sspr_store_open_lmdb(const char *dir, unsigned flags, struct sspr_store **out,
 			 struct sspr_error *err)
 {
-	return sspr_store_lmdb_open(dir, flags, out, err);
+	return sspr_store_lmdb_open(dir, flags, 0, out, err);
 }
 
 enum sspr_store_backend sspr_store_backend_of(const struct sspr_store *store)

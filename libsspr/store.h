@@ -45,6 +45,8 @@ struct sspr_store_config {
 	const char *ldap_bind_password_file; /* ldap: "" = none */
 	const char *ldap_tls_cacert;       /* ldap: "" = the system's trust store */
 	unsigned ldap_timeout;             /* ldap: seconds for all URIs together, >= 1 */
+	unsigned store_wait_ms;            /* lmdb: the most a write waits for another
+					    * writer; 0 = 3 s (write_gate.h) */
 };
 
 /* Opens the store cfg describes. Errors: SSPR_ENOENT (no store: run

@@ -30,8 +30,9 @@ struct sspr_store {
 	const struct sspr_store_ops *ops;
 };
 
-int sspr_store_lmdb_open(const char *dir, unsigned flags, struct sspr_store **out,
-			 struct sspr_error *err);
+/* wait_ms: the most a write waits for another writer (0: the default). */
+int sspr_store_lmdb_open(const char *dir, unsigned flags, unsigned wait_ms,
+			 struct sspr_store **out, struct sspr_error *err);
 int sspr_store_ldap_open(const struct sspr_store_config *cfg, unsigned flags,
 			 struct sspr_store **out, struct sspr_error *err);
 

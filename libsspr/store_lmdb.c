@@ -21,6 +21,7 @@
 
 #include "store_backend.h"
 #include "util.h"
+#include "write_gate.h"
 
 #define STORE_FORMAT "1"
 /* Sparse: the file only grows as data is written. Room for millions of
@@ -34,6 +35,8 @@ struct lmdb_store {
 	MDB_dbi events;
 	MDB_dbi meta;
 	bool readonly;
+	int data_fd;       /* LMDB's descriptor of data.mdb, which holds the write gate */
+	unsigned wait_ms;  /* the most a write waits for the gate (store_wait) */
 	char dir[SSPR_ERROR_MAX / 2];
 };
 
@@ -90,6 +93,41 @@ static int fail(struct lmdb_store *st, int rc, const char *what, struct sspr_err
 	return sspr_error_set(err, mdb_status(rc), "%s: %s: %s", st->dir, what, mdb_strerror(rc));
 }
 
+/* Every write transaction starts here: through the write gate, so that a
+ * stopped writer costs the others at most wait_ms (write_gate.h), then
+ * LMDB's own writer lock, which is then free or about to be. */
+static int begin_write(struct lmdb_store *st, MDB_txn **txn, struct sspr_error *err)
+{
+	char what[sizeof(st->dir) + 16];
+	int rc, r;
+
+	if (st->readonly)
+		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
+	snprintf(what, sizeof(what), "store %s", st->dir);
+	r = sspr_write_gate_take(st->data_fd, st->wait_ms, what, err);
+	if (r != SSPR_OK)
+		return r;
+	rc = mdb_txn_begin(st->env, NULL, 0, txn);
+	if (rc != 0) {
+		sspr_write_gate_release(st->data_fd);
+		return fail(st, rc, "cannot begin write", err);
+	}
+	return SSPR_OK;
+}
+
+/* Commits or aborts (txn NULL: already done) and opens the gate again. */
+static int end_write(struct lmdb_store *st, MDB_txn *txn, bool commit, struct sspr_error *err)
+{
+	int rc = 0;
+
+	if (txn != NULL && commit)
+		rc = mdb_txn_commit(txn);
+	else if (txn != NULL)
+		mdb_txn_abort(txn);
+	sspr_write_gate_release(st->data_fd);
+	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
+}
+
 static int open_dbs(struct lmdb_store *st, unsigned flags, struct sspr_error *err)
 {
 	MDB_txn *txn = NULL;
@@ -101,9 +139,12 @@ static int open_dbs(struct lmdb_store *st, unsigned flags, struct sspr_error *er
 	 * databases). Everyone else opens them in a read transaction, which
 	 * does not queue behind another login's commit and its flush: the
 	 * writer lock is taken only to change something. */
-	rc = mdb_txn_begin(st->env, NULL, (flags & SSPR_STORE_CREATE) ? 0 : MDB_RDONLY, &txn);
-	if (rc != 0)
+	if (flags & SSPR_STORE_CREATE) {
+		if ((r = begin_write(st, &txn, err)) != SSPR_OK)
+			return r;
+	} else if ((rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn)) != 0) {
 		return fail(st, rc, "cannot begin transaction", err);
+	}
 	if ((rc = mdb_dbi_open(txn, "meta", dbflags, &st->meta)) != 0) {
 		r = rc == MDB_NOTFOUND
 			    ? sspr_error_set(err, SSPR_ECORRUPT,
@@ -140,17 +181,20 @@ static int open_dbs(struct lmdb_store *st, unsigned flags, struct sspr_error *er
 		goto out;
 	}
 	/* Even read-only: handles opened in an aborted transaction are lost. */
+	if (flags & SSPR_STORE_CREATE)
+		return end_write(st, txn, true, err);
 	rc = mdb_txn_commit(txn);
-	txn = NULL;
-	r = rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
+	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
 out:
-	if (txn != NULL)
+	if (flags & SSPR_STORE_CREATE)
+		(void)end_write(st, txn, false, NULL);
+	else
 		mdb_txn_abort(txn);
 	return r;
 }
 
-int sspr_store_lmdb_open(const char *dir, unsigned flags, struct sspr_store **out,
-			 struct sspr_error *err)
+int sspr_store_lmdb_open(const char *dir, unsigned flags, unsigned wait_ms,
+			 struct sspr_store **out, struct sspr_error *err)
 {
 	struct lmdb_store *st;
 	struct stat sb;
@@ -189,6 +233,8 @@ int sspr_store_lmdb_open(const char *dir, unsigned flags, struct sspr_store **ou
 	st->base.ops = &lmdb_ops;
 	sspr_strlcpy(st->dir, dir, sizeof(st->dir));
 	st->readonly = (flags & SSPR_STORE_READONLY) != 0;
+	st->data_fd = -1;
+	st->wait_ms = wait_ms > 0 ? wait_ms : SSPR_WRITE_GATE_DEFAULT_MS;
 	if ((rc = mdb_env_create(&st->env)) != 0 || (rc = mdb_env_set_maxdbs(st->env, 3)) != 0 ||
 	    (rc = mdb_env_set_mapsize(st->env, STORE_MAP_SIZE)) != 0) {
 		r = fail(st, rc, "cannot set up LMDB", err);
@@ -207,6 +253,10 @@ int sspr_store_lmdb_open(const char *dir, unsigned flags, struct sspr_store **ou
 			  MDB_NOTLS | MDB_NOMETASYNC | (st->readonly ? MDB_RDONLY : 0), 0660);
 	if (rc != 0) {
 		r = fail(st, rc, "cannot open store", err);
+		goto out;
+	}
+	if ((rc = mdb_env_get_fd(st->env, &st->data_fd)) != 0) {
+		r = fail(st, rc, "cannot find the data file", err);
 		goto out;
 	}
 	/* Clear reader slots left behind by crashed processes. */
@@ -323,21 +373,17 @@ static int lmdb_update(struct sspr_store *store, const char *user, unsigned flag
 	size_t len = 0;
 	MDB_txn *txn = NULL;
 	MDB_val key, val;
-	bool exists = false;
+	bool exists = false, began = false;
 	int rc, r, fr;
 
-	if (st->readonly)
-		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
 	if ((r = user_key(user, &key, err)) != SSPR_OK)
 		return r;
 	rec = malloc(sizeof(*rec));
 	if (rec == NULL)
 		return sspr_error_set(err, SSPR_ENOMEM, "out of memory");
-	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
-	if (rc != 0) {
-		r = fail(st, rc, "cannot begin write", err);
+	if ((r = begin_write(st, &txn, err)) != SSPR_OK)
 		goto out;
-	}
+	began = true;
 	rc = mdb_get(txn, st->users, &key, &val);
 	if (rc == 0) {
 		exists = true;
@@ -384,12 +430,14 @@ static int lmdb_update(struct sspr_store *store, const char *user, unsigned flag
 	}
 	if (ev.action[0] != '\0' && (r = put_event(st, txn, &ev, err)) != SSPR_OK)
 		goto out;
-	rc = mdb_txn_commit(txn);
+	r = end_write(st, txn, true, err);
 	txn = NULL;
-	r = rc == 0 ? fr : fail(st, rc, "cannot commit", err);
+	began = false;
+	if (r == SSPR_OK)
+		r = fr;
 out:
-	if (txn != NULL)
-		mdb_txn_abort(txn);
+	if (began)
+		(void)end_write(st, txn, false, NULL);
 	sodium_memzero(buf, len);
 	if (rec != NULL) {
 		sspr_record_wipe(rec);
@@ -403,22 +451,16 @@ static int lmdb_append_event(struct sspr_store *store, const struct sspr_event *
 {
 	struct lmdb_store *st = (struct lmdb_store *)store;
 	MDB_txn *txn = NULL;
-	int rc, r;
+	int r;
 
-	if (st->readonly)
-		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
-	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
-	if (rc != 0)
-		return fail(st, rc, "cannot begin write", err);
+	if ((r = begin_write(st, &txn, err)) != SSPR_OK)
+		return r;
 	r = put_event(st, txn, ev, err);
 	if (r != SSPR_OK) {
-		mdb_txn_abort(txn);
+		(void)end_write(st, txn, false, NULL);
 		return r;
 	}
-	rc = mdb_txn_commit(txn);
-	if (rc != 0)
-		return fail(st, rc, "cannot commit", err);
-	return SSPR_OK;
+	return end_write(st, txn, true, err);
 }
 
 static int lmdb_decoy_write(struct sspr_store *store, struct sspr_error *err)
@@ -432,23 +474,19 @@ static int lmdb_decoy_write(struct sspr_store *store, struct sspr_error *err)
 	MDB_val event_key = {sizeof(decoy_event_key), (void *)decoy_event_key};
 	MDB_val event = {256, noise + 768};
 	MDB_txn *txn = NULL;
-	int rc;
+	int rc, r;
 
-	if (st->readonly)
-		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
 	randombytes_buf(noise, sizeof(noise));
-	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
-	if (rc != 0)
-		return fail(st, rc, "cannot begin write", err);
+	if ((r = begin_write(st, &txn, err)) != SSPR_OK)
+		return r;
 	rc = mdb_put(txn, st->meta, &record_key, &record, 0);
 	if (rc == 0)
 		rc = mdb_put(txn, st->events, &event_key, &event, 0);
 	if (rc != 0) {
-		mdb_txn_abort(txn);
+		(void)end_write(st, txn, false, NULL);
 		return fail(st, rc, "cannot write", err);
 	}
-	rc = mdb_txn_commit(txn);
-	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
+	return end_write(st, txn, true, err);
 }
 
 static int lmdb_foreach_user(struct sspr_store *store, sspr_store_user_fn fn, void *ctx,

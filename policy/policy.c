@@ -101,6 +101,9 @@ static const struct policy_key policy_keys[] = {
     STR("admin_mail", T_ADDRESS, admin_mail, "root"),
     STR("helpdesk", T_TEXT, helpdesk, ""),
     STR("store", T_PATH, store, SSPR_DEFAULT_STORE),
+    /* Bounds what a stopped writer (any user can stop their own
+     * sspr-enroll) costs every other write, a login's included. */
+    NUM("store_wait", T_UINT, store_wait, 1, 60, "3"),
     STR("key_dir", T_PATH, key_dir, SSPR_DEFAULT_KEY_DIR),
     NUM("argon2_opslimit", T_ULL, argon2_opslimit, 1, 32, "2"),
     NUM("argon2_memlimit", T_SIZE, argon2_memlimit, 8192, 1073741824ULL, "67108864"),

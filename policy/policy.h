@@ -69,6 +69,7 @@ struct sspr_policy {
 	char admin_mail[SSPR_MAIL_ADDRESS_MAX + 1];
 	char helpdesk[SSPR_HELPDESK_MAX + 1];
 	char store[SSPR_PATH_MAX + 1];
+	unsigned store_wait; /* seconds a write waits for another writer */
 	char key_dir[SSPR_PATH_MAX + 1];
 	unsigned long long argon2_opslimit;
 	size_t argon2_memlimit;

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <signal.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -254,6 +255,29 @@ static int cmd_hold(const char *dir, const char *ready)
 		pause();
 }
 
+/* Runs inside the write: the writer stops itself while it holds the store,
+ * as a user's own sspr-enroll would under SIGSTOP. */
+static int stop_inside(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	(void)raise(SIGSTOP);
+	return SSPR_NOCHANGE;
+}
+
+static int cmd_stop_writer(const char *dir)
+{
+	struct sspr_error err = {{0}};
+	struct sspr_store *st = NULL;
+	int r;
+
+	if (sspr_store_open_lmdb(dir, 0, &st, &err) != SSPR_OK) {
+		fprintf(stderr, "robust_store: %s\n", err.msg);
+		return 1;
+	}
+	r = sspr_store_update(st, "root", 0, stop_inside, NULL, &err);
+	sspr_store_close(st);
+	return r < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0)
@@ -270,8 +294,10 @@ int main(int argc, char **argv)
 		return cmd_failures(argv[2], argv[3]);
 	if (argc == 4 && strcmp(argv[1], "hold") == 0)
 		return cmd_hold(argv[2], argv[3]);
+	if (argc == 3 && strcmp(argv[1], "stop-writer") == 0)
+		return cmd_stop_writer(argv[2]);
 	fprintf(stderr, "usage: robust_store dump STORE | answers STORE USER ANSWER... | "
 			"secret STORE KEY_DIR USER | count STORE USER RESULT [DETAIL] | "
-			"failures STORE USER | hold STORE READY_FILE\n");
+			"failures STORE USER | hold STORE READY_FILE | stop-writer STORE\n");
 	return 2;
 }

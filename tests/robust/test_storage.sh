@@ -20,6 +20,7 @@ PAM=${4:?usage}
 STORE=${5:?usage}
 PASSWD_MODULE=${6:?usage}
 ROW_TIMEOUT=30
+STORE_WAIT=2
 
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root (a tmpfs mounted in a private mount namespace)"
@@ -67,26 +68,34 @@ export ROBUST_TOTP_SECRET=48656c6c6f21deadbeef48656c6c6f21deadbeef
 PW=Storage-Pass-1
 HELPDESK="Call 555-0100."
 
-policy() { # policy NAME STORE KEY_DIR
+policy() { # policy NAME STORE KEY_DIR [EXTRA_LINES]
 	{
 		printf 'store = %s\nkey_dir = %s\n' "$2" "$3"
-		printf '%s\n' "group = *" "min_uid = 0" "allow_root = yes" "methods = totp" \
+		printf '%s\n' "group = *" "min_uid = 0" "allow_root = yes" "methods = ${METHODS:-totp}" \
 			"password_service = storage-passwd" "lockout_attempts = 100" \
 			"argon2_opslimit = 1" "argon2_memlimit = 8192" "helpdesk = $HELPDESK"
 		# Keys newer than some trees: used only when the parser knows them.
 		optional_key enumeration show   # say what happened
 		optional_key lock_dir "$T/run"  # not /run/sspr: the tests may run unprivileged
+		optional_key store_wait "$STORE_WAIT" # the stopped writer's rows
+		[ -n "${4:-}" ] && printf '%s\n' "$4"
 	} >"$T/$1"
 	chmod 644 "$T/$1"
 }
 policy good.conf "$STORE_DIR" "$T/keys"
 policy nostore.conf "$T/fs/no-such-store" "$T/keys"
+policy require.conf "$STORE_DIR" "$T/keys" $'registration = require\nregistration_grace_days = 7'
+METHODS="totp questions" policy enroll.conf "$STORE_DIR" "$T/keys"
 stack() { # stack NAME CONFIG
 	printf '%s\n' "auth optional $MODULE config=$T/$2" \
 		"auth required $PASSWD_MODULE file=$T/passwords" >"$T/services/$1"
 }
 stack s-good good.conf
 stack s-nostore nostore.conf
+printf '%s\n' "account optional $MODULE config=$T/require.conf" "account required pam_permit.so" \
+	>"$T/services/s-require"
+printf 'auth required %s file=%s/passwords\naccount required %s\n' \
+	"$PASSWD_MODULE" "$T" "$PASSWD_MODULE" >"$T/services/sspr-enroll"
 printf 'password required %s file=%s/passwords\n' "$PASSWD_MODULE" "$T" \
 	>"$T/services/storage-passwd"
 printf '%s:%s\n' "$ME" "$PW" >"$T/passwords"
@@ -285,6 +294,67 @@ wait "$holder" 2>/dev/null
 holder=
 rm -f "$T/fs/filler"
 nothing_lost S28
+
+# ---- a writer stopped while it holds the store ---------------------------
+# Any user can stop their own sspr-enroll (SIGSTOP) in the middle of a
+# write. Every other writer must give up within store_wait, name the
+# holder, and leave ordinary logins alone; readers never wait.
+: >"$T/in.none"
+printf '%s\n' "$PW" "Stopped question one?" "stopped one" "stopped one" \
+	"Stopped question two?" "stopped two" "stopped two" \
+	"Stopped question three?" "stopped three" "stopped three" >"$T/in.enroll"
+"$STORE" stop-writer "$STORE_DIR" &
+stopped=$!
+holder=$stopped
+for _ in $(seq 100); do
+	[ "$(awk '{print $3}' "/proc/$stopped/stat" 2>/dev/null)" = T ] && break
+	sleep 0.05
+done
+ORIGINAL=$(snapshot)
+BOUND_MS=$(((STORE_WAIT + 3) * 1000))
+# quick ID START_NS: fails the row unless it ended within the bound.
+quick() {
+	local ms=$((($(date +%s%N) - $2) / 1000000))
+	ran[$1]=1
+	if [ "$ms" -le "$BOUND_MS" ]; then
+		passed=$((passed + 1))
+		echo "ok - $1 (${ms} ms, bound ${BOUND_MS} ms)"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $1: took ${ms} ms, more than ${BOUND_MS} ms"
+	fi
+}
+t0=$(date +%s%N)
+pam S29 s-good "$ME" PAM_AUTH_ERR same "out:$UNAVAILABLE" "out:$HELPDESK" \
+	"log:pid $stopped" -- "" @wrongcode
+quick S30 "$t0"
+grep -a 'password reset' "$T/syslog" | sed 's/^.*SYSLOG/# log: SYSLOG/'
+t0=$(date +%s%N)
+pam S31 s-good "$ME" PAM_SUCCESS same '!out:error:' -- "$PW"
+quick S32 "$t0"
+# registration = require writes the start of the grace for a user who has
+# not registered: the write gives up, the login goes on.
+t0=$(date +%s%N)
+acct S33 s-require games PAM_SUCCESS "log:pid $stopped"
+quick S34 "$t0"
+t0=$(date +%s%N)
+tool S35 1 same "$T/in.none" "out:pid $stopped" -- "$ADMIN" --config "$T/good.conf" unlock "$ME"
+quick S36 "$t0"
+t0=$(date +%s%N)
+tool S37 1 same "$T/in.enroll" "out:pid $stopped" -- env PAM_WRAPPER=1 \
+	LD_PRELOAD="${SSPR_TEST_PRELOAD:-libpam_wrapper.so}" "$ENROLL" --config "$T/enroll.conf" \
+	--no-qr questions
+quick S38 "$t0"
+# Reading does not wait at all.
+t0=$(date +%s%N)
+tool S39 0 same "$T/in.none" "out:$ME" -- "$ADMIN" --config "$T/good.conf" list
+quick S40 "$t0"
+kill -KILL "$stopped" 2>/dev/null
+wait "$stopped" 2>/dev/null
+holder=
+# Once the holder is gone nothing was lost, and the gate opens at once.
+nothing_lost S41
+pam S42 s-good "$ME" PAM_AUTH_ERR any "out:The code is not valid." -- "" @wrongcode
 
 echo "# $passed passed, $failed failed"
 [ "$failed" = 0 ] || exit 1

@@ -22,9 +22,9 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 47 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
+#define N_KEYS 48 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
 			  * lock_dir, enumeration, the seven store_backend / ldap_* keys,
-			  * services and unlock */
+			  * services, unlock and store_wait */
 
 static char dir[64];
 static char path[128];
