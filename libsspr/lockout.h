@@ -24,6 +24,21 @@ bool sspr_lockout_active(const struct sspr_record *rec, int64_t now);
 bool sspr_lockout_add_failure(struct sspr_record *rec, int64_t now,
 			      const struct sspr_lockout_limits *limits);
 
+/* Before a challenge is shown: the attempt is counted as a failure now,
+ * so that a dialog that never reaches its verdict (the connection drops,
+ * the process is killed, the reply is too long) still costs one. Failures
+ * left by such dialogs that already reach the limit start the lock
+ * instead: returns 0 then (the record is locked). Otherwise returns the
+ * time the failure was recorded at, which the verdict hands back to
+ * sspr_lockout_uncharge. */
+int64_t sspr_lockout_charge(struct sspr_record *rec, int64_t now,
+			    const struct sspr_lockout_limits *limits);
+
+/* The verdict came: takes back the failure sspr_lockout_charge recorded
+ * at `at` (if the window has not dropped it already). A refusal then
+ * counts as any failure does, with sspr_lockout_add_failure. */
+void sspr_lockout_uncharge(struct sspr_record *rec, int64_t at);
+
 /* A successful reset or an admin unlock: no failures, no lock. */
 void sspr_lockout_clear(struct sspr_record *rec);
 

@@ -24,6 +24,8 @@
  *  15 CONFIRMED_AT    time
  *  16 GRACE_STARTED   time (registration = require: when the grace began)
  *  17 UPDATED_AT      time (last write; the store sets it, migration compares it)
+ *  18 QUESTION_DRAW   u64 draw period, then 1..SSPR_QUESTIONS_MAX distinct u8
+ *                     indices below SSPR_QUESTIONS_MAX (the questions asked)
  */
 #include <string.h>
 
@@ -50,7 +52,8 @@ enum tag {
 	TAG_CONFIRMED_AT,
 	TAG_GRACE_STARTED,
 	TAG_UPDATED_AT,
-	TAG_LAST = TAG_UPDATED_AT,
+	TAG_QUESTION_DRAW,
+	TAG_LAST = TAG_QUESTION_DRAW,
 };
 
 #define TOTP_REQUIRED_TAGS                                                                         \
@@ -112,6 +115,9 @@ void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
 	case SSPR_METHOD_QUESTIONS:
 		rec->n_questions = 0;
 		sodium_memzero(rec->questions, sizeof(rec->questions));
+		rec->n_drawn = 0;
+		memset(rec->drawn, 0, sizeof(rec->drawn));
+		rec->draw_epoch = 0;
 		break;
 	case SSPR_METHOD_EMAIL:
 		/* A pending code was sent to that address: it goes too. */
@@ -175,6 +181,21 @@ static bool question_ok(const struct sspr_question *q)
 	size_t n = strnlen(q->question, SSPR_QUESTION_MAX + 1);
 
 	return n > 0 && n <= SSPR_QUESTION_MAX && hash_str_ok(q->hash);
+}
+
+/* 1..SSPR_QUESTIONS_MAX distinct indices, each below SSPR_QUESTIONS_MAX. */
+static bool draw_ok(const uint8_t *idx, size_t n)
+{
+	if (n == 0 || n > SSPR_QUESTIONS_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (idx[i] >= SSPR_QUESTIONS_MAX)
+			return false;
+		for (size_t j = 0; j < i; j++)
+			if (idx[j] == idx[i])
+				return false;
+	}
+	return true;
 }
 
 int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, size_t *len)
@@ -254,6 +275,14 @@ int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, 
 		tlv_put_u64(&w, TAG_GRACE_STARTED, (uint64_t)rec->grace_started_at);
 	if (rec->updated_at != 0)
 		tlv_put_u64(&w, TAG_UPDATED_AT, (uint64_t)rec->updated_at);
+	if (rec->n_drawn > 0) {
+		if (!draw_ok(rec->drawn, rec->n_drawn))
+			return SSPR_EINVAL;
+		for (int i = 0; i < 8; i++)
+			tmp[i] = (uint8_t)(rec->draw_epoch >> (56 - 8 * i));
+		memcpy(tmp + 8, rec->drawn, rec->n_drawn);
+		tlv_put(&w, TAG_QUESTION_DRAW, tmp, 8 + (size_t)rec->n_drawn);
+	}
 	sodium_memzero(tmp, sizeof(tmp));
 	if (w.overflow)
 		return SSPR_ENOMEM;
@@ -277,6 +306,16 @@ static bool decode_question(const struct tlv_item *it, struct sspr_question *q)
 	q->question[qlen] = '\0';
 	memcpy(q->hash, it->value + 1 + qlen, hlen);
 	q->hash[hlen] = '\0';
+	return true;
+}
+
+static bool decode_draw(const struct tlv_item *it, struct sspr_record *rec)
+{
+	if (it->len < 9 || !draw_ok(it->value + 8, it->len - 8))
+		return false;
+	rec->draw_epoch = tlv_get_u64(it->value);
+	rec->n_drawn = (uint8_t)(it->len - 8);
+	memcpy(rec->drawn, it->value + 8, rec->n_drawn);
 	return true;
 }
 
@@ -346,6 +385,8 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 	case TAG_PENDING:
 		rec->has_pending = true;
 		return decode_pending(it, &rec->pending);
+	case TAG_QUESTION_DRAW:
+		return decode_draw(it, rec);
 	case TAG_FAILURE:
 		if (rec->n_failures >= SSPR_FAILURES_MAX || it->len != 8)
 			return false;

@@ -71,6 +71,12 @@ struct sspr_record {
 
 	uint8_t n_questions;
 	struct sspr_question questions[SSPR_QUESTIONS_MAX];
+	/* The questions a reset asks, kept until they are answered right or
+	 * their draw period (draw_epoch) ends, so that giving up whenever an
+	 * unknown question comes up does not bring up other ones. */
+	uint8_t n_drawn;
+	uint8_t drawn[SSPR_QUESTIONS_MAX]; /* indices into questions, distinct */
+	uint64_t draw_epoch;
 
 	bool has_email;
 	struct sspr_email email;

@@ -2,7 +2,8 @@
 #define _GNU_SOURCE /* F_OFD_SETLK */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,22 +14,6 @@
  * needs no bytes to exist. */
 #define GATE_BYTE ((off_t)1 << 40)
 #define HOLDER_BYTE (GATE_BYTE + 1)
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void nap_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
 
 static int lock_byte(int fd, int cmd, short type, off_t at)
 {
@@ -48,33 +33,104 @@ static pid_t holder(int fd)
 	return fl.l_pid;
 }
 
+/* A blocking wait for the gate, in a thread of its own so that the caller
+ * can give up at its deadline: the kernel wakes a waiter the moment the
+ * gate is released, where polling would lose every race to a holder that
+ * writes in a loop. No signal is involved (a PAM module must not take
+ * SIGALRM from the application): the wait is ended by cancelling the
+ * thread, whose fcntl is a cancellation point. */
+struct gate_wait {
+	int fd;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done;
+	int rc, error;
+};
+
+static void *wait_for_gate(void *arg)
+{
+	struct gate_wait *w = arg;
+	int rc = lock_byte(w->fd, F_OFD_SETLKW, F_WRLCK, GATE_BYTE);
+	int error = errno;
+
+	pthread_mutex_lock(&w->mu);
+	w->rc = rc;
+	w->error = error;
+	w->done = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* 0 with the gate taken, ETIMEDOUT, or an errno. */
+static int wait_until(int fd, unsigned wait_ms)
+{
+	struct gate_wait w = {.fd = fd, .mu = PTHREAD_MUTEX_INITIALIZER};
+	pthread_condattr_t attr;
+	struct timespec deadline;
+	pthread_t thread;
+	int r;
+
+	if (pthread_condattr_init(&attr) != 0)
+		return ENOMEM;
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	r = pthread_cond_init(&w.cv, &attr);
+	pthread_condattr_destroy(&attr);
+	if (r != 0)
+		return r;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)(wait_ms / 1000);
+	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	r = pthread_create(&thread, NULL, wait_for_gate, &w);
+	if (r != 0) {
+		pthread_cond_destroy(&w.cv);
+		return r;
+	}
+	pthread_mutex_lock(&w.mu);
+	while (!w.done && r != ETIMEDOUT)
+		r = pthread_cond_timedwait(&w.cv, &w.mu, &deadline);
+	pthread_mutex_unlock(&w.mu);
+	if (!w.done)
+		pthread_cancel(thread);
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&w.cv);
+	if (w.done && w.rc == 0)
+		return 0; /* taken, if only just */
+	/* Cancelled: the kernel may have granted the lock as the cancel
+	 * came. The gate belongs to the descriptor, so let it go here. */
+	(void)lock_byte(fd, F_OFD_SETLK, F_UNLCK, GATE_BYTE);
+	return w.done ? w.error : ETIMEDOUT;
+}
+
 int sspr_write_gate_take(int fd, unsigned wait_ms, const char *what, struct sspr_error *err)
 {
-	int64_t deadline = monotonic_ms() + wait_ms;
-	long nap = 1;
 	pid_t pid;
+	int r = 0;
 
-	/* Polled rather than F_OFD_SETLKW under an alarm: a PAM module must
-	 * not take SIGALRM from the application. Naps grow to 50 ms, so a
-	 * free gate is taken at once and a busy one costs little CPU. */
-	while (lock_byte(fd, F_OFD_SETLK, F_WRLCK, GATE_BYTE) != 0) {
-		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
-			return sspr_error_set(err, SSPR_ERR, "%s: cannot lock for writing: %s",
-					      what, strerror(errno));
-		if (monotonic_ms() >= deadline) {
-			pid = holder(fd);
-			if (pid > 0)
-				return sspr_error_set(err, SSPR_EBUSY,
-						      "%s: another writer (pid %ld) has held it for "
-						      "more than %u ms",
-						      what, (long)pid, wait_ms);
-			return sspr_error_set(err, SSPR_EBUSY,
-					      "%s: another writer has held it for more than %u ms",
-					      what, wait_ms);
-		}
-		nap_ms(nap);
-		nap = nap < 50 ? nap * 2 : 50;
+	if (lock_byte(fd, F_OFD_SETLK, F_WRLCK, GATE_BYTE) != 0) {
+		if (errno != EAGAIN && errno != EACCES)
+			r = errno;
+		else
+			r = wait_until(fd, wait_ms);
 	}
+	if (r == ETIMEDOUT) {
+		pid = holder(fd);
+		if (pid > 0)
+			return sspr_error_set(err, SSPR_EBUSY,
+					      "%s: another writer (pid %ld) has held it for more "
+					      "than %u ms",
+					      what, (long)pid, wait_ms);
+		return sspr_error_set(err, SSPR_EBUSY,
+				      "%s: another writer has held it for more than %u ms", what,
+				      wait_ms);
+	}
+	if (r != 0)
+		return sspr_error_set(err, SSPR_ERR, "%s: cannot lock for writing: %s", what,
+				      strerror(r));
 	/* Only a name for the error above: failing to take it changes nothing. */
 	(void)lock_byte(fd, F_SETLK, F_WRLCK, HOLDER_BYTE);
 	return SSPR_OK;

@@ -4,6 +4,7 @@
 #include <security/pam_ext.h>
 
 #include "challenge.h"
+#include "decoy.h"
 #include "lockout.h"
 #include "util.h"
 
@@ -55,6 +56,10 @@ static int decide(struct sspr_record *rec, bool exists, struct sspr_event *ev, v
 		d->verdict = SSPR_VERDICT_LOCKED;
 	} else {
 		d->verdict = d->check->judge(rec, d->now, d->check->ctx);
+		/* The failure counted when the challenge opened is taken back;
+		 * a refusal then counts as one, now. */
+		if (d->session->charged_at != 0)
+			sspr_lockout_uncharge(rec, d->session->charged_at);
 		if (d->verdict == SSPR_VERDICT_REFUSED || d->verdict == SSPR_VERDICT_REPLAY)
 			d->lock_started = sspr_lockout_add_failure(rec, d->now, &pol->lockout);
 		/* Failures go only once every required method has passed, in
@@ -72,6 +77,108 @@ static int decide(struct sspr_record *rec, bool exists, struct sspr_event *ev, v
 	return SSPR_OK;
 }
 
+struct opening {
+	struct sspr_session *session;
+	const struct sspr_check *check;
+	int64_t now;
+	/* outputs, recomputed on every call of open_challenge() */
+	enum sspr_verdict verdict; /* ACCEPTED: the challenge may be shown */
+	bool lock_started;
+	int64_t charged_at;
+};
+
+/* Runs inside the store's write transaction on the current record. */
+static int open_challenge(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	struct opening *o = ctx;
+	struct sspr_session *s = o->session;
+	unsigned method = sspr_method_from_name(o->check->method);
+
+	o->lock_started = false;
+	o->charged_at = 0;
+	if (!exists || (sspr_record_methods(rec) & method) == 0) {
+		o->verdict = SSPR_VERDICT_NOT_ENROLLED;
+		sspr_session_event(s, ev, "not-enrolled", o->check->method, NULL);
+		return SSPR_NOCHANGE;
+	}
+	if (sspr_lockout_active(rec, o->now)) {
+		o->verdict = SSPR_VERDICT_LOCKED;
+		sspr_session_event(s, ev, "locked", o->check->method, NULL);
+		return SSPR_NOCHANGE;
+	}
+	o->charged_at = sspr_lockout_charge(rec, o->now, &s->policy.lockout);
+	if (o->charged_at == 0) {
+		o->verdict = SSPR_VERDICT_LOCKED;
+		o->lock_started = true;
+		sspr_session_event(s, ev, "locked", o->check->method,
+				   "resets locked: dialogs ended without an answer");
+		return SSPR_OK;
+	}
+	if (o->check->prepare != NULL)
+		o->check->prepare(rec, o->now, o->check->ctx);
+	o->verdict = SSPR_VERDICT_ACCEPTED;
+	sspr_event_set(ev, o->now, "challenge", "shown", o->check->method, s->user, s->service,
+		       s->rhost, s->action == SSPR_ACTION_UNLOCK ? "unlock" : "reset");
+	return SSPR_OK;
+}
+
+int sspr_challenge_begin(struct sspr_session *s, const struct sspr_check *check,
+			 const struct sspr_record *rec)
+{
+	struct opening o = {.session = s, .check = check, .now = sspr_now()};
+	struct sspr_error err = {{0}};
+	int r;
+
+	r = sspr_store_update(s->store, s->user, 0, open_challenge, &o, &err);
+	if (r < 0) {
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", check->method, err.msg);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		return r;
+	}
+	if (o.lock_started)
+		s->lock_started = true;
+	switch (o.verdict) {
+	case SSPR_VERDICT_ACCEPTED:
+		s->charged_at = o.charged_at;
+		return SSPR_OK;
+	case SSPR_VERDICT_NOT_ENROLLED:
+		sspr_session_outcome(s, LOG_NOTICE, false, "not-enrolled", check->method, NULL);
+		if (s->hide)
+			return sspr_decoy_challenge(s, sspr_method_from_name(check->method), rec, true);
+		sspr_session_refuse(s, SSPR_MSG_NOT_SET_UP);
+		return SSPR_ENOENT;
+	default:
+		sspr_session_outcome(s, LOG_WARNING, false, "locked", check->method,
+				     o.lock_started ? "resets locked: dialogs ended without an answer"
+						    : NULL);
+		if (s->hide)
+			return sspr_decoy_challenge(s, sspr_method_from_name(check->method), rec, true);
+		sspr_session_refuse(s, SSPR_MSG_LOCKED);
+		return SSPR_ELOCKED;
+	}
+}
+
+static int uncharge(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	const int64_t *at = ctx;
+
+	if (!exists)
+		return SSPR_NOCHANGE;
+	sspr_lockout_uncharge(rec, *at);
+	return SSPR_OK;
+}
+
+void sspr_challenge_withdraw(struct sspr_session *s, const char *method)
+{
+	struct sspr_error err = {{0}};
+
+	if (s->charged_at == 0)
+		return;
+	if (sspr_store_update(s->store, s->user, 0, uncharge, &s->charged_at, &err) < 0)
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", method, err.msg);
+	s->charged_at = 0;
+}
+
 int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check,
 			  enum sspr_verdict *verdict)
 {
@@ -80,6 +187,8 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 	int r;
 
 	r = sspr_store_update(s->store, s->user, 0, decide, &d, &err);
+	if (r >= 0)
+		s->charged_at = 0; /* judged: the charge is settled */
 	if (verdict != NULL)
 		*verdict = r < 0 ? SSPR_VERDICT_REFUSED : d.verdict;
 	if (r < 0) {

@@ -32,8 +32,30 @@ struct sspr_check {
 	 * a code). Runs inside the store update, possibly more than once, so
 	 * it must give the same answer for the same input. */
 	enum sspr_verdict (*judge)(struct sspr_record *rec, int64_t now, void *ctx);
+	/* Optional: runs in the write that opens the challenge (what the
+	 * challenge keeps in the record while it is shown). Same rules as
+	 * judge. */
+	void (*prepare)(struct sspr_record *rec, int64_t now, void *ctx);
 	void *ctx;
 };
+
+/* Opens a challenge, before its first prompt: one store update counts the
+ * attempt as a failure already (sspr_lockout_charge) and writes a
+ * "challenge shown" audit event, so that a dialog that ends without a
+ * verdict (an error, an over-long reply, a killed process) is counted and
+ * on record. The verdict (sspr_challenge_decide) takes the failure back
+ * or keeps it. Returns SSPR_OK: show the challenge. Anything else ends it,
+ * told and reported: SSPR_ELOCKED (resets are locked, perhaps by this very
+ * charge), SSPR_ENOENT (the method went away), a store error; with
+ * enumeration = hide the first two are not told but followed by the
+ * method's decoy (rec: the record the challenge was chosen from), whose
+ * status is returned. */
+int sspr_challenge_begin(struct sspr_session *s, const struct sspr_check *check,
+			 const struct sspr_record *rec);
+
+/* The challenge cannot go on for a reason of ours (the mail did not go
+ * out): the failure counted when it opened is taken back. */
+void sspr_challenge_withdraw(struct sspr_session *s, const char *method);
 
 /* Returns SSPR_OK when accepted; otherwise reports the outcome and
  * returns SSPR_EBADCODE, SSPR_ELOCKED, SSPR_ENOENT or a store error. The

@@ -19,36 +19,31 @@
  * prompt cannot flood the user's mailbox. */
 #define EMAIL_RESEND_SECONDS 60
 
-struct pending_code {
-	const struct sspr_policy *pol;
-	char hash[SSPR_HASH_STR_MAX];
-	int64_t now;
-	bool too_soon; /* output: a code went out less than a minute ago */
-};
-
-static int store_pending(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
-{
-	struct pending_code *p = ctx;
-
-	p->too_soon = false;
-	if (!exists || !rec->has_email || !rec->email.verified)
-		return SSPR_NOCHANGE;
-	if (rec->has_pending && rec->pending.expires_at - (int64_t)p->pol->code_lifetime >
-					p->now - EMAIL_RESEND_SECONDS) {
-		p->too_soon = true;
-		return SSPR_NOCHANGE;
-	}
-	rec->has_pending = true;
-	memcpy(rec->pending.hash, p->hash, sizeof(rec->pending.hash));
-	rec->pending.expires_at = p->now + (int64_t)p->pol->code_lifetime;
-	rec->pending.tries = 0;
-	return SSPR_OK;
-}
-
 struct email_answer {
+	const struct sspr_policy *pol;
+	char hash[SSPR_HASH_STR_MAX]; /* of the code to send */
+	bool too_soon;  /* output of the opening: a code went out less than a minute ago */
 	const char *typed;
 	bool may_retry; /* output: the code is still pending after a refusal */
 };
+
+/* Runs in the write that opens the challenge: the new code is stored
+ * (hashed) before it is sent. */
+static void store_pending(struct sspr_record *rec, int64_t now, void *ctx)
+{
+	struct email_answer *a = ctx;
+
+	a->too_soon = false;
+	if (rec->has_pending &&
+	    rec->pending.expires_at - (int64_t)a->pol->code_lifetime > now - EMAIL_RESEND_SECONDS) {
+		a->too_soon = true;
+		return;
+	}
+	rec->has_pending = true;
+	memcpy(rec->pending.hash, a->hash, sizeof(rec->pending.hash));
+	rec->pending.expires_at = now + (int64_t)a->pol->code_lifetime;
+	rec->pending.tries = 0;
+}
 
 static void clear_pending(struct sspr_record *rec)
 {
@@ -101,14 +96,15 @@ enum sent {
 	NOT_SENT,      /* the mail command failed (reported) */
 };
 
-/* Creates, stores and sends the code; *sent says what happened. Returns
- * SSPR_OK, or a store error already reported as "unavailable". A mail that
- * cannot be sent is SSPR_OK with NOT_SENT: with enumeration = hide the
- * dialog goes on as if it had been, since a stranger's decoy cannot fail
- * that way. */
-static int send_code(struct sspr_session *s, const struct sspr_record *rec, enum sent *sent)
+/* Opens the challenge, storing the new code in the same write, and sends
+ * it; *sent says what happened. Returns SSPR_OK, or what
+ * sspr_challenge_begin returned (reported; with enumeration = hide a
+ * decoy has run). A mail that cannot be sent is SSPR_OK with NOT_SENT:
+ * with enumeration = hide the dialog goes on as if it had been, since a
+ * stranger's decoy cannot fail that way. */
+static int send_code(struct sspr_session *s, const struct sspr_record *rec,
+		     const struct sspr_check *check, struct email_answer *a, enum sent *sent)
 {
-	struct pending_code p = {.pol = &s->policy, .now = sspr_now()};
 	char code[SSPR_CODE_SIZE], body[1024];
 	struct sspr_error err = {{0}};
 	struct sspr_mail mail = {
@@ -121,16 +117,16 @@ static int send_code(struct sspr_session *s, const struct sspr_record *rec, enum
 
 	r = sspr_code_generate(s->policy.code_length, code);
 	if (r == SSPR_OK)
-		r = sspr_code_hash(code, p.hash);
-	if (r == SSPR_OK)
-		r = sspr_store_update(s->store, s->user, 0, store_pending, &p, &err);
-	if (r < 0) {
-		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "email", err.msg);
+		r = sspr_code_hash(code, a->hash);
+	if (r != SSPR_OK) {
+		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "email", "code generation");
 		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
 		goto out;
 	}
-	r = SSPR_OK;
-	if (p.too_soon) {
+	r = sspr_challenge_begin(s, check, rec);
+	if (r != SSPR_OK)
+		goto out;
+	if (a->too_soon) {
 		sspr_session_debug(s, "code for %s sent less than a minute ago: not resent",
 				   s->user);
 		*sent = SENT_RECENTLY;
@@ -145,27 +141,30 @@ static int send_code(struct sspr_session *s, const struct sspr_record *rec, enum
 out:
 	sodium_memzero(code, sizeof(code));
 	sodium_memzero(body, sizeof(body));
+	sodium_memzero(a->hash, sizeof(a->hash));
 	return r;
 }
 
 int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec)
 {
-	struct email_answer answer = {0};
+	struct email_answer answer = {.pol = &s->policy};
 	const struct sspr_check check = {
 		.method = "email",
 		.refused_result = "bad-code",
 		.refused_text = SSPR_EMAIL_REFUSED,
 		.judge = judge_email,
+		.prepare = store_pending,
 		.ctx = &answer,
 	};
 	char masked[SSPR_EMAIL_MAX + 16], prompt[SSPR_EMAIL_MAX + 64];
 	enum sent sent = NOT_SENT;
 	int r, tries = 0;
 
-	r = send_code(s, rec, &sent);
+	r = send_code(s, rec, &check, &answer, &sent);
 	if (r != SSPR_OK)
 		return r;
 	if (sent == NOT_SENT && !s->hide) {
+		sspr_challenge_withdraw(s, "email");
 		sspr_session_refuse(s, "The code could not be sent.");
 		return SSPR_ERR;
 	}

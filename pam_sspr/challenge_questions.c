@@ -1,6 +1,7 @@
 /* The security-question challenge: questions_to_reset of the user's
- * questions, chosen at random each time, all asked and all checked before
- * the verdict, so neither the dialog nor its timing says which answer was
+ * questions, drawn once and kept until they are answered right or their
+ * draw period ends (question_draw.h), all asked and all checked before the
+ * verdict, so neither the dialog nor its timing says which answer was
  * wrong. */
 #include <string.h>
 #include <syslog.h>
@@ -11,14 +12,48 @@
 #include "answer.h"
 #include "challenge.h"
 #include "conv.h"
+#include "question_draw.h"
 #include "slots.h"
+#include "util.h"
 
 struct questions_answer {
 	const struct sspr_record *asked_from; /* the record the answers were checked against */
+	unsigned to_ask;                      /* questions_to_reset */
+	struct sspr_draw draw;
+	/* output of the opening: the questions to ask */
 	unsigned picked[SSPR_QUESTIONS_MAX];
 	unsigned n_picked;
 	bool all_right;
 };
+
+static void forget_draw(struct sspr_record *rec)
+{
+	rec->n_drawn = 0;
+	memset(rec->drawn, 0, sizeof(rec->drawn));
+	rec->draw_epoch = 0;
+}
+
+/* Runs in the write that opens the challenge: the draw of this period, or
+ * a new one, kept in the record. */
+static void keep_draw(struct sspr_record *rec, int64_t now, void *ctx)
+{
+	struct questions_answer *a = ctx;
+	unsigned n = rec->n_questions < a->asked_from->n_questions ? rec->n_questions
+								   : a->asked_from->n_questions;
+	uint8_t seed[SSPR_DRAW_SEED_BYTES];
+
+	(void)now;
+	a->n_picked = a->to_ask < n ? a->to_ask : n;
+	if (sspr_draw_kept(rec, &a->draw, a->n_picked, a->picked))
+		return;
+	randombytes_buf(seed, sizeof(seed));
+	sspr_draw_shuffle(seed, n, a->n_picked, a->picked);
+	sodium_memzero(seed, sizeof(seed));
+	rec->n_drawn = (uint8_t)a->n_picked;
+	for (unsigned i = 0; i < a->n_picked; i++)
+		rec->drawn[i] = (uint8_t)a->picked[i];
+	rec->draw_epoch = a->draw.period;
+}
 
 static enum sspr_verdict judge_questions(struct sspr_record *rec, int64_t now, void *ctx)
 {
@@ -27,33 +62,19 @@ static enum sspr_verdict judge_questions(struct sspr_record *rec, int64_t now, v
 	if (rec->n_questions == 0)
 		return SSPR_VERDICT_NOT_ENROLLED;
 	/* The set changed since we read it: these answers prove nothing. */
-	if (rec->n_questions != a->asked_from->n_questions)
+	if (rec->n_questions != a->asked_from->n_questions || a->n_picked == 0)
 		return SSPR_VERDICT_REFUSED;
 	for (unsigned i = 0; i < a->n_picked; i++)
 		if (strcmp(rec->questions[a->picked[i]].hash,
 			   a->asked_from->questions[a->picked[i]].hash) != 0)
 			return SSPR_VERDICT_REFUSED;
-	return a->all_right ? SSPR_VERDICT_ACCEPTED : SSPR_VERDICT_REFUSED;
-}
-
-/* k distinct indices out of n, uniformly, in random order. */
-static void pick_questions(unsigned n, unsigned k, unsigned *out)
-{
-	unsigned idx[SSPR_QUESTIONS_MAX];
-
-	for (unsigned i = 0; i < n; i++)
-		idx[i] = i;
-	for (unsigned i = 0; i < k; i++) {
-		unsigned j = i + randombytes_uniform(n - i), t = idx[i];
-
-		idx[i] = idx[j];
-		idx[j] = t;
-		out[i] = idx[i];
-	}
+	if (!a->all_right)
+		return SSPR_VERDICT_REFUSED;
+	forget_draw(rec); /* answered: the next reset draws afresh */
+	return SSPR_VERDICT_ACCEPTED;
 }
 
 #define ANSWER_SLOT_WAIT_MS 30000
-
 int sspr_answer_slot_take(struct sspr_session *s, struct sspr_slot *slot)
 {
 	struct sspr_error err = {{0}};
@@ -98,19 +119,29 @@ static bool ask_one(struct sspr_session *s, const struct sspr_question *q, int *
 
 int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *rec)
 {
-	struct questions_answer answer = {.asked_from = rec, .all_right = true};
+	struct questions_answer answer = {
+		.asked_from = rec, .to_ask = s->policy.questions_to_reset, .all_right = true};
 	const struct sspr_check check = {
 		.method = "questions",
 		.refused_result = "bad-answer",
 		.refused_text = SSPR_QUESTIONS_REFUSED,
 		.judge = judge_questions,
+		.prepare = keep_draw,
 		.ctx = &answer,
 	};
-	unsigned n = rec->n_questions;
-	int r = SSPR_OK;
+	struct sspr_error err = {{0}};
+	int r;
 
-	answer.n_picked = s->policy.questions_to_reset < n ? s->policy.questions_to_reset : n;
-	pick_questions(n, answer.n_picked, answer.picked);
+	r = sspr_draw_begin(s, sspr_now(), &answer.draw, &err);
+	if (r != SSPR_OK) {
+		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "questions", err.msg);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		return r;
+	}
+	r = sspr_challenge_begin(s, &check, rec);
+	sspr_draw_wipe(&answer.draw);
+	if (r != SSPR_OK)
+		return r;
 	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_QUESTIONS_INTRO);
 	for (unsigned i = 0; i < answer.n_picked && r == SSPR_OK; i++)
 		if (!ask_one(s, &rec->questions[answer.picked[i]], &r))

@@ -41,7 +41,9 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 	char *code = NULL;
 	int r;
 
-	(void)rec;
+	r = sspr_challenge_begin(s, &check, rec);
+	if (r != SSPR_OK)
+		return r;
 	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, SSPR_RECOVERY_PROMPT, &code) != PAM_SUCCESS) {
 		sspr_session_aborted(s, "recovery", SSPR_RECOVERY_REFUSED);
 		return SSPR_EINVAL;

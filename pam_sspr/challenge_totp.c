@@ -83,6 +83,8 @@ int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 		goto out;
 	}
 	r = open_secret(s, &rec->totp, secret, sizeof(secret), &secret_len);
+	if (r == SSPR_OK)
+		r = sspr_challenge_begin(s, &check, rec);
 	if (r != SSPR_OK)
 		goto out;
 

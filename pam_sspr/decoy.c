@@ -1,8 +1,9 @@
 /* Decoy challenges (enumeration = hide): what someone who cannot reset
- * sees instead of "not set up" or "locked". Each one shows the prompts of
- * the real challenge in the same order, does the same expensive work
- * (opening a sealed secret, Argon2id, a synced store write), and ends
- * with the same refusal. The truth goes only to syslog and the audit
+ * sees instead of "not set up" or "locked", and what an enrolled user sees
+ * for a method of the menu they did not enroll. Each one shows the prompts
+ * of the real challenge in the same order, does the same expensive work
+ * (opening a sealed secret, Argon2id, as many synced store writes), and
+ * ends with the same refusal. The truth goes only to syslog and the audit
  * trail, written before the decoy starts. */
 #include <string.h>
 #include <syslog.h>
@@ -16,6 +17,7 @@
 #include "conv.h"
 #include "decoy.h"
 #include "hostkey.h"
+#include "question_draw.h"
 #include "questions.h"
 #include "slots.h"
 #include "totp.h"
@@ -91,8 +93,7 @@ static int decoy_recovery(struct sspr_session *s)
 
 static int decoy_email(struct sspr_session *s)
 {
-	/* The real one stores the pending code before sending it. */
-	pace_write(s);
+	/* The real one stores the pending code in its opening write. */
 	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_EMAIL_SENT_HIDDEN);
 	for (int i = 0; i < SSPR_EMAIL_TRIES; i++) {
 		char *code = NULL;
@@ -108,69 +109,71 @@ static int decoy_email(struct sspr_session *s)
 	return refuse(s, SSPR_EMAIL_REFUSED);
 }
 
-/* The same questions_to_register questions for the same user every time,
- * so that asking twice does not give the decoy away; chosen with a key
- * only root has, so nobody can predict which questions a decoy shows. */
-static int pick_decoy_questions(struct sspr_session *s, const struct sspr_question_list *list,
-				unsigned *picked, unsigned k)
+/* The questions a decoy asks, as question texts. Whoever has a question
+ * set of their own (a locked user, one outside the group) is asked from
+ * it, with the draw their record keeps for this period, or else one keyed
+ * to the period: what they saw before the lock, they see during it. A
+ * stranger gets questions_to_register questions of the questions file
+ * keyed to the name for ever, and questions_to_reset of those keyed to
+ * the period, as a real draw changes. NULL when there is nothing to ask
+ * (no key or no questions file). */
+static const char **decoy_questions_pick(struct sspr_session *s, const struct sspr_record *rec,
+					 struct sspr_question_list *list, const char **texts,
+					 unsigned *n_asked)
 {
-	struct sspr_hostkey key;
+	struct sspr_draw draw;
 	struct sspr_error err = {{0}};
-	uint8_t seed[crypto_stream_chacha20_KEYBYTES];
-	uint8_t nonce[crypto_stream_chacha20_NONCEBYTES] = {0};
-	uint32_t stream[SSPR_QUESTIONS_MAX];
-	unsigned idx[SSPR_QUESTIONS_FILE_MAX], n = (unsigned)list->count;
+	unsigned registered = s->policy.questions_to_register, asked = s->policy.questions_to_reset;
+	unsigned set[SSPR_QUESTIONS_MAX], picked[SSPR_QUESTIONS_MAX];
 
-	if (sspr_hostkey_load(s->policy.key_dir, &key, &err) != SSPR_OK)
-		return SSPR_EKEY;
-	crypto_generichash(seed, sizeof(seed), (const uint8_t *)s->user, strlen(s->user), key.sk,
-			   sizeof(key.sk));
-	sspr_hostkey_wipe(&key);
-	crypto_stream_chacha20((uint8_t *)stream, sizeof(stream), nonce, seed);
-	sodium_memzero(seed, sizeof(seed));
-	for (unsigned i = 0; i < n; i++)
-		idx[i] = i;
-	for (unsigned i = 0; i < k; i++) {
-		unsigned j = i + stream[i] % (n - i), t = idx[i];
-
-		idx[i] = idx[j];
-		idx[j] = t;
-		picked[i] = idx[i];
+	if (sspr_draw_begin(s, sspr_now(), &draw, &err) != SSPR_OK) {
+		sspr_session_debug(s, "decoy questions unavailable: %s", err.msg);
+		return NULL;
 	}
-	return SSPR_OK;
+	if (rec != NULL && rec->n_questions > 0) {
+		*n_asked = asked < rec->n_questions ? asked : rec->n_questions;
+		if (!sspr_draw_kept(rec, &draw, *n_asked, picked))
+			sspr_draw_shuffle(draw.seed, rec->n_questions, *n_asked, picked);
+		for (unsigned i = 0; i < *n_asked; i++)
+			texts[i] = rec->questions[picked[i]].question;
+		sspr_draw_wipe(&draw);
+		return texts;
+	}
+	if (sspr_questions_load(s->policy.questions_file, list, &err) != SSPR_OK ||
+	    list->count < registered || asked > registered) {
+		sspr_session_debug(s, "decoy questions unavailable: %s", err.msg);
+		sspr_draw_wipe(&draw);
+		return NULL;
+	}
+	sspr_draw_shuffle(draw.set_seed, (unsigned)list->count, registered, set);
+	sspr_draw_shuffle(draw.seed, registered, asked, picked);
+	sspr_draw_wipe(&draw);
+	for (unsigned i = 0; i < asked; i++)
+		texts[i] = list->text[set[picked[i]]];
+	*n_asked = asked;
+	return texts;
 }
 
-static int decoy_questions(struct sspr_session *s)
+static int decoy_questions(struct sspr_session *s, const struct sspr_record *rec)
 {
 	struct sspr_question_list *list = sodium_malloc(sizeof(*list));
-	struct sspr_error err = {{0}};
-	unsigned registered = s->policy.questions_to_register, picked[SSPR_QUESTIONS_MAX];
-	unsigned asked = s->policy.questions_to_reset;
+	const char *texts[SSPR_QUESTIONS_MAX];
+	unsigned asked = 0;
 	int r = SSPR_OK;
 
-	if (list == NULL || sspr_questions_load(s->policy.questions_file, list, &err) != SSPR_OK ||
-	    list->count < registered || asked > registered ||
-	    pick_decoy_questions(s, list, picked, registered) != SSPR_OK) {
-		/* Without a questions file there is nothing plausible to ask;
-		 * the authenticator prompt is the next best disguise. */
-		sspr_session_debug(s, "decoy questions unavailable: %s", err.msg);
+	if (list == NULL || decoy_questions_pick(s, rec, list, texts, &asked) == NULL) {
+		/* Nothing plausible to ask: the authenticator prompt is the
+		 * next best disguise. */
 		if (list != NULL)
 			sodium_free(list);
 		return decoy_totp(s);
-	}
-	/* Like the real challenge: a random subset of the registered ones. */
-	for (unsigned i = 0; i < asked; i++) {
-		unsigned j = i + randombytes_uniform(registered - i), t = picked[i];
-
-		picked[i] = picked[j];
-		picked[j] = t;
 	}
 	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_QUESTIONS_INTRO);
 	for (unsigned i = 0; i < asked && r == SSPR_OK; i++) {
 		char prompt[SSPR_QUESTION_MAX + 2], hash[SSPR_HASH_STR_MAX], *reply = NULL;
 		struct sspr_slot slot;
 
-		snprintf(prompt, sizeof(prompt), "%s ", list->text[picked[i]]);
+		snprintf(prompt, sizeof(prompt), "%s ", texts[i]);
 		if (!ask(s, prompt, SSPR_QUESTIONS_REFUSED, &reply)) {
 			r = SSPR_EINVAL;
 			break;
@@ -189,11 +192,16 @@ static int decoy_questions(struct sspr_session *s)
 	return r == SSPR_OK ? refuse(s, SSPR_QUESTIONS_REFUSED) : r;
 }
 
-int sspr_decoy_challenge(struct sspr_session *s, unsigned method)
+int sspr_decoy_challenge(struct sspr_session *s, unsigned method, const struct sspr_record *rec,
+			 bool opened)
 {
+	/* A real challenge opens with a write that counts the attempt
+	 * (sspr_challenge_begin); unless that write was made, so does this. */
+	if (!opened)
+		pace_write(s);
 	switch (method) {
 	case SSPR_METHOD_QUESTIONS:
-		return decoy_questions(s);
+		return decoy_questions(s, rec);
 	case SSPR_METHOD_EMAIL:
 		return decoy_email(s);
 	case SSPR_METHOD_RECOVERY:

@@ -232,43 +232,40 @@ static void note_method(char *passed, size_t size, unsigned method)
 	snprintf(passed + n, size - n, "%s%s", n > 0 ? "+" : "", sspr_method_name(method));
 }
 
-/* What a decoy dialog shows: the first method the policy allows, without a
- * menu, as for the commonest enrolled user, who has one method. */
-static unsigned decoy_method(const struct sspr_policy *pol)
-{
-	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1)
-		if (pol->methods & m)
-			return m;
-	return SSPR_METHOD_TOTP;
-}
-
 /* Proves the user's identity with methods_required distinct methods out of
- * `usable` (0: a decoy dialog). Failures are cleared only by the last
- * method's acceptance (s->last_method): passing one method must not wipe
- * the count of guesses at the other. */
+ * `usable` (0: whoever may not reset). Hidden, everyone is offered the
+ * same menu, the policy's methods, and a method the user cannot use gets
+ * its decoy: the menu, the prompts and the refusal then say nothing of who
+ * the user is or what they enrolled. Shown, the menu lists what they can
+ * use. Failures are cleared only by the last method's acceptance
+ * (s->last_method): passing one method must not wipe the count of guesses
+ * at the other. */
 static int prove_identity(struct sspr_session *s, const struct sspr_record *rec, unsigned usable,
 			  char *passed, size_t size)
 {
+	unsigned offered = s->hide ? s->policy.methods & SSPR_METHOD_ALL : usable;
 	int r;
 
 	passed[0] = '\0';
-	if (usable == 0)
-		return sspr_decoy_challenge(s, decoy_method(&s->policy));
 	for (unsigned round = 0; round < s->policy.methods_required; round++) {
 		unsigned method;
 
 		if (round > 0)
 			sspr_conv_say(s->pamh, PAM_TEXT_INFO,
 				      "Now prove it with a second, different method.");
-		method = sspr_method_choose(s, rec, usable);
+		method = sspr_method_choose(s, rec, offered);
 		if (method == 0)
 			return SSPR_EINVAL;
 		s->last_method = round + 1 == s->policy.methods_required;
-		r = challenge_for(method)(s, rec);
+		if (method & usable)
+			r = challenge_for(method)(s, rec);
+		else
+			r = sspr_decoy_challenge(s, method, rec, false);
 		if (r != SSPR_OK)
 			return r;
 		note_method(passed, size, method);
 		usable &= ~method;
+		offered &= ~method;
 	}
 	return SSPR_OK;
 }

@@ -30,8 +30,16 @@ void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event
 		   method != NULL && method[0] != '\0' ? method : "-",
 		   detail != NULL && detail[0] != '\0' ? " detail=" : "",
 		   detail != NULL ? detail : "");
-	if (!store_event || s->store == NULL || !s->account_exists)
+	if (!store_event || s->store == NULL)
 		return;
+	/* Nothing is kept for a name that is no account (the store must not
+	 * grow with strangers' guesses), but the write costs what it costs
+	 * for an account, so its time does not tell the two apart. */
+	if (!s->account_exists) {
+		if (sspr_store_decoy_write(s->store, &err) != SSPR_OK)
+			sspr_session_debug(s, "decoy write: %s", err.msg);
+		return;
+	}
 	sspr_session_event(s, &ev, result, method, detail);
 	if (sspr_store_append_event(s->store, &ev, &err) != SSPR_OK)
 		pam_syslog(s->pamh, LOG_ERR, "cannot record audit event: %s", err.msg);
@@ -69,8 +77,10 @@ void sspr_session_refuse_fmt(const struct sspr_session *s, const char *fmt, ...)
 
 void sspr_session_aborted(struct sspr_session *s, const char *method, const char *refusal)
 {
+	/* The failure counted when the challenge opened stays: giving up
+	 * costs what a wrong answer costs. */
 	if (method != NULL)
-		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", method, "conversation");
+		sspr_session_outcome(s, LOG_NOTICE, true, "aborted", method, "conversation");
 	if (s->hide)
 		sspr_session_refuse(s, refusal);
 }

@@ -35,6 +35,7 @@ struct sspr_session {
 	bool lock_started; /* a failure in this reset locked further resets */
 	bool hide;         /* enumeration = hide: refusals never say why */
 	bool last_method;  /* the challenge under way is the last one required */
+	int64_t charged_at; /* the failure counted before this challenge (0: none) */
 	enum sspr_action action;
 	enum sspr_account_state account_state; /* from the shadow entry, before any challenge */
 	pam_handle_t *passwd;        /* the password service, started before any challenge */
@@ -52,7 +53,8 @@ void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event
 			  const char *result, const char *method, const char *detail);
 
 /* The user gave up at a challenge's prompt, or the conversation failed:
- * logged as "aborted" (no audit event). Hidden, the user is also told the
+ * logged and recorded as "aborted"; the failure counted when the challenge
+ * opened stands. Hidden, the user is also told the
  * challenge's refusal and the helpdesk text, exactly as a decoy does, so
  * that even giving up looks the same for everyone. */
 void sspr_session_aborted(struct sspr_session *s, const char *method, const char *refusal);

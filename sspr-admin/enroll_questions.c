@@ -172,7 +172,7 @@ static int questions_update(struct sspr_record *rec, bool exists, struct sspr_ev
 
 	(void)exists;
 	s->replaced = rec->n_questions > 0;
-	sodium_memzero(rec->questions, sizeof(rec->questions));
+	sspr_record_clear_method(rec, SSPR_METHOD_QUESTIONS); /* and the draw of the old set */
 	for (unsigned i = 0; i < s->n; i++) {
 		memcpy(rec->questions[i].question, s->q[i].question,
 		       sizeof(rec->questions[i].question));

@@ -41,7 +41,7 @@ static int store_questions(struct sspr_record *rec, bool exists, struct sspr_eve
 	const struct questions_update *u = ctx;
 
 	(void)exists;
-	sodium_memzero(rec->questions, sizeof(rec->questions));
+	sspr_record_clear_method(rec, SSPR_METHOD_QUESTIONS); /* and the draw of the old set */
 	for (size_t i = 0; i < u->set->n; i++) {
 		memcpy(rec->questions[i].question, u->set->question[i],
 		       sizeof(rec->questions[i].question));

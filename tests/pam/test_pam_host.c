@@ -167,9 +167,10 @@ static void test_locked_account_hidden_gets_the_decoy(void **state)
 	write_policy("hide.conf", "enumeration = hide\n");
 	current_code(code);
 	shadow_entry("!$6$locked$", today(), "");
-	script_init(&sc, 4, "", code, "NewPass-2", "NewPass-2");
+	/* Hidden, everyone gets the menu of the policy's methods. */
+	script_init(&sc, 5, "", "1", code, "NewPass-2", "NewPass-2");
 	assert_int_equal(run("sspr-hidden", user, PAMTEST_AUTHENTICATE, &sc), PAM_AUTH_ERR);
-	script_init(&stranger, 4, "", code, "NewPass-2", "NewPass-2");
+	script_init(&stranger, 5, "", "1", code, "NewPass-2", "NewPass-2");
 	assert_int_not_equal(run("sspr-hidden", STRANGER, PAMTEST_AUTHENTICATE, &stranger),
 			     PAM_SUCCESS);
 	assert_same_dialog(&sc, &stranger);
@@ -227,11 +228,12 @@ static void test_unlock_keeps_the_password(void **state)
 
 	/* Hidden, a stranger gets the same first menu. */
 	write_policy("unlock-hide.conf", "unlock = yes\nenumeration = hide\n");
-	script_init(&stranger, 3, "", "2", "123456");
+	script_init(&stranger, 4, "", "2", "1", "123456");
 	assert_int_not_equal(run("sspr-unlockh", STRANGER, PAMTEST_AUTHENTICATE, &stranger),
 			     PAM_SUCCESS);
 	assert_true(said(&stranger, "What do you need?"));
-	assert_non_null(strstr(stranger.prompts[2], "code"));
+	assert_true(said(&stranger, "How do you want to prove who you are?"));
+	assert_non_null(strstr(stranger.prompts[3], "code"));
 }
 
 static void test_services_key_limits_where_resets_are_offered(void **state)

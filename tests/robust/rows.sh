@@ -9,13 +9,26 @@ declare -A ran
 
 snapshot() { "$STORE" dump "${STORE_DIR:-$T/store}" 2>&1 | grep -v '^events='; }
 
+# charged USER SNAPSHOT: SNAPSHOT with one more failure for USER (a dialog
+# that ended without a verdict counts as a failed attempt).
+charged() {
+	local line user=$1
+	while IFS= read -r line; do
+		if [[ "$line" == "$user "* && "$line" =~ ^(.*\ fail=)([0-9]+)(\ .*)$ ]]; then
+			line="${BASH_REMATCH[1]}$((BASH_REMATCH[2] + 1))${BASH_REMATCH[3]}"
+		fi
+		printf '%s\n' "$line"
+	done <<<"$2"
+}
+
 # verdict ID RC OUT STORE_MODE CHECK...: the common checks of a row.
 #   RC     the exit status the command had (124 = timed out)
 #   OUT    file with what the user saw (stdout and stderr for tools; the
 #          dialog for the module); LOG: file with pam_syslog lines
-#   STORE_MODE  same | any | skip  (any: may change, but every record
-#          decodes; skip: the row broke the store on purpose, the caller
-#          checks it once repaired)
+#   STORE_MODE  same | any | skip | charged:USER  (any: may change, but
+#          every record decodes; skip: the row broke the store on purpose,
+#          the caller checks it once repaired; charged:USER: USER has one
+#          failure more and nothing else changed)
 #   CHECK  out:TEXT  !out:TEXT  log:TEXT  !log:TEXT  (fixed strings)
 #          oneof:A|B|...  (the output or the log holds one of them)
 verdict() {
@@ -53,6 +66,8 @@ verdict() {
 		why+=" a record no longer decodes;"
 	elif [ "$mode" = same ] && [ "$after" != "$before" ]; then
 		why+=" the store changed: $(diff <(echo "$before") <(echo "$after") | grep '^[<>]' | tr '\n' ' ');"
+	elif [ "${mode%%:*}" = charged ] && [ "$after" != "$(charged "${mode#charged:}" "$before")" ]; then
+		why+=" the store did not change by one failure of ${mode#charged:}: $(diff <(charged "${mode#charged:}" "$before") <(echo "$after") | grep '^[<>]' | tr '\n' ' ');"
 	fi
 	if [ -z "$why" ]; then
 		passed=$((passed + 1))

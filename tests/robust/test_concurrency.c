@@ -5,8 +5,9 @@
  *      one reset succeeds, the others are refused as replays.
  *   2. 8 processes x 12 failed resets, lockout_attempts = 100: the stored
  *      failure count is exactly 96, nothing is locked, 96 bad-code events.
- *   3. 8 processes x 5 failed resets, lockout_attempts = 20: exactly 20 are
- *      judged (the 20th starts the lock, once), the other 20 find it locked.
+ *   3. 8 processes x 5 failed resets, lockout_attempts = 20: each attempt
+ *      counts from the moment its challenge opens, so 13 to 20 are judged;
+ *      the lock starts once, the others find it locked.
  *   4. Module resets, sspr-admin enroll (questions, totp, email), revoke and
  *      unlock, and direct store updates race on the same user for a few
  *      seconds: every tool run succeeds, every record and event decodes.
@@ -618,20 +619,29 @@ static void phase_count(void)
 	sspr_record_wipe(&rec);
 }
 
+/* The failure that starts the lock says so: a judged one ("bad-code",
+ * "resets locked"), or the opening of a challenge that finds the limit
+ * reached by failures counted for dialogs still under way ("locked",
+ * "resets locked: dialogs ended without an answer"). */
+#define LOCK_STARTED "resets locked"
+
 static void phase_lock(void)
 {
 	struct sspr_record rec;
 	unsigned bad = count_events("bad-code", NULL), locked = count_events("locked", NULL);
-	unsigned lock_starts = count_events("bad-code", "resets locked");
+	unsigned by_verdict = count_events("bad-code", LOCK_STARTED);
+	unsigned by_opening = count_events("locked", LOCK_STARTED);
 	/* The lock phase alone has the robust-lock-N services. */
 	struct count_ctx judged = {"bad-code", NULL, "robust-lock-", -1, 0, 0, 0, 0};
 	struct count_ctx found_locked = {"locked", NULL, "robust-lock-", -1, 0, 0, 0, 0};
-	struct count_ctx start = {"bad-code", "resets locked", "robust-lock-", -1, 0, 0, 0, 0};
+	struct count_ctx start_v = {"bad-code", LOCK_STARTED, "robust-lock-", -1, 0, 0, 0, 0};
+	struct count_ctx start_o = {"locked", LOCK_STARTED, "robust-lock-", -1, 0, 0, 0, 0};
+	int64_t start_at;
 	int total;
 
 	enroll_fresh();
 	memset(tally, 0, sizeof(*tally));
-	judged.since = found_locked.since = start.since = sspr_now();
+	judged.since = found_locked.since = start_v.since = start_o.since = sspr_now();
 	check(run_workers(WORKERS, fail_lock) == 0, "lock: workers exited cleanly");
 	/* The attempts that reached the module; 40 made, LOCK_AT = 20. */
 	total = WORKERS * LOCK_EACH - tally->lost;
@@ -641,15 +651,23 @@ static void phase_lock(void)
 	get_record(&rec);
 	bad = count_events("bad-code", NULL) - bad;
 	locked = count_events("locked", NULL) - locked;
-	lock_starts = count_events("bad-code", "resets locked") - lock_starts;
-	check(bad == LOCK_AT, "lock: of %d racing attempts exactly lockout_attempts = %d were "
-			      "judged (%u)", total, LOCK_AT, bad);
-	check(lock_starts == 1, "lock: the lock started exactly once (%u)", lock_starts);
-	check(tally->lock_msg == 1, "lock: exactly one user was told the lock started (%d)",
-	      tally->lock_msg);
-	check(locked == (unsigned)(total - LOCK_AT),
-	      "lock: the other %d attempts found it locked (%u)", total - LOCK_AT, locked);
-	check(tally->locked_msg == total - LOCK_AT, "lock: and were told so (%d)",
+	by_verdict = count_events("bad-code", LOCK_STARTED) - by_verdict;
+	by_opening = count_events("locked", LOCK_STARTED) - by_opening;
+	/* Every attempt counts from the moment its challenge opens, so the
+	 * dialogs still open when the limit is reached are counted with the
+	 * judged ones: at most lockout_attempts are judged, and at most
+	 * WORKERS - 1 fewer (one open dialog per other worker). */
+	check(bad <= LOCK_AT && bad + WORKERS - 1 >= LOCK_AT,
+	      "lock: of %d racing attempts at most lockout_attempts = %d were judged, at most "
+	      "%d fewer (%u)", total, LOCK_AT, WORKERS - 1, bad);
+	check(by_verdict + by_opening == 1,
+	      "lock: the lock started exactly once (%u by a verdict, %u by an opening)", by_verdict,
+	      by_opening);
+	check(tally->lock_msg == (int)by_verdict,
+	      "lock: the user whose answer started it was told so (%d)", tally->lock_msg);
+	check(locked == (unsigned)total - bad, "lock: the other %u attempts found it locked (%u)",
+	      (unsigned)total - bad, locked);
+	check(tally->locked_msg == total - (int)bad, "lock: and were told so (%d)",
 	      tally->locked_msg);
 	check(rec.locked_until > sspr_now() && rec.n_failures == 0,
 	      "lock: the record is locked with the count restarted (locked_until %lld, "
@@ -660,16 +678,18 @@ static void phase_lock(void)
 	 * from that decision. */
 	count_events_in(&judged);
 	count_events_in(&found_locked);
-	count_events_in(&start);
-	check(start.n == 1 && judged.last <= start.first &&
-		      (found_locked.n == 0 || found_locked.first >= start.first),
+	count_events_in(&start_v);
+	count_events_in(&start_o);
+	start_at = start_v.n == 1 ? start_v.first : start_o.first;
+	check(start_v.n + start_o.n == 1 && judged.last <= start_at &&
+		      (found_locked.n == 0 || found_locked.first >= start_at),
 	      "lock: no attempt was judged after the lock started, none found it locked before "
 	      "(last judged %lld, lock %lld, first locked %lld)", (long long)judged.last,
-	      (long long)start.first, (long long)found_locked.first);
-	check(start.n == 1 && rec.locked_until - 86400 >= judged.since &&
-		      rec.locked_until - 86400 <= start.first,
+	      (long long)start_at, (long long)found_locked.first);
+	check(start_v.n + start_o.n == 1 && rec.locked_until - 86400 >= judged.since &&
+		      rec.locked_until - 86400 <= start_at,
 	      "lock: locked_until is lockout_duration after the decision that started it "
-	      "(%lld, decision at %lld)", (long long)rec.locked_until, (long long)start.first);
+	      "(%lld, decision at %lld)", (long long)rec.locked_until, (long long)start_at);
 	check(count_host_events("bad-code", "robust-lock-", 0) > 0 &&
 		      count_host_events("bad-code", "robust-lock-", 1) > 0,
 	      "lock: both hosts' attempts were among those judged (%u by host a, %u by host b)",

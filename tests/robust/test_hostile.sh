@@ -153,13 +153,13 @@ pam M05 h-stack "$ME" PAM_SUCCESS same -- "@nul:$PW"
 pam M06 h-stack "$ME" PAM_AUTH_ERR same '!out:error:' -- @big:1048576
 pam M07 h-totp "$ME" PAM_AUTHTOK_ERR same '!out:error:' -- @err
 pam M08 h-totp "$ME" PAM_AUTH_ERR any "out:The code is not valid." -- "" @null
-pam M09 h-totp "$ME" PAM_AUTH_ERR same '!out:The code is not valid.' "log:aborted" -- "" @err
-pam M10 h-totp "$ME" PAM_AUTH_ERR same '!out:The code is not valid.' "log:aborted" -- "" @big:1048576
+pam M09 h-totp "$ME" PAM_AUTH_ERR "charged:$ME" '!out:The code is not valid.' "log:aborted" -- "" @err
+pam M10 h-totp "$ME" PAM_AUTH_ERR "charged:$ME" '!out:The code is not valid.' "log:aborted" -- "" @big:1048576
 pam M11 h-totp "$ME" PAM_AUTH_ERR any "out:The code is not valid." $'!log:\x1b[31m' \
 	-- "" @hex:1b5b33316dff313233
 pam M12 h-q "$ME" PAM_AUTH_ERR any "out:The answers are not correct." \
 	-- "" @hex:fffe616e73 @hex:1b5b33316d616e73 @hex:c080616e73
-pam M13 h-q "$ME" PAM_AUTH_ERR same '!out:The answers are not correct.' "log:aborted" \
+pam M13 h-q "$ME" PAM_AUTH_ERR "charged:$ME" '!out:The answers are not correct.' "log:aborted" \
 	-- "" @big:1048576 x x
 pam M14 h-q "$ME" PAM_AUTH_ERR any "out:The answers are not correct." \
 	-- "" "@nul:answer one" "@nul:answer two" "@nul:answer three2"
