@@ -19,8 +19,10 @@ packages=(
 	coreutils diffutils
 	# the host's own controls a reset must obey, end to end: pam_pwquality
 	# (the shipped sspr-passwd requires it), sudo and su (setuid-root
-	# callers); pam_faillock and pam_pwhistory come with libpam-modules
-	libpam-pwquality sudo
+	# callers); pam_faillock and pam_pwhistory come with libpam-modules;
+	# cracklib-runtime holds the dictionary pam_pwquality checks against
+	# (only recommended, and without it every new password is refused)
+	libpam-pwquality cracklib-runtime sudo
 	# e-mail end to end: msmtp is the sendmail-compatible client the module
 	# runs; it delivers to the test's own SMTP listener on 127.0.0.1
 	msmtp

@@ -119,6 +119,10 @@ sandbox_setup() {
 		key_dir = $SANDBOX/keys
 		lock_dir = $SANDBOX/run
 		helpdesk = $SANDBOX_HELPDESK
+		# The authenticator app alone: with more methods allowed, every
+		# reset starts with the menu of them (enumeration = hide offers
+		# the policy's methods to everyone alike).
+		methods = totp
 	CONF
 	chmod 644 /etc/security/sspr.conf
 

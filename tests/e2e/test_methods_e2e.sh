@@ -36,6 +36,7 @@ tls off
 syslog off
 MSMTP
 chmod 644 /etc/msmtprc
+sed -i '/^methods = /d' /etc/security/sspr.conf
 cat >>/etc/security/sspr.conf <<CONF
 mail_command = /usr/bin/msmtp -t -i
 mail_from = sspr@sandbox.test

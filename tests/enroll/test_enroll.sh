@@ -50,8 +50,8 @@ if [ "$backend" = ldap ]; then
 	install -o root -g root -m 0644 "$SSPR_LDAP_CACERT" "$SANDBOX/ldap-ca.pem"
 	{
 		store_lines
-		printf 'key_dir = %s\nlock_dir = %s\nhelpdesk = %s\n' "$SANDBOX/keys" "$SANDBOX/run" \
-			"$SANDBOX_HELPDESK"
+		printf 'key_dir = %s\nlock_dir = %s\nhelpdesk = %s\nmethods = totp\n' "$SANDBOX/keys" \
+			"$SANDBOX/run" "$SANDBOX_HELPDESK"
 	} >/etc/security/sspr.conf
 	"$admin" init >/dev/null
 fi
