@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -25,6 +27,7 @@
 
 #define STRANGER "sspr-test-no-such-user"
 #define TIMING_RUNS 40
+#define SSPR_TEST_REPLY_MAX 512 /* pam_sspr/conv.h: longer replies are refused */
 
 static const char *const my_questions[3] = {
 	"What was the name of your first pet?",
@@ -34,16 +37,15 @@ static const char *const my_questions[3] = {
 
 /* ---- fixture ------------------------------------------------------- */
 
-static unsigned only_method; /* what enroll_only() leaves the user with */
+static unsigned only_method; /* the methods enroll_only() leaves the user with */
 
 static int keep_only(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
 	char codes[10][SSPR_RECOVERY_CODE_SIZE];
 
-	if (only_method == SSPR_METHOD_TOTP)
-		return SSPR_OK;
-	sspr_record_clear_method(rec, SSPR_METHOD_TOTP);
-	if (only_method == SSPR_METHOD_QUESTIONS) {
+	if (!(only_method & SSPR_METHOD_TOTP))
+		sspr_record_clear_method(rec, SSPR_METHOD_TOTP);
+	if (only_method & SSPR_METHOD_QUESTIONS) {
 		rec->n_questions = 3;
 		for (int i = 0; i < 3; i++) {
 			snprintf(rec->questions[i].question, sizeof(rec->questions[i].question), "%s",
@@ -52,17 +54,18 @@ static int keep_only(struct sspr_record *rec, bool exists, struct sspr_event *ev
 							  rec->questions[i].hash),
 					 SSPR_OK);
 		}
-	} else if (only_method == SSPR_METHOD_EMAIL) {
+	}
+	if (only_method & SSPR_METHOD_EMAIL) {
 		rec->has_email = true;
 		snprintf(rec->email.address, sizeof(rec->email.address), "alice@example.com");
 		rec->email.verified = true;
-	} else {
-		assert_int_equal(sspr_recovery_issue(rec, 10, codes), SSPR_OK);
 	}
+	if (only_method & SSPR_METHOD_RECOVERY)
+		assert_int_equal(sspr_recovery_issue(rec, 10, codes), SSPR_OK);
 	return SSPR_OK;
 }
 
-/* The user enrolled with the one method under test. */
+/* The user enrolled with the methods under test (a mask). */
 static void enroll_only(void)
 {
 	struct sspr_store *st;
@@ -94,6 +97,21 @@ static void write_hide_policy(const char *method, const char *extra_line)
 	write_stack(service, conf, "", "optional");
 }
 
+static const char *all_methods_policy(const char *extra_line)
+{
+	static char text[4][2048];
+	static int next;
+	char *out = text[next++ % 4];
+
+	snprintf(out, sizeof(text[0]),
+		 "enumeration = hide\nmethods = totp questions email recovery\n"
+		 "questions_file = %s/questions\nquestions_to_reset = 2\n"
+		 "mail_command = %s/sendmail\nnotify_user = no\nlockout_attempts = 100\n"
+		 "argon2_opslimit = 1\nargon2_memlimit = 8192\n%s",
+		 dir, dir, extra_line);
+	return out;
+}
+
 static int setup_hide(void **state)
 {
 	static const char *const methods[] = {"totp", "questions", "email", "recovery"};
@@ -112,6 +130,23 @@ static int setup_hide(void **state)
 		write_hide_policy(methods[i], "");
 		write_hide_policy(methods[i], "group = sspr-test-no-such-group\n");
 	}
+	/* Every method offered, and every method twice over: what the
+	 * dialogs of all enrolment mixes are compared under. Many dialogs
+	 * for one user, each counted: a high limit, so only the locked user
+	 * is locked. */
+	write_policy("hide-all.conf", all_methods_policy(""));
+	write_stack("sspr-hide-all", "hide-all.conf", "", "optional");
+	write_policy("hide-all-group.conf", all_methods_policy("group = sspr-test-no-such-group\n"));
+	write_stack("sspr-hide-all-group", "hide-all-group.conf", "", "optional");
+	write_policy("hide-two.conf", all_methods_policy("methods_required = 2\n"));
+	write_stack("sspr-hide-two", "hide-two.conf", "", "optional");
+	/* enumeration = show: aborted dialogs, counted. */
+	write_policy("abort.conf", "methods = totp questions\nquestions_to_reset = 2\n"
+				   "lockout_attempts = 100\nargon2_opslimit = 1\n"
+				   "argon2_memlimit = 8192\n");
+	write_stack("sspr-abort", "abort.conf", "", "optional");
+	write_policy("abort-lock.conf", "methods = totp\n");
+	write_stack("sspr-abort-lock", "abort-lock.conf", "", "optional");
 	write_policy("hide-timing.conf", "enumeration = hide\nlockout_attempts = 100\n"
 					 "lockout_window = 86400\nmethods = totp\n");
 	write_stack("sspr-hide-timing", "hide-timing.conf", "", "optional");
@@ -276,6 +311,213 @@ static void test_the_truth_is_in_the_audit_trail(void **state)
 	assert_string_equal(last_event().ev.result, "not-eligible");
 }
 
+/* ---- one dialog shape for every enrolment ---------------------------- */
+
+static int lock_record(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	rec->locked_until = sspr_now() + 3600;
+	return SSPR_OK;
+}
+
+/* Enter, menu item `choice`, then the same wrong answer to every prompt. */
+static void chosen_dialog(const char *service, const char *who, const char *choice, char *out,
+			  size_t size)
+{
+	struct script sc;
+
+	script_init(&sc, 8, "", choice, "000000", "000000", "000000", "000000", "000000", "000000");
+	assert_int_not_equal(run(service, who, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	transcript(&sc, out, size);
+}
+
+/* Under `service`, a stranger's dialog for each menu item is the dialog
+ * of every enrolment mix, of the user outside the group and of the
+ * locked user. */
+static void expect_one_shape(const char *service, const char *service_group)
+{
+	static const unsigned mixes[] = {
+		SSPR_METHOD_TOTP,
+		SSPR_METHOD_QUESTIONS,
+		SSPR_METHOD_EMAIL,
+		SSPR_METHOD_RECOVERY,
+		SSPR_METHOD_TOTP | SSPR_METHOD_QUESTIONS,
+		SSPR_METHOD_EMAIL | SSPR_METHOD_RECOVERY,
+		SSPR_METHOD_ALL,
+	};
+	static char stranger[8192], seen[8192];
+	static const char *const choices[] = {"1", "2", "3", "4"};
+	struct sspr_store *st;
+	struct sspr_error err;
+
+	for (size_t c = 0; c < 4; c++) {
+		chosen_dialog(service, STRANGER, choices[c], stranger, sizeof(stranger));
+		printf("# %s, item %s: %s\n", service, choices[c], stranger);
+		assert_non_null(strstr(stranger, "How do you want to prove who you are?"));
+		for (size_t m = 0; m < sizeof(mixes) / sizeof(mixes[0]); m++) {
+			only_method = mixes[m];
+			enroll_only();
+			chosen_dialog(service, user, choices[c], seen, sizeof(seen));
+			if (strcmp(seen, stranger) != 0)
+				printf("# enrolled with 0x%x differs: %s\n", mixes[m], seen);
+			assert_string_equal(seen, stranger);
+		}
+		chosen_dialog(service, other, choices[c], seen, sizeof(seen));
+		assert_string_equal(seen, stranger);
+		chosen_dialog(service_group, user, choices[c], seen, sizeof(seen));
+		assert_string_equal(seen, stranger);
+		only_method = SSPR_METHOD_ALL;
+		enroll_only();
+		st = open_store();
+		assert_int_equal(sspr_store_update(st, user, 0, lock_record, NULL, &err), SSPR_OK);
+		sspr_store_close(st);
+		chosen_dialog(service, user, choices[c], seen, sizeof(seen));
+		assert_string_equal(seen, stranger);
+	}
+}
+
+static void test_one_dialog_for_every_enrolment(void **state)
+{
+	expect_one_shape("sspr-hide-all", "sspr-hide-all-group");
+}
+
+static void test_one_dialog_when_two_methods_are_required(void **state)
+{
+	expect_one_shape("sspr-hide-two", "sspr-hide-all-group");
+}
+
+/* Hidden, an enrolled user still resets with what they enrolled: the menu
+ * lists more, and the method they have works. */
+static void test_the_menu_still_resets(void **state)
+{
+	struct script sc;
+	char code[SSPR_TOTP_CODE_MAX + 1];
+
+	only_method = SSPR_METHOD_TOTP;
+	enroll_only();
+	current_code(code);
+	script_init(&sc, 5, "", "1", code, "NewPass-2", "NewPass-2");
+	assert_int_equal(run("sspr-hide-all", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_string_equal(sc.prompts[1], "Choose 1-4: ");
+	assert_true(password_is(user, "NewPass-2"));
+}
+
+/* ---- aborts count ---------------------------------------------------- */
+
+static unsigned failures_of(const char *who)
+{
+	struct sspr_record rec;
+	unsigned n = 0;
+
+	if (have_record(who, &rec))
+		n = rec.n_failures;
+	sspr_record_wipe(&rec);
+	return n;
+}
+
+static const char *kill_at_code_prompt(struct script *sc, const char *prompt)
+{
+	if (strstr(prompt, "Verification code") != NULL)
+		raise(SIGKILL);
+	return NULL;
+}
+
+static void test_aborted_dialogs_count(void **state)
+{
+	char longest[SSPR_TEST_REPLY_MAX + 64];
+	struct script sc;
+	unsigned before;
+	int status = 0;
+	pid_t pid;
+
+	only_method = SSPR_METHOD_TOTP;
+	enroll_only();
+	/* The conversation fails at the code prompt. */
+	before = failures_of(user);
+	script_init(&sc, 2, "", NULL);
+	assert_int_equal(run("sspr-abort", user, PAMTEST_AUTHENTICATE, &sc), PAM_AUTH_ERR);
+	assert_int_equal(failures_of(user), before + 1);
+	assert_string_equal(last_event().ev.result, "aborted");
+
+	/* An over-long reply. */
+	memset(longest, '7', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	script_init(&sc, 2, "", longest);
+	assert_int_equal(run("sspr-abort", user, PAMTEST_AUTHENTICATE, &sc), PAM_AUTH_ERR);
+	assert_int_equal(failures_of(user), before + 2);
+	assert_string_equal(last_event().ev.result, "aborted");
+
+	/* The process is killed at the prompt (a dropped SSH connection):
+	 * the failure and the event were written before the prompt. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		script_init(&sc, 2, "", "000000");
+		sc.hook = kill_at_code_prompt;
+		(void)run("sspr-abort", user, PAMTEST_AUTHENTICATE, &sc);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	assert_int_equal(failures_of(user), before + 3);
+	assert_string_equal(last_event().ev.action, "challenge");
+	assert_string_equal(last_event().ev.result, "shown");
+	assert_string_equal(last_event().ev.method, "totp");
+}
+
+/* Aborted dialogs lock as wrong answers do: lockout_attempts = 3. */
+static void test_aborts_lock_resets(void **state)
+{
+	struct script sc;
+	struct sspr_record rec;
+	char code[SSPR_TOTP_CODE_MAX + 1];
+
+	for (int i = 0; i < 3; i++) {
+		script_init(&sc, 2, "", NULL);
+		assert_int_equal(run("sspr-abort-lock", user, PAMTEST_AUTHENTICATE, &sc),
+				 PAM_AUTH_ERR);
+	}
+	current_code(code);
+	script_init(&sc, 4, "", code, "NewPass-2", "NewPass-2");
+	assert_int_not_equal(run("sspr-abort-lock", user, PAMTEST_AUTHENTICATE, &sc),
+			     PAM_SUCCESS);
+	assert_true(said(&sc, "locked after too many failed attempts"));
+	assert_true(have_record(user, &rec));
+	assert_true(rec.locked_until > sspr_now());
+	assert_true(password_is(user, "OldPass-1"));
+}
+
+/* The questions asked stay the same when the user gives up at one, until
+ * they are answered right. */
+static void test_drawn_questions_stay_across_aborts(void **state)
+{
+	char first[2][256] = {{0}};
+	struct sspr_record rec;
+	struct script sc;
+
+	only_method = SSPR_METHOD_QUESTIONS;
+	enroll_only();
+	for (int attempt = 0; attempt < 8; attempt++) {
+		/* The first answered wrongly, the conversation fails at the
+		 * second. */
+		script_init(&sc, 3, "", "wrong", NULL);
+		assert_int_equal(run("sspr-abort", user, PAMTEST_AUTHENTICATE, &sc), PAM_AUTH_ERR);
+		assert_true(sc.n_prompts >= 3);
+		if (attempt == 0) {
+			snprintf(first[0], sizeof(first[0]), "%s", sc.prompts[1]);
+			snprintf(first[1], sizeof(first[1]), "%s", sc.prompts[2]);
+		}
+		assert_string_equal(sc.prompts[1], first[0]);
+		assert_string_equal(sc.prompts[2], first[1]);
+	}
+	assert_true(have_record(user, &rec));
+	assert_int_equal(rec.n_drawn, 2);
+	script_init(&sc, 5, "", "right answer", "right answer", "NewPass-2", "NewPass-2");
+	assert_int_equal(run("sspr-abort", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(have_record(user, &rec));
+	assert_int_equal(rec.n_drawn, 0); /* answered: the next reset draws afresh */
+	assert_int_equal(rec.n_failures, 0);
+}
+
 /* ---- timing -------------------------------------------------------- */
 
 static int compare_doubles(const void *a, const void *b)
@@ -348,6 +590,12 @@ int main(void)
 		cmocka_unit_test_setup(test_giving_up_looks_the_same, setup_each),
 		cmocka_unit_test_setup(test_decoy_questions_are_stable, setup_each),
 		cmocka_unit_test_setup(test_the_truth_is_in_the_audit_trail, setup_each),
+		cmocka_unit_test_setup(test_one_dialog_for_every_enrolment, setup_each),
+		cmocka_unit_test_setup(test_one_dialog_when_two_methods_are_required, setup_each),
+		cmocka_unit_test_setup(test_the_menu_still_resets, setup_each),
+		cmocka_unit_test_setup(test_aborted_dialogs_count, setup_each),
+		cmocka_unit_test_setup(test_aborts_lock_resets, setup_each),
+		cmocka_unit_test_setup(test_drawn_questions_stay_across_aborts, setup_each),
 		cmocka_unit_test_setup(test_refusal_takes_as_long_for_a_stranger, setup_each),
 	};
 
