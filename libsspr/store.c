@@ -84,7 +84,7 @@ int sspr_store_open(const struct sspr_store_config *cfg, unsigned flags,
 	*out = NULL;
 	switch (cfg->backend) {
 	case SSPR_BACKEND_LMDB:
-		return sspr_store_lmdb_open(cfg->dir, flags, cfg->store_wait_ms, out, err);
+		return sspr_store_lmdb_open(cfg->dir, flags, cfg, out, err);
 	case SSPR_BACKEND_LDAP:
 		return open_directory(cfg, flags, out, err);
 	}
@@ -94,7 +94,7 @@ int sspr_store_open(const struct sspr_store_config *cfg, unsigned flags,
 int sspr_store_open_lmdb(const char *dir, unsigned flags, struct sspr_store **out,
 			 struct sspr_error *err)
 {
-	return sspr_store_lmdb_open(dir, flags, 0, out, err);
+	return sspr_store_lmdb_open(dir, flags, NULL, out, err);
 }
 
 enum sspr_store_backend sspr_store_backend_of(const struct sspr_store *store)
@@ -168,6 +168,13 @@ int sspr_store_foreach_user(struct sspr_store *store, sspr_store_user_fn fn, voi
 			    struct sspr_error *err)
 {
 	return store->ops->foreach_user(store, fn, ctx, err);
+}
+
+int sspr_store_prune_events(struct sspr_store *store, int64_t before, unsigned long *removed,
+			    struct sspr_error *err)
+{
+	*removed = 0;
+	return store->ops->prune_events(store, before, removed, err);
 }
 
 int sspr_store_foreach_event(struct sspr_store *store, int64_t since, sspr_store_event_fn fn,

@@ -47,6 +47,8 @@ struct sspr_store_config {
 	unsigned ldap_timeout;             /* ldap: seconds for all URIs together, >= 1 */
 	unsigned store_wait_ms;            /* lmdb: the most a write waits for another
 					    * writer; 0 = 3 s (write_gate.h) */
+	unsigned event_retention_days;     /* lmdb: events older go as new ones come;
+					    * 0 = kept for ever */
 };
 
 /* Opens the store cfg describes. Errors: SSPR_ENOENT (no store: run
@@ -118,5 +120,12 @@ int sspr_store_foreach_user(struct sspr_store *store, sspr_store_user_fn fn, voi
 typedef int (*sspr_store_event_fn)(const struct sspr_event *ev, int decode_status, void *ctx);
 int sspr_store_foreach_event(struct sspr_store *store, int64_t since, sspr_store_event_fn fn,
 			     void *ctx, struct sspr_error *err);
+
+/* Deletes every event older than `before` (event_retention_days);
+ * *removed gets how many. The LMDB store also prunes a few at every event
+ * it appends (store_config.event_retention_days), so it stays bounded
+ * without this; the directory needs it run (sspr-admin prune). */
+int sspr_store_prune_events(struct sspr_store *store, int64_t before, unsigned long *removed,
+			    struct sspr_error *err);
 
 #endif

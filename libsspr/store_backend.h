@@ -23,6 +23,8 @@ struct sspr_store_ops {
 			    struct sspr_error *err);
 	int (*foreach_event)(struct sspr_store *store, int64_t since, sspr_store_event_fn fn,
 			     void *ctx, struct sspr_error *err);
+	int (*prune_events)(struct sspr_store *store, int64_t before, unsigned long *removed,
+			    struct sspr_error *err);
 };
 
 /* Every backend's handle starts with this, so store.c can find the table. */
@@ -30,8 +32,8 @@ struct sspr_store {
 	const struct sspr_store_ops *ops;
 };
 
-/* wait_ms: the most a write waits for another writer (0: the default). */
-int sspr_store_lmdb_open(const char *dir, unsigned flags, unsigned wait_ms,
+/* cfg: store_wait_ms and event_retention_days (NULL: the defaults). */
+int sspr_store_lmdb_open(const char *dir, unsigned flags, const struct sspr_store_config *cfg,
 			 struct sspr_store **out, struct sspr_error *err);
 int sspr_store_ldap_open(const struct sspr_store_config *cfg, unsigned flags,
 			 struct sspr_store **out, struct sspr_error *err);
@@ -44,7 +46,7 @@ int sspr_store_ldap_open(const struct sspr_store_config *cfg, unsigned flags,
  * against this build before use. */
 #define SSPR_LDAP_BACKEND_FILE "sspr_store_ldap.so"
 #define SSPR_LDAP_BACKEND_SYMBOL "sspr_store_ldap_backend"
-#define SSPR_STORE_BACKEND_ABI 1
+#define SSPR_STORE_BACKEND_ABI 2 /* 2: prune_events */
 
 struct sspr_store_backend_entry {
 	unsigned abi;        /* SSPR_STORE_BACKEND_ABI of the build it came from */

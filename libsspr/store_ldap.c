@@ -613,6 +613,7 @@ static const struct sspr_store_ops ldap_ops = {
 	.decoy_write = ldap_decoy_write,
 	.foreach_user = sspr_ldap_foreach_user,
 	.foreach_event = sspr_ldap_foreach_event,
+	.prune_events = sspr_ldap_prune_events,
 };
 
 /* What store.c looks up after loading this file (store_backend.h). The

@@ -44,5 +44,7 @@ int sspr_ldap_foreach_user(struct sspr_store *store, sspr_store_user_fn fn, void
 			   struct sspr_error *err);
 int sspr_ldap_foreach_event(struct sspr_store *store, int64_t since, sspr_store_event_fn fn,
 			    void *ctx, struct sspr_error *err);
+int sspr_ldap_prune_events(struct sspr_store *store, int64_t before, unsigned long *removed,
+			   struct sspr_error *err);
 
 #endif

@@ -325,3 +325,75 @@ int sspr_ldap_foreach_event(struct sspr_store *store, int64_t since, sspr_store_
 	free(evs.v);
 	return r;
 }
+
+/* DNs of events to delete, collected by one search. */
+struct old_events {
+	char **dn;
+	size_t n, cap;
+};
+
+#define PRUNE_ROUND 10000 /* events deleted per search */
+
+static int collect_dn(LDAP *ld, LDAPMessage *e, void *ctx)
+{
+	struct old_events *old = ctx;
+	char *dn;
+
+	if (old->n == PRUNE_ROUND)
+		return 0; /* the next round finds the rest */
+	if (old->n == old->cap) {
+		size_t cap = old->cap ? old->cap * 2 : 256;
+		char **v = realloc(old->dn, cap * sizeof(*v));
+
+		if (v == NULL)
+			return SSPR_ENOMEM;
+		old->dn = v;
+		old->cap = cap;
+	}
+	dn = ldap_get_dn(ld, e);
+	if (dn == NULL)
+		return 0;
+	old->dn[old->n] = strdup(dn);
+	ldap_memfree(dn);
+	if (old->dn[old->n] == NULL)
+		return SSPR_ENOMEM;
+	old->n++;
+	return 0;
+}
+
+int sspr_ldap_prune_events(struct sspr_store *store, int64_t before, unsigned long *removed,
+			   struct sspr_error *err)
+{
+	static const char *const attrs[] = {"1.1", NULL}; /* no attributes: the DN is enough */
+	struct ldap_store *st = (struct ldap_store *)store;
+	struct sspr_ldap_sigpipe guard;
+	char filter[96];
+	size_t found;
+	int r = SSPR_OK;
+
+	snprintf(filter, sizeof(filter),
+		 "(&(objectClass=ssprEvent)(!(ssprEventTime>=%" PRId64 ")))", before);
+	sspr_ldap_sigpipe_block(&guard);
+	do {
+		struct old_events old = {0};
+
+		r = sspr_ldap_paged_search(st, st->events_dn, filter, attrs, collect_dn, &old, err);
+		if (r == SSPR_ENOMEM)
+			sspr_error_set(err, r, "out of memory");
+		for (size_t i = 0; r == SSPR_OK && i < old.n; i++) {
+			int rc = ldap_delete_ext_s(st->ld, old.dn[i], NULL, NULL);
+
+			/* Another host's prune got there first: as good. */
+			if (rc == LDAP_SUCCESS)
+				(*removed)++;
+			else if (rc != LDAP_NO_SUCH_OBJECT)
+				r = sspr_ldap_fail(st, rc, "cannot delete an old event", err);
+		}
+		found = old.n;
+		for (size_t i = 0; i < old.n; i++)
+			free(old.dn[i]);
+		free(old.dn);
+	} while (r == SSPR_OK && found == PRUNE_ROUND);
+	sspr_ldap_sigpipe_restore(&guard);
+	return r;
+}

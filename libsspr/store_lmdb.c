@@ -37,6 +37,7 @@ struct lmdb_store {
 	bool readonly;
 	int data_fd;       /* LMDB's descriptor of data.mdb, which holds the write gate */
 	unsigned wait_ms;  /* the most a write waits for the gate (store_wait) */
+	int64_t retention; /* seconds events are kept (event_retention_days); 0: for ever */
 	char dir[SSPR_ERROR_MAX / 2];
 };
 
@@ -193,7 +194,7 @@ out:
 	return r;
 }
 
-int sspr_store_lmdb_open(const char *dir, unsigned flags, unsigned wait_ms,
+int sspr_store_lmdb_open(const char *dir, unsigned flags, const struct sspr_store_config *cfg,
 			 struct sspr_store **out, struct sspr_error *err)
 {
 	struct lmdb_store *st;
@@ -234,7 +235,9 @@ int sspr_store_lmdb_open(const char *dir, unsigned flags, unsigned wait_ms,
 	sspr_strlcpy(st->dir, dir, sizeof(st->dir));
 	st->readonly = (flags & SSPR_STORE_READONLY) != 0;
 	st->data_fd = -1;
-	st->wait_ms = wait_ms > 0 ? wait_ms : SSPR_WRITE_GATE_DEFAULT_MS;
+	st->wait_ms = cfg != NULL && cfg->store_wait_ms > 0 ? cfg->store_wait_ms
+							     : SSPR_WRITE_GATE_DEFAULT_MS;
+	st->retention = cfg != NULL ? (int64_t)cfg->event_retention_days * 86400 : 0;
 	if ((rc = mdb_env_create(&st->env)) != 0 || (rc = mdb_env_set_maxdbs(st->env, 3)) != 0 ||
 	    (rc = mdb_env_set_mapsize(st->env, STORE_MAP_SIZE)) != 0) {
 		r = fail(st, rc, "cannot set up LMDB", err);
@@ -315,6 +318,57 @@ static int lmdb_get(struct sspr_store *store, const char *user, struct sspr_reco
 	return r;
 }
 
+#define PRUNE_WITH_EACH_EVENT 4
+#define PRUNE_BATCH 1000 /* events deleted in one transaction by a prune run */
+
+/* The time an event key starts with; 0 for the decoy's all-zero key. */
+static uint64_t event_key_time(const MDB_val *key)
+{
+	const uint8_t *k = key->mv_data;
+	uint64_t t = 0;
+
+	if (key->mv_size != 12)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		t = (t << 8) | k[i];
+	return t;
+}
+
+/* Deletes up to `most` events older than `before` (oldest first: keys
+ * start with the time) inside txn; *removed, if given, is added to. */
+static int drop_old_events(struct lmdb_store *st, MDB_txn *txn, int64_t before, unsigned most,
+			   unsigned long *removed, struct sspr_error *err)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val key, val;
+	unsigned dropped = 0;
+	int rc;
+
+	rc = mdb_cursor_open(txn, st->events, &cur);
+	if (rc != 0)
+		return fail(st, rc, "cannot open events", err);
+	rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+	while (rc == 0 && dropped < most) {
+		uint64_t t = event_key_time(&key);
+
+		if (t != 0 && t >= (uint64_t)before)
+			break;
+		if (t != 0) { /* the decoy's key stays: decoy writes rewrite it */
+			rc = mdb_cursor_del(cur, 0);
+			if (rc != 0)
+				break;
+			dropped++;
+		}
+		rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (removed != NULL)
+		*removed += dropped;
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return fail(st, rc, "cannot prune events", err);
+	return SSPR_OK;
+}
+
 /* Appends ev inside txn under a key after the last one. */
 static int put_event(struct lmdb_store *st, MDB_txn *txn, const struct sspr_event *ev,
 		     struct sspr_error *err)
@@ -360,7 +414,14 @@ static int put_event(struct lmdb_store *st, MDB_txn *txn, const struct sspr_even
 	val.mv_size = len;
 	val.mv_data = vbuf;
 	rc = mdb_put(txn, st->events, &key, &val, MDB_APPEND);
-	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot append event", err);
+	if (rc != 0)
+		return fail(st, rc, "cannot append event", err);
+	/* A few of the oldest go with every new one: more than come in, so
+	 * the events stay within their retention without a prune run. */
+	if (st->retention > 0 && ev->time > st->retention)
+		return drop_old_events(st, txn, ev->time - st->retention, PRUNE_WITH_EACH_EVENT, NULL,
+				       err);
+	return SSPR_OK;
 }
 
 static int lmdb_update(struct sspr_store *store, const char *user, unsigned flags,
@@ -586,6 +647,32 @@ out:
 	return r;
 }
 
+static int lmdb_prune_events(struct sspr_store *store, int64_t before, unsigned long *removed,
+			     struct sspr_error *err)
+{
+	struct lmdb_store *st = (struct lmdb_store *)store;
+	unsigned long batch;
+	MDB_txn *txn = NULL;
+	int r;
+
+	/* In batches, each its own transaction, so a large prune neither
+	 * holds the writers back for long nor needs room for all of it. */
+	do {
+		batch = 0;
+		if ((r = begin_write(st, &txn, err)) != SSPR_OK)
+			return r;
+		r = drop_old_events(st, txn, before, PRUNE_BATCH, &batch, err);
+		if (r != SSPR_OK) {
+			(void)end_write(st, txn, false, NULL);
+			return r;
+		}
+		if ((r = end_write(st, txn, true, err)) != SSPR_OK)
+			return r;
+		*removed += batch;
+	} while (batch == PRUNE_BATCH);
+	return SSPR_OK;
+}
+
 static const struct sspr_store_ops lmdb_ops = {
 	.backend = SSPR_BACKEND_LMDB,
 	.close = lmdb_close,
@@ -595,4 +682,5 @@ static const struct sspr_store_ops lmdb_ops = {
 	.decoy_write = lmdb_decoy_write,
 	.foreach_user = lmdb_foreach_user,
 	.foreach_event = lmdb_foreach_event,
+	.prune_events = lmdb_prune_events,
 };

@@ -104,6 +104,8 @@ static const struct policy_key policy_keys[] = {
     /* Bounds what a stopped writer (any user can stop their own
      * sspr-enroll) costs every other write, a login's included. */
     NUM("store_wait", T_UINT, store_wait, 1, 60, "3"),
+    /* Audit events older than this go (0: kept for ever). */
+    NUM("event_retention_days", T_UINT, event_retention_days, 0, 36500, "365"),
     STR("key_dir", T_PATH, key_dir, SSPR_DEFAULT_KEY_DIR),
     NUM("argon2_opslimit", T_ULL, argon2_opslimit, 1, 32, "2"),
     NUM("argon2_memlimit", T_SIZE, argon2_memlimit, 8192, 1073741824ULL, "67108864"),

@@ -70,6 +70,7 @@ struct sspr_policy {
 	char helpdesk[SSPR_HELPDESK_MAX + 1];
 	char store[SSPR_PATH_MAX + 1];
 	unsigned store_wait; /* seconds a write waits for another writer */
+	unsigned event_retention_days; /* 0 = for ever */
 	char key_dir[SSPR_PATH_MAX + 1];
 	unsigned long long argon2_opslimit;
 	size_t argon2_memlimit;

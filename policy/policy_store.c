@@ -13,6 +13,7 @@ void sspr_policy_store_config(const struct sspr_policy *pol, struct sspr_store_c
 	    .ldap_tls_cacert = pol->ldap_tls_cacert,
 	    .ldap_timeout = pol->ldap_timeout,
 	    .store_wait_ms = pol->store_wait * 1000,
+	    .event_retention_days = pol->event_retention_days,
 	};
 }
 

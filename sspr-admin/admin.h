@@ -185,6 +185,7 @@ int admin_cmd_import(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_key(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_prune(struct admin_ctx *ctx, int argc, char **argv);
 
 /* Methods of "enroll" and "import", each in its own file. */
 int admin_enroll_questions(struct admin_ctx *ctx, const char *user);

@@ -29,6 +29,7 @@ static const struct admin_command commands[] = {
     {"report", admin_cmd_report},
     {"key", admin_cmd_key},
     {"migrate", admin_cmd_migrate},
+    {"prune", admin_cmd_prune},
 };
 
 static void usage(FILE *f)
@@ -51,6 +52,8 @@ static void usage(FILE *f)
 	    "  import google-authenticator USER FILE\n"
 	    "                                   a ~/.google_authenticator: TOTP and scratch codes\n"
 	    "  report [--since DAYS] [--json]   registration coverage and reset activity\n"
+	    "  prune [DAYS]                     delete audit events older than DAYS (default:\n"
+	    "                                   event_retention_days)\n"
 	    "  check-config [--print]           check the policy file, host key and store\n"
 	    "  key status                       key ids and how many TOTP secrets each opens\n"
 	    "  key export FILE|-                write the key ring as a bundle (file or pipe)\n"

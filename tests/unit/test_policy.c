@@ -22,9 +22,9 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 48 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
+#define N_KEYS 49 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
 			  * lock_dir, enumeration, the seven store_backend / ldap_* keys,
-			  * services, unlock and store_wait */
+			  * services, unlock, store_wait and event_retention_days */
 
 static char dir[64];
 static char path[128];

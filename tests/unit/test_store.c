@@ -324,6 +324,66 @@ static void test_observer_sees_each_committed_event_once(void **state)
 	sspr_store_close(st);
 }
 
+static void append_at(struct sspr_store *st, int64_t t, const char *user)
+{
+	struct sspr_event ev;
+	struct sspr_error err;
+
+	sspr_event_set(&ev, t, "reset", "bad-code", "totp", user, "unit", "", "");
+	assert_int_equal(sspr_store_append_event(st, &ev, &err), SSPR_OK);
+}
+
+/* sspr-admin prune: every event older than the cut goes, the rest stay,
+ * on both backends. */
+static void test_prune_removes_what_is_older(void **state)
+{
+	struct sspr_store *st = open_rw();
+	struct sspr_error err;
+	unsigned long removed = 0;
+	int64_t now = sspr_now();
+
+	for (int i = 0; i < 30; i++)
+		append_at(st, now - 100 * 86400 - i, "alice");
+	for (int i = 0; i < 5; i++)
+		append_at(st, now - i, "bob");
+	assert_int_equal(count_events(st, 0), 35);
+	assert_int_equal(sspr_store_prune_events(st, now - 50 * 86400, &removed, &err), SSPR_OK);
+	assert_int_equal(removed, 30);
+	assert_int_equal(count_events(st, 0), 5);
+	assert_int_equal(sspr_store_prune_events(st, now - 50 * 86400, &removed, &err), SSPR_OK);
+	assert_int_equal(removed, 0);
+	sspr_store_close(st);
+}
+
+/* The LMDB store drops a few expired events with every one it appends
+ * (event_retention_days), so the store stays bounded without a prune run.
+ * The decoy writes' fixed key is never taken for an old event. */
+static void test_retention_prunes_as_events_come(void **state)
+{
+	struct sspr_store_config kept = cfg;
+	struct sspr_store *st = NULL;
+	struct sspr_error err;
+	int64_t now = sspr_now();
+
+	if (use_ldap)
+		skip(); /* the directory is pruned by sspr-admin prune only */
+	kept.event_retention_days = 30;
+	assert_int_equal(sspr_store_open(&kept, 0, &st, &err), SSPR_OK);
+	assert_int_equal(sspr_store_decoy_write(st, &err), SSPR_OK);
+	for (int i = 0; i < 10; i++)
+		append_at(st, now - 40 * 86400 + i, "alice");
+	/* Each of those was within 30 days of itself: all kept. */
+	assert_int_equal(count_events(st, 0), 10);
+	append_at(st, now, "bob");
+	assert_int_equal(count_events(st, 0), 11 - 4);
+	append_at(st, now, "bob");
+	append_at(st, now, "bob");
+	assert_int_equal(count_events(st, 0), 13 - 10);
+	assert_int_equal(sspr_store_decoy_write(st, &err), SSPR_OK);
+	assert_int_equal(count_events(st, 0), 3);
+	sspr_store_close(st);
+}
+
 static void test_concurrent_updates_lose_nothing(void **state)
 {
 	/* The directory retries a lost race 16 times, then gives up with
@@ -385,6 +445,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unknown_format_is_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_observer_sees_each_committed_event_once, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_prune_removes_what_is_older, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_retention_prunes_as_events_come, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_updates_lose_nothing, setup, teardown),
 	};
 
