@@ -413,3 +413,35 @@ ev "$ME" reset success "totp+recovery"
 rrun report --json
 json_check "report: a two-method reset counts for both methods" \
 	'd["resets"]["total"]["successes"] == 2 and d["resets"]["by_method"]["totp"]["successes"] == 2 and d["resets"]["by_method"]["recovery"]["successes"] == 1 and d["resets"]["by_method"]["none"]["attempts"] == 2'
+
+### prune
+# A store of its own: two events of 40 days ago, then three of today. The
+# old ones go, the new ones stay, and the prune itself is on record.
+write_conf pstore "$T/prune.conf"
+prun() {
+	"$ADMIN" --config "$T/prune.conf" "$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+}
+prun init
+pev() {
+	"$HELPER" event "$T/prune.conf" "$@" || echo "FAIL: admin_test_helper event $*"
+}
+pev "$ME" reset success totp "" $((40 * 86400))
+pev "$ME" enroll success questions "" $((40 * 86400))
+pev "$ME" reset bad-code totp
+pev "$ME" reset success totp
+pev "$ME" enroll success email
+prun prune 30
+expect "prune 30" 0 out "removed 2 events older than"
+prun report --since 60 --json
+json_check "prune: the older events are gone, the rest kept" \
+	'd["resets"]["total"]["attempts"] == 2 and d["enrollments"]["by_method"] == {"totp": 0, "questions": 0, "email": 1, "recovery": 0}'
+prun prune 30
+expect "prune again removes nothing" 0 out "removed 0 events older than"
+prun prune 0
+expect "prune 0 is a usage error" 2 err "prune: '0': DAYS must be 1..36500"
+prun prune 1 2
+expect "prune takes one DAYS at most" 2 err "usage: prune [DAYS]"
+printf 'event_retention_days = 0\n' >>"$T/prune.conf"
+prun prune
+expect "prune with event_retention_days = 0 keeps everything" 0 out "keeps events for ever"
