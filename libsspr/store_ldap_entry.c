@@ -34,6 +34,7 @@ enum attr {
 	A_PENDING,
 	A_FAILURES,
 	A_LOCKED,
+	A_DRAW,
 	A_COUNT,
 };
 
@@ -42,7 +43,8 @@ const char *const sspr_ldap_account_attrs[] = {
 	"ssprConfirmedAt",   "ssprGraceStartedAt", "ssprTotpSecret",   "ssprTotpDigits",
 	"ssprTotpPeriod",    "ssprTotpLastStep",   "ssprTotpEnrolledAt", "ssprQuestion",
 	"ssprMail",          "ssprMailVerifiedAt", "ssprRecoverySalt", "ssprRecoveryCode",
-	"ssprPendingCode",   "ssprFailureTimes",   "ssprLockedUntil",  NULL,
+	"ssprPendingCode",   "ssprFailureTimes",   "ssprLockedUntil",  "ssprQuestionDraw",
+	NULL,
 };
 
 int sspr_ldap_escape(const char *name, char *out, size_t cap)
@@ -181,6 +183,21 @@ static void put_failures(struct sspr_ldap_mods *m, const struct sspr_record *rec
 	put_bytes(m, buf, o);
 }
 
+/* "PERIOD I1 I2 ...": the draw period, then the question indices. */
+static void put_draw(struct sspr_ldap_mods *m, const struct sspr_record *rec)
+{
+	char buf[24 + SSPR_QUESTIONS_MAX * 4];
+	size_t o = (size_t)snprintf(buf, sizeof(buf), "%" PRIu64, rec->draw_epoch);
+
+	for (unsigned i = 0; i < rec->n_drawn && o < sizeof(buf); i++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, " %u", rec->drawn[i]);
+	if (o >= sizeof(buf)) {
+		m->overflow = true;
+		return;
+	}
+	put_bytes(m, buf, o);
+}
+
 static bool has_space(const char *s)
 {
 	return strchr(s, ' ') != NULL;
@@ -234,6 +251,9 @@ static void build_fields(struct builder *b, const struct sspr_record *rec)
 		put_failures(m, rec);
 	end_mod(m);
 	attr_time(b, A_LOCKED, rec->locked_until != 0, rec->locked_until);
+	if (attr_begin(b, A_DRAW, rec->n_drawn > 0))
+		put_draw(m, rec);
+	end_mod(m);
 	sodium_memzero(hex, sizeof(hex));
 }
 
@@ -429,6 +449,37 @@ static bool decode_failures(const struct berval *v, struct sspr_record *rec)
 	return rec->n_failures > 0;
 }
 
+/* The other way; sspr_record_encode checks the indices afterwards. */
+static bool decode_draw(const struct berval *v, struct sspr_record *rec)
+{
+	const char *p = v->bv_val, *end = p + v->bv_len;
+	bool period = true;
+
+	while (p < end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		struct berval w = {.bv_val = (char *)p, .bv_len = (size_t)((sp ? sp : end) - p)};
+		int64_t x;
+
+		if (period) {
+			if (!sspr_ldap_parse_int(&w, 0, INT64_MAX, &x))
+				return false;
+			rec->draw_epoch = (uint64_t)x;
+			period = false;
+		} else {
+			if (rec->n_drawn >= SSPR_QUESTIONS_MAX ||
+			    !sspr_ldap_parse_int(&w, 0, SSPR_QUESTIONS_MAX - 1, &x))
+				return false;
+			rec->drawn[rec->n_drawn++] = (uint8_t)x;
+		}
+		if (sp == NULL)
+			break;
+		p = sp + 1;
+		if (p == end) /* a trailing space */
+			return false;
+	}
+	return rec->n_drawn > 0;
+}
+
 static size_t count_values(struct berval **vals)
 {
 	size_t n = 0;
@@ -515,6 +566,8 @@ static bool decode_attr(enum attr a, struct berval **vals, struct sspr_record *r
 		return decode_pending(v, &rec->pending);
 	case A_FAILURES:
 		return decode_failures(v, rec);
+	case A_DRAW:
+		return decode_draw(v, rec);
 	default:
 		break;
 	}

@@ -56,6 +56,11 @@ static void full_record(struct sspr_record *rec)
 	rec->confirmed_at = 2;
 	rec->grace_started_at = 3;
 	rec->updated_at = 4;
+	rec->n_drawn = 3;
+	rec->drawn[0] = 4;
+	rec->drawn[1] = 0;
+	rec->drawn[2] = 2;
+	rec->draw_epoch = UINT64_C(1) << 40;
 }
 
 /* The attributes an add would write, as a server would return them. */
@@ -137,7 +142,7 @@ static void test_modify_moves_the_revision_and_replaces_all(void **state)
 		assert_int_equal(mods.list[i]->mod_op & ~LDAP_MOD_BVALUES, LDAP_MOD_REPLACE);
 		assert_null(mods.list[i]->mod_bvalues[0]); /* empty record: remove */
 	}
-	assert_int_equal(n, 17); /* every mapped attribute, 3..19 */
+	assert_int_equal(n, 18); /* every mapped attribute, 3..20 */
 }
 
 /* Decodes attrs built from the full record with one value replaced. */
@@ -192,6 +197,12 @@ static void test_corrupt_values_are_refused(void **state)
 		{"ssprFailureTimes", "5 4"},
 		{"ssprFailureTimes", "5 "},
 		{"ssprFailureTimes", "5  6"},
+		{"ssprQuestionDraw", "7"},
+		{"ssprQuestionDraw", "7 1 1"},
+		{"ssprQuestionDraw", "7 5"},
+		{"ssprQuestionDraw", "x 1"},
+		{"ssprQuestionDraw", "7 1 "},
+		{"ssprQuestionDraw", "7 0 1 2 3 4 0"},
 		{"ssprRevision", "0"},
 		{"ssprRevision", "abc"},
 		{"ssprMail", ""},

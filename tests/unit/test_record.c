@@ -49,6 +49,10 @@ static void fill_full(struct sspr_record *r)
 	r->locked_until = 1800000000;
 	r->registered_at = 1600000000;
 	r->confirmed_at = 1650000000;
+	r->n_drawn = 2;
+	r->drawn[0] = 2;
+	r->drawn[1] = 0;
+	r->draw_epoch = 123456;
 }
 
 static void test_empty_record_round_trips(void **state)
@@ -186,6 +190,15 @@ static void test_encode_refuses_out_of_range(void **state)
 	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
 	sspr_record_init(&r);
 	r.n_failures = SSPR_FAILURES_MAX + 1;
+	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
+	/* A draw names each question once, below SSPR_QUESTIONS_MAX. */
+	sspr_record_init(&r);
+	r.n_drawn = 2;
+	r.drawn[0] = r.drawn[1] = 1;
+	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
+	r.drawn[1] = SSPR_QUESTIONS_MAX;
+	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
+	r.n_drawn = SSPR_QUESTIONS_MAX + 1;
 	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
 	sspr_record_init(&r);
 	r.locked_until = 1;

@@ -52,7 +52,7 @@ attrs="ssprUser ssprRevision ssprUpdatedAt ssprRegisteredAt ssprConfirmedAt
 	ssprGraceStartedAt ssprTotpSecret ssprTotpDigits ssprTotpPeriod ssprTotpLastStep
 	ssprTotpEnrolledAt ssprQuestion ssprMail ssprMailVerifiedAt ssprRecoverySalt
 	ssprRecoveryCode ssprPendingCode ssprFailureTimes ssprLockedUntil ssprEventId
-	ssprEventTime ssprEventData ssprFormat ssprDecoy ssprKeyId"
+	ssprEventTime ssprEventData ssprFormat ssprDecoy ssprKeyId ssprQuestionDraw"
 want=$tmp/want.txt
 : >"$want"
 n=0
@@ -66,7 +66,7 @@ for c in ssprStore ssprAccount ssprEvent; do
 	echo "class $arc.2.$n $c" >>"$want"
 done
 if diff -u "$want" <(cut -d' ' -f1-3 "$tmp/schema.txt"); then
-	pass "25 attributes and 3 classes with the specification's names and OIDs"
+	pass "26 attributes and 3 classes with the specification's names and OIDs"
 else
 	fail "names/OIDs differ from the specification (above)"
 fi
