@@ -63,11 +63,6 @@ void sspr_challenge_withdraw(struct sspr_session *s, const char *method);
 int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check,
 			  enum sspr_verdict *verdict);
 
-/* Waits for one of argon2_max_parallel slots before an Argon2id run;
- * SSPR_OK, or an error already reported as "unavailable". */
-struct sspr_slot;
-int sspr_answer_slot_take(struct sspr_session *s, struct sspr_slot *slot);
-
 int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec);

@@ -10,10 +10,10 @@
 #include <sodium.h>
 
 #include "answer.h"
+#include "answer_check.h"
 #include "challenge.h"
 #include "conv.h"
 #include "question_draw.h"
-#include "slots.h"
 #include "util.h"
 
 struct questions_answer {
@@ -74,27 +74,12 @@ static enum sspr_verdict judge_questions(struct sspr_record *rec, int64_t now, v
 	return SSPR_VERDICT_ACCEPTED;
 }
 
-#define ANSWER_SLOT_WAIT_MS 30000
-int sspr_answer_slot_take(struct sspr_session *s, struct sspr_slot *slot)
-{
-	struct sspr_error err = {{0}};
-	int r = sspr_slot_acquire(s->policy.lock_dir, "argon2", s->policy.argon2_max_parallel,
-				  ANSWER_SLOT_WAIT_MS, slot, &err);
-
-	if (r != SSPR_OK) {
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", "questions", err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
-	}
-	return r;
-}
-
 /* Asks one question and checks the answer; false on any mismatch. A
  * conversation failure (SSPR_EINVAL) or no free Argon2id slot (reported)
  * comes back through *r. */
 static bool ask_one(struct sspr_session *s, const struct sspr_question *q, int *r)
 {
 	char prompt[SSPR_QUESTION_MAX + 2], norm[SSPR_ANSWER_MAX + 1];
-	struct sspr_slot slot;
 	char *reply = NULL;
 	size_t chars = 0;
 	bool right = false;
@@ -108,10 +93,7 @@ static bool ask_one(struct sspr_session *s, const struct sspr_question *q, int *
 	 * its timing matches a wrong answer's. */
 	if (sspr_answer_normalise(reply, norm, sizeof(norm), &chars) != SSPR_OK)
 		norm[0] = '\0';
-	*r = sspr_answer_slot_take(s, &slot);
-	if (*r == SSPR_OK)
-		right = sspr_answer_verify(q->hash, norm) && chars > 0;
-	sspr_slot_release(&slot);
+	right = sspr_answer_verify_slotted(s, q->hash, norm, r) && chars > 0;
 	sodium_memzero(norm, sizeof(norm));
 	sspr_conv_free(reply);
 	return right;

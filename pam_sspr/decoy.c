@@ -19,7 +19,7 @@
 #include "hostkey.h"
 #include "question_draw.h"
 #include "questions.h"
-#include "slots.h"
+#include "answer_check.h"
 #include "totp.h"
 #include "util.h"
 
@@ -170,23 +170,16 @@ static int decoy_questions(struct sspr_session *s, const struct sspr_record *rec
 	}
 	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_QUESTIONS_INTRO);
 	for (unsigned i = 0; i < asked && r == SSPR_OK; i++) {
-		char prompt[SSPR_QUESTION_MAX + 2], hash[SSPR_HASH_STR_MAX], *reply = NULL;
-		struct sspr_slot slot;
+		char prompt[SSPR_QUESTION_MAX + 2], *reply = NULL;
 
 		snprintf(prompt, sizeof(prompt), "%s ", texts[i]);
 		if (!ask(s, prompt, SSPR_QUESTIONS_REFUSED, &reply)) {
 			r = SSPR_EINVAL;
 			break;
 		}
-		/* One Argon2id run at the policy's cost, as verifying takes, in
-		 * one of the same slots. */
-		r = sspr_answer_slot_take(s, &slot);
-		if (r == SSPR_OK)
-			(void)sspr_answer_hash(reply, s->policy.argon2_opslimit,
-					       s->policy.argon2_memlimit, hash);
-		sspr_slot_release(&slot);
-		sodium_memzero(hash, sizeof(hash)); /* a hash of what someone typed */
 		sspr_conv_free(reply);
+		/* As long as a real check, without its CPU, memory or slot. */
+		r = sspr_answer_decoy_check(s);
 	}
 	sodium_free(list);
 	return r == SSPR_OK ? refuse(s, SSPR_QUESTIONS_REFUSED) : r;

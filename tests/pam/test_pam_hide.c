@@ -21,6 +21,7 @@
 
 #include "answer.h"
 #include "codes.h"
+#include "slots.h"
 #include "util.h"
 
 #include "fixture.h"
@@ -140,6 +141,8 @@ static int setup_hide(void **state)
 	write_stack("sspr-hide-all-group", "hide-all-group.conf", "", "optional");
 	write_policy("hide-two.conf", all_methods_policy("methods_required = 2\n"));
 	write_stack("sspr-hide-two", "hide-two.conf", "", "optional");
+	write_policy("hide-slot.conf", all_methods_policy("argon2_max_parallel = 1\n"));
+	write_stack("sspr-hide-slot", "hide-slot.conf", "", "optional");
 	/* enumeration = show: aborted dialogs, counted. */
 	write_policy("abort.conf", "methods = totp questions\nquestions_to_reset = 2\n"
 				   "lockout_attempts = 100\nargon2_opslimit = 1\n"
@@ -518,6 +521,38 @@ static void test_drawn_questions_stay_across_aborts(void **state)
 	assert_int_equal(rec.n_failures, 0);
 }
 
+/* ---- what strangers cost ---------------------------------------------- */
+
+/* A stranger's questions take as long as real checks but hold no shared
+ * Argon2id slot: with the host's only slot taken (by the test, as by a
+ * long real check), strangers' dialogs still end at once with the decoy's
+ * refusal, where a real check must wait for the slot. */
+static void test_strangers_hold_no_answer_slot(void **state)
+{
+	char path[512];
+	struct sspr_slot slot;
+	struct sspr_error err;
+	struct script sc;
+	double start;
+
+	only_method = SSPR_METHOD_QUESTIONS;
+	enroll_only();
+	/* One real check first: it records what a check costs. */
+	script_init(&sc, 4, "", "2", "wrong", "wrong");
+	(void)run("sspr-hide-slot", user, PAMTEST_AUTHENTICATE, &sc);
+	snprintf(path, sizeof(path), "%s/run", dir);
+	assert_int_equal(sspr_slot_acquire(path, "argon2", 1, 1000, &slot, &err), SSPR_OK);
+	for (int i = 0; i < 5; i++) {
+		start = monotonic_now();
+		script_init(&sc, 5, "", "2", "x", "x", "x");
+		(void)run("sspr-hide-slot", STRANGER, PAMTEST_AUTHENTICATE, &sc);
+		assert_true(said(&sc, "The answers are not correct."));
+		assert_false(said(&sc, "unavailable"));
+		assert_true(monotonic_now() - start < 5.0);
+	}
+	sspr_slot_release(&slot);
+}
+
 /* ---- timing -------------------------------------------------------- */
 
 static int compare_doubles(const void *a, const void *b)
@@ -596,6 +631,7 @@ int main(void)
 		cmocka_unit_test_setup(test_aborted_dialogs_count, setup_each),
 		cmocka_unit_test_setup(test_aborts_lock_resets, setup_each),
 		cmocka_unit_test_setup(test_drawn_questions_stay_across_aborts, setup_each),
+		cmocka_unit_test_setup(test_strangers_hold_no_answer_slot, setup_each),
 		cmocka_unit_test_setup(test_refusal_takes_as_long_for_a_stranger, setup_each),
 	};
 

@@ -1,0 +1,149 @@
+/* Answer checks and their cost (see answer_check.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "answer.h"
+#include "answer_check.h"
+#include "challenge.h"
+
+#define ANSWER_SLOT_WAIT_MS 30000
+/* How long real checks take, in lock_dir (root's, 0700): microseconds,
+ * a running average over the last few checks. */
+#define COST_FILE "argon2.cost"
+#define COST_MAX_US 60000000L
+
+static long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
+/* The recorded cost, or 0 when there is none yet. */
+static long read_cost(const struct sspr_session *s)
+{
+	char path[SSPR_PATH_MAX + 32], buf[32];
+	long us = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", s->policy.lock_dir, COST_FILE);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%ld", &us) != 1 || us < 0 || us > COST_MAX_US)
+		return 0;
+	return us;
+}
+
+/* Folds one measured check into the running average (1/8 weight). Two
+ * logins writing at once lose one sample, which changes nothing. */
+static void record_cost(const struct sspr_session *s, long us)
+{
+	char path[SSPR_PATH_MAX + 32], buf[32];
+	long old = read_cost(s);
+	int fd, len;
+
+	if (us <= 0 || us > COST_MAX_US)
+		return;
+	if (old > 0)
+		us = (7 * old + us) / 8;
+	snprintf(path, sizeof(path), "%s/%s", s->policy.lock_dir, COST_FILE);
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0)
+		return;
+	len = snprintf(buf, sizeof(buf), "%-20ld\n", us); /* fixed width: no truncation */
+	if (pwrite(fd, buf, (size_t)len, 0) != len)
+		sspr_session_debug(s, "cannot record the answer check cost: %s", strerror(errno));
+	close(fd);
+}
+
+static int take_slots(struct sspr_session *s, struct sspr_answer_slots *slots)
+{
+	struct sspr_error err = {{0}};
+	unsigned char digest[8];
+	char hex[2 * sizeof(digest) + 1], name[32];
+	int r;
+
+	slots->user.fd = slots->shared.fd = -1;
+	/* Named by a hash: the name is the user's, the directory root's. */
+	crypto_generichash(digest, sizeof(digest), (const unsigned char *)s->user, strlen(s->user),
+			   NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+	snprintf(name, sizeof(name), "argon2-%s", hex);
+	r = sspr_slot_acquire(s->policy.lock_dir, name, 1, ANSWER_SLOT_WAIT_MS, &slots->user, &err);
+	if (r == SSPR_OK)
+		r = sspr_slot_acquire(s->policy.lock_dir, "argon2", s->policy.argon2_max_parallel,
+				      ANSWER_SLOT_WAIT_MS, &slots->shared, &err);
+	if (r != SSPR_OK) {
+		sspr_slot_release(&slots->user);
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", "questions", err.msg);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+	}
+	return r;
+}
+
+static void release_slots(struct sspr_answer_slots *slots)
+{
+	sspr_slot_release(&slots->shared);
+	sspr_slot_release(&slots->user);
+}
+
+bool sspr_answer_verify_slotted(struct sspr_session *s, const char *hash, const char *normalised,
+		       int *r)
+{
+	struct sspr_answer_slots slots;
+	bool right;
+	long start;
+
+	*r = take_slots(s, &slots);
+	if (*r != SSPR_OK)
+		return false;
+	start = now_us();
+	right = sspr_answer_verify(hash, normalised);
+	record_cost(s, now_us() - start);
+	release_slots(&slots);
+	return right;
+}
+
+int sspr_answer_decoy_check(struct sspr_session *s)
+{
+	long us = read_cost(s);
+	struct timespec ts;
+
+	if (us == 0) {
+		/* No real check has run since boot: make one now, once, at
+		 * the policy's cost, to learn how long they take. */
+		struct sspr_answer_slots slots;
+		char hash[SSPR_HASH_STR_MAX];
+		long start;
+
+		if (take_slots(s, &slots) != SSPR_OK)
+			return SSPR_EBUSY;
+		start = now_us();
+		(void)sspr_answer_hash("decoy", s->policy.argon2_opslimit, s->policy.argon2_memlimit,
+				       hash);
+		record_cost(s, now_us() - start);
+		release_slots(&slots);
+		sodium_memzero(hash, sizeof(hash));
+		return SSPR_OK;
+	}
+	ts.tv_sec = us / 1000000L;
+	ts.tv_nsec = (us % 1000000L) * 1000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+	return SSPR_OK;
+}
