@@ -18,6 +18,7 @@
  * auth hook never returns PAM_SUCCESS (the stack decides); whoever cannot
  * reset never gets PAM_IGNORE after asking for a reset; no log line holds
  * a control character. */
+#define _GNU_SOURCE /* nftw */
 #include <errno.h>
 #include <ftw.h>
 #include <shadow.h>
