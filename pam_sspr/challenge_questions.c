@@ -34,7 +34,9 @@ static void forget_draw(struct sspr_record *rec)
 }
 
 /* Runs in the write that opens the challenge: the draw of this period, or
- * a new one, kept in the record. */
+ * a new one, kept in the record. A backend that runs this again after a
+ * conflict draws again; what the last run drew is what is written, and
+ * what is asked. */
 static void keep_draw(struct sspr_record *rec, int64_t now, void *ctx)
 {
 	struct questions_answer *a = ctx;
