@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -30,8 +31,8 @@ static long now_us(void)
 /* The recorded cost, or 0 when there is none yet. */
 static long read_cost(const struct sspr_session *s)
 {
-	char path[SSPR_PATH_MAX + 32], buf[32];
-	long us = 0;
+	char path[SSPR_PATH_MAX + 32], buf[32], *end = NULL;
+	long us;
 	ssize_t n;
 	int fd;
 
@@ -44,7 +45,8 @@ static long read_cost(const struct sspr_session *s)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	if (sscanf(buf, "%ld", &us) != 1 || us < 0 || us > COST_MAX_US)
+	us = strtol(buf, &end, 10);
+	if (end == buf || us < 0 || us > COST_MAX_US)
 		return 0;
 	return us;
 }

@@ -39,6 +39,7 @@ for tool in env id sendmail sh cat; do
 	printf '#!/bin/sh\ntouch %s/marks/path-%s\n' "$SANDBOX" "$tool" >"$SANDBOX/evil/$tool"
 	chmod 755 "$SANDBOX/evil/$tool"
 done
+sed -i '/^methods = /d' /etc/security/sspr.conf # e-mail too
 cat >>/etc/security/sspr.conf <<EOF
 mail_command = $SANDBOX/mail.sh
 EOF

@@ -52,7 +52,7 @@ sandbox_wait_fresh_step
 code=$(sandbox_code)
 step=$(current_step)
 t0=$(date +%s.%N)
-host_login ab alice "" "$code" "$pass1" "$pass1"
+host_login ab alice "" 1 "$code" "$pass1" "$pass1"
 t=$(seconds_between "$t0" "$(date +%s.%N)")
 echo "# reset through host ab with server A down: $t s"
 check "A down: the reset goes through server B and logs alice in" logged_in
@@ -79,7 +79,7 @@ host_login_full ab alice "wrong-password"
 check "both down: a wrong password is still refused" refused
 
 mark=$(syslog_mark)
-host_login ab alice "" "$(oathtool --totp -b "$SECRET" -N "now + 30 seconds")" "$pass2" "$pass2"
+host_login ab alice "" 1 "$(oathtool --totp -b "$SECRET" -N "now + 30 seconds")" "$pass2" "$pass2"
 check "both down: the reset is refused" refused
 check "both down: the user is told reset is unavailable" says "Password reset is unavailable."
 check "both down: the user is told the helpdesk text" says "$SANDBOX_HELPDESK"
@@ -102,7 +102,7 @@ check "silent server: the login took at most ldap_timeout + $E2E_SLACK s ($elaps
 	within "$elapsed" "$limit" "$E2E_SLACK"
 mark=$(syslog_mark)
 t0=$(date +%s.%N)
-host_login bh alice "" "000000" "$pass2" "$pass2"
+host_login bh alice "" 1 "000000" "$pass2" "$pass2"
 t=$(seconds_between "$t0" "$(date +%s.%N)")
 echo "# reset attempt against a silent server: $t s"
 check "silent server: the reset is refused" refused
