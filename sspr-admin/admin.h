@@ -74,6 +74,9 @@ struct admin_args {
  * Positionals are never echoed, since one could be a misplaced secret. */
 int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 		     struct admin_args *out);
+/* A count of days, 1..max, in decimal; otherwise prints "WHAT 'S': DAYS
+ * must be 1..MAX" and returns ADMIN_EXIT_USAGE. */
+int admin_parse_days(const char *what, const char *s, unsigned max, unsigned *days);
 
 /* user.c */
 /* ADMIN_EXIT_OK when user is a valid name; otherwise prints and returns the

@@ -1,6 +1,7 @@
 /* Options and positionals after the sub-command. Flags may come before or
  * after the positionals; "--" ends the options. */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
@@ -105,5 +106,19 @@ int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 			return admin_usage_error("%s: too many arguments", cmd);
 		out->pos[out->npos++] = a;
 	}
+	return ADMIN_EXIT_OK;
+}
+
+int admin_parse_days(const char *what, const char *s, unsigned max, unsigned *days)
+{
+	char shown[ADMIN_QUOTE_MAX + 4];
+	unsigned long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9' || (v = strtoul(s, &end, 10), *end != '\0') || v < 1 ||
+	    v > max)
+		return admin_usage_error("%s '%s': DAYS must be 1..%u", what,
+					 admin_quote_arg(s, shown, sizeof(shown)), max);
+	*days = (unsigned)v;
 	return ADMIN_EXIT_OK;
 }

@@ -3,25 +3,10 @@
  * events with every new one; the directory store needs this run (a daily
  * timer), and either may be pruned at once after lowering the retention. */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "admin.h"
 
 #define PRUNE_DAYS_MAX 36500
-
-static int parse_days(const char *s, unsigned *days)
-{
-	char shown[ADMIN_QUOTE_MAX + 4];
-	unsigned long v;
-	char *end;
-
-	if (s[0] < '0' || s[0] > '9' || (v = strtoul(s, &end, 10), *end != '\0') || v < 1 ||
-	    v > PRUNE_DAYS_MAX)
-		return admin_usage_error("prune: '%s': DAYS must be 1..%d",
-					 admin_quote_arg(s, shown, sizeof(shown)), PRUNE_DAYS_MAX);
-	*days = (unsigned)v;
-	return ADMIN_EXIT_OK;
-}
 
 int admin_cmd_prune(struct admin_ctx *ctx, int argc, char **argv)
 {
@@ -39,7 +24,7 @@ int admin_cmd_prune(struct admin_ctx *ctx, int argc, char **argv)
 		return rc;
 	if (args.npos > 1)
 		return admin_usage_error("usage: prune [DAYS]");
-	if (args.npos == 1 && (rc = parse_days(args.pos[0], &days)) != ADMIN_EXIT_OK)
+	if (args.npos == 1 && (rc = admin_parse_days("prune:", args.pos[0], PRUNE_DAYS_MAX, &days)) != ADMIN_EXIT_OK)
 		return rc;
 	if (days == 0) {
 		printf("event_retention_days = 0 keeps events for ever; nothing pruned "

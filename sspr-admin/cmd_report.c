@@ -187,20 +187,6 @@ static void print_json(const struct admin_report *rep)
 	putchar('\n');
 }
 
-static int parse_days(const char *s, unsigned *days)
-{
-	char shown[ADMIN_QUOTE_MAX + 4];
-	unsigned long v;
-	char *end;
-
-	if (s[0] < '0' || s[0] > '9' || (v = strtoul(s, &end, 10), *end != '\0') || v < 1 ||
-	    v > REPORT_DAYS_MAX)
-		return admin_usage_error("report: --since '%s': DAYS must be 1..%d",
-					 admin_quote_arg(s, shown, sizeof(shown)), REPORT_DAYS_MAX);
-	*days = (unsigned)v;
-	return ADMIN_EXIT_OK;
-}
-
 int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 {
 	struct sspr_store *st = NULL;
@@ -215,7 +201,9 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 	if (args.npos != 0)
 		return admin_usage_error("usage: report [--since DAYS] [--json]");
 	rep.days = REPORT_DEFAULT_DAYS;
-	if (args.since != NULL && (rc = parse_days(args.since, &rep.days)) != ADMIN_EXIT_OK)
+	if (args.since != NULL &&
+	    (rc = admin_parse_days("report: --since", args.since, REPORT_DAYS_MAX, &rep.days)) !=
+		    ADMIN_EXIT_OK)
 		return rc;
 	rep.now = sspr_now();
 	rep.since = rep.now - (int64_t)rep.days * 86400;

@@ -43,6 +43,7 @@
 #include "hostkey.h"
 #include "lockout.h"
 #include "pam_script.h"
+#include "robust_tap.h"
 #include "policy.h"
 #include "store.h"
 #include "util.h"
@@ -65,7 +66,6 @@ static const char secret_b32[] = "OJXWE5LTOQWXGZLDOJSXILJSGBRHS5DF";
 
 static char dir[256], user[64], store_dir[300], key_dir[300];
 static const char *admin;
-static int failed, checks;
 
 /* The directory store (SSPR_TEST_BACKEND=ldap): the harness's server A
  * under two spellings, one per host, and a sub-base of this run. */
@@ -90,49 +90,20 @@ struct tally {
 #define TOO_MANY_LOST(total) (tally->lost > (total) / 8)
 static struct tally *tally;
 
-static void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (!ok)
-		failed++;
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 static void die(const char *what)
 {
-	fprintf(stderr, "test_concurrency: %s\n", what);
-	exit(99);
+	fprintf(stderr, "%s: ", "test_concurrency");
+	tap_die(what);
 }
 
 static void write_text(const char *name, const char *text)
 {
-	char path[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
-		die("cannot write a test file");
-	chmod(path, 0644);
+	tap_write(dir, name, text, "w");
 }
 
 static void append_text(const char *name, const char *text)
 {
-	char path[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "a");
-	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
-		die("cannot write a test file");
+	tap_write(dir, name, text, "a");
 }
 
 /* The policy's enumeration key is newer than some trees: use it only when
@@ -544,13 +515,13 @@ static void phase_replay(void)
 	while (time(NULL) % 30 > 22)
 		sleep(1);
 	memset(tally, 0, sizeof(*tally));
-	check(run_workers(WORKERS, reset_with_current_code) == 0, "replay: workers exited cleanly");
-	check(tally->success == 1, "replay: 8 resets with the same current code: exactly one "
+	tap_check(run_workers(WORKERS, reset_with_current_code) == 0, "replay: workers exited cleanly");
+	tap_check(tally->success == 1, "replay: 8 resets with the same current code: exactly one "
 				   "succeeds (%d)", tally->success);
-	check(!TOO_MANY_LOST(WORKERS) && tally->auth_err == WORKERS - 1 - tally->lost,
+	tap_check(!TOO_MANY_LOST(WORKERS) && tally->auth_err == WORKERS - 1 - tally->lost,
 	      "replay: the others are refused (%d, %d lost to pam_wrapper)", tally->auth_err,
 	      tally->lost);
-	check(count_events("replayed-code", NULL) == (unsigned)(WORKERS - 1 - tally->lost),
+	tap_check(count_events("replayed-code", NULL) == (unsigned)(WORKERS - 1 - tally->lost),
 	      "replay: one replayed-code event each (%u)", count_events("replayed-code", NULL));
 }
 
@@ -588,32 +559,32 @@ static void phase_count(void)
 
 	enroll_fresh();
 	memset(tally, 0, sizeof(*tally));
-	check(run_workers(WORKERS, fail_wide) == 0, "count: workers exited cleanly");
+	tap_check(run_workers(WORKERS, fail_wide) == 0, "count: workers exited cleanly");
 	reached = WORKERS * FAIL_EACH - tally->lost;
-	check(!TOO_MANY_LOST(WORKERS * FAIL_EACH),
+	tap_check(!TOO_MANY_LOST(WORKERS * FAIL_EACH),
 	      "count: %d of %d attempts reached the module (%d lost to pam_wrapper)", reached,
 	      WORKERS * FAIL_EACH, tally->lost);
 	get_record(&rec);
-	check(rec.n_failures == (unsigned)reached,
+	tap_check(rec.n_failures == (unsigned)reached,
 	      "count: %d failed resets by 8 processes: stored failure count is exactly %d (%u)",
 	      reached, reached, rec.n_failures);
-	check(rec.locked_until == 0, "count: below lockout_attempts = 100 nothing is locked");
-	check(tally->auth_err == reached && tally->other == 0,
+	tap_check(rec.locked_until == 0, "count: below lockout_attempts = 100 nothing is locked");
+	tap_check(tally->auth_err == reached && tally->other == 0,
 	      "count: every attempt refused with PAM_AUTH_ERR (%d, other %d, said unavailable %d)",
 	      tally->auth_err, tally->other, tally->unavailable_msg);
-	check(tally->invalid_msg == reached,
+	tap_check(tally->invalid_msg == reached,
 	      "count: every attempt told \"The code is not valid.\" (%d)", tally->invalid_msg);
-	check(count_events("bad-code", NULL) - before == (unsigned)reached,
+	tap_check(count_events("bad-code", NULL) - before == (unsigned)reached,
 	      "count: exactly %d bad-code events (%u)", reached,
 	      count_events("bad-code", NULL) - before);
 	/* Apart from the above: of the attempts judged, none was lost (an
 	 * attempt told "unavailable" was refused without being judged). */
-	check(rec.n_failures == count_events("bad-code", NULL) - before,
+	tap_check(rec.n_failures == count_events("bad-code", NULL) - before,
 	      "count: no judged failure was lost: stored %u, judged %u", rec.n_failures,
 	      count_events("bad-code", NULL) - before);
 	host_a = count_host_events("bad-code", "robust-wide-", 0) - host_a;
 	host_b = count_host_events("bad-code", "robust-wide-", 1) - host_b;
-	check(host_a > 0 && host_b > 0 && host_a + host_b == (unsigned)reached,
+	tap_check(host_a > 0 && host_b > 0 && host_a + host_b == (unsigned)reached,
 	      "count: both hosts' attempts were judged (%u by host a, %u by host b)", host_a,
 	      host_b);
 	sspr_record_wipe(&rec);
@@ -642,10 +613,10 @@ static void phase_lock(void)
 	enroll_fresh();
 	memset(tally, 0, sizeof(*tally));
 	judged.since = found_locked.since = start_v.since = start_o.since = sspr_now();
-	check(run_workers(WORKERS, fail_lock) == 0, "lock: workers exited cleanly");
+	tap_check(run_workers(WORKERS, fail_lock) == 0, "lock: workers exited cleanly");
 	/* The attempts that reached the module; 40 made, LOCK_AT = 20. */
 	total = WORKERS * LOCK_EACH - tally->lost;
-	check(!TOO_MANY_LOST(WORKERS * LOCK_EACH) && tally->auth_err == total && tally->other == 0,
+	tap_check(!TOO_MANY_LOST(WORKERS * LOCK_EACH) && tally->auth_err == total && tally->other == 0,
 	      "lock: all %d attempts ran and were refused (%d, other %d, %d lost to pam_wrapper)",
 	      total, tally->auth_err, tally->other, tally->lost);
 	get_record(&rec);
@@ -657,19 +628,19 @@ static void phase_lock(void)
 	 * dialogs still open when the limit is reached are counted with the
 	 * judged ones: at most lockout_attempts are judged, and at most
 	 * WORKERS - 1 fewer (one open dialog per other worker). */
-	check(bad <= LOCK_AT && bad + WORKERS - 1 >= LOCK_AT,
+	tap_check(bad <= LOCK_AT && bad + WORKERS - 1 >= LOCK_AT,
 	      "lock: of %d racing attempts at most lockout_attempts = %d were judged, at most "
 	      "%d fewer (%u)", total, LOCK_AT, WORKERS - 1, bad);
-	check(by_verdict + by_opening == 1,
+	tap_check(by_verdict + by_opening == 1,
 	      "lock: the lock started exactly once (%u by a verdict, %u by an opening)", by_verdict,
 	      by_opening);
-	check(tally->lock_msg == (int)by_verdict,
+	tap_check(tally->lock_msg == (int)by_verdict,
 	      "lock: the user whose answer started it was told so (%d)", tally->lock_msg);
-	check(locked == (unsigned)total - bad, "lock: the other %u attempts found it locked (%u)",
+	tap_check(locked == (unsigned)total - bad, "lock: the other %u attempts found it locked (%u)",
 	      (unsigned)total - bad, locked);
-	check(tally->locked_msg == total - (int)bad, "lock: and were told so (%d)",
+	tap_check(tally->locked_msg == total - (int)bad, "lock: and were told so (%d)",
 	      tally->locked_msg);
-	check(rec.locked_until > sspr_now() && rec.n_failures == 0,
+	tap_check(rec.locked_until > sspr_now() && rec.n_failures == 0,
 	      "lock: the record is locked with the count restarted (locked_until %lld, "
 	      "failures %u)", (long long)rec.locked_until, rec.n_failures);
 	/* Order, from the event times (each is the time of the decision that
@@ -681,16 +652,16 @@ static void phase_lock(void)
 	count_events_in(&start_v);
 	count_events_in(&start_o);
 	start_at = start_v.n == 1 ? start_v.first : start_o.first;
-	check(start_v.n + start_o.n == 1 && judged.last <= start_at &&
+	tap_check(start_v.n + start_o.n == 1 && judged.last <= start_at &&
 		      (found_locked.n == 0 || found_locked.first >= start_at),
 	      "lock: no attempt was judged after the lock started, none found it locked before "
 	      "(last judged %lld, lock %lld, first locked %lld)", (long long)judged.last,
 	      (long long)start_at, (long long)found_locked.first);
-	check(start_v.n + start_o.n == 1 && rec.locked_until - 86400 >= judged.since &&
+	tap_check(start_v.n + start_o.n == 1 && rec.locked_until - 86400 >= judged.since &&
 		      rec.locked_until - 86400 <= start_at,
 	      "lock: locked_until is lockout_duration after the decision that started it "
 	      "(%lld, decision at %lld)", (long long)rec.locked_until, (long long)start_at);
-	check(count_host_events("bad-code", "robust-lock-", 0) > 0 &&
+	tap_check(count_host_events("bad-code", "robust-lock-", 0) > 0 &&
 		      count_host_events("bad-code", "robust-lock-", 1) > 0,
 	      "lock: both hosts' attempts were among those judged (%u by host a, %u by host b)",
 	      count_host_events("bad-code", "robust-lock-", 0),
@@ -821,20 +792,20 @@ static void phase_race(void)
 
 	enroll_fresh();
 	memset(tally, 0, sizeof(*tally));
-	check(run_workers(WORKERS, race_worker) == 0, "race: workers exited cleanly");
+	tap_check(run_workers(WORKERS, race_worker) == 0, "race: workers exited cleanly");
 	printf("# race: %d module resets, %d sspr-admin runs, %d direct updates in %d s\n",
 	       tally->auth_err + tally->success + tally->other, tally->admin_runs,
 	       tally->direct_updates, RACE_SECONDS);
-	check(tally->admin_runs > 0 && tally->admin_failures == 0,
+	tap_check(tally->admin_runs > 0 && tally->admin_failures == 0,
 	      "race: every sspr-admin enroll/unlock succeeded (%d of %d failed)",
 	      tally->admin_failures, tally->admin_runs);
-	check(tally->direct_updates > 0 && tally->direct_failures == 0,
+	tap_check(tally->direct_updates > 0 && tally->direct_failures == 0,
 	      "race: every direct store update succeeded (%d of %d failed)",
 	      tally->direct_failures, tally->direct_updates);
-	check(tally->other == 0 && tally->unavailable_msg == 0,
+	tap_check(tally->other == 0 && tally->unavailable_msg == 0,
 	      "race: no module reset failed with an error or said unavailable (%d, %d)",
 	      tally->other, tally->unavailable_msg);
-	check(tally->invalid_msg + tally->locked_msg == tally->auth_err,
+	tap_check(tally->invalid_msg + tally->locked_msg == tally->auth_err,
 	      "race: every racing reset was judged: refused or found locked (%d + %d of %d)",
 	      tally->invalid_msg, tally->locked_msg, tally->auth_err);
 	if (open_test_store(SSPR_STORE_READONLY, &st, &err) != SSPR_OK ||
@@ -842,10 +813,10 @@ static void phase_race(void)
 	    sspr_store_foreach_event(st, 0, event_decode_fn, &d, &err) != SSPR_OK)
 		die(err.msg);
 	sspr_store_close(st);
-	check(d.users >= 1 && d.corrupt == 0, "race: every record and event decodes (%u users, "
+	tap_check(d.users >= 1 && d.corrupt == 0, "race: every record and event decodes (%u users, "
 					      "%u corrupt)", d.users, d.corrupt);
 	get_record(&rec);
-	check(rec.has_totp && rec.n_failures <= SSPR_FAILURES_MAX &&
+	tap_check(rec.has_totp && rec.n_failures <= SSPR_FAILURES_MAX &&
 		      (rec.n_questions == 0 || rec.n_questions == 3),
 	      "race: the user's record is whole (totp, %u questions, %u failures)",
 	      rec.n_questions, rec.n_failures);
@@ -882,11 +853,11 @@ int main(int argc, char **argv)
 	phase_lock();
 	phase_race();
 
-	printf("# %d checks, %d failed\n", checks, failed);
+	printf("# %d checks, %d failed\n", tap_checks, tap_failed);
 	if (getenv("SSPR_KEEP_TEST_DIR") == NULL) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		if (system(cmd) != 0)
 			fprintf(stderr, "could not remove %s\n", dir);
 	}
-	return failed == 0 ? 0 : 1;
+	return tap_failed == 0 ? 0 : 1;
 }

@@ -24,6 +24,7 @@
 
 #include "hostkey.h"
 #include "pam_script.h"
+#include "robust_tap.h"
 #include "store.h"
 #include "util.h"
 
@@ -31,40 +32,16 @@
 #define CONTROL 50
 
 static char dir[256], store_dir[300], key_dir[300];
-static int failed, checks;
-
-static void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	checks++;
-	if (!ok)
-		failed++;
-	printf("%s - ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
 
 static void die(const char *what)
 {
-	fprintf(stderr, "test_growth: %s\n", what);
-	exit(99);
+	fprintf(stderr, "%s: ", "test_growth");
+	tap_die(what);
 }
 
 static void write_text(const char *name, const char *text)
 {
-	char path[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0)
-		die("cannot write a test file");
-	chmod(path, 0644);
+	tap_write(dir, name, text, "w");
 }
 
 /* Pages the store uses (the highest page LMDB has handed out). */
@@ -208,26 +185,26 @@ int main(int argc, char **argv)
 	       "events %lu -> %lu\n",
 	       attempts, seconds, 1000.0 * seconds / (double)attempts, pages_before, pages_after,
 	       events_before, events_after);
-	check(reached == attempts, "strangers: every attempt ran the whole decoy dialog (%lu of %lu)",
+	tap_check(reached == attempts, "strangers: every attempt ran the whole decoy dialog (%lu of %lu)",
 	      reached, attempts);
-	check(pages_before > 0 && pages_after == pages_before,
+	tap_check(pages_before > 0 && pages_after == pages_before,
 	      "strangers: the store's used pages stay flat (%zu -> %zu)", pages_before, pages_after);
-	check(events_after == events_before, "strangers: no event is kept for them (%lu -> %lu)",
+	tap_check(events_after == events_before, "strangers: no event is kept for them (%lu -> %lu)",
 	      events_before, events_after);
 
 	/* The control: a real account that may not reset leaves an event per
 	 * attempt, which the measure sees and prune removes. */
 	for (int i = 0; i < CONTROL; i++)
 		attempt("growth", "root");
-	check(events() == events_before + CONTROL, "control: a real account's attempts are on "
+	tap_check(events() == events_before + CONTROL, "control: a real account's attempts are on "
 						  "record (%lu more)",
 	      events() - events_before);
 	if (sspr_store_open_lmdb(store_dir, 0, &st, &err) != SSPR_OK ||
 	    sspr_store_prune_events(st, sspr_now() + 1, &removed, &err) != SSPR_OK)
 		die(err.msg);
 	sspr_store_close(st);
-	check(removed >= CONTROL && events() == 0, "control: prune removes them (%lu removed)",
+	tap_check(removed >= CONTROL && events() == 0, "control: prune removes them (%lu removed)",
 	      removed);
-	printf("# %d checks, %d failed\n", checks, failed);
-	return failed == 0 ? 0 : 1;
+	printf("# %d checks, %d failed\n", tap_checks, tap_failed);
+	return tap_failed == 0 ? 0 : 1;
 }
