@@ -148,6 +148,7 @@ static void put_fmt(struct sspr_ldap_mods *m, const char *fmt, ...)
 struct builder {
 	struct sspr_ldap_mods *m;
 	bool modify;
+	bool old_draw; /* the entry being modified has an ssprQuestionDraw */
 };
 
 static bool attr_begin(struct builder *b, enum attr a, bool present)
@@ -251,17 +252,19 @@ static void build_fields(struct builder *b, const struct sspr_record *rec)
 		put_failures(m, rec);
 	end_mod(m);
 	attr_time(b, A_LOCKED, rec->locked_until != 0, rec->locked_until);
-	if (attr_begin(b, A_DRAW, rec->n_drawn > 0))
-		put_draw(m, rec);
-	end_mod(m);
+	if (rec->n_drawn > 0 || (b->modify && b->old_draw)) {
+		if (attr_begin(b, A_DRAW, rec->n_drawn > 0))
+			put_draw(m, rec);
+		end_mod(m);
+	}
 	sodium_memzero(hex, sizeof(hex));
 }
 
 int sspr_ldap_mods_build(struct sspr_ldap_mods *m, const char *user,
 			 const struct sspr_record *rec, const struct berval *old_revision,
-			 uint64_t new_revision)
+			 bool old_draw, uint64_t new_revision)
 {
-	struct builder b = {.m = m, .modify = old_revision != NULL};
+	struct builder b = {.m = m, .modify = old_revision != NULL, .old_draw = old_draw};
 	uint8_t *scratch = NULL;
 	size_t len = 0;
 	int r;

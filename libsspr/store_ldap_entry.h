@@ -41,10 +41,13 @@ struct sspr_ldap_mods {
  * ssprRevision 1 and the attributes present) when old_revision is NULL;
  * otherwise the modify of an existing one: delete ssprRevision
  * old_revision, add new_revision, replace every mapped attribute (no
- * values = remove). SSPR_EINVAL when a field is out of range. */
+ * values = remove), except that ssprQuestionDraw is named only when the
+ * record has a draw or the entry had one (old_draw): a directory whose
+ * schema predates it then still takes every other write. SSPR_EINVAL when
+ * a field is out of range. */
 int sspr_ldap_mods_build(struct sspr_ldap_mods *m, const char *user,
 			 const struct sspr_record *rec, const struct berval *old_revision,
-			 uint64_t new_revision);
+			 bool old_draw, uint64_t new_revision);
 
 /* One attribute of an entry as the server returned it. */
 struct sspr_ldap_attr {
