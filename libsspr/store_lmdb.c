@@ -341,14 +341,18 @@ static int drop_old_events(struct lmdb_store *st, MDB_txn *txn, int64_t before, 
 {
 	MDB_cursor *cur = NULL;
 	MDB_val key, val;
-	unsigned dropped = 0;
+	unsigned dropped = 0, seen = 0;
 	int rc;
 
+	if (before <= 0)
+		return SSPR_OK; /* nothing is older than the epoch */
 	rc = mdb_cursor_open(txn, st->events, &cur);
 	if (rc != 0)
 		return fail(st, rc, "cannot open events", err);
 	rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
-	while (rc == 0 && dropped < most) {
+	/* Keys that are not events' (the decoy's, a foreign one) are passed
+	 * over, but counted: the walk is bounded whatever the store holds. */
+	while (rc == 0 && dropped < most && seen++ < 2 * most + 1) {
 		uint64_t t = event_key_time(&key);
 
 		if (t != 0 && t >= (uint64_t)before)

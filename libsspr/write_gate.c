@@ -1,9 +1,11 @@
 /* The store's write gate (see write_gate.h). */
 #define _GNU_SOURCE /* F_OFD_SETLK */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +64,49 @@ static void *wait_for_gate(void *arg)
 	return NULL;
 }
 
+/* glibc unwinds a cancelled thread with libgcc_s, which it loads at the
+ * first cancellation, and aborts the process when it cannot: load it
+ * first, or do without the thread. */
+static bool cancellation_works(void)
+{
+	static int state; /* 0: not known yet; 1: works; -1: does not */
+
+	if (state == 0)
+		state = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_NODELETE) != NULL ? 1 : -1;
+	return state > 0;
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Without cancellation: tries every few milliseconds. Less fair than the
+ * kernel's wake-up (a writer in a loop may win every time), but bounded. */
+static int poll_until(int fd, unsigned wait_ms)
+{
+	int64_t deadline = monotonic_ms() + wait_ms;
+	long nap = 1;
+
+	while (lock_byte(fd, F_OFD_SETLK, F_WRLCK, GATE_BYTE) != 0) {
+		struct timespec ts;
+
+		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+			return errno;
+		if (monotonic_ms() >= deadline)
+			return ETIMEDOUT;
+		ts.tv_sec = 0;
+		ts.tv_nsec = nap * 1000000L;
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		nap = nap < 8 ? nap * 2 : 10;
+	}
+	return 0;
+}
+
 /* 0 with the gate taken, ETIMEDOUT, or an errno. */
 static int wait_until(int fd, unsigned wait_ms)
 {
@@ -71,6 +116,8 @@ static int wait_until(int fd, unsigned wait_ms)
 	pthread_t thread;
 	int r;
 
+	if (!cancellation_works())
+		return poll_until(fd, wait_ms);
 	if (pthread_condattr_init(&attr) != 0)
 		return ENOMEM;
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);

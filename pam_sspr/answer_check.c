@@ -1,6 +1,7 @@
 /* Answer checks and their cost (see answer_check.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +29,35 @@ static long now_us(void)
 	return (long)ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
 
-/* The recorded cost, or 0 when there is none yet. */
-static long read_cost(const struct sspr_session *s)
+/* The cost file, if it is ours: a regular file of this user's that nobody
+ * else may write. -1 otherwise (whoever could write it would set how long
+ * decoys take). */
+static int open_cost(const struct sspr_session *s, int flags)
 {
-	char path[SSPR_PATH_MAX + 32], buf[32], *end = NULL;
-	long us;
-	ssize_t n;
+	char path[SSPR_PATH_MAX + 32];
+	struct stat sb;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", s->policy.lock_dir, COST_FILE);
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The recorded cost, or 0 when there is none yet. */
+static long read_cost(const struct sspr_session *s)
+{
+	char buf[32], *end = NULL;
+	long us;
+	ssize_t n;
+	int fd = open_cost(s, O_RDONLY);
+
 	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -51,20 +71,26 @@ static long read_cost(const struct sspr_session *s)
 	return us;
 }
 
-/* Folds one measured check into the running average (1/8 weight). Two
- * logins writing at once lose one sample, which changes nothing. */
+/* Folds one measured check into the running average (1/8 weight), each
+ * sample held within half and twice the average, so that one stalled
+ * check (a busy host, swap) moves decoys' waits little. Two logins writing
+ * at once lose one sample, which changes nothing. */
 static void record_cost(const struct sspr_session *s, long us)
 {
-	char path[SSPR_PATH_MAX + 32], buf[32];
+	char buf[32];
 	long old = read_cost(s);
 	int fd, len;
 
 	if (us <= 0 || us > COST_MAX_US)
 		return;
-	if (old > 0)
+	if (old > 0) {
+		if (us > 2 * old)
+			us = 2 * old;
+		if (us < old / 2)
+			us = old / 2;
 		us = (7 * old + us) / 8;
-	snprintf(path, sizeof(path), "%s/%s", s->policy.lock_dir, COST_FILE);
-	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
+	}
+	fd = open_cost(s, O_WRONLY | O_CREAT);
 	if (fd < 0)
 		return;
 	len = snprintf(buf, sizeof(buf), "%-20ld\n", us); /* fixed width: no truncation */
@@ -73,7 +99,8 @@ static void record_cost(const struct sspr_session *s, long us)
 	close(fd);
 }
 
-static int take_slots(struct sspr_session *s, struct sspr_answer_slots *slots)
+/* The user's own slot (per_user), then a shared one. */
+static int take_slots(struct sspr_session *s, struct sspr_answer_slots *slots, bool per_user)
 {
 	struct sspr_error err = {{0}};
 	unsigned char digest[8];
@@ -86,7 +113,9 @@ static int take_slots(struct sspr_session *s, struct sspr_answer_slots *slots)
 			   NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
 	snprintf(name, sizeof(name), "argon2-%s", hex);
-	r = sspr_slot_acquire(s->policy.lock_dir, name, 1, ANSWER_SLOT_WAIT_MS, &slots->user, &err);
+	r = per_user ? sspr_slot_acquire(s->policy.lock_dir, name, 1, ANSWER_SLOT_WAIT_MS,
+					 &slots->user, &err)
+		     : SSPR_OK;
 	if (r == SSPR_OK)
 		r = sspr_slot_acquire(s->policy.lock_dir, "argon2", s->policy.argon2_max_parallel,
 				      ANSWER_SLOT_WAIT_MS, &slots->shared, &err);
@@ -111,7 +140,7 @@ bool sspr_answer_verify_slotted(struct sspr_session *s, const char *hash, const 
 	bool right;
 	long start;
 
-	*r = take_slots(s, &slots);
+	*r = take_slots(s, &slots, true);
 	if (*r != SSPR_OK)
 		return false;
 	start = now_us();
@@ -128,12 +157,14 @@ int sspr_answer_decoy_check(struct sspr_session *s)
 
 	if (us == 0) {
 		/* No real check has run since boot: make one now, once, at
-		 * the policy's cost, to learn how long they take. */
+		 * the policy's cost, to learn how long they take. In a shared
+		 * slot only: a slot of a stranger's name would leave a file
+		 * per name tried. */
 		struct sspr_answer_slots slots;
 		char hash[SSPR_HASH_STR_MAX];
 		long start;
 
-		if (take_slots(s, &slots) != SSPR_OK)
+		if (take_slots(s, &slots, false) != SSPR_OK)
 			return SSPR_EBUSY;
 		start = now_us();
 		(void)sspr_answer_hash("decoy", s->policy.argon2_opslimit, s->policy.argon2_memlimit,

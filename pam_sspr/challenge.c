@@ -72,7 +72,8 @@ static int decide(struct sspr_record *rec, bool exists, struct sspr_event *ev, v
 	if (d->verdict != SSPR_VERDICT_ACCEPTED)
 		sspr_session_event(d->session, ev, refusal_result(d), d->check->method,
 				   d->lock_started ? "resets locked" : NULL);
-	if (d->verdict == SSPR_VERDICT_NOT_ENROLLED || d->verdict == SSPR_VERDICT_LOCKED)
+	/* A method gone meanwhile still writes the charge taken back. */
+	if (!exists || d->verdict == SSPR_VERDICT_LOCKED)
 		return SSPR_NOCHANGE;
 	return SSPR_OK;
 }

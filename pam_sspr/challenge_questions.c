@@ -33,24 +33,21 @@ static void forget_draw(struct sspr_record *rec)
 	rec->draw_epoch = 0;
 }
 
-/* Runs in the write that opens the challenge: the draw of this period, or
- * a new one, kept in the record. A backend that runs this again after a
- * conflict draws again; what the last run drew is what is written, and
- * what is asked. */
+/* Runs in the write that opens the challenge: the draw this record keeps
+ * for this period, or the one keyed to the user and the period, which a
+ * decoy of the same user would ask too (a locked user sees no change when
+ * the lock starts or ends). */
 static void keep_draw(struct sspr_record *rec, int64_t now, void *ctx)
 {
 	struct questions_answer *a = ctx;
 	unsigned n = rec->n_questions < a->asked_from->n_questions ? rec->n_questions
 								   : a->asked_from->n_questions;
-	uint8_t seed[SSPR_DRAW_SEED_BYTES];
 
 	(void)now;
 	a->n_picked = a->to_ask < n ? a->to_ask : n;
 	if (sspr_draw_kept(rec, &a->draw, a->n_picked, a->picked))
 		return;
-	randombytes_buf(seed, sizeof(seed));
-	sspr_draw_shuffle(seed, n, a->n_picked, a->picked);
-	sodium_memzero(seed, sizeof(seed));
+	sspr_draw_shuffle(a->draw.seed, n, a->n_picked, a->picked);
 	rec->n_drawn = (uint8_t)a->n_picked;
 	for (unsigned i = 0; i < a->n_picked; i++)
 		rec->drawn[i] = (uint8_t)a->picked[i];

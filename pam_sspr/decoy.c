@@ -23,28 +23,40 @@
 #include "totp.h"
 #include "util.h"
 
-/* Work a real refusal does after the answer: a synced store write. */
-static void pace_write(struct sspr_session *s)
+/* A synced store write where the real challenge makes one (opening,
+ * verdict). When it fails, the decoy ends as the real challenge does when
+ * its write fails: "unavailable" (a stopped writer must not tell who is
+ * real). Returns SSPR_OK or the store's error, reported. */
+static int pace_write(struct sspr_session *s, const char *method)
 {
 	struct sspr_error err = {{0}};
+	int r = sspr_session_paced_write(s, &err);
 
-	if (s->store != NULL && sspr_store_decoy_write(s->store, &err) != SSPR_OK)
-		sspr_session_debug(s, "decoy write: %s", err.msg);
+	if (r != SSPR_OK) {
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", method, err.msg);
+		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+	}
+	return r;
 }
 
 /* Asks one prompt; false when the conversation failed, which is then
- * answered as a real challenge answers it (sspr_session_aborted). */
-static bool ask(struct sspr_session *s, const char *prompt, const char *refusal, char **reply)
+ * answered as a real challenge answers it (sspr_session_aborted, with its
+ * audit write). */
+static bool ask(struct sspr_session *s, const char *method, const char *prompt,
+		const char *refusal, char **reply)
 {
 	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, prompt, reply) == PAM_SUCCESS)
 		return true;
-	sspr_session_aborted(s, NULL, refusal);
+	sspr_session_aborted(s, method, refusal);
 	return false;
 }
 
-static int refuse(struct sspr_session *s, const char *text)
+static int refuse(struct sspr_session *s, const char *method, const char *text)
 {
-	pace_write(s);
+	int r = pace_write(s, method);
+
+	if (r != SSPR_OK)
+		return r;
 	sspr_session_refuse(s, text);
 	return SSPR_EBADCODE;
 }
@@ -64,13 +76,13 @@ static int decoy_totp(struct sspr_session *s)
 		(void)sspr_unseal(&key, sealed, SSPR_SEAL_OVERHEAD + 20, secret, sizeof(secret),
 				  &len);
 	sspr_hostkey_wipe(&key);
-	if (!ask(s, SSPR_TOTP_PROMPT, SSPR_TOTP_REFUSED, &code))
+	if (!ask(s, "totp", SSPR_TOTP_PROMPT, SSPR_TOTP_REFUSED, &code))
 		return SSPR_EINVAL;
 	randombytes_buf(secret, 20);
 	(void)sspr_totp_find_step(secret, 20, &s->policy.totp, sspr_now(), code, &step);
 	sodium_memzero(secret, sizeof(secret));
 	sspr_conv_free(code);
-	return refuse(s, SSPR_TOTP_REFUSED);
+	return refuse(s, "totp", SSPR_TOTP_REFUSED);
 }
 
 static int decoy_recovery(struct sspr_session *s)
@@ -78,7 +90,7 @@ static int decoy_recovery(struct sspr_session *s)
 	struct sspr_record *scratch = sodium_malloc(sizeof(*scratch));
 	char *code = NULL;
 
-	if (!ask(s, SSPR_RECOVERY_PROMPT, SSPR_RECOVERY_REFUSED, &code)) {
+	if (!ask(s, "recovery", SSPR_RECOVERY_PROMPT, SSPR_RECOVERY_REFUSED, &code)) {
 		sodium_free(scratch);
 		return SSPR_EINVAL;
 	}
@@ -88,7 +100,7 @@ static int decoy_recovery(struct sspr_session *s)
 		sodium_free(scratch);
 	}
 	sspr_conv_free(code);
-	return refuse(s, SSPR_RECOVERY_REFUSED);
+	return refuse(s, "recovery", SSPR_RECOVERY_REFUSED);
 }
 
 static int decoy_email(struct sspr_session *s)
@@ -98,15 +110,16 @@ static int decoy_email(struct sspr_session *s)
 	for (int i = 0; i < SSPR_EMAIL_TRIES; i++) {
 		char *code = NULL;
 
-		if (!ask(s, SSPR_EMAIL_PROMPT_HIDDEN, SSPR_EMAIL_REFUSED, &code))
+		int r;
+
+		if (!ask(s, "email", SSPR_EMAIL_PROMPT_HIDDEN, SSPR_EMAIL_REFUSED, &code))
 			return SSPR_EINVAL;
 		sspr_conv_free(code);
-		if (i + 1 < SSPR_EMAIL_TRIES) {
-			pace_write(s);
-			sspr_session_refuse(s, SSPR_EMAIL_REFUSED);
-		}
+		r = refuse(s, "email", SSPR_EMAIL_REFUSED);
+		if (r != SSPR_EBADCODE || i + 1 == SSPR_EMAIL_TRIES)
+			return r;
 	}
-	return refuse(s, SSPR_EMAIL_REFUSED);
+	return SSPR_EBADCODE;
 }
 
 /* The questions a decoy asks, as question texts. Whoever has a question
@@ -173,7 +186,7 @@ static int decoy_questions(struct sspr_session *s, const struct sspr_record *rec
 		char prompt[SSPR_QUESTION_MAX + 2], *reply = NULL;
 
 		snprintf(prompt, sizeof(prompt), "%s ", texts[i]);
-		if (!ask(s, prompt, SSPR_QUESTIONS_REFUSED, &reply)) {
+		if (!ask(s, "questions", prompt, SSPR_QUESTIONS_REFUSED, &reply)) {
 			r = SSPR_EINVAL;
 			break;
 		}
@@ -182,7 +195,7 @@ static int decoy_questions(struct sspr_session *s, const struct sspr_record *rec
 		r = sspr_answer_decoy_check(s);
 	}
 	sodium_free(list);
-	return r == SSPR_OK ? refuse(s, SSPR_QUESTIONS_REFUSED) : r;
+	return r == SSPR_OK ? refuse(s, "questions", SSPR_QUESTIONS_REFUSED) : r;
 }
 
 int sspr_decoy_challenge(struct sspr_session *s, unsigned method, const struct sspr_record *rec,
@@ -190,8 +203,8 @@ int sspr_decoy_challenge(struct sspr_session *s, unsigned method, const struct s
 {
 	/* A real challenge opens with a write that counts the attempt
 	 * (sspr_challenge_begin); unless that write was made, so does this. */
-	if (!opened)
-		pace_write(s);
+	if (!opened && pace_write(s, sspr_method_name(method)) != SSPR_OK)
+		return SSPR_ERR;
 	switch (method) {
 	case SSPR_METHOD_QUESTIONS:
 		return decoy_questions(s, rec);

@@ -1,12 +1,15 @@
 /* Which security questions a reset asks, and for how long the same ones.
  *
- * A user's questions are drawn once and kept in the record (n_drawn,
- * drawn, draw_epoch) until they are answered right or their draw period
- * ends: an attacker who knows some answers gains nothing by giving up
- * whenever an unknown question comes up. A period is lockout_window long
- * and starts at a per-user offset only the host key knows, so a decoy's
- * questions (enumeration = hide), which are derived from the same key and
- * period, change at the same moments as a real user's. */
+ * A user's questions are drawn for a period, lockout_window long, starting
+ * at a per-user offset only the host key knows, with a seed keyed to the
+ * user and the period; the draw is also kept in the record (n_drawn,
+ * drawn, draw_epoch), so it holds while the question set does. Within a
+ * period the same questions come up however often the dialog is given up
+ * or answered: an attacker who knows some answers gains nothing by giving
+ * up whenever an unknown question comes up. A decoy (enumeration = hide)
+ * derives its questions from the same key and period, so they change at
+ * the same moments as a real user's, and a locked user is asked what they
+ * were asked before the lock. */
 #ifndef SSPR_QUESTION_DRAW_H
 #define SSPR_QUESTION_DRAW_H
 

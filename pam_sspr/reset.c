@@ -71,9 +71,11 @@ static enum admission stop(struct sspr_session *s, int priority, const char *res
 static enum admission turn_away(struct sspr_session *s, int priority, const char *result,
 				const char *detail, const char *text)
 {
-	sspr_session_outcome(s, priority, true, result, NULL, detail);
-	if (s->hide)
+	if (s->hide) {
+		sspr_session_defer(s, priority, result, detail);
 		return ADMIT_DECOY;
+	}
+	sspr_session_outcome(s, priority, true, result, NULL, detail);
 	sspr_session_refuse(s, text);
 	return ADMIT_STOP;
 }
@@ -402,6 +404,7 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	else
 		r = finish_reset(&s, &rec, passed);
 out:
+	sspr_session_flush(&s);
 	sspr_passwd_close(&s);
 	sspr_record_wipe(&rec);
 	sspr_store_close(s.store);

@@ -45,6 +45,35 @@ void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event
 		pam_syslog(s->pamh, LOG_ERR, "cannot record audit event: %s", err.msg);
 }
 
+void sspr_session_defer(struct sspr_session *s, int priority, const char *result,
+			const char *detail)
+{
+	sspr_session_outcome(s, priority, false, result, NULL, detail);
+	if (s->store == NULL || !s->account_exists)
+		return; /* nothing is kept for a name that is no account */
+	sspr_session_event(s, &s->deferred, result, NULL, detail);
+	s->has_deferred = true;
+}
+
+int sspr_session_paced_write(struct sspr_session *s, struct sspr_error *err)
+{
+	if (s->store == NULL)
+		return SSPR_OK;
+	if (s->has_deferred) {
+		s->has_deferred = false;
+		return sspr_store_append_event(s->store, &s->deferred, err);
+	}
+	return sspr_store_decoy_write(s->store, err);
+}
+
+void sspr_session_flush(struct sspr_session *s)
+{
+	struct sspr_error err = {{0}};
+
+	if (s->has_deferred && sspr_session_paced_write(s, &err) != SSPR_OK)
+		pam_syslog(s->pamh, LOG_ERR, "cannot record audit event: %s", err.msg);
+}
+
 void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)
 {
 	va_list ap;

@@ -40,6 +40,10 @@ struct sspr_session {
 	enum sspr_account_state account_state; /* from the shadow entry, before any challenge */
 	pam_handle_t *passwd;        /* the password service, started before any challenge */
 	int passwd_status;           /* what pam_chauthtok returned, for pam_end */
+	/* A turned-away account's audit event, written by the decoy's first
+	 * store write rather than before the menu (see sspr_session_defer). */
+	struct sspr_event deferred;
+	bool has_deferred;
 };
 
 /* Fills ev with this session's user, service and rhost. */
@@ -58,6 +62,19 @@ void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event
  * challenge's refusal and the helpdesk text, exactly as a decoy does, so
  * that even giving up looks the same for everyone. */
 void sspr_session_aborted(struct sspr_session *s, const char *method, const char *refusal);
+
+/* Logs the outcome now and keeps its audit event for the next paced
+ * write: a turned-away account then makes its writes where an enrolled
+ * user's challenge makes them, not one more before the menu. */
+void sspr_session_defer(struct sspr_session *s, int priority, const char *result,
+			const char *detail);
+
+/* The write a decoy makes where a real challenge writes: the deferred
+ * event if there is one, else a decoy write (one commit either way). */
+int sspr_session_paced_write(struct sspr_session *s, struct sspr_error *err);
+
+/* Writes a deferred event the dialog did not get to (it ended first). */
+void sspr_session_flush(struct sspr_session *s);
 
 /* debug-only log line. */
 void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)

@@ -32,6 +32,8 @@ int admin_cmd_prune(struct admin_ctx *ctx, int argc, char **argv)
 		return ADMIN_EXIT_OK;
 	}
 	before = sspr_now() - (int64_t)days * 86400;
+	if (before < 0)
+		before = 0; /* more days than since 1970: nothing is that old */
 	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
 		return rc;
 	r = sspr_store_prune_events(st, before, &removed, &err);

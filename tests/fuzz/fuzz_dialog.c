@@ -7,9 +7,11 @@
  * Input: byte 0 picks the hook (bit 0: account), the policy (bit 1:
  * enumeration = hide, bit 2: unlock offered), trigger=offer (bit 3) and
  * the user (bits 4-5: root, enrolled in every method afresh for each
- * input; daemon, an account never enrolled; a name that is no account).
- * Bytes 1-2: N (little-endian; 0: no fault); byte 3: what fails (bit 0:
- * allocations, bit 1: read and write). The rest: one reply per prompt,
+ * input; daemon, an account never enrolled; a name that is no account;
+ * root with resets locked). Bytes 1-2: N (little-endian; 0: no fault);
+ * byte 3: what fails (bit 0: allocations, bit 1: read and write) and how
+ * things stand (bit 2: root's failures already at lockout_attempts, so
+ * the opening write starts the lock; bit 3: the mail command fails). The rest: one reply per prompt,
  * separated by '\n'. A reply of one byte 0x01 is a conversation error,
  * 0x02 a reply with no buffer, 0x03 the current authenticator code, 0x04
  * the answer to root's questions, 0x05 one of root's recovery codes.
@@ -252,7 +254,7 @@ static void write_text(const char *name, const char *text)
 	chmod(path, 0644);
 }
 
-static void write_policy(const char *name, bool hide, bool unlock)
+static void write_policy(const char *name, bool hide, bool unlock, const char *mailer)
 {
 	char text[2048];
 
@@ -260,18 +262,28 @@ static void write_policy(const char *name, bool hide, bool unlock)
 		 "store = %s\nkey_dir = %s\nlock_dir = %s/run\ngroup = *\nmin_uid = 0\n"
 		 "allow_root = yes\nmethods = totp questions email recovery\n"
 		 "questions_file = %s/questions\nquestions_to_reset = 2\n"
-		 "mail_command = /bin/true\nnotify_user = no\nlockout_attempts = 100\n"
+		 "mail_command = %s\nnotify_user = no\nlockout_attempts = 100\n"
 		 "lockout_window = 60\nargon2_opslimit = 1\nargon2_memlimit = 8192\n"
 		 "store_wait = 1\npassword_service = sspr-fuzz-passwd\nenumeration = %s\n"
 		 "unlock = %s\n",
-		 store_dir, key_dir, dir, dir, hide ? "hide" : "show", unlock ? "yes" : "no");
+		 store_dir, key_dir, dir, dir, mailer, hide ? "hide" : "show", unlock ? "yes" : "no");
 	write_text(name, text);
 }
 
-/* root: every method, nothing spent, no failure, no lock. */
+/* How root stands for this input. */
+enum root_state { ROOT_FRESH, ROOT_LOCKED, ROOT_AT_LIMIT };
+
+struct enrolment {
+	const uint8_t *pk;
+	enum root_state state;
+};
+
+/* root: every method, nothing spent; no failure and no lock, or locked,
+ * or as many failures as lockout_attempts (100). */
 static int enroll_root(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
-	const uint8_t *pk = ctx;
+	const struct enrolment *e = ctx;
+	const uint8_t *pk = e->pk;
 	size_t len = 0;
 
 	sspr_record_init(rec);
@@ -295,20 +307,28 @@ static int enroll_root(struct sspr_record *rec, bool exists, struct sspr_event *
 	if (sspr_recovery_issue(rec, 10, codes) != SSPR_OK)
 		return SSPR_ERR;
 	rec->registered_at = rec->confirmed_at = sspr_now();
+	if (e->state == ROOT_LOCKED)
+		rec->locked_until = sspr_now() + 3600;
+	if (e->state == ROOT_AT_LIMIT) {
+		rec->n_failures = 100;
+		for (int i = 0; i < 100; i++)
+			rec->failures[i] = sspr_now() - 1;
+	}
 	return SSPR_OK;
 }
 
-static void refresh_store(void)
+static void refresh_store(enum root_state state)
 {
 	static unsigned runs;
 	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES];
+	struct enrolment e = {.pk = pk, .state = state};
 	struct sspr_error err = {{0}};
 	struct sspr_store *st = NULL;
 	unsigned long removed = 0;
 
 	if (sspr_hostkey_load_public(key_dir, pk, &err) != SSPR_OK ||
 	    sspr_store_open_lmdb(store_dir, 0, &st, &err) != SSPR_OK ||
-	    sspr_store_update(st, "root", 0, enroll_root, pk, &err) < 0)
+	    sspr_store_update(st, "root", 0, enroll_root, &e, &err) < 0)
 		fuzz_fail(err.msg);
 	/* Events pile up over millions of runs: drop them now and then. */
 	if (++runs % 256 == 0 && sspr_store_prune_events(st, sspr_now() + 1, &removed, &err) != 0)
@@ -352,10 +372,13 @@ static void setup(void)
 	sspr_store_close(st);
 	write_text("questions", "Fuzz decoy one?\nFuzz decoy two?\nFuzz decoy three?\n"
 				"Fuzz decoy four?\n");
-	write_policy("show.conf", false, false);
-	write_policy("hide.conf", true, false);
-	write_policy("show-unlock.conf", false, true);
-	write_policy("hide-unlock.conf", true, true);
+	for (int i = 0; i < 8; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s%s%s.conf", (i & 1) ? "hide" : "show",
+			 (i & 2) ? "-unlock" : "", (i & 4) ? "-nomail" : "");
+		write_policy(name, i & 1, i & 2, (i & 4) ? "/bin/false" : "/bin/true");
+	}
 }
 
 int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv);
@@ -364,7 +387,7 @@ int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static bool ready;
-	static const char *const users[] = {"root", "daemon", "zqfuzzstranger", "root"};
+	static const char *const users[] = {"root", "daemon", "zqfuzzstranger", "root"}; /* 3: locked */
 	struct script sc;
 	struct pam_conv pc = {conv, &sc};
 	char config[200];
@@ -384,8 +407,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	account = data[0] & 1;
 	hide = data[0] & 2;
 	user = users[(data[0] >> 4) & 3];
-	snprintf(config, sizeof(config), "config=%s/%s%s.conf", dir, hide ? "hide" : "show",
-		 (data[0] & 4) ? "-unlock" : "");
+	snprintf(config, sizeof(config), "config=%s/%s%s%s.conf", dir, hide ? "hide" : "show",
+		 (data[0] & 4) ? "-unlock" : "", (data[3] & 8) ? "-nomail" : "");
 	argv[argc++] = config;
 	if (data[0] & 8)
 		argv[argc++] = "trigger=offer";
@@ -395,7 +418,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sc.p = data + 4;
 	sc.end = data + size;
 	asked = sc.p < sc.end && sc.p[0] == '\n'; /* Enter at the first prompt */
-	refresh_store();
+	refresh_store(((data[0] >> 4) & 3) == 3 ? ROOT_LOCKED
+		      : (data[3] & 4)		? ROOT_AT_LIMIT
+						: ROOT_FRESH);
 	h = stub_handle("sspr-fuzz", user, &pc);
 	armed = true;
 	if (account)
@@ -406,7 +431,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stub_free(h);
 	if (trace)
 		fprintf(stderr, "result: %d\n", r);
-	can_reset = strcmp(user, "root") == 0;
+	can_reset = ((data[0] >> 4) & 3) == 0 && !(data[3] & 4);
 	if (!account && r == PAM_SUCCESS)
 		fuzz_fail("the auth hook returned PAM_SUCCESS: the stack must decide");
 	if (!account && !can_reset && asked && !(data[0] & 8) && r == PAM_IGNORE)

@@ -255,6 +255,8 @@ static int setup_methods(void **state)
 #define MAIL "mail_command = %s/sendmail -t -i\nnotify_user = no\n"
 	snprintf(extra, sizeof(extra), MAIL "questions_to_reset = 2\n", dir);
 	write_policy("methods.conf", extra);
+	snprintf(extra, sizeof(extra), MAIL "questions_to_reset = 2\nlockout_window = 1\n", dir);
+	write_policy("draws.conf", extra);
 	snprintf(extra, sizeof(extra), MAIL "questions_to_reset = 3\nlockout_attempts = 5\n", dir);
 	write_policy("all-questions.conf", extra);
 	snprintf(extra, sizeof(extra), MAIL "methods_required = 2\n", dir);
@@ -279,6 +281,7 @@ static int setup_methods(void **state)
 	write_policy("code.conf", extra);
 
 	write_stack("sspr-methods", "methods.conf", "", "optional");
+	write_stack("sspr-draws", "draws.conf", "", "optional");
 	write_stack("sspr-all-questions", "all-questions.conf", "", "optional");
 	write_stack("sspr-two", "two.conf", "", "optional");
 	write_stack("sspr-only-questions", "only-questions.conf", "", "optional");
@@ -325,21 +328,26 @@ static void test_questions_reset(void **state)
 	assert_string_equal(last_event().ev.method, "questions");
 }
 
-static void test_questions_are_chosen_at_random(void **state)
+/* The questions asked are drawn for a period (lockout_window long, 1 s
+ * here) with a key of the host's: the same within a period, so giving up
+ * gains nothing (test_pam_hide), and another draw in the next. */
+static void test_questions_are_drawn_anew_each_period(void **state)
 {
 	bool seen[3] = {false, false, false};
 
 	enroll_methods(false, true, false, false);
-	/* 2 of 3 each time: over 20 resets every question comes up (a fixed
-	 * choice would miss one; the odds of missing one at random are
-	 * 3 * (1/3)^20). */
-	for (int run_no = 0; run_no < 20; run_no++) {
+	/* 2 of 3 each period: over 10 periods every question comes up (a
+	 * fixed choice would miss one; the odds of missing one by chance are
+	 * 3 * (1/3)^10). */
+	for (int run_no = 0; run_no < 10; run_no++) {
 		struct script sc;
 
+		if (run_no > 0)
+			sleep(1); /* the next period */
 		set_password(user, "OldPass-1");
 		script_init(&sc, 3, "", "NewPass-3", "NewPass-3");
 		sc.hook = answer_by_question;
-		assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc),
+		assert_int_equal(run("sspr-draws", user, PAMTEST_AUTHENTICATE, &sc),
 				 PAM_SUCCESS);
 		for (int p = 0; p < sc.n_prompts; p++)
 			for (int q = 0; q < 3; q++)
@@ -831,7 +839,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_questions_reset, setup_each),
-		cmocka_unit_test_setup(test_questions_are_chosen_at_random, setup_each),
+		cmocka_unit_test_setup(test_questions_are_drawn_anew_each_period, setup_each),
 		cmocka_unit_test_setup(test_one_wrong_answer_fails_without_saying_which, setup_each),
 		cmocka_unit_test_setup(test_all_registered_questions_asked_when_equal, setup_each),
 		cmocka_unit_test_setup(test_answers_are_normalised, setup_each),

@@ -75,7 +75,7 @@ policy() { # policy NAME STORE KEY_DIR [EXTRA_LINES]
 			"password_service = storage-passwd" "lockout_attempts = 100" \
 			"argon2_opslimit = 1" "argon2_memlimit = 8192" "helpdesk = $HELPDESK"
 		# Keys newer than some trees: used only when the parser knows them.
-		optional_key enumeration show   # say what happened
+		optional_key enumeration "${ENUMERATION:-show}" # say what happened
 		optional_key lock_dir "$T/run"  # not /run/sspr: the tests may run unprivileged
 		optional_key store_wait "$STORE_WAIT" # the stopped writer's rows
 		[ -n "${4:-}" ] && printf '%s\n' "$4"
@@ -86,12 +86,14 @@ policy good.conf "$STORE_DIR" "$T/keys"
 policy nostore.conf "$T/fs/no-such-store" "$T/keys"
 policy require.conf "$STORE_DIR" "$T/keys" $'registration = require\nregistration_grace_days = 7'
 METHODS="totp questions" policy enroll.conf "$STORE_DIR" "$T/keys"
+ENUMERATION=hide policy hide.conf "$STORE_DIR" "$T/keys"
 stack() { # stack NAME CONFIG
 	printf '%s\n' "auth optional $MODULE config=$T/$2" \
 		"auth required $PASSWD_MODULE file=$T/passwords" >"$T/services/$1"
 }
 stack s-good good.conf
 stack s-nostore nostore.conf
+stack s-hide hide.conf
 printf '%s\n' "account optional $MODULE config=$T/require.conf" "account required pam_permit.so" \
 	>"$T/services/s-require"
 printf 'auth required %s file=%s/passwords\naccount required %s\n' \
@@ -349,6 +351,11 @@ quick S38 "$t0"
 t0=$(date +%s%N)
 tool S39 0 same "$T/in.none" "out:$ME" -- "$ADMIN" --config "$T/good.conf" list
 quick S40 "$t0"
+# Hidden, the stranger's decoy makes its writes where the enrolled user's
+# challenge does, and gives up as that one does: the same "unavailable",
+# so a stopped writer does not tell who is real.
+pam S43 s-hide "$ME" PAM_AUTH_ERR same "out:$UNAVAILABLE" -- "" @wrongcode
+pam S44 s-hide sspr-no-such-user PAM_USER_UNKNOWN same "out:$UNAVAILABLE" -- "" @wrongcode
 kill -KILL "$stopped" 2>/dev/null
 wait "$stopped" 2>/dev/null
 holder=
