@@ -72,7 +72,7 @@ static enum admission turn_away(struct sspr_session *s, int priority, const char
 				const char *detail, const char *text)
 {
 	if (s->hide) {
-		sspr_session_defer(s, priority, result, detail);
+		sspr_session_defer(s, priority, result, NULL, detail);
 		return ADMIT_DECOY;
 	}
 	sspr_session_outcome(s, priority, true, result, NULL, detail);
@@ -246,6 +246,7 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 			  char *passed, size_t size)
 {
 	unsigned offered = s->hide ? s->policy.methods & SSPR_METHOD_ALL : usable;
+	bool admitted = usable != 0; /* else turned away, and logged so already */
 	int r;
 
 	passed[0] = '\0';
@@ -259,10 +260,14 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 		if (method == 0)
 			return SSPR_EINVAL;
 		s->last_method = round + 1 == s->policy.methods_required;
-		if (method & usable)
+		if (method & usable) {
 			r = challenge_for(method)(s, rec);
-		else
+		} else {
+			if (admitted)
+				sspr_session_defer(s, LOG_NOTICE, "not-enrolled",
+						   sspr_method_name(method), "chose a method not enrolled");
 			r = sspr_decoy_challenge(s, method, rec, false);
+		}
 		if (r != SSPR_OK)
 			return r;
 		note_method(passed, size, method);

@@ -46,12 +46,12 @@ void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event
 }
 
 void sspr_session_defer(struct sspr_session *s, int priority, const char *result,
-			const char *detail)
+			const char *method, const char *detail)
 {
-	sspr_session_outcome(s, priority, false, result, NULL, detail);
+	sspr_session_outcome(s, priority, false, result, method, detail);
 	if (s->store == NULL || !s->account_exists)
 		return; /* nothing is kept for a name that is no account */
-	sspr_session_event(s, &s->deferred, result, NULL, detail);
+	sspr_session_event(s, &s->deferred, result, method, detail);
 	s->has_deferred = true;
 }
 

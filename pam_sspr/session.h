@@ -67,7 +67,7 @@ void sspr_session_aborted(struct sspr_session *s, const char *method, const char
  * write: a turned-away account then makes its writes where an enrolled
  * user's challenge makes them, not one more before the menu. */
 void sspr_session_defer(struct sspr_session *s, int priority, const char *result,
-			const char *detail);
+			const char *method, const char *detail);
 
 /* The write a decoy makes where a real challenge writes: the deferred
  * event if there is one, else a decoy write (one commit either way). */

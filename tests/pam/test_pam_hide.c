@@ -402,6 +402,12 @@ static void test_the_menu_still_resets(void **state)
 	assert_int_equal(run("sspr-hide-all", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	assert_string_equal(sc.prompts[1], "Choose 1-4: ");
 	assert_true(password_is(user, "NewPass-2"));
+	/* A method not enrolled: a decoy, and the truth in the audit trail. */
+	script_init(&sc, 5, "", "2", "x", "x", "");
+	assert_int_not_equal(run("sspr-hide-all", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(said(&sc, "The answers are not correct."));
+	assert_string_equal(last_event().ev.result, "not-enrolled");
+	assert_string_equal(last_event().ev.method, "questions");
 }
 
 /* ---- aborts count ---------------------------------------------------- */
