@@ -28,16 +28,32 @@ static char *copy(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-pam_handle_t *stub_handle(const char *service, const char *user, const struct pam_conv *conv)
+/* NULL when an allocation fails (the harness may make it fail). */
+static pam_handle_t *new_handle(const char *service, const char *user,
+				const struct pam_conv *conv)
 {
 	pam_handle_t *h = calloc(1, sizeof(*h));
 
 	if (h == NULL)
-		abort();
+		return NULL;
 	h->service = copy(service);
 	h->user = copy(user);
 	h->rhost = copy("fuzz.example");
 	h->conv = *conv;
+	if ((service != NULL && h->service == NULL) || (user != NULL && h->user == NULL) ||
+	    h->rhost == NULL) {
+		stub_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+pam_handle_t *stub_handle(const char *service, const char *user, const struct pam_conv *conv)
+{
+	pam_handle_t *h = new_handle(service, user, conv);
+
+	if (h == NULL)
+		abort(); /* the harness's own, made before any fault is armed */
 	return h;
 }
 
@@ -58,8 +74,9 @@ void stub_free(pam_handle_t *h)
 int pam_start(const char *service, const char *user, const struct pam_conv *conv,
 	      pam_handle_t **pamh)
 {
-	*pamh = stub_handle(service, user, conv);
-	return PAM_SUCCESS;
+	/* As libpam: out of memory is PAM_BUF_ERR, never a crash. */
+	*pamh = new_handle(service, user, conv);
+	return *pamh != NULL ? PAM_SUCCESS : PAM_BUF_ERR;
 }
 
 int pam_end(pam_handle_t *pamh, int status)
