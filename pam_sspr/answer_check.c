@@ -14,8 +14,14 @@
 #include "answer.h"
 #include "answer_check.h"
 #include "challenge.h"
+#include "slots.h"
 
 #define ANSWER_SLOT_WAIT_MS 30000
+
+struct sspr_answer_slots {
+	struct sspr_slot user;   /* this user's own: one check at a time */
+	struct sspr_slot shared; /* one of argon2_max_parallel */
+};
 /* How long real checks take, in lock_dir (root's, 0700): microseconds,
  * a running average over the last few checks. */
 #define COST_FILE "argon2.cost"

@@ -14,12 +14,6 @@
 #include <stdbool.h>
 
 #include "session.h"
-#include "slots.h"
-
-struct sspr_answer_slots {
-	struct sspr_slot user;   /* this user's own: one check at a time */
-	struct sspr_slot shared; /* one of argon2_max_parallel */
-};
 
 /* Checks `normalised` against the Argon2id `hash` in the user's slot and
  * a shared one, and records how long it took. *r: SSPR_OK, or no slot
