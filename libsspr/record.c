@@ -27,6 +27,7 @@
  *  18 QUESTION_DRAW   u64 draw period, then 1..SSPR_QUESTIONS_MAX distinct u8
  *                     indices below SSPR_QUESTIONS_MAX (the questions asked)
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -471,4 +472,13 @@ int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec)
 corrupt:
 	sspr_record_wipe(rec);
 	return SSPR_ECORRUPT;
+}
+
+const char *sspr_record_fault(const uint8_t *buf, size_t len, char *out, size_t cap)
+{
+	if (len >= 1 && buf[0] > SSPR_RECORD_VERSION)
+		snprintf(out, cap, "written by a newer version (format %u)", (unsigned)buf[0]);
+	else
+		snprintf(out, cap, "corrupt");
+	return out;
 }

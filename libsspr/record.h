@@ -125,6 +125,9 @@ int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, 
  * tag, bad length, out-of-range value, too many items or trailing bytes:
  * SSPR_ECORRUPT, with rec wiped. */
 int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec);
+/* Why an encoded record does not decode, for a message: "written by a
+ * newer version (format N)" or "corrupt". */
+const char *sspr_record_fault(const uint8_t *buf, size_t len, char *out, size_t cap);
 
 /* Method names as they appear in the policy and the tools: "totp",
  * "questions", "email", "recovery". sspr_method_from_name returns 0 for an

@@ -20,12 +20,13 @@
  * GnuTLS backend has no built-in trust store), no CA directory, no client
  * certificate, no CRL file, TLS 1.2 minimum, the cipher priority, and a
  * fresh TLS context (NEWCTX) built from those options alone. */
-#include <arpa/inet.h>
+#define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,11 +34,15 @@
 
 #include "safefile.h"
 #include "store_ldap_conn.h"
+#include "store_ldap_watch.h"
 
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 #define PASSWORD_FILE_MAX 4096
 #define URIS_MAX 16
 #define MIN_SLICE_MS 10
+/* Debian's and most distributions' first ordinary user id (login.defs
+ * UID_MIN): a local socket must be served by an account below it. */
+#define SSPR_LDAP_SYSTEM_UID_END 1000
 
 int sspr_ldap_status(int rc)
 {
@@ -82,26 +87,7 @@ const char *sspr_ldap_why(LDAP *ld, int rc, char *buf, size_t cap)
 	return buf;
 }
 
-bool sspr_ldap_host_is_loopback(const char *host)
-{
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	if (host == NULL || host[0] == '\0')
-		return false; /* libldap's default host: whatever ldap.conf names */
-	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &a6) == 1) {
-		if (IN6_IS_ADDR_LOOPBACK(&a6))
-			return true;
-		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
-	}
-	return false;
-}
-
-int sspr_ldap_tls_mode(const char *uri, bool have_cacert, enum sspr_ldap_tls *mode)
+int sspr_ldap_tls_mode(const char *uri, enum sspr_ldap_tls *mode)
 {
 	LDAPURLDesc *lud = NULL;
 	int r = SSPR_OK;
@@ -115,11 +101,11 @@ int sspr_ldap_tls_mode(const char *uri, bool have_cacert, enum sspr_ldap_tls *mo
 	else if (strcasecmp(lud->lud_scheme, "ldapi") == 0)
 		*mode = SSPR_LDAP_TLS_NONE; /* a local socket: the kernel is the channel */
 	else if (strcasecmp(lud->lud_scheme, "ldap") == 0)
-		/* Plain text only where nobody else can listen: this host,
-		 * and only while the admin has not asked for a CA. */
-		*mode = !have_cacert && sspr_ldap_host_is_loopback(lud->lud_host)
-				? SSPR_LDAP_TLS_NONE
-				: SSPR_LDAP_TLS_STARTTLS;
+		/* StartTLS, loopback included: any local user can listen on
+		 * an unprivileged port while slapd is down, or on ::1 while
+		 * it holds only 127.0.0.1, and the bind password rewrites
+		 * the whole fleet. */
+		*mode = SSPR_LDAP_TLS_STARTTLS;
 	else
 		r = SSPR_EINVAL;
 out:
@@ -257,6 +243,76 @@ static int secure_handle(LDAP *ld, const struct sspr_store_config *cfg, const st
 	return rc == LDAP_OPT_SUCCESS ? LDAP_SUCCESS : LDAP_CONNECT_ERROR;
 }
 
+/* An ldapi:// socket is trusted only when the server behind it runs as
+ * root or a system account, never as the caller: a path in a directory a
+ * user can write (or a socket left behind by a stopped slapd) could
+ * otherwise be a user's listener, handed the bind password and believed
+ * about every record. The kernel says who listens (SO_PEERCRED). */
+static bool local_server_trusted(int fd, char *why, size_t whycap)
+{
+	struct ucred peer;
+	socklen_t len = sizeof(peer);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || len != sizeof(peer)) {
+		snprintf(why, whycap, "cannot tell who serves the local socket");
+		return false;
+	}
+	if (peer.uid != 0 && (peer.uid >= SSPR_LDAP_SYSTEM_UID_END || peer.uid == getuid())) {
+		snprintf(why, whycap,
+			 "the local socket is served by uid %u, not by root or a system account",
+			 (unsigned)peer.uid);
+		return false;
+	}
+	return true;
+}
+
+/* Connects now, before the first request, so that the peer of a local
+ * socket is judged before a byte is sent and the watch has a descriptor. */
+static bool connect_now(LDAP *ld, enum sspr_ldap_tls mode, int *fd, char *why, size_t whycap)
+{
+	int rc;
+
+	if ((rc = ldap_connect(ld)) != LDAP_SUCCESS) {
+		sspr_ldap_why(ld, rc, why, whycap);
+		return false;
+	}
+	if (ldap_get_option(ld, LDAP_OPT_DESC, fd) != LDAP_OPT_SUCCESS || *fd < 0) {
+		snprintf(why, whycap, "connected, but libldap has no socket to show");
+		return false;
+	}
+	if (mode == SSPR_LDAP_TLS_NONE && !local_server_trusted(*fd, why, whycap)) {
+		/* Not even the unbind goes to it. */
+		(void)shutdown(*fd, SHUT_RDWR);
+		return false;
+	}
+	return true;
+}
+
+/* StartTLS where the scheme needs it (a failure fails the URI: never a
+ * fallback to plain text), then the bind: simple with the password exactly
+ * when a bind DN is set (sspr_ldap_connect read it then); without one, a
+ * local socket binds as this process (SASL EXTERNAL: no secret at all) and
+ * a TLS one stays anonymous. An LDAP result code. */
+static int start_and_bind(LDAP *ld, enum sspr_ldap_tls mode, const char *bind_dn,
+			  const char *password)
+{
+	int rc;
+
+	if (mode == SSPR_LDAP_TLS_STARTTLS && (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS)
+		return rc;
+	if (password != NULL) {
+		struct berval cred = {.bv_len = strlen(password), .bv_val = (char *)password};
+
+		return ldap_sasl_bind_s(ld, bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+	}
+	if (mode == SSPR_LDAP_TLS_NONE) {
+		struct berval none = {.bv_len = 0, .bv_val = NULL};
+
+		return ldap_sasl_bind_s(ld, NULL, "EXTERNAL", &none, NULL, NULL, NULL);
+	}
+	return LDAP_SUCCESS;
+}
+
 /* Appends "uri: why" to the list of failures. */
 static void note_failure(char *list, size_t cap, const char *uri, const char *why)
 {
@@ -272,12 +328,12 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 		   char *why, size_t whycap, struct sspr_error *err)
 {
 	struct timeval tv = ms_tv(slice_ms);
+	struct sspr_ldap_watch watch = {.running = false};
 	enum sspr_ldap_tls mode;
 	LDAP *ld = NULL;
-	int rc, r = SSPR_EUNAVAIL;
+	int fd = -1, rc, r = SSPR_EUNAVAIL;
 
-	if (sspr_ldap_tls_mode(uri, cfg->ldap_tls_cacert && cfg->ldap_tls_cacert[0], &mode) !=
-	    SSPR_OK) {
+	if (sspr_ldap_tls_mode(uri, &mode) != SSPR_OK) {
 		snprintf(why, whycap, "not an ldap://, ldaps:// or ldapi:// URI");
 		return SSPR_EUNAVAIL;
 	}
@@ -299,27 +355,23 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 		sspr_ldap_why(ld, rc, why, whycap);
 		goto out;
 	}
-	/* A failed StartTLS fails this URI: never a fallback to plain text. */
-	if (mode == SSPR_LDAP_TLS_STARTTLS &&
-	    (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
-		sspr_ldap_why(ld, rc, why, whycap);
+	if (!connect_now(ld, mode, &fd, why, whycap))
 		goto out;
-	}
-	/* sspr_ldap_connect read the password exactly when a bind DN is set. */
-	if (password != NULL) {
-		struct berval cred = {.bv_len = strlen(password), .bv_val = (char *)password};
-
-		rc = ldap_sasl_bind_s(ld, cfg->ldap_bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL,
-				      NULL);
-		if (rc != LDAP_SUCCESS) {
-			sspr_ldap_why(ld, rc, why, whycap);
-			goto out;
-		}
-	}
-	r = check(ld, &tv, ctx, err);
-	if (r == SSPR_EUNAVAIL)
+	/* Everything from here on ends by the slice, whatever libldap does. */
+	(void)sspr_ldap_watch_start(&watch, fd, slice_ms);
+	rc = start_and_bind(ld, mode, cfg->ldap_bind_dn, password);
+	if (rc == LDAP_SUCCESS)
+		r = check(ld, &tv, ctx, err);
+	if (sspr_ldap_watch_stop(&watch)) {
+		snprintf(why, whycap, "no answer within %lld ms (the TLS handshake or a request "
+				      "stalled)",
+			 (long long)slice_ms);
+		r = SSPR_EUNAVAIL;
+	} else if (rc != LDAP_SUCCESS) {
+		sspr_ldap_why(ld, rc, why, whycap);
+	} else if (r == SSPR_EUNAVAIL) {
 		snprintf(why, whycap, "%.200s", err->msg);
-	else if (r == SSPR_OK) {
+	} else if (r == SSPR_OK) {
 		*out = ld;
 		ld = NULL;
 	}

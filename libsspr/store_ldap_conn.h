@@ -14,16 +14,14 @@
 #include "store.h"
 
 enum sspr_ldap_tls {
-	SSPR_LDAP_TLS_NONE,     /* ldapi://, or ldap:// to this host without a CA set */
-	SSPR_LDAP_TLS_STARTTLS, /* ldap:// to another host, or with a CA set */
+	SSPR_LDAP_TLS_NONE,     /* ldapi://: a local socket, its server checked by uid */
+	SSPR_LDAP_TLS_STARTTLS, /* ldap://, loopback included */
 	SSPR_LDAP_TLS_LDAPS,    /* ldaps:// */
 };
 
 /* The TLS decision for one URI, without touching the network. SSPR_EINVAL
  * for a URI libldap cannot parse or a scheme other than ldap, ldaps, ldapi. */
-int sspr_ldap_tls_mode(const char *uri, bool have_cacert, enum sspr_ldap_tls *mode);
-/* 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) and "localhost". */
-bool sspr_ldap_host_is_loopback(const char *host);
+int sspr_ldap_tls_mode(const char *uri, enum sspr_ldap_tls *mode);
 
 /* SIGPIPE blocked around libldap calls: a server that closes the socket
  * must not kill the PAM application (sshd, login) with a signal it never

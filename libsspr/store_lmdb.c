@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "store_backend.h"
+#include "store_lmdb_files.h"
 #include "util.h"
 #include "write_gate.h"
 
@@ -252,12 +253,16 @@ int sspr_store_lmdb_open(const char *dir, unsigned flags, const struct sspr_stor
 	 * is never corrupt; a power failure may undo the very last commit
 	 * (say, one spent code step or one failure count), which the replay
 	 * window (totp_window steps) and the lockout budget bound. */
+	if ((r = sspr_lmdb_files_check(dir, &sb, err)) != SSPR_OK)
+		goto out;
 	rc = mdb_env_open(st->env, dir,
 			  MDB_NOTLS | MDB_NOMETASYNC | (st->readonly ? MDB_RDONLY : 0), 0660);
 	if (rc != 0) {
 		r = fail(st, rc, "cannot open store", err);
 		goto out;
 	}
+	if ((r = sspr_lmdb_files_settle(dir, &sb, err)) != SSPR_OK)
+		goto out;
 	if ((rc = mdb_env_get_fd(st->env, &st->data_fd)) != 0) {
 		r = fail(st, rc, "cannot find the data file", err);
 		goto out;
@@ -296,6 +301,7 @@ static int user_key(const char *user, MDB_val *key, struct sspr_error *err)
 static int lmdb_get(struct sspr_store *store, const char *user, struct sspr_record *rec,
 		   struct sspr_error *err)
 {
+	char why[64];
 	struct lmdb_store *st = (struct lmdb_store *)store;
 	MDB_txn *txn = NULL;
 	MDB_val key, val;
@@ -313,7 +319,8 @@ static int lmdb_get(struct sspr_store *store, const char *user, struct sspr_reco
 	else if (rc != 0)
 		r = fail(st, rc, "cannot read record", err);
 	else if ((r = sspr_record_decode(val.mv_data, val.mv_size, rec)) != SSPR_OK)
-		sspr_error_set(err, r, "%s: record of %s is corrupt", st->dir, user);
+		sspr_error_set(err, r, "%s: record of %s is %s", st->dir, user,
+			       sspr_record_fault(val.mv_data, val.mv_size, why, sizeof(why)));
 	mdb_txn_abort(txn);
 	return r;
 }
@@ -431,6 +438,7 @@ static int put_event(struct lmdb_store *st, MDB_txn *txn, const struct sspr_even
 static int lmdb_update(struct sspr_store *store, const char *user, unsigned flags,
 		      sspr_store_update_fn fn, void *ctx, struct sspr_error *err)
 {
+	char why[64];
 	struct lmdb_store *st = (struct lmdb_store *)store;
 	struct sspr_record *rec = NULL;
 	struct sspr_event ev;
@@ -454,8 +462,10 @@ static int lmdb_update(struct sspr_store *store, const char *user, unsigned flag
 		exists = true;
 		if (sspr_record_decode(val.mv_data, val.mv_size, rec) != SSPR_OK) {
 			if (!(flags & SSPR_UPDATE_REPLACE_CORRUPT)) {
-				r = sspr_error_set(err, SSPR_ECORRUPT,
-						   "%s: record of %s is corrupt", st->dir, user);
+				r = sspr_error_set(err, SSPR_ECORRUPT, "%s: record of %s is %s",
+						   st->dir, user,
+						   sspr_record_fault(val.mv_data, val.mv_size, why,
+								     sizeof(why)));
 				goto out;
 			}
 			exists = false;

@@ -1,10 +1,12 @@
 /* The policy file parser. One table (policy_keys) names every key, its
  * type, range and default; defaults, the setter, the file parser and
  * sspr_policy_foreach all walk it, so a key cannot be half-added. */
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "policy.h"
@@ -81,6 +83,9 @@ static const struct policy_key policy_keys[] = {
     STR("mail_from", T_ADDRESS, mail_from, "root"),
     NUM("code_length", T_UINT, code_length, 6, 10, "8"),
     NUM("code_lifetime", T_UINT, code_lifetime, 60, 86400, "600"),
+    /* Verification mails sspr-enroll may have sent for one user in an
+     * hour: each goes to an address the user merely claims. */
+    NUM("enroll_mails_per_hour", T_UINT, enroll_mails_per_hour, 1, 60, "5"),
     NUM("recovery_codes", T_UINT, recovery_codes, 1, SSPR_RECOVERY_MAX, "10"),
     NUM("lockout_attempts", T_UINT, lockout.attempts, 1, SSPR_FAILURES_MAX, "5"),
     NUM("lockout_window", T_UINT, lockout.window, 1, 2592000, "3600"),
@@ -529,6 +534,71 @@ static unsigned popcount(unsigned v)
 	return n;
 }
 
+/* True when the ldap:// URI u (n bytes) names this host: "localhost",
+ * 127.0.0.0/8, ::1 or ::ffff:127.x.y.z. Only a hint for the admin: every
+ * ldap:// connection uses StartTLS whatever the host. */
+static bool ldap_uri_is_loopback(const char *u, size_t n)
+{
+	char host[64];
+	size_t len;
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	u += 7;
+	n -= 7;
+	if (n > 0 && u[0] == '[') {
+		len = strcspn(u, "]");
+		if (len >= n || len - 1 >= sizeof(host))
+			return false;
+		memcpy(host, u + 1, len - 1);
+		host[len - 1] = '\0';
+	} else {
+		len = strcspn(u, ":/?");
+		if (len > n)
+			len = n;
+		if (len >= sizeof(host))
+			return false;
+		memcpy(host, u, len);
+		host[len] = '\0';
+	}
+	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) ||
+		       (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+	return false;
+}
+
+/* An ldap:// URI to this host with no ldap_tls_cacert: before StartTLS
+ * was required there, such a line meant plain text, and the system's CA
+ * bundle cannot vouch for a local server. Said here, with the line,
+ * rather than as a TLS failure at the first login. */
+static int check_ldap_tls(const char *path, const struct sspr_policy *pol, unsigned line,
+			  struct sspr_error *err)
+{
+	const char *s = pol->ldap_uri;
+
+	if (pol->ldap_tls_cacert[0] != '\0')
+		return SSPR_OK;
+	while (*s != '\0') {
+		size_t n = strcspn(s, " \t");
+
+		if (n > 7 && strncmp(s, "ldap://", 7) == 0 && ldap_uri_is_loopback(s, n))
+			return sspr_error_set(err, SSPR_EINVAL,
+					      "%s:%u: ldap_uri: %.*s names this host without "
+					      "ldap_tls_cacert; no ldap:// connection is plain text "
+					      "(a local user could listen on its port), so set "
+					      "ldap_tls_cacert to the server's CA for StartTLS, or use "
+					      "ldapi://",
+					      path, line, (int)(n > 120 ? 120 : n), s);
+		s += n;
+		s += strspn(s, " \t");
+	}
+	return SSPR_OK;
+}
+
 /* The directory keys only matter, and must then be complete, when the
  * directory is the store. */
 static int check_ldap_keys(const char *path, const struct sspr_policy *pol,
@@ -554,7 +624,7 @@ static int check_ldap_keys(const char *path, const struct sspr_policy *pol,
 				      path,
 				      line_of[key_index(has_dn ? "ldap_bind_dn"
 								: "ldap_bind_password_file")]);
-	return SSPR_OK;
+	return check_ldap_tls(path, pol, line_of[key_index("ldap_uri")], err);
 }
 
 /* Checks that span keys; line_of[] gives where each key was set. */

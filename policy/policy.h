@@ -54,6 +54,7 @@ struct sspr_policy {
 	char mail_from[SSPR_MAIL_ADDRESS_MAX + 1];
 	unsigned code_length;
 	unsigned code_lifetime;
+	unsigned enroll_mails_per_hour;
 	unsigned recovery_codes;
 	struct sspr_lockout_limits lockout;
 	char password_service[SSPR_SERVICE_NAME_MAX + 1];

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "hostkey.h"
 #include "policy.h"
@@ -111,7 +112,9 @@ int admin_load_host_pub(const struct admin_ctx *ctx, uint8_t pk[SSPR_HOSTKEY_PUB
 int admin_totp_seal(const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], const uint8_t *raw, size_t len,
 		    struct admin_totp *t);
 /* Puts t into rec as the user's TOTP, enrolled at now; registration and
- * confirmation times follow. Returns true when it replaced a secret. */
+ * confirmation times follow. The replay mark is the higher of t's and the
+ * record's (in t's period): never lowered. Returns true when it replaced a
+ * secret. */
 bool admin_totp_apply(struct sspr_record *rec, const struct admin_totp *t, int64_t now);
 /* Marks rec as (re)confirmed at now, and registered if it was not yet. */
 void admin_record_touch(struct sspr_record *rec, int64_t now);
@@ -125,9 +128,11 @@ struct admin_input {
 	size_t cap;
 };
 /* Reads a regular file of at most max bytes; a NUL byte is refused. Prints
- * "PATH: why" and returns the exit code on failure. Warns when others may
- * read it, since it holds secrets. */
-int admin_input_file(const char *path, size_t max, struct admin_input *in);
+ * "PATH: why" and returns the exit code on failure. The file is not
+ * followed if it is a symbolic link, must belong to root or owner, and
+ * must not be writable by group or others. Warns when others may read it,
+ * since it holds secrets. */
+int admin_input_file(const char *path, size_t max, uid_t owner, struct admin_input *in);
 /* Reads stdin to its end, at most max bytes. */
 int admin_input_stdin(size_t max, struct admin_input *in);
 void admin_input_free(struct admin_input *in);

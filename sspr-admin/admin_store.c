@@ -22,7 +22,9 @@ int admin_update_error(int r, const struct sspr_error *err, const char *user)
 	if (r == SSPR_ENOENT)
 		return admin_error(r, "%s: not enrolled", user);
 	if (r == SSPR_ECORRUPT)
-		return admin_error(r, "%s: record is corrupt; '%s revoke %s' removes it", user,
-				   ADMIN_PROG, user);
+		return admin_error(r,
+				   "%s: record cannot be read (corrupt, or written by a newer "
+				   "version): left as it is; '%s revoke %s' removes it",
+				   user, ADMIN_PROG, user);
 	return admin_lib_error(r, err, user);
 }

@@ -175,9 +175,9 @@ static int enroll_totp(struct admin_ctx *ctx, const char *user)
 	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
 		goto out;
 	e.now = sspr_now();
-	r = sspr_store_update(st, user, SSPR_UPDATE_REPLACE_CORRUPT, enroll_totp_update, &e, &err);
+	r = sspr_store_update(st, user, 0, enroll_totp_update, &e, &err);
 	if (r != SSPR_OK) {
-		rc = admin_lib_error(r, &err, user);
+		rc = admin_update_error(r, &err, user);
 		goto out;
 	}
 	printf("%s: totp enrolled (%u digits, %u s period)%s\n", user, e.t.digits, e.t.period,

@@ -65,7 +65,7 @@ int admin_enroll_email(struct admin_ctx *ctx, const char *user, const char *addr
 	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
 		goto out;
 	e.now = sspr_now();
-	r = sspr_store_update(st, user, SSPR_UPDATE_REPLACE_CORRUPT, email_update, &e, &err);
+	r = sspr_store_update(st, user, 0, email_update, &e, &err);
 	if (r != SSPR_OK) {
 		rc = admin_update_error(r, &err, user);
 		goto out;

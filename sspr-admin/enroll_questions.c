@@ -222,7 +222,7 @@ int admin_enroll_questions(struct admin_ctx *ctx, const char *user)
 	if ((rc = hash_answers(&ctx->pol, s)) != ADMIN_EXIT_OK)
 		goto out;
 	s->now = sspr_now();
-	r = sspr_store_update(st, user, SSPR_UPDATE_REPLACE_CORRUPT, questions_update, s, &err);
+	r = sspr_store_update(st, user, 0, questions_update, s, &err);
 	if (r != SSPR_OK) {
 		rc = admin_update_error(r, &err, user);
 		goto out;

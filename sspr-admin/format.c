@@ -6,6 +6,7 @@
 
 #include "admin.h"
 #include "record.h"
+#include "safe_text.h"
 
 static const char *format_time(int64_t t, bool date_only, char buf[ADMIN_TIME_MAX])
 {
@@ -61,8 +62,7 @@ const char *admin_methods_text(unsigned mask, char buf[ADMIN_METHODS_TEXT_MAX])
 
 void admin_print_safe(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
-		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+	sspr_text_print_safe(stdout, s);
 }
 
 const char *admin_safe_name(const char *s, char buf[SSPR_USER_MAX + 1])

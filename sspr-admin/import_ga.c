@@ -13,6 +13,7 @@
 
 #include "admin.h"
 #include "codes.h"
+#include "eligibility.h"
 #include "totp.h"
 #include "util.h"
 
@@ -26,6 +27,7 @@
  * struct lives in sodium_malloc'd memory. */
 struct ga_file {
 	const char *path;
+	uid_t owner; /* the user's uid: the file must be theirs or root's */
 	struct admin_totp t;
 	char scratch[SSPR_RECOVERY_MAX][GA_SCRATCH_DIGITS + 1];
 	unsigned n_scratch;
@@ -156,7 +158,7 @@ static int parse_file(struct ga_file *g, const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BY
 	char *line;
 	int rc;
 
-	if ((rc = admin_input_file(g->path, GA_FILE_MAX, &in)) != ADMIN_EXIT_OK)
+	if ((rc = admin_input_file(g->path, GA_FILE_MAX, g->owner, &in)) != ADMIN_EXIT_OK)
 		return rc;
 	g->t.period = GA_DEFAULT_PERIOD;
 	g->t.digits = GA_DIGITS;
@@ -271,6 +273,10 @@ int admin_import_ga(struct admin_ctx *ctx, const char *user, const char *path)
 	g->path = path;
 	if ((rc = admin_check_user_exists(user)) != ADMIN_EXIT_OK)
 		goto out;
+	if (sspr_lookup_user(user, &g->owner, NULL) != 1) {
+		rc = admin_error(SSPR_ERR, "%s: looking up the account failed", user);
+		goto out;
+	}
 	if ((rc = admin_load_host_pub(ctx, pk)) != ADMIN_EXIT_OK)
 		goto out;
 	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
@@ -287,7 +293,7 @@ int admin_import_ga(struct admin_ctx *ctx, const char *user, const char *path)
 	w.now = sspr_now();
 	admin_actor(actor, sizeof(actor));
 	snprintf(w.detail, sizeof(w.detail), "%s, imported from google-authenticator", actor);
-	r = sspr_store_update(st, user, SSPR_UPDATE_REPLACE_CORRUPT, ga_update, &w, &err);
+	r = sspr_store_update(st, user, 0, ga_update, &w, &err);
 	if (r != SSPR_OK) {
 		rc = admin_update_error(r, &err, user);
 		goto out;

@@ -1,12 +1,17 @@
 /* sspr-admin import oath FILE: TOTP tokens from a pam_oath usersfile
- * (oath-toolkit's "TYPE USER PIN SECRET_HEX [COUNTER [TIME]]" lines, with
- * TYPE such as HOTP/T30/6). The whole file is checked first and nothing is
+ * (oath-toolkit's "TYPE USER PIN SECRET_HEX [COUNTER [LAST_OTP [TIME]]]"
+ * lines, with TYPE such as HOTP/T30/6). liboath logs a TOTP use as the
+ * window position, the code and the local time of the login
+ * ("2024-05-23T15:11:29L"); that time step plus the position is the last
+ * step used, and becomes the record's replay mark. The whole file is checked first and nothing is
  * imported when a line is bad, so a typo never leaves half a migration.
  * Secrets are sealed to host.pub as each line is read; the raw bytes are
  * wiped at once. Importing the same file again gives the same result. */
+#define _GNU_SOURCE /* strptime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -17,7 +22,10 @@
 #define OATH_FILE_MAX (8u * 1024 * 1024)
 #define OATH_LINE_MAX 1024
 #define OATH_FIELDS_MIN 4
-#define OATH_FIELDS_MAX 6
+#define OATH_FIELDS_MAX 7
+/* liboath's search windows are a few steps; anything past this is not one. */
+#define OATH_POSITION_MAX 1000
+#define OATH_TIME_FORMAT "%Y-%m-%dT%H:%M:%SL" /* liboath's, local time */
 
 struct oath_token {
 	unsigned line;
@@ -152,6 +160,33 @@ out:
 	return rc;
 }
 
+/* The last step a TOTP line's log says was used: the step of its TIME plus
+ * its window position (COUNTER). NULL, or what is wrong. */
+static const char *parse_last_use(char *const field[OATH_FIELDS_MAX + 1], struct admin_totp *t)
+{
+	struct tm tm;
+	const char *end;
+	time_t when;
+	long position;
+	int64_t step;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(field[6], OATH_TIME_FORMAT, &tm);
+	if (end == NULL || *end != '\0')
+		return "TIME must be as liboath writes it (2024-05-23T15:11:29L)";
+	tm.tm_isdst = -1;
+	if ((when = mktime(&tm)) == (time_t)-1 || when < 0)
+		return "TIME is not a valid local time";
+	position = strtol(field[4], NULL, 10);
+	if (position < -(long)OATH_POSITION_MAX || position > (long)OATH_POSITION_MAX)
+		return "COUNTER of a TOTP line is a window position (a few steps either way)";
+	step = (int64_t)when / (int64_t)t->period + position;
+	/* A use in the future would refuse every code until then. */
+	if (step > 0 && (uint64_t)step <= sspr_totp_step(sspr_now(), t->period) + 1)
+		t->last_step = (uint64_t)step;
+	return NULL;
+}
+
 /* One line. Bad lines are counted (im->bad) and reading goes on, so one
  * run shows every problem; only a failure of the tool itself stops it. */
 static int read_line(struct oath_import *im, char *line, unsigned lineno)
@@ -174,7 +209,7 @@ static int read_line(struct oath_import *im, char *line, unsigned lineno)
 		goto out;
 	n = split(line, field);
 	if (n < OATH_FIELDS_MIN || n > OATH_FIELDS_MAX) {
-		(void)bad_line(im, lineno, "expected TYPE USER PIN SECRET [COUNTER [TIME]]");
+		(void)bad_line(im, lineno, "expected TYPE USER PIN SECRET [COUNTER [LAST_OTP [TIME]]]");
 		goto out;
 	}
 	if ((why = parse_type(field[0], &tok.t.period, &tok.t.digits)) != NULL) {
@@ -187,8 +222,12 @@ static int read_line(struct oath_import *im, char *line, unsigned lineno)
 		goto out;
 	}
 	memcpy(tok.user, field[1], strlen(field[1]) + 1);
-	if (n >= 5 && !all_digits(field[4])) {
+	if (n >= 5 && !all_digits(field[4] + (field[4][0] == '-'))) {
 		(void)bad_line(im, lineno, "COUNTER must be a number");
+		goto out;
+	}
+	if (n == 7 && tok.t.period != 0 && (why = parse_last_use(field, &tok.t)) != NULL) {
+		(void)bad_line(im, lineno, why);
 		goto out;
 	}
 	if (tok.t.period == 0) {
@@ -262,7 +301,7 @@ static unsigned write_tokens(const struct admin_ctx *ctx, struct sspr_store *st,
 		int r;
 
 		w.tok = &im->tok[i];
-		r = sspr_store_update(st, w.tok->user, SSPR_UPDATE_REPLACE_CORRUPT, oath_update, &w,
+		r = sspr_store_update(st, w.tok->user, 0, oath_update, &w,
 				      &err);
 		if (r != SSPR_OK) {
 			(void)admin_update_error(r, &err, w.tok->user);
@@ -292,7 +331,7 @@ int admin_import_oath(struct admin_ctx *ctx, const char *path)
 		goto out;
 	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
 		goto out;
-	if ((rc = admin_input_file(path, OATH_FILE_MAX, &in)) != ADMIN_EXIT_OK)
+	if ((rc = admin_input_file(path, OATH_FILE_MAX, 0, &in)) != ADMIN_EXIT_OK)
 		goto out;
 	while ((line = admin_input_line(&in, &pos, &lineno)) != NULL) {
 		if ((rc = read_line(&im, line, lineno)) != ADMIN_EXIT_OK)

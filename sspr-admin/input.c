@@ -63,7 +63,22 @@ static int check_text(const char *what, const struct admin_input *in)
 	return ADMIN_EXIT_OK;
 }
 
-int admin_input_file(const char *path, size_t max, struct admin_input *in)
+/* Root reads files that users can reach: a user's own file may be a link
+ * (or a hard link, or in a linked directory) to another user's secret.
+ * What was opened is judged, never the name: its owner must be root or
+ * the one account it is meant to come from, and no one else may write it. */
+static int check_owner(const char *path, const struct stat *st, uid_t owner)
+{
+	if (st->st_uid != 0 && st->st_uid != owner)
+		return admin_error(SSPR_EACCES, "%s: belongs to uid %u, not to %s: refused", path,
+				   (unsigned)st->st_uid,
+				   owner == 0 ? "root" : "the user or root");
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return admin_error(SSPR_EACCES, "%s: others may write it: refused", path);
+	return ADMIN_EXIT_OK;
+}
+
+int admin_input_file(const char *path, size_t max, uid_t owner, struct admin_input *in)
 {
 	struct stat st;
 	int fd = -1, e, rc;
@@ -71,18 +86,22 @@ int admin_input_file(const char *path, size_t max, struct admin_input *in)
 	if ((rc = input_alloc(max + 1, in)) != ADMIN_EXIT_OK)
 		return rc;
 	/* O_NONBLOCK: a FIFO named by mistake must not hang the tool; it is
-	 * refused below as not a regular file. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	 * refused below as not a regular file. O_NOFOLLOW: a symbolic link is
+	 * refused (ELOOP), not followed. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
 	if (fd < 0) {
 		e = errno;
-		rc = admin_error(e == EACCES || e == EPERM ? SSPR_EACCES : SSPR_ERR, "%s: %s", path,
-				 strerror(e));
+		rc = e == ELOOP ? admin_error(SSPR_EACCES, "%s: is a symbolic link: refused", path)
+				: admin_error(e == EACCES || e == EPERM ? SSPR_EACCES : SSPR_ERR,
+					      "%s: %s", path, strerror(e));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		rc = admin_error(SSPR_EINVAL, "%s: not a regular file", path);
 		goto out;
 	}
+	if ((rc = check_owner(path, &st, owner)) != ADMIN_EXIT_OK)
+		goto out;
 	if ((uintmax_t)st.st_size > max) {
 		rc = admin_error(SSPR_EINVAL, "%s: too large (at most %zu bytes)", path, max);
 		goto out;

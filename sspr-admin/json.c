@@ -6,6 +6,7 @@
 
 #include "admin.h"
 #include "record.h"
+#include "safe_text.h"
 
 void admin_json_init(struct admin_json *j, FILE *f)
 {
@@ -70,84 +71,10 @@ void admin_json_end_array(struct admin_json *j)
 	close_container(j, ']');
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
-static size_t utf8_sequence(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < len; i++) {
-		/* A NUL here fails the test too, so we never read past it. */
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-static void write_string(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', f);
-	while (*p != '\0') {
-		size_t len = utf8_sequence(p);
-
-		if (len == 0) {
-			fputs("\\ufffd", f);
-			p++;
-		} else if (len > 1) {
-			fwrite(p, 1, len, f);
-			p += len;
-		} else {
-			switch (*p) {
-			case '"':
-				fputs("\\\"", f);
-				break;
-			case '\\':
-				fputs("\\\\", f);
-				break;
-			case '\n':
-				fputs("\\n", f);
-				break;
-			case '\t':
-				fputs("\\t", f);
-				break;
-			default:
-				if (*p < 0x20 || *p == 0x7f)
-					fprintf(f, "\\u%04x", *p);
-				else
-					fputc(*p, f);
-			}
-			p++;
-		}
-	}
-	fputc('"', f);
-}
-
 void admin_json_key(struct admin_json *j, const char *key)
 {
 	before_value(j);
-	write_string(j->f, key);
+	sspr_text_print_json(j->f, key);
 	fputc(':', j->f);
 	j->after_key = true;
 }
@@ -155,7 +82,7 @@ void admin_json_key(struct admin_json *j, const char *key)
 void admin_json_string(struct admin_json *j, const char *s)
 {
 	before_value(j);
-	write_string(j->f, s);
+	sspr_text_print_json(j->f, s);
 }
 
 void admin_json_int(struct admin_json *j, int64_t v)

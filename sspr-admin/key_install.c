@@ -161,7 +161,7 @@ static int make_key_dir(const char *dir)
 static int read_bundle(const char *from, struct admin_input *in)
 {
 	if (strcmp(from, "-") != 0)
-		return admin_input_file(from, ADMIN_BUNDLE_MAX, in);
+		return admin_input_file(from, ADMIN_BUNDLE_MAX, 0, in);
 	if (isatty(STDIN_FILENO))
 		return admin_error(SSPR_EINVAL,
 				   "key install: standard input is a terminal; pipe "

@@ -2,6 +2,7 @@
  * Nothing here knows how a command works; each lives in its own cmd_*.c. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -181,6 +182,11 @@ int main(int argc, char **argv)
 	int rc, first;
 
 	no_core_dumps();
+	/* Root often runs this in a user's directory: libldap must not take
+	 * that directory's ldaprc (or $LDAPRC, LDAP* variables) as defaults.
+	 * The backend sets every option it relies on itself. */
+	if (setenv("LDAPNOINIT", "1", 1) != 0)
+		return admin_error(SSPR_ENOMEM, "out of memory");
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.config_path = SSPR_DEFAULT_CONFIG;
 

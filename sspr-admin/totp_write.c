@@ -37,9 +37,21 @@ void admin_record_touch(struct sspr_record *rec, int64_t now)
 	rec->confirmed_at = now;
 }
 
+/* The record's replay mark in steps of the new period: the last second of
+ * its last used step, counted in new steps. */
+static uint64_t mark_in_period(const struct sspr_record *rec, unsigned period)
+{
+	if (!rec->has_totp || rec->totp.last_step == 0 || rec->totp.period == 0 || period == 0)
+		return 0;
+	return ((rec->totp.last_step + 1) * rec->totp.period - 1) / period;
+}
+
 bool admin_totp_apply(struct sspr_record *rec, const struct admin_totp *t, int64_t now)
 {
 	bool replaced = rec->has_totp;
+	/* Never lowered: a re-import of the same secret (or a source that
+	 * knows less than we do) must not make spent codes good again. */
+	uint64_t kept = mark_in_period(rec, t->period);
 
 	sodium_memzero(&rec->totp, sizeof(rec->totp));
 	rec->has_totp = true;
@@ -47,7 +59,7 @@ bool admin_totp_apply(struct sspr_record *rec, const struct admin_totp *t, int64
 	rec->totp.sealed_len = (uint16_t)t->sealed_len;
 	rec->totp.digits = (uint8_t)t->digits;
 	rec->totp.period = (uint16_t)t->period;
-	rec->totp.last_step = t->last_step;
+	rec->totp.last_step = t->last_step > kept ? t->last_step : kept;
 	rec->totp.enrolled_at = now;
 	admin_record_touch(rec, now);
 	return replaced;

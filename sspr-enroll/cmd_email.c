@@ -1,8 +1,8 @@
 /* sspr-enroll email ADDRESS: proves the user reads mail at ADDRESS before
- * it is stored. A code_length-digit code goes out through mail_command
- * (with the store group dropped: the mail program may read the user's own
- * files); the user types it back within code_lifetime seconds, in at most
- * CODE_TRIES tries. The code lives only in this process's guarded memory. */
+ * it is stored. A code_length-digit code goes out through sspr-mailer (see
+ * send_code), at most enroll_mails_per_hour a user; the user types it back
+ * within code_lifetime seconds, in at most CODE_TRIES tries. The code lives
+ * only in this process's guarded memory and the mailer's. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +13,10 @@
 #include "codes.h"
 #include "enroll.h"
 #include "mail.h"
+#include "mail_relay.h"
 #include "store.h"
 
 #define CODE_TRIES 3
-#define SUBJECT "Your pam_sspr verification code"
 
 struct email_secret {
 	char code[SSPR_CODE_SIZE];
@@ -46,29 +46,42 @@ static int store_email(struct sspr_record *rec, bool exists, struct sspr_event *
 	return SSPR_OK;
 }
 
+/* The code goes out through sspr-mailer (as root) whenever this program
+ * holds a privilege its caller lacks: a mail program run as the caller
+ * could be ptraced for the code. Run by root, or without a privilege (a
+ * developer's build), nobody else could inspect the mail program, so it
+ * runs here, with the group dropped. */
 static int send_code(const struct enroll_ctx *ctx, const char *address, struct email_secret *s)
 {
 	char host[256] = "localhost";
-	struct sspr_mail mail = {
-		.from = ctx->pol.mail_from, .to = address, .subject = SUBJECT, .body = s->body};
+	struct sspr_mail mail = {.from = ctx->pol.mail_from,
+				 .to = address,
+				 .subject = SSPR_MAIL_VERIFY_SUBJECT,
+				 .body = s->body};
 	struct sspr_error err = {{0}};
 	int r;
 
+	if (enroll_privileged() && getuid() != 0) {
+		r = sspr_mail_relay_ask(SSPR_MAIL_RELAY_SOCKET, address, s->code, &err);
+		if (r == SSPR_EUNAVAIL)
+			enroll_error("cannot send the e-mail: the mail relay is not running "
+				     "(sspr-mail.socket); ask an administrator");
+		else if (r == SSPR_EFULL)
+			enroll_error("cannot send the e-mail: too many verification mails in the "
+				     "last hour; try again later");
+		else if (r != SSPR_OK)
+			enroll_error("cannot send the e-mail: %s", err.msg);
+		return r == SSPR_OK ? ENROLL_EXIT_OK : ENROLL_EXIT_ERROR;
+	}
 	(void)gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	snprintf(s->body, sizeof(s->body),
-		 "Someone, hopefully you, is registering this address for password resets\n"
-		 "of the account %s on %s.\n"
-		 "\n"
-		 "Verification code: %s\n"
-		 "\n"
-		 "Type it into sspr-enroll within %u minutes. If you did not ask for this,\n"
-		 "ignore this message; the address will not be registered.\n",
-		 ctx->user, host, s->code, (ctx->pol.code_lifetime + 59) / 60);
-	r = sspr_mail_send(ctx->pol.mail_command, &mail, SSPR_MAIL_DROP_PRIVILEGE, &err);
+	r = sspr_mail_verify_body(s->body, sizeof(s->body), ctx->user, host, s->code,
+				  (ctx->pol.code_lifetime + 59) / 60);
+	if (r == SSPR_OK)
+		r = sspr_mail_send(ctx->pol.mail_command, &mail, SSPR_MAIL_DROP_PRIVILEGE, &err);
 	sodium_memzero(s->body, sizeof(s->body));
 	if (r != SSPR_OK) {
-		enroll_error("cannot send the e-mail: %s", err.msg);
+		enroll_error("cannot send the e-mail: %s", err.msg[0] ? err.msg : "message too long");
 		return ENROLL_EXIT_ERROR;
 	}
 	return ENROLL_EXIT_OK;
@@ -154,7 +167,7 @@ int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
 		goto out;
 	}
 	u.now = sspr_now();
-	if (enroll_update_record(ctx, SSPR_UPDATE_REPLACE_CORRUPT, store_email, &u,
+	if (enroll_update_record(ctx, store_email, &u,
 				 "store the address") < 0) {
 		r = ENROLL_EXIT_ERROR;
 		goto out;

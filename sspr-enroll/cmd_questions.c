@@ -269,7 +269,7 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 	}
 	u.set = s;
 	u.now = sspr_now();
-	if (enroll_update_record(ctx, SSPR_UPDATE_REPLACE_CORRUPT, store_questions, &u,
+	if (enroll_update_record(ctx, store_questions, &u,
 				 "store the questions") < 0)
 		goto out;
 	printf("Your %zu security questions are registered.\n", s->n);

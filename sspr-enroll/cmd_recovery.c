@@ -71,7 +71,7 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 	}
 	u.fresh = &s->fresh;
 	u.now = sspr_now();
-	if (enroll_update_record(ctx, SSPR_UPDATE_REPLACE_CORRUPT, store_recovery, &u,
+	if (enroll_update_record(ctx, store_recovery, &u,
 				 "store the recovery codes") < 0)
 		goto out;
 	printf("Your %u recovery codes. Each works once, in place of the other methods,\n"

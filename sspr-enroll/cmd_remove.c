@@ -48,7 +48,7 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 	u->user = ctx->user;
 	u->now = sspr_now();
 	snprintf(what, sizeof(what), "remove %s", sspr_method_name(method));
-	if (enroll_update_record(ctx, 0, remove_method, u, what) < 0)
+	if (enroll_update_record(ctx, remove_method, u, what) < 0)
 		goto out;
 	r = ENROLL_EXIT_OK;
 	if (!u->present) {

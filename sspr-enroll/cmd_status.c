@@ -6,6 +6,7 @@
 
 #include "codes.h"
 #include "eligibility.h"
+#include "safe_text.h"
 #include "enroll.h"
 #include "store.h"
 
@@ -47,9 +48,10 @@ static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *
 	case SSPR_METHOD_EMAIL:
 		if (!rec->has_email)
 			printf("not registered");
-		else
-			printf("%s (%s)", rec->email.address,
-			       rec->email.verified ? "verified" : "not verified");
+		else {
+			sspr_text_print_safe(stdout, rec->email.address);
+			printf(" (%s)", rec->email.verified ? "verified" : "not verified");
+		}
 		break;
 	case SSPR_METHOD_RECOVERY:
 		if (rec->n_recovery == 0)
@@ -97,23 +99,6 @@ static void print_text(const struct enroll_ctx *ctx, const struct status_view *v
 		printf("\nTo complete your registration, run sspr-enroll without arguments.\n");
 }
 
-/* Writes s as a JSON string: quotes, backslashes and control characters
- * escaped. */
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static void json_methods(const char *key, unsigned mask)
 {
@@ -138,7 +123,7 @@ static void print_json(const struct enroll_ctx *ctx, const struct status_view *v
 		       const struct sspr_record *rec)
 {
 	printf("{\"user\":");
-	json_string(ctx->user);
+	sspr_text_print_json(stdout, ctx->user);
 	printf(",\"eligible\":%s,\"enrolled\":%s", json_bool(v->elig == SSPR_ELIGIBLE),
 	       json_bool(v->have != 0));
 	json_methods("methods", v->have);
@@ -151,7 +136,7 @@ static void print_json(const struct enroll_ctx *ctx, const struct status_view *v
 	printf(",\"email\":");
 	if (rec->has_email) {
 		printf("{\"address\":");
-		json_string(rec->email.address);
+		sspr_text_print_json(stdout, rec->email.address);
 		printf(",\"verified\":%s,\"verified_at\":%lld}", json_bool(rec->email.verified),
 		       (long long)rec->email.verified_at);
 	} else {

@@ -151,9 +151,9 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 	if (sspr_seal(pk, secret, SECRET_BYTES, sealed, sizeof(sealed), &e.sealed_len) != SSPR_OK)
 		goto out;
 	e.sealed = sealed;
-	if (sspr_store_update(store, ctx->user, SSPR_UPDATE_REPLACE_CORRUPT, store_totp, &e,
-			      &err) < 0) {
-		enroll_error("cannot store the enrollment: %s", err.msg);
+	if ((r = sspr_store_update(store, ctx->user, 0, store_totp, &e, &err)) < 0) {
+		enroll_store_error("store the enrollment", r, &err);
+		r = ENROLL_EXIT_ERROR;
 		goto out;
 	}
 	printf("Your authenticator app is registered. If you forget your password, press\n"

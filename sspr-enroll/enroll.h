@@ -70,9 +70,12 @@ int enroll_ask_yes_no(const char *question, bool def);
 int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec);
 /* Opens the store, runs fn on the caller's record in one update and closes
  * it again. On failure says "cannot WHAT: why" and returns the negative
- * status; otherwise returns fn's status. */
-int enroll_update_record(const struct enroll_ctx *ctx, unsigned flags, sspr_store_update_fn fn,
-			 void *update, const char *what);
+ * status; otherwise returns fn's status. A record that does not decode is
+ * refused and left untouched. */
+int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, void *update,
+			 const char *what);
+/* "cannot WHAT: why" on stderr for a failed store call r. */
+void enroll_store_error(const char *what, int r, const struct sspr_error *err);
 /* registered_at on the first enrollment, confirmed_at on every one. */
 void enroll_mark_enrolled(struct sspr_record *rec, int64_t now);
 /* ENROLL_EXIT_OK when the policy lets users register method, else a

@@ -39,7 +39,7 @@ static int do_reconfirm(struct enroll_ctx *ctx)
 	if ((r = enroll_authenticate(ctx)) != ENROLL_EXIT_OK)
 		return r;
 	u.now = sspr_now();
-	if (enroll_update_record(ctx, 0, reconfirm, &u, "re-confirm") < 0)
+	if (enroll_update_record(ctx, reconfirm, &u, "re-confirm") < 0)
 		return ENROLL_EXIT_ERROR;
 	printf("Thank you: your methods are re-confirmed.\n");
 	return ENROLL_EXIT_OK;

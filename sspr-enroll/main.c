@@ -173,6 +173,9 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config = argv[++i];
 			explicit_config = true;
+			/* The working directory is "/" by now. */
+			if (config[0] != '/')
+				return usage("--config needs an absolute path");
 		} else if (strcmp(argv[i], "--no-qr") == 0) {
 			ctx.qr = false;
 		} else if (strcmp(argv[i], "--help") == 0) {

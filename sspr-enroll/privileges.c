@@ -56,7 +56,13 @@ int enroll_sanitize(void)
 		}
 	}
 	close_extra_fds();
-	if (clearenv() != 0 || setenv("PATH", "/usr/bin:/bin", 1) != 0)
+	/* LDAPNOINIT: libldap reads no rc file and no LDAP* variable. It
+	 * compares only uids, so in a setgid program it would take the
+	 * caller's $HOME/.ldaprc, ./ldaprc and $LDAPRC; the backend sets
+	 * every option it relies on itself. The working directory is the
+	 * caller's too: "/" leaves nothing there to find. */
+	if (clearenv() != 0 || setenv("PATH", "/usr/bin:/bin", 1) != 0 ||
+	    setenv("LDAPNOINIT", "1", 1) != 0 || chdir("/") != 0)
 		return -1;
 	umask(007);
 	return 0;

@@ -25,18 +25,30 @@ int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec)
 	return r;
 }
 
-int enroll_update_record(const struct enroll_ctx *ctx, unsigned flags, sspr_store_update_fn fn,
-			 void *update, const char *what)
+void enroll_store_error(const char *what, int r, const struct sspr_error *err)
+{
+	/* Never replaced from here: a record this version cannot read may
+	 * hold a newer version's methods, lock and replay mark. */
+	if (r == SSPR_ECORRUPT)
+		enroll_error("cannot %s: your reset record cannot be read (damaged, or written "
+			     "by a newer version); it was left as it is: ask an administrator",
+			     what);
+	else
+		enroll_error("cannot %s: %s", what, err->msg[0] ? err->msg : sspr_strerror(r));
+}
+
+int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, void *update,
+			 const char *what)
 {
 	struct sspr_store *store = NULL;
 	struct sspr_error err = {{0}};
 	int r = sspr_policy_open_store(&ctx->pol, 0, &store, &err);
 
 	if (r == SSPR_OK)
-		r = sspr_store_update(store, ctx->user, flags, fn, update, &err);
+		r = sspr_store_update(store, ctx->user, 0, fn, update, &err);
 	sspr_store_close(store);
 	if (r < 0)
-		enroll_error("cannot %s: %s", what, err.msg[0] ? err.msg : sspr_strerror(r));
+		enroll_store_error(what, r, &err);
 	return r;
 }
 

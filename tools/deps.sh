@@ -26,6 +26,10 @@ packages=(
 	# e-mail end to end: msmtp is the sendmail-compatible client the module
 	# runs; it delivers to the test's own SMTP listener on 127.0.0.1
 	msmtp
+	# sspr-enroll's mails go out through sspr-mailer, started per
+	# connection on a socket; systemd-socket-activate (from systemd) starts
+	# it as sspr-mail.socket would, without systemd running
+	systemd
 	# packaging test: build the .deb, lintian it, install it into a fresh
 	# Debian 12 made by mmdebstrap; scdoc builds the man pages
 	debhelper dpkg-dev scdoc lintian mmdebstrap

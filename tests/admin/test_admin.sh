@@ -447,11 +447,11 @@ if [ "$helper_rc" -eq 0 ]; then
 	json_check "list --json marks the corrupt record" \
 		'any(u["user"] == "broken" and u["status"] == "corrupt" for u in d)'
 	run show broken
-	expect "show a corrupt record" 1 err "broken: record is corrupt"
+	expect "show a corrupt record" 1 err "broken: record cannot be read (corrupt, or written by a newer version)"
 	run unlock broken
-	expect "unlock refuses a corrupt record" 1 err "broken: record is corrupt"
+	expect "unlock refuses a corrupt record" 1 err "broken: record cannot be read (corrupt, or written by a newer version)"
 	run revoke broken totp
-	expect "revoke METHOD refuses a corrupt record" 1 err "broken: record is corrupt"
+	expect "revoke METHOD refuses a corrupt record" 1 err "broken: record cannot be read (corrupt, or written by a newer version)"
 	run revoke broken
 	expect "revoke removes a corrupt record" 0 out "broken: corrupt record removed"
 	run show broken

@@ -145,7 +145,7 @@ cat >"$T/users.oath" <<EOF
 HOTP/T30/6	$ME	-	$HEX_A
 HOTP $OTHER - $HEX_B 7
 
-HOTP/T60/8 $OTHER 1234 $HEX_B 12 2024-01-01T00:00:00L
+HOTP/T60/8 $OTHER 1234 $HEX_B 1 12345678 2024-01-01T00:00:00L
 HOTP/T30 $NOUSER - $HEX_A
 EOF
 chmod 0600 "$T/users.oath"
@@ -160,11 +160,20 @@ refute "import oath: a 0600 file gives no exposure warning" err "readable by oth
 helper_is "imported secret opens with the host key" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
 helper_is "second user's secret" "$HEX_B" secret "$CONF" "$OTHER" "$T/keys"
 run show "$OTHER" --json
-json_check "imported token keeps its digits and period" \
-	'd["totp"]["digits"] == 8 and d["totp"]["period"] == 60 and d["totp"]["last_step"] == 0'
+# liboath's log: the step of the local TIME plus the window position.
+USED=$(($(date -d 2024-01-01T00:00:00 +%s) / 60 + 1))
+json_check "imported token keeps its digits, period and last used step" \
+	"d['totp']['digits'] == 8 and d['totp']['period'] == 60 and d['totp']['last_step'] == $USED"
 run import oath "$T/users.oath"
 expect "import oath again: same result" 0 out "$T/users.oath: imported 2, skipped 2"
 helper_is "import again keeps the same secret" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
+# A source that knows less (no log) never lowers the replay mark.
+printf 'HOTP/T60/8 %s - %s\n' "$OTHER" "$HEX_B" >"$T/nolog.oath"
+chmod 0600 "$T/nolog.oath"
+run import oath "$T/nolog.oath"
+expect "import oath without a log" 0 out "$OTHER: totp imported (8 digits, 60 s period)"
+run show "$OTHER" --json
+json_check "a re-import keeps last_step" "d['totp']['last_step'] == $USED"
 
 cat >"$T/bad.oath" <<EOF
 HOTP/X30 $ME - $HEX_A
@@ -182,14 +191,14 @@ chmod 0600 "$T/bad.oath"
 run import oath "$T/bad.oath"
 expect "import oath: every bad line, then nothing imported" 1 \
 	err "$T/bad.oath:1: unknown token type (expected HOTP, HOTP/T30, HOTP/T30/6, ...)" \
-	err "$T/bad.oath:2: expected TYPE USER PIN SECRET [COUNTER [TIME]]" \
+	err "$T/bad.oath:2: expected TYPE USER PIN SECRET [COUNTER [LAST_OTP [TIME]]]" \
 	err "$T/bad.oath:3: invalid user name" \
 	err "$T/bad.oath:4: user $ME: secret is 2 bytes, expected 10..64" \
 	err "$T/bad.oath:5: secret is not hexadecimal (or over 64 bytes)" \
 	err "$T/bad.oath:6: token type: digits must be 6, 7 or 8" \
 	err "$T/bad.oath:7: token type: time step must be T1..T3600" \
 	err "$T/bad.oath:8: COUNTER must be a number" \
-	err "$T/bad.oath:9: expected TYPE USER PIN SECRET [COUNTER [TIME]]" \
+	err "$T/bad.oath:9: TIME must be as liboath writes it (2024-05-23T15:11:29L)" \
 	err "$T/bad.oath: 9 bad lines, nothing imported"
 refute "import oath: bad lines are not echoed" err "bad/name" err "$HEX_A"
 helper_is "a refused file changed nothing" "$HEX_A" secret "$CONF" "$ME" "$T/keys"

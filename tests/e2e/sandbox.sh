@@ -72,6 +72,11 @@ sandbox_enter() {
 
 sandbox_cleanup() {
 	cd /
+	if [ -n "${SANDBOX_RELAY_PID:-}" ]; then
+		kill "$SANDBOX_RELAY_PID" 2>/dev/null || true
+		umount -l /run/sspr-mail 2>/dev/null || true
+		[ -z "${SANDBOX_RELAY_DIR_MADE:-}" ] || rmdir /run/sspr-mail 2>/dev/null || true
+	fi
 	umount -l /etc 2>/dev/null || true
 	umount -l "$SANDBOX" 2>/dev/null || true
 	rmdir "$SANDBOX" 2>/dev/null || true
@@ -141,6 +146,28 @@ sandbox_setup() {
 	"$admin" init >/dev/null
 	SECRET=$(head -c 20 /dev/urandom | base32 | tr -d '=')
 	printf '%s\n' "$SECRET" | "$admin" enroll alice totp --secret-stdin >/dev/null
+}
+
+# sandbox_mail_relay MAILER: sspr-mailer on /run/sspr-mail/mail.sock as
+# sspr-mail.socket runs it (as root, one process per connection, the
+# connection as its standard input and output; only the store's group may
+# connect), so the setgid helper's verification mails go out. The socket
+# directory is a tmpfs of this namespace.
+sandbox_mail_relay() {
+	local mailer=$1
+	if [ ! -d /run/sspr-mail ]; then
+		mkdir /run/sspr-mail
+		SANDBOX_RELAY_DIR_MADE=1
+	fi
+	mount -t tmpfs -o mode=755 sspr-mail /run/sspr-mail
+	systemd-socket-activate --inetd --accept --listen=/run/sspr-mail/mail.sock "$mailer" \
+		>/dev/null 2>&1 &
+	SANDBOX_RELAY_PID=$!
+	for _ in $(seq 100); do
+		[ -S /run/sspr-mail/mail.sock ] && break
+		sleep 0.05
+	done
+	chgrp sspr-store /run/sspr-mail/mail.sock && chmod 0660 /run/sspr-mail/mail.sock
 }
 
 # The current code for alice's secret.

@@ -5,16 +5,17 @@
 # With SSPR_TEST_BACKEND=ldap (run under tests/ldap/with-slapd.sh) the store
 # is a sub-base on the test directory server A, and what the store holds is
 # read there with the directory's root DN instead of from data.mdb.
-# Usage: test_enroll.sh MODULE ADMIN ENROLL
+# Usage: test_enroll.sh MODULE ADMIN ENROLL MAILER
 set -euo pipefail
 
 module=$1
 admin=$2
 enroll=$3
+mailer=$4
 backend=${SSPR_TEST_BACKEND:-lmdb}
 . "$(dirname "$0")/../e2e/sandbox.sh"
 case $backend in
-lmdb) sandbox_require pamtester oathtool setpriv mdb_dump python3 ;;
+lmdb) sandbox_require pamtester oathtool setpriv mdb_dump python3 systemd-socket-activate ;;
 ldap)
 	for v in SSPR_LDAP_URI_A SSPR_LDAP_BASE SSPR_LDAP_BIND_DN SSPR_LDAP_BIND_PASSWORD_FILE \
 		SSPR_LDAP_CACERT SSPR_LDAP_ROOT_DN SSPR_LDAP_ROOT_PASSWORD_FILE; do
@@ -23,12 +24,13 @@ ldap)
 			exit 1
 		fi
 	done
-	sandbox_require pamtester oathtool setpriv ldapsearch python3
+	sandbox_require pamtester oathtool setpriv ldapsearch python3 systemd-socket-activate
 	;;
 *) echo "test_enroll.sh: SSPR_TEST_BACKEND must be lmdb or ldap" >&2; exit 1 ;;
 esac
 sandbox_enter "$0" "$@"
 sandbox_setup "$module" "$admin"
+sandbox_mail_relay "$mailer"
 
 # store_lines: the policy lines that name the store under test.
 store_lines() {
@@ -216,7 +218,7 @@ with open(os.path.join(out, "message"), "w") as f:
     f.write(msg)
 ids = subprocess.run(["id", "-G"], capture_output=True, text=True).stdout.split()
 with open(os.path.join(out, "ids"), "w") as f:
-    f.write("egid=%d id-G=%s\n" % (os.getegid(), " ".join(ids)))
+    f.write("uid=%d egid=%d id-G=%s\n" % (os.getuid(), os.getegid(), " ".join(ids)))
 MAIL
 chmod 755 "$SANDBOX/mail.py"
 
@@ -421,7 +423,8 @@ check "email: the message went to her address" grep -q '^To: erin@example.org' "
 check "email: from mail_from" grep -q '^From: sspr@example.org' "$SANDBOX/mail/message"
 check "email: with the subject" grep -q '^Subject: Your pam_sspr verification code' "$SANDBOX/mail/message"
 check "email: the code has code_length digits" grep -qE '^Verification code: [0-9]{9}$' "$SANDBOX/mail/message"
-check "email: the mail program ran as erin" grep -qw "$(id -g erin)" "$SANDBOX/mail/ids"
+check "email: the mail program ran as root, through sspr-mailer, not as erin" \
+	grep -q '^uid=0 ' "$SANDBOX/mail/ids"
 check "email: without the store group (egid)" bash -c "! grep -q 'egid=$store_gid ' '$SANDBOX/mail/ids'"
 check "email: nor among id -G" bash -c "! grep -qw '$store_gid' '$SANDBOX/mail/ids'"
 check "email: status --json shows the address" test "$(json erin email address)" = '"erin@example.org"'

@@ -19,7 +19,13 @@
  *       once it is), so no write can reuse the pages it still sees: on a
  *       full disk every write then needs new space. This one command uses
  *       LMDB directly, as only a test may: the store interface has no way
- *       to keep a reader open, on purpose. */
+ *       to keep a reader open, on purpose.
+ *   robust_store newer STORE USER
+ *       rewrites USER's record as a newer format would begin (version
+ *       byte + 1, every item kept), again with LMDB directly
+ *   robust_store sum STORE USER
+ *       prints a hash of USER's record bytes as stored */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +261,50 @@ static int cmd_hold(const char *dir, const char *ready)
 		pause();
 }
 
+/* One transaction on USER's raw record: newer (bump the version byte) or
+ * sum (print a hash of the bytes). LMDB directly: the store interface
+ * never hands out a record it cannot decode. */
+static int raw_record(const char *dir, const char *user, bool bump)
+{
+	MDB_env *env = NULL;
+	MDB_txn *txn = NULL;
+	MDB_dbi users;
+	MDB_val key = {.mv_size = strlen(user), .mv_data = (void *)user}, val;
+	uint8_t *copy = NULL, hash[16];
+	int rc = 1;
+
+	if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, 3) != 0 ||
+	    mdb_env_set_mapsize(env, (size_t)4 << 30) != 0 ||
+	    mdb_env_open(env, dir, MDB_NOTLS | (bump ? 0 : MDB_RDONLY), 0660) != 0 ||
+	    mdb_txn_begin(env, NULL, bump ? 0 : MDB_RDONLY, &txn) != 0 ||
+	    mdb_dbi_open(txn, "users", 0, &users) != 0 || mdb_get(txn, users, &key, &val) != 0) {
+		fprintf(stderr, "robust_store: no record of %s in %s\n", user, dir);
+		goto out;
+	}
+	if (!bump) {
+		crypto_generichash(hash, sizeof(hash), val.mv_data, val.mv_size, NULL, 0);
+		print_hex(hash, sizeof(hash));
+		printf("\n");
+		rc = 0;
+		goto out;
+	}
+	if ((copy = malloc(val.mv_size)) == NULL)
+		goto out;
+	memcpy(copy, val.mv_data, val.mv_size);
+	copy[0]++;
+	val.mv_data = copy;
+	if (mdb_put(txn, users, &key, &val, 0) == 0 && mdb_txn_commit(txn) == 0)
+		rc = 0;
+	txn = NULL;
+out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	if (env != NULL)
+		mdb_env_close(env);
+	free(copy);
+	return rc;
+}
+
 /* Runs inside the write: the writer stops itself while it holds the store,
  * as a user's own sspr-enroll would under SIGSTOP. */
 static int stop_inside(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
@@ -296,8 +346,13 @@ int main(int argc, char **argv)
 		return cmd_hold(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "stop-writer") == 0)
 		return cmd_stop_writer(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "newer") == 0)
+		return raw_record(argv[2], argv[3], true);
+	if (argc == 4 && strcmp(argv[1], "sum") == 0)
+		return raw_record(argv[2], argv[3], false);
 	fprintf(stderr, "usage: robust_store dump STORE | answers STORE USER ANSWER... | "
 			"secret STORE KEY_DIR USER | count STORE USER RESULT [DETAIL] | "
-			"failures STORE USER | hold STORE READY_FILE | stop-writer STORE\n");
+			"failures STORE USER | hold STORE READY_FILE | stop-writer STORE | "
+			"newer STORE USER | sum STORE USER\n");
 	return 2;
 }

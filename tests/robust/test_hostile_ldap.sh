@@ -343,6 +343,32 @@ ssprMailVerifiedAt: 1700000000"; then
 fi
 finish L24
 
+# L25: C1 controls (CSI U+009B, OSC U+009D, NEL U+0085, as UTF-8, which
+# DirectoryString takes) in a question's text: shown as '?', escaped in JSON.
+if write L25 0 "replace: ssprQuestion
+ssprQuestion:: $(b64 "0 $HASH0 Pet\xc2\x9b2J\xc2\x9d0;x\xc2\x85?")
+$(grep -E '^ssprQuestion: [12] ' "$T/good.ldif")"; then
+	run show "$ADMIN" --config "$T/totp.conf" show "$ME"
+	check "$T/show" "out:Pet?2J?0;x??" $'!out:\xc2\x9b' $'!out:\xc2\x9d' $'!out:\xc2\x85'
+	run showjson "$ADMIN" --config "$T/totp.conf" show "$ME" --json
+	check "$T/showjson" 'out:Pet\u009b2J\u009d0;x\u0085?' $'!out:\xc2\x9b'
+	login_unaffected
+fi
+finish L25
+
+# L26: bidi overrides and isolates (RLO U+202E, LRI U+2066, PDI U+2069)
+# in a question's text: they could make a line read backwards.
+if write L26 0 "replace: ssprQuestion
+ssprQuestion:: $(b64 "0 $HASH0 \xe2\x80\xaecod\xe2\x81\xa6x\xe2\x81\xa9?")
+$(grep -E '^ssprQuestion: [12] ' "$T/good.ldif")"; then
+	run show "$ADMIN" --config "$T/totp.conf" show "$ME"
+	check "$T/show" "out:?cod?x??" $'!out:\xe2\x80\xae' $'!out:\xe2\x81\xa6'
+	run showjson "$ADMIN" --config "$T/totp.conf" show "$ME" --json
+	check "$T/showjson" 'out:\u202ecod\u2066x\u2069?' $'!out:\xe2\x80\xae'
+	login_unaffected
+fi
+finish L26
+
 # ---- the catalogue and the table agree -----------------------------------
 . "$(dirname "$0")/catalogue.sh"
 catalogue_end "$CATALOGUE" 'L[0-9]{2}' 'directory catalogue'

@@ -8,7 +8,7 @@
 # neither ptrace it nor read its memory or environment through /proc); and
 # the store and host key must be unreadable to users.
 #
-# usage: test_setgid.sh MODULE SSPR_ADMIN SSPR_ENROLL ROBUST_STORE ROBUST_PRELOAD
+# usage: test_setgid.sh MODULE SSPR_ADMIN SSPR_ENROLL ROBUST_STORE ROBUST_PRELOAD MAILER
 set -uo pipefail
 
 module=$1
@@ -16,10 +16,12 @@ admin=$2
 enroll=$3
 store=$4
 preload=$5
+mailer=$6
 . "$(dirname "$0")/../e2e/sandbox.sh"
-sandbox_require setpriv
+sandbox_require setpriv systemd-socket-activate
 sandbox_enter "$0" "$@"
 sandbox_setup "$module" "$admin"
+sandbox_mail_relay "$mailer"
 
 install -o root -g sspr-store -m 2755 "$enroll" "$SANDBOX/sspr-enroll"
 # The same program without the setgid bit: it runs as the user alone, so

@@ -696,7 +696,7 @@ def directory_backend_tests(ldap_deb):
           "/usr/share/pam_sspr/ldap/sspr.ldif" in files, files)
     conf = "/tmp/sspr-ldap.conf"
     with open(f"{ROOT}{conf}", "w") as f:
-        f.write("store_backend = ldap\nldap_uri = ldap://127.0.0.1:1\n"
+        f.write("store_backend = ldap\nldap_uri = ldapi://%2Frun%2Fsspr-none%2Fldapi\n"
                 "ldap_base = ou=sspr,dc=example,dc=org\nldap_timeout = 2\n")
     status, out = run(f"sspr-admin --config {conf} list", check_status=False)
     check("with the backend installed, sspr-admin reaches libldap",

@@ -22,9 +22,10 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 49 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
+#define N_KEYS 50 /* DESIGN.md section 3, plus registration_grace_days, argon2_max_parallel,
 			  * lock_dir, enumeration, the seven store_backend / ldap_* keys,
-			  * services, unlock, store_wait and event_retention_days */
+			  * services, unlock, store_wait, event_retention_days and
+			  * enroll_mails_per_hour */
 
 static char dir[64];
 static char path[128];
@@ -788,6 +789,35 @@ static void test_unusable_files_are_refused(void **state)
 	unlink(path);
 }
 
+/* Every ldap:// connection uses StartTLS; one to this host with no CA of
+ * its own (plain text before) is refused with its line. */
+static void test_loopback_ldap_needs_a_ca_or_ldapi(void **state)
+{
+	static const char *const loopback[] = {
+	    "ldap://localhost", "ldap://LOCALHOST:389/", "ldap://127.0.0.1:10389",
+	    "ldap://127.1.2.3", "ldap://[::1]:389", "ldap://[::ffff:127.0.0.1]"};
+	static const char head[] = "store_backend = ldap\nldap_base = ou=sspr,dc=example,dc=org\n";
+	char text[512], want[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(loopback) / sizeof(loopback[0]); i++) {
+		snprintf(text, sizeof(text), "%sldap_uri = ldaps://a.example.org %s\n", head,
+			 loopback[i]);
+		snprintf(want, sizeof(want),
+			 "3: ldap_uri: %s names this host without ldap_tls_cacert; no ldap:// "
+			 "connection is plain text (a local user could listen on its port), so "
+			 "set ldap_tls_cacert to the server's CA for StartTLS, or use ldapi://",
+			 loopback[i]);
+		expect_error(text, want);
+		snprintf(text, sizeof(text), "%sldap_uri = %s\nldap_tls_cacert = /etc/ca.pem\n",
+			 head, loopback[i]);
+		expect_ok(text);
+	}
+	expect_ok("store_backend = ldap\nldap_base = ou=sspr,dc=example,dc=org\n"
+		  "ldap_uri = ldapi://%2Frun%2Fslapd%2Fldapi ldap://ldap.example.org "
+		  "ldap://128.0.0.1 ldap://localhost.example.org ldaps://127.0.0.1\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -811,6 +841,7 @@ int main(void)
 	    cmocka_unit_test(test_each_error_names_file_line_and_fault),
 	    cmocka_unit_test(test_nul_byte_is_refused),
 	    cmocka_unit_test(test_unusable_files_are_refused),
+	    cmocka_unit_test(test_loopback_ldap_needs_a_ca_or_ldapi),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,83 @@
+/* The connection watchdog (see the header). */
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "store_ldap_watch.h"
+
+static void *watch_run(void *arg)
+{
+	struct sspr_ldap_watch *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->done) {
+		if (pthread_cond_timedwait(&w->cv, &w->mu, &w->deadline) == ETIMEDOUT &&
+		    !w->done) {
+			(void)shutdown(w->fd, SHUT_RDWR);
+			w->fired = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+bool sspr_ldap_watch_start(struct sspr_ldap_watch *w, int fd, int64_t ms)
+{
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int rc;
+
+	w->fd = fd;
+	w->running = w->done = w->fired = false;
+	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+	w->deadline.tv_sec += (time_t)(ms / 1000);
+	w->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (w->deadline.tv_nsec >= 1000000000L) {
+		w->deadline.tv_sec++;
+		w->deadline.tv_nsec -= 1000000000L;
+	}
+	if (pthread_condattr_init(&ca) != 0)
+		return false;
+	rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	if (rc == 0)
+		rc = pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (rc != 0)
+		return false;
+	if (pthread_mutex_init(&w->mu, NULL) != 0) {
+		pthread_cond_destroy(&w->cv);
+		return false;
+	}
+	/* The application's signals stay with its own threads. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, watch_run, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		return false;
+	}
+	w->running = true;
+	return true;
+}
+
+bool sspr_ldap_watch_stop(struct sspr_ldap_watch *w)
+{
+	bool fired;
+
+	if (!w->running)
+		return false;
+	pthread_mutex_lock(&w->mu);
+	w->done = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	fired = w->fired;
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	w->running = false;
+	return fired;
+}
