@@ -89,7 +89,10 @@ int sspr_mail_relay_ask(const char *path, const char *address, const char *code,
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		r = sspr_error_set(err, SSPR_EUNAVAIL, "%s: %s", path, strerror(errno));
+		int e = errno;
+
+		r = sspr_error_set(err, e == ENOENT || e == ECONNREFUSED ? SSPR_EUNAVAIL : SSPR_ERR,
+				   "%s: %s", path, strerror(e));
 		goto out;
 	}
 	/* The code goes only to a relay root listens for (systemd, as
@@ -105,7 +108,8 @@ int sspr_mail_relay_ask(const char *path, const char *address, const char *code,
 		goto out;
 	}
 	if (read_reply(fd, reply, sizeof(reply), deadline) != SSPR_OK) {
-		r = sspr_error_set(err, SSPR_ERR, "the mail relay did not answer in time");
+		r = sspr_error_set(err, SSPR_ERR, "the mail relay did not answer in time (or the "
+						  "connection failed)");
 		goto out;
 	}
 	if (strcmp(reply, "ok") == 0)

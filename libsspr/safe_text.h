@@ -5,7 +5,12 @@
  * controls U+0080..U+009F (an 8-bit terminal obeys them as raw bytes too),
  * the bidirectional marks, embeddings, overrides and isolates (U+061C,
  * U+200E, U+200F, U+202A..U+202E, U+2066..U+2069), the line and paragraph
- * separators U+2028 and U+2029, and byte sequences that are not UTF-8. */
+ * separators U+2028 and U+2029, the invisible ones a look-alike hides in
+ * (zero widths U+200B..U+200D, U+2060..U+2064, U+206A..U+206F, U+FEFF,
+ * the annotation marks U+FFF9..U+FFFB, the tags U+E0000..U+E007F), and
+ * byte sequences that are not UTF-8. Residual: a terminal that is not in
+ * UTF-8 mode reads the continuation bytes 0x80..0x9f of valid UTF-8 as C1
+ * controls; ours assume UTF-8 or ASCII terminals. */
 #ifndef SSPR_SAFE_TEXT_H
 #define SSPR_SAFE_TEXT_H
 

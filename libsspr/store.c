@@ -130,8 +130,10 @@ static int open_directory(const struct sspr_store_config *cfg, unsigned flags,
 	lib = dlopen(by_fd, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	close(fd);
 	if (lib == NULL)
-		return sspr_error_set(err, SSPR_ERR, "cannot load the directory store backend: %s",
-				      dlerror());
+		return sspr_error_set(err, SSPR_ERR,
+				      "%s: cannot load the directory store backend (through %s, "
+				      "the descriptor that was checked; is /proc mounted?): %s",
+				      LDAP_BACKEND_PATH, by_fd, dlerror());
 	entry = dlsym(lib, SSPR_LDAP_BACKEND_SYMBOL);
 	if (entry == NULL || entry->abi != SSPR_STORE_BACKEND_ABI || entry->version == NULL ||
 	    strcmp(entry->version, SSPR_VERSION) != 0 || entry->open == NULL) {

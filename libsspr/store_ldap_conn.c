@@ -84,6 +84,11 @@ const char *sspr_ldap_why(LDAP *ld, int rc, char *buf, size_t cap)
 	else
 		snprintf(buf, cap, "%s", ldap_err2string(rc));
 	ldap_memfree(diag);
+	/* The server's words go to terminals and logs: no byte of them may
+	 * be a control. */
+	for (char *p = buf; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
 	return buf;
 }
 
@@ -222,6 +227,11 @@ static int secure_handle(LDAP *ld, const struct sspr_store_config *cfg, const st
 	if (ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON) != LDAP_OPT_SUCCESS ||
+	    /* A dropped connection stays dropped: otherwise libldap opens a
+	     * new one by itself for the next request, without StartTLS,
+	     * bind or the check of a local socket's server. */
+	    ldap_set_option(ld, LDAP_OPT_KEEPCONN, LDAP_OPT_ON) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_SOCKET_BIND_ADDRESSES, NULL) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_SIZELIMIT, &zero) != LDAP_OPT_SUCCESS ||
 	    set_limits(ld, tv) != LDAP_SUCCESS)
@@ -329,6 +339,7 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 {
 	struct timeval tv = ms_tv(slice_ms);
 	struct sspr_ldap_watch watch = {.running = false};
+	int64_t slice_end = now_ms() + slice_ms, left_ms;
 	enum sspr_ldap_tls mode;
 	LDAP *ld = NULL;
 	int fd = -1, rc, r = SSPR_EUNAVAIL;
@@ -357,14 +368,20 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 	}
 	if (!connect_now(ld, mode, &fd, why, whycap))
 		goto out;
-	/* Everything from here on ends by the slice, whatever libldap does. */
-	(void)sspr_ldap_watch_start(&watch, fd, slice_ms);
+	/* Everything from here on ends with the slice, whatever libldap does;
+	 * without a watch, a TLS handshake could outlast it. */
+	left_ms = slice_end - now_ms();
+	if (left_ms <= 0 || !sspr_ldap_watch_start(&watch, fd, left_ms)) {
+		snprintf(why, whycap, left_ms <= 0 ? "connecting took the whole of its time"
+						   : "cannot start the connection's watch");
+		goto out;
+	}
 	rc = start_and_bind(ld, mode, cfg->ldap_bind_dn, password);
 	if (rc == LDAP_SUCCESS)
 		r = check(ld, &tv, ctx, err);
 	if (sspr_ldap_watch_stop(&watch)) {
-		snprintf(why, whycap, "no answer within %lld ms (the TLS handshake or a request "
-				      "stalled)",
+		snprintf(why, whycap, "no answer within its %lld ms (the TLS handshake or a "
+				      "request stalled)",
 			 (long long)slice_ms);
 		r = SSPR_EUNAVAIL;
 	} else if (rc != LDAP_SUCCESS) {

@@ -1,8 +1,10 @@
 /* The connection watchdog (see the header). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store_ldap_watch.h"
 
@@ -29,7 +31,6 @@ bool sspr_ldap_watch_start(struct sspr_ldap_watch *w, int fd, int64_t ms)
 	sigset_t all, old;
 	int rc;
 
-	w->fd = fd;
 	w->running = w->done = w->fired = false;
 	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
 	w->deadline.tv_sec += (time_t)(ms / 1000);
@@ -46,7 +47,14 @@ bool sspr_ldap_watch_start(struct sspr_ldap_watch *w, int fd, int64_t ms)
 	pthread_condattr_destroy(&ca);
 	if (rc != 0)
 		return false;
+	/* A descriptor of our own: libldap may close its one meanwhile, and
+	 * the number could then be another thread's socket. */
+	if ((w->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+		pthread_cond_destroy(&w->cv);
+		return false;
+	}
 	if (pthread_mutex_init(&w->mu, NULL) != 0) {
+		close(w->fd);
 		pthread_cond_destroy(&w->cv);
 		return false;
 	}
@@ -58,8 +66,12 @@ bool sspr_ldap_watch_start(struct sspr_ldap_watch *w, int fd, int64_t ms)
 	if (rc != 0) {
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
+		close(w->fd);
 		return false;
 	}
+	/* The watch lives on the caller's stack: no cancellation may unwind
+	 * it before the stop. */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &w->cancel_state);
 	w->running = true;
 	return true;
 }
@@ -78,6 +90,8 @@ bool sspr_ldap_watch_stop(struct sspr_ldap_watch *w)
 	fired = w->fired;
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
+	close(w->fd);
 	w->running = false;
+	pthread_setcancelstate(w->cancel_state, NULL);
 	return fired;
 }

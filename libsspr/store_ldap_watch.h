@@ -16,13 +16,14 @@ struct sspr_ldap_watch {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t thread;
-	int fd;
+	int fd;                   /* a duplicate of the watched socket */
 	struct timespec deadline; /* CLOCK_MONOTONIC */
+	int cancel_state;         /* the caller's, restored at the stop */
 	bool running, done, fired;
 };
 
-/* Starts watching fd for ms milliseconds. false when no thread could be
- * made: the caller then goes on without (libldap's own limits only). */
+/* Starts watching fd for ms milliseconds; the calling thread cannot be
+ * cancelled until the stop. false when no watch could be set up. */
 bool sspr_ldap_watch_start(struct sspr_ldap_watch *w, int fd, int64_t ms);
 /* Stops the watch; true when it fired (the socket is shut down). */
 bool sspr_ldap_watch_stop(struct sspr_ldap_watch *w);

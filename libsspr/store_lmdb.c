@@ -261,8 +261,11 @@ int sspr_store_lmdb_open(const char *dir, unsigned flags, const struct sspr_stor
 		r = fail(st, rc, "cannot open store", err);
 		goto out;
 	}
-	if ((r = sspr_lmdb_files_settle(dir, &sb, err)) != SSPR_OK)
+	/* A read-only open (on a read-only file system, say) reads on; the
+	 * check above keeps what others may open safe meanwhile. */
+	if ((r = sspr_lmdb_files_settle(dir, &sb, err)) != SSPR_OK && !st->readonly)
 		goto out;
+	sspr_error_clear(err);
 	if ((rc = mdb_env_get_fd(st->env, &st->data_fd)) != 0) {
 		r = fail(st, rc, "cannot find the data file", err);
 		goto out;

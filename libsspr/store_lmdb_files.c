@@ -80,14 +80,17 @@ int sspr_lmdb_files_settle(const char *dir, const struct stat *dir_st, struct ss
 		    settled(&st, dir_st))
 			continue;
 		fd = openat(dfd, store_files[i], O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) != 0)
+			r = sspr_error_set(err, SSPR_ERR, "%s/%s: %s", dir, store_files[i],
+					   strerror(errno));
+		else if (!S_ISREG(st.st_mode))
+			r = sspr_error_set(err, SSPR_ERR, "%s/%s is not a regular file", dir,
+					   store_files[i]);
 		/* chown before chmod: chown may clear mode bits. */
-		if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    fchown(fd, dir_st->st_uid, dir_st->st_gid) != 0 ||
-		    fchmod(fd, STORE_FILE_MODE) != 0)
+		else if (fchown(fd, dir_st->st_uid, dir_st->st_gid) != 0 ||
+			 fchmod(fd, STORE_FILE_MODE) != 0)
 			r = sspr_error_set(err, SSPR_ERR, "%s/%s: cannot set owner and mode: %s", dir,
-					   store_files[i],
-					   fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file"
-									   : strerror(errno));
+					   store_files[i], strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "policy.h"
 #include "record.h"
+#include "safe_text.h"
 #include "safefile.h"
 #include "util.h"
 
@@ -212,43 +213,19 @@ static bool name_chars(const char *s, bool allow_dollar_end)
 	return true;
 }
 
-/* Well-formed UTF-8 without control characters (text shown on terminals). */
+/* Well-formed UTF-8 without a character a terminal would obey or hide
+ * (text shown on terminals; safe_text.h says which). */
 static bool utf8_text(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p != '\0') {
-		unsigned char c = *p;
-		int extra;
 		uint32_t cp;
+		size_t len = sspr_utf8_decode(p, &cp);
 
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return false;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			extra = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			extra = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			extra = 3;
-			cp = c & 0x07;
-		} else {
+		if (len == 0 || sspr_codepoint_unsafe(cp))
 			return false;
-		}
-		for (int i = 1; i <= extra; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
-			return false;
-		p += extra + 1;
+		p += len;
 	}
 	return true;
 }
@@ -338,8 +315,8 @@ static bool ldap_uri_list(const char *s)
 		}
 		if (++count > SSPR_LDAP_URI_COUNT_MAX)
 			return false;
-		if (!(strncmp(s, "ldap://", 7) == 0 && n > 7) &&
-		    !(strncmp(s, "ldaps://", 8) == 0 && n > 8) && strncmp(s, "ldapi://", 8) != 0)
+		if (!(strncasecmp(s, "ldap://", 7) == 0 && n > 7) &&
+		    !(strncasecmp(s, "ldaps://", 8) == 0 && n > 8) && strncasecmp(s, "ldapi://", 8) != 0)
 			return false;
 		s += n;
 	}
@@ -561,10 +538,13 @@ static bool ldap_uri_is_loopback(const char *u, size_t n)
 		memcpy(host, u, len);
 		host[len] = '\0';
 	}
-	if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0)
+	/* No host: libldap's default, this host unless ldap.conf says otherwise. */
+	if (host[0] == '\0' || strcasecmp(host, "localhost") == 0 ||
+	    strcasecmp(host, "localhost.") == 0)
 		return true;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
+	/* inet_aton: also the short forms, 127.1 and 2130706433 */
+	if (inet_aton(host, &a4) != 0)
+		return (ntohl(a4.s_addr) >> 24) == 127 || a4.s_addr == 0;
 	if (inet_pton(AF_INET6, host, &a6) == 1)
 		return IN6_IS_ADDR_LOOPBACK(&a6) ||
 		       (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
@@ -585,7 +565,7 @@ static int check_ldap_tls(const char *path, const struct sspr_policy *pol, unsig
 	while (*s != '\0') {
 		size_t n = strcspn(s, " \t");
 
-		if (n > 7 && strncmp(s, "ldap://", 7) == 0 && ldap_uri_is_loopback(s, n))
+		if (n > 7 && strncasecmp(s, "ldap://", 7) == 0 && ldap_uri_is_loopback(s, n))
 			return sspr_error_set(err, SSPR_EINVAL,
 					      "%s:%u: ldap_uri: %.*s names this host without "
 					      "ldap_tls_cacert; no ldap:// connection is plain text "

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "admin.h"
+#include "safe_text.h"
 
 int admin_exit_status(int status)
 {
@@ -30,8 +31,13 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+	char text[2 * SSPR_ERROR_MAX];
+
+	/* Messages carry what a directory server or a file said: shown
+	 * with every control neutralised, as store content is. */
+	vsnprintf(text, sizeof(text), fmt, ap);
 	fprintf(stderr, "%s: %s", ADMIN_PROG, prefix);
-	vfprintf(stderr, fmt, ap);
+	sspr_text_print_safe(stderr, text);
 	fputc('\n', stderr);
 }
 

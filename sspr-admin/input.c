@@ -75,6 +75,11 @@ static int check_owner(const char *path, const struct stat *st, uid_t owner)
 				   owner == 0 ? "root" : "the user or root");
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
 		return admin_error(SSPR_EACCES, "%s: others may write it: refused", path);
+	/* Another name for it elsewhere may be someone else's way in (where
+	 * fs.protected_hardlinks is off, a user can link root's files). */
+	if (st->st_nlink != 1)
+		return admin_error(SSPR_EACCES, "%s: has %ju names (hard links): refused", path,
+				   (uintmax_t)st->st_nlink);
 	return ADMIN_EXIT_OK;
 }
 

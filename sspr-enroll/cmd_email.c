@@ -19,6 +19,7 @@
 #define CODE_TRIES 3
 
 struct email_secret {
+	struct sspr_record current; /* only to see that it decodes */
 	char code[SSPR_CODE_SIZE];
 	char typed[64];
 	char body[SSPR_MAIL_BODY_MAX];
@@ -148,6 +149,15 @@ int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
+	/* A record that could not be stored to (it does not decode) is found
+	 * before a mail goes out and counts against the hour. */
+	r = enroll_load_record(ctx, &s->current);
+	sspr_record_wipe(&s->current);
+	if (r != SSPR_OK && r != SSPR_ENOENT) {
+		r = ENROLL_EXIT_ERROR;
+		goto out;
+	}
+	r = ENROLL_EXIT_ERROR;
 	if (sspr_code_generate(ctx->pol.code_length, s->code) != SSPR_OK) {
 		enroll_error("cannot make a verification code");
 		goto out;

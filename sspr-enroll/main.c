@@ -18,6 +18,7 @@
 #include "enroll.h"
 #include "event_log.h"
 #include "mail.h"
+#include "safe_text.h"
 
 static const char usage_text[] =
 	"usage: sspr-enroll [--config PATH] [--no-qr] [COMMAND]\n"
@@ -36,12 +37,15 @@ static const char usage_text[] =
 
 void enroll_error(const char *fmt, ...)
 {
+	char text[2 * SSPR_ERROR_MAX];
 	va_list ap;
 
-	fputs(ENROLL_PROG ": ", stderr);
+	/* What a directory server said may be in it: no control passes. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	fputs(ENROLL_PROG ": ", stderr);
+	sspr_text_print_safe(stderr, text);
 	fputc('\n', stderr);
 }
 
@@ -173,9 +177,6 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config = argv[++i];
 			explicit_config = true;
-			/* The working directory is "/" by now. */
-			if (config[0] != '/')
-				return usage("--config needs an absolute path");
 		} else if (strcmp(argv[i], "--no-qr") == 0) {
 			ctx.qr = false;
 		} else if (strcmp(argv[i], "--help") == 0) {
@@ -194,6 +195,9 @@ int main(int argc, char **argv)
 		enroll_error("--config is not allowed when running setgid");
 		return ENROLL_EXIT_DENIED;
 	}
+	/* The working directory is "/" by now. */
+	if (explicit_config && config[0] != '/')
+		return usage("--config needs an absolute path");
 	if (enroll_identity(ctx.user, sizeof(ctx.user)) != 0) {
 		enroll_error("cannot find your account (uid %u)", (unsigned)getuid());
 		return ENROLL_EXIT_ERROR;

@@ -114,26 +114,28 @@ static int parse_request(struct request *rq)
 	return 0;
 }
 
-/* Counts this mail against uid's hour: true when it may go. The times of
- * the last sends live in RATE_DIR/UID, one per line, under an exclusive
- * lock. A file that cannot be kept refuses the mail: never an unlimited
- * relay. */
-static bool rate_allows(uid_t uid, unsigned limit)
+enum rate { RATE_OK, RATE_LIMIT, RATE_BROKEN };
+
+/* Counts this mail against uid's hour. The times of the last sends live in
+ * RATE_DIR/UID, one per line, under an exclusive lock. A time after now
+ * (the clock went back) still counts. A file that cannot be kept refuses
+ * the mail (RATE_BROKEN): never an unlimited relay. */
+static enum rate rate_allows(uid_t uid, unsigned limit)
 {
 	int64_t now = (int64_t)time(NULL);
 	char path[64], text[RATE_MAX * 24 + 1], out[sizeof(text)];
 	size_t kept = 0, used = 0;
 	ssize_t n;
-	bool ok = false;
+	enum rate verdict = RATE_BROKEN;
 	int fd;
 
 	if ((mkdir(RELAY_DIR, 0755) != 0 && errno != EEXIST) ||
 	    (mkdir(RATE_DIR, 0700) != 0 && errno != EEXIST))
-		return false;
+		return RATE_BROKEN;
 	snprintf(path, sizeof(path), RATE_DIR "/%u", (unsigned)uid);
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return false;
+		return RATE_BROKEN;
 	if (flock(fd, LOCK_EX) != 0 || (n = read(fd, text, sizeof(text) - 1)) < 0)
 		goto out;
 	text[n] = '\0';
@@ -144,20 +146,21 @@ static bool rate_allows(uid_t uid, unsigned limit)
 		if (end == p || *end != '\n')
 			break; /* what is left is not ours: start again from it */
 		end++;
-		if (t > now - HOUR && t <= now) {
+		if (t > now - HOUR && t <= now + HOUR) {
 			used += (size_t)snprintf(out + used, sizeof(out) - used, "%lld\n", t);
 			kept++;
 		}
 	}
+	verdict = RATE_LIMIT;
 	if (kept < limit && kept < RATE_MAX) {
 		used += (size_t)snprintf(out + used, sizeof(out) - used, "%lld\n", (long long)now);
-		ok = true;
+		verdict = RATE_OK;
 	}
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, out, used, 0) != (ssize_t)used)
-		ok = false;
+		verdict = RATE_BROKEN;
 out:
 	close(fd);
-	return ok;
+	return verdict;
 }
 
 /* Root, or a process running with the store's group. */
@@ -203,10 +206,18 @@ static int serve(const struct sspr_policy *pol, struct request *rq)
 		return 1;
 	}
 	sspr_email_mask(rq->address, masked, sizeof(masked));
-	if (!rate_allows(peer.uid, pol->enroll_mails_per_hour)) {
+	switch (rate_allows(peer.uid, pol->enroll_mails_per_hour)) {
+	case RATE_OK:
+		break;
+	case RATE_LIMIT:
 		syslog(LOG_WARNING, "user=%s to=%s: refused: %u verification mails this hour",
 		       pw.pw_name, masked, pol->enroll_mails_per_hour);
 		reply("limit");
+		return 1;
+	case RATE_BROKEN:
+		syslog(LOG_ERR, "user=%s: cannot keep the count in %s: refused", pw.pw_name,
+		       RATE_DIR);
+		reply("error the relay cannot count mails");
 		return 1;
 	}
 	(void)gethostname(host, sizeof(host) - 1);

@@ -363,6 +363,16 @@ def install_package(deb):
                  "man5/sspr.conf.5"):
         check(f"man page {page} installed",
               os.path.exists(f"{ROOT}/usr/share/man/{page}.gz"))
+    # sspr-enroll's verification mails need the relay: shipped, and enabled
+    # by the package (deb-systemd-helper, even without systemd running).
+    check("sspr-mailer is installed",
+          os.access(f"{ROOT}/usr/libexec/pam_sspr/sspr-mailer", os.X_OK))
+    unit = f"{ROOT}/lib/systemd/system/sspr-mail.socket"
+    check("sspr-mail.socket is shipped, listening on /run/sspr-mail/mail.sock for sspr-store",
+          os.path.exists(unit) and "ListenStream=/run/sspr-mail/mail.sock" in open(unit).read()
+          and "SocketGroup=sspr-store" in open(unit).read())
+    check("sspr-mail.socket is enabled",
+          os.path.lexists(f"{ROOT}/etc/systemd/system/sockets.target.wants/sspr-mail.socket"))
 
 
 def enable_profile():

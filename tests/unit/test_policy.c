@@ -795,7 +795,8 @@ static void test_loopback_ldap_needs_a_ca_or_ldapi(void **state)
 {
 	static const char *const loopback[] = {
 	    "ldap://localhost", "ldap://LOCALHOST:389/", "ldap://127.0.0.1:10389",
-	    "ldap://127.1.2.3", "ldap://[::1]:389", "ldap://[::ffff:127.0.0.1]"};
+	    "ldap://127.1.2.3", "ldap://[::1]:389", "ldap://[::ffff:127.0.0.1]",
+	    "LDAP://127.1", "ldap:///", "ldap://0.0.0.0:389"};
 	static const char head[] = "store_backend = ldap\nldap_base = ou=sspr,dc=example,dc=org\n";
 	char text[512], want[512];
 
