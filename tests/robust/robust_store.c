@@ -293,8 +293,9 @@ static int raw_record(const char *dir, const char *user, bool bump)
 	memcpy(copy, val.mv_data, val.mv_size);
 	copy[0]++;
 	val.mv_data = copy;
-	if (mdb_put(txn, users, &key, &val, 0) == 0 && mdb_txn_commit(txn) == 0)
-		rc = 0;
+	if (mdb_put(txn, users, &key, &val, 0) != 0)
+		goto out; /* aborted below */
+	rc = mdb_txn_commit(txn) == 0 ? 0 : 1;
 	txn = NULL;
 out:
 	if (txn != NULL)
