@@ -86,9 +86,9 @@ if [ -z "$build" ]; then
 	build=$src/build-bench
 	# Run uninstalled: the directory backend comes from the build tree.
 	if [ -f "$build/build.ninja" ]; then
-		meson setup --reconfigure "$build" "$src" -Dldap_backend_dir="$build/libsspr" >/dev/null
+		meson setup --reconfigure "$build" "$src" -Dplugin_dir="$build/plugins" >/dev/null
 	else
-		meson setup "$build" "$src" -Dldap_backend_dir="$build/libsspr" >/dev/null
+		meson setup "$build" "$src" -Dplugin_dir="$build/plugins" >/dev/null
 	fi
 	ninja -C "$build" bench/pam_bench bench/seed_sspr bench/argon2_bench \
 		bench/lmdb_sync_shim.so pam_sspr/pam_sspr.so sspr-admin/sspr-admin \

@@ -109,7 +109,7 @@ int sspr_faillock_read_conf(const char *path, struct sspr_faillock_conf *conf,
 		*eq = '\0';
 		sspr_faillock_set(conf, trim(key), trim(eq + 1));
 	}
-	sspr_file_free(text, len, 0);
+	sspr_file_free(text, len);
 	return SSPR_OK;
 }
 

@@ -33,7 +33,8 @@ static int read_key_file(const char *path, size_t want, unsigned flags, uint8_t 
 	size_t len = 0;
 	int r;
 
-	r = sspr_file_read(path, want, flags, &buf, &len, err);
+	r = (flags & SSPR_FILE_SECRET) ? sspr_file_read_secret(path, want, flags, &buf, &len, err)
+				       : sspr_file_read(path, want, flags, &buf, &len, err);
 	if (r == SSPR_ENOENT || (r != SSPR_OK && r != SSPR_EACCES)) {
 		if (r == SSPR_ENOENT)
 			sspr_error_set(err, r, "%s: no host key; run 'sspr-admin init'", path);
@@ -49,8 +50,10 @@ static int read_key_file(const char *path, size_t want, unsigned flags, uint8_t 
 	}
 	memcpy(out, buf, want);
 out:
-	if (buf != NULL)
-		sspr_file_free(buf, len, flags);
+	if (flags & SSPR_FILE_SECRET)
+		sspr_file_free_secret(buf);
+	else
+		sspr_file_free(buf, len);
 	return r;
 }
 
@@ -198,8 +201,8 @@ static int load_extra_key(const char *key_dir, enum sspr_key_role role, struct s
 
 	if ((r = key_path(path, sizeof(path), key_dir, role_files[role], err)) != SSPR_OK)
 		return r;
-	r = sspr_file_read(path, SSPR_HOSTKEY_SECRET_BYTES, SSPR_FILE_SECRET | SSPR_FILE_OPTIONAL,
-			   &buf, &len, err);
+	r = sspr_file_read_secret(path, SSPR_HOSTKEY_SECRET_BYTES, SSPR_FILE_OPTIONAL, &buf, &len,
+				  err);
 	if (r == SSPR_ENOENT)
 		return SSPR_OK;
 	if (r != SSPR_OK)
@@ -216,8 +219,7 @@ static int load_extra_key(const char *key_dir, enum sspr_key_role role, struct s
 	}
 	ring->have[role] = true;
 out:
-	if (buf != NULL)
-		sspr_file_free(buf, len, SSPR_FILE_SECRET);
+	sspr_file_free_secret(buf);
 	return r;
 }
 

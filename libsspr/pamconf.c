@@ -171,7 +171,7 @@ static void walk_service(struct walk *w, const char *service)
 		const char *include;
 
 		if (!next_line(&files[depth], text, sizeof(text))) {
-			sspr_file_free(files[depth].text, files[depth].len, 0);
+			sspr_file_free(files[depth].text, files[depth].len);
 			depth--;
 			continue;
 		}

@@ -30,9 +30,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
 
 #include "record.h"
+#include "util.h"
 #include "tlv.h"
 
 enum tag {
@@ -68,7 +68,7 @@ void sspr_record_init(struct sspr_record *rec)
 
 void sspr_record_wipe(struct sspr_record *rec)
 {
-	sodium_memzero(rec, sizeof(*rec));
+	sspr_wipe(rec, sizeof(*rec));
 }
 
 unsigned sspr_record_methods(const struct sspr_record *rec)
@@ -111,11 +111,11 @@ void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
 	switch (method) {
 	case SSPR_METHOD_TOTP:
 		rec->has_totp = false;
-		sodium_memzero(&rec->totp, sizeof(rec->totp));
+		sspr_wipe(&rec->totp, sizeof(rec->totp));
 		break;
 	case SSPR_METHOD_QUESTIONS:
 		rec->n_questions = 0;
-		sodium_memzero(rec->questions, sizeof(rec->questions));
+		sspr_wipe(rec->questions, sizeof(rec->questions));
 		rec->n_drawn = 0;
 		memset(rec->drawn, 0, sizeof(rec->drawn));
 		rec->draw_epoch = 0;
@@ -123,14 +123,14 @@ void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
 	case SSPR_METHOD_EMAIL:
 		/* A pending code was sent to that address: it goes too. */
 		rec->has_email = false;
-		sodium_memzero(&rec->email, sizeof(rec->email));
+		sspr_wipe(&rec->email, sizeof(rec->email));
 		rec->has_pending = false;
-		sodium_memzero(&rec->pending, sizeof(rec->pending));
+		sspr_wipe(&rec->pending, sizeof(rec->pending));
 		break;
 	case SSPR_METHOD_RECOVERY:
 		rec->n_recovery = 0;
-		sodium_memzero(rec->recovery, sizeof(rec->recovery));
-		sodium_memzero(rec->recovery_salt, sizeof(rec->recovery_salt));
+		sspr_wipe(rec->recovery, sizeof(rec->recovery));
+		sspr_wipe(rec->recovery_salt, sizeof(rec->recovery_salt));
 		break;
 	default:
 		break;
@@ -284,7 +284,7 @@ int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, 
 		memcpy(tmp + 8, rec->drawn, rec->n_drawn);
 		tlv_put(&w, TAG_QUESTION_DRAW, tmp, 8 + (size_t)rec->n_drawn);
 	}
-	sodium_memzero(tmp, sizeof(tmp));
+	sspr_wipe(tmp, sizeof(tmp));
 	if (w.overflow)
 		return SSPR_ENOMEM;
 	*len = w.len;

@@ -3,24 +3,13 @@
  * record written (migration uses it to tell newer from older), reporting
  * each committed event to the process's observer, and loading the
  * directory backend, which is a shared object of its own. */
-#define _GNU_SOURCE /* O_PATH */
-#include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/auxv.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "config.h"
+#include "plugin.h"
 #include "store_backend.h"
-
-#define LDAP_BACKEND_PATH SSPR_BACKEND_DIR "/" SSPR_LDAP_BACKEND_FILE
 
 static sspr_store_event_observer observer;
 
@@ -35,114 +24,29 @@ static void event_committed(const struct sspr_event *ev)
 		observer(ev);
 }
 
-/* Who may own the backend and the directories above it: root, and the
- * caller only where no privilege is at stake (a developer's build tree; not
- * a setgid helper, whose caller's uid is its euid). */
-static bool trusted_owner(uid_t uid)
-{
-	return uid == 0 || (uid == geteuid() && getauxval(AT_SECURE) == 0 && geteuid() != 0);
-}
-
-/* A directory on the way: a trusted owner, and no one else may write it
- * unless it is sticky and root's (so no one can rename what is in it). */
-static bool safe_dir(const struct stat *sb)
-{
-	return S_ISDIR(sb->st_mode) && trusted_owner(sb->st_uid) &&
-	       ((sb->st_mode & (S_IWGRP | S_IWOTH)) == 0 ||
-		((sb->st_mode & S_ISVTX) != 0 && sb->st_uid == 0));
-}
-
-/* Code loaded into a root process must be root's. The path is walked from
- * "/" one component at a time without following a link, each directory
- * checked as it is opened, then the file itself, and the descriptor that
- * was checked is what gets loaded (dlopen of /proc/self/fd/N): nothing can
- * be swapped in between. *fd is the open file on success. */
-static int open_backend_file(const char *path, int *fd, struct sspr_error *err)
-{
-	char buf[PATH_MAX], *save = NULL, *part, *next;
-	struct stat sb;
-	int dir, e = 0, r = SSPR_OK;
-
-	*fd = -1;
-	if (path[0] != '/' || strlen(path) >= sizeof(buf))
-		return sspr_error_set(err, SSPR_EINVAL, "%s: not an absolute path", path);
-	memcpy(buf, path, strlen(path) + 1);
-	if ((dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return sspr_error_set(err, SSPR_ERR, "/: %s", strerror(errno));
-	part = strtok_r(buf, "/", &save);
-	while (part != NULL && r == SSPR_OK) {
-		int f;
-
-		next = strtok_r(NULL, "/", &save);
-		if (fstat(dir, &sb) != 0 || !safe_dir(&sb)) {
-			r = SSPR_EACCES;
-			break;
-		}
-		f = openat(dir, part,
-			   (next != NULL ? O_PATH | O_DIRECTORY : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
-		if (f < 0) {
-			e = errno;
-			r = e == ENOENT ? SSPR_ENOENT : e == ELOOP || e == ENOTDIR ? SSPR_EACCES : SSPR_ERR;
-			break;
-		}
-		close(dir);
-		dir = f;
-		part = next;
-	}
-	if (r == SSPR_OK && (fstat(dir, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-			     !trusted_owner(sb.st_uid) || (sb.st_mode & (S_IWGRP | S_IWOTH))))
-		r = SSPR_EACCES;
-	if (r == SSPR_OK) {
-		*fd = dir;
-		return SSPR_OK;
-	}
-	close(dir);
-	if (r == SSPR_ENOENT)
-		return sspr_error_set(err, SSPR_ERR,
-				      "%s: cannot find the directory store backend: %s "
-				      "(store_backend = ldap needs it installed)",
-				      path, strerror(ENOENT));
-	if (r == SSPR_EACCES)
-		return sspr_error_set(err, SSPR_EACCES,
-				      "%s: refusing to load the directory store backend: the file "
-				      "and every directory above it must be root's, reached "
-				      "without a symbolic link, and writable only by root",
-				      path);
-	return sspr_error_set(err, SSPR_ERR, "%s: cannot open the directory store backend: %s",
-			      path, strerror(e));
-}
-
-/* Opens the directory store through its backend, loaded for good on first
- * use (RTLD_NODELETE: its tables outlive any handle, and libldap and GnuTLS
- * do not like being unloaded) after checking that it comes from this
+/* Opens the directory store through its backend, checked against this
  * build. */
 static int open_directory(const struct sspr_store_config *cfg, unsigned flags,
 			  struct sspr_store **out, struct sspr_error *err)
 {
+	static const struct sspr_plugin_kind kind = {
+	    .what = "the directory store backend",
+	    .missing_hint = "store_backend = ldap needs it installed",
+	};
 	const struct sspr_store_backend_entry *entry;
-	char by_fd[32];
-	void *lib;
-	int fd, r;
+	void *sym = NULL;
+	int r;
 
-	if ((r = open_backend_file(LDAP_BACKEND_PATH, &fd, err)) != SSPR_OK)
+	r = sspr_plugin_load(SSPR_PLUGIN_DIR "/" SSPR_LDAP_BACKEND_FILE, SSPR_LDAP_BACKEND_SYMBOL,
+			     &kind, &sym, err);
+	if (r != SSPR_OK)
 		return r;
-	snprintf(by_fd, sizeof(by_fd), "/proc/self/fd/%d", fd);
-	lib = dlopen(by_fd, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-	close(fd);
-	if (lib == NULL)
+	entry = sym;
+	if (entry->abi != SSPR_STORE_BACKEND_ABI || entry->version == NULL ||
+	    strcmp(entry->version, SSPR_VERSION) != 0 || entry->open == NULL)
 		return sspr_error_set(err, SSPR_ERR,
-				      "%s: cannot load the directory store backend (through %s, "
-				      "the descriptor that was checked; is /proc mounted?): %s",
-				      LDAP_BACKEND_PATH, by_fd, dlerror());
-	entry = dlsym(lib, SSPR_LDAP_BACKEND_SYMBOL);
-	if (entry == NULL || entry->abi != SSPR_STORE_BACKEND_ABI || entry->version == NULL ||
-	    strcmp(entry->version, SSPR_VERSION) != 0 || entry->open == NULL) {
-		dlclose(lib);
-		return sspr_error_set(err, SSPR_ERR,
-				      "%s: not the directory store backend of pam_sspr %s",
-				      LDAP_BACKEND_PATH, SSPR_VERSION);
-	}
-	dlclose(lib); /* a reference only; RTLD_NODELETE keeps the code */
+				      "%s/%s: not the directory store backend of pam_sspr %s",
+				      SSPR_PLUGIN_DIR, SSPR_LDAP_BACKEND_FILE, SSPR_VERSION);
 	return entry->open(cfg, flags, out, err);
 }
 

@@ -38,9 +38,9 @@ int sspr_store_lmdb_open(const char *dir, unsigned flags, const struct sspr_stor
 int sspr_store_ldap_open(const struct sspr_store_config *cfg, unsigned flags,
 			 struct sspr_store **out, struct sspr_error *err);
 
-/* The directory backend is a shared object of its own, SSPR_BACKEND_DIR/
- * SSPR_LDAP_BACKEND_FILE, loaded (store.c) only when a policy names it:
- * linked into the module, libldap and its TLS and SASL libraries would be
+/* The directory backend is a shared object of its own, SSPR_PLUGIN_DIR/
+ * SSPR_LDAP_BACKEND_FILE, loaded (store.c, with plugin.h's checks) only
+ * when a policy names it: linked into the module, libldap and its TLS and SASL libraries would be
  * mapped into every login on every host, LMDB ones included, and cost each
  * of them milliseconds (BENCHMARKS.md). It exports one table, checked
  * against this build before use. */

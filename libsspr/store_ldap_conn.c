@@ -146,22 +146,22 @@ void sspr_ldap_sigpipe_restore(struct sspr_ldap_sigpipe *g)
 	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }
 
-#define PASSWORD_FILE_FLAGS (SSPR_FILE_SECRET | SSPR_FILE_GROUP_READ)
+#define PASSWORD_FILE_FLAGS SSPR_FILE_GROUP_READ
 
 /* The first line of the bind password file, in guarded memory (release
- * with sspr_file_free(*out, *len, PASSWORD_FILE_FLAGS)). The file must be
+ * with sspr_file_free_secret(*out)). The file must be
  * root's, and its group may read it: root:sspr-store 0640 lets the setgid
  * sspr-enroll bind. */
 static int read_password(const char *path, char **out, size_t *len, struct sspr_error *err)
 {
-	int r = sspr_file_read(path, PASSWORD_FILE_MAX, PASSWORD_FILE_FLAGS, out, len, err);
+	int r = sspr_file_read_secret(path, PASSWORD_FILE_MAX, PASSWORD_FILE_FLAGS, out, len, err);
 
 	if (r != SSPR_OK)
 		return r;
 	(*out)[strcspn(*out, "\r\n")] = '\0';
 	if ((*out)[0] == '\0') {
 		/* An empty password turns a bind into an unauthenticated one. */
-		sspr_file_free(*out, *len, PASSWORD_FILE_FLAGS);
+		sspr_file_free_secret(*out);
 		*out = NULL;
 		return sspr_error_set(err, SSPR_EINVAL, "%s: the bind password is empty", path);
 	}
@@ -460,7 +460,7 @@ int sspr_ldap_connect(const struct sspr_store_config *cfg, sspr_ldap_check_fn ch
 	}
 out:
 	if (password != NULL)
-		sspr_file_free(password, password_len, PASSWORD_FILE_FLAGS); /* wipes */
+		sspr_file_free_secret(password); /* wipes */
 	free(uris);
 	return r;
 }

@@ -1,4 +1,4 @@
-/* Bounded string copy, user name validation, the clock. */
+/* Bounded string copy, user name validation, wiping, the clock. */
 #include <string.h>
 #include <time.h>
 
@@ -43,4 +43,10 @@ bool sspr_user_name_valid(const char *name)
 int64_t sspr_now(void)
 {
 	return (int64_t)time(NULL);
+}
+
+void sspr_wipe(void *p, size_t len)
+{
+	if (p != NULL && len > 0)
+		explicit_bzero(p, len);
 }

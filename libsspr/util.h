@@ -19,6 +19,10 @@ int sspr_strlcpy(char *dst, const char *src, size_t dstsize);
  * with '-'. Everything that reaches the store as a key passes this first. */
 bool sspr_user_name_valid(const char *name);
 
+/* Wipes len bytes at p in a way the compiler cannot drop (explicit_bzero),
+ * for buffers that held something secret or personal. */
+void sspr_wipe(void *p, size_t len);
+
 /* Current wall-clock time in seconds. Library functions take the time as a
  * parameter so tests can pin it; only the programs call this. */
 int64_t sspr_now(void);

@@ -1,12 +1,29 @@
 /* Deciding whether this login is a reset. Nothing here reads the policy,
  * the store or the key: an ordinary login costs one prompt and touches no
- * file of ours, so nothing of ours can break it. */
+ * file of ours, so nothing of ours can break it. A reset is the engine's
+ * (engine.h), loaded only now. */
 #include <stddef.h>
+#include <syslog.h>
 
 #include <security/pam_ext.h>
 
 #include "auth.h"
-#include "reset.h"
+#include "challenge.h"
+#include "conv.h"
+#include "engine.h"
+
+/* Without the engine there is no reset, and the password module asks
+ * afresh. With trigger=offer nothing was asked yet, so nothing is said. */
+static int run_reset(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
+{
+	const struct sspr_engine *engine = sspr_engine_get(pamh);
+
+	if (engine != NULL)
+		return engine->reset(pamh, flags, opts);
+	if (opts->trigger == SSPR_TRIGGER_EMPTY && !(flags & PAM_SILENT))
+		sspr_conv_say(pamh, PAM_ERROR_MSG, "%s", SSPR_MSG_UNAVAILABLE);
+	return PAM_AUTH_ERR;
+}
 
 static int trigger_empty(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
 {
@@ -23,7 +40,7 @@ static int trigger_empty(pam_handle_t *pamh, int flags, const struct sspr_option
 	/* An empty password is the request. Drop it so that, if the reset
 	 * does not log the user in, the password module asks afresh. */
 	(void)pam_set_item(pamh, PAM_AUTHTOK, NULL);
-	return sspr_reset_run(pamh, flags, opts);
+	return run_reset(pamh, flags, opts);
 }
 
 int sspr_auth_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
@@ -31,6 +48,6 @@ int sspr_auth_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts
 	/* The earlier module failed; reset.c asks "Forgot your password?"
 	 * where the policy offers resets. */
 	if (opts->trigger == SSPR_TRIGGER_OFFER)
-		return sspr_reset_run(pamh, flags, opts);
+		return run_reset(pamh, flags, opts);
 	return trigger_empty(pamh, flags, opts);
 }

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include <security/pam_ext.h>
-#include <sodium.h>
 
 #include "conv.h"
+#include "util.h"
 
 int sspr_conv_ask(pam_handle_t *pamh, int style, const char *prompt, char **reply)
 {
@@ -42,7 +42,7 @@ void sspr_conv_free(char *reply)
 	if (reply == NULL)
 		return;
 	/* The reply may be longer than we accept; wipe all of it. */
-	sodium_memzero(reply, strlen(reply));
+	sspr_wipe(reply, strlen(reply));
 	free(reply);
 }
 

@@ -700,7 +700,7 @@ int sspr_policy_load(const char *path, struct sspr_policy *pol, struct sspr_erro
 	if (r != SSPR_OK)
 		return r;
 	r = parse_text(path, text, len, pol, err);
-	sspr_file_free(text, len, 0);
+	sspr_file_free(text, len);
 	return r;
 }
 

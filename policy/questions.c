@@ -95,7 +95,7 @@ int sspr_questions_load(const char *path, struct sspr_question_list *list,
 		r = sspr_error_set(err, SSPR_EINVAL, "%s: contains a NUL byte", path);
 	else
 		r = parse_questions(path, text, list, err);
-	sspr_file_free(text, len, 0);
+	sspr_file_free(text, len);
 	if (r != SSPR_OK)
 		list->count = 0;
 	return r;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "enrollment.h"
 #include "hostkey.h"
 #include "policy.h"
 #include "policy_store.h"
@@ -98,26 +99,12 @@ int admin_update_error(int r, const struct sspr_error *err, const char *user);
 
 /* totp_write.c: a TOTP secret sealed to host.pub, ready to be put into a
  * record inside a store update (which only copies it). */
-struct admin_totp {
-	uint8_t sealed[SSPR_SEALED_MAX];
-	size_t sealed_len;
-	unsigned digits;    /* 6..8 */
-	unsigned period;    /* 1..3600 */
-	uint64_t last_step; /* 0 = none used yet */
-};
 /* Loads host.pub, printing any error. */
 int admin_load_host_pub(const struct admin_ctx *ctx, uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES]);
 /* Seals the raw secret (ADMIN_SECRET_MIN..SSPR_TOTP_SECRET_MAX bytes,
  * checked by the caller) into t; SSPR_OK or SSPR_ERR. */
 int admin_totp_seal(const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], const uint8_t *raw, size_t len,
-		    struct admin_totp *t);
-/* Puts t into rec as the user's TOTP, enrolled at now; registration and
- * confirmation times follow. The replay mark is the higher of t's and the
- * record's (in t's period): never lowered. Returns true when it replaced a
- * secret. */
-bool admin_totp_apply(struct sspr_record *rec, const struct admin_totp *t, int64_t now);
-/* Marks rec as (re)confirmed at now, and registered if it was not yet. */
-void admin_record_touch(struct sspr_record *rec, int64_t now);
+		    struct sspr_totp_enrollment *t);
 #define ADMIN_SECRET_MIN 10 /* bytes: 80 bits, what most authenticator apps issue */
 
 /* input.c: whole files and stdin read into wiped memory, for inputs that

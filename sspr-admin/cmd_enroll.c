@@ -27,7 +27,7 @@
 struct enroll_totp {
 	int64_t now;
 	const char *user;
-	struct admin_totp t;
+	struct sspr_totp_enrollment t;
 	char actor[32];
 	bool replaced; /* out: a previous TOTP secret was overwritten */
 };
@@ -138,7 +138,7 @@ static int enroll_totp_update(struct sspr_record *rec, bool exists, struct sspr_
 	struct enroll_totp *e = ctx;
 
 	(void)exists;
-	e->replaced = admin_totp_apply(rec, &e->t, e->now);
+	e->replaced = sspr_record_set_totp(rec, &e->t, e->now);
 	sspr_event_set(ev, e->now, "enroll", "success", "totp", e->user, ADMIN_SERVICE, "",
 		       e->actor);
 	return SSPR_OK;

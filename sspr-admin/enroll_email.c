@@ -23,17 +23,12 @@ static int email_update(struct sspr_record *rec, bool exists, struct sspr_event 
 	struct enroll_email *e = ctx;
 	char detail[SSPR_EVENT_DETAIL_MAX + 1];
 
+	int r;
+
 	(void)exists;
-	e->replaced = rec->has_email && strcmp(rec->email.address, e->address) != 0;
-	sodium_memzero(&rec->email, sizeof(rec->email));
-	rec->has_email = true;
-	if (sspr_strlcpy(rec->email.address, e->address, sizeof(rec->email.address)) != SSPR_OK)
-		return SSPR_EINVAL;
-	rec->email.verified = true;
-	rec->email.verified_at = e->now;
-	rec->has_pending = false;
-	sodium_memzero(&rec->pending, sizeof(rec->pending));
-	admin_record_touch(rec, e->now);
+	r = sspr_record_set_email(rec, e->address, e->now, &e->replaced);
+	if (r != SSPR_OK)
+		return r;
 	snprintf(detail, sizeof(detail), "%s, verified by the admin", e->actor);
 	sspr_event_set(ev, e->now, "enroll", "success", "email", e->user, ADMIN_SERVICE, "",
 		       detail);

@@ -169,17 +169,17 @@ static int hash_answers(const struct sspr_policy *pol, struct q_set *s)
 static int questions_update(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
 	struct q_set *s = ctx;
+	const char *question[SSPR_QUESTIONS_MAX], *hash[SSPR_QUESTIONS_MAX];
+	int r;
 
 	(void)exists;
-	s->replaced = rec->n_questions > 0;
-	sspr_record_clear_method(rec, SSPR_METHOD_QUESTIONS); /* and the draw of the old set */
-	for (unsigned i = 0; i < s->n; i++) {
-		memcpy(rec->questions[i].question, s->q[i].question,
-		       sizeof(rec->questions[i].question));
-		memcpy(rec->questions[i].hash, s->q[i].hash, sizeof(rec->questions[i].hash));
+	for (unsigned i = 0; i < s->n && i < SSPR_QUESTIONS_MAX; i++) {
+		question[i] = s->q[i].question;
+		hash[i] = s->q[i].hash;
 	}
-	rec->n_questions = (uint8_t)s->n;
-	admin_record_touch(rec, s->now);
+	r = sspr_record_set_questions(rec, question, hash, s->n, s->now, &s->replaced);
+	if (r != SSPR_OK)
+		return r;
 	sspr_event_set(ev, s->now, "enroll", "success", "questions", s->user, ADMIN_SERVICE, "",
 		       s->actor);
 	return SSPR_OK;

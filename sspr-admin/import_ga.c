@@ -28,7 +28,7 @@
 struct ga_file {
 	const char *path;
 	uid_t owner; /* the user's uid: the file must be theirs or root's */
-	struct admin_totp t;
+	struct sspr_totp_enrollment t;
 	char scratch[SSPR_RECOVERY_MAX][GA_SCRATCH_DIGITS + 1];
 	unsigned n_scratch;
 	bool totp_auth;
@@ -39,7 +39,7 @@ struct ga_file {
 struct ga_write {
 	const char *user;
 	int64_t now;
-	const struct admin_totp *t;
+	const struct sspr_totp_enrollment *t;
 	const struct sspr_record *codes; /* recovery codes to copy, or NULL */
 	char detail[SSPR_EVENT_DETAIL_MAX + 1];
 	bool replaced;
@@ -212,12 +212,9 @@ static int ga_update(struct sspr_record *rec, bool exists, struct sspr_event *ev
 	struct ga_write *w = ctx;
 
 	(void)exists;
-	w->replaced = admin_totp_apply(rec, w->t, w->now);
-	if (w->codes != NULL) {
-		rec->n_recovery = w->codes->n_recovery;
-		memcpy(rec->recovery_salt, w->codes->recovery_salt, sizeof(rec->recovery_salt));
-		memcpy(rec->recovery, w->codes->recovery, sizeof(rec->recovery));
-	}
+	w->replaced = sspr_record_set_totp(rec, w->t, w->now);
+	if (w->codes != NULL)
+		(void)sspr_record_set_recovery(rec, w->codes, w->now);
 	sspr_event_set(ev, w->now, "enroll", "success", "totp", w->user, ADMIN_SERVICE, "",
 		       w->detail);
 	return SSPR_OK;

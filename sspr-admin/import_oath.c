@@ -30,7 +30,7 @@
 struct oath_token {
 	unsigned line;
 	char user[SSPR_USER_MAX + 1];
-	struct admin_totp t;
+	struct sspr_totp_enrollment t;
 };
 
 struct oath_import {
@@ -162,7 +162,7 @@ out:
 
 /* The last step a TOTP line's log says was used: the step of its TIME plus
  * its window position (COUNTER). NULL, or what is wrong. */
-static const char *parse_last_use(char *const field[OATH_FIELDS_MAX + 1], struct admin_totp *t)
+static const char *parse_last_use(char *const field[OATH_FIELDS_MAX + 1], struct sspr_totp_enrollment *t)
 {
 	struct tm tm;
 	const char *end;
@@ -277,7 +277,7 @@ static int oath_update(struct sspr_record *rec, bool exists, struct sspr_event *
 	struct oath_write *w = ctx;
 
 	(void)exists;
-	(void)admin_totp_apply(rec, &w->tok->t, w->now);
+	(void)sspr_record_set_totp(rec, &w->tok->t, w->now);
 	sspr_event_set(ev, w->now, "enroll", "success", "totp", w->tok->user, ADMIN_SERVICE, "",
 		       w->detail);
 	return SSPR_OK;

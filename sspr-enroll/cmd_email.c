@@ -12,6 +12,7 @@
 
 #include "codes.h"
 #include "enroll.h"
+#include "enrollment.h"
 #include "mail.h"
 #include "mail_relay.h"
 #include "store.h"
@@ -35,14 +36,12 @@ struct email_update {
 static int store_email(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
 	struct email_update *u = ctx;
+	int r;
 
-	u->replaced = exists && rec->has_email;
-	sodium_memzero(&rec->email, sizeof(rec->email));
-	memcpy(rec->email.address, u->address, strlen(u->address) + 1);
-	rec->has_email = true;
-	rec->email.verified = true;
-	rec->email.verified_at = u->now;
-	enroll_mark_enrolled(rec, u->now);
+	(void)exists;
+	r = sspr_record_set_email(rec, u->address, u->now, &u->replaced);
+	if (r != SSPR_OK)
+		return r;
 	sspr_event_set(ev, u->now, "enroll", "success", "email", u->user, ENROLL_SERVICE, "", NULL);
 	return SSPR_OK;
 }

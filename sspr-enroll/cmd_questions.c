@@ -11,6 +11,7 @@
 
 #include "answer.h"
 #include "enroll.h"
+#include "enrollment.h"
 #include "questions.h"
 #include "store.h"
 
@@ -39,16 +40,17 @@ static int store_questions(struct sspr_record *rec, bool exists, struct sspr_eve
 			   void *ctx)
 {
 	const struct questions_update *u = ctx;
+	const char *question[SSPR_QUESTIONS_MAX], *hash[SSPR_QUESTIONS_MAX];
+	int r;
 
 	(void)exists;
-	sspr_record_clear_method(rec, SSPR_METHOD_QUESTIONS); /* and the draw of the old set */
-	for (size_t i = 0; i < u->set->n; i++) {
-		memcpy(rec->questions[i].question, u->set->question[i],
-		       sizeof(rec->questions[i].question));
-		memcpy(rec->questions[i].hash, u->set->hash[i], sizeof(rec->questions[i].hash));
+	for (size_t i = 0; i < u->set->n && i < SSPR_QUESTIONS_MAX; i++) {
+		question[i] = u->set->question[i];
+		hash[i] = u->set->hash[i];
 	}
-	rec->n_questions = (uint8_t)u->set->n;
-	enroll_mark_enrolled(rec, u->now);
+	r = sspr_record_set_questions(rec, question, hash, (unsigned)u->set->n, u->now, NULL);
+	if (r != SSPR_OK)
+		return r;
 	sspr_event_set(ev, u->now, "enroll", "success", "questions", u->user, ENROLL_SERVICE, "",
 		       NULL);
 	return SSPR_OK;

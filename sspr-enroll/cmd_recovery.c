@@ -8,6 +8,7 @@
 
 #include "codes.h"
 #include "enroll.h"
+#include "enrollment.h"
 #include "store.h"
 
 struct recovery_update {
@@ -27,11 +28,7 @@ static int store_recovery(struct sspr_record *rec, bool exists, struct sspr_even
 	struct recovery_update *u = ctx;
 
 	(void)exists;
-	sodium_memzero(rec->recovery, sizeof(rec->recovery));
-	rec->n_recovery = u->fresh->n_recovery;
-	memcpy(rec->recovery_salt, u->fresh->recovery_salt, sizeof(rec->recovery_salt));
-	memcpy(rec->recovery, u->fresh->recovery, sizeof(rec->recovery));
-	enroll_mark_enrolled(rec, u->now);
+	(void)sspr_record_set_recovery(rec, u->fresh, u->now);
 	sspr_event_set(ev, u->now, "enroll", "success", "recovery", u->user, ENROLL_SERVICE, "",
 		       NULL);
 	return SSPR_OK;

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "enroll.h"
+#include "enrollment.h"
 #include "hostkey.h"
 #include "store.h"
 #include "totp.h"
@@ -16,31 +17,19 @@
 #define CONFIRM_TRIES 3
 #define ISSUER "pam_sspr"
 
-struct totp_enrollment {
-	const struct sspr_policy *pol;
+struct totp_update {
 	const char *user;
-	const uint8_t *sealed;
-	size_t sealed_len;
-	uint64_t step;
+	struct sspr_totp_enrollment t; /* last_step: the confirmation code's, spent */
 	int64_t now;
-	bool replaced;
 };
 
 static int store_totp(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
-	struct totp_enrollment *e = ctx;
+	struct totp_update *u = ctx;
 
-	e->replaced = exists && rec->has_totp;
-	rec->has_totp = true;
-	memcpy(rec->totp.sealed, e->sealed, e->sealed_len);
-	rec->totp.sealed_len = (uint16_t)e->sealed_len;
-	rec->totp.digits = (uint8_t)e->pol->totp.digits;
-	rec->totp.period = (uint16_t)e->pol->totp.period;
-	/* The confirmation code is spent: it cannot be replayed at login. */
-	rec->totp.last_step = e->step;
-	rec->totp.enrolled_at = e->now;
-	enroll_mark_enrolled(rec, e->now);
-	sspr_event_set(ev, e->now, "enroll", "success", "totp", e->user, ENROLL_SERVICE, "", NULL);
+	(void)exists;
+	(void)sspr_record_set_totp(rec, &u->t, u->now);
+	sspr_event_set(ev, u->now, "enroll", "success", "totp", u->user, ENROLL_SERVICE, "", NULL);
 	return SSPR_OK;
 }
 
@@ -110,8 +99,9 @@ static int confirm(const struct enroll_ctx *ctx, const uint8_t *secret, uint64_t
 
 int enroll_cmd_totp(struct enroll_ctx *ctx)
 {
-	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], sealed[SSPR_SEALED_MAX];
-	struct totp_enrollment e = {.pol = &ctx->pol, .user = ctx->user};
+	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES];
+	struct totp_update e = {.user = ctx->user,
+				.t = {.digits = ctx->pol.totp.digits, .period = ctx->pol.totp.period}};
 	struct sspr_store *store = NULL;
 	struct sspr_record current;
 	struct sspr_error err = {{0}};
@@ -144,13 +134,13 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 	show_secret(ctx, b32);
 	sodium_memzero(b32, sizeof(b32));
 
-	r = confirm(ctx, secret, &e.step, &e.now);
+	r = confirm(ctx, secret, &e.t.last_step, &e.now);
 	if (r != ENROLL_EXIT_OK)
 		goto out;
 	r = ENROLL_EXIT_ERROR;
-	if (sspr_seal(pk, secret, SECRET_BYTES, sealed, sizeof(sealed), &e.sealed_len) != SSPR_OK)
+	if (sspr_seal(pk, secret, SECRET_BYTES, e.t.sealed, sizeof(e.t.sealed), &e.t.sealed_len) !=
+	    SSPR_OK)
 		goto out;
-	e.sealed = sealed;
 	if ((r = sspr_store_update(store, ctx->user, 0, store_totp, &e, &err)) < 0) {
 		enroll_store_error("store the enrollment", r, &err);
 		r = ENROLL_EXIT_ERROR;

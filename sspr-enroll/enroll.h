@@ -76,8 +76,6 @@ int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, 
 			 const char *what);
 /* "cannot WHAT: why" on stderr for a failed store call r. */
 void enroll_store_error(const char *what, int r, const struct sspr_error *err);
-/* registered_at on the first enrollment, confirmed_at on every one. */
-void enroll_mark_enrolled(struct sspr_record *rec, int64_t now);
 /* ENROLL_EXIT_OK when the policy lets users register method, else a
  * message and ENROLL_EXIT_DENIED. */
 int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method);

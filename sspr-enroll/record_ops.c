@@ -52,13 +52,6 @@ int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, 
 	return r;
 }
 
-void enroll_mark_enrolled(struct sspr_record *rec, int64_t now)
-{
-	if (rec->registered_at == 0)
-		rec->registered_at = now;
-	rec->confirmed_at = now;
-}
-
 int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method)
 {
 	char list[64] = "";

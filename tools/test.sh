@@ -11,7 +11,7 @@ tools/deps.sh
 # it cannot (made by another meson version, or half-written).
 # The tests run uninstalled, so the directory store backend is loaded from
 # the build tree (never do that in a build you install).
-setup_args=(-Dldap_backend_dir="$PWD/build-test/libsspr")
+setup_args=(-Dplugin_dir="$PWD/build-test/plugins")
 if [ -f build-test/build.ninja ]; then
 	meson setup --reconfigure build-test "${setup_args[@]}" ||
 		meson setup --wipe build-test "${setup_args[@]}"

@@ -87,6 +87,27 @@ static int entries(void)
 }
 
 /* Reads p expecting a refusal with status and "p: what". */
+/* The secret reader for SSPR_FILE_SECRET, the plain one otherwise. */
+static int read_either(const char *p, size_t max, unsigned flags, char **buf, size_t *len,
+		       struct sspr_error *err)
+{
+	if (flags & SSPR_FILE_SECRET)
+		return sspr_file_read_secret(p, max, flags, buf, len, err);
+	return sspr_file_read(p, max, flags, buf, len, err);
+}
+
+static void test_plain_read_refuses_the_secret_flag(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct sspr_error err;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(sspr_file_read("/etc/hostname", 100, SSPR_FILE_SECRET, &buf, &len, &err),
+			 SSPR_EINVAL);
+	assert_null(buf);
+}
+
 static void expect_refused(const char *p, size_t max, unsigned flags, int status, const char *what)
 {
 	struct sspr_error err;
@@ -95,7 +116,7 @@ static void expect_refused(const char *p, size_t max, unsigned flags, int status
 	size_t len = 99;
 
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(sspr_file_read(p, max, flags, &buf, &len, &err), status);
+	assert_int_equal(read_either(p, max, flags, &buf, &len, &err), status);
 	assert_null(buf);
 	assert_int_equal(len, 0);
 	snprintf(want, sizeof(want), "%s: %s", p, what);
@@ -108,11 +129,14 @@ static void expect_read(const char *p, size_t max, unsigned flags, const char *c
 	char *buf = NULL;
 	size_t len = 0;
 
-	if (sspr_file_read(p, max, flags, &buf, &len, &err) != SSPR_OK)
+	if (read_either(p, max, flags, &buf, &len, &err) != SSPR_OK)
 		fail_msg("%s refused: %s", p, err.msg);
 	assert_int_equal(len, strlen(content));
 	assert_memory_equal(buf, content, len + 1); /* NUL-terminated */
-	sspr_file_free(buf, len, flags);
+	if (flags & SSPR_FILE_SECRET)
+		sspr_file_free_secret(buf);
+	else
+		sspr_file_free(buf, len);
 }
 
 static void test_read_returns_terminated_content(void **state)
@@ -297,6 +321,7 @@ static void test_write_failures_leave_nothing_behind(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_plain_read_refuses_the_secret_flag),
 	    cmocka_unit_test_setup(test_read_returns_terminated_content, empty_dir),
 	    cmocka_unit_test_setup(test_size_cap_is_exact, empty_dir),
 	    cmocka_unit_test_setup(test_missing_file, empty_dir),

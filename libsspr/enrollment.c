@@ -1,0 +1,95 @@
+/* Enrollment writes; see enrollment.h. */
+#include <string.h>
+
+#include "enrollment.h"
+#include "util.h"
+
+void sspr_record_touch(struct sspr_record *rec, int64_t now)
+{
+	if (rec->registered_at == 0)
+		rec->registered_at = now;
+	rec->confirmed_at = now;
+}
+
+/* The record's replay mark in steps of the new period: the last second of
+ * its last used step, counted in new steps. */
+static uint64_t mark_in_period(const struct sspr_record *rec, unsigned period)
+{
+	if (!rec->has_totp || rec->totp.last_step == 0 || rec->totp.period == 0 || period == 0)
+		return 0;
+	return ((rec->totp.last_step + 1) * rec->totp.period - 1) / period;
+}
+
+bool sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollment *t,
+			  int64_t now)
+{
+	bool replaced = rec->has_totp;
+	uint64_t kept = mark_in_period(rec, t->period);
+	size_t len = t->sealed_len < sizeof(rec->totp.sealed) ? t->sealed_len
+							      : sizeof(rec->totp.sealed);
+
+	sspr_record_clear_method(rec, SSPR_METHOD_TOTP);
+	rec->has_totp = true;
+	memcpy(rec->totp.sealed, t->sealed, len);
+	rec->totp.sealed_len = (uint16_t)len;
+	rec->totp.digits = (uint8_t)t->digits;
+	rec->totp.period = (uint16_t)t->period;
+	rec->totp.last_step = t->last_step > kept ? t->last_step : kept;
+	rec->totp.enrolled_at = now;
+	sspr_record_touch(rec, now);
+	return replaced;
+}
+
+int sspr_record_set_email(struct sspr_record *rec, const char *address, int64_t now,
+			  bool *replaced)
+{
+	bool other = rec->has_email && strcmp(rec->email.address, address) != 0;
+
+	if (strlen(address) >= sizeof(rec->email.address))
+		return SSPR_EINVAL;
+	sspr_record_clear_method(rec, SSPR_METHOD_EMAIL); /* the pending code too */
+	rec->has_email = true;
+	memcpy(rec->email.address, address, strlen(address) + 1);
+	rec->email.verified = true;
+	rec->email.verified_at = now;
+	sspr_record_touch(rec, now);
+	if (replaced != NULL)
+		*replaced = other;
+	return SSPR_OK;
+}
+
+int sspr_record_set_questions(struct sspr_record *rec, const char *const *question,
+			      const char *const *hash, unsigned n, int64_t now, bool *replaced)
+{
+	bool had = rec->n_questions > 0;
+
+	if (n == 0 || n > SSPR_QUESTIONS_MAX)
+		return SSPR_EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		if (strlen(question[i]) >= sizeof(rec->questions[i].question) ||
+		    strlen(hash[i]) >= sizeof(rec->questions[i].hash))
+			return SSPR_EINVAL;
+	sspr_record_clear_method(rec, SSPR_METHOD_QUESTIONS); /* and the draw of the old set */
+	for (unsigned i = 0; i < n; i++) {
+		memcpy(rec->questions[i].question, question[i], strlen(question[i]) + 1);
+		memcpy(rec->questions[i].hash, hash[i], strlen(hash[i]) + 1);
+	}
+	rec->n_questions = (uint8_t)n;
+	sspr_record_touch(rec, now);
+	if (replaced != NULL)
+		*replaced = had;
+	return SSPR_OK;
+}
+
+bool sspr_record_set_recovery(struct sspr_record *rec, const struct sspr_record *codes,
+			      int64_t now)
+{
+	bool had = rec->n_recovery > 0;
+
+	sspr_record_clear_method(rec, SSPR_METHOD_RECOVERY);
+	rec->n_recovery = codes->n_recovery;
+	memcpy(rec->recovery_salt, codes->recovery_salt, sizeof(rec->recovery_salt));
+	memcpy(rec->recovery, codes->recovery, sizeof(rec->recovery));
+	sspr_record_touch(rec, now);
+	return had;
+}

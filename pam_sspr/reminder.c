@@ -1,0 +1,150 @@
+/* The account hook's part that needs the user's record: registration
+ * reminders, the registration requirement and the re-confirmation nudge,
+ * for a user the front (account.c) found eligible under a policy that asks
+ * for them.
+ *
+ * Every error of our own is logged and swallowed: the hook refuses a login
+ * only when it knows for sure that an eligible user has not registered and
+ * their grace is over (registration = require). Anything it cannot read
+ * or write lets the login go on. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <security/pam_ext.h>
+
+#include "conv.h"
+#include "eligibility.h"
+#include "policy_store.h"
+#include "record.h"
+#include "reminder.h"
+#include "store.h"
+#include "util.h"
+
+#define DAY 86400
+
+struct account_check {
+	pam_handle_t *pamh;
+	const struct sspr_options *opts;
+	const char *user;
+	const struct sspr_policy *pol;
+	struct sspr_store *store;
+	struct sspr_record rec;
+};
+
+/* Starts the grace on first sight and returns when it began. */
+static int start_grace(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	int64_t *started = ctx;
+
+	if (rec->grace_started_at != 0) {
+		*started = rec->grace_started_at;
+		return SSPR_NOCHANGE;
+	}
+	rec->grace_started_at = *started;
+	return SSPR_OK;
+}
+
+static void say(const struct account_check *a, int style, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(const struct account_check *a, int style, const char *fmt, ...)
+{
+	char text[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (a->pol->helpdesk[0] != '\0' && style == PAM_ERROR_MSG)
+		sspr_conv_say(a->pamh, style, "%s\n%s", text, a->pol->helpdesk);
+	else
+		sspr_conv_say(a->pamh, style, "%s", text);
+}
+
+/* registration = require for a user who has not registered. */
+static int require_registration(struct account_check *a)
+{
+	struct sspr_error err = {{0}};
+	int64_t now = sspr_now(), started = now, deadline;
+	char date[32];
+	struct tm tm;
+	time_t t;
+
+	if (a->pol->registration_grace_days > 0 &&
+	    sspr_store_update(a->store, a->user, 0, start_grace, &started, &err) < 0) {
+		pam_syslog(a->pamh, LOG_ERR, "cannot start the registration grace of %s: %s",
+			   a->user, err.msg);
+		return PAM_IGNORE;
+	}
+	deadline = started + (int64_t)a->pol->registration_grace_days * DAY;
+	if (now < deadline) {
+		t = (time_t)deadline;
+		if (localtime_r(&t, &tm) == NULL || strftime(date, sizeof(date), "%Y-%m-%d", &tm) == 0)
+			snprintf(date, sizeof(date), "soon");
+		say(a, PAM_TEXT_INFO,
+		    "You must set up self-service password reset by %s: run 'sspr-enroll'. "
+		    "After that you cannot log in until you have.", date);
+		return PAM_IGNORE;
+	}
+	pam_syslog(a->pamh, LOG_NOTICE, "login refused: user=%s has not registered for password "
+		   "reset (registration = require)", a->user);
+	say(a, PAM_ERROR_MSG,
+	    "Login refused: you have not set up self-service password reset. Run 'sspr-enroll' "
+	    "in a session your helpdesk opens for you.");
+	return PAM_PERM_DENIED;
+}
+
+static int check_account(struct account_check *a)
+{
+	struct sspr_error err = {{0}};
+	bool require = a->pol->registration == SSPR_REGISTRATION_REQUIRE;
+	int r;
+
+	if (sspr_user_eligibility(a->pol, a->user, NULL) != SSPR_ELIGIBLE)
+		return PAM_IGNORE;
+	/* Only the requirement writes (the grace); reminders only read. */
+	r = sspr_policy_open_store(a->pol,
+				   require && a->pol->registration_grace_days > 0 ? 0
+										  : SSPR_STORE_READONLY,
+				   &a->store, &err);
+	if (r != SSPR_OK) {
+		pam_syslog(a->pamh, a->opts->debug ? LOG_DEBUG : LOG_INFO, "store: %s", err.msg);
+		return PAM_IGNORE;
+	}
+	r = sspr_store_get(a->store, a->user, &a->rec, &err);
+	if (r != SSPR_OK && r != SSPR_ENOENT) {
+		pam_syslog(a->pamh, LOG_ERR, "store: %s", err.msg);
+		return PAM_IGNORE;
+	}
+	if (r == SSPR_ENOENT || !sspr_registration_complete(a->pol, &a->rec)) {
+		if (require)
+			return require_registration(a);
+		if (!a->opts->quiet)
+			say(a, PAM_TEXT_INFO,
+			    "You have not set up self-service password reset. Run 'sspr-enroll' so "
+			    "you can reset a forgotten password yourself.");
+		return PAM_IGNORE;
+	}
+	if (!a->opts->quiet && sspr_reconfirm_due(a->pol, &a->rec, sspr_now()))
+		say(a, PAM_TEXT_INFO,
+		    "Your password reset methods have not been confirmed for over %u day%s. Run "
+		    "'sspr-enroll' to confirm they are still yours.", a->pol->reconfirm_days,
+		    a->pol->reconfirm_days == 1 ? "" : "s");
+	return PAM_IGNORE;
+}
+
+int sspr_reminder_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts,
+		      const struct sspr_policy *pol, const char *user)
+{
+	struct account_check a = {.pamh = pamh, .opts = opts, .user = user, .pol = pol};
+	int r;
+
+	(void)flags;
+	sspr_record_init(&a.rec);
+	r = check_account(&a);
+	sspr_record_wipe(&a.rec);
+	sspr_store_close(a.store);
+	return r;
+}
