@@ -137,32 +137,6 @@ void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
 	}
 }
 
-static const struct {
-	unsigned method;
-	const char *name;
-} method_names[] = {
-	{SSPR_METHOD_TOTP, "totp"},
-	{SSPR_METHOD_QUESTIONS, "questions"},
-	{SSPR_METHOD_EMAIL, "email"},
-	{SSPR_METHOD_RECOVERY, "recovery"},
-};
-
-const char *sspr_method_name(unsigned method)
-{
-	for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++)
-		if (method_names[i].method == method)
-			return method_names[i].name;
-	return "unknown";
-}
-
-unsigned sspr_method_from_name(const char *name)
-{
-	for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++)
-		if (strcmp(method_names[i].name, name) == 0)
-			return method_names[i].method;
-	return 0;
-}
-
 /* A stored hash string: 1..SSPR_HASH_STR_MAX-1 bytes, no NUL. */
 static bool hash_str_ok(const char *s)
 {

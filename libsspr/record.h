@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "method.h"
 #include "status.h"
 
 #define SSPR_RECORD_VERSION 1
@@ -25,14 +26,6 @@
 #define SSPR_SALT_BYTES 16
 #define SSPR_FAILURES_MAX 100
 #define SSPR_RECORD_ENCODED_MAX 16384                /* no valid record is larger */
-
-enum sspr_method {
-	SSPR_METHOD_TOTP = 1u << 0,
-	SSPR_METHOD_QUESTIONS = 1u << 1,
-	SSPR_METHOD_EMAIL = 1u << 2,
-	SSPR_METHOD_RECOVERY = 1u << 3,
-};
-#define SSPR_METHOD_ALL 0xfu
 
 struct sspr_totp {
 	uint8_t sealed[SSPR_SEALED_MAX]; /* secret sealed to host.pub */
@@ -128,11 +121,5 @@ int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec);
 /* Why an encoded record does not decode, for a message: "written by a
  * newer version (format N)" or "corrupt". */
 const char *sspr_record_fault(const uint8_t *buf, size_t len, char *out, size_t cap);
-
-/* Method names as they appear in the policy and the tools: "totp",
- * "questions", "email", "recovery". sspr_method_from_name returns 0 for an
- * unknown name. */
-const char *sspr_method_name(unsigned method);
-unsigned sspr_method_from_name(const char *name);
 
 #endif

@@ -77,7 +77,7 @@ unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *re
 	const char *items[4];
 	int choice;
 
-	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1)
+	SSPR_FOR_EACH_METHOD(m)
 		if (candidates & m)
 			listed[n++] = m;
 	if (n == 1)

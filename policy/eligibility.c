@@ -193,10 +193,6 @@ unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_re
 	return sspr_record_methods(rec) & pol->methods;
 }
 
-unsigned sspr_method_count(unsigned methods)
-{
-	return (unsigned)__builtin_popcount(methods & SSPR_METHOD_ALL);
-}
 
 bool sspr_registration_complete(const struct sspr_policy *pol, const struct sspr_record *rec)
 {

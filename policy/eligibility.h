@@ -59,7 +59,4 @@ bool sspr_registration_complete(const struct sspr_policy *pol, const struct sspr
 bool sspr_reconfirm_due(const struct sspr_policy *pol, const struct sspr_record *rec,
 			int64_t now);
 
-/* Number of bits set in a method mask. */
-unsigned sspr_method_count(unsigned methods);
-
 #endif

@@ -718,23 +718,11 @@ int sspr_policy_load_or_default(const char *path, bool path_given, struct sspr_p
 	return r;
 }
 
-/* The method list in bit order, the order DESIGN.md lists them in. */
+/* The method list as the policy file writes it, in method.h's order; an
+ * empty set stays empty. */
 static void methods_text(unsigned methods, char *out, size_t size)
 {
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (unsigned m = 1; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
-		int n;
-
-		if (!(methods & m))
-			continue;
-		n = snprintf(out + used, size - used, "%s%s", used > 0 ? " " : "",
-			     sspr_method_name(m));
-		if (n < 0 || (size_t)n >= size - used)
-			return;
-		used += (size_t)n;
-	}
+	(void)sspr_methods_text(methods, " ", out, size);
 }
 
 void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, void *ctx)

@@ -1,6 +1,6 @@
 /* Declarations shared by the files of sspr-admin, root's administration
  * tool. Each sub-command lives in its own cmd_*.c and returns an exit code;
- * library statuses become exit codes only through admin_exit_status(). */
+ * library statuses become exit codes only through cli_exit_status(). */
 #ifndef SSPR_ADMIN_H
 #define SSPR_ADMIN_H
 
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "cli.h"
 #include "enrollment.h"
 #include "hostkey.h"
 #include "policy.h"
@@ -21,14 +22,6 @@
 #define ADMIN_PROG "sspr-admin"
 #define ADMIN_SERVICE "sspr-admin" /* service name in audit events */
 
-/* DESIGN.md §7 (contract). */
-enum admin_exit {
-	ADMIN_EXIT_OK = 0,
-	ADMIN_EXIT_ERROR = 1,
-	ADMIN_EXIT_USAGE = 2,
-	ADMIN_EXIT_DENIED = 3,
-	ADMIN_EXIT_AUTH = 4,
-};
 
 /* What main() hands every command: the policy, loaded once. */
 struct admin_ctx {
@@ -38,16 +31,11 @@ struct admin_ctx {
 	struct sspr_policy pol;
 };
 
-/* errors.c: the one place statuses become exit codes, and the message
- * format "sspr-admin: what failed: why" on stderr. */
-int admin_exit_status(int status);
+/* errors.c: a message (cli/report.h) and the exit code for status
+ * (cli_exit_status), in one call. */
 int admin_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int admin_lib_error(int status, const struct sspr_error *err, const char *what);
 int admin_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void admin_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Copies an argument for an error message: bounded, printable ASCII only. */
-const char *admin_quote_arg(const char *arg, char *buf, size_t size);
-#define ADMIN_QUOTE_MAX 48
 
 /* args.c: options and positional arguments after the sub-command. */
 enum admin_flag {
@@ -72,19 +60,19 @@ struct admin_args {
 	const char *to;	   /* the value of --to, when given */
 };
 /* Accepts the flags in `allowed` anywhere and up to ADMIN_POS_MAX
- * positionals; returns ADMIN_EXIT_OK or ADMIN_EXIT_USAGE (message printed).
+ * positionals; returns SSPR_EXIT_OK or SSPR_EXIT_USAGE (message printed).
  * Positionals are never echoed, since one could be a misplaced secret. */
 int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 		     struct admin_args *out);
 /* A count of days, 1..max, in decimal; otherwise prints "WHAT 'S': DAYS
- * must be 1..MAX" and returns ADMIN_EXIT_USAGE. */
+ * must be 1..MAX" and returns SSPR_EXIT_USAGE. */
 int admin_parse_days(const char *what, const char *s, unsigned max, unsigned *days);
 
 /* user.c */
-/* ADMIN_EXIT_OK when user is a valid name; otherwise prints and returns the
+/* SSPR_EXIT_OK when user is a valid name; otherwise prints and returns the
  * exit code. */
 int admin_check_user_name(const char *user);
-/* ADMIN_EXIT_OK when user exists in NSS; otherwise prints and returns. */
+/* SSPR_EXIT_OK when user exists in NSS; otherwise prints and returns. */
 int admin_check_user_exists(const char *user);
 /* Warns when the policy would not let user reset with method. */
 void admin_warn_unusable(const struct sspr_policy *pol, const char *user, unsigned method);
@@ -127,46 +115,6 @@ void admin_input_free(struct admin_input *in);
  * dropped. Returns NULL at the end. *lineno counts lines. */
 char *admin_input_line(struct admin_input *in, size_t *pos, unsigned *lineno);
 
-/* format.c: times and method lists as text. */
-#define ADMIN_TIME_MAX 32
-/* ISO 8601 UTC ("2024-05-01T12:00:00Z"); "-" for 0 (never). */
-const char *admin_time_iso(int64_t t, char buf[ADMIN_TIME_MAX]);
-/* The date part only ("2024-05-01"); "-" for 0. */
-const char *admin_time_date(int64_t t, char buf[ADMIN_TIME_MAX]);
-
-/* json.c: a tiny streaming writer; commas are its business. */
-#define ADMIN_JSON_DEPTH_MAX 8
-struct admin_json {
-	FILE *f;
-	unsigned depth;
-	bool need_comma[ADMIN_JSON_DEPTH_MAX + 1];
-	bool after_key;
-};
-void admin_json_init(struct admin_json *j, FILE *f);
-void admin_json_begin_object(struct admin_json *j);
-void admin_json_end_object(struct admin_json *j);
-void admin_json_begin_array(struct admin_json *j);
-void admin_json_end_array(struct admin_json *j);
-void admin_json_key(struct admin_json *j, const char *key);
-void admin_json_string(struct admin_json *j, const char *s);
-void admin_json_int(struct admin_json *j, int64_t v);
-void admin_json_uint(struct admin_json *j, uint64_t v);
-void admin_json_bool(struct admin_json *j, bool v);
-void admin_json_null(struct admin_json *j);
-/* ISO 8601 string, or null for 0. */
-void admin_json_time(struct admin_json *j, int64_t t);
-/* The methods in mask as an array of names. */
-void admin_json_methods(struct admin_json *j, unsigned mask);
-
-/* format.c: methods as "totp,email", or "-" for none. */
-#define ADMIN_METHODS_TEXT_MAX 64
-const char *admin_methods_text(unsigned mask, char buf[ADMIN_METHODS_TEXT_MAX]);
-/* Text that came from a record or an event goes to a terminal: control
- * characters become '?' so a crafted field cannot drive the terminal. */
-void admin_print_safe(const char *s);
-/* The same for a user name that came from a store, into buf (for messages
- * made with printf formats). */
-const char *admin_safe_name(const char *s, char buf[SSPR_USER_MAX + 1]);
 
 /* Sub-commands. argv[0] is the sub-command's name. */
 int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv);

@@ -10,7 +10,7 @@ int admin_store_open(const struct admin_ctx *ctx, unsigned flags, struct sspr_st
 	*out = NULL;
 	r = sspr_policy_open_store(&ctx->pol, flags, out, &err);
 	if (r == SSPR_OK)
-		return ADMIN_EXIT_OK;
+		return SSPR_EXIT_OK;
 	if (r == SSPR_ENOENT)
 		return admin_error(r, "%s: no store; run '%s init'", sspr_policy_store_name(&ctx->pol),
 				   ADMIN_PROG);

@@ -80,8 +80,8 @@ int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 		}
 		if (!options_done && a[0] == '-' && a[1] != '\0') {
 			unsigned flag = flag_by_name(a);
-			char name[ADMIN_QUOTE_MAX + 1];
-			char shown[ADMIN_QUOTE_MAX + 4];
+			char name[CLI_QUOTE_MAX + 1];
+			char shown[CLI_QUOTE_MAX + 4];
 			size_t keep = strcspn(a, "=");
 			int v = value_option(cmd, argc, argv, &i, allowed, out);
 
@@ -95,30 +95,30 @@ int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 			}
 			/* Never show what follows '=': "--secret=..." must not
 			 * put a secret on the terminal or in a log. */
-			if (keep > ADMIN_QUOTE_MAX)
-				keep = ADMIN_QUOTE_MAX;
+			if (keep > CLI_QUOTE_MAX)
+				keep = CLI_QUOTE_MAX;
 			memcpy(name, a, keep);
 			name[keep] = '\0';
-			admin_quote_arg(name, shown, sizeof(shown));
+			cli_quote_arg(name, shown, sizeof(shown));
 			return admin_usage_error("%s: unknown option '%s'", cmd, shown);
 		}
 		if (out->npos == ADMIN_POS_MAX)
 			return admin_usage_error("%s: too many arguments", cmd);
 		out->pos[out->npos++] = a;
 	}
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 int admin_parse_days(const char *what, const char *s, unsigned max, unsigned *days)
 {
-	char shown[ADMIN_QUOTE_MAX + 4];
+	char shown[CLI_QUOTE_MAX + 4];
 	unsigned long v;
 	char *end;
 
 	if (s[0] < '0' || s[0] > '9' || (v = strtoul(s, &end, 10), *end != '\0') || v < 1 ||
 	    v > max)
 		return admin_usage_error("%s '%s': DAYS must be 1..%u", what,
-					 admin_quote_arg(s, shown, sizeof(shown)), max);
+					 cli_quote_arg(s, shown, sizeof(shown)), max);
 	*days = (unsigned)v;
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }

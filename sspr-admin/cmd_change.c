@@ -85,10 +85,10 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 	struct sspr_store *st = NULL;
 	struct admin_args args;
 	struct change c;
-	char shown[ADMIN_QUOTE_MAX + 4];
+	char shown[CLI_QUOTE_MAX + 4];
 	int r, rc;
 
-	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos < 1 || args.npos > 2)
 		return admin_usage_error("usage: revoke USER [METHOD]");
@@ -96,10 +96,10 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 	if (args.npos == 2 && (c.method = sspr_method_from_name(args.pos[1])) == 0)
 		return admin_usage_error("revoke: unknown method '%s' (totp, questions, email or "
 					 "recovery)",
-					 admin_quote_arg(args.pos[1], shown, sizeof(shown)));
-	if ((rc = admin_check_user_name(c.user)) != ADMIN_EXIT_OK)
+					 cli_quote_arg(args.pos[1], shown, sizeof(shown)));
+	if ((rc = admin_check_user_name(c.user)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
 	r = sspr_store_update(st, c.user, 0, revoke_update, &c, &err);
 	/* A record that does not decode cannot lose one method, but the
@@ -118,7 +118,7 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 		printf("%s: %s revoked\n", c.user, sspr_method_name(c.method));
 	else
 		printf("%s: %s removed\n", c.user, c.was_corrupt ? "corrupt record" : "record");
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	return rc;
@@ -130,17 +130,17 @@ int admin_cmd_unlock(struct admin_ctx *ctx, int argc, char **argv)
 	struct sspr_store *st = NULL;
 	struct admin_args args;
 	struct change c;
-	char t[ADMIN_TIME_MAX];
+	char t[CLI_TIME_MAX];
 	int r, rc;
 
-	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 1)
 		return admin_usage_error("usage: unlock USER");
 	change_init(&c, args.pos[0]);
-	if ((rc = admin_check_user_name(c.user)) != ADMIN_EXIT_OK)
+	if ((rc = admin_check_user_name(c.user)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
 	r = sspr_store_update(st, c.user, 0, unlock_update, &c, &err);
 	if (r != SSPR_OK) {
@@ -149,10 +149,10 @@ int admin_cmd_unlock(struct admin_ctx *ctx, int argc, char **argv)
 	}
 	if (c.locked_until != 0)
 		printf("%s: unlocked (was locked until %s)\n", c.user,
-		       admin_time_iso(c.locked_until, t));
+		       cli_time_iso(c.locked_until, t));
 	else
 		printf("%s: was not locked; %u recent failures cleared\n", c.user, c.failures);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	return rc;

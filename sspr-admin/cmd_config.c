@@ -31,7 +31,7 @@ static int check_key(const struct admin_ctx *ctx)
 	}
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, ctx->pol.key_dir);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static int check_store(const struct admin_ctx *ctx)
@@ -49,7 +49,7 @@ int admin_cmd_check_config(struct admin_ctx *ctx, int argc, char **argv)
 	struct admin_args args;
 	int rc, rc_key, rc_store;
 
-	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_PRINT, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_PRINT, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 0)
 		return admin_usage_error("usage: check-config [--print]");
@@ -59,11 +59,11 @@ int admin_cmd_check_config(struct admin_ctx *ctx, int argc, char **argv)
 	/* Both checks run, so one pass reports every problem. */
 	rc_key = check_key(ctx);
 	rc_store = check_store(ctx);
-	if (rc_key != ADMIN_EXIT_OK || rc_store != ADMIN_EXIT_OK)
-		return rc_key != ADMIN_EXIT_OK ? rc_key : rc_store;
+	if (rc_key != SSPR_EXIT_OK || rc_store != SSPR_EXIT_OK)
+		return rc_key != SSPR_EXIT_OK ? rc_key : rc_store;
 	if (ctx->config_found)
 		printf("%s: OK\n", ctx->config_path);
 	else
 		printf("%s: OK (no such file: built-in defaults)\n", ctx->config_path);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }

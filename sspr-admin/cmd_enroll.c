@@ -57,7 +57,7 @@ static int read_secret_line(char line[SECRET_LINE_MAX + 1])
 	bool restore = echo_off(&saved);
 	size_t n = 0;
 	char c = 0;
-	int rc = ADMIN_EXIT_ERROR;
+	int rc = SSPR_EXIT_ERROR;
 
 	for (;;) {
 		ssize_t got = read(STDIN_FILENO, &c, 1);
@@ -85,14 +85,14 @@ static int read_secret_line(char line[SECRET_LINE_MAX + 1])
 		rc = admin_error(SSPR_EINVAL, "no secret on stdin (expected one line of base32)");
 		goto out;
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	if (restore) {
 		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
 		fputc('\n', stderr);
 	}
 	sodium_memzero(&c, sizeof(c));
-	if (rc != ADMIN_EXIT_OK)
+	if (rc != SSPR_EXIT_OK)
 		sodium_memzero(line, SECRET_LINE_MAX + 1);
 	return rc;
 }
@@ -105,9 +105,9 @@ static int read_and_seal(const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], struct enr
 	size_t raw_len = 0;
 	int rc;
 
-	if ((rc = read_secret_line(line)) != ADMIN_EXIT_OK)
+	if ((rc = read_secret_line(line)) != SSPR_EXIT_OK)
 		goto out;
-	rc = ADMIN_EXIT_ERROR;
+	rc = SSPR_EXIT_ERROR;
 	if (sspr_base32_decode(line, raw, sizeof(raw), &raw_len) != SSPR_OK) {
 		rc = admin_error(SSPR_EINVAL, "secret is not valid base32 (A-Z, 2-7; spaces "
 					      "and case are ignored)");
@@ -123,7 +123,7 @@ static int read_and_seal(const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], struct enr
 		rc = admin_error(SSPR_ERR, "sealing the secret to the host key failed");
 		goto out;
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sodium_memzero(line, sizeof(line));
 	sodium_memzero(raw, sizeof(raw));
@@ -163,16 +163,16 @@ static int enroll_totp(struct admin_ctx *ctx, const char *user)
 		rc = admin_error(SSPR_EINVAL, "policy: totp_digits or totp_period out of range");
 		goto out;
 	}
-	if ((rc = admin_check_user_exists(user)) != ADMIN_EXIT_OK)
+	if ((rc = admin_check_user_exists(user)) != SSPR_EXIT_OK)
 		goto out;
 	admin_warn_unusable(&ctx->pol, user, SSPR_METHOD_TOTP);
 
 	/* Key first: a missing key fails before the secret is read. */
-	if ((rc = admin_load_host_pub(ctx, pk)) != ADMIN_EXIT_OK)
+	if ((rc = admin_load_host_pub(ctx, pk)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = read_and_seal(pk, &e)) != ADMIN_EXIT_OK)
+	if ((rc = read_and_seal(pk, &e)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
 	e.now = sspr_now();
 	r = sspr_store_update(st, user, 0, enroll_totp_update, &e, &err);
@@ -182,7 +182,7 @@ static int enroll_totp(struct admin_ctx *ctx, const char *user)
 	}
 	printf("%s: totp enrolled (%u digits, %u s period)%s\n", user, e.t.digits, e.t.period,
 	       e.replaced ? ", replacing the previous secret" : "");
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	sodium_memzero(&e, sizeof(e));
@@ -209,7 +209,7 @@ static int enroll_questions_args(struct admin_ctx *ctx, int argc, char **argv)
 	struct admin_args args;
 	int rc;
 
-	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_STDIN, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_STDIN, &args)) != SSPR_EXIT_OK)
 		return rc;
 	/* Answers are secrets too: never taken from the command line. */
 	if (args.npos != 2 || (args.flags & ADMIN_F_STDIN) == 0)
@@ -224,7 +224,7 @@ static int enroll_email_args(struct admin_ctx *ctx, int argc, char **argv)
 	struct admin_args args;
 	int rc;
 
-	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 3)
 		return admin_usage_error("enroll: usage: enroll USER email ADDRESS");
@@ -242,7 +242,7 @@ int admin_cmd_enroll(struct admin_ctx *ctx, int argc, char **argv)
 	if (method != NULL && strcmp(method, "email") == 0)
 		return enroll_email_args(ctx, argc, argv);
 	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_SECRET_STDIN, &args)) !=
-	    ADMIN_EXIT_OK)
+	    SSPR_EXIT_OK)
 		return rc;
 	if (args.npos < 2)
 		return admin_usage_error("enroll: " ENROLL_USAGE);

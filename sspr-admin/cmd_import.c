@@ -13,7 +13,7 @@ int admin_cmd_import(struct admin_ctx *ctx, int argc, char **argv)
 	struct admin_args args;
 	int rc;
 
-	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos == 0)
 		return admin_usage_error("import: " IMPORT_USAGE);

@@ -53,13 +53,13 @@ static int init_key(const struct admin_ctx *ctx)
 	umask(old);
 	if (r == SSPR_EEXIST) {
 		printf("%s: host key already exists, kept\n", ctx->pol.key_dir);
-		return ADMIN_EXIT_OK;
+		return SSPR_EXIT_OK;
 	}
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, ctx->pol.key_dir);
 	printf("%s: host key created (%s 0600, %s 0644)\n", ctx->pol.key_dir,
 	       SSPR_HOSTKEY_SECRET_FILE, SSPR_HOSTKEY_PUBLIC_FILE);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* Opens the store, creating it when there is none. */
@@ -85,7 +85,7 @@ static int create_store(const struct admin_ctx *ctx)
 	sspr_store_close(st);
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, dir);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* Gives every regular file in the store directory to root:gid, 0660.
@@ -95,7 +95,7 @@ static int share_store_files(int dfd, const char *dir, gid_t gid)
 {
 	DIR *d = NULL;
 	struct dirent *de;
-	int fd2, rc = ADMIN_EXIT_ERROR;
+	int fd2, rc = SSPR_EXIT_ERROR;
 
 	if ((fd2 = dup(dfd)) < 0 || (d = fdopendir(fd2)) == NULL) {
 		rc = admin_error(SSPR_ERR, "%s: cannot read directory: %s", dir, strerror(errno));
@@ -113,7 +113,7 @@ static int share_store_files(int dfd, const char *dir, gid_t gid)
 		fd = openat(dfd, de->d_name,
 			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0) {
-			admin_warn("%s/%s: skipped: %s", dir, de->d_name, strerror(errno));
+			cli_warn("%s/%s: skipped: %s", dir, de->d_name, strerror(errno));
 			continue;
 		}
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -130,7 +130,7 @@ static int share_store_files(int dfd, const char *dir, gid_t gid)
 		rc = admin_error(SSPR_ERR, "%s: cannot read directory: %s", dir, strerror(errno));
 		goto out;
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	if (d != NULL)
 		closedir(d);
@@ -143,7 +143,7 @@ static int set_store_modes(const struct admin_ctx *ctx, bool as_root)
 	struct stat st;
 	gid_t gid = 0;
 	int found = 0;
-	int dfd = -1, rc = ADMIN_EXIT_ERROR;
+	int dfd = -1, rc = SSPR_EXIT_ERROR;
 
 	if (as_root && (found = find_group(&gid)) < 0)
 		goto out;
@@ -160,7 +160,7 @@ static int set_store_modes(const struct admin_ctx *ctx, bool as_root)
 					 dir, strerror(errno));
 			goto out;
 		}
-		if ((rc = share_store_files(dfd, dir, gid)) != ADMIN_EXIT_OK)
+		if ((rc = share_store_files(dfd, dir, gid)) != SSPR_EXIT_OK)
 			goto out;
 		printf("%s: owner root:%s, mode 2770, files 0660\n", dir, SSPR_GROUP);
 	} else {
@@ -170,13 +170,13 @@ static int set_store_modes(const struct admin_ctx *ctx, bool as_root)
 			goto out;
 		}
 		if (as_root)
-			admin_warn("group '%s' does not exist: the store is for root only, so "
+			cli_warn("group '%s' does not exist: the store is for root only, so "
 				   "users cannot enroll themselves; create the group and run "
 				   "'%s init' again",
 				   SSPR_GROUP, ADMIN_PROG);
 		printf("%s: mode 0700\n", dir);
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	if (dfd >= 0)
 		close(dfd);
@@ -203,9 +203,9 @@ static int check_fleet_key(const struct admin_ctx *ctx, struct sspr_store *st)
 	unsigned opened;
 	int rc;
 
-	if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+	if ((rc = admin_keyring_load(ctx, 0, &ring)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_key_census(st, &ring, false, &c)) != ADMIN_EXIT_OK)
+	if ((rc = admin_key_census(st, &ring, false, &c)) != SSPR_EXIT_OK)
 		goto out;
 	sspr_key_id(ring.key[SSPR_KEY_CURRENT].pk, id);
 	opened = c.with_totp - c.unopenable;
@@ -218,13 +218,13 @@ static int check_fleet_key(const struct admin_ctx *ctx, struct sspr_store *st)
 		goto out;
 	}
 	if (c.unopenable != 0)
-		admin_warn("%s: %u of %u TOTP secrets in the directory open with none of this "
+		cli_warn("%s: %u of %u TOTP secrets in the directory open with none of this "
 			   "host's keys ('%s key status' counts them)",
 			   ctx->pol.key_dir, c.unopenable, c.with_totp, ADMIN_PROG);
 	else if (c.with_totp != 0)
 		printf("%s: key %s opens the %u TOTP secrets in the directory\n", ctx->pol.key_dir,
 		       id, c.with_totp);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_keyring_wipe(&ring);
 	return rc;
@@ -257,7 +257,7 @@ static int init_directory(const struct admin_ctx *ctx)
 		rc = admin_lib_error(r, &err, base);
 		goto out;
 	}
-	if ((rc = init_key(ctx)) != ADMIN_EXIT_OK)
+	if ((rc = init_key(ctx)) != SSPR_EXIT_OK)
 		goto out;
 	sspr_error_clear(&err);
 	r = sspr_policy_open_store(&ctx->pol, SSPR_STORE_CREATE, &st, &err);
@@ -266,7 +266,7 @@ static int init_directory(const struct admin_ctx *ctx)
 		goto out;
 	}
 	printf("%s: directory store created\n", base);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	return rc;
@@ -285,7 +285,7 @@ int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv)
 	mode_t old;
 	int rc;
 
-	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_FLEET, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_FLEET, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 0)
 		return admin_usage_error("init takes no arguments");
@@ -296,21 +296,21 @@ int admin_cmd_init(struct admin_ctx *ctx, int argc, char **argv)
 
 	if (ctx->pol.store_backend == SSPR_BACKEND_LDAP) {
 		rc = init_directory(ctx);
-		if (rc == ADMIN_EXIT_OK && (args.flags & ADMIN_F_FLEET))
+		if (rc == SSPR_EXIT_OK && (args.flags & ADMIN_F_FLEET))
 			print_fleet_hint(ctx);
 		return rc;
 	}
-	if ((rc = init_key(ctx)) != ADMIN_EXIT_OK)
+	if ((rc = init_key(ctx)) != SSPR_EXIT_OK)
 		return rc;
 	/* Nothing the store creates may be readable by others, not even for
 	 * the moment before the modes are set below. */
 	old = umask(007);
 	rc = create_store(ctx);
 	umask(old);
-	if (rc != ADMIN_EXIT_OK)
+	if (rc != SSPR_EXIT_OK)
 		return rc;
 	rc = set_store_modes(ctx, as_root);
-	if (rc == ADMIN_EXIT_OK && (args.flags & ADMIN_F_FLEET))
+	if (rc == SSPR_EXIT_OK && (args.flags & ADMIN_F_FLEET))
 		print_fleet_hint(ctx);
 	return rc;
 }

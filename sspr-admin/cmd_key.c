@@ -46,7 +46,7 @@ static void key_event(struct sspr_store *st, const char *action, const char *res
 	sspr_event_set(&ev, sspr_now(), action, result, "", "", ADMIN_SERVICE, "", full);
 	r = sspr_store_append_event(st, &ev, &err);
 	if (r != SSPR_OK) {
-		admin_warn("audit event not written: %s",
+		cli_warn("audit event not written: %s",
 			   err.msg[0] != '\0' ? err.msg : sspr_strerror(r));
 		admin_log_action(action, result, full);
 	}
@@ -57,7 +57,7 @@ static int need_root(const struct admin_ctx *ctx, const char *what)
 	/* As for init: unprivileged runs only against a policy of one's own. */
 	if (geteuid() != 0 && !ctx->config_explicit)
 		return admin_error(SSPR_EACCES, "key %s: must be run as root", what);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static void print_role(const struct sspr_keyring *ring, enum sspr_key_role role,
@@ -88,15 +88,15 @@ static int key_status(struct admin_ctx *ctx, int argc, char **argv)
 	int r, rc;
 
 	sspr_keyring_wipe(&ring);
-	if ((rc = admin_parse_args("key status", argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args("key status", argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 0)
 		return admin_usage_error("key status takes no arguments");
-	if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+	if ((rc = admin_keyring_load(ctx, 0, &ring)) != SSPR_EXIT_OK)
 		goto out;
 	r = sspr_policy_open_store(&ctx->pol, SSPR_STORE_READONLY, &st, &err);
 	if (r == SSPR_OK) {
-		if ((rc = admin_key_census(st, &ring, true, &c)) != ADMIN_EXIT_OK)
+		if ((rc = admin_key_census(st, &ring, true, &c)) != SSPR_EXIT_OK)
 			goto out;
 		have_census = true;
 	} else if (r != SSPR_ENOENT) {
@@ -117,7 +117,7 @@ static int key_status(struct admin_ctx *ctx, int argc, char **argv)
 			    "corrupt   %u records do not decode (their secrets are not counted)\n",
 			    c.corrupt);
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	sspr_keyring_wipe(&ring);
@@ -167,7 +167,7 @@ static int export_to_file(const char *path, const char *buf, size_t len)
 		(void)unlink(path);
 		return admin_error(SSPR_ERR, "%s: cannot write: %s", path, strerror(e));
 	}
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* "current ID, next ID" for messages and logs. */
@@ -202,11 +202,11 @@ static int key_export(struct admin_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	sspr_keyring_wipe(&ring);
-	if ((rc = admin_parse_args("key export", argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args("key export", argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 1)
 		return admin_usage_error("usage: key export FILE|-");
-	if ((rc = need_root(ctx, "export")) != ADMIN_EXIT_OK)
+	if ((rc = need_root(ctx, "export")) != SSPR_EXIT_OK)
 		return rc;
 	to_stdout = strcmp(args.pos[0], "-") == 0;
 	/* A bundle on a screen ends up in scrollback, recordings and
@@ -217,7 +217,7 @@ static int key_export(struct admin_ctx *ctx, int argc, char **argv)
 				   "terminal; give a FILE or pipe it into 'ssh HOST "
 				   "%s key install -'",
 				   ADMIN_PROG);
-	if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+	if ((rc = admin_keyring_load(ctx, 0, &ring)) != SSPR_EXIT_OK)
 		goto out;
 	if ((bundle = sodium_malloc(ADMIN_BUNDLE_MAX)) == NULL) {
 		rc = admin_error(SSPR_ENOMEM, "out of memory");
@@ -237,13 +237,13 @@ static int key_export(struct admin_ctx *ctx, int argc, char **argv)
 		}
 		fprintf(stderr, "%s: key export: %s written to standard output\n", ADMIN_PROG, ids);
 	} else {
-		if ((rc = export_to_file(args.pos[0], bundle, len)) != ADMIN_EXIT_OK)
+		if ((rc = export_to_file(args.pos[0], bundle, len)) != SSPR_EXIT_OK)
 			goto out;
 		printf("%s: %s written (mode 0600); remove it once installed\n", args.pos[0], ids);
 	}
 	snprintf(detail, sizeof(detail), "%s to %s", ids, to_stdout ? "stdout" : "a file");
 	admin_log_action("key-export", "success", detail);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	if (bundle != NULL) {
 		sodium_memzero(bundle, ADMIN_BUNDLE_MAX);
@@ -260,7 +260,7 @@ static int rotate_prepare(struct admin_ctx *ctx)
 	char id[SSPR_KEY_ID_TEXT], detail[64], prog[SSPR_PATH_MAX + 64];
 	int r, rc;
 
-	if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+	if ((rc = admin_keyring_load(ctx, 0, &ring)) != SSPR_EXIT_OK)
 		goto out;
 	if (ring.have[SSPR_KEY_NEXT]) {
 		sspr_key_id(ring.key[SSPR_KEY_NEXT].pk, id);
@@ -275,7 +275,7 @@ static int rotate_prepare(struct admin_ctx *ctx)
 		rc = admin_lib_error(r, &err, ctx->pol.key_dir);
 		goto out;
 	}
-	if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+	if ((rc = admin_keyring_load(ctx, 0, &ring)) != SSPR_EXIT_OK)
 		goto out;
 	sspr_key_id(ring.key[SSPR_KEY_NEXT].pk, id);
 	printf("%s/%s: next key %s created\n", ctx->pol.key_dir, SSPR_HOSTKEY_NEXT_FILE, id);
@@ -284,7 +284,7 @@ static int rotate_prepare(struct admin_ctx *ctx)
 	printf("then, here: %s key rotate --finish\n", admin_prog_as_run(ctx, prog, sizeof(prog)));
 	snprintf(detail, sizeof(detail), "next %s", id);
 	admin_log_action("key-rotate-prepare", "success", detail);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_keyring_wipe(&ring);
 	return rc;
@@ -305,7 +305,7 @@ static int switch_keys(const struct admin_ctx *ctx, const struct sspr_keyring *r
 		r = sspr_hostkey_remove(dir, SSPR_KEY_NEXT, &err);
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, dir);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static int rotate_finish(struct admin_ctx *ctx)
@@ -317,7 +317,7 @@ static int rotate_finish(struct admin_ctx *ctx)
 	char prog[SSPR_PATH_MAX + 64];
 	int rc;
 
-	if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+	if ((rc = admin_keyring_load(ctx, 0, &ring)) != SSPR_EXIT_OK)
 		goto out;
 	if (!ring.have[SSPR_KEY_NEXT] && !ring.have[SSPR_KEY_PREVIOUS]) {
 		rc = admin_error(SSPR_EINVAL, "key rotate: no next key; run 'key rotate --prepare' "
@@ -333,12 +333,12 @@ static int rotate_finish(struct admin_ctx *ctx)
 		goto out;
 	}
 	/* The store first: if it cannot be reached, nothing changes. */
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
 	if (ring.have[SSPR_KEY_NEXT]) {
-		if ((rc = switch_keys(ctx, &ring)) != ADMIN_EXIT_OK)
+		if ((rc = switch_keys(ctx, &ring)) != SSPR_EXIT_OK)
 			goto out;
-		if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+		if ((rc = admin_keyring_load(ctx, 0, &ring)) != SSPR_EXIT_OK)
 			goto out;
 		sspr_key_id(ring.key[SSPR_KEY_CURRENT].pk, cur);
 		sspr_key_id(ring.key[SSPR_KEY_PREVIOUS].pk, prev);
@@ -352,7 +352,7 @@ static int rotate_finish(struct admin_ctx *ctx)
 		       ctx->pol.key_dir, cur);
 	}
 	rc = admin_key_reseal(st, &ring, 1u << SSPR_KEY_PREVIOUS, &rs);
-	if (rc != ADMIN_EXIT_OK)
+	if (rc != SSPR_EXIT_OK)
 		goto out;
 	printf("re-sealed %u TOTP secrets to key %s; %u open with no key (left as they are); "
 	       "%u failed\n",
@@ -370,7 +370,7 @@ static int rotate_finish(struct admin_ctx *ctx)
 	printf("Install the new key on every other host, then run '%s key retire':\n",
 	       admin_prog_as_run(ctx, prog, sizeof(prog)));
 	admin_key_print_install_hint(ctx, "  ");
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	sspr_keyring_wipe(&ring);
@@ -384,12 +384,12 @@ static int key_rotate(struct admin_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	rc = admin_parse_args("key rotate", argc, argv, ADMIN_F_PREPARE | ADMIN_F_FINISH, &args);
-	if (rc != ADMIN_EXIT_OK)
+	if (rc != SSPR_EXIT_OK)
 		return rc;
 	which = args.flags & (ADMIN_F_PREPARE | ADMIN_F_FINISH);
 	if (args.npos != 0 || (which != ADMIN_F_PREPARE && which != ADMIN_F_FINISH))
 		return admin_usage_error("usage: key rotate --prepare | key rotate --finish");
-	if ((rc = need_root(ctx, "rotate")) != ADMIN_EXIT_OK)
+	if ((rc = need_root(ctx, "rotate")) != SSPR_EXIT_OK)
 		return rc;
 	return which == ADMIN_F_PREPARE ? rotate_prepare(ctx) : rotate_finish(ctx);
 }
@@ -406,13 +406,13 @@ static int key_retire(struct admin_ctx *ctx, int argc, char **argv)
 	int r, rc;
 
 	sspr_keyring_wipe(&ring);
-	if ((rc = admin_parse_args("key retire", argc, argv, 0, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args("key retire", argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 0)
 		return admin_usage_error("key retire takes no arguments");
-	if ((rc = need_root(ctx, "retire")) != ADMIN_EXIT_OK)
+	if ((rc = need_root(ctx, "retire")) != SSPR_EXIT_OK)
 		return rc;
-	if ((rc = admin_keyring_load(ctx, 0, &ring)) != ADMIN_EXIT_OK)
+	if ((rc = admin_keyring_load(ctx, 0, &ring)) != SSPR_EXIT_OK)
 		goto out;
 	if (!ring.have[SSPR_KEY_PREVIOUS]) {
 		rc = admin_error(SSPR_EINVAL, "key retire: %s/%s: no previous key to retire",
@@ -420,13 +420,13 @@ static int key_retire(struct admin_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	sspr_key_id(ring.key[SSPR_KEY_PREVIOUS].pk, prev);
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_key_reseal(st, &ring, 1u << SSPR_KEY_PREVIOUS, &rs)) != ADMIN_EXIT_OK)
+	if ((rc = admin_key_reseal(st, &ring, 1u << SSPR_KEY_PREVIOUS, &rs)) != SSPR_EXIT_OK)
 		goto out;
 	/* Count again after the updates: a host still sealing with the old
 	 * public key may have enrolled someone meanwhile. */
-	if ((rc = admin_key_census(st, &ring, false, &c)) != ADMIN_EXIT_OK)
+	if ((rc = admin_key_census(st, &ring, false, &c)) != SSPR_EXIT_OK)
 		goto out;
 	if (rs.failed != 0 || c.opened[SSPR_KEY_PREVIOUS] != 0) {
 		rc = admin_error(SSPR_ERR,
@@ -437,7 +437,7 @@ static int key_retire(struct admin_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (c.corrupt != 0)
-		admin_warn("%u records do not decode: a secret in them may need key %s", c.corrupt,
+		cli_warn("%u records do not decode: a secret in them may need key %s", c.corrupt,
 			   prev);
 	r = sspr_hostkey_remove(ctx->pol.key_dir, SSPR_KEY_PREVIOUS, &err);
 	if (r != SSPR_OK) {
@@ -449,7 +449,7 @@ static int key_retire(struct admin_ctx *ctx, int argc, char **argv)
 	snprintf(detail, sizeof(detail), "retired %s, re-sealed %u, unopenable %u", prev,
 		 rs.resealed, c.unopenable);
 	key_event(st, "key-retire", "success", detail);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	sspr_keyring_wipe(&ring);
@@ -465,7 +465,7 @@ int admin_cmd_key(struct admin_ctx *ctx, int argc, char **argv)
 	    {"status", key_status}, {"export", key_export}, {"install", admin_key_install},
 	    {"rotate", key_rotate}, {"retire", key_retire},
 	};
-	char shown[ADMIN_QUOTE_MAX + 4];
+	char shown[CLI_QUOTE_MAX + 4];
 
 	if (argc < 2)
 		return admin_usage_error(KEY_USAGE);
@@ -474,5 +474,5 @@ int admin_cmd_key(struct admin_ctx *ctx, int argc, char **argv)
 			return subs[i].run(ctx, argc - 1, argv + 1);
 	}
 	return admin_usage_error("key: unknown sub-command '%s' (%s)",
-				 admin_quote_arg(argv[1], shown, sizeof(shown)), KEY_USAGE);
+				 cli_quote_arg(argv[1], shown, sizeof(shown)), KEY_USAGE);
 }

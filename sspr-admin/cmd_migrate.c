@@ -116,13 +116,13 @@ static int migrate_user(const char *user, const struct sspr_record *rec, int dec
 	struct migration *m = ctx;
 	struct sspr_error err = {{0}};
 	struct copy_one c = {rec, M_FAILED, 0};
-	char shown[SSPR_USER_MAX + 1], t1[ADMIN_TIME_MAX], t2[ADMIN_TIME_MAX];
+	char shown[SSPR_USER_MAX + 1], t1[CLI_TIME_MAX], t2[CLI_TIME_MAX];
 	int r;
 
-	admin_safe_name(user, shown);
+	cli_safe_name(user, shown);
 	if (decode_status != SSPR_OK) {
 		m->count[M_CORRUPT_SOURCE]++;
-		admin_warn("%s: record at the source is corrupt: not copied", shown);
+		cli_warn("%s: record at the source is corrupt: not copied", shown);
 		return 0;
 	}
 	if (m->dry_run)
@@ -147,8 +147,8 @@ static int migrate_user(const char *user, const struct sspr_record *rec, int dec
 		admin_error(SSPR_ECONFLICT,
 			    "%s: changed at the destination (%s) after the source "
 			    "(%s): not overwritten",
-			    shown, admin_time_iso(c.dst_time, t1),
-			    admin_time_iso(rec->updated_at, t2));
+			    shown, cli_time_iso(c.dst_time, t1),
+			    cli_time_iso(rec->updated_at, t2));
 	return 0;
 }
 
@@ -163,7 +163,7 @@ static int open_destination(const struct admin_ctx *ctx, const struct sspr_store
 	r = sspr_store_open(cfg, m->dry_run ? SSPR_STORE_READONLY : 0, &m->dst, &err);
 	if (r == SSPR_ENOENT && m->dry_run) {
 		printf("%s: no store yet: every user would be copied\n", name);
-		return ADMIN_EXIT_OK;
+		return SSPR_EXIT_OK;
 	}
 	if (r == SSPR_ENOENT && cfg->backend == SSPR_BACKEND_LDAP) {
 		sspr_error_clear(&err);
@@ -179,7 +179,7 @@ static int open_destination(const struct admin_ctx *ctx, const struct sspr_store
 	(void)ctx;
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, name);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static void summary_event(struct migration *m, enum sspr_store_backend from, bool ok)
@@ -198,7 +198,7 @@ static void summary_event(struct migration *m, enum sspr_store_backend from, boo
 	sspr_event_set(&ev, sspr_now(), "migrate", ok ? "success" : "partial", "", "",
 		       ADMIN_SERVICE, "", detail);
 	if (sspr_store_append_event(m->dst, &ev, &err) != SSPR_OK)
-		admin_warn("audit event not written: %s", err.msg);
+		cli_warn("audit event not written: %s", err.msg);
 }
 
 int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv)
@@ -209,13 +209,13 @@ int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv)
 	struct migration m;
 	struct admin_args args;
 	const char *src_name, *dst_name;
-	char shown[ADMIN_QUOTE_MAX + 4];
+	char shown[CLI_QUOTE_MAX + 4];
 	bool ok;
 	int r, rc;
 
 	memset(&m, 0, sizeof(m));
 	rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_TO | ADMIN_F_DRY_RUN, &args);
-	if (rc != ADMIN_EXIT_OK)
+	if (rc != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 0 || args.to == NULL)
 		return admin_usage_error("usage: migrate --to ldap|lmdb [--dry-run]");
@@ -229,7 +229,7 @@ int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv)
 		dst_cfg.backend = SSPR_BACKEND_LMDB;
 	} else {
 		return admin_usage_error("migrate: --to must be ldap or lmdb, not '%s'",
-					 admin_quote_arg(args.to, shown, sizeof(shown)));
+					 cli_quote_arg(args.to, shown, sizeof(shown)));
 	}
 	if (ctx->pol.ldap_uri[0] == '\0' || ctx->pol.ldap_base[0] == '\0')
 		return admin_error(SSPR_EINVAL,
@@ -251,7 +251,7 @@ int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv)
 		rc = admin_lib_error(r, &err, src_name);
 		goto out;
 	}
-	if ((rc = open_destination(ctx, &dst_cfg, dst_name, &m)) != ADMIN_EXIT_OK)
+	if ((rc = open_destination(ctx, &dst_cfg, dst_name, &m)) != SSPR_EXIT_OK)
 		goto out;
 	printf("migrate%s: %s %s -> %s %s\n", m.dry_run ? " (dry run, nothing is written)" : "",
 	       backend_name(src_cfg.backend), src_name, backend_name(dst_cfg.backend), dst_name);
@@ -282,7 +282,7 @@ int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv)
 				m.count[M_REFUSED] + m.count[M_FAILED] + m.count[M_CORRUPT_SOURCE]);
 		goto out;
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(m.dst);
 	sspr_store_close(src);

@@ -54,10 +54,10 @@ static void text_row(const char *name, const struct report_resets *r)
 
 static void text_activity(const struct admin_report *rep)
 {
-	char t[ADMIN_TIME_MAX];
+	char t[CLI_TIME_MAX];
 	bool any = false;
 
-	printf("\nResets since %s (%u days)\n", admin_time_iso(rep->since, t), rep->days);
+	printf("\nResets since %s (%u days)\n", cli_time_iso(rep->since, t), rep->days);
 	printf("  %-12s %8s %10s %7s %7s\n", "method", "attempts", "succeeded", "failed", "locked");
 	for (unsigned i = 0; i < REPORT_METHODS; i++)
 		text_row(i == REPORT_NONE ? "(none)" : report_method_name(i), &rep->resets_by[i]);
@@ -72,7 +72,7 @@ static void text_activity(const struct admin_report *rep)
 	}
 	printf("%s\n", any ? "" : " none");
 
-	printf("\nEnrollments since %s: %u (", admin_time_date(rep->since, t), rep->enrollments);
+	printf("\nEnrollments since %s: %u (", cli_time_date(rep->since, t), rep->enrollments);
 	for (unsigned i = 0; i < REPORT_NONE; i++)
 		printf("%s%s %u", i == 0 ? "" : ", ", report_method_name(i),
 		       rep->enrollments_by[i]);
@@ -82,108 +82,108 @@ static void text_activity(const struct admin_report *rep)
 		printf("  %-24s %u\n", "unreadable events", rep->corrupt_events);
 }
 
-static void json_resets(struct admin_json *j, const struct report_resets *r)
+static void json_resets(struct cli_json *j, const struct report_resets *r)
 {
-	admin_json_begin_object(j);
-	admin_json_key(j, "attempts");
-	admin_json_uint(j, r->attempts);
-	admin_json_key(j, "successes");
-	admin_json_uint(j, r->successes);
-	admin_json_key(j, "failures");
-	admin_json_uint(j, r->failures);
-	admin_json_key(j, "locked");
-	admin_json_uint(j, r->locked);
-	admin_json_end_object(j);
+	cli_json_begin_object(j);
+	cli_json_key(j, "attempts");
+	cli_json_uint(j, r->attempts);
+	cli_json_key(j, "successes");
+	cli_json_uint(j, r->successes);
+	cli_json_key(j, "failures");
+	cli_json_uint(j, r->failures);
+	cli_json_key(j, "locked");
+	cli_json_uint(j, r->locked);
+	cli_json_end_object(j);
 }
 
-static void json_registration(struct admin_json *j, const struct admin_report *rep)
+static void json_registration(struct cli_json *j, const struct admin_report *rep)
 {
-	admin_json_key(j, "registration");
-	admin_json_begin_object(j);
-	admin_json_key(j, "eligible");
-	admin_json_uint(j, rep->eligible);
-	admin_json_key(j, "registered");
-	admin_json_uint(j, rep->registered);
-	admin_json_key(j, "not_registered");
-	admin_json_uint(j, rep->n_unregistered);
-	admin_json_key(j, "not_registered_users");
-	admin_json_begin_array(j);
+	cli_json_key(j, "registration");
+	cli_json_begin_object(j);
+	cli_json_key(j, "eligible");
+	cli_json_uint(j, rep->eligible);
+	cli_json_key(j, "registered");
+	cli_json_uint(j, rep->registered);
+	cli_json_key(j, "not_registered");
+	cli_json_uint(j, rep->n_unregistered);
+	cli_json_key(j, "not_registered_users");
+	cli_json_begin_array(j);
 	for (size_t i = 0; i < rep->n_unregistered; i++)
-		admin_json_string(j, rep->unregistered[i]);
-	admin_json_end_array(j);
-	admin_json_key(j, "by_method");
-	admin_json_begin_object(j);
+		cli_json_string(j, rep->unregistered[i]);
+	cli_json_end_array(j);
+	cli_json_key(j, "by_method");
+	cli_json_begin_object(j);
 	for (unsigned i = 0; i < REPORT_NONE; i++) {
-		admin_json_key(j, report_method_name(i));
-		admin_json_uint(j, rep->by_method[i]);
+		cli_json_key(j, report_method_name(i));
+		cli_json_uint(j, rep->by_method[i]);
 	}
-	admin_json_end_object(j);
-	admin_json_key(j, "corrupt_records");
-	admin_json_uint(j, rep->corrupt_records);
-	admin_json_key(j, "ineligible_records");
-	admin_json_uint(j, rep->ineligible_records);
-	admin_json_end_object(j);
+	cli_json_end_object(j);
+	cli_json_key(j, "corrupt_records");
+	cli_json_uint(j, rep->corrupt_records);
+	cli_json_key(j, "ineligible_records");
+	cli_json_uint(j, rep->ineligible_records);
+	cli_json_end_object(j);
 }
 
-static void json_activity(struct admin_json *j, const struct admin_report *rep)
+static void json_activity(struct cli_json *j, const struct admin_report *rep)
 {
-	admin_json_key(j, "resets");
-	admin_json_begin_object(j);
-	admin_json_key(j, "total");
+	cli_json_key(j, "resets");
+	cli_json_begin_object(j);
+	cli_json_key(j, "total");
 	json_resets(j, &rep->resets);
-	admin_json_key(j, "lockouts");
-	admin_json_uint(j, rep->lockouts);
-	admin_json_key(j, "by_method");
-	admin_json_begin_object(j);
+	cli_json_key(j, "lockouts");
+	cli_json_uint(j, rep->lockouts);
+	cli_json_key(j, "by_method");
+	cli_json_begin_object(j);
 	for (unsigned i = 0; i < REPORT_METHODS; i++) {
-		admin_json_key(j, report_method_name(i));
+		cli_json_key(j, report_method_name(i));
 		json_resets(j, &rep->resets_by[i]);
 	}
-	admin_json_end_object(j);
-	admin_json_key(j, "by_result");
-	admin_json_begin_object(j);
+	cli_json_end_object(j);
+	cli_json_key(j, "by_result");
+	cli_json_begin_object(j);
 	for (unsigned i = 0; i < REPORT_RESULT_COUNT; i++) {
-		admin_json_key(j, report_result_name(i));
-		admin_json_uint(j, rep->results[i]);
+		cli_json_key(j, report_result_name(i));
+		cli_json_uint(j, rep->results[i]);
 	}
-	admin_json_end_object(j);
-	admin_json_end_object(j);
+	cli_json_end_object(j);
+	cli_json_end_object(j);
 
-	admin_json_key(j, "enrollments");
-	admin_json_begin_object(j);
-	admin_json_key(j, "total");
-	admin_json_uint(j, rep->enrollments);
-	admin_json_key(j, "by_method");
-	admin_json_begin_object(j);
+	cli_json_key(j, "enrollments");
+	cli_json_begin_object(j);
+	cli_json_key(j, "total");
+	cli_json_uint(j, rep->enrollments);
+	cli_json_key(j, "by_method");
+	cli_json_begin_object(j);
 	for (unsigned i = 0; i < REPORT_NONE; i++) {
-		admin_json_key(j, report_method_name(i));
-		admin_json_uint(j, rep->enrollments_by[i]);
+		cli_json_key(j, report_method_name(i));
+		cli_json_uint(j, rep->enrollments_by[i]);
 	}
-	admin_json_end_object(j);
-	admin_json_end_object(j);
-	admin_json_key(j, "revocations");
-	admin_json_uint(j, rep->revocations);
-	admin_json_key(j, "unlocks");
-	admin_json_uint(j, rep->unlocks);
-	admin_json_key(j, "corrupt_events");
-	admin_json_uint(j, rep->corrupt_events);
+	cli_json_end_object(j);
+	cli_json_end_object(j);
+	cli_json_key(j, "revocations");
+	cli_json_uint(j, rep->revocations);
+	cli_json_key(j, "unlocks");
+	cli_json_uint(j, rep->unlocks);
+	cli_json_key(j, "corrupt_events");
+	cli_json_uint(j, rep->corrupt_events);
 }
 
 static void print_json(const struct admin_report *rep)
 {
-	struct admin_json j;
+	struct cli_json j;
 
-	admin_json_init(&j, stdout);
-	admin_json_begin_object(&j);
-	admin_json_key(&j, "generated_at");
-	admin_json_time(&j, rep->now);
-	admin_json_key(&j, "since");
-	admin_json_time(&j, rep->since);
-	admin_json_key(&j, "days");
-	admin_json_uint(&j, rep->days);
+	cli_json_init(&j, stdout);
+	cli_json_begin_object(&j);
+	cli_json_key(&j, "generated_at");
+	cli_json_time(&j, rep->now);
+	cli_json_key(&j, "since");
+	cli_json_time(&j, rep->since);
+	cli_json_key(&j, "days");
+	cli_json_uint(&j, rep->days);
 	json_registration(&j, rep);
 	json_activity(&j, rep);
-	admin_json_end_object(&j);
+	cli_json_end_object(&j);
 	putchar('\n');
 }
 
@@ -196,21 +196,21 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 
 	memset(&rep, 0, sizeof(rep));
 	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_JSON | ADMIN_F_SINCE, &args)) !=
-	    ADMIN_EXIT_OK)
+	    SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 0)
 		return admin_usage_error("usage: report [--since DAYS] [--json]");
 	rep.days = REPORT_DEFAULT_DAYS;
 	if (args.since != NULL &&
 	    (rc = admin_parse_days("report: --since", args.since, REPORT_DAYS_MAX, &rep.days)) !=
-		    ADMIN_EXIT_OK)
+		    SSPR_EXIT_OK)
 		return rc;
 	rep.now = sspr_now();
 	rep.since = rep.now - (int64_t)rep.days * 86400;
 
-	if ((rc = admin_store_open(ctx, SSPR_STORE_READONLY, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, SSPR_STORE_READONLY, &st)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = report_collect(ctx, st, &rep)) != ADMIN_EXIT_OK)
+	if ((rc = report_collect(ctx, st, &rep)) != SSPR_EXIT_OK)
 		goto out;
 	if (args.flags & ADMIN_F_JSON) {
 		print_json(&rep);
@@ -218,7 +218,7 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv)
 		text_registration(ctx, &rep);
 		text_activity(&rep);
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	report_free(&rep);

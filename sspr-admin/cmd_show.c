@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "admin.h"
+#include "safe_text.h"
 #include "codes.h"
 #include "lockout.h"
 #include "record.h"
@@ -49,18 +50,18 @@ static const char *record_state(const struct sspr_record *rec, int64_t now)
 
 static void print_field(const char *s)
 {
-	admin_print_safe(s[0] != '\0' ? s : "-");
+	sspr_text_print_safe(stdout, s[0] != '\0' ? s : "-");
 }
 
 static void show_events_text(const struct recent *r)
 {
-	char t[ADMIN_TIME_MAX];
+	char t[CLI_TIME_MAX];
 
 	printf("recent events (%zu, oldest first):\n", r->count);
 	for (size_t i = 0; i < r->count; i++) {
 		const struct sspr_event *ev = recent_at(r, i);
 
-		printf("  %s ", admin_time_iso(ev->time, t));
+		printf("  %s ", cli_time_iso(ev->time, t));
 		print_field(ev->action);
 		putchar(' ');
 		print_field(ev->result);
@@ -70,11 +71,11 @@ static void show_events_text(const struct recent *r)
 		print_field(ev->service);
 		if (ev->rhost[0] != '\0') {
 			fputs(" rhost=", stdout);
-			admin_print_safe(ev->rhost);
+			sspr_text_print_safe(stdout, ev->rhost);
 		}
 		if (ev->detail[0] != '\0') {
 			fputs(" (", stdout);
-			admin_print_safe(ev->detail);
+			sspr_text_print_safe(stdout, ev->detail);
 			putchar(')');
 		}
 		putchar('\n');
@@ -84,23 +85,23 @@ static void show_events_text(const struct recent *r)
 static void show_text(const char *user, const struct sspr_record *rec, int64_t now,
 		      const struct recent *r)
 {
-	char t[ADMIN_TIME_MAX], methods[ADMIN_METHODS_TEXT_MAX];
+	char t[CLI_TIME_MAX], methods[CLI_METHODS_TEXT_MAX];
 
 	printf("user:         %s\n", user);
 	if (sspr_lockout_active(rec, now))
-		printf("status:       locked until %s\n", admin_time_iso(rec->locked_until, t));
+		printf("status:       locked until %s\n", cli_time_iso(rec->locked_until, t));
 	else
 		printf("status:       ok\n");
-	printf("methods:      %s\n", admin_methods_text(sspr_record_methods(rec), methods));
-	printf("registered:   %s\n", admin_time_iso(rec->registered_at, t));
-	printf("confirmed:    %s\n", admin_time_iso(rec->confirmed_at, t));
+	printf("methods:      %s\n", cli_methods_text(sspr_record_methods(rec), ",", methods));
+	printf("registered:   %s\n", cli_time_iso(rec->registered_at, t));
+	printf("confirmed:    %s\n", cli_time_iso(rec->confirmed_at, t));
 	printf("failures:     %u", (unsigned)rec->n_failures);
 	if (rec->n_failures > 0 && rec->n_failures <= SSPR_FAILURES_MAX)
-		printf(" (last %s)", admin_time_iso(rec->failures[rec->n_failures - 1], t));
-	printf("\nlocked until: %s\n", admin_time_iso(rec->locked_until, t));
+		printf(" (last %s)", cli_time_iso(rec->failures[rec->n_failures - 1], t));
+	printf("\nlocked until: %s\n", cli_time_iso(rec->locked_until, t));
 	if (rec->has_totp)
 		printf("totp:         enrolled %s, %u digits, %u s period, last step %llu\n",
-		       admin_time_iso(rec->totp.enrolled_at, t), (unsigned)rec->totp.digits,
+		       cli_time_iso(rec->totp.enrolled_at, t), (unsigned)rec->totp.digits,
 		       (unsigned)rec->totp.period, (unsigned long long)rec->totp.last_step);
 	else
 		printf("totp:         none\n");
@@ -108,7 +109,7 @@ static void show_text(const char *user, const struct sspr_record *rec, int64_t n
 		printf("questions:    %u set\n", (unsigned)rec->n_questions);
 		for (unsigned i = 0; i < rec->n_questions && i < SSPR_QUESTIONS_MAX; i++) {
 			printf("  %u. ", i + 1);
-			admin_print_safe(rec->questions[i].question);
+			sspr_text_print_safe(stdout, rec->questions[i].question);
 			putchar('\n');
 		}
 	} else {
@@ -116,9 +117,9 @@ static void show_text(const char *user, const struct sspr_record *rec, int64_t n
 	}
 	if (rec->has_email) {
 		printf("email:        ");
-		admin_print_safe(rec->email.address);
+		sspr_text_print_safe(stdout, rec->email.address);
 		if (rec->email.verified)
-			printf(" (verified %s)\n", admin_time_iso(rec->email.verified_at, t));
+			printf(" (verified %s)\n", cli_time_iso(rec->email.verified_at, t));
 		else
 			printf(" (not verified)\n");
 	} else {
@@ -131,120 +132,120 @@ static void show_text(const char *user, const struct sspr_record *rec, int64_t n
 		printf("recovery:     none\n");
 	if (rec->has_pending)
 		printf("pending code: expires %s, %u tries\n",
-		       admin_time_iso(rec->pending.expires_at, t), (unsigned)rec->pending.tries);
+		       cli_time_iso(rec->pending.expires_at, t), (unsigned)rec->pending.tries);
 	show_events_text(r);
 }
 
-static void show_events_json(struct admin_json *j, const struct recent *r)
+static void show_events_json(struct cli_json *j, const struct recent *r)
 {
-	admin_json_key(j, "events");
-	admin_json_begin_array(j);
+	cli_json_key(j, "events");
+	cli_json_begin_array(j);
 	for (size_t i = 0; i < r->count; i++) {
 		const struct sspr_event *ev = recent_at(r, i);
 
-		admin_json_begin_object(j);
-		admin_json_key(j, "time");
-		admin_json_time(j, ev->time);
-		admin_json_key(j, "action");
-		admin_json_string(j, ev->action);
-		admin_json_key(j, "result");
-		admin_json_string(j, ev->result);
-		admin_json_key(j, "method");
-		admin_json_string(j, ev->method);
-		admin_json_key(j, "service");
-		admin_json_string(j, ev->service);
-		admin_json_key(j, "rhost");
-		admin_json_string(j, ev->rhost);
-		admin_json_key(j, "detail");
-		admin_json_string(j, ev->detail);
-		admin_json_end_object(j);
+		cli_json_begin_object(j);
+		cli_json_key(j, "time");
+		cli_json_time(j, ev->time);
+		cli_json_key(j, "action");
+		cli_json_string(j, ev->action);
+		cli_json_key(j, "result");
+		cli_json_string(j, ev->result);
+		cli_json_key(j, "method");
+		cli_json_string(j, ev->method);
+		cli_json_key(j, "service");
+		cli_json_string(j, ev->service);
+		cli_json_key(j, "rhost");
+		cli_json_string(j, ev->rhost);
+		cli_json_key(j, "detail");
+		cli_json_string(j, ev->detail);
+		cli_json_end_object(j);
 	}
-	admin_json_end_array(j);
+	cli_json_end_array(j);
 }
 
-static void show_json_methods(struct admin_json *j, const struct sspr_record *rec)
+static void show_json_methods(struct cli_json *j, const struct sspr_record *rec)
 {
-	admin_json_key(j, "totp");
+	cli_json_key(j, "totp");
 	if (rec->has_totp) {
-		admin_json_begin_object(j);
-		admin_json_key(j, "enrolled_at");
-		admin_json_time(j, rec->totp.enrolled_at);
-		admin_json_key(j, "digits");
-		admin_json_uint(j, rec->totp.digits);
-		admin_json_key(j, "period");
-		admin_json_uint(j, rec->totp.period);
-		admin_json_key(j, "last_step");
-		admin_json_uint(j, rec->totp.last_step);
-		admin_json_end_object(j);
+		cli_json_begin_object(j);
+		cli_json_key(j, "enrolled_at");
+		cli_json_time(j, rec->totp.enrolled_at);
+		cli_json_key(j, "digits");
+		cli_json_uint(j, rec->totp.digits);
+		cli_json_key(j, "period");
+		cli_json_uint(j, rec->totp.period);
+		cli_json_key(j, "last_step");
+		cli_json_uint(j, rec->totp.last_step);
+		cli_json_end_object(j);
 	} else {
-		admin_json_null(j);
+		cli_json_null(j);
 	}
 	/* "questions" stays the count it always was; the texts are beside it. */
-	admin_json_key(j, "questions");
-	admin_json_uint(j, rec->n_questions);
-	admin_json_key(j, "question_texts");
-	admin_json_begin_array(j);
+	cli_json_key(j, "questions");
+	cli_json_uint(j, rec->n_questions);
+	cli_json_key(j, "question_texts");
+	cli_json_begin_array(j);
 	for (unsigned i = 0; i < rec->n_questions && i < SSPR_QUESTIONS_MAX; i++)
-		admin_json_string(j, rec->questions[i].question);
-	admin_json_end_array(j);
+		cli_json_string(j, rec->questions[i].question);
+	cli_json_end_array(j);
 
-	admin_json_key(j, "email");
+	cli_json_key(j, "email");
 	if (rec->has_email) {
-		admin_json_begin_object(j);
-		admin_json_key(j, "address");
-		admin_json_string(j, rec->email.address);
-		admin_json_key(j, "verified");
-		admin_json_bool(j, rec->email.verified);
-		admin_json_key(j, "verified_at");
-		admin_json_time(j, rec->email.verified_at);
-		admin_json_end_object(j);
+		cli_json_begin_object(j);
+		cli_json_key(j, "address");
+		cli_json_string(j, rec->email.address);
+		cli_json_key(j, "verified");
+		cli_json_bool(j, rec->email.verified);
+		cli_json_key(j, "verified_at");
+		cli_json_time(j, rec->email.verified_at);
+		cli_json_end_object(j);
 	} else {
-		admin_json_null(j);
+		cli_json_null(j);
 	}
-	admin_json_key(j, "recovery");
-	admin_json_begin_object(j);
-	admin_json_key(j, "total");
-	admin_json_uint(j, rec->n_recovery);
-	admin_json_key(j, "unused");
-	admin_json_uint(j, sspr_recovery_left(rec));
-	admin_json_end_object(j);
+	cli_json_key(j, "recovery");
+	cli_json_begin_object(j);
+	cli_json_key(j, "total");
+	cli_json_uint(j, rec->n_recovery);
+	cli_json_key(j, "unused");
+	cli_json_uint(j, sspr_recovery_left(rec));
+	cli_json_end_object(j);
 }
 
 static void show_json(const char *user, const struct sspr_record *rec, int64_t now,
 		      const struct recent *r)
 {
-	struct admin_json j;
+	struct cli_json j;
 
-	admin_json_init(&j, stdout);
-	admin_json_begin_object(&j);
-	admin_json_key(&j, "user");
-	admin_json_string(&j, user);
-	admin_json_key(&j, "status");
-	admin_json_string(&j, record_state(rec, now));
-	admin_json_key(&j, "methods");
-	admin_json_methods(&j, sspr_record_methods(rec));
-	admin_json_key(&j, "registered_at");
-	admin_json_time(&j, rec->registered_at);
-	admin_json_key(&j, "confirmed_at");
-	admin_json_time(&j, rec->confirmed_at);
-	admin_json_key(&j, "failures");
-	admin_json_uint(&j, rec->n_failures);
-	admin_json_key(&j, "locked_until");
-	admin_json_time(&j, rec->locked_until);
+	cli_json_init(&j, stdout);
+	cli_json_begin_object(&j);
+	cli_json_key(&j, "user");
+	cli_json_string(&j, user);
+	cli_json_key(&j, "status");
+	cli_json_string(&j, record_state(rec, now));
+	cli_json_key(&j, "methods");
+	cli_json_methods(&j, sspr_record_methods(rec));
+	cli_json_key(&j, "registered_at");
+	cli_json_time(&j, rec->registered_at);
+	cli_json_key(&j, "confirmed_at");
+	cli_json_time(&j, rec->confirmed_at);
+	cli_json_key(&j, "failures");
+	cli_json_uint(&j, rec->n_failures);
+	cli_json_key(&j, "locked_until");
+	cli_json_time(&j, rec->locked_until);
 	show_json_methods(&j, rec);
-	admin_json_key(&j, "pending_code");
+	cli_json_key(&j, "pending_code");
 	if (rec->has_pending) {
-		admin_json_begin_object(&j);
-		admin_json_key(&j, "expires_at");
-		admin_json_time(&j, rec->pending.expires_at);
-		admin_json_key(&j, "tries");
-		admin_json_uint(&j, rec->pending.tries);
-		admin_json_end_object(&j);
+		cli_json_begin_object(&j);
+		cli_json_key(&j, "expires_at");
+		cli_json_time(&j, rec->pending.expires_at);
+		cli_json_key(&j, "tries");
+		cli_json_uint(&j, rec->pending.tries);
+		cli_json_end_object(&j);
 	} else {
-		admin_json_null(&j);
+		cli_json_null(&j);
 	}
 	show_events_json(&j, r);
-	admin_json_end_object(&j);
+	cli_json_end_object(&j);
 	putchar('\n');
 }
 
@@ -254,7 +255,7 @@ static int get_record(struct sspr_store *st, const char *user, struct sspr_recor
 	int r = sspr_store_get(st, user, rec, &err);
 
 	if (r == SSPR_OK)
-		return ADMIN_EXIT_OK;
+		return SSPR_EXIT_OK;
 	return admin_update_error(r, &err, user);
 }
 
@@ -268,17 +269,17 @@ int admin_cmd_show(struct admin_ctx *ctx, int argc, char **argv)
 	int r, rc;
 
 	sspr_record_init(&rec);
-	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_JSON, &args)) != ADMIN_EXIT_OK)
+	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_JSON, &args)) != SSPR_EXIT_OK)
 		goto out;
 	if (args.npos != 1) {
 		rc = admin_usage_error("usage: show USER [--json]");
 		goto out;
 	}
-	if ((rc = admin_check_user_name(args.pos[0])) != ADMIN_EXIT_OK)
+	if ((rc = admin_check_user_name(args.pos[0])) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_store_open(ctx, SSPR_STORE_READONLY, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, SSPR_STORE_READONLY, &st)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = get_record(st, args.pos[0], &rec)) != ADMIN_EXIT_OK)
+	if ((rc = get_record(st, args.pos[0], &rec)) != SSPR_EXIT_OK)
 		goto out;
 	if ((recent = calloc(1, sizeof(*recent))) == NULL) {
 		rc = admin_error(SSPR_ENOMEM, "out of memory");
@@ -294,7 +295,7 @@ int admin_cmd_show(struct admin_ctx *ctx, int argc, char **argv)
 		show_json(args.pos[0], &rec, sspr_now(), recent);
 	else
 		show_text(args.pos[0], &rec, sspr_now(), recent);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	sspr_record_wipe(&rec);

@@ -40,24 +40,24 @@ int admin_enroll_email(struct admin_ctx *ctx, const char *user, const char *addr
 	struct sspr_error err = {{0}};
 	struct sspr_store *st = NULL;
 	struct enroll_email e;
-	char shown[ADMIN_QUOTE_MAX + 4];
+	char shown[CLI_QUOTE_MAX + 4];
 	int r, rc;
 
 	memset(&e, 0, sizeof(e));
 	e.user = user;
 	e.address = address;
 	admin_actor(e.actor, sizeof(e.actor));
-	if ((rc = admin_check_user_exists(user)) != ADMIN_EXIT_OK)
+	if ((rc = admin_check_user_exists(user)) != SSPR_EXIT_OK)
 		goto out;
 	if (!sspr_email_valid(address)) {
 		rc = admin_error(SSPR_EINVAL,
 				 "'%s' is not a valid e-mail address (expected local@domain.tld, "
 				 "at most %d bytes)",
-				 admin_quote_arg(address, shown, sizeof(shown)), SSPR_EMAIL_MAX);
+				 cli_quote_arg(address, shown, sizeof(shown)), SSPR_EMAIL_MAX);
 		goto out;
 	}
 	admin_warn_unusable(&ctx->pol, user, SSPR_METHOD_EMAIL);
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
 	e.now = sspr_now();
 	r = sspr_store_update(st, user, 0, email_update, &e, &err);
@@ -67,7 +67,7 @@ int admin_enroll_email(struct admin_ctx *ctx, const char *user, const char *addr
 	}
 	printf("%s: email %s enrolled, verified by the admin%s\n", user, address,
 	       e.replaced ? ", replacing the previous address" : "");
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	return rc;

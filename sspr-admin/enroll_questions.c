@@ -60,11 +60,11 @@ static int question_allowed(const struct admin_ctx *ctx, const struct sspr_quest
 	if (ctx->pol.custom_questions) {
 		if (sspr_question_text_check(question, &err) != SSPR_OK)
 			return admin_error(SSPR_EINVAL, "stdin:%u: %s", line, err.msg);
-		return ADMIN_EXIT_OK;
+		return SSPR_EXIT_OK;
 	}
 	for (size_t i = 0; i < list->count; i++) {
 		if (strcmp(list->text[i], question) == 0)
-			return ADMIN_EXIT_OK;
+			return SSPR_EXIT_OK;
 	}
 	return admin_error(SSPR_EINVAL,
 			   "stdin:%u: question is not in %s (custom_questions = no allows only "
@@ -93,7 +93,7 @@ static int parse_line(const struct admin_ctx *ctx, const struct sspr_question_li
 				   SSPR_QUESTIONS_MAX);
 	*tab = '\0';
 	question = trim(line);
-	if ((rc = question_allowed(ctx, list, lineno, question)) != ADMIN_EXIT_OK)
+	if ((rc = question_allowed(ctx, list, lineno, question)) != SSPR_EXIT_OK)
 		return rc;
 	e = &s->q[s->n];
 	if (sspr_strlcpy(e->question, question, sizeof(e->question)) != SSPR_OK)
@@ -116,7 +116,7 @@ static int parse_line(const struct admin_ctx *ctx, const struct sspr_question_li
 				   err.msg[0] != '\0' ? err.msg : "answer refused by the policy");
 	e->line = lineno;
 	s->n++;
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static int read_questions(const struct admin_ctx *ctx, const struct sspr_question_list *list,
@@ -128,13 +128,13 @@ static int read_questions(const struct admin_ctx *ctx, const struct sspr_questio
 	char *line;
 	int rc;
 
-	if ((rc = admin_input_stdin(QUESTIONS_INPUT_MAX, &in)) != ADMIN_EXIT_OK)
+	if ((rc = admin_input_stdin(QUESTIONS_INPUT_MAX, &in)) != SSPR_EXIT_OK)
 		return rc;
 	while ((line = admin_input_line(&in, &pos, &lineno)) != NULL) {
 		/* Blank lines and comments let the input be a kept file. */
 		if (line[strspn(line, " \t")] == '\0' || line[0] == '#')
 			continue;
-		if ((rc = parse_line(ctx, list, s, line, lineno)) != ADMIN_EXIT_OK)
+		if ((rc = parse_line(ctx, list, s, line, lineno)) != SSPR_EXIT_OK)
 			goto out;
 	}
 	if (s->n < ctx->pol.questions_to_register) {
@@ -144,7 +144,7 @@ static int read_questions(const struct admin_ctx *ctx, const struct sspr_questio
 				 s->n, s->n == 1 ? "" : "s", ctx->pol.questions_to_register);
 		goto out;
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	admin_input_free(&in);
 	return rc;
@@ -163,7 +163,7 @@ static int hash_answers(const struct sspr_policy *pol, struct q_set *s)
 			return admin_error(r, "hashing an answer failed: %s (argon2_memlimit %zu)",
 					   sspr_strerror(r), pol->argon2_memlimit);
 	}
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static int questions_update(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
@@ -191,7 +191,7 @@ int admin_enroll_questions(struct admin_ctx *ctx, const char *user)
 	struct sspr_question_list *list = NULL;
 	struct sspr_store *st = NULL;
 	struct q_set *s;
-	int r, rc = ADMIN_EXIT_ERROR;
+	int r, rc = SSPR_EXIT_ERROR;
 
 	/* Answers live here until hashed: locked, wiped memory. */
 	s = sodium_malloc(sizeof(*s));
@@ -200,7 +200,7 @@ int admin_enroll_questions(struct admin_ctx *ctx, const char *user)
 	memset(s, 0, sizeof(*s));
 	s->user = user;
 	admin_actor(s->actor, sizeof(s->actor));
-	if ((rc = admin_check_user_exists(user)) != ADMIN_EXIT_OK)
+	if ((rc = admin_check_user_exists(user)) != SSPR_EXIT_OK)
 		goto out;
 	admin_warn_unusable(&ctx->pol, user, SSPR_METHOD_QUESTIONS);
 	if (!ctx->pol.custom_questions) {
@@ -215,11 +215,11 @@ int admin_enroll_questions(struct admin_ctx *ctx, const char *user)
 		}
 	}
 	/* The store first: a missing store fails before anything is typed. */
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = read_questions(ctx, list, s)) != ADMIN_EXIT_OK)
+	if ((rc = read_questions(ctx, list, s)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = hash_answers(&ctx->pol, s)) != ADMIN_EXIT_OK)
+	if ((rc = hash_answers(&ctx->pol, s)) != SSPR_EXIT_OK)
 		goto out;
 	s->now = sspr_now();
 	r = sspr_store_update(st, user, 0, questions_update, s, &err);
@@ -229,7 +229,7 @@ int admin_enroll_questions(struct admin_ctx *ctx, const char *user)
 	}
 	printf("%s: %u questions enrolled%s\n", user, s->n,
 	       s->replaced ? ", replacing the previous set" : "");
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	free(list);

@@ -12,29 +12,11 @@
 #include <sodium.h>
 
 #include "admin.h"
+#include "import.h"
 #include "codes.h"
 #include "eligibility.h"
 #include "totp.h"
 #include "util.h"
-
-#define GA_FILE_MAX 8192 /* real files are a few hundred bytes */
-#define GA_SCRATCH_DIGITS 8
-#define GA_LINE_MAX 1024
-#define GA_DEFAULT_PERIOD 30
-#define GA_DIGITS 6
-
-/* Everything read from the file; scratch codes are secrets, so the whole
- * struct lives in sodium_malloc'd memory. */
-struct ga_file {
-	const char *path;
-	uid_t owner; /* the user's uid: the file must be theirs or root's */
-	struct sspr_totp_enrollment t;
-	char scratch[SSPR_RECOVERY_MAX][GA_SCRATCH_DIGITS + 1];
-	unsigned n_scratch;
-	bool totp_auth;
-	unsigned hotp_line; /* line of HOTP_COUNTER, 0 = none */
-	unsigned bad;
-};
 
 struct ga_write {
 	const char *user;
@@ -76,7 +58,7 @@ static bool parse_uint(const char *s, unsigned long long max, unsigned long long
  * totp_window and lockout settings apply. */
 static void parse_option(struct ga_file *g, char *line, unsigned lineno)
 {
-	char shown[ADMIN_QUOTE_MAX + 4];
+	char shown[CLI_QUOTE_MAX + 4];
 	char *save = NULL, *name, *arg;
 	unsigned long long v;
 
@@ -108,8 +90,8 @@ static void parse_option(struct ga_file *g, char *line, unsigned lineno)
 		}
 	} else if (strcmp(name, "WINDOW_SIZE") != 0 && strcmp(name, "RATE_LIMIT") != 0 &&
 		   strcmp(name, "TIME_SKEW") != 0) {
-		admin_warn("%s:%u: unknown option '%s', ignored", g->path, lineno,
-			   admin_quote_arg(name, shown, sizeof(shown)));
+		cli_warn("%s:%u: unknown option '%s', ignored", g->path, lineno,
+			   cli_quote_arg(name, shown, sizeof(shown)));
 	}
 }
 
@@ -131,7 +113,7 @@ static int parse_secret(struct ga_file *g, const uint8_t pk[SSPR_HOSTKEY_PUBLIC_
 {
 	uint8_t raw[GA_LINE_MAX];
 	size_t len = 0;
-	int rc = ADMIN_EXIT_OK;
+	int rc = SSPR_EXIT_OK;
 
 	if (strlen(line) > GA_LINE_MAX ||
 	    sspr_base32_decode(line, raw, sizeof(raw), &len) != SSPR_OK) {
@@ -150,7 +132,7 @@ out:
 	return rc;
 }
 
-static int parse_file(struct ga_file *g, const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES])
+int admin_ga_parse(struct ga_file *g, const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES])
 {
 	struct admin_input in;
 	size_t pos = 0;
@@ -158,7 +140,7 @@ static int parse_file(struct ga_file *g, const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BY
 	char *line;
 	int rc;
 
-	if ((rc = admin_input_file(g->path, GA_FILE_MAX, g->owner, &in)) != ADMIN_EXIT_OK)
+	if ((rc = admin_input_file(g->path, GA_FILE_MAX, g->owner, &in)) != SSPR_EXIT_OK)
 		return rc;
 	g->t.period = GA_DEFAULT_PERIOD;
 	g->t.digits = GA_DIGITS;
@@ -167,7 +149,7 @@ static int parse_file(struct ga_file *g, const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BY
 		rc = admin_error(SSPR_EINVAL, "%s:1: expected the base32 secret", g->path);
 		goto out;
 	}
-	if ((rc = parse_secret(g, pk, line)) != ADMIN_EXIT_OK)
+	if ((rc = parse_secret(g, pk, line)) != SSPR_EXIT_OK)
 		goto out;
 	while ((line = admin_input_line(&in, &pos, &lineno)) != NULL) {
 		if (strlen(line) > GA_LINE_MAX)
@@ -191,7 +173,7 @@ static int parse_file(struct ga_file *g, const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BY
 	}
 	/* A used step past now would block every code until then. */
 	if (g->t.last_step > sspr_totp_step(sspr_now(), g->t.period) + 1) {
-		admin_warn("%s: DISALLOW_REUSE names time steps in the future, ignored", g->path);
+		cli_warn("%s: DISALLOW_REUSE names time steps in the future, ignored", g->path);
 		g->t.last_step = 0;
 	}
 	if (!g->totp_auth) {
@@ -201,7 +183,7 @@ static int parse_file(struct ga_file *g, const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BY
 				 g->path);
 		goto out;
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	admin_input_free(&in);
 	return rc;
@@ -221,7 +203,7 @@ static int ga_update(struct sspr_record *rec, bool exists, struct sspr_event *ev
 }
 
 /* Hashes the scratch codes into a scratch record, outside the update. */
-static int hash_scratch(const struct ga_file *g, struct sspr_record *codes)
+int admin_ga_hash_scratch(const struct ga_file *g, struct sspr_record *codes)
 {
 	const char *list[SSPR_RECOVERY_MAX];
 	int r;
@@ -231,7 +213,7 @@ static int hash_scratch(const struct ga_file *g, struct sspr_record *codes)
 	r = sspr_recovery_set(codes, list, g->n_scratch);
 	if (r != SSPR_OK)
 		return admin_error(r, "%s: scratch codes: %s", g->path, sspr_strerror(r));
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* The recovery codes' own audit event, so the report counts them. */
@@ -243,7 +225,7 @@ static void recovery_event(struct sspr_store *st, const struct ga_write *w)
 	sspr_event_set(&ev, w->now, "enroll", "success", "recovery", w->user, ADMIN_SERVICE, "",
 		       w->detail);
 	if (sspr_store_append_event(st, &ev, &err) != SSPR_OK)
-		admin_warn("recording the audit event failed: %s",
+		cli_warn("recording the audit event failed: %s",
 			   err.msg[0] != '\0' ? err.msg : "store error");
 }
 
@@ -268,19 +250,19 @@ int admin_import_ga(struct admin_ctx *ctx, const char *user, const char *path)
 	memset(g, 0, sizeof(*g));
 	sspr_record_init(codes);
 	g->path = path;
-	if ((rc = admin_check_user_exists(user)) != ADMIN_EXIT_OK)
+	if ((rc = admin_check_user_exists(user)) != SSPR_EXIT_OK)
 		goto out;
 	if (sspr_lookup_user(user, &g->owner, NULL) != 1) {
 		rc = admin_error(SSPR_ERR, "%s: looking up the account failed", user);
 		goto out;
 	}
-	if ((rc = admin_load_host_pub(ctx, pk)) != ADMIN_EXIT_OK)
+	if ((rc = admin_load_host_pub(ctx, pk)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = parse_file(g, pk)) != ADMIN_EXIT_OK)
+	if ((rc = admin_ga_parse(g, pk)) != SSPR_EXIT_OK)
 		goto out;
-	if (g->n_scratch > 0 && (rc = hash_scratch(g, codes)) != ADMIN_EXIT_OK)
+	if (g->n_scratch > 0 && (rc = admin_ga_hash_scratch(g, codes)) != SSPR_EXIT_OK)
 		goto out;
 	admin_warn_unusable(&ctx->pol, user, SSPR_METHOD_TOTP);
 
@@ -303,7 +285,7 @@ int admin_import_ga(struct admin_ctx *ctx, const char *user, const char *path)
 		printf("%s: %u scratch codes imported as recovery codes\n", user, g->n_scratch);
 	else
 		printf("%s: no scratch codes in %s; recovery codes unchanged\n", user, path);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	sspr_store_close(st);
 	if (g != NULL) {

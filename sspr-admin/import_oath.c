@@ -16,30 +16,9 @@
 #include <sodium.h>
 
 #include "admin.h"
+#include "import.h"
 #include "eligibility.h"
 #include "util.h"
-
-#define OATH_FILE_MAX (8u * 1024 * 1024)
-#define OATH_LINE_MAX 1024
-#define OATH_FIELDS_MIN 4
-#define OATH_FIELDS_MAX 7
-/* liboath's search windows are a few steps; anything past this is not one. */
-#define OATH_POSITION_MAX 1000
-#define OATH_TIME_FORMAT "%Y-%m-%dT%H:%M:%SL" /* liboath's, local time */
-
-struct oath_token {
-	unsigned line;
-	char user[SSPR_USER_MAX + 1];
-	struct sspr_totp_enrollment t;
-};
-
-struct oath_import {
-	const char *path;
-	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES];
-	struct oath_token *tok;
-	size_t n, cap;
-	unsigned bad, skipped;
-};
 
 /* "HOTP", "HOTP/E", "HOTP/E/8", "HOTP/T30", "HOTP/T60/8": the period makes
  * it TOTP. Returns NULL, or what is wrong. */
@@ -125,11 +104,11 @@ static int add_token(struct oath_import *im, const struct oath_token *tok)
 		im->cap = cap;
 	}
 	im->tok[im->n++] = *tok;
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* The secret field: hex, sealed at once. A bad secret is a bad line
- * (*bad set, ADMIN_EXIT_OK); only a sealing failure is an error. */
+ * (*bad set, SSPR_EXIT_OK); only a sealing failure is an error. */
 static int read_secret(struct oath_import *im, unsigned lineno, const char *hex,
 		       struct oath_token *tok, bool *bad)
 {
@@ -137,7 +116,7 @@ static int read_secret(struct oath_import *im, unsigned lineno, const char *hex,
 	size_t len = 0;
 	const char *end = NULL;
 	char what[SSPR_USER_MAX + 64];
-	int rc = ADMIN_EXIT_OK;
+	int rc = SSPR_EXIT_OK;
 
 	*bad = true;
 	if (strlen(hex) % 2 != 0 ||
@@ -189,7 +168,7 @@ static const char *parse_last_use(char *const field[OATH_FIELDS_MAX + 1], struct
 
 /* One line. Bad lines are counted (im->bad) and reading goes on, so one
  * run shows every problem; only a failure of the tool itself stops it. */
-static int read_line(struct oath_import *im, char *line, unsigned lineno)
+int admin_oath_read_line(struct oath_import *im, char *line, unsigned lineno)
 {
 	char *field[OATH_FIELDS_MAX + 1];
 	struct oath_token tok;
@@ -197,7 +176,7 @@ static int read_line(struct oath_import *im, char *line, unsigned lineno)
 	const char *why;
 	size_t n;
 	bool bad = false;
-	int found, rc = ADMIN_EXIT_OK;
+	int found, rc = SSPR_EXIT_OK;
 
 	memset(&tok, 0, sizeof(tok));
 	tok.line = lineno;
@@ -231,15 +210,15 @@ static int read_line(struct oath_import *im, char *line, unsigned lineno)
 		goto out;
 	}
 	if (tok.t.period == 0) {
-		admin_warn("%s:%u: user %s: HOTP (counter-based) is not supported, skipped",
+		cli_warn("%s:%u: user %s: HOTP (counter-based) is not supported, skipped",
 			   im->path, lineno, tok.user);
 		im->skipped++;
 		goto out;
 	}
-	if ((rc = read_secret(im, lineno, field[3], &tok, &bad)) != ADMIN_EXIT_OK || bad)
+	if ((rc = read_secret(im, lineno, field[3], &tok, &bad)) != SSPR_EXIT_OK || bad)
 		goto out;
 	if (strcmp(field[2], "-") != 0 && strcmp(field[2], "+") != 0)
-		admin_warn("%s:%u: user %s: the PIN is not imported: the reset asks for the code "
+		cli_warn("%s:%u: user %s: the PIN is not imported: the reset asks for the code "
 			   "alone",
 			   im->path, lineno, tok.user);
 	found = sspr_lookup_user(tok.user, NULL, NULL);
@@ -249,12 +228,12 @@ static int read_line(struct oath_import *im, char *line, unsigned lineno)
 		goto out;
 	}
 	if (found == 0) {
-		admin_warn("%s:%u: user %s: no such user, skipped", im->path, lineno, tok.user);
+		cli_warn("%s:%u: user %s: no such user, skipped", im->path, lineno, tok.user);
 		im->skipped++;
 		goto out;
 	}
 	if ((dup = find_user(im, tok.user)) != NULL) {
-		admin_warn("%s:%u: user %s: a TOTP token was already read at line %u; only one "
+		cli_warn("%s:%u: user %s: a TOTP token was already read at line %u; only one "
 			   "is kept, skipped",
 			   im->path, lineno, tok.user, dup->line);
 		im->skipped++;
@@ -327,14 +306,14 @@ int admin_import_oath(struct admin_ctx *ctx, const char *path)
 
 	memset(&im, 0, sizeof(im));
 	im.path = path;
-	if ((rc = admin_load_host_pub(ctx, im.pk)) != ADMIN_EXIT_OK)
+	if ((rc = admin_load_host_pub(ctx, im.pk)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_store_open(ctx, 0, &st)) != ADMIN_EXIT_OK)
+	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_input_file(path, OATH_FILE_MAX, 0, &in)) != ADMIN_EXIT_OK)
+	if ((rc = admin_input_file(path, OATH_FILE_MAX, 0, &in)) != SSPR_EXIT_OK)
 		goto out;
 	while ((line = admin_input_line(&in, &pos, &lineno)) != NULL) {
-		if ((rc = read_line(&im, line, lineno)) != ADMIN_EXIT_OK)
+		if ((rc = admin_oath_read_line(&im, line, lineno)) != SSPR_EXIT_OK)
 			goto out;
 	}
 	admin_input_free(&in);
@@ -353,7 +332,7 @@ int admin_import_oath(struct admin_ctx *ctx, const char *path)
 				 failed == 1 ? "" : "s");
 		goto out;
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	admin_input_free(&in);
 	sspr_store_close(st);

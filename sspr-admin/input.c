@@ -20,7 +20,7 @@ static int input_alloc(size_t max, struct admin_input *in)
 	in->buf = sodium_malloc(in->cap);
 	if (in->buf == NULL)
 		return admin_error(SSPR_ENOMEM, "out of memory");
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 void admin_input_free(struct admin_input *in)
@@ -60,7 +60,7 @@ static int check_text(const char *what, const struct admin_input *in)
 {
 	if (memchr(in->buf, '\0', in->len) != NULL)
 		return admin_error(SSPR_EINVAL, "%s: holds a NUL byte: not a text file", what);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* Root reads files that users can reach: a user's own file may be a link
@@ -80,7 +80,7 @@ static int check_owner(const char *path, const struct stat *st, uid_t owner)
 	if (st->st_nlink != 1)
 		return admin_error(SSPR_EACCES, "%s: has %ju names (hard links): refused", path,
 				   (uintmax_t)st->st_nlink);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 int admin_input_file(const char *path, size_t max, uid_t owner, struct admin_input *in)
@@ -88,7 +88,7 @@ int admin_input_file(const char *path, size_t max, uid_t owner, struct admin_inp
 	struct stat st;
 	int fd = -1, e, rc;
 
-	if ((rc = input_alloc(max + 1, in)) != ADMIN_EXIT_OK)
+	if ((rc = input_alloc(max + 1, in)) != SSPR_EXIT_OK)
 		return rc;
 	/* O_NONBLOCK: a FIFO named by mistake must not hang the tool; it is
 	 * refused below as not a regular file. O_NOFOLLOW: a symbolic link is
@@ -105,14 +105,14 @@ int admin_input_file(const char *path, size_t max, uid_t owner, struct admin_inp
 		rc = admin_error(SSPR_EINVAL, "%s: not a regular file", path);
 		goto out;
 	}
-	if ((rc = check_owner(path, &st, owner)) != ADMIN_EXIT_OK)
+	if ((rc = check_owner(path, &st, owner)) != SSPR_EXIT_OK)
 		goto out;
 	if ((uintmax_t)st.st_size > max) {
 		rc = admin_error(SSPR_EINVAL, "%s: too large (at most %zu bytes)", path, max);
 		goto out;
 	}
 	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0)
-		admin_warn("%s is readable by others: treat the secrets in it as exposed, and "
+		cli_warn("%s is readable by others: treat the secrets in it as exposed, and "
 			   "remove it once imported",
 			   path);
 	e = read_all(fd, max, in);
@@ -126,7 +126,7 @@ int admin_input_file(const char *path, size_t max, uid_t owner, struct admin_inp
 out:
 	if (fd >= 0)
 		close(fd);
-	if (rc != ADMIN_EXIT_OK)
+	if (rc != SSPR_EXIT_OK)
 		admin_input_free(in);
 	return rc;
 }
@@ -137,7 +137,7 @@ int admin_input_stdin(size_t max, struct admin_input *in)
 	bool restore = false;
 	int e, rc;
 
-	if ((rc = input_alloc(max + 1, in)) != ADMIN_EXIT_OK)
+	if ((rc = input_alloc(max + 1, in)) != SSPR_EXIT_OK)
 		return rc;
 	/* Typed at a terminal, the answers must not be echoed. */
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
@@ -157,7 +157,7 @@ int admin_input_stdin(size_t max, struct admin_input *in)
 	}
 	rc = check_text("stdin", in);
 out:
-	if (rc != ADMIN_EXIT_OK)
+	if (rc != SSPR_EXIT_OK)
 		admin_input_free(in);
 	return rc;
 }

@@ -130,5 +130,5 @@ int admin_bundle_parse(const char *where, struct admin_input *in, struct sspr_ke
 			}
 		}
 	}
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }

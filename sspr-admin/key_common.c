@@ -17,7 +17,7 @@ int admin_keyring_load(const struct admin_ctx *ctx, unsigned flags, struct sspr_
 
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, ctx->pol.key_dir);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 int admin_key_opening_role(const struct sspr_keyring *ring, const struct sspr_totp *totp)
@@ -59,8 +59,8 @@ static int census_user(const char *user, const struct sspr_record *rec, int deco
 	} else {
 		w->c->unopenable++;
 		if (w->name_them)
-			admin_warn("%s: TOTP secret opens with none of this host's keys",
-				   admin_safe_name(user, shown));
+			cli_warn("%s: TOTP secret opens with none of this host's keys",
+				   cli_safe_name(user, shown));
 	}
 	return 0;
 }
@@ -76,7 +76,7 @@ int admin_key_census(struct sspr_store *st, const struct sspr_keyring *ring, boo
 	r = sspr_store_foreach_user(st, census_user, &w, &err);
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, "reading the store");
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* The command as the admin should type it again: with --config when one

@@ -43,7 +43,7 @@ static const char *id_of(const struct sspr_keyring *ring, int role, char id[SSPR
 }
 
 /* Works out the ring this host should have (want) from what it has and the
- * bundle. Returns ADMIN_EXIT_OK or prints why not. */
+ * bundle. Returns SSPR_EXIT_OK or prints why not. */
 static int plan(const struct admin_ctx *ctx, const struct sspr_keyring *have,
 		const struct sspr_keyring *bundle, bool replace, struct sspr_keyring *want)
 {
@@ -104,7 +104,7 @@ static int plan(const struct admin_ctx *ctx, const struct sspr_keyring *have,
 				    sspr_key_role_name((enum sspr_key_role)r2));
 		}
 	}
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* Writes the roles that change: previous first (an old key is kept before
@@ -142,7 +142,7 @@ static int apply(const struct admin_ctx *ctx, const struct sspr_keyring *have,
 		       sspr_key_role_file((enum sspr_key_role)role));
 		++*changed;
 	}
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static int make_key_dir(const char *dir)
@@ -155,7 +155,7 @@ static int make_key_dir(const char *dir)
 	if (!ok)
 		return admin_error(e == EACCES || e == EPERM ? SSPR_EACCES : SSPR_ERR,
 				   "%s: cannot create key directory: %s", dir, strerror(e));
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static int read_bundle(const char *from, struct admin_input *in)
@@ -185,26 +185,26 @@ int admin_key_install(struct admin_ctx *ctx, int argc, char **argv)
 	sspr_keyring_wipe(&bundle);
 	sspr_keyring_wipe(&want);
 	if ((rc = admin_parse_args("key install", argc, argv, ADMIN_F_REPLACE, &args)) !=
-	    ADMIN_EXIT_OK)
+	    SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 1)
 		return admin_usage_error("usage: key install FILE|- [--replace]");
 	if (geteuid() != 0 && !ctx->config_explicit)
 		return admin_error(SSPR_EACCES, "key install: must be run as root");
 	from = args.pos[0];
-	if ((rc = read_bundle(from, &in)) != ADMIN_EXIT_OK)
+	if ((rc = read_bundle(from, &in)) != SSPR_EXIT_OK)
 		goto out;
 	if ((rc = admin_bundle_parse(strcmp(from, "-") == 0 ? "stdin" : from, &in, &bundle)) !=
-	    ADMIN_EXIT_OK)
+	    SSPR_EXIT_OK)
 		goto out;
-	if ((rc = make_key_dir(ctx->pol.key_dir)) != ADMIN_EXIT_OK)
+	if ((rc = make_key_dir(ctx->pol.key_dir)) != SSPR_EXIT_OK)
 		goto out;
-	if ((rc = admin_keyring_load(ctx, SSPR_KEYRING_CURRENT_OPTIONAL, &have)) != ADMIN_EXIT_OK)
+	if ((rc = admin_keyring_load(ctx, SSPR_KEYRING_CURRENT_OPTIONAL, &have)) != SSPR_EXIT_OK)
 		goto out;
 	if ((rc = plan(ctx, &have, &bundle, (args.flags & ADMIN_F_REPLACE) != 0, &want)) !=
-	    ADMIN_EXIT_OK)
+	    SSPR_EXIT_OK)
 		goto out;
-	if ((rc = apply(ctx, &have, &want, &changed)) != ADMIN_EXIT_OK)
+	if ((rc = apply(ctx, &have, &want, &changed)) != SSPR_EXIT_OK)
 		goto out;
 	id_of(&want, SSPR_KEY_CURRENT, cur);
 	if (changed == 0)
@@ -216,7 +216,7 @@ int admin_key_install(struct admin_ctx *ctx, int argc, char **argv)
 		     : "",
 		 changed);
 	admin_log_action("key-install", "success", detail);
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	admin_input_free(&in);
 	sspr_keyring_wipe(&have);

@@ -62,8 +62,8 @@ static int find_sealed(const char *user, const struct sspr_record *rec, int deco
 	role = admin_key_opening_role(w->ring, &rec->totp);
 	if (role < 0) {
 		w->out->unopenable++;
-		admin_warn("%s: TOTP secret opens with none of this host's keys: left as it is",
-			   admin_safe_name(user, shown));
+		cli_warn("%s: TOTP secret opens with none of this host's keys: left as it is",
+			   cli_safe_name(user, shown));
 		return 0;
 	}
 	if ((w->roles & (1u << role)) == 0)
@@ -128,7 +128,7 @@ int admin_key_reseal(struct sspr_store *st, const struct sspr_keyring *ring, uns
 {
 	struct sspr_error err = {{0}};
 	struct reseal_walk w = {ring, roles & ~(1u << SSPR_KEY_CURRENT), {0}, out};
-	int r, rc = ADMIN_EXIT_ERROR;
+	int r, rc = SSPR_EXIT_ERROR;
 
 	memset(out, 0, sizeof(*out));
 	r = sspr_store_foreach_user(st, find_sealed, &w, &err);
@@ -148,14 +148,14 @@ int admin_key_reseal(struct sspr_store *st, const struct sspr_keyring *ring, uns
 		r = sspr_store_update(st, w.todo.names[i], 0, reseal_update, &o, &err);
 		if (r != SSPR_OK && r != SSPR_NOCHANGE) {
 			out->failed++;
-			admin_update_error(r, &err, admin_safe_name(w.todo.names[i], shown));
+			admin_update_error(r, &err, cli_safe_name(w.todo.names[i], shown));
 		} else if (o.outcome == RESEAL_DONE) {
 			out->resealed++;
 		} else if (o.outcome == RESEAL_UNOPENABLE) {
 			out->unopenable++;
 		}
 	}
-	rc = ADMIN_EXIT_OK;
+	rc = SSPR_EXIT_OK;
 out:
 	name_list_free(&w.todo);
 	return rc;

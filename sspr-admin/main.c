@@ -94,7 +94,7 @@ static int load_policy(struct admin_ctx *ctx)
 					&ctx->config_found, &err);
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, ctx->config_path);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static const struct admin_command *find_command(const char *name)
@@ -107,11 +107,11 @@ static const struct admin_command *find_command(const char *name)
 }
 
 /* Global options come before the sub-command. Returns an exit code; on
- * ADMIN_EXIT_OK *first is the sub-command's index, or 0 when there is
+ * SSPR_EXIT_OK *first is the sub-command's index, or 0 when there is
  * nothing left to do (--help, --version). */
 static int parse_global(int argc, char **argv, struct admin_ctx *ctx, int *first)
 {
-	char shown[ADMIN_QUOTE_MAX + 4];
+	char shown[CLI_QUOTE_MAX + 4];
 	int i;
 
 	*first = 0;
@@ -125,11 +125,11 @@ static int parse_global(int argc, char **argv, struct admin_ctx *ctx, int *first
 		}
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
-			return ADMIN_EXIT_OK;
+			return SSPR_EXIT_OK;
 		}
 		if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
 			printf("%s %s\n", ADMIN_PROG, SSPR_VERSION);
-			return ADMIN_EXIT_OK;
+			return SSPR_EXIT_OK;
 		}
 		if (strcmp(a, "--config") == 0) {
 			if (i + 1 >= argc)
@@ -139,7 +139,7 @@ static int parse_global(int argc, char **argv, struct admin_ctx *ctx, int *first
 			path = a + 9;
 		} else {
 			/* Only the option's name: never what follows '='. */
-			admin_quote_arg(a, shown, sizeof(shown));
+			cli_quote_arg(a, shown, sizeof(shown));
 			shown[strcspn(shown, "=")] = '\0';
 			return admin_usage_error("unknown option '%s'", shown);
 		}
@@ -151,27 +151,27 @@ static int parse_global(int argc, char **argv, struct admin_ctx *ctx, int *first
 	}
 	if (i >= argc) {
 		usage(stderr);
-		return ADMIN_EXIT_USAGE;
+		return SSPR_EXIT_USAGE;
 	}
 	*first = i;
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static int dispatch(struct admin_ctx *ctx, int argc, char **argv)
 {
 	const struct admin_command *cmd;
-	char shown[ADMIN_QUOTE_MAX + 4];
+	char shown[CLI_QUOTE_MAX + 4];
 	int rc;
 
 	if (strcmp(argv[0], "help") == 0) {
 		usage(stdout);
-		return ADMIN_EXIT_OK;
+		return SSPR_EXIT_OK;
 	}
 	cmd = find_command(argv[0]);
 	if (cmd == NULL)
 		return admin_usage_error("unknown command '%s'",
-					 admin_quote_arg(argv[0], shown, sizeof(shown)));
-	if ((rc = load_policy(ctx)) != ADMIN_EXIT_OK)
+					 cli_quote_arg(argv[0], shown, sizeof(shown)));
+	if ((rc = load_policy(ctx)) != SSPR_EXIT_OK)
 		return rc;
 	return cmd->run(ctx, argc, argv);
 }
@@ -181,6 +181,7 @@ int main(int argc, char **argv)
 	struct admin_ctx ctx;
 	int rc, first;
 
+	cli_set_program(ADMIN_PROG);
 	no_core_dumps();
 	/* Root often runs this in a user's directory: libldap must not take
 	 * that directory's ldaprc (or $LDAPRC, LDAP* variables) as defaults.
@@ -191,7 +192,7 @@ int main(int argc, char **argv)
 	ctx.config_path = SSPR_DEFAULT_CONFIG;
 
 	rc = parse_global(argc, argv, &ctx, &first);
-	if (rc != ADMIN_EXIT_OK || first == 0)
+	if (rc != SSPR_EXIT_OK || first == 0)
 		goto out;
 	if (sodium_init() < 0) {
 		rc = admin_error(SSPR_ERR, "libsodium failed to initialise");
@@ -205,7 +206,7 @@ out:
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		int e = errno;
 
-		if (rc == ADMIN_EXIT_OK)
+		if (rc == SSPR_EXIT_OK)
 			rc = admin_error(SSPR_ERR, "writing output: %s", strerror(e));
 	}
 	sodium_memzero(&ctx.pol, sizeof(ctx.pol));

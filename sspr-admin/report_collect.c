@@ -131,7 +131,7 @@ static int walk_accounts(const struct admin_ctx *ctx, struct sspr_store *st,
 	endpwent();
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, ctx->pol.store);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 struct record_walk {
@@ -222,12 +222,12 @@ int report_collect(const struct admin_ctx *ctx, struct sspr_store *st, struct ad
 	struct record_walk w = {ctx, rep};
 	int r, rc;
 
-	if ((rc = walk_accounts(ctx, st, rep)) != ADMIN_EXIT_OK)
+	if ((rc = walk_accounts(ctx, st, rep)) != SSPR_EXIT_OK)
 		return rc;
 	r = sspr_store_foreach_user(st, count_record, &w, &err);
 	if (r == SSPR_OK)
 		r = sspr_store_foreach_event(st, rep->since, count_event, rep, &err);
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, ctx->pol.store);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }

@@ -15,7 +15,7 @@ int admin_load_host_pub(const struct admin_ctx *ctx, uint8_t pk[SSPR_HOSTKEY_PUB
 
 	if (r != SSPR_OK)
 		return admin_lib_error(r, &err, ctx->pol.key_dir);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 int admin_totp_seal(const uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES], const uint8_t *raw, size_t len,

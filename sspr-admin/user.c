@@ -16,18 +16,18 @@ int admin_check_user_name(const char *user)
 				   "invalid user name (letters, digits and . _ - @ $, "
 				   "at most %d bytes)",
 				   SSPR_USER_MAX);
-	return ADMIN_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 int admin_check_user_exists(const char *user)
 {
 	int rc = admin_check_user_name(user);
 
-	if (rc != ADMIN_EXIT_OK)
+	if (rc != SSPR_EXIT_OK)
 		return rc;
 	switch (sspr_lookup_user(user, NULL, NULL)) {
 	case 1:
-		return ADMIN_EXIT_OK;
+		return SSPR_EXIT_OK;
 	case 0:
 		return admin_error(SSPR_ENOENT, "%s: no such user", user);
 	default:
@@ -52,9 +52,9 @@ void admin_warn_unusable(const struct sspr_policy *pol, const char *user, unsign
 	enum sspr_eligibility elig = sspr_user_eligibility(pol, user, NULL);
 
 	if ((pol->methods & method) == 0)
-		admin_warn("%s is not in the policy's methods: %s cannot reset with it yet",
+		cli_warn("%s is not in the policy's methods: %s cannot reset with it yet",
 			   sspr_method_name(method), user);
 	if (elig != SSPR_ELIGIBLE && elig != SSPR_NOT_ELIGIBLE_ERROR)
-		admin_warn("%s cannot reset under the current policy: %s", user,
+		cli_warn("%s cannot reset under the current policy: %s", user,
 			   sspr_eligibility_reason(elig));
 }

@@ -1,6 +1,7 @@
-/* Proving the current password before anything is registered, through
- * the PAM service sspr-enroll (pam_unix; unix_chkpwd checks the caller's
- * own password for a program that is not root).
+/* Who the caller is allowed to be: eligible under the policy, and proven
+ * by the current password before anything is registered, through the PAM
+ * service sspr-enroll (pam_unix; unix_chkpwd checks the caller's own
+ * password for a program that is not root).
  *
  * The conversation reads through prompt.c rather than misc_conv: misc_conv
  * read()s a whole buffer from stdin at once, which on a pipe swallows the
@@ -12,6 +13,7 @@
 #include <security/pam_appl.h>
 #include <sodium.h>
 
+#include "eligibility.h"
 #include "enroll.h"
 
 #define REPLY_MAX 512
@@ -79,18 +81,34 @@ int enroll_authenticate(struct enroll_ctx *ctx)
 	int r;
 
 	if (ctx->authenticated)
-		return ENROLL_EXIT_OK;
+		return SSPR_EXIT_OK;
 	r = pam_start(ENROLL_SERVICE, ctx->user, &conv, &pamh);
 	if (r != PAM_SUCCESS) {
-		enroll_error("cannot start PAM service %s", ENROLL_SERVICE);
-		return ENROLL_EXIT_ERROR;
+		cli_error("cannot start PAM service %s", ENROLL_SERVICE);
+		return SSPR_EXIT_ERROR;
 	}
 	r = pam_authenticate(pamh, 0);
 	if (r == PAM_SUCCESS)
 		r = pam_acct_mgmt(pamh, 0);
 	if (r != PAM_SUCCESS)
-		enroll_error("authentication failed: %s", pam_strerror(pamh, r));
+		cli_error("authentication failed: %s", pam_strerror(pamh, r));
 	pam_end(pamh, r);
 	ctx->authenticated = r == PAM_SUCCESS;
-	return r == PAM_SUCCESS ? ENROLL_EXIT_OK : ENROLL_EXIT_AUTH;
+	return r == PAM_SUCCESS ? SSPR_EXIT_OK : SSPR_EXIT_AUTH;
+}
+
+int enroll_check_eligible(const struct enroll_ctx *ctx)
+{
+	enum sspr_eligibility e = sspr_user_eligibility(&ctx->pol, ctx->user, NULL);
+
+	if (e == SSPR_ELIGIBLE)
+		return SSPR_EXIT_OK;
+	if (e == SSPR_NOT_ELIGIBLE_GROUP)
+		cli_error("you are not allowed to enroll: not a member of group %s",
+			     ctx->pol.group);
+	else
+		cli_error("you are not allowed to enroll: %s", sspr_eligibility_reason(e));
+	if (ctx->pol.helpdesk[0] != '\0')
+		fprintf(stderr, "%s\n", ctx->pol.helpdesk);
+	return SSPR_EXIT_DENIED;
 }

@@ -64,14 +64,14 @@ static int send_code(const struct enroll_ctx *ctx, const char *address, struct e
 	if (enroll_privileged() && getuid() != 0) {
 		r = sspr_mail_relay_ask(SSPR_MAIL_RELAY_SOCKET, address, s->code, &err);
 		if (r == SSPR_EUNAVAIL)
-			enroll_error("cannot send the e-mail: the mail relay is not running "
+			cli_error("cannot send the e-mail: the mail relay is not running "
 				     "(sspr-mail.socket); ask an administrator");
 		else if (r == SSPR_EFULL)
-			enroll_error("cannot send the e-mail: too many verification mails in the "
+			cli_error("cannot send the e-mail: too many verification mails in the "
 				     "last hour; try again later");
 		else if (r != SSPR_OK)
-			enroll_error("cannot send the e-mail: %s", err.msg);
-		return r == SSPR_OK ? ENROLL_EXIT_OK : ENROLL_EXIT_ERROR;
+			cli_error("cannot send the e-mail: %s", err.msg);
+		return r == SSPR_OK ? SSPR_EXIT_OK : SSPR_EXIT_ERROR;
 	}
 	(void)gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
@@ -81,10 +81,10 @@ static int send_code(const struct enroll_ctx *ctx, const char *address, struct e
 		r = sspr_mail_send(ctx->pol.mail_command, &mail, SSPR_MAIL_DROP_PRIVILEGE, &err);
 	sodium_memzero(s->body, sizeof(s->body));
 	if (r != SSPR_OK) {
-		enroll_error("cannot send the e-mail: %s", err.msg[0] ? err.msg : "message too long");
-		return ENROLL_EXIT_ERROR;
+		cli_error("cannot send the e-mail: %s", err.msg[0] ? err.msg : "message too long");
+		return SSPR_EXIT_ERROR;
 	}
-	return ENROLL_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* The typed code, surrounding white space ignored, against the sent one. */
@@ -101,7 +101,7 @@ static bool code_matches(struct email_secret *s)
 	return n == want && sodium_memcmp(p, s->code, want) == 0;
 }
 
-/* ENROLL_EXIT_OK once the right code is typed in time. */
+/* SSPR_EXIT_OK once the right code is typed in time. */
 static int confirm_code(const struct enroll_ctx *ctx, struct email_secret *s, const char **why)
 {
 	int64_t deadline = sspr_now() + (int64_t)ctx->pol.code_lifetime;
@@ -112,19 +112,19 @@ static int confirm_code(const struct enroll_ctx *ctx, struct email_secret *s, co
 
 		if (r == -1) {
 			*why = "cancelled";
-			return ENROLL_EXIT_ERROR;
+			return SSPR_EXIT_ERROR;
 		}
 		if (sspr_now() > deadline) {
 			printf("The code has expired.\n");
 			*why = "expired";
-			return ENROLL_EXIT_AUTH;
+			return SSPR_EXIT_AUTH;
 		}
 		if (r == 0 && code_matches(s))
-			return ENROLL_EXIT_OK;
+			return SSPR_EXIT_OK;
 		if (i + 1 < CODE_TRIES)
 			printf("That code is not right; check the e-mail and try again.\n");
 	}
-	return ENROLL_EXIT_AUTH;
+	return SSPR_EXIT_AUTH;
 }
 
 int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
@@ -135,16 +135,16 @@ int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
 	char masked[SSPR_EMAIL_MAX + 1];
 	int r;
 
-	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_EMAIL)) != ENROLL_EXIT_OK)
+	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_EMAIL)) != SSPR_EXIT_OK)
 		return r;
 	if (!sspr_email_valid(address) || strlen(address) > SSPR_EMAIL_MAX) {
-		enroll_error("not a valid e-mail address: give a plain address such as "
+		cli_error("not a valid e-mail address: give a plain address such as "
 			     "name@example.org");
-		return ENROLL_EXIT_USAGE;
+		return SSPR_EXIT_USAGE;
 	}
-	r = ENROLL_EXIT_ERROR;
+	r = SSPR_EXIT_ERROR;
 	if (sodium_init() < 0 || (s = sodium_malloc(sizeof(*s))) == NULL) {
-		enroll_error("out of memory");
+		cli_error("out of memory");
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
@@ -153,15 +153,15 @@ int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
 	r = enroll_load_record(ctx, &s->current);
 	sspr_record_wipe(&s->current);
 	if (r != SSPR_OK && r != SSPR_ENOENT) {
-		r = ENROLL_EXIT_ERROR;
+		r = SSPR_EXIT_ERROR;
 		goto out;
 	}
-	r = ENROLL_EXIT_ERROR;
+	r = SSPR_EXIT_ERROR;
 	if (sspr_code_generate(ctx->pol.code_length, s->code) != SSPR_OK) {
-		enroll_error("cannot make a verification code");
+		cli_error("cannot make a verification code");
 		goto out;
 	}
-	if ((r = send_code(ctx, address, s)) != ENROLL_EXIT_OK) {
+	if ((r = send_code(ctx, address, s)) != SSPR_EXIT_OK) {
 		why = "mail-failed";
 		goto out;
 	}
@@ -171,21 +171,21 @@ int enroll_cmd_email(struct enroll_ctx *ctx, const char *address)
 	       address, masked, (ctx->pol.code_lifetime + 59) / 60);
 	r = confirm_code(ctx, s, &why);
 	sodium_memzero(s->code, sizeof(s->code));
-	if (r != ENROLL_EXIT_OK) {
-		enroll_error("the address was not verified; nothing was stored");
+	if (r != SSPR_EXIT_OK) {
+		cli_error("the address was not verified; nothing was stored");
 		goto out;
 	}
 	u.now = sspr_now();
 	if (enroll_update_record(ctx, store_email, &u,
 				 "store the address") < 0) {
-		r = ENROLL_EXIT_ERROR;
+		r = SSPR_EXIT_ERROR;
 		goto out;
 	}
 	printf("Your e-mail address %s is verified and registered%s.\n", address,
 	       u.replaced ? " (it replaces the previous one)" : "");
-	r = ENROLL_EXIT_OK;
+	r = SSPR_EXIT_OK;
 out:
-	if (r != ENROLL_EXIT_OK && strcmp(why, "cancelled") != 0 && s != NULL)
+	if (r != SSPR_EXIT_OK && strcmp(why, "cancelled") != 0 && s != NULL)
 		enroll_log_event(ctx, "enroll", why, "email", NULL);
 	if (s != NULL)
 		sodium_free(s);

@@ -83,7 +83,7 @@ static bool already_chosen(struct question_set *s, const char *q)
 	return false;
 }
 
-/* Fills s->question[s->n]. ENROLL_EXIT_OK, or ENROLL_EXIT_ERROR at end of
+/* Fills s->question[s->n]. SSPR_EXIT_OK, or SSPR_EXIT_ERROR at end of
  * input or after PICK_TRIES invalid choices. */
 static int pick_question(const struct enroll_ctx *ctx, const struct sspr_question_list *list,
 			 struct question_set *s)
@@ -101,7 +101,7 @@ static int pick_question(const struct enroll_ctx *ctx, const struct sspr_questio
 		int r = enroll_read_line(prompt, s->typed, sizeof(s->typed));
 
 		if (r == -1)
-			return ENROLL_EXIT_ERROR;
+			return SSPR_EXIT_ERROR;
 		q = s->typed;
 		if (r == -2) {
 			printf("That question is too long (at most %d bytes).\n",
@@ -130,10 +130,10 @@ static int pick_question(const struct enroll_ctx *ctx, const struct sspr_questio
 		}
 		if (sspr_strlcpy(s->question[s->n], q, sizeof(s->question[s->n])) != SSPR_OK)
 			continue;
-		return ENROLL_EXIT_OK;
+		return SSPR_EXIT_OK;
 	}
-	enroll_error("too many invalid choices");
-	return ENROLL_EXIT_ERROR;
+	cli_error("too many invalid choices");
+	return SSPR_EXIT_ERROR;
 }
 
 /* Fills s->answer[s->n] (normalised) for s->question[s->n]. */
@@ -151,7 +151,7 @@ static int ask_answer(const struct enroll_ctx *ctx, struct question_set *s)
 	for (int tries = 0; tries < ANSWER_TRIES; tries++) {
 		r = enroll_read_secret("Answer (not shown): ", s->typed, sizeof(s->typed));
 		if (r == -1)
-			return ENROLL_EXIT_ERROR;
+			return SSPR_EXIT_ERROR;
 		if (r == -2 || sspr_answer_normalise(s->typed, answer, SSPR_ANSWER_MAX + 1,
 						     &chars) != SSPR_OK) {
 			printf("That answer cannot be used: it is too long or has characters that "
@@ -166,16 +166,16 @@ static int ask_answer(const struct enroll_ctx *ctx, struct question_set *s)
 		}
 		r = enroll_read_secret("Type the answer again: ", s->typed, sizeof(s->typed));
 		if (r == -1)
-			return ENROLL_EXIT_ERROR;
+			return SSPR_EXIT_ERROR;
 		if (r == 0 && sspr_answer_normalise(s->typed, s->again, sizeof(s->again), &chars) ==
 				      SSPR_OK &&
 		    strlen(s->again) == strlen(answer) &&
 		    sodium_memcmp(s->again, answer, strlen(answer)) == 0)
-			return ENROLL_EXIT_OK;
+			return SSPR_EXIT_OK;
 		printf("The two answers do not match; type it again.\n");
 	}
-	enroll_error("too many refused or mistyped answers");
-	return ENROLL_EXIT_ERROR;
+	cli_error("too many refused or mistyped answers");
+	return SSPR_EXIT_ERROR;
 }
 
 static int load_list(const struct enroll_ctx *ctx, struct sspr_question_list *list)
@@ -185,19 +185,19 @@ static int load_list(const struct enroll_ctx *ctx, struct sspr_question_list *li
 
 	if (r == SSPR_ENOENT && ctx->pol.custom_questions) {
 		list->count = 0;
-		return ENROLL_EXIT_OK;
+		return SSPR_EXIT_OK;
 	}
 	if (r != SSPR_OK) {
-		enroll_error("cannot read the questions: %s", err.msg);
-		return ENROLL_EXIT_ERROR;
+		cli_error("cannot read the questions: %s", err.msg);
+		return SSPR_EXIT_ERROR;
 	}
 	if (!ctx->pol.custom_questions && list->count < ctx->pol.questions_to_register) {
-		enroll_error("only %zu questions are available, but %u must be registered; "
+		cli_error("only %zu questions are available, but %u must be registered; "
 			     "ask your administrator",
 			     list->count, ctx->pol.questions_to_register);
-		return ENROLL_EXIT_ERROR;
+		return SSPR_EXIT_ERROR;
 	}
-	return ENROLL_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static void show_list(const struct enroll_ctx *ctx, const struct sspr_question_list *list)
@@ -220,51 +220,51 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 	struct question_set *s = NULL;
 	struct questions_update u = {.user = ctx->user};
 	struct sspr_record current;
-	int r = ENROLL_EXIT_ERROR;
+	int r = SSPR_EXIT_ERROR;
 
 	sspr_record_init(&current);
-	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_QUESTIONS)) != ENROLL_EXIT_OK)
+	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_QUESTIONS)) != SSPR_EXIT_OK)
 		return r;
-	r = ENROLL_EXIT_ERROR;
+	r = SSPR_EXIT_ERROR;
 	if (ctx->pol.questions_to_register > SSPR_QUESTIONS_MAX) {
-		enroll_error("questions_to_register must be at most %d", SSPR_QUESTIONS_MAX);
+		cli_error("questions_to_register must be at most %d", SSPR_QUESTIONS_MAX);
 		goto out;
 	}
 	if (sodium_init() < 0) {
-		enroll_error("cannot initialise libsodium");
+		cli_error("cannot initialise libsodium");
 		goto out;
 	}
 	list = calloc(1, sizeof(*list));
 	s = sodium_malloc(sizeof(*s));
 	if (list == NULL || s == NULL) {
-		enroll_error("out of memory");
+		cli_error("out of memory");
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
-	if ((r = load_list(ctx, list)) != ENROLL_EXIT_OK)
+	if ((r = load_list(ctx, list)) != SSPR_EXIT_OK)
 		goto out;
-	r = ENROLL_EXIT_ERROR;
+	r = SSPR_EXIT_ERROR;
 	if (enroll_load_record(ctx, &current) == SSPR_OK && current.n_questions > 0)
 		printf("You have %u security questions registered; the new set replaces them.\n\n",
 		       current.n_questions);
 	show_list(ctx, list);
 	while (s->n < ctx->pol.questions_to_register) {
 		r = pick_question(ctx, list, s);
-		if (r == ENROLL_EXIT_OK)
+		if (r == SSPR_EXIT_OK)
 			r = ask_answer(ctx, s);
-		if (r != ENROLL_EXIT_OK) {
-			enroll_error("%zu of %u questions answered; nothing was stored", s->n,
+		if (r != SSPR_EXIT_OK) {
+			cli_error("%zu of %u questions answered; nothing was stored", s->n,
 				     ctx->pol.questions_to_register);
 			goto out;
 		}
 		s->n++;
 		printf("\n");
 	}
-	r = ENROLL_EXIT_ERROR;
+	r = SSPR_EXIT_ERROR;
 	for (size_t i = 0; i < s->n; i++) {
 		if (sspr_answer_hash(s->answer[i], ctx->pol.argon2_opslimit,
 				     ctx->pol.argon2_memlimit, s->hash[i]) != SSPR_OK) {
-			enroll_error("cannot hash the answers (argon2_memlimit too high?)");
+			cli_error("cannot hash the answers (argon2_memlimit too high?)");
 			goto out;
 		}
 		sodium_memzero(s->answer[i], sizeof(s->answer[i]));
@@ -275,7 +275,7 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 				 "store the questions") < 0)
 		goto out;
 	printf("Your %zu security questions are registered.\n", s->n);
-	r = ENROLL_EXIT_OK;
+	r = SSPR_EXIT_OK;
 out:
 	if (s != NULL)
 		sodium_free(s); /* sodium_free wipes before unmapping */

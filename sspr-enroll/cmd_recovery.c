@@ -43,15 +43,15 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 	int r;
 
 	sspr_record_init(&current);
-	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_RECOVERY)) != ENROLL_EXIT_OK)
+	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_RECOVERY)) != SSPR_EXIT_OK)
 		return r;
-	r = ENROLL_EXIT_ERROR;
+	r = SSPR_EXIT_ERROR;
 	if (n < 1 || n > SSPR_RECOVERY_MAX) {
-		enroll_error("recovery_codes must be 1..%d", SSPR_RECOVERY_MAX);
+		cli_error("recovery_codes must be 1..%d", SSPR_RECOVERY_MAX);
 		return r;
 	}
 	if (sodium_init() < 0 || (s = sodium_malloc(sizeof(*s))) == NULL) {
-		enroll_error("out of memory");
+		cli_error("out of memory");
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
@@ -63,7 +63,7 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 	 * update function more than once. */
 	sspr_record_init(&s->fresh);
 	if (sspr_recovery_issue(&s->fresh, n, s->codes) != SSPR_OK) {
-		enroll_error("cannot make recovery codes");
+		cli_error("cannot make recovery codes");
 		goto out;
 	}
 	u.fresh = &s->fresh;
@@ -79,7 +79,7 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 		printf("  %2u. %s\n", i + 1, s->codes[i]);
 	printf("\nRunning 'sspr-enroll recovery' again makes a new set and cancels these.\n");
 	fflush(stdout);
-	r = ENROLL_EXIT_OK;
+	r = SSPR_EXIT_OK;
 out:
 	if (s != NULL)
 		sodium_free(s);

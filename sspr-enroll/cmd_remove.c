@@ -37,10 +37,10 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 	struct remove_update *u = NULL;
 	char what[32];
 	unsigned left;
-	int r = ENROLL_EXIT_ERROR;
+	int r = SSPR_EXIT_ERROR;
 
 	if (sodium_init() < 0 || (u = sodium_malloc(sizeof(*u))) == NULL) {
-		enroll_error("out of memory");
+		cli_error("out of memory");
 		return r;
 	}
 	sodium_memzero(u, sizeof(*u));
@@ -50,7 +50,7 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 	snprintf(what, sizeof(what), "remove %s", sspr_method_name(method));
 	if (enroll_update_record(ctx, remove_method, u, what) < 0)
 		goto out;
-	r = ENROLL_EXIT_OK;
+	r = SSPR_EXIT_OK;
 	if (!u->present) {
 		printf("You have no %s registered; nothing was removed.\n",
 		       sspr_method_name(method));

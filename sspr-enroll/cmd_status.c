@@ -2,7 +2,6 @@
  * that completes the registration the policy asks for, and the dates that
  * drive reminders. Reads only the caller's own record; needs no password. */
 #include <stdio.h>
-#include <time.h>
 
 #include "codes.h"
 #include "eligibility.h"
@@ -19,17 +18,6 @@ struct status_view {
 	bool due;
 	bool locked;
 };
-
-static const char *date_of(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
-		return "-";
-	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
-}
 
 static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *rec,
 			unsigned m)
@@ -70,7 +58,7 @@ static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *
 static void print_text(const struct enroll_ctx *ctx, const struct status_view *v,
 		       const struct sspr_record *rec)
 {
-	char d[32];
+	char d[CLI_TIME_MAX];
 
 	printf("user:         %s\n", ctx->user);
 	printf("eligible:     %s\n",
@@ -84,70 +72,82 @@ static void print_text(const struct enroll_ctx *ctx, const struct status_view *v
 		printf("registration: not complete: %u more method%s needed "
 		       "(a reset needs %u)\n",
 		       v->missing, v->missing == 1 ? "" : "s", ctx->pol.methods_required);
-	printf("registered:   %s\n", date_of(rec->registered_at, d, sizeof(d)));
-	printf("confirmed:    %s%s\n", date_of(rec->confirmed_at, d, sizeof(d)),
+	printf("registered:   %s\n", cli_time_iso(rec->registered_at, d));
+	printf("confirmed:    %s%s\n", cli_time_iso(rec->confirmed_at, d),
 	       v->due ? " (re-confirmation due: run sspr-enroll)" : "");
 	if (v->locked)
 		printf("locked:       resets locked until %s\n",
-		       date_of(rec->locked_until, d, sizeof(d)));
+		       cli_time_iso(rec->locked_until, d));
 	printf("methods:\n");
-	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
+	SSPR_FOR_EACH_METHOD(m)
 		if ((ctx->pol.methods & m) || (v->have & m))
 			method_line(ctx, rec, m);
-	}
 	if (v->elig == SSPR_ELIGIBLE && v->missing > 0)
 		printf("\nTo complete your registration, run sspr-enroll without arguments.\n");
 }
 
-
-static void json_methods(const char *key, unsigned mask)
-{
-	const char *sep = "";
-
-	printf(",\"%s\":[", key);
-	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
-		if (mask & m) {
-			printf("%s\"%s\"", sep, sspr_method_name(m));
-			sep = ",";
-		}
-	}
-	printf("]");
-}
-
-static const char *json_bool(bool b)
-{
-	return b ? "true" : "false";
-}
-
+/* The --json document: a contract (doc/DESIGN.md §5.5); times are seconds
+ * since the epoch, 0 for never. */
 static void print_json(const struct enroll_ctx *ctx, const struct status_view *v,
 		       const struct sspr_record *rec)
 {
-	printf("{\"user\":");
-	sspr_text_print_json(stdout, ctx->user);
-	printf(",\"eligible\":%s,\"enrolled\":%s", json_bool(v->elig == SSPR_ELIGIBLE),
-	       json_bool(v->have != 0));
-	json_methods("methods", v->have);
-	json_methods("usable", v->usable);
-	json_methods("allowed", ctx->pol.methods);
-	printf(",\"methods_required\":%u,\"complete\":%s,\"missing\":%u", ctx->pol.methods_required,
-	       json_bool(v->missing == 0), v->missing);
-	printf(",\"totp\":%s,\"questions\":%u,\"questions_required\":%u", json_bool(rec->has_totp),
-	       rec->n_questions, ctx->pol.questions_to_register);
-	printf(",\"email\":");
+	struct cli_json j;
+
+	cli_json_init(&j, stdout);
+	cli_json_begin_object(&j);
+	cli_json_key(&j, "user");
+	cli_json_string(&j, ctx->user);
+	cli_json_key(&j, "eligible");
+	cli_json_bool(&j, v->elig == SSPR_ELIGIBLE);
+	cli_json_key(&j, "enrolled");
+	cli_json_bool(&j, v->have != 0);
+	cli_json_key(&j, "methods");
+	cli_json_methods(&j, v->have);
+	cli_json_key(&j, "usable");
+	cli_json_methods(&j, v->usable);
+	cli_json_key(&j, "allowed");
+	cli_json_methods(&j, ctx->pol.methods);
+	cli_json_key(&j, "methods_required");
+	cli_json_uint(&j, ctx->pol.methods_required);
+	cli_json_key(&j, "complete");
+	cli_json_bool(&j, v->missing == 0);
+	cli_json_key(&j, "missing");
+	cli_json_uint(&j, v->missing);
+	cli_json_key(&j, "totp");
+	cli_json_bool(&j, rec->has_totp);
+	cli_json_key(&j, "questions");
+	cli_json_uint(&j, rec->n_questions);
+	cli_json_key(&j, "questions_required");
+	cli_json_uint(&j, ctx->pol.questions_to_register);
+	cli_json_key(&j, "email");
 	if (rec->has_email) {
-		printf("{\"address\":");
-		sspr_text_print_json(stdout, rec->email.address);
-		printf(",\"verified\":%s,\"verified_at\":%lld}", json_bool(rec->email.verified),
-		       (long long)rec->email.verified_at);
+		cli_json_begin_object(&j);
+		cli_json_key(&j, "address");
+		cli_json_string(&j, rec->email.address);
+		cli_json_key(&j, "verified");
+		cli_json_bool(&j, rec->email.verified);
+		cli_json_key(&j, "verified_at");
+		cli_json_int(&j, rec->email.verified_at);
+		cli_json_end_object(&j);
 	} else {
-		printf("null");
+		cli_json_null(&j);
 	}
-	printf(",\"recovery_left\":%u,\"recovery_total\":%u", sspr_recovery_left(rec),
-	       rec->n_recovery);
-	printf(",\"registered_at\":%lld,\"confirmed_at\":%lld,\"reconfirm_due\":%s"
-	       ",\"locked\":%s,\"locked_until\":%lld}\n",
-	       (long long)rec->registered_at, (long long)rec->confirmed_at, json_bool(v->due),
-	       json_bool(v->locked), (long long)rec->locked_until);
+	cli_json_key(&j, "recovery_left");
+	cli_json_uint(&j, sspr_recovery_left(rec));
+	cli_json_key(&j, "recovery_total");
+	cli_json_uint(&j, rec->n_recovery);
+	cli_json_key(&j, "registered_at");
+	cli_json_int(&j, rec->registered_at);
+	cli_json_key(&j, "confirmed_at");
+	cli_json_int(&j, rec->confirmed_at);
+	cli_json_key(&j, "reconfirm_due");
+	cli_json_bool(&j, v->due);
+	cli_json_key(&j, "locked");
+	cli_json_bool(&j, v->locked);
+	cli_json_key(&j, "locked_until");
+	cli_json_int(&j, rec->locked_until);
+	cli_json_end_object(&j);
+	fputc('\n', stdout);
 }
 
 int enroll_cmd_status(struct enroll_ctx *ctx)
@@ -160,7 +160,7 @@ int enroll_cmd_status(struct enroll_ctx *ctx)
 	v.elig = sspr_user_eligibility(&ctx->pol, ctx->user, NULL);
 	r = enroll_load_record(ctx, &rec);
 	if (r != SSPR_OK && r != SSPR_ENOENT)
-		return ENROLL_EXIT_ERROR;
+		return SSPR_EXIT_ERROR;
 	/* A missing record reads as the empty one sspr_record_init() made. */
 	v.found = r == SSPR_OK;
 	v.have = sspr_record_methods(&rec);
@@ -175,5 +175,5 @@ int enroll_cmd_status(struct enroll_ctx *ctx)
 	else
 		print_text(ctx, &v, &rec);
 	sspr_record_wipe(&rec);
-	return ENROLL_EXIT_OK;
+	return SSPR_EXIT_OK;
 }

@@ -85,16 +85,16 @@ static int confirm(const struct enroll_ctx *ctx, const uint8_t *secret, uint64_t
 		printf("Enter the code from your authenticator app to confirm: ");
 		fflush(stdout);
 		if (fgets(line, sizeof(line), stdin) == NULL)
-			return ENROLL_EXIT_ERROR;
+			return SSPR_EXIT_ERROR;
 		line[strcspn(line, "\r\n")] = '\0';
 		*now = sspr_now();
 		if (sspr_totp_find_step(secret, SECRET_BYTES, &ctx->pol.totp, *now, line, step) ==
 		    SSPR_OK)
-			return ENROLL_EXIT_OK;
+			return SSPR_EXIT_OK;
 		printf("That code does not match. Check the time on your phone and try again.\n");
 	}
-	enroll_error("no matching code after %d tries; nothing was stored", CONFIRM_TRIES);
-	return ENROLL_EXIT_AUTH;
+	cli_error("no matching code after %d tries; nothing was stored", CONFIRM_TRIES);
+	return SSPR_EXIT_AUTH;
 }
 
 int enroll_cmd_totp(struct enroll_ctx *ctx)
@@ -107,19 +107,19 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 	struct sspr_error err = {{0}};
 	uint8_t *secret = NULL;
 	char b32[SECRET_BYTES * 2];
-	int r = ENROLL_EXIT_ERROR;
+	int r = SSPR_EXIT_ERROR;
 
 	sspr_record_init(&current);
-	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_TOTP)) != ENROLL_EXIT_OK)
+	if ((r = enroll_method_allowed(ctx, SSPR_METHOD_TOTP)) != SSPR_EXIT_OK)
 		return r;
-	r = ENROLL_EXIT_ERROR;
+	r = SSPR_EXIT_ERROR;
 	if (sspr_totp_init() != SSPR_OK || sspr_hostkey_load_public(ctx->pol.key_dir, pk, &err)) {
-		enroll_error("%s", err.msg[0] ? err.msg : "crypto initialisation failed");
-		return ENROLL_EXIT_ERROR;
+		cli_error("%s", err.msg[0] ? err.msg : "crypto initialisation failed");
+		return SSPR_EXIT_ERROR;
 	}
 	if (sspr_policy_open_store(&ctx->pol, 0, &store, &err) != SSPR_OK) {
-		enroll_error("%s", err.msg);
-		return ENROLL_EXIT_ERROR;
+		cli_error("%s", err.msg);
+		return SSPR_EXIT_ERROR;
 	}
 	if (sspr_store_get(store, ctx->user, &current, &err) == SSPR_OK && current.has_totp)
 		printf("You already have an authenticator app registered; confirming a new one\n"
@@ -135,20 +135,20 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 	sodium_memzero(b32, sizeof(b32));
 
 	r = confirm(ctx, secret, &e.t.last_step, &e.now);
-	if (r != ENROLL_EXIT_OK)
+	if (r != SSPR_EXIT_OK)
 		goto out;
-	r = ENROLL_EXIT_ERROR;
+	r = SSPR_EXIT_ERROR;
 	if (sspr_seal(pk, secret, SECRET_BYTES, e.t.sealed, sizeof(e.t.sealed), &e.t.sealed_len) !=
 	    SSPR_OK)
 		goto out;
 	if ((r = sspr_store_update(store, ctx->user, 0, store_totp, &e, &err)) < 0) {
 		enroll_store_error("store the enrollment", r, &err);
-		r = ENROLL_EXIT_ERROR;
+		r = SSPR_EXIT_ERROR;
 		goto out;
 	}
 	printf("Your authenticator app is registered. If you forget your password, press\n"
 	       "Enter at the password prompt and type the code it shows.\n");
-	r = ENROLL_EXIT_OK;
+	r = SSPR_EXIT_OK;
 out:
 	sodium_free(secret);
 	sodium_memzero(b32, sizeof(b32));

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli.h"
 #include "policy.h"
 #include "policy_store.h"
 #include "store.h"
@@ -18,14 +19,6 @@
 #define ENROLL_PROG "sspr-enroll"
 #define ENROLL_SERVICE "sspr-enroll" /* PAM service and audit service name */
 
-/* DESIGN.md section 7 (contract). */
-enum enroll_exit {
-	ENROLL_EXIT_OK = 0,
-	ENROLL_EXIT_ERROR = 1,
-	ENROLL_EXIT_USAGE = 2,
-	ENROLL_EXIT_DENIED = 3,
-	ENROLL_EXIT_AUTH = 4,
-};
 
 struct enroll_ctx {
 	char user[SSPR_USER_MAX + 1]; /* from the real uid, never the environment */
@@ -46,11 +39,11 @@ int enroll_identity(char *user, size_t size);
 
 /* authenticate.c: the current password through the PAM service
  * sspr-enroll, asked at most once per run (ctx->authenticated). Returns
- * ENROLL_EXIT_OK or ENROLL_EXIT_AUTH. */
+ * SSPR_EXIT_OK or SSPR_EXIT_AUTH. */
 int enroll_authenticate(struct enroll_ctx *ctx);
 
-/* main.c: group, uid and root rules, with the helpdesk text on refusal.
- * ENROLL_EXIT_OK or ENROLL_EXIT_DENIED. */
+/* authenticate.c: group, uid and root rules, with the helpdesk text on refusal.
+ * SSPR_EXIT_OK or SSPR_EXIT_DENIED. */
 int enroll_check_eligible(const struct enroll_ctx *ctx);
 
 /* prompt.c: line input from stdin, which works the same on a terminal and
@@ -76,8 +69,8 @@ int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, 
 			 const char *what);
 /* "cannot WHAT: why" on stderr for a failed store call r. */
 void enroll_store_error(const char *what, int r, const struct sspr_error *err);
-/* ENROLL_EXIT_OK when the policy lets users register method, else a
- * message and ENROLL_EXIT_DENIED. */
+/* SSPR_EXIT_OK when the policy lets users register method, else a
+ * message and SSPR_EXIT_DENIED. */
 int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method);
 /* Appends an audit event outside a record change (a failed enrollment). */
 void enroll_log_event(const struct enroll_ctx *ctx, const char *action, const char *result,
@@ -96,8 +89,5 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method);
 int enroll_cmd_status(struct enroll_ctx *ctx);
 /* guided.c: no sub-command. */
 int enroll_guided(struct enroll_ctx *ctx);
-
-/* messages on stderr: "sspr-enroll: ..." */
-void enroll_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -36,13 +36,13 @@ static int do_reconfirm(struct enroll_ctx *ctx)
 
 	printf("\nYour registration is complete. Type your password to confirm that these\n"
 	       "methods are still yours.\n");
-	if ((r = enroll_authenticate(ctx)) != ENROLL_EXIT_OK)
+	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
 		return r;
 	u.now = sspr_now();
 	if (enroll_update_record(ctx, reconfirm, &u, "re-confirm") < 0)
-		return ENROLL_EXIT_ERROR;
+		return SSPR_EXIT_ERROR;
 	printf("Thank you: your methods are re-confirmed.\n");
-	return ENROLL_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 static const char *describe(unsigned m)
@@ -67,12 +67,12 @@ static int guided_email(struct enroll_ctx *ctx)
 		int r = enroll_read_line("E-mail address: ", address, sizeof(address));
 
 		if (r == -1)
-			return ENROLL_EXIT_ERROR;
+			return SSPR_EXIT_ERROR;
 		if (r == 0 && sspr_email_valid(address))
 			return enroll_cmd_email(ctx, address);
 		printf("That is not a plain e-mail address such as name@example.org.\n");
 	}
-	return ENROLL_EXIT_USAGE;
+	return SSPR_EXIT_USAGE;
 }
 
 static int run_method(struct enroll_ctx *ctx, unsigned m)
@@ -99,9 +99,9 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 	printf("\nA password reset needs %u method%s; you have %u. Register now:\n",
 	       ctx->pol.methods_required, ctx->pol.methods_required == 1 ? "" : "s",
 	       sspr_method_count(sspr_usable_methods(&ctx->pol, rec)));
-	if ((r = enroll_authenticate(ctx)) != ENROLL_EXIT_OK)
+	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
 		return r;
-	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
+	SSPR_FOR_EACH_METHOD(m) {
 		char question[96];
 		int yes;
 
@@ -115,12 +115,12 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 		if (yes == 0)
 			continue;
 		r = run_method(ctx, m);
-		if (r != ENROLL_EXIT_OK)
+		if (r != SSPR_EXIT_OK)
 			printf("(%s: not registered)\n", sspr_method_name(m));
 		load = enroll_load_record(ctx, rec);
 		/* An error at end of input: nothing more can be answered. */
 		if ((load != SSPR_OK && load != SSPR_ENOENT) ||
-		    (r == ENROLL_EXIT_ERROR && feof(stdin)))
+		    (r == SSPR_EXIT_ERROR && feof(stdin)))
 			break;
 		if (sspr_registration_complete(&ctx->pol, rec))
 			break;
@@ -128,13 +128,13 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 	if (sspr_registration_complete(&ctx->pol, rec)) {
 		printf("\nYour registration is complete: if you forget your password, press\n"
 		       "Enter at the password prompt to reset it.\n");
-		return ENROLL_EXIT_OK;
+		return SSPR_EXIT_OK;
 	}
 	have = sspr_method_count(sspr_usable_methods(&ctx->pol, rec));
-	enroll_error("your registration is not complete: %u of %u methods; run sspr-enroll "
+	cli_error("your registration is not complete: %u of %u methods; run sspr-enroll "
 		     "again to finish it",
 		     have, ctx->pol.methods_required);
-	return ENROLL_EXIT_ERROR;
+	return SSPR_EXIT_ERROR;
 }
 
 int enroll_guided(struct enroll_ctx *ctx)
@@ -143,13 +143,13 @@ int enroll_guided(struct enroll_ctx *ctx)
 	int r;
 
 	ctx->json = false;
-	if ((r = enroll_cmd_status(ctx)) != ENROLL_EXIT_OK)
+	if ((r = enroll_cmd_status(ctx)) != SSPR_EXIT_OK)
 		return r;
-	if ((r = enroll_check_eligible(ctx)) != ENROLL_EXIT_OK)
+	if ((r = enroll_check_eligible(ctx)) != SSPR_EXIT_OK)
 		return r;
 	r = enroll_load_record(ctx, &rec);
 	if (r != SSPR_OK && r != SSPR_ENOENT)
-		return ENROLL_EXIT_ERROR;
+		return SSPR_EXIT_ERROR;
 	if (sspr_registration_complete(&ctx->pol, &rec))
 		r = do_reconfirm(ctx);
 	else

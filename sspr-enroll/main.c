@@ -35,26 +35,12 @@ static const char usage_text[] =
 	"Every command but status asks your current password first.\n"
 	"Exit status: 0 ok, 1 error, 2 usage, 3 not permitted, 4 authentication failed.\n";
 
-void enroll_error(const char *fmt, ...)
-{
-	char text[2 * SSPR_ERROR_MAX];
-	va_list ap;
-
-	/* What a directory server said may be in it: no control passes. */
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	fputs(ENROLL_PROG ": ", stderr);
-	sspr_text_print_safe(stderr, text);
-	fputc('\n', stderr);
-}
-
 static int usage(const char *why)
 {
 	if (why != NULL)
-		enroll_error("%s", why);
+		cli_error("%s", why);
 	fputs(usage_text, stderr);
-	return ENROLL_EXIT_USAGE;
+	return SSPR_EXIT_USAGE;
 }
 
 static int load_policy(struct enroll_ctx *ctx, const char *config, bool explicit_config)
@@ -63,26 +49,10 @@ static int load_policy(struct enroll_ctx *ctx, const char *config, bool explicit
 	int r = sspr_policy_load_or_default(config, explicit_config, &ctx->pol, NULL, &err);
 
 	if (r != SSPR_OK) {
-		enroll_error("%s", err.msg);
-		return ENROLL_EXIT_ERROR;
+		cli_error("%s", err.msg);
+		return SSPR_EXIT_ERROR;
 	}
-	return ENROLL_EXIT_OK;
-}
-
-int enroll_check_eligible(const struct enroll_ctx *ctx)
-{
-	enum sspr_eligibility e = sspr_user_eligibility(&ctx->pol, ctx->user, NULL);
-
-	if (e == SSPR_ELIGIBLE)
-		return ENROLL_EXIT_OK;
-	if (e == SSPR_NOT_ELIGIBLE_GROUP)
-		enroll_error("you are not allowed to enroll: not a member of group %s",
-			     ctx->pol.group);
-	else
-		enroll_error("you are not allowed to enroll: %s", sspr_eligibility_reason(e));
-	if (ctx->pol.helpdesk[0] != '\0')
-		fprintf(stderr, "%s\n", ctx->pol.helpdesk);
-	return ENROLL_EXIT_DENIED;
+	return SSPR_EXIT_OK;
 }
 
 /* The sub-command as parsed from argv. */
@@ -97,7 +67,7 @@ static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, s
 	static const char *const registering[] = {"totp", "questions", "recovery"};
 
 	if (i >= argc)
-		return ENROLL_EXIT_OK;
+		return SSPR_EXIT_OK;
 	c->name = argv[i++];
 	if (strcmp(c->name, "status") == 0) {
 		if (i < argc && strcmp(argv[i], "--json") == 0) {
@@ -121,7 +91,7 @@ static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, s
 	}
 	if (i < argc)
 		return usage("too many arguments");
-	return ENROLL_EXIT_OK;
+	return SSPR_EXIT_OK;
 }
 
 /* Group, policy, then the password: a refusal never costs a password. */
@@ -130,17 +100,17 @@ static int run_change(struct enroll_ctx *ctx, const struct command *c)
 	bool removing = strcmp(c->name, "remove") == 0;
 	int r;
 
-	if ((r = enroll_check_eligible(ctx)) != ENROLL_EXIT_OK)
+	if ((r = enroll_check_eligible(ctx)) != SSPR_EXIT_OK)
 		return r;
 	/* Removing a method the policy no longer allows is always fine. */
-	if (!removing && (r = enroll_method_allowed(ctx, c->method)) != ENROLL_EXIT_OK)
+	if (!removing && (r = enroll_method_allowed(ctx, c->method)) != SSPR_EXIT_OK)
 		return r;
 	if (!removing && c->method == SSPR_METHOD_EMAIL && !sspr_email_valid(c->arg)) {
-		enroll_error("not a valid e-mail address: give a plain address such as "
+		cli_error("not a valid e-mail address: give a plain address such as "
 			     "name@example.org");
-		return ENROLL_EXIT_USAGE;
+		return SSPR_EXIT_USAGE;
 	}
-	if ((r = enroll_authenticate(ctx)) != ENROLL_EXIT_OK)
+	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
 		return r;
 	if (removing)
 		return enroll_cmd_remove(ctx, c->method);
@@ -164,9 +134,10 @@ int main(int argc, char **argv)
 	bool explicit_config = false;
 	int i, r;
 
+	cli_set_program(ENROLL_PROG);
 	if (enroll_sanitize() != 0) {
-		enroll_error("cannot set up a safe process environment");
-		return ENROLL_EXIT_ERROR;
+		cli_error("cannot set up a safe process environment");
+		return SSPR_EXIT_ERROR;
 	}
 	/* Unbuffered: no typed secret waits in a stdio buffer, and no line
 	 * is read ahead of the question it answers. */
@@ -181,28 +152,28 @@ int main(int argc, char **argv)
 			ctx.qr = false;
 		} else if (strcmp(argv[i], "--help") == 0) {
 			fputs(usage_text, stdout);
-			return ENROLL_EXIT_OK;
+			return SSPR_EXIT_OK;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf(ENROLL_PROG " " SSPR_VERSION "\n");
-			return ENROLL_EXIT_OK;
+			return SSPR_EXIT_OK;
 		} else {
 			return usage("unknown option");
 		}
 	}
-	if ((r = parse_command(argc, argv, i, &ctx, &c)) != ENROLL_EXIT_OK)
+	if ((r = parse_command(argc, argv, i, &ctx, &c)) != SSPR_EXIT_OK)
 		return r;
 	if (explicit_config && enroll_privileged() && getuid() != 0) {
-		enroll_error("--config is not allowed when running setgid");
-		return ENROLL_EXIT_DENIED;
+		cli_error("--config is not allowed when running setgid");
+		return SSPR_EXIT_DENIED;
 	}
 	/* The working directory is "/" by now. */
 	if (explicit_config && config[0] != '/')
 		return usage("--config needs an absolute path");
 	if (enroll_identity(ctx.user, sizeof(ctx.user)) != 0) {
-		enroll_error("cannot find your account (uid %u)", (unsigned)getuid());
-		return ENROLL_EXIT_ERROR;
+		cli_error("cannot find your account (uid %u)", (unsigned)getuid());
+		return SSPR_EXIT_ERROR;
 	}
-	if ((r = load_policy(&ctx, config, explicit_config)) != ENROLL_EXIT_OK)
+	if ((r = load_policy(&ctx, config, explicit_config)) != SSPR_EXIT_OK)
 		return r;
 
 	ctx.arg = c.arg;

@@ -21,7 +21,7 @@ int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec)
 		r = sspr_store_get(store, ctx->user, rec, &err);
 	sspr_store_close(store);
 	if (r != SSPR_OK && r != SSPR_ENOENT)
-		enroll_error("%s", err.msg[0] ? err.msg : sspr_strerror(r));
+		cli_error("%s", err.msg[0] ? err.msg : sspr_strerror(r));
 	return r;
 }
 
@@ -30,11 +30,11 @@ void enroll_store_error(const char *what, int r, const struct sspr_error *err)
 	/* Never replaced from here: a record this version cannot read may
 	 * hold a newer version's methods, lock and replay mark. */
 	if (r == SSPR_ECORRUPT)
-		enroll_error("cannot %s: your reset record cannot be read (damaged, or written "
+		cli_error("cannot %s: your reset record cannot be read (damaged, or written "
 			     "by a newer version); it was left as it is: ask an administrator",
 			     what);
 	else
-		enroll_error("cannot %s: %s", what, err->msg[0] ? err->msg : sspr_strerror(r));
+		cli_error("cannot %s: %s", what, err->msg[0] ? err->msg : sspr_strerror(r));
 }
 
 int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, void *update,
@@ -54,19 +54,13 @@ int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, 
 
 int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method)
 {
-	char list[64] = "";
-	size_t n = 0;
+	char list[CLI_METHODS_TEXT_MAX];
 
 	if (ctx->pol.methods & method)
-		return ENROLL_EXIT_OK;
-	for (unsigned m = SSPR_METHOD_TOTP; m <= SSPR_METHOD_RECOVERY; m <<= 1) {
-		if ((ctx->pol.methods & m) && n < sizeof(list))
-			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", n ? " " : "",
-					      sspr_method_name(m));
-	}
-	enroll_error("registering %s is not allowed by the policy (methods = %s)",
-		     sspr_method_name(method), list);
-	return ENROLL_EXIT_DENIED;
+		return SSPR_EXIT_OK;
+	cli_error("registering %s is not allowed by the policy (methods = %s)",
+		  sspr_method_name(method), cli_methods_text(ctx->pol.methods, " ", list));
+	return SSPR_EXIT_DENIED;
 }
 
 void enroll_log_event(const struct enroll_ctx *ctx, const char *action, const char *result,
@@ -80,6 +74,6 @@ void enroll_log_event(const struct enroll_ctx *ctx, const char *action, const ch
 		       detail);
 	if (sspr_policy_open_store(&ctx->pol, 0, &store, &err) != SSPR_OK ||
 	    sspr_store_append_event(store, &ev, &err) != SSPR_OK)
-		enroll_error("cannot record the audit event: %s", err.msg);
+		cli_error("cannot record the audit event: %s", err.msg);
 	sspr_store_close(store);
 }

@@ -1,12 +1,17 @@
 /* Fuzzes the ~/.google_authenticator importer (sspr-admin import
- * google-authenticator). Its parser is static in import_ga.c, so the file
- * is compiled into this harness; the rest of sspr-admin is linked as
- * built. parse_file reads the input through admin_input_file, as the tool
- * does, and accepted scratch codes are hashed into recovery codes; the
+ * google-authenticator), linked from sspr-admin's own library
+ * (import.h). admin_ga_parse reads the input through admin_input_file, as
+ * the tool does, and accepted scratch codes are hashed into recovery codes; the
  * store is not touched. Properties: an accepted file is TOTP with a sealed
  * secret of a valid size, a period of 1..3600 s and at most
  * SSPR_RECOVERY_MAX scratch codes of 8 digits. */
-#include "import_ga.c"
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "admin.h"
+#include "import.h"
 
 #include "fuzz.h"
 
@@ -29,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memset(&g, 0, sizeof(g));
 	g.path = fuzz_file(data, size);
-	if (parse_file(&g, pk) != ADMIN_EXIT_OK)
+	if (admin_ga_parse(&g, pk) != SSPR_EXIT_OK)
 		return 0;
 	if (!g.totp_auth || g.hotp_line != 0 || g.bad != 0)
 		fuzz_fail("accepted a file that is not clean TOTP");
@@ -44,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strspn(g.scratch[i], "0123456789") != GA_SCRATCH_DIGITS)
 			fuzz_fail("kept a scratch code that is not 8 digits");
 	sspr_record_init(&codes);
-	if (g.n_scratch > 0 && hash_scratch(&g, &codes) == ADMIN_EXIT_OK &&
+	if (g.n_scratch > 0 && admin_ga_hash_scratch(&g, &codes) == SSPR_EXIT_OK &&
 	    codes.n_recovery != g.n_scratch)
 		fuzz_fail("scratch codes and recovery codes differ in number");
 	sspr_record_wipe(&codes);

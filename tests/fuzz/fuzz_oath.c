@@ -1,11 +1,16 @@
-/* Fuzzes the pam_oath usersfile importer (sspr-admin import oath). Its
- * parser is static in import_oath.c, so the file is compiled into this
- * harness; the rest of sspr-admin (errors, input, sealing, NSS look-ups)
- * is linked as built. Lines go through admin_input_line and read_line as in
- * admin_import_oath; the store is not touched. Properties: every token kept
+/* Fuzzes the pam_oath usersfile importer (sspr-admin import oath), linked
+ * from sspr-admin's own library (import.h). Lines go through
+ * admin_input_line and admin_oath_read_line as in admin_import_oath; the
+ * store is not touched. Properties: every token kept
  * is one the store accepts (valid user, digits 6..8, period 1..3600, a
  * sealed secret of a valid size) and no user is kept twice. */
-#include "import_oath.c"
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "admin.h"
+#include "import.h"
 
 #include "fuzz.h"
 
@@ -38,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	im.path = "fuzz";
 	memcpy(im.pk, pk, sizeof(pk));
 	while ((line = admin_input_line(&in, &pos, &lineno)) != NULL) {
-		if (read_line(&im, line, lineno) != ADMIN_EXIT_OK)
+		if (admin_oath_read_line(&im, line, lineno) != SSPR_EXIT_OK)
 			break;
 	}
 	for (size_t i = 0; i < im.n; i++) {

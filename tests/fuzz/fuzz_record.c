@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	methods = sspr_record_methods(&rec);
 	if ((methods & ~SSPR_METHOD_ALL) != 0)
 		fuzz_fail("record has a method outside SSPR_METHOD_ALL");
-	for (unsigned m = 1; m <= SSPR_METHOD_RECOVERY; m <<= 1)
+	SSPR_FOR_EACH_METHOD(m)
 		if ((methods & m) && !sspr_record_has_method_data(&rec, m))
 			fuzz_fail("usable method without method data");
 	if (sspr_record_encode(&rec, buf, sizeof(buf), &len) != SSPR_OK)

@@ -1,0 +1,38 @@
+/* The reset methods: their bits, names and order, in one place. A method
+ * set is a bitmask of enum sspr_method; the order of the bits is the order
+ * every list shows them in (menus, status, JSON, the policy's own list).
+ * What a method does at a reset is the module's method table
+ * (pam_sspr/challenge.c); what enrolling one writes is enrollment.h. */
+#ifndef SSPR_METHOD_H
+#define SSPR_METHOD_H
+
+#include <stddef.h>
+
+enum sspr_method {
+	SSPR_METHOD_TOTP = 1u << 0,
+	SSPR_METHOD_QUESTIONS = 1u << 1,
+	SSPR_METHOD_EMAIL = 1u << 2,
+	SSPR_METHOD_RECOVERY = 1u << 3,
+};
+#define SSPR_METHOD_FIRST SSPR_METHOD_TOTP
+#define SSPR_METHOD_LAST SSPR_METHOD_RECOVERY
+#define SSPR_METHOD_ALL 0xfu
+#define SSPR_METHOD_COUNT 4
+
+/* Every method, in order: SSPR_FOR_EACH_METHOD(m) { ... m ... }. */
+#define SSPR_FOR_EACH_METHOD(m) for (unsigned m = SSPR_METHOD_FIRST; m <= SSPR_METHOD_LAST; m <<= 1)
+
+/* Names as they appear in the policy, the tools and the audit trail:
+ * "totp", "questions", "email", "recovery"; "unknown" for anything else.
+ * sspr_method_from_name returns 0 for an unknown name. */
+const char *sspr_method_name(unsigned method);
+unsigned sspr_method_from_name(const char *name);
+
+/* How many methods the set holds. */
+unsigned sspr_method_count(unsigned methods);
+
+/* The names of the set, in order, separated by sep, into buf; "-" for the
+ * empty set. Names that do not fit are left out (size 64 holds every one). */
+const char *sspr_methods_text(unsigned methods, const char *sep, char *buf, size_t size);
+
+#endif
