@@ -51,7 +51,7 @@ int sspr_record_set_questions(struct sspr_record *rec, const char *const *questi
 			      const char *const *hash, unsigned n, int64_t now, bool *replaced);
 
 /* The recovery codes of codes (salt and hashes, as sspr_recovery_set or
- * sspr_recovery_generate made them in a scratch record). Returns true when
+ * sspr_recovery_issue made them in a scratch record). Returns true when
  * codes were there before. */
 bool sspr_record_set_recovery(struct sspr_record *rec, const struct sspr_record *codes,
 			      int64_t now);

@@ -1,10 +1,31 @@
-/* Audit events as syslog lines, for the tools (the module writes its own
- * through pam_syslog): "ACTION RESULT: user=U service=S method=M
- * [detail=D]" on authpriv, the same fields the store keeps. */
+/* Audit events as syslog lines: one format for the module and the tools,
+ * "WHAT RESULT: user=U service=S [rhost=R ]method=M[ detail=D]" on
+ * authpriv, the same fields the store keeps ("-" for an empty one). The
+ * module writes the line through pam_syslog, the tools through syslog. */
 #ifndef SSPR_EVENT_LOG_H
 #define SSPR_EVENT_LOG_H
 
+#include <stddef.h>
+
 #include "event.h"
+
+/* The fields of one line. rhost NULL: a tool's line, which has none. */
+struct sspr_log_fields {
+	const char *what;   /* "password reset", or the event's action */
+	const char *result;
+	const char *user;
+	const char *service;
+	const char *rhost;
+	const char *method;
+	const char *detail;
+};
+
+#define SSPR_LOG_LINE_MAX 1024
+/* The line into buf (cut to size); returns buf. */
+const char *sspr_log_line(const struct sspr_log_fields *f, char *buf, size_t size);
+
+/* LOG_NOTICE for a success, LOG_WARNING for anything else. */
+int sspr_log_priority(const char *result);
 
 /* openlog(ident, LOG_PID, LOG_AUTHPRIV) and registers the store observer
  * that logs every committed event. */

@@ -82,7 +82,7 @@ typedef int (*sspr_store_update_fn)(struct sspr_record *rec, bool exists, struct
 /* Returns the function's status (SSPR_OK, SSPR_NOCHANGE, SSPR_DELETE or its
  * error), or a store error. When the stored record is corrupt the function is
  * not called and SSPR_ECORRUPT is returned, unless SSPR_UPDATE_REPLACE_CORRUPT
- * is given (sspr-admin revoke / enroll may overwrite a corrupt record).
+ * is given (only 'sspr-admin revoke USER', which removes the whole record).
  * A record written back gets updated_at = now, unless SSPR_UPDATE_KEEP_TIME
  * is given (migration copies a record with the time it was last changed). */
 #define SSPR_UPDATE_REPLACE_CORRUPT 1u

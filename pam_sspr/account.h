@@ -1,4 +1,6 @@
-/* The account hook: remind eligible users who have not enrolled. */
+/* The account hook: remind eligible users who have not enrolled, and
+ * enforce registration = require (front part; the record is read by the
+ * engine's reminder.c). */
 #ifndef SSPR_ACCOUNT_H
 #define SSPR_ACCOUNT_H
 
@@ -6,7 +8,9 @@
 
 #include "options.h"
 
-/* Always PAM_IGNORE: a reminder never fails a login. */
+/* PAM_IGNORE, or PAM_PERM_DENIED when registration = require and the
+ * user's grace is over; a reminder, and any error of ours, never fails a
+ * login. */
 int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts);
 
 #endif

@@ -127,8 +127,8 @@ static int take_slots(struct sspr_session *s, struct sspr_answer_slots *slots, b
 				      ANSWER_SLOT_WAIT_MS, &slots->shared, &err);
 	if (r != SSPR_OK) {
 		sspr_slot_release(&slots->user);
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", "questions", err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		sspr_session_stop(s, LOG_ERR, false, "unavailable", "questions", err.msg,
+				  SSPR_MSG_UNAVAILABLE);
 	}
 	return r;
 }

@@ -132,8 +132,8 @@ int sspr_challenge_begin(struct sspr_session *s, const struct sspr_check *check,
 
 	r = sspr_store_update(s->store, s->user, 0, open_challenge, &o, &err);
 	if (r < 0) {
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", check->method, err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		sspr_session_stop(s, LOG_ERR, false, "unavailable", check->method, err.msg,
+				  SSPR_MSG_UNAVAILABLE);
 		return r;
 	}
 	if (o.lock_started)
@@ -193,8 +193,8 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 	if (verdict != NULL)
 		*verdict = r < 0 ? SSPR_VERDICT_REFUSED : d.verdict;
 	if (r < 0) {
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", check->method, err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		sspr_session_stop(s, LOG_ERR, false, "unavailable", check->method, err.msg,
+				  SSPR_MSG_UNAVAILABLE);
 		return r;
 	}
 	if (d.lock_started)
@@ -204,16 +204,16 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 		sspr_session_debug(s, "%s accepted for %s", check->method, s->user);
 		return SSPR_OK;
 	case SSPR_VERDICT_LOCKED:
-		sspr_session_outcome(s, LOG_WARNING, false, "locked", check->method, NULL);
-		sspr_session_refuse(s, s->hide ? check->refused_text : SSPR_MSG_LOCKED);
+		sspr_session_stop(s, LOG_WARNING, false, "locked", check->method, NULL,
+				  s->hide ? check->refused_text : SSPR_MSG_LOCKED);
 		return SSPR_ELOCKED;
 	case SSPR_VERDICT_NOT_ENROLLED:
-		sspr_session_outcome(s, LOG_NOTICE, false, "not-enrolled", check->method, NULL);
-		sspr_session_refuse(s, s->hide ? check->refused_text : SSPR_MSG_NOT_SET_UP);
+		sspr_session_stop(s, LOG_NOTICE, false, "not-enrolled", check->method, NULL,
+				  s->hide ? check->refused_text : SSPR_MSG_NOT_SET_UP);
 		return SSPR_ENOENT;
 	case SSPR_VERDICT_EXPIRED:
-		sspr_session_outcome(s, LOG_NOTICE, false, "expired-code", check->method, NULL);
-		sspr_session_refuse(s, s->hide ? check->refused_text : "The code has expired.");
+		sspr_session_stop(s, LOG_NOTICE, false, "expired-code", check->method, NULL,
+				  s->hide ? check->refused_text : "The code has expired.");
 		return SSPR_EBADCODE;
 	case SSPR_VERDICT_REFUSED:
 	case SSPR_VERDICT_REPLAY:
@@ -227,4 +227,19 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 		return SSPR_EBADCODE;
 	}
 	return SSPR_ERR;
+}
+
+static const struct sspr_method_ops method_ops[SSPR_METHOD_COUNT] = {
+    {SSPR_METHOD_TOTP, sspr_challenge_totp, sspr_decoy_totp},
+    {SSPR_METHOD_QUESTIONS, sspr_challenge_questions, sspr_decoy_questions},
+    {SSPR_METHOD_EMAIL, sspr_challenge_email, sspr_decoy_email},
+    {SSPR_METHOD_RECOVERY, sspr_challenge_recovery, sspr_decoy_recovery},
+};
+
+const struct sspr_method_ops *sspr_method_ops_of(unsigned method)
+{
+	for (size_t i = 0; i < SSPR_METHOD_COUNT; i++)
+		if (method_ops[i].method == method)
+			return &method_ops[i];
+	return &method_ops[0];
 }

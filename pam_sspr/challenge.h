@@ -63,10 +63,31 @@ void sspr_challenge_withdraw(struct sspr_session *s, const char *method);
 int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check,
 			  enum sspr_verdict *verdict);
 
+/* Each method's challenge and its decoy, side by side in challenge_NAME.c
+ * (the decoy shows the same prompts in the same order, does the same
+ * expensive work and ends with the same refusal; decoy.h), and the table
+ * that ties them to the method's bit, in the spirit of OpenSSH's
+ * authmethods[]. Both return SSPR_OK (accepted; the decoy never does),
+ * SSPR_EBADCODE, SSPR_EINVAL when the conversation failed, or an error. */
+typedef int (*sspr_challenge_fn)(struct sspr_session *s, const struct sspr_record *rec);
+
+struct sspr_method_ops {
+	unsigned method; /* a bit of enum sspr_method */
+	sspr_challenge_fn challenge;
+	sspr_challenge_fn decoy;
+};
+
+/* The entry of a method; an unknown bit gets TOTP's, the least telling. */
+const struct sspr_method_ops *sspr_method_ops_of(unsigned method);
+
 int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_decoy_totp(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_decoy_questions(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_decoy_email(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_decoy_recovery(struct sspr_session *s, const struct sspr_record *rec);
 
 /* Prompts and refusals, shared by the real challenges and their decoys
  * (decoy.c) so the two can never drift apart. */

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "challenge.h"
+#include "decoy.h"
 #include "codes.h"
 #include "conv.h"
 #include "mail.h"
@@ -119,8 +120,8 @@ static int send_code(struct sspr_session *s, const struct sspr_record *rec,
 	if (r == SSPR_OK)
 		r = sspr_code_hash(code, a->hash);
 	if (r != SSPR_OK) {
-		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "email", "code generation");
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		sspr_session_stop(s, LOG_ERR, true, "unavailable", "email", "code generation",
+				  SSPR_MSG_UNAVAILABLE);
 		goto out;
 	}
 	r = sspr_challenge_begin(s, check, rec);
@@ -199,4 +200,26 @@ int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec)
 	} while ((r == SSPR_EBADCODE || r == SSPR_ELOCKED) && tries < SSPR_EMAIL_TRIES &&
 		 (s->hide || (answer.may_retry && !s->lock_started)));
 	return r;
+}
+
+/* Its decoy (decoy.h): "sent", then the prompt and the refusal as often
+ * as the real one allows. */
+int sspr_decoy_email(struct sspr_session *s, const struct sspr_record *rec)
+{
+	(void)rec;
+	/* The real one stores the pending code in its opening write. */
+	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_EMAIL_SENT_HIDDEN);
+	for (int i = 0; i < SSPR_EMAIL_TRIES; i++) {
+		char *code = NULL;
+
+		int r;
+
+		if (!sspr_decoy_ask(s, "email", SSPR_EMAIL_PROMPT_HIDDEN, SSPR_EMAIL_REFUSED, &code))
+			return SSPR_EINVAL;
+		sspr_conv_free(code);
+		r = sspr_decoy_refuse(s, "email", SSPR_EMAIL_REFUSED);
+		if (r != SSPR_EBADCODE || i + 1 == SSPR_EMAIL_TRIES)
+			return r;
+	}
+	return SSPR_EBADCODE;
 }

@@ -12,6 +12,8 @@
 #include "answer.h"
 #include "answer_check.h"
 #include "challenge.h"
+#include "questions.h"
+#include "decoy.h"
 #include "conv.h"
 #include "question_draw.h"
 #include "util.h"
@@ -115,8 +117,8 @@ int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *r
 
 	r = sspr_draw_begin(s, sspr_now(), &answer.draw, &err);
 	if (r != SSPR_OK) {
-		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "questions", err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		sspr_session_stop(s, LOG_ERR, true, "unavailable", "questions", err.msg,
+				  SSPR_MSG_UNAVAILABLE);
 		return r;
 	}
 	r = sspr_challenge_begin(s, &check, rec);
@@ -132,4 +134,80 @@ int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *r
 	if (r != SSPR_OK)
 		return r;
 	return sspr_challenge_decide(s, &check, NULL);
+}
+
+/* The questions a decoy asks, as question texts. Whoever has a question
+ * set of their own (a locked user, one outside the group) is asked from
+ * it, with the draw their record keeps for this period, or else one keyed
+ * to the period: what they saw before the lock, they see during it. A
+ * stranger gets questions_to_register questions of the questions file
+ * keyed to the name for ever, and questions_to_reset of those keyed to
+ * the period, as a real draw changes. NULL when there is nothing to ask
+ * (no key or no questions file). */
+static const char **decoy_questions_pick(struct sspr_session *s, const struct sspr_record *rec,
+					 struct sspr_question_list *list, const char **texts,
+					 unsigned *n_asked)
+{
+	struct sspr_draw draw;
+	struct sspr_error err = {{0}};
+	unsigned registered = s->policy.questions_to_register, asked = s->policy.questions_to_reset;
+	unsigned set[SSPR_QUESTIONS_MAX], picked[SSPR_QUESTIONS_MAX];
+
+	if (sspr_draw_begin(s, sspr_now(), &draw, &err) != SSPR_OK) {
+		sspr_session_debug(s, "decoy questions unavailable: %s", err.msg);
+		return NULL;
+	}
+	if (rec != NULL && rec->n_questions > 0) {
+		*n_asked = asked < rec->n_questions ? asked : rec->n_questions;
+		if (!sspr_draw_kept(rec, &draw, *n_asked, picked))
+			sspr_draw_shuffle(draw.seed, rec->n_questions, *n_asked, picked);
+		for (unsigned i = 0; i < *n_asked; i++)
+			texts[i] = rec->questions[picked[i]].question;
+		sspr_draw_wipe(&draw);
+		return texts;
+	}
+	if (sspr_questions_load(s->policy.questions_file, list, &err) != SSPR_OK ||
+	    list->count < registered || asked > registered) {
+		sspr_session_debug(s, "decoy questions unavailable: %s", err.msg);
+		sspr_draw_wipe(&draw);
+		return NULL;
+	}
+	sspr_draw_shuffle(draw.set_seed, (unsigned)list->count, registered, set);
+	sspr_draw_shuffle(draw.seed, registered, asked, picked);
+	sspr_draw_wipe(&draw);
+	for (unsigned i = 0; i < asked; i++)
+		texts[i] = list->text[set[picked[i]]];
+	*n_asked = asked;
+	return texts;
+}
+
+int sspr_decoy_questions(struct sspr_session *s, const struct sspr_record *rec)
+{
+	struct sspr_question_list *list = sodium_malloc(sizeof(*list));
+	const char *texts[SSPR_QUESTIONS_MAX];
+	unsigned asked = 0;
+	int r = SSPR_OK;
+
+	if (list == NULL || decoy_questions_pick(s, rec, list, texts, &asked) == NULL) {
+		/* Nothing plausible to ask: the authenticator prompt is the
+		 * next best disguise. */
+		if (list != NULL)
+			sodium_free(list);
+		return sspr_decoy_totp(s, rec);
+	}
+	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_QUESTIONS_INTRO);
+	for (unsigned i = 0; i < asked && r == SSPR_OK; i++) {
+		char prompt[SSPR_QUESTION_MAX + 2], *reply = NULL;
+
+		snprintf(prompt, sizeof(prompt), "%s ", texts[i]);
+		if (!sspr_decoy_ask(s, "questions", prompt, SSPR_QUESTIONS_REFUSED, &reply)) {
+			r = SSPR_EINVAL;
+			break;
+		}
+		sspr_conv_free(reply);
+		/* As long as a real check, without its CPU, memory or slot. */
+		r = sspr_answer_decoy_check(s);
+	}
+	sodium_free(list);
+	return r == SSPR_OK ? sspr_decoy_refuse(s, "questions", SSPR_QUESTIONS_REFUSED) : r;
 }

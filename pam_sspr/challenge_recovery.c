@@ -3,8 +3,10 @@
 #include <syslog.h>
 
 #include <security/pam_ext.h>
+#include <sodium.h>
 
 #include "challenge.h"
+#include "decoy.h"
 #include "codes.h"
 #include "conv.h"
 
@@ -61,4 +63,25 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "Recovery code accepted; %u left.",
 			      answer.left);
 	return SSPR_OK;
+}
+
+/* Its decoy (decoy.h): the prompt, the keyed hash of a real check, the
+ * refusal. */
+int sspr_decoy_recovery(struct sspr_session *s, const struct sspr_record *rec)
+{
+	struct sspr_record *scratch = sodium_malloc(sizeof(*scratch));
+	char *code = NULL;
+
+	(void)rec;
+	if (!sspr_decoy_ask(s, "recovery", SSPR_RECOVERY_PROMPT, SSPR_RECOVERY_REFUSED, &code)) {
+		sodium_free(scratch);
+		return SSPR_EINVAL;
+	}
+	if (scratch != NULL) {
+		sspr_record_init(scratch);
+		(void)sspr_recovery_find(scratch, code); /* the keyed hash a real check makes */
+		sodium_free(scratch);
+	}
+	sspr_conv_free(code);
+	return sspr_decoy_refuse(s, "recovery", SSPR_RECOVERY_REFUSED);
 }

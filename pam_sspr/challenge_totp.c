@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "challenge.h"
+#include "decoy.h"
 #include "conv.h"
 #include "hostkey.h"
 #include "totp.h"
@@ -54,8 +55,8 @@ static int open_secret(struct sspr_session *s, const struct sspr_totp *totp, uin
 	}
 	sspr_keyring_wipe(&ring);
 	if (r != SSPR_OK) {
-		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "totp", err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		sspr_session_stop(s, LOG_ERR, true, "unavailable", "totp", err.msg,
+				  SSPR_MSG_UNAVAILABLE);
 	}
 	return r;
 }
@@ -77,8 +78,8 @@ int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 	int r;
 
 	if (sspr_totp_init() != SSPR_OK) {
-		sspr_session_outcome(s, LOG_ERR, true, "unavailable", "totp", "crypto init");
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		sspr_session_stop(s, LOG_ERR, true, "unavailable", "totp", "crypto init",
+				  SSPR_MSG_UNAVAILABLE);
 		r = SSPR_ERR;
 		goto out;
 	}
@@ -106,4 +107,31 @@ out:
 	sodium_memzero(secret, sizeof(secret));
 	sspr_conv_free(code);
 	return r;
+}
+
+/* Its decoy (decoy.h): the secret opened, the prompt, the code checked
+ * against a random secret, the refusal. */
+int sspr_decoy_totp(struct sspr_session *s, const struct sspr_record *rec)
+{
+	uint8_t sealed[SSPR_SEALED_MAX], secret[SSPR_TOTP_SECRET_MAX];
+	struct sspr_hostkey key;
+	struct sspr_error err = {{0}};
+	size_t len = 0;
+	uint64_t step;
+	char *code = NULL;
+
+	(void)rec;
+	/* The real challenge opens the user's sealed secret first. */
+	randombytes_buf(sealed, sizeof(sealed));
+	if (sspr_hostkey_load(s->policy.key_dir, &key, &err) == SSPR_OK)
+		(void)sspr_unseal(&key, sealed, SSPR_SEAL_OVERHEAD + 20, secret, sizeof(secret),
+				  &len);
+	sspr_hostkey_wipe(&key);
+	if (!sspr_decoy_ask(s, "totp", SSPR_TOTP_PROMPT, SSPR_TOTP_REFUSED, &code))
+		return SSPR_EINVAL;
+	randombytes_buf(secret, 20);
+	(void)sspr_totp_find_step(secret, 20, &s->policy.totp, sspr_now(), code, &step);
+	sodium_memzero(secret, sizeof(secret));
+	sspr_conv_free(code);
+	return sspr_decoy_refuse(s, "totp", SSPR_TOTP_REFUSED);
 }

@@ -2,9 +2,10 @@
 #ifndef SSPR_DECOY_H
 #define SSPR_DECOY_H
 
-#include "session.h"
+#include <stdbool.h>
 
 #include "record.h"
+#include "session.h"
 
 /* Runs the decoy of one method (a bit of enum sspr_method) and refuses
  * exactly as the real challenge refuses a wrong answer. rec: the record of
@@ -14,5 +15,17 @@
  * SSPR_EBADCODE, or SSPR_EINVAL when the conversation failed. */
 int sspr_decoy_challenge(struct sspr_session *s, unsigned method, const struct sspr_record *rec,
 			 bool opened);
+
+/* What the decoys share (each method's own is next to its challenge, in
+ * challenge_*.c). sspr_decoy_pace: a synced store write where the real
+ * challenge makes one; when it fails, "unavailable" is reported and said,
+ * as for a real challenge. sspr_decoy_ask: one prompt; false when the
+ * conversation failed (then answered as a real challenge answers it).
+ * sspr_decoy_refuse: the verdict's write, then the refusal text;
+ * SSPR_EBADCODE or the store's error. */
+int sspr_decoy_pace(struct sspr_session *s, const char *method);
+bool sspr_decoy_ask(struct sspr_session *s, const char *method, const char *prompt,
+		    const char *refusal, char **reply);
+int sspr_decoy_refuse(struct sspr_session *s, const char *method, const char *text);
 
 #endif

@@ -25,12 +25,11 @@ static void send_notice(struct sspr_session *s, const char *to, const char *subj
 		sspr_session_debug(s, "notification about %s sent to %s", s->user, to);
 }
 
+/* Notices go only about a real account, whose ids the eligibility check
+ * kept (reset.c). */
 static bool is_admin(const struct sspr_session *s)
 {
-	gid_t gid;
-
-	return sspr_lookup_user(s->user, NULL, &gid) == 1 &&
-	       sspr_user_in_group(s->user, gid, s->policy.admin_group);
+	return s->account_exists && sspr_user_in_group(s->user, s->ids.gid, s->policy.admin_group);
 }
 
 void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum sspr_notice what)

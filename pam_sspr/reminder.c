@@ -102,8 +102,6 @@ static int check_account(struct account_check *a)
 	bool require = a->pol->registration == SSPR_REGISTRATION_REQUIRE;
 	int r;
 
-	if (sspr_user_eligibility(a->pol, a->user, NULL) != SSPR_ELIGIBLE)
-		return PAM_IGNORE;
 	/* Only the requirement writes (the grace); reminders only read. */
 	r = sspr_policy_open_store(a->pol,
 				   require && a->pol->registration_grace_days > 0 ? 0

@@ -61,8 +61,7 @@ enum admission {
 static enum admission stop(struct sspr_session *s, int priority, const char *result,
 			   const char *detail, const char *text)
 {
-	sspr_session_outcome(s, priority, false, result, NULL, detail);
-	sspr_session_refuse(s, text);
+	sspr_session_stop(s, priority, false, result, NULL, detail, text);
 	return ADMIT_STOP;
 }
 
@@ -75,8 +74,7 @@ static enum admission turn_away(struct sspr_session *s, int priority, const char
 		sspr_session_defer(s, priority, result, NULL, detail);
 		return ADMIT_DECOY;
 	}
-	sspr_session_outcome(s, priority, true, result, NULL, detail);
-	sspr_session_refuse(s, text);
+	sspr_session_stop(s, priority, true, result, NULL, detail, text);
 	return ADMIT_STOP;
 }
 
@@ -164,7 +162,7 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	char why[256];
 	int r;
 
-	elig = sspr_user_eligibility(&s->policy, s->user, NULL);
+	elig = sspr_user_eligibility(&s->policy, s->user, &s->ids);
 	if (elig == SSPR_NOT_ELIGIBLE_ERROR)
 		return stop(s, LOG_ERR, "unavailable", "account lookup", SSPR_MSG_UNAVAILABLE);
 	s->account_exists = elig != SSPR_NOT_ELIGIBLE_NO_USER;
@@ -181,8 +179,8 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	 * whoever is turned away costs what an enrolled user costs. */
 	r = sspr_store_get(s->store, s->user, rec, &err);
 	if (r != SSPR_OK && r != SSPR_ENOENT) {
-		sspr_session_outcome(s, LOG_ERR, true, "unavailable", NULL, err.msg);
-		sspr_session_refuse(s, SSPR_MSG_UNAVAILABLE);
+		sspr_session_stop(s, LOG_ERR, true, "unavailable", NULL, err.msg,
+				  SSPR_MSG_UNAVAILABLE);
 		return ADMIT_STOP;
 	}
 	if (elig != SSPR_ELIGIBLE)
@@ -208,22 +206,6 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	if (sspr_lockout_active(rec, sspr_now()))
 		return turn_away(s, LOG_WARNING, "locked", NULL, SSPR_MSG_LOCKED);
 	return ADMIT_GO;
-}
-
-typedef int (*challenge_fn)(struct sspr_session *s, const struct sspr_record *rec);
-
-static challenge_fn challenge_for(unsigned method)
-{
-	switch (method) {
-	case SSPR_METHOD_TOTP:
-		return sspr_challenge_totp;
-	case SSPR_METHOD_QUESTIONS:
-		return sspr_challenge_questions;
-	case SSPR_METHOD_EMAIL:
-		return sspr_challenge_email;
-	default:
-		return sspr_challenge_recovery;
-	}
 }
 
 /* Appends a method name to the "totp+questions" list of passed methods. */
@@ -261,7 +243,7 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 			return SSPR_EINVAL;
 		s->last_method = round + 1 == s->policy.methods_required;
 		if (method & usable) {
-			r = challenge_for(method)(s, rec);
+			r = sspr_method_ops_of(method)->challenge(s, rec);
 		} else {
 			if (admitted)
 				sspr_session_defer(s, LOG_NOTICE, "not-enrolled",
@@ -286,9 +268,9 @@ static bool account_changed(struct sspr_session *s, const char *passed)
 
 	if (!state_refuses(now, s->action))
 		return false;
-	sspr_session_outcome(s, LOG_WARNING, true, "account-disabled", passed,
-			     sspr_account_state_reason(now));
-	sspr_session_refuse(s, state_refusal(now));
+	sspr_session_stop(s, LOG_WARNING, true, "account-disabled", passed,
+			     sspr_account_state_reason(now),
+			  state_refusal(now));
 	return true;
 }
 
@@ -306,8 +288,8 @@ static int finish_reset(struct sspr_session *s, const struct sspr_record *rec,
 		return PAM_AUTH_ERR;
 	r = sspr_passwd_change(s, &new_password, why, sizeof(why));
 	if (r != PAM_SUCCESS) {
-		sspr_session_outcome(s, LOG_WARNING, true, "password-change-failed", passed, why);
-		sspr_session_refuse(s, "Your identity was confirmed, but the password was not "
+		sspr_session_stop(s, LOG_WARNING, true, "password-change-failed", passed, why,
+				  "Your identity was confirmed, but the password was not "
 				       "changed.");
 		return PAM_AUTH_ERR;
 	}
@@ -380,9 +362,9 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	}
 	if (!sspr_user_name_valid(user)) {
 		/* Never echo an unvalidated name into the log. */
-		sspr_session_outcome(&s, LOG_WARNING, false, "not-eligible", NULL,
-				     "invalid user name");
-		sspr_session_refuse(&s, SSPR_MSG_NOT_SET_UP);
+		sspr_session_stop(&s, LOG_WARNING, false, "not-eligible", NULL,
+				     "invalid user name",
+				  SSPR_MSG_NOT_SET_UP);
 		goto out;
 	}
 	s.user = user;

@@ -6,6 +6,7 @@
 #include <security/pam_ext.h>
 
 #include "conv.h"
+#include "event_log.h"
 #include "session.h"
 #include "util.h"
 
@@ -19,17 +20,22 @@ void sspr_session_event(const struct sspr_session *s, struct sspr_event *ev, con
 void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event,
 			  const char *result, const char *method, const char *detail)
 {
+	/* The user name is bounded and validated before any outcome that
+	 * names it, except "invalid user name", which does not print it. */
+	const struct sspr_log_fields f = {
+	    .what = s->action == SSPR_ACTION_UNLOCK ? "account unlock" : "password reset",
+	    .result = result,
+	    .user = s->user != NULL ? s->user : "?",
+	    .service = s->service,
+	    .rhost = s->rhost,
+	    .method = method,
+	    .detail = detail,
+	};
+	char line[SSPR_LOG_LINE_MAX];
 	struct sspr_event ev;
 	struct sspr_error err = {{0}};
 
-	/* The user name is bounded and validated before any outcome that
-	 * names it, except "invalid user name", which does not print it. */
-	pam_syslog(s->pamh, priority, "%s %s: user=%s service=%s rhost=%s method=%s%s%s",
-		   s->action == SSPR_ACTION_UNLOCK ? "account unlock" : "password reset", result,
-		   s->user != NULL ? s->user : "?", s->service, s->rhost,
-		   method != NULL && method[0] != '\0' ? method : "-",
-		   detail != NULL && detail[0] != '\0' ? " detail=" : "",
-		   detail != NULL ? detail : "");
+	pam_syslog(s->pamh, priority, "%s", sspr_log_line(&f, line, sizeof(line)));
 	if (!store_event || s->store == NULL)
 		return;
 	/* Nothing is kept for a name that is no account (the store must not
@@ -43,6 +49,13 @@ void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event
 	sspr_session_event(s, &ev, result, method, detail);
 	if (sspr_store_append_event(s->store, &ev, &err) != SSPR_OK)
 		pam_syslog(s->pamh, LOG_ERR, "cannot record audit event: %s", err.msg);
+}
+
+void sspr_session_stop(struct sspr_session *s, int priority, bool store_event, const char *result,
+		       const char *method, const char *detail, const char *text)
+{
+	sspr_session_outcome(s, priority, store_event, result, method, detail);
+	sspr_session_refuse(s, text);
 }
 
 void sspr_session_defer(struct sspr_session *s, int priority, const char *result,

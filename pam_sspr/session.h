@@ -9,6 +9,7 @@
 #include <security/pam_modules.h>
 
 #include "account_state.h"
+#include "eligibility.h"
 #include "options.h"
 #include "policy.h"
 #include "policy_store.h"
@@ -31,6 +32,7 @@ struct sspr_session {
 	const char *pam_service; /* PAM_SERVICE as the application set it, "" if none */
 	const char *rhost;
 	bool account_exists; /* events are kept only for real accounts */
+	struct sspr_user_ids ids; /* the account, as the eligibility check found it */
 	struct sspr_store *store;
 	bool lock_started; /* a failure in this reset locked further resets */
 	bool hide;         /* enumeration = hide: refusals never say why */
@@ -55,6 +57,10 @@ void sspr_session_event(const struct sspr_session *s, struct sspr_event *ev, con
  * store update that decided the outcome). */
 void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event,
 			  const char *result, const char *method, const char *detail);
+/* The outcome as sspr_session_outcome reports it, then text said to the
+ * user: how every stop for a reason of ours ends. */
+void sspr_session_stop(struct sspr_session *s, int priority, bool store_event, const char *result,
+		       const char *method, const char *detail, const char *text);
 
 /* The user gave up at a challenge's prompt, or the conversation failed:
  * logged and recorded as "aborted"; the failure counted when the challenge

@@ -146,7 +146,7 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 }
 
 enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const char *user,
-					    uid_t *uid_out)
+					    struct sspr_user_ids *ids)
 {
 	uid_t uid = 0;
 	gid_t gid = 0;
@@ -156,8 +156,8 @@ enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const
 		return SSPR_NOT_ELIGIBLE_ERROR;
 	if (found == 0)
 		return SSPR_NOT_ELIGIBLE_NO_USER;
-	if (uid_out != NULL)
-		*uid_out = uid;
+	if (ids != NULL)
+		*ids = (struct sspr_user_ids){.uid = uid, .gid = gid};
 	if (uid == 0) {
 		if (!pol->allow_root)
 			return SSPR_NOT_ELIGIBLE_ROOT;

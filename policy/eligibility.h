@@ -19,10 +19,16 @@ enum sspr_eligibility {
 	SSPR_NOT_ELIGIBLE_ERROR,    /* NSS lookup failed */
 };
 
-/* Looks the user up and applies the policy. *uid receives the account's uid
- * when it exists (may be NULL). */
+/* The account as NSS gave it, kept so that nobody asks again. */
+struct sspr_user_ids {
+	uid_t uid;
+	gid_t gid; /* primary group */
+};
+
+/* Looks the user up and applies the policy. *ids (may be NULL) receives
+ * the account's uid and primary group when it exists. */
 enum sspr_eligibility sspr_user_eligibility(const struct sspr_policy *pol, const char *user,
-					    uid_t *uid);
+					    struct sspr_user_ids *ids);
 
 /* One getXXnam_r-style NSS lookup into buf: returns its error code and
  * sets *found. sspr_nss_lookup() runs it with a buffer that grows as the

@@ -1,6 +1,6 @@
 /* sspr-admin init: creates the host key and the store, and gives the store
- * the owner and modes of DESIGN.md §6 (root:sspr, directory 2770, files
- * 0660) so the setgid enrollment helper can write to it. Idempotent: a key
+ * the owner and modes of doc/DESIGN.md §3.3 (root:sspr-store, directory
+ * 2770, files 0660) so the setgid enrollment helper can write to it. Idempotent: a key
  * or store that exists is kept, and the modes are set again.
  *
  * With store_backend = ldap the store is a directory subtree shared by many

@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "event_log.h"
 #include "key.h"
 
 #define KEY_USAGE                                                                                  \
@@ -24,10 +25,11 @@
 
 void admin_log_action(const char *action, const char *result, const char *detail)
 {
-	int priority = strcmp(result, "success") == 0 ? LOG_NOTICE : LOG_WARNING;
+	const struct sspr_log_fields f = {
+	    .what = action, .result = result, .service = ADMIN_SERVICE, .detail = detail};
+	char line[SSPR_LOG_LINE_MAX];
 
-	syslog(LOG_AUTHPRIV | priority, "%s %s: user=- service=%s method=-%s%s", action, result,
-	       ADMIN_SERVICE, detail[0] != '\0' ? " detail=" : "", detail);
+	syslog(LOG_AUTHPRIV | sspr_log_priority(result), "%s", sspr_log_line(&f, line, sizeof(line)));
 }
 
 /* An event in the store's audit trail (and so a syslog line through the

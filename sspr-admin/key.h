@@ -25,10 +25,10 @@ int admin_bundle_format(const struct sspr_keyring *ring, char *buf, size_t cap, 
  * code on failure. The ring must be wiped by the caller on every path. */
 int admin_bundle_parse(const char *where, struct admin_input *in, struct sspr_keyring *ring);
 
-/* cmd_init.c: which key of the ring opens a secret (a role, or -1). */
+/* key_common.c: which key of the ring opens a secret (a role, or -1). */
 int admin_key_opening_role(const struct sspr_keyring *ring, const struct sspr_totp *totp);
 
-/* cmd_init.c: which key opens each stored TOTP secret. */
+/* key_common.c: which key opens each stored TOTP secret. */
 struct admin_key_census {
 	unsigned opened[SSPR_KEY_ROLES];
 	unsigned unopenable; /* no key of the ring opens it */
@@ -51,14 +51,14 @@ struct admin_reseal {
 int admin_key_reseal(struct sspr_store *st, const struct sspr_keyring *ring, unsigned roles,
 		     struct admin_reseal *out);
 
-/* cmd_init.c: loads the ring of key_dir, printing any error. */
+/* key_common.c: loads the ring of key_dir, printing any error. */
 int admin_keyring_load(const struct admin_ctx *ctx, unsigned flags, struct sspr_keyring *ring);
 
-/* cmd_key.c: an admin action that touches no store, as a syslog line in the format of
- * the store's events (event_log.c): "ACTION RESULT: user=- service=...". */
+/* cmd_key.c: an admin action that touches no store, as a syslog line in the
+ * format of every event (event_log.h): "ACTION RESULT: user=- service=...". */
 void admin_log_action(const char *action, const char *result, const char *detail);
 
-/* cmd_init.c: this program as the admin ran it (with --config when given),
+/* key_common.c: this program as the admin ran it (with --config when given),
  * and the two commands that put this host's key on another host. */
 const char *admin_prog_as_run(const struct admin_ctx *ctx, char *buf, size_t size);
 void admin_key_print_install_hint(const struct admin_ctx *ctx, const char *indent);

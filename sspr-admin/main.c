@@ -89,7 +89,7 @@ static int load_policy(struct admin_ctx *ctx)
 	struct sspr_error err = {{0}};
 	int r;
 
-	/* Only the default path may be missing (DESIGN.md §3). */
+	/* Only the default path may be missing (doc/DESIGN.md §3.7). */
 	r = sspr_policy_load_or_default(ctx->config_path, ctx->config_explicit, &ctx->pol,
 					&ctx->config_found, &err);
 	if (r != SSPR_OK)

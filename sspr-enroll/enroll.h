@@ -1,5 +1,5 @@
 /* Declarations shared by the files of sspr-enroll, the user's enrollment
- * helper. It runs setgid sspr: the only privilege it has is writing the
+ * helper. It runs setgid sspr-store: the only privilege it has is writing the
  * store, and it uses it only for the record of the user who runs it. */
 #ifndef SSPR_ENROLL_H
 #define SSPR_ENROLL_H

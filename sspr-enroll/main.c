@@ -3,7 +3,7 @@
  *   sspr-enroll [--config PATH] [--no-qr]
  *               [status [--json] | totp | questions | email ADDRESS | recovery | remove METHOD]
  *
- * Installed setgid sspr. The identity is the real uid's account; the
+ * Installed setgid sspr-store. The identity is the real uid's account; the
  * environment is dropped before anything else runs; --config is refused
  * while privileged (a user could otherwise point the store anywhere).
  * Every command that changes the record checks the group first, then the

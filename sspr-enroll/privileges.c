@@ -1,6 +1,6 @@
 /* Process hygiene for a setgid program: nothing the caller controls
  * (environment, umask, open descriptors, core dumps) reaches the code that
- * holds the sspr group. */
+ * holds the store's group (sspr-store). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,7 @@
 /* Small steps every command that reads or changes the caller's record
- * shares: a read-only look at the record, the enrollment dates, the
- * policy's list of methods and the audit trail of failed attempts. */
+ * shares: a read-only look at the record, one update of it, the policy's
+ * list of methods and the audit trail of failed attempts. (What an
+ * enrollment writes is libsspr/enrollment.c.) */
 #include <stdio.h>
 
 #include "enroll.h"

@@ -3,9 +3,13 @@
 waits for each prompt, types the next answer, and prints the conversation.
 Answers to password prompts are shown as asterisks.
 
-usage: converse.py [--when REGEX ANSWER | --when-run REGEX SHELL-COMMAND | ANSWER]...
-                   -- COMMAND [ARG...]
-An answer of "" is pressing Enter on an empty line. A prompt whose last
+usage: converse.py [--raw FILE] [--when REGEX ANSWER | --when-run REGEX SHELL-COMMAND |
+                   ANSWER]... -- COMMAND [ARG...]
+An answer of "" is pressing Enter on an empty line. --raw FILE also saves
+everything the terminal showed, echoes included, byte for byte, so a test
+can check what was echoed and what was not. The one terminal driver of the
+tree: tools/demo.sh and the tests use it. Exits with COMMAND's status, or 1
+when COMMAND outlives 60 seconds (it is then killed). A prompt whose last
 line matches a --when REGEX gets that ANSWER (or, with --when-run, what the
 command prints at that moment, such as a code just mailed); every other
 prompt gets the next plain ANSWER in order. When the answers run out, the
@@ -14,22 +18,27 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
 
 
 def parse_answers(args):
-    """Plain answers in order, and (regex, answer, is_command) rules."""
-    answers, rules, i = [], [], 0
+    """Plain answers in order, (regex, answer, is_command) rules, and the
+    --raw file (or None)."""
+    answers, rules, raw, i = [], [], None, 0
     while i < len(args):
-        if args[i] in ("--when", "--when-run") and i + 2 < len(args):
+        if args[i] == "--raw" and i + 1 < len(args):
+            raw = args[i + 1]
+            i += 2
+        elif args[i] in ("--when", "--when-run") and i + 2 < len(args):
             rules.append((re.compile(args[i + 1]), args[i + 2], args[i] == "--when-run"))
             i += 3
         else:
             answers.append(args[i])
             i += 1
-    return answers, rules
+    return answers, rules, raw
 
 
 def rule_answer(rules, line):
@@ -47,12 +56,13 @@ def main() -> int:
         print(__doc__, file=sys.stderr)
         return 2
     split = sys.argv.index("--")
-    answers, rules = parse_answers(sys.argv[1:split])
+    answers, rules, raw = parse_answers(sys.argv[1:split])
     command = sys.argv[split + 1:]
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(command[0], command)
     pending = b""
+    seen = b""
     echo = None  # what we typed last, in case the terminal echoes it back
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -65,6 +75,7 @@ def main() -> int:
             if not chunk:
                 break
             pending += chunk
+            seen += chunk
             if echo is not None:
                 # Our own answer if the terminal echoed it, and the newline
                 # the program prints after reading it.
@@ -96,9 +107,14 @@ def main() -> int:
             pending = b""
             echo = answer.encode()
             os.write(fd, answer.encode() + b"\r")
+    else:
+        os.kill(pid, signal.SIGKILL)
     sys.stdout.write(pending.decode(errors="replace").replace("\r\n", "\n"))
+    if raw is not None:
+        with open(raw, "wb") as f:
+            f.write(seen)
     _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
+    return os.waitstatus_to_exitcode(status) if time.monotonic() < deadline else 1
 
 
 if __name__ == "__main__":

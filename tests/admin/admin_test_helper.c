@@ -17,7 +17,7 @@
  * "fail" and "lock" go through the store interface and the module's own
  * lockout code. "corrupt" must write what no encoder would produce, so it
  * goes around the store: on LMDB it writes junk bytes with LMDB directly in
- * the layout of DESIGN.md §5 (database "users", key = user name); on the
+ * the layout of doc/DESIGN.md §3.3 (database "users", key = user name); on the
  * directory it adds the user's ssprAccount entry with a value the server
  * takes but the decoder must refuse, bound as the test server's root DN
  * (SSPR_LDAP_ROOT_DN, SSPR_LDAP_ROOT_PASSWORD_FILE) over SSPR_LDAP_LDAPI_A,

@@ -84,7 +84,7 @@ CONF=$T/sspr.conf
 write_conf store "$CONF"
 STORE=$(store_name store)
 
-. "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
 # run [ARGS...]: sspr-admin with our policy and empty stdin.
 run() {
@@ -111,21 +111,6 @@ run_in() {
 	rc=$?
 }
 
-# refute NAME [out|err PATTERN]...: fixed strings that must not appear.
-refute() {
-	local name=$1
-	shift
-	checks=$((checks + 1))
-	while [ $# -ge 2 ]; do
-		if grep -qF -- "$2" "$T/$1"; then
-			fail "$name: std$1 contains '$2'"
-			return
-		fi
-		shift 2
-	done
-	echo "ok: $name"
-}
-
 no_secret() {
 	refute "$1: secret not shown" out "$SECRET" err "$SECRET" out "jbsw y3dp" err "jbsw y3dp"
 }
@@ -140,7 +125,7 @@ fi
 json_check() {
 	checks=$((checks + 1))
 	if [ "$have_python" = no ]; then
-		echo "ok: $1 # SKIP python3 not available"
+		echo "ok - $1 # SKIP python3 not available"
 		return
 	fi
 	if ! ME="$ME" python3 -c '
@@ -152,7 +137,7 @@ sys.exit(0 if ('"$2"') else 1)
 		fail "$1: JSON check failed: $2"
 		return
 	fi
-	echo "ok: $1"
+	echo "ok - $1"
 }
 
 sha() {
@@ -164,8 +149,7 @@ mode_of() {
 }
 
 finish() {
-	echo "$checks checks, $failed failed"
-	[ "$failed" -eq 0 ]
+	checks_done
 	exit
 }
 
@@ -248,7 +232,7 @@ run init
 expect "init creates key and store" 0 out "host key created" out "store created"
 checks=$((checks + 1))
 if [ "$(mode_of "$T/keys/host.key")" = 600 ] && [ "$(mode_of "$T/keys/host.pub")" = 644 ]; then
-	echo "ok: host.key 0600, host.pub 0644"
+	echo "ok - host.key 0600, host.pub 0644"
 else
 	fail "key modes: host.key $(mode_of "$T/keys/host.key"), host.pub $(mode_of "$T/keys/host.pub")"
 fi
@@ -259,7 +243,7 @@ if [ "$BACKEND" = ldap ]; then
 	if ldap_root_search "$STORE" base '(ssprFormat=1)' dn 2>"$T/err" | grep -qxF "dn: $STORE" &&
 		[ "$(ldap_root_search "$STORE" one '(objectClass=organizationalUnit)' dn 2>>"$T/err" |
 			grep -cE '^dn: ou=(users|events),')" = 2 ]; then
-		echo "ok: base $STORE: ssprFormat 1, ou=users, ou=events"
+		echo "ok - base $STORE: ssprFormat 1, ou=users, ou=events"
 	else
 		fail "init did not lay out the base $STORE"
 	fi
@@ -275,7 +259,7 @@ else
 	fi
 	if [ "$(mode_of "$T/store")" = "$want_mode" ] &&
 		[ "$(stat -c %G "$T/store")" = "$want_group" ]; then
-		echo "ok: store directory mode $want_mode, group $want_group"
+		echo "ok - store directory mode $want_mode, group $want_group"
 	else
 		fail "store directory: mode $(mode_of "$T/store") group $(stat -c %G "$T/store"), expected $want_mode $want_group"
 	fi
@@ -294,7 +278,7 @@ fi
 refute "init again creates nothing" out "created"
 checks=$((checks + 1))
 if [ "$(sha "$T/keys/host.key" "$T/keys/host.pub")" = "$keys_before" ]; then
-	echo "ok: second init did not change the host key"
+	echo "ok - second init did not change the host key"
 else
 	fail "second init changed the host key"
 fi
@@ -378,7 +362,7 @@ run list
 expect "list" 0 out "$ME"
 checks=$((checks + 1))
 if grep -E "^$ME +totp +ok +[0-9]{4}-[0-9]{2}-[0-9]{2}\$" "$T/out" >/dev/null; then
-	echo "ok: list line: name, methods, state, date"
+	echo "ok - list line: name, methods, state, date"
 else
 	fail "list line format"
 fi
@@ -407,7 +391,7 @@ if "$HELPER" fail "$CONF" "$ME" 2>"$T/err"; then
 	run list
 	checks=$((checks + 1))
 	if grep -E "^$ME +totp +locked " "$T/out" >/dev/null; then
-		echo "ok: list shows the lock"
+		echo "ok - list shows the lock"
 	else
 		fail "list does not show the lock"
 	fi
@@ -439,7 +423,7 @@ if [ "$helper_rc" -eq 0 ]; then
 	run list
 	checks=$((checks + 1))
 	if grep -E '^broken +- +corrupt +-$' "$T/out" >/dev/null && grep -q "^$ME " "$T/out"; then
-		echo "ok: list shows a corrupt record as corrupt, and goes on"
+		echo "ok - list shows a corrupt record as corrupt, and goes on"
 	else
 		fail "list with a corrupt record"
 	fi
@@ -457,7 +441,7 @@ if [ "$helper_rc" -eq 0 ]; then
 	run show broken
 	expect "corrupt record is gone" 1 err "broken: not enrolled"
 elif [ "$helper_rc" -eq 77 ]; then
-	echo "ok: corrupt records # SKIP $(cat "$T/err")"
+	echo "ok - corrupt records # SKIP $(cat "$T/err")"
 else
 	checks=$((checks + 1))
 	fail "admin_test_helper corrupt failed"
@@ -485,7 +469,7 @@ expect "revoke of someone not enrolled" 1 err "$ME: not enrolled"
 run list
 checks=$((checks + 1))
 if [ ! -s "$T/out" ]; then
-	echo "ok: list of an empty store prints nothing"
+	echo "ok - list of an empty store prints nothing"
 else
 	fail "list of an empty store"
 fi
@@ -518,7 +502,7 @@ if [ "$BACKEND" = ldap ]; then
 		err "sspr-admin: $SSPR_LDAP_URI_A: Invalid credentials"
 	checks=$((checks + 1))
 	if [ "$(wc -l <"$T/err")" -eq 1 ] && [ ! -s "$T/out" ]; then
-		echo "ok: a wrong bind password: one line, nothing listed"
+		echo "ok - a wrong bind password: one line, nothing listed"
 	else
 		fail "a wrong bind password: more than one line of error, or output"
 	fi
@@ -536,7 +520,7 @@ if [ "$BACKEND" = ldap ]; then
 	checks=$((checks + 1))
 	# ldap_timeout (5 s by default) bounds it; a refused connection is quicker.
 	if [ "$(wc -l <"$T/err")" -eq 1 ] && [ "$took" -le 6 ]; then
-		echo "ok: a server that is down: one line, within ldap_timeout"
+		echo "ok - a server that is down: one line, within ldap_timeout"
 	else
 		fail "a server that is down: $(wc -l <"$T/err") lines of error, $took s"
 	fi
@@ -555,7 +539,7 @@ chmod 0644 "$T/file.conf"
 run_raw --config "$T/file.conf" list
 checks=$((checks + 1))
 if [ "$rc" -ne 0 ] && grep -qF "sspr-admin: $T/notastore" "$T/err"; then
-	echo "ok: a file where the store should be is an error naming it"
+	echo "ok - a file where the store should be is an error naming it"
 else
 	fail "store path is a file"
 fi

@@ -31,7 +31,7 @@ EOF2
 	chmod 0644 "$T/$h.conf"
 done
 
-. "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
 # on HOST [ARGS...]: sspr-admin with HOST's policy, empty stdin.
 on() {
@@ -54,18 +54,6 @@ on_in() {
 	shift 2
 	printf '%s\n' "$input" | "$ADMIN" --config "$T/$h.conf" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-}
-
-check() { # check NAME COMMAND...: the command succeeds
-	local name=$1
-	shift
-	checks=$((checks + 1))
-	if "$@"; then
-		echo "ok: $name"
-	else
-		rc=$?
-		fail "$name"
-	fi
 }
 
 # key_id HOST ROLE: the id "key status" shows for ROLE (or "none").
@@ -112,9 +100,9 @@ if command -v script >/dev/null 2>&1; then
 	cp "$T/out" "$T/err"
 	expect "export refuses to write keys to a terminal" 1 err "refusing to write secret keys to a terminal"
 	checks=$((checks + 1))
-	if grep -q "sspr-fleet-key" "$T/out"; then fail "bundle shown on the terminal"; else echo "ok: no key on the terminal"; fi
+	if grep -q "sspr-fleet-key" "$T/out"; then fail "bundle shown on the terminal"; else echo "ok - no key on the terminal"; fi
 else
-	echo "ok: export to a terminal # SKIP script(1) not available"
+	echo "ok - export to a terminal # SKIP script(1) not available"
 fi
 
 ### install on a new host
@@ -223,7 +211,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	on A check-config
 	expect "check-config accepts the ring again" 0 out "OK"
 else
-	echo "ok: check-config checks the ring # SKIP needs root to read host.key"
+	echo "ok - check-config checks the ring # SKIP needs root to read host.key"
 fi
 
 ### usage
@@ -238,5 +226,4 @@ expect "migrate --to takes ldap or lmdb" 2 err "--to must be ldap or lmdb"
 on A migrate --to ldap
 expect "migrate with no directory in the policy" 1 err "the policy names no directory"
 
-echo "$checks checks, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done

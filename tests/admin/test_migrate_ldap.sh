@@ -49,7 +49,7 @@ policy D ldap keys "$BASE"      # the same, with the directory as the store
 policy J ldap keysJ "$BASE"     # a host joining the fleet, with no key yet
 policy F ldap keysF "ou=fresh,$SSPR_LDAP_BASE"
 
-. "$(dirname "${BASH_SOURCE[0]}")/expect.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 on() { # on POLICY ARGS...
 	local p=$1
 	shift
@@ -61,12 +61,6 @@ on_in() { # on_in POLICY INPUT ARGS...
 	shift 2
 	printf '%s\n' "$input" | "$ADMIN" --config "$T/$p.conf" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
-}
-check() { # check NAME COMMAND...
-	local name=$1
-	shift
-	checks=$((checks + 1))
-	if "$@"; then echo "ok: $name"; else fail "$name"; fi
 }
 
 ### an LMDB store with three users
@@ -104,7 +98,7 @@ on L migrate --to ldap --dry-run
 expect "dry run reports the update" 0 out "would be: copied 0, updated 1, unchanged 2"
 on D show "$ME"
 checks=$((checks + 1))
-if grep -qF "$ME@example.org" "$T/out"; then fail "dry run wrote to the directory"; else echo "ok: dry run wrote nothing"; fi
+if grep -qF "$ME@example.org" "$T/out"; then fail "dry run wrote to the directory"; else echo "ok - dry run wrote nothing"; fi
 on L migrate --to ldap
 expect "the changed user is updated" 0 out "copied 0, updated 1, unchanged 2"
 on D show "$ME"
@@ -159,5 +153,4 @@ expect "init --fleet on an empty directory creates key and store" 0 out "host ke
 on F init
 expect "init again keeps the directory store" 0 out "directory store already exists, kept"
 
-echo "$checks checks, $failed failed"
-[ "$failed" -eq 0 ]
+checks_done

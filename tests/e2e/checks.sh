@@ -1,21 +1,8 @@
-# Shared by the end-to-end scripts (source after sandbox_setup): named
-# checks that count passes and failures, and pamtester logins through the
+# Shared by the end-to-end scripts (source after sandbox_setup): the
+# checks of tests/lib/checks.sh, and pamtester logins through the
 # "sspr-login" stack. Every helper reads the last command's $out / $status.
 
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok - $name"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $name"
-		sed 's/^/#   /' <<<"$out"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 
 # login USER ANSWER...: one authentication through the "sspr-login" stack,
 # the answers on stdin one a line (pamtester's misc_conv reads stdin a byte
@@ -44,9 +31,4 @@ converse_login() {
 	status=0
 	out=$(python3 "$(dirname "${BASH_SOURCE[0]}")/../../tools/converse.py" "$@" -- \
 		pamtester -v sspr-login "$user" authenticate 2>&1) || status=$?
-}
-
-checks_done() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" = 0 ]
 }

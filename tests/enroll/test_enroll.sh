@@ -96,13 +96,7 @@ useradd -M -d /nonexistent -s /bin/bash -G sspr carol
 useradd -M -d /nonexistent -s /bin/bash -G sspr dave
 printf 'carol:%s\ndave:%s\n' "$SANDBOX_OLD_PASSWORD" "$SANDBOX_OLD_PASSWORD" | chpasswd
 
-passed=0
-failed=0
-check() {
-	local name=$1
-	shift
-	if "$@"; then echo "ok - $name"; passed=$((passed + 1)); else echo "not ok - $name"; failed=$((failed + 1)); fi
-}
+. "$(dirname "$0")/../lib/checks.sh"
 as() { # as USER COMMAND...: runs with the user's ids and groups, nothing else
 	local user=$1
 	shift
@@ -298,24 +292,18 @@ has_event() {
 	done < <(events)
 	return 1
 }
-# On a failure, shows what the user saw.
-show_out() { sed 's/^/#   /' <<<"$out"; }
-expect() { # expect NAME PATTERN: $out contains the fixed string
-	check "$1" grep -qF -- "$2" <<<"$out"
-	grep -qF -- "$2" <<<"$out" || show_out
-}
-reject() { # reject NAME PATTERN: $out does not contain it
-	check "$1" bash -c '! grep -qF -- "$1" <<<"$2"' _ "$2" "$out"
-	! grep -qF -- "$2" <<<"$out" || show_out
-}
+# shows NAME TEXT / hides NAME TEXT: what the user saw ($out) holds the
+# fixed string, or does not (a failure shows $out: check_context).
+shows() { check "$1" grep -qF -- "$2" <<<"$out"; }
+hides() { check "$1" bash -c '! grep -qF -- "$1" <<<"$2"' _ "$2" "$out"; }
 
 # --- questions ---
 run erin "$(lines "$PW" 1 "Rex the Dog" "rex  the dog" 2 "Springfield" "Springfield" \
 	"Who was my childhood hero?" "Captain Haddock" "Captain Haddock")" questions
 check "questions: erin registers three (two listed, one of her own)" test "$status" = 0
-expect "questions: the list is shown numbered" "  2. In what city were you born?"
-expect "questions: she is told they are registered" "Your 3 security questions are registered"
-reject "questions: the answers are not echoed" "Springfield"
+shows "questions: the list is shown numbered" "  2. In what city were you born?"
+shows "questions: she is told they are registered" "Your 3 security questions are registered"
+hides "questions: the answers are not echoed" "Springfield"
 check "questions: status --json counts 3" test "$(json erin questions)" = 3
 store_dump
 check "questions: no answer is in the store in clear" \
@@ -327,55 +315,57 @@ check "questions: an enroll event is recorded" has_event erin enroll questions
 run frank "$(lines "$PW" 1 "ab" "Rex the dog" "Rex the dog" 2 "Paris" "Paris" 3 "Blue" "Blue")" \
 	questions
 check "questions: a too short answer is refused, then a good one accepted" test "$status" = 0
-expect "questions: and the rule is named" "an answer needs at least 3 characters"
+shows "questions: and the rule is named" "an answer needs at least 3 characters"
 
 run frank "$(lines "$PW" 1 "Rex the dog" "Rex the dog" 2 "Rex the dog" "Paris" "Paris" \
 	3 "Blue" "Blue")" questions
 check "questions: a duplicate answer is refused, then a different one accepted" test "$status" = 0
-expect "questions: and the rule is named (duplicate)" "each answer must differ from the others"
-expect "questions: re-running says the set is replaced" "the new set replaces them"
+shows "questions: and the rule is named (duplicate)" "each answer must differ from the others"
+shows "questions: re-running says the set is replaced" "the new set replaces them"
 
 run frank "$(lines "$PW" 1 "Frank's hamster" "Rex the dog" "Rex the dog" 2 "Paris" "Paris" \
 	3 "Blue" "Blue")" questions
 check "questions: an answer containing the user name is refused" test "$status" = 0
-expect "questions: and the rule is named (user name)" "an answer may not contain your user name"
+shows "questions: and the rule is named (user name)" "an answer may not contain your user name"
 
 run frank "$(lines "$PW" 9 1 "Rex the dog" "Rex the dog" 1 2 "Paris" "Pariss" "Paris" "Paris" \
 	"short?" 3 "Blue" "Blue")" questions
 check "questions: bad choices and a mistyped answer are asked again" test "$status" = 0
-expect "questions: a number out of range is named" "There is no question 9"
-expect "questions: the same question twice is refused" "You already chose that question"
-expect "questions: two different answers are refused" "The two answers do not match"
-expect "questions: a too short custom question is refused" "a question needs at least"
+shows "questions: a number out of range is named" "There is no question 9"
+shows "questions: the same question twice is refused" "You already chose that question"
+shows "questions: two different answers are refused" "The two answers do not match"
+shows "questions: a too short custom question is refused" "a question needs at least"
 
 run hank "$(lines "$PW" 1 "Rex the dog" "Rex the dog" 2 "Paris" "Paris")" questions
 check "questions: two answers of three fail" test "$status" = 1
-expect "questions: and say nothing was stored" "2 of 3 questions answered; nothing was stored"
+shows "questions: and say nothing was stored" "2 of 3 questions answered; nothing was stored"
 check "questions: hank has no questions stored" bash -c "! '$admin' show hank >/dev/null 2>&1"
 
 # On a terminal, what is typed for a question is echoed; answers and the
 # password are not.
 status=0
-python3 "$(dirname "$0")/pty_drive.py" "$SANDBOX/tty.out" "$PW" 1 "Rex the dog" "Rex the dog" \
-	2 "Paris" "Paris" "Who was my childhood hero?" "Captain Haddock" "Captain Haddock" -- \
-	setpriv --reuid=ivy --regid=ivy --init-groups "$SANDBOX/sspr-enroll" questions || status=$?
+python3 "$(dirname "$0")/../../tools/converse.py" --raw "$SANDBOX/tty.out" "$PW" 1 "Rex the dog" \
+	"Rex the dog" 2 "Paris" "Paris" "Who was my childhood hero?" "Captain Haddock" \
+	"Captain Haddock" -- \
+	setpriv --reuid=ivy --regid=ivy --init-groups "$SANDBOX/sspr-enroll" questions \
+	>/dev/null || status=$?
 out=$(tr -d '\r' <"$SANDBOX/tty.out")
 check "tty: ivy registers questions on a terminal" test "$status" = 0
 check "tty: her own question is echoed as she types it" \
 	test "$(grep -o 'Who was my childhood hero?' <<<"$out" | wc -l)" -ge 2
-reject "tty: the password is not echoed" "$PW"
-reject "tty: answers are not echoed" "Rex the dog"
-reject "tty: answers are not echoed (second)" "Paris"
-reject "tty: answers are not echoed (third)" "Captain Haddock"
-expect "tty: the terminal gets its newline back after a hidden answer" $'Answer (not shown): \nType the answer again: '
+hides "tty: the password is not echoed" "$PW"
+hides "tty: answers are not echoed" "Rex the dog"
+hides "tty: answers are not echoed (second)" "Paris"
+hides "tty: answers are not echoed (third)" "Captain Haddock"
+shows "tty: the terminal gets its newline back after a hidden answer" $'Answer (not shown): \nType the answer again: '
 
 policy "custom_questions = no" "questions_to_register = 5" "questions_to_reset = 3"
 run hank "$(lines "$PW")" questions
 check "questions: a list shorter than questions_to_register is refused" test "$status" = 1
-expect "questions: with the numbers" "only 4 questions are available, but 5 must be registered"
+shows "questions: with the numbers" "only 4 questions are available, but 5 must be registered"
 policy "custom_questions = no"
 run hank "$(lines "$PW" "Who was my childhood hero?")" questions
-expect "questions: custom questions are refused when the policy says no" \
+shows "questions: custom questions are refused when the policy says no" \
 	"Type the number of a question from the list"
 policy
 
@@ -385,13 +375,13 @@ run erin "$(lines "$PW")" recovery
 check "recovery: erin gets codes" test "$status" = 0
 first_codes=$(grep -E '^ +[0-9]+\. [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$' <<<"$out" || true)
 check "recovery: recovery_codes = 6 of them are printed" test "$(wc -l <<<"$first_codes")" = 6
-expect "recovery: with advice to keep them safe" "keep them somewhere safe"
+shows "recovery: with advice to keep them safe" "keep them somewhere safe"
 check "recovery: status --json shows 6 left" test "$(json erin recovery_left)" = 6
 store_dump
 check "recovery: no code is in the store in clear" \
 	bash -c "! grep -qaF '$(head -n1 <<<"$first_codes" | awk '{print $2}')' '$SANDBOX/store.dump'"
 run erin "$(lines "$PW")" recovery
-expect "recovery: a second run says the old set is replaced" "are replaced by a new set"
+shows "recovery: a second run says the old set is replaced" "are replaced by a new set"
 second_codes=$(grep -E '^ +[0-9]+\. [0-9A-Z-]{19}$' <<<"$out" || true)
 check "recovery: the new set differs" test "$first_codes" != "$second_codes"
 check "recovery: still 6 left, not 12" test "$(json erin recovery_left)" = 6
@@ -435,22 +425,22 @@ check "email: the code is not in the store" bash -c \
 
 email_enroll frank frank@example.org wrong
 check "email: three wrong codes fail (exit 4)" test "$status" = 4
-expect "email: and say nothing was stored" "the address was not verified; nothing was stored"
+shows "email: and say nothing was stored" "the address was not verified; nothing was stored"
 check "email: frank has no address" test "$(json frank email)" = null
 check "email: the failure is audited" has_event frank enroll bad-code email
 policy
 
 run frank "$(lines "$PW")" email 'not an address'
 check "email: an invalid address is refused (exit 2)" test "$status" = 2
-expect "email: with a clear message" "not a valid e-mail address"
-reject "email: before the password is asked" "Password"
+shows "email: with a clear message" "not a valid e-mail address"
+hides "email: before the password is asked" "Password"
 
 # --- the policy's methods ---
 policy "methods = totp questions"
 run erin "$(lines "$PW")" recovery
 check "methods: recovery refused when the policy leaves it out (exit 3)" test "$status" = 3
-expect "methods: with a clear message" "registering recovery is not allowed by the policy"
-reject "methods: before the password is asked" "Password"
+shows "methods: with a clear message" "registering recovery is not allowed by the policy"
+hides "methods: before the password is asked" "Password"
 run erin "$(lines "$PW")" email erin@example.org
 check "methods: email refused too (exit 3)" test "$status" = 3
 policy
@@ -462,28 +452,28 @@ check "remove: a wrong password is refused (exit 4)" test "$status" = 4
 check "remove: and the address stays" test "$(json erin email address)" = '"erin@example.org"'
 run erin "$(lines "$PW")" remove email
 check "remove: erin removes her address" test "$status" = 0
-expect "remove: she is told" "Your email registration is removed"
+shows "remove: she is told" "Your email registration is removed"
 check "remove: status --json shows no address" test "$(json erin email)" = null
 check "remove: the removal is audited" has_event erin remove email
-reject "remove: two methods left: no warning" "Warning"
+hides "remove: two methods left: no warning" "Warning"
 run erin "$(lines "$PW")" remove email
 check "remove: removing it again changes nothing" test "$status" = 0
-expect "remove: and says so" "nothing was removed"
+shows "remove: and says so" "nothing was removed"
 run erin "$(lines "$PW")" remove recovery
 check "remove: recovery removed" test "$(json erin recovery_left)" = 0
-expect "remove: one method left of two: a warning" "you now have 1 usable reset method, but a password reset needs 2"
+shows "remove: one method left of two: a warning" "you now have 1 usable reset method, but a password reset needs 2"
 run erin "$(lines "$PW")" remove sms
 check "remove: an unknown method is a usage error (exit 2)" test "$status" = 2
 
 # --- guided setup, methods_required = 2, from nothing ---
 run gina "$(lines "$PW" n y 1 "Rex the dog" "Rex the dog" 2 "Paris" "Paris" 3 "Blue" "Blue" n y)"
 check "guided: gina completes a registration from nothing" test "$status" = 0
-expect "guided: the status comes first" "registration: not complete: 2 more methods needed"
-expect "guided: she is offered an app" "Register an authenticator app now? [Y/n]"
-expect "guided: and questions" "Register security questions now? [Y/n]"
-expect "guided: and e-mail" "Register an e-mail address now? [Y/n]"
-expect "guided: and recovery codes" "Register recovery codes now? [Y/n]"
-expect "guided: and is told it is complete" "Your registration is complete"
+shows "guided: the status comes first" "registration: not complete: 2 more methods needed"
+shows "guided: she is offered an app" "Register an authenticator app now? [Y/n]"
+shows "guided: and questions" "Register security questions now? [Y/n]"
+shows "guided: and e-mail" "Register an e-mail address now? [Y/n]"
+shows "guided: and recovery codes" "Register recovery codes now? [Y/n]"
+shows "guided: and is told it is complete" "Your registration is complete"
 check "guided: the password was asked once" test "$(grep -o 'Password' <<<"$out" | wc -l)" = 1
 check "guided: status --json: complete" test "$(json gina complete)" = true
 check "guided: questions stored" test "$(json gina questions)" = 3
@@ -496,15 +486,15 @@ check "guided: confirmed_at set" test "$confirmed" -ge "$registered"
 sleep 1.1
 run gina "$(lines "$PW")"
 check "guided: a second run with nothing to do succeeds" test "$status" = 0
-expect "guided: and re-confirms" "your methods are re-confirmed"
-reject "guided: without offering anything" "now? [Y/n]"
+shows "guided: and re-confirms" "your methods are re-confirmed"
+hides "guided: without offering anything" "now? [Y/n]"
 check "guided: confirmed_at moves on" test "$(json gina confirmed_at)" -gt "$confirmed"
 check "guided: registered_at stays" test "$(json gina registered_at)" = "$registered"
 check "guided: a reconfirm event is recorded" has_event gina reconfirm
 
 run hank "$(lines "$PW" n n n n)"
 check "guided: declining everything leaves it incomplete (exit 1)" test "$status" = 1
-expect "guided: and says so" "your registration is not complete: 0 of 2 methods"
+shows "guided: and says so" "your registration is not complete: 0 of 2 methods"
 policy
 
 # --- status ---
@@ -518,8 +508,7 @@ need = {"user", "eligible", "enrolled", "methods", "usable", "allowed", "methods
 sys.exit(0 if need <= set(d) and d["user"] == "gina" and d["methods"] == ["questions", "recovery"]
          else 1)' "$out"
 out=$(as erin "$SANDBOX/sspr-enroll" status)
-expect "status: questions counted" "3 questions registered"
-expect "status: dates shown" "confirmed:"
+shows "status: questions counted" "3 questions registered"
+shows "status: dates shown" "confirmed:"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+checks_done

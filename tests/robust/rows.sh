@@ -3,8 +3,7 @@
 # The caller sets T (work directory, with $T/log for pam_syslog lines),
 # STORE (robust_store), PAM (robust_pam) and ROW_TIMEOUT before sourcing;
 # STORE_DIR is the store (default $T/store).
-failed=0
-passed=0
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 declare -A ran
 
 snapshot() { "$STORE" dump "${STORE_DIR:-$T/store}" 2>&1 | grep -v '^events='; }
@@ -69,9 +68,9 @@ verdict() {
 	elif [ "${mode%%:*}" = charged ] && [ "$after" != "$(charged "${mode#charged:}" "$before")" ]; then
 		why+=" the store did not change by one failure of ${mode#charged:}: $(diff <(charged "${mode#charged:}" "$before") <(echo "$after") | grep '^[<>]' | tr '\n' ' ');"
 	fi
+	checks=$((checks + 1))
 	if [ -z "$why" ]; then
-		passed=$((passed + 1))
-		echo "ok - $id"
+		pass "$id"
 	else
 		failed=$((failed + 1))
 		echo "not ok - $id:$why"
@@ -81,14 +80,14 @@ verdict() {
 
 # pam ID SERVICE USER RESULT STORE_MODE CHECK... -- REPLY...
 pam() {
-	local id=$1 service=$2 user=$3 result=$4 mode=$5 checks=() rc=0
+	local id=$1 service=$2 user=$3 result=$4 mode=$5 conds=() rc=0
 	shift 5
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do checks+=("$1"); shift; done
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do conds+=("$1"); shift; done
 	shift
 	before=$(snapshot)
 	timeout "$ROW_TIMEOUT" env LD_PRELOAD="${SSPR_TEST_PRELOAD:-libpam_wrapper.so}" "$PAM" "$service" "$user" auth "$@" \
 		>"$T/out" 2>"$T/log" || rc=$?
-	verdict "$id" "$rc" "$T/out" "$mode" "out:result: $result" "${checks[@]}"
+	verdict "$id" "$rc" "$T/out" "$mode" "out:result: $result" "${conds[@]}"
 }
 
 # acct ID SERVICE USER RESULT CHECK...
@@ -103,16 +102,16 @@ acct() {
 
 # tool ID EXIT STORE_MODE INPUT CHECK... -- COMMAND...
 tool() {
-	local id=$1 want=$2 mode=$3 input=$4 checks=() rc=0
+	local id=$1 want=$2 mode=$3 input=$4 conds=() rc=0
 	shift 4
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do checks+=("$1"); shift; done
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do conds+=("$1"); shift; done
 	shift
 	before=$(snapshot)
 	: >"$T/log"
 	timeout "$ROW_TIMEOUT" "$@" <"$input" >"$T/out" 2>&1 || rc=$?
 	if [ "$rc" != "$want" ] && [ "$rc" != 124 ] && [ "$rc" -lt 128 ]; then
-		checks+=("out:(exit $want, was $rc)")
+		conds+=("out:(exit $want, was $rc)")
 	fi
-	verdict "$id" "$rc" "$T/out" "$mode" "${checks[@]}"
+	verdict "$id" "$rc" "$T/out" "$mode" "${conds[@]}"
 }
 

@@ -128,14 +128,13 @@ restore() {
 b64() { printf "$@" | base64 -w0; }
 
 # ---- the runner ----------------------------------------------------------
-failed=0
-passed=0
+. "$(dirname "$0")/../lib/checks.sh"
 declare -A ran
 why=
 
-# check FILE CHECK...: out:TEXT (FILE holds it), !out:TEXT, log:TEXT,
+# row_check FILE CHECK...: out:TEXT (FILE holds it), !out:TEXT, log:TEXT,
 # !log:TEXT (in the pam_syslog lines of the last module run).
-check() {
+row_check() {
 	local file=$1 c
 	shift
 	grep -a 'SYSLOG(' "$T/log" >"$T/syslog" 2>/dev/null || : >"$T/syslog"
@@ -170,9 +169,9 @@ pam_run() { # pam_run NAME SERVICE auth|account REPLY...
 finish() {
 	local id=$1
 	ran[$id]=1
+	checks=$((checks + 1))
 	if [ -z "$why" ]; then
-		passed=$((passed + 1))
-		echo "ok - $id"
+		pass "$id"
 	else
 		failed=$((failed + 1))
 		echo "not ok - $id:$why"
@@ -204,9 +203,9 @@ write() {
 # The checks every row makes on the password login and on the other user.
 login_unaffected() {
 	pam_run login l-login auth "$PW"
-	check "$T/login" "out:result: PAM_SUCCESS" '!out:error:' $'!out:\x1b'
+	row_check "$T/login" "out:result: PAM_SUCCESS" '!out:error:' $'!out:\x1b'
 	run others "$LDAPSTORE" get "$OTHER"
-	check "$T/others" "out:$OTHER ok q=3"
+	row_check "$T/others" "out:$OTHER ok q=3"
 }
 
 # corrupt ID LDIF: the server takes the write; the user's record is then
@@ -215,22 +214,22 @@ corrupt() {
 	local id=$1
 	if write "$id" 0 "$2"; then
 		run store "$LDAPSTORE" get "$ME"
-		check "$T/store" "out:$ME data is corrupt: $HOSTILE_LDAP_BASE: record of $ME is corrupt"
+		row_check "$T/store" "out:$ME data is corrupt: $HOSTILE_LDAP_BASE: record of $ME is corrupt"
 		run list "$LDAPSTORE" list
-		check "$T/list" "out:$ME!" "out:$OTHER+"
+		row_check "$T/list" "out:$ME!" "out:$OTHER+"
 		pam_run reset l-totp auth ""
-		check "$T/reset" "out:result: PAM_AUTH_ERR" "out:Password reset is unavailable." \
+		row_check "$T/reset" "out:result: PAM_AUTH_ERR" "out:Password reset is unavailable." \
 			"out:Call 555-0100." "log:password reset unavailable: user=$ME" \
 			"log:record of $ME is corrupt" '!out:prompt: Code' $'!out:\x1b'
 		pam_run account l-login account
-		check "$T/account" "out:result: PAM_SUCCESS" "log:store: " \
+		row_check "$T/account" "out:result: PAM_SUCCESS" "log:store: " \
 			"log:record of $ME is corrupt"
 		login_unaffected
 		# What sspr-admin revoke and enroll do: overwrite it.
 		run replace "$LDAPSTORE" replace "$ME"
-		check "$T/replace" "out:replace ok"
+		row_check "$T/replace" "out:replace ok"
 		run replaced "$LDAPSTORE" get "$ME"
-		check "$T/replaced" "out:$ME ok q=0 totp=0 rec=0"
+		row_check "$T/replaced" "out:$ME ok q=0 totp=0 rec=0"
 	fi
 	finish "$id"
 }
@@ -241,7 +240,7 @@ refused() {
 	local id=$1
 	if write "$id" "$2" "$3"; then
 		run store "$LDAPSTORE" get "$ME"
-		check "$T/store" "out:$ME ok q=3 totp=1"
+		row_check "$T/store" "out:$ME ok q=3 totp=1"
 		login_unaffected
 	fi
 	finish "$id"
@@ -319,9 +318,9 @@ if write L23 0 "replace: ssprQuestion
 ssprQuestion: 0 What is your pet?
 $(grep -E '^ssprQuestion: [12] ' "$T/good.ldif")"; then
 	run store "$LDAPSTORE" get "$ME"
-	check "$T/store" "out:$ME ok q=3"
+	row_check "$T/store" "out:$ME ok q=3"
 	pam_run reset l-q auth "" "answer one" "answer two" "answer three"
-	check "$T/reset" "out:result: PAM_AUTH_ERR" "out:The answers are not correct." \
+	row_check "$T/reset" "out:result: PAM_AUTH_ERR" "out:The answers are not correct." \
 		'!out:Your password has been changed.'
 	login_unaffected
 fi
@@ -335,10 +334,10 @@ ssprMail:: $(b64 'a\x1b[2J\x07@example.org')
 replace: ssprMailVerifiedAt
 ssprMailVerifiedAt: 1700000000"; then
 	run store "$LDAPSTORE" get "$ME"
-	check "$T/store" "out:$ME ok q=3"
+	row_check "$T/store" "out:$ME ok q=3"
 	run show "$ADMIN" --config "$T/totp.conf" show "$ME"
 	cat "$T/log" >>"$T/show"
-	check "$T/show" "out:email:        a?[2J?@example.org" $'!out:\x1b' $'!out:\x07'
+	row_check "$T/show" "out:email:        a?[2J?@example.org" $'!out:\x1b' $'!out:\x07'
 	login_unaffected
 fi
 finish L24
@@ -349,9 +348,9 @@ if write L25 0 "replace: ssprQuestion
 ssprQuestion:: $(b64 "0 $HASH0 Pet\xc2\x9b2J\xc2\x9d0;x\xc2\x85?")
 $(grep -E '^ssprQuestion: [12] ' "$T/good.ldif")"; then
 	run show "$ADMIN" --config "$T/totp.conf" show "$ME"
-	check "$T/show" "out:Pet?2J?0;x??" $'!out:\xc2\x9b' $'!out:\xc2\x9d' $'!out:\xc2\x85'
+	row_check "$T/show" "out:Pet?2J?0;x??" $'!out:\xc2\x9b' $'!out:\xc2\x9d' $'!out:\xc2\x85'
 	run showjson "$ADMIN" --config "$T/totp.conf" show "$ME" --json
-	check "$T/showjson" 'out:Pet\u009b2J\u009d0;x\u0085?' $'!out:\xc2\x9b'
+	row_check "$T/showjson" 'out:Pet\u009b2J\u009d0;x\u0085?' $'!out:\xc2\x9b'
 	login_unaffected
 fi
 finish L25
@@ -362,9 +361,9 @@ if write L26 0 "replace: ssprQuestion
 ssprQuestion:: $(b64 "0 $HASH0 \xe2\x80\xaecod\xe2\x81\xa6x\xe2\x81\xa9?")
 $(grep -E '^ssprQuestion: [12] ' "$T/good.ldif")"; then
 	run show "$ADMIN" --config "$T/totp.conf" show "$ME"
-	check "$T/show" "out:?cod?x??" $'!out:\xe2\x80\xae' $'!out:\xe2\x81\xa6'
+	row_check "$T/show" "out:?cod?x??" $'!out:\xe2\x80\xae' $'!out:\xe2\x81\xa6'
 	run showjson "$ADMIN" --config "$T/totp.conf" show "$ME" --json
-	check "$T/showjson" 'out:\u202ecod\u2066x\u2069?' $'!out:\xe2\x80\xae'
+	row_check "$T/showjson" 'out:\u202ecod\u2066x\u2069?' $'!out:\xe2\x80\xae'
 	login_unaffected
 fi
 finish L26

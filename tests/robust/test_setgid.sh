@@ -47,19 +47,7 @@ mail_command = $SANDBOX/mail.sh
 EOF
 PW=$SANDBOX_OLD_PASSWORD
 
-passed=0
-failed=0
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok - $name"
-		passed=$((passed + 1))
-	else
-		echo "not ok - $name"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/../lib/checks.sh"
 as() { # as USER COMMAND...: the user's ids and groups, nothing else
 	local user=$1
 	shift
@@ -182,6 +170,5 @@ check "the setgid helper is not dumpable and has no core limit" undumpable "$SAN
 check "the plain copy makes itself undumpable too (prctl, not only the setgid bit)" \
 	undumpable "$SANDBOX/sspr-enroll-plain"
 
-echo "# $passed passed, $failed failed"
-[ "$failed" = 0 ] || exit 1
+checks_done || exit 1
 exit 0

@@ -130,9 +130,9 @@ nothing_lost() {
 		"$STORE" answers "$STORE_DIR" "$u" "kept ${u:0:1} one" "kept ${u:0:1} two" "kept ${u:0:1} three" || ok=0
 	done
 	[ "$("$STORE" secret "$STORE_DIR" "$T/keys" "$ME")" = 48656c6c6f21deadbeef48656c6c6f21deadbeef ] || ok=0
+	checks=$((checks + 1))
 	if [ "$ok" = 1 ]; then
-		passed=$((passed + 1))
-		echo "ok - $id"
+		pass "$id"
 	else
 		failed=$((failed + 1))
 		echo "not ok - $id: a stored record changed or was lost"
@@ -318,9 +318,9 @@ BOUND_MS=$(((STORE_WAIT + 3) * 1000))
 quick() {
 	local ms=$((($(date +%s%N) - $2) / 1000000))
 	ran[$1]=1
+	checks=$((checks + 1))
 	if [ "$ms" -le "$BOUND_MS" ]; then
-		passed=$((passed + 1))
-		echo "ok - $1 (${ms} ms, bound ${BOUND_MS} ms)"
+		pass "$1 (${ms} ms, bound ${BOUND_MS} ms)"
 	else
 		failed=$((failed + 1))
 		echo "not ok - $1: took ${ms} ms, more than ${BOUND_MS} ms"
@@ -363,6 +363,5 @@ holder=
 nothing_lost S41
 pam S42 s-good "$ME" PAM_AUTH_ERR any "out:The code is not valid." -- "" @wrongcode
 
-echo "# $passed passed, $failed failed"
-[ "$failed" = 0 ] || exit 1
+checks_done || exit 1
 exit 0

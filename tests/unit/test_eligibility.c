@@ -48,10 +48,10 @@ static void nobody(uid_t *uid, gid_t *gid, char *group, size_t size)
 
 static void test_root_is_governed_by_allow_root_alone(void **state)
 {
-	uid_t uid = 4242;
+	struct sspr_user_ids ids = {.uid = 4242};
 
-	assert_int_equal(sspr_user_eligibility(&pol, "root", &uid), SSPR_NOT_ELIGIBLE_ROOT);
-	assert_int_equal(uid, 0);
+	assert_int_equal(sspr_user_eligibility(&pol, "root", &ids), SSPR_NOT_ELIGIBLE_ROOT);
+	assert_int_equal(ids.uid, 0);
 	assert_int_equal(sspr_policy_set(&pol, "allow_root", "yes", NULL), SSPR_OK);
 	assert_int_equal(sspr_policy_set(&pol, "group", "*", NULL), SSPR_OK);
 	/* min_uid stays 1000: it never applies to root. */
@@ -63,7 +63,8 @@ static void test_root_is_governed_by_allow_root_alone(void **state)
 static void test_min_uid_is_a_lower_bound(void **state)
 {
 	char group[256], n[32];
-	uid_t uid, got = 0;
+	uid_t uid;
+	struct sspr_user_ids got = {0};
 	gid_t gid;
 
 	nobody(&uid, &gid, group, sizeof(group));
@@ -71,7 +72,8 @@ static void test_min_uid_is_a_lower_bound(void **state)
 	snprintf(n, sizeof(n), "%lu", (unsigned long)uid);
 	assert_int_equal(sspr_policy_set(&pol, "min_uid", n, NULL), SSPR_OK);
 	assert_int_equal(sspr_user_eligibility(&pol, "nobody", &got), SSPR_ELIGIBLE);
-	assert_int_equal(got, uid);
+	assert_int_equal(got.uid, uid);
+	assert_int_equal(got.gid, gid);
 	snprintf(n, sizeof(n), "%lu", (unsigned long)uid + 1);
 	assert_int_equal(sspr_policy_set(&pol, "min_uid", n, NULL), SSPR_OK);
 	assert_int_equal(sspr_user_eligibility(&pol, "nobody", NULL), SSPR_NOT_ELIGIBLE_UID);
@@ -129,12 +131,13 @@ static void test_supplementary_group_counts(void **state)
 static void test_unknown_or_unreasonable_user_is_no_user(void **state)
 {
 	char longname[SSPR_USER_MAX + 2];
+	struct sspr_user_ids ids = {.uid = 4242, .gid = 4242};
 	uid_t uid = 4242;
 	gid_t gid = 4242;
 
 	assert_int_equal(sspr_policy_set(&pol, "group", "*", NULL), SSPR_OK);
-	assert_int_equal(sspr_user_eligibility(&pol, NO_USER, &uid), SSPR_NOT_ELIGIBLE_NO_USER);
-	assert_int_equal(uid, 4242);
+	assert_int_equal(sspr_user_eligibility(&pol, NO_USER, &ids), SSPR_NOT_ELIGIBLE_NO_USER);
+	assert_int_equal(ids.uid, 4242); /* untouched when there is no account */
 	assert_int_equal(sspr_user_eligibility(&pol, "", NULL), SSPR_NOT_ELIGIBLE_NO_USER);
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
