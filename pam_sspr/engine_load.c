@@ -10,13 +10,7 @@
 #include "engine.h"
 #include "plugin.h"
 
-/* A build tree's tests load the same front built once more with the
- * engine looked for in the tree (pam_sspr_uninstalled.so, never installed:
- * pam_sspr/meson.build) when the build's plugin directory is elsewhere. */
-#ifndef SSPR_ENGINE_DIR
-#define SSPR_ENGINE_DIR SSPR_PLUGIN_DIR
-#endif
-#define ENGINE_PATH SSPR_ENGINE_DIR "/" SSPR_ENGINE_FILE
+#define ENGINE_PATH SSPR_PLUGIN_DIR "/" SSPR_ENGINE_FILE
 
 const struct sspr_engine *sspr_engine_get(pam_handle_t *pamh)
 {
