@@ -1,5 +1,5 @@
 /* The store: where records and events live. This is an interface; each
- * backend lives in its own files (store_lmdb.c, store_ldap*.c) behind the
+ * backend lives in its own files (store_lmdb.c, ldap/store_ldap*.c) behind the
  * table of operations in store_backend.h. Nothing outside the backend files
  * calls LMDB or libldap; callers pick a backend only through the
  * configuration they pass to sspr_store_open (policy_store.h builds it from
