@@ -5,7 +5,7 @@
 #
 # The store is LMDB in the temporary directory, or with SSPR_TEST_BACKEND=ldap
 # (run under tests/ldap/with-slapd.sh) sub-bases of this run on the test
-# directory server A: the same checks prove both backends. admin_test_helper
+# directory server A: the same checks prove both backends. store_tool
 # is given the policy file, so it opens whichever store the policy names.
 #
 # usage: test_admin.sh [--part core|methods] SSPR_ADMIN ADMIN_TEST_HELPER
@@ -407,7 +407,7 @@ if "$HELPER" fail "$CONF" "$ME" 2>"$T/err"; then
 		out "locked until: -"
 else
 	checks=$((checks + 1))
-	fail "admin_test_helper could not record a failure"
+	fail "store_tool could not record a failure"
 fi
 run unlock "$ME"
 expect "unlock when not locked" 0 out "$ME: was not locked"
@@ -444,7 +444,7 @@ elif [ "$helper_rc" -eq 77 ]; then
 	echo "ok - corrupt records # SKIP $(cat "$T/err")"
 else
 	checks=$((checks + 1))
-	fail "admin_test_helper corrupt failed"
+	fail "store_tool corrupt failed"
 fi
 
 ### revoke

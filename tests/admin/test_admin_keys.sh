@@ -3,7 +3,7 @@
 # retire) on the LMDB store: three "hosts" (policies A, B and C with their
 # own key directories) share one store, as hosts share a directory. Every
 # check looks at what the admin sees and at what the store holds (through
-# admin_test_helper, which opens secrets with host.key only).
+# store_tool, which opens secrets with host.key only).
 #
 # usage: test_admin_keys.sh SSPR_ADMIN ADMIN_TEST_HELPER
 set -u
@@ -62,7 +62,7 @@ key_id() {
 }
 # secret_ok HOST USER: USER's secret opens with HOST's host.key alone and is SECRET.
 secret_ok() {
-	[ "$("$HELPER" secret "$T/store" "$2" "$T/keys$1" 2>/dev/null)" = "$SECRET_HEX" ]
+	[ "$("$HELPER" secret "$T/store" "$T/keys$1" "$2" 2>/dev/null)" = "$SECRET_HEX" ]
 }
 mode_of() { stat -c %a "$1"; }
 
@@ -172,7 +172,7 @@ on A key rotate --finish
 expect "finish switches keys and re-seals" 0 out "current key is now $A2 ($A1 kept as previous.key)" \
 	out "re-sealed 3 TOTP secrets to key $A2" out "0 open with no key"
 check "the secret is unchanged and opens with the new host.key" secret_ok A "$ME"
-check "and no longer with the old one" test "$("$HELPER" secret "$T/store" "$ME" "$T/keysB" 2>/dev/null)" = ""
+check "and no longer with the old one" test "$("$HELPER" secret "$T/store" "$T/keysB" "$ME" 2>/dev/null)" = ""
 on B key status
 expect "B, not yet switched, opens everything with its next key" 0 out "current   $A1  opens 0 of 3" \
 	out "next      $A2  opens 3 of 3"

@@ -19,7 +19,7 @@ HEX_B=000102030405060708090a0b0c0d0e0f10111213
 GA_SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 GA_HEX=48656c6c6f21deadbeef48656c6c6f21deadbeef
 
-# helper_is NAME WANT ARGS...: admin_test_helper prints WANT.
+# helper_is NAME WANT ARGS...: store_tool prints WANT.
 helper_is() {
 	local name=$1 want=$2 got
 	shift 2
@@ -157,8 +157,8 @@ expect "import oath" 0 out "$ME: totp imported (6 digits, 30 s period)" \
 	err "$T/users.oath:5: user $OTHER: the PIN is not imported"
 refute "import oath: no secret shown" out "$HEX_A" err "$HEX_A" out "$HEX_B" err "$HEX_B"
 refute "import oath: a 0600 file gives no exposure warning" err "readable by others"
-helper_is "imported secret opens with the host key" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
-helper_is "second user's secret" "$HEX_B" secret "$CONF" "$OTHER" "$T/keys"
+helper_is "imported secret opens with the host key" "$HEX_A" secret "$CONF" "$T/keys" "$ME"
+helper_is "second user's secret" "$HEX_B" secret "$CONF" "$T/keys" "$OTHER"
 run show "$OTHER" --json
 # liboath's log: the step of the local TIME plus the window position.
 USED=$(($(date -d 2024-01-01T00:00:00 +%s) / 60 + 1))
@@ -166,7 +166,7 @@ json_check "imported token keeps its digits, period and last used step" \
 	"d['totp']['digits'] == 8 and d['totp']['period'] == 60 and d['totp']['last_step'] == $USED"
 run import oath "$T/users.oath"
 expect "import oath again: same result" 0 out "$T/users.oath: imported 2, skipped 2"
-helper_is "import again keeps the same secret" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
+helper_is "import again keeps the same secret" "$HEX_A" secret "$CONF" "$T/keys" "$ME"
 # A source that knows less (no log) never lowers the replay mark.
 printf 'HOTP/T60/8 %s - %s\n' "$OTHER" "$HEX_B" >"$T/nolog.oath"
 chmod 0600 "$T/nolog.oath"
@@ -201,7 +201,7 @@ expect "import oath: every bad line, then nothing imported" 1 \
 	err "$T/bad.oath:9: TIME must be as liboath writes it (2024-05-23T15:11:29L)" \
 	err "$T/bad.oath: 9 bad lines, nothing imported"
 refute "import oath: bad lines are not echoed" err "bad/name" err "$HEX_A"
-helper_is "a refused file changed nothing" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
+helper_is "a refused file changed nothing" "$HEX_A" secret "$CONF" "$T/keys" "$ME"
 
 chmod 0644 "$T/users.oath"
 run import oath "$T/users.oath"
@@ -222,12 +222,12 @@ chmod 0600 "$T/dup.oath"
 run import oath "$T/dup.oath"
 expect "import oath: one token per user, the first wins" 0 out "$T/dup.oath: imported 1, skipped 1" \
 	err "$T/dup.oath:2: user $ME: a TOTP token was already read at line 1; only one is kept, skipped"
-helper_is "the first token of the user was kept" "$HEX_B" secret "$CONF" "$ME" "$T/keys"
+helper_is "the first token of the user was kept" "$HEX_B" secret "$CONF" "$T/keys" "$ME"
 printf 'HOTP/T30 %s - %s\n' "$ME" "$HEX_A" >"$T/one.oath"
 chmod 0600 "$T/one.oath"
 run import oath "$T/one.oath"
 expect "import oath replaces an existing TOTP" 0 out "$T/one.oath: imported 1, skipped 0"
-helper_is "the imported token replaced it" "$HEX_A" secret "$CONF" "$ME" "$T/keys"
+helper_is "the imported token replaced it" "$HEX_A" secret "$CONF" "$T/keys" "$ME"
 if [ "$OTHER" != "$ME" ]; then
 	run revoke "$OTHER"
 	expect "revoke the second imported user" 0 out "$OTHER: record removed"
@@ -255,7 +255,7 @@ refute "import google-authenticator: no secret or code shown" out "$GA_SECRET" e
 helper_is "the scratch codes verify as recovery codes" accepted recovery "$CONF" "$ME" 87654321
 helper_is "another scratch code verifies" accepted recovery "$CONF" "$ME" 55501234
 helper_is "a code not in the file does not" refused recovery "$CONF" "$ME" 87654320
-helper_is "google-authenticator secret opens" "$GA_HEX" secret "$CONF" "$ME" "$T/keys"
+helper_is "google-authenticator secret opens" "$GA_HEX" secret "$CONF" "$T/keys" "$ME"
 run show "$ME" --json
 json_check "recovery codes counted, replay mark from DISALLOW_REUSE" \
 	'd["recovery"] == {"total": 3, "unused": 3} and d["totp"]["period"] == 30 and d["totp"]["last_step"] == '"$used_step"' and "recovery" in d["methods"]'
@@ -358,7 +358,7 @@ rrun enroll "$ME" email report@example.org
 rrun revoke "$ME" email
 rrun enroll "$ME" email report@example.org
 ev() {
-	"$HELPER" event "$T/report.conf" "$@" || echo "FAIL: admin_test_helper event $*"
+	"$HELPER" event "$T/report.conf" "$@" || echo "FAIL: store_tool event $*"
 }
 ev "$ME" reset success totp
 ev "$ME" reset bad-code totp
@@ -433,7 +433,7 @@ prun() {
 }
 prun init
 pev() {
-	"$HELPER" event "$T/prune.conf" "$@" || echo "FAIL: admin_test_helper event $*"
+	"$HELPER" event "$T/prune.conf" "$@" || echo "FAIL: store_tool event $*"
 }
 pev "$ME" reset success totp "" $((40 * 86400))
 pev "$ME" enroll success questions "" $((40 * 86400))

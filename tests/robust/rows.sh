@@ -1,7 +1,7 @@
 # Shared by the table-driven robustness tests (test_hostile.sh,
 # test_storage.sh): run one row, check its outcome, keep the score.
 # The caller sets T (work directory, with $T/log for pam_syslog lines),
-# STORE (robust_store), PAM (robust_pam) and ROW_TIMEOUT before sourcing;
+# STORE (store_tool), PAM (robust_pam) and ROW_TIMEOUT before sourcing;
 # STORE_DIR is the store (default $T/store).
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/checks.sh"
 declare -A ran
