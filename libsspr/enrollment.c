@@ -1,4 +1,5 @@
 /* Enrollment writes; see enrollment.h. */
+#include <stdint.h>
 #include <string.h>
 
 #include "enrollment.h"
@@ -15,29 +16,39 @@ void sspr_record_touch(struct sspr_record *rec, int64_t now)
  * its last used step, counted in new steps. */
 static uint64_t mark_in_period(const struct sspr_record *rec, unsigned period)
 {
-	if (!rec->has_totp || rec->totp.last_step == 0 || rec->totp.period == 0 || period == 0)
+	uint64_t step = rec->totp.last_step, old = rec->totp.period;
+
+	if (!rec->has_totp || step == 0 || old == 0 || period == 0)
 		return 0;
-	return ((rec->totp.last_step + 1) * rec->totp.period - 1) / period;
+	/* Saturates: a mark too high to convert stays as high as it gets,
+	 * never wraps to a low one. */
+	if (step >= UINT64_MAX / old)
+		return UINT64_MAX / period;
+	return ((step + 1) * old - 1) / period;
 }
 
-bool sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollment *t,
-			  int64_t now)
+int sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollment *t,
+			 int64_t now, bool *replaced)
 {
-	bool replaced = rec->has_totp;
-	uint64_t kept = mark_in_period(rec, t->period);
-	size_t len = t->sealed_len < sizeof(rec->totp.sealed) ? t->sealed_len
-							      : sizeof(rec->totp.sealed);
+	bool had = rec->has_totp;
+	uint64_t kept;
 
+	if (t->sealed_len <= SSPR_SEAL_OVERHEAD || t->sealed_len > sizeof(rec->totp.sealed) ||
+	    t->digits < 6 || t->digits > 8 || t->period < 1 || t->period > 3600)
+		return SSPR_EINVAL;
+	kept = mark_in_period(rec, t->period);
 	sspr_record_clear_method(rec, SSPR_METHOD_TOTP);
 	rec->has_totp = true;
-	memcpy(rec->totp.sealed, t->sealed, len);
-	rec->totp.sealed_len = (uint16_t)len;
+	memcpy(rec->totp.sealed, t->sealed, t->sealed_len);
+	rec->totp.sealed_len = (uint16_t)t->sealed_len;
 	rec->totp.digits = (uint8_t)t->digits;
 	rec->totp.period = (uint16_t)t->period;
 	rec->totp.last_step = t->last_step > kept ? t->last_step : kept;
 	rec->totp.enrolled_at = now;
 	sspr_record_touch(rec, now);
-	return replaced;
+	if (replaced != NULL)
+		*replaced = had;
+	return SSPR_OK;
 }
 
 int sspr_record_set_email(struct sspr_record *rec, const char *address, int64_t now,
@@ -81,15 +92,19 @@ int sspr_record_set_questions(struct sspr_record *rec, const char *const *questi
 	return SSPR_OK;
 }
 
-bool sspr_record_set_recovery(struct sspr_record *rec, const struct sspr_record *codes,
-			      int64_t now)
+int sspr_record_set_recovery(struct sspr_record *rec, const struct sspr_record *codes,
+			     int64_t now, bool *replaced)
 {
 	bool had = rec->n_recovery > 0;
 
+	if (codes->n_recovery == 0 || codes->n_recovery > SSPR_RECOVERY_MAX)
+		return SSPR_EINVAL;
 	sspr_record_clear_method(rec, SSPR_METHOD_RECOVERY);
 	rec->n_recovery = codes->n_recovery;
 	memcpy(rec->recovery_salt, codes->recovery_salt, sizeof(rec->recovery_salt));
 	memcpy(rec->recovery, codes->recovery, sizeof(rec->recovery));
 	sspr_record_touch(rec, now);
-	return had;
+	if (replaced != NULL)
+		*replaced = had;
+	return SSPR_OK;
 }

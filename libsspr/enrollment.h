@@ -33,9 +33,10 @@ void sspr_record_touch(struct sspr_record *rec, int64_t now);
 
 /* The replay mark is the higher of t's and the record's own (converted to
  * t's period): a re-enrollment or re-import never makes a spent code good
- * again. Returns true when a secret was there before. */
-bool sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollment *t,
-			  int64_t now);
+ * again. SSPR_EINVAL, and nothing changed, for a sealed length, digits or
+ * period out of range; *replaced (may be NULL): a secret was there. */
+int sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollment *t,
+			 int64_t now, bool *replaced);
 
 /* A verified address (the caller checked it: a code it mailed came back,
  * or an administrator vouches). A code pending for the old address goes
@@ -51,9 +52,10 @@ int sspr_record_set_questions(struct sspr_record *rec, const char *const *questi
 			      const char *const *hash, unsigned n, int64_t now, bool *replaced);
 
 /* The recovery codes of codes (salt and hashes, as sspr_recovery_set or
- * sspr_recovery_issue made them in a scratch record). Returns true when
- * codes were there before. */
-bool sspr_record_set_recovery(struct sspr_record *rec, const struct sspr_record *codes,
-			      int64_t now);
+ * sspr_recovery_issue made them in a scratch record). SSPR_EINVAL for a
+ * count out of 1..SSPR_RECOVERY_MAX; *replaced (may be NULL): codes were
+ * there before. */
+int sspr_record_set_recovery(struct sspr_record *rec, const struct sspr_record *codes,
+			     int64_t now, bool *replaced);
 
 #endif

@@ -8,19 +8,48 @@
 #include "event_log.h"
 #include "store.h"
 
-static const char *or_dash(const char *s)
+/* Appends s to the line at *n, "-" when empty. No control byte passes,
+ * and in a key's value (every field but detail and the leading words)
+ * neither does a space or '=': a service or remote host name must not be
+ * able to add a key of its own for a parser that splits on them. */
+static void put(char *buf, size_t size, size_t *n, const char *s, bool value)
 {
-	return s != NULL && s[0] != '\0' ? s : "-";
+	if (s == NULL || s[0] == '\0')
+		s = "-";
+	for (; *s != '\0' && *n + 1 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		buf[(*n)++] = (char)(c < 0x20 || c == 0x7f || (value && (c == ' ' || c == '='))
+					 ? '?'
+					 : c);
+	}
+	buf[*n] = '\0';
 }
 
 const char *sspr_log_line(const struct sspr_log_fields *f, char *buf, size_t size)
 {
-	bool detail = f->detail != NULL && f->detail[0] != '\0';
+	size_t n = 0;
 
-	(void)snprintf(buf, size, "%s %s: user=%s service=%s%s%s method=%s%s%s", f->what,
-		       or_dash(f->result), or_dash(f->user), or_dash(f->service),
-		       f->rhost != NULL ? " rhost=" : "", f->rhost != NULL ? or_dash(f->rhost) : "",
-		       or_dash(f->method), detail ? " detail=" : "", detail ? f->detail : "");
+	if (size == 0)
+		return buf;
+	buf[0] = '\0';
+	put(buf, size, &n, f->what, false);
+	put(buf, size, &n, " ", false);
+	put(buf, size, &n, f->result, true);
+	put(buf, size, &n, ": user=", false);
+	put(buf, size, &n, f->user, true);
+	put(buf, size, &n, " service=", false);
+	put(buf, size, &n, f->service, true);
+	if (f->rhost != NULL) {
+		put(buf, size, &n, " rhost=", false);
+		put(buf, size, &n, f->rhost, true);
+	}
+	put(buf, size, &n, " method=", false);
+	put(buf, size, &n, f->method, true);
+	if (f->detail != NULL && f->detail[0] != '\0') {
+		put(buf, size, &n, " detail=", false);
+		put(buf, size, &n, f->detail, false);
+	}
 	return buf;
 }
 

@@ -21,7 +21,8 @@ struct sspr_log_fields {
 };
 
 #define SSPR_LOG_LINE_MAX 1024
-/* The line into buf (cut to size); returns buf. */
+/* The line into buf (cut to size); returns buf. Control bytes become '?',
+ * and so do spaces and '=' inside a key's value (detail keeps its spaces). */
 const char *sspr_log_line(const struct sspr_log_fields *f, char *buf, size_t size);
 
 /* LOG_NOTICE for a success, LOG_WARNING for anything else. */

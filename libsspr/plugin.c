@@ -88,16 +88,28 @@ int sspr_plugin_load(const char *path, const char *symbol, const struct sspr_plu
 	int fd, r;
 
 	*sym = NULL;
-	if ((r = open_checked(path, kind, &fd, err)) != SSPR_OK)
-		return r;
-	snprintf(by_fd, sizeof(by_fd), "/proc/self/fd/%d", fd);
-	lib = dlopen(by_fd, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-	close(fd);
-	if (lib == NULL)
-		return sspr_error_set(err, SSPR_ERR,
-				      "%s: cannot load %s (through %s, the descriptor that was "
-				      "checked; is /proc mounted?): %s",
-				      path, kind->what, by_fd, dlerror());
+	/* Loaded before in this process, this very file (the loader matches
+	 * it by device and inode, and maps nothing for RTLD_NOLOAD): it was
+	 * checked then. A file replaced since (an upgrade) is another inode,
+	 * and is checked and loaded afresh below. */
+	lib = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+	if (lib == NULL) {
+		if ((r = open_checked(path, kind, &fd, err)) != SSPR_OK)
+			return r;
+		snprintf(by_fd, sizeof(by_fd), "/proc/self/fd/%d", fd);
+		lib = dlopen(by_fd, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+		if (lib == NULL) {
+			close(fd);
+			return sspr_error_set(err, SSPR_ERR,
+					      "%s: cannot load %s (through %s, the descriptor that "
+					      "was checked; is /proc mounted?): %s",
+					      path, kind->what, by_fd, dlerror());
+		}
+		/* The descriptor stays open for the life of the process: the
+		 * loader remembers the object by its /proc name, and a number
+		 * reused for another file (the next plugin) would be handed
+		 * the first object instead. One descriptor per file loaded. */
+	}
 	*sym = dlsym(lib, symbol);
 	dlclose(lib); /* a reference only; RTLD_NODELETE keeps the code */
 	if (*sym == NULL)

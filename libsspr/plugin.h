@@ -20,8 +20,9 @@ struct sspr_plugin_kind {
  * directory checked as it is opened (a trusted owner; no one else may write
  * it unless it is root's and sticky), then the file (regular, a trusted
  * owner, writable by no one else), and the descriptor that was checked is
- * what gets loaded (dlopen of /proc/self/fd/N): nothing can be swapped in
- * between. Trusted owners are root, and the caller where no privilege is
+ * what gets loaded (dlopen of /proc/self/fd/N, which then stays open):
+ * nothing can be swapped in between. A file this process has loaded
+ * before is found again by its device and inode, without a second load. Trusted owners are root, and the caller where no privilege is
  * at stake (a developer's build tree; never a setuid or setgid program).
  * Errors: SSPR_EACCES (refused), SSPR_ERR (missing, unloadable, no such
  * symbol), with err naming the path. */

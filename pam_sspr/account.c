@@ -30,12 +30,19 @@ int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *o
 	}
 	if (pol.registration == SSPR_REGISTRATION_NO)
 		return PAM_IGNORE;
-	/* PAM_SILENT asks for no messages; the requirement still holds. */
-	if ((flags & PAM_SILENT) && pol.registration != SSPR_REGISTRATION_REQUIRE)
+	/* PAM_SILENT and quiet ask for no messages, and reminders are all
+	 * messages; the requirement still holds. */
+	if (((flags & PAM_SILENT) || opts->quiet) && pol.registration != SSPR_REGISTRATION_REQUIRE)
 		return PAM_IGNORE;
 	if (sspr_user_eligibility(&pol, user, NULL) != SSPR_ELIGIBLE)
 		return PAM_IGNORE;
-	if ((engine = sspr_engine_get(pamh)) == NULL)
+	if ((engine = sspr_engine_get(pamh)) == NULL) {
+		/* Fail open, as for a store that cannot be read, but say what
+		 * the admin asked for is not being enforced. */
+		if (pol.registration == SSPR_REGISTRATION_REQUIRE)
+			pam_syslog(pamh, LOG_WARNING, "registration = require not enforced for user=%s: "
+				   "the reset engine is unavailable", user);
 		return PAM_IGNORE;
+	}
 	return engine->account(pamh, flags, opts, &pol, user);
 }

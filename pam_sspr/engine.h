@@ -26,6 +26,7 @@ struct sspr_engine {
 	unsigned abi;        /* SSPR_ENGINE_ABI of the build it came from */
 	const char *version; /* SSPR_VERSION of that build */
 	size_t policy_size;  /* sizeof(struct sspr_policy) there */
+	size_t options_size; /* sizeof(struct sspr_options) there */
 	/* The reset dialog (reset.c), from the auth hook. */
 	int (*reset)(pam_handle_t *pamh, int flags, const struct sspr_options *opts);
 	/* The account hook's reminders and requirement (reminder.c) for an

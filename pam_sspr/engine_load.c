@@ -32,8 +32,17 @@ const struct sspr_engine *sspr_engine_get(pam_handle_t *pamh)
 		return NULL;
 	}
 	e = sym;
-	if (e->abi != SSPR_ENGINE_ABI || e->version == NULL || strcmp(e->version, SSPR_VERSION) != 0 ||
-	    e->policy_size != sizeof(struct sspr_policy) || e->reset == NULL || e->account == NULL) {
+	/* Nothing past abi is read unless abi matches: another layout may
+	 * hold anything there. */
+	if (e->abi != SSPR_ENGINE_ABI) {
+		pam_syslog(pamh, LOG_ERR, "%s: not the reset engine of pam_sspr %s (interface %u, "
+			   "expected %u)", ENGINE_PATH, SSPR_VERSION, e->abi, SSPR_ENGINE_ABI);
+		return NULL;
+	}
+	if (e->version == NULL || strcmp(e->version, SSPR_VERSION) != 0 ||
+	    e->policy_size != sizeof(struct sspr_policy) ||
+	    e->options_size != sizeof(struct sspr_options) || e->reset == NULL ||
+	    e->account == NULL) {
 		pam_syslog(pamh, LOG_ERR, "%s: not the reset engine of pam_sspr %s (version %.32s)",
 			   ENGINE_PATH, SSPR_VERSION, e->version != NULL ? e->version : "unknown");
 		return NULL;

@@ -136,9 +136,11 @@ static int enroll_totp_update(struct sspr_record *rec, bool exists, struct sspr_
 			      void *ctx)
 {
 	struct enroll_totp *e = ctx;
+	int r;
 
 	(void)exists;
-	e->replaced = sspr_record_set_totp(rec, &e->t, e->now);
+	if ((r = sspr_record_set_totp(rec, &e->t, e->now, &e->replaced)) != SSPR_OK)
+		return r;
 	sspr_event_set(ev, e->now, "enroll", "success", "totp", e->user, ADMIN_SERVICE, "",
 		       e->actor);
 	return SSPR_OK;

@@ -192,11 +192,13 @@ out:
 static int ga_update(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
 	struct ga_write *w = ctx;
+	int r;
 
 	(void)exists;
-	w->replaced = sspr_record_set_totp(rec, w->t, w->now);
-	if (w->codes != NULL)
-		(void)sspr_record_set_recovery(rec, w->codes, w->now);
+	if ((r = sspr_record_set_totp(rec, w->t, w->now, &w->replaced)) != SSPR_OK)
+		return r;
+	if (w->codes != NULL && (r = sspr_record_set_recovery(rec, w->codes, w->now, NULL)) != SSPR_OK)
+		return r;
 	sspr_event_set(ev, w->now, "enroll", "success", "totp", w->user, ADMIN_SERVICE, "",
 		       w->detail);
 	return SSPR_OK;

@@ -254,9 +254,11 @@ struct oath_write {
 static int oath_update(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
 	struct oath_write *w = ctx;
+	int r;
 
 	(void)exists;
-	(void)sspr_record_set_totp(rec, &w->tok->t, w->now);
+	if ((r = sspr_record_set_totp(rec, &w->tok->t, w->now, NULL)) != SSPR_OK)
+		return r;
 	sspr_event_set(ev, w->now, "enroll", "success", "totp", w->tok->user, ADMIN_SERVICE, "",
 		       w->detail);
 	return SSPR_OK;

@@ -27,8 +27,11 @@ static int store_recovery(struct sspr_record *rec, bool exists, struct sspr_even
 {
 	struct recovery_update *u = ctx;
 
+	int r;
+
 	(void)exists;
-	(void)sspr_record_set_recovery(rec, u->fresh, u->now);
+	if ((r = sspr_record_set_recovery(rec, u->fresh, u->now, NULL)) != SSPR_OK)
+		return r;
 	sspr_event_set(ev, u->now, "enroll", "success", "recovery", u->user, ENROLL_SERVICE, "",
 		       NULL);
 	return SSPR_OK;

@@ -27,8 +27,11 @@ static int store_totp(struct sspr_record *rec, bool exists, struct sspr_event *e
 {
 	struct totp_update *u = ctx;
 
+	int r;
+
 	(void)exists;
-	(void)sspr_record_set_totp(rec, &u->t, u->now);
+	if ((r = sspr_record_set_totp(rec, &u->t, u->now, NULL)) != SSPR_OK)
+		return r;
 	sspr_event_set(ev, u->now, "enroll", "success", "totp", u->user, ENROLL_SERVICE, "", NULL);
 	return SSPR_OK;
 }

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "config.h"
 #include "eligibility.h"
 #include "enroll.h"
@@ -137,6 +139,11 @@ int main(int argc, char **argv)
 	cli_set_program(ENROLL_PROG);
 	if (enroll_sanitize() != 0) {
 		cli_error("cannot set up a safe process environment");
+		return SSPR_EXIT_ERROR;
+	}
+	/* Once, before any guarded memory or random draw. */
+	if (sodium_init() < 0) {
+		cli_error("libsodium failed to initialise");
 		return SSPR_EXIT_ERROR;
 	}
 	/* Unbuffered: no typed secret waits in a stdio buffer, and no line

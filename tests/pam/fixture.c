@@ -107,83 +107,11 @@ const char *store_policy_lines(void)
 
 /* ---- conversation -------------------------------------------------- */
 
-
-double monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int scripted_conv(int n, const struct pam_message **msg, struct pam_response **resp,
-			 void *data)
-{
-	struct script *sc = data;
-	struct pam_response *out = calloc((size_t)n, sizeof(*out));
-
-	if (out == NULL)
-		return PAM_BUF_ERR;
-	for (int i = 0; i < n; i++) {
-		switch (msg[i]->msg_style) {
-		case PAM_PROMPT_ECHO_OFF:
-		case PAM_PROMPT_ECHO_ON:
-			if (sc->n_prompts < MAX_TURNS)
-				snprintf(sc->prompts[sc->n_prompts++], 256, "%s", msg[i]->msg);
-			if (sc->hook != NULL) {
-				const char *answer = sc->hook(sc, msg[i]->msg);
-
-				if (answer != NULL) {
-					out[i].resp = strdup(answer);
-					sc->answered_at[sc->n_prompts - 1] = monotonic_now();
-					break;
-				}
-			}
-			if (sc->next >= sc->n_answers || sc->answers[sc->next] == NULL) {
-				free(out);
-				return PAM_CONV_ERR;
-			}
-			out[i].resp = strdup(sc->answers[sc->next++]);
-			if (sc->n_prompts > 0)
-				sc->answered_at[sc->n_prompts - 1] = monotonic_now();
-			break;
-		default:
-			if (sc->n_messages < MAX_TURNS) {
-				sc->message_at[sc->n_messages] = monotonic_now();
-				snprintf(sc->messages[sc->n_messages++], 512, "%s", msg[i]->msg);
-			}
-			break;
-		}
-	}
-	*resp = out;
-	return PAM_SUCCESS;
-}
-
-void script_init(struct script *sc, int n, ...)
-{
-	va_list ap;
-
-	memset(sc, 0, sizeof(*sc));
-	va_start(ap, n);
-	for (int i = 0; i < n; i++)
-		sc->answers[i] = va_arg(ap, const char *);
-	va_end(ap);
-	sc->n_answers = n;
-}
-
-bool said(const struct script *sc, const char *needle)
-{
-	for (int i = 0; i < sc->n_messages; i++)
-		if (strstr(sc->messages[i], needle) != NULL)
-			return true;
-	return false;
-}
-
 int run(const char *service, const char *who, enum pamtest_ops op, struct script *sc)
 {
 	struct pam_testcase tests[] = {pam_test(op, PAM_SUCCESS)};
 
-	(void)_pamtest_conv(service, who, scripted_conv, sc, tests, 1, NULL);
+	(void)_pamtest_conv(service, who, script_conv, sc, tests, 1, NULL);
 	return tests[0].op_rv;
 }
 

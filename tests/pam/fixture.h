@@ -7,11 +7,12 @@
 
 #include <libpamtest.h>
 
+#include "conv_script.h"
+
 #include "record.h"
 #include "store.h"
 #include "totp.h"
 
-#define MAX_TURNS 24
 #define HELPDESK "Call the helpdesk on 555-0100."
 
 extern const uint8_t secret[20]; /* the TOTP secret enroll() gives */
@@ -19,26 +20,8 @@ extern char dir[256];            /* the private test directory */
 extern char user[64];            /* the account running the tests: enrolled in setup */
 extern char other[64];           /* another existing account, never enrolled */
 
-struct script {
-	const char *answers[MAX_TURNS]; /* to prompts, in order; NULL = conversation error */
-	int n_answers;
-	int next;
-	/* When set, asked first for every prompt; a non-NULL answer is used
-	 * without consuming one of answers[]. */
-	const char *(*hook)(struct script *sc, const char *prompt);
-	char prompts[MAX_TURNS][256];
-	int n_prompts;
-	char messages[MAX_TURNS][512]; /* errors and infos, in order */
-	int n_messages;
-	/* Monotonic times (seconds) at which each prompt was answered and
-	 * each message arrived, for the timing comparisons. */
-	double answered_at[MAX_TURNS];
-	double message_at[MAX_TURNS];
-};
-
-void script_init(struct script *sc, int n, ...);
-double monotonic_now(void);
-bool said(const struct script *sc, const char *needle);
+/* One transaction of op, its conversation scripted (tests/lib/conv_script.h),
+ * through pam_wrapper's libpamtest; the operation's status. */
 int run(const char *service, const char *who, enum pamtest_ops op, struct script *sc);
 
 void write_file(const char *name, const char *text);

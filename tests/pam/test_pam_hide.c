@@ -275,7 +275,7 @@ static void test_giving_up_looks_the_same(void **state)
 	(void)run("sspr-hide-totp", STRANGER, PAMTEST_AUTHENTICATE, &sc);
 	transcript(&sc, stranger, sizeof(stranger));
 	assert_string_equal(stranger, enrolled);
-	assert_true(said(&sc, HELPDESK));
+	assert_true(script_said(&sc, HELPDESK));
 }
 
 /* The decoy asks the same few questions of the same stranger each time. */
@@ -405,7 +405,7 @@ static void test_the_menu_still_resets(void **state)
 	/* A method not enrolled: a decoy, and the truth in the audit trail. */
 	script_init(&sc, 5, "", "2", "x", "x", "");
 	assert_int_not_equal(run("sspr-hide-all", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "The answers are not correct."));
+	assert_true(script_said(&sc, "The answers are not correct."));
 	assert_string_equal(last_event().ev.result, "not-enrolled");
 	assert_string_equal(last_event().ev.method, "questions");
 }
@@ -489,7 +489,7 @@ static void test_aborts_lock_resets(void **state)
 	script_init(&sc, 4, "", code, "NewPass-2", "NewPass-2");
 	assert_int_not_equal(run("sspr-abort-lock", user, PAMTEST_AUTHENTICATE, &sc),
 			     PAM_SUCCESS);
-	assert_true(said(&sc, "locked after too many failed attempts"));
+	assert_true(script_said(&sc, "locked after too many failed attempts"));
 	assert_true(have_record(user, &rec));
 	assert_true(rec.locked_until > sspr_now());
 	assert_true(password_is(user, "OldPass-1"));
@@ -499,7 +499,7 @@ static void test_aborts_lock_resets(void **state)
  * they are answered right. */
 static void test_drawn_questions_stay_across_aborts(void **state)
 {
-	char first[2][256] = {{0}};
+	char first[2][SCRIPT_TEXT] = {{0}};
 	struct sspr_record rec;
 	struct script sc;
 
@@ -549,12 +549,12 @@ static void test_strangers_hold_no_answer_slot(void **state)
 	snprintf(path, sizeof(path), "%s/run", dir);
 	assert_int_equal(sspr_slot_acquire(path, "argon2", 1, 1000, &slot, &err), SSPR_OK);
 	for (int i = 0; i < 5; i++) {
-		start = monotonic_now();
+		start = script_now();
 		script_init(&sc, 5, "", "2", "x", "x", "x");
 		(void)run("sspr-hide-slot", STRANGER, PAMTEST_AUTHENTICATE, &sc);
-		assert_true(said(&sc, "The answers are not correct."));
-		assert_false(said(&sc, "unavailable"));
-		assert_true(monotonic_now() - start < 5.0);
+		assert_true(script_said(&sc, "The answers are not correct."));
+		assert_false(script_said(&sc, "unavailable"));
+		assert_true(script_now() - start < 5.0);
 	}
 	sspr_slot_release(&slot);
 }

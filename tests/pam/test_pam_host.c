@@ -111,8 +111,8 @@ static void test_locked_account_is_refused_before_any_code(void **state)
 	shadow_entry("!$6$locked$", today(), "");
 	script_init(&sc, 4, "", "000000", "NewPass-2", "NewPass-2");
 	assert_int_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_AUTH_ERR);
-	assert_true(said(&sc, "This account is locked or expired."));
-	assert_false(said(&sc, "changed"));
+	assert_true(script_said(&sc, "This account is locked or expired."));
+	assert_false(script_said(&sc, "changed"));
 	for (int i = 0; i < sc.n_prompts; i++)
 		assert_null(strstr(sc.prompts[i], "code"));
 	assert_string_equal(last_event().ev.result, "account-disabled");
@@ -198,7 +198,7 @@ static void test_new_password_goes_on_to_the_next_module(void **state)
 	current_code(code);
 	script_init(&sc, 4, "", code, "NewPass-3", "NewPass-3");
 	assert_int_equal(run("sspr-2fa", user, PAMTEST_AUTHENTICATE, &sc), PAM_USER_UNKNOWN);
-	assert_true(said(&sc, "Your password has been changed."));
+	assert_true(script_said(&sc, "Your password has been changed."));
 	assert_true(password_is(user, "NewPass-3"));
 }
 
@@ -211,10 +211,10 @@ static void test_unlock_keeps_the_password(void **state)
 	current_code(code);
 	script_init(&sc, 4, "", "2", code, "OldPass-1");
 	assert_int_equal(run("sspr-unlock", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "What do you need?"));
-	assert_true(said(&sc, "Unlock my account"));
-	assert_true(said(&sc, "Your account is unlocked."));
-	assert_false(said(&sc, "password has been changed"));
+	assert_true(script_said(&sc, "What do you need?"));
+	assert_true(script_said(&sc, "Unlock my account"));
+	assert_true(script_said(&sc, "Your account is unlocked."));
+	assert_false(script_said(&sc, "password has been changed"));
 	assert_true(password_is(user, "OldPass-1"));
 	assert_string_equal(last_event().ev.action, "unlock");
 	assert_string_equal(last_event().ev.result, "success");
@@ -231,8 +231,8 @@ static void test_unlock_keeps_the_password(void **state)
 	script_init(&stranger, 4, "", "2", "1", "123456");
 	assert_int_not_equal(run("sspr-unlockh", STRANGER, PAMTEST_AUTHENTICATE, &stranger),
 			     PAM_SUCCESS);
-	assert_true(said(&stranger, "What do you need?"));
-	assert_true(said(&stranger, "How do you want to prove who you are?"));
+	assert_true(script_said(&stranger, "What do you need?"));
+	assert_true(script_said(&stranger, "How do you want to prove who you are?"));
 	assert_non_null(strstr(stranger.prompts[3], "code"));
 }
 
@@ -244,7 +244,7 @@ static void test_services_key_limits_where_resets_are_offered(void **state)
 	write_policy("services.conf", "services = login sshd\n");
 	script_init(&sc, 2, "", "OldPass-1");
 	assert_int_equal(run("sspr-serv", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "Password reset is not offered here."));
+	assert_true(script_said(&sc, "Password reset is not offered here."));
 	assert_int_equal(sc.n_prompts, 2); /* "Password:", then the next module's */
 	assert_int_equal(last_event().count, events);
 

@@ -97,7 +97,7 @@ static void reset_by_code(const char *new_password, bool want_success)
 	if (want_success) {
 		script_init(&sc, 4, "", code, new_password, new_password);
 		assert_int_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-		assert_true(said(&sc, "Your password has been changed."));
+		assert_true(script_said(&sc, "Your password has been changed."));
 		assert_true(password_is(user, new_password));
 		assert_string_equal(last_event().ev.result, "success");
 		assert_string_equal(last_event().ev.method, "totp");
@@ -111,8 +111,8 @@ static void reset_by_code(const char *new_password, bool want_success)
 	 * a code; the password module then asks again and gets nothing. */
 	script_init(&sc, 1, "");
 	assert_int_not_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "Password reset is unavailable."));
-	assert_true(said(&sc, HELPDESK));
+	assert_true(script_said(&sc, "Password reset is unavailable."));
+	assert_true(script_said(&sc, HELPDESK));
 	assert_true(password_is(user, "OldPass-1"));
 	assert_string_equal(last_event().ev.result, "unavailable");
 }

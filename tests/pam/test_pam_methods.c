@@ -370,7 +370,7 @@ static void test_one_wrong_answer_fails_without_saying_which(void **state)
 	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	/* Both questions were asked although the first answer was wrong. */
 	assert_int_equal(question_prompts(&sc), 2);
-	assert_true(said(&sc, "The answers are not correct."));
+	assert_true(script_said(&sc, "The answers are not correct."));
 	assert_true(password_is(user, "OldPass-1"));
 	rec = record_of(user);
 	assert_int_equal(rec.n_failures, 1);
@@ -438,11 +438,11 @@ static void test_answer_checks_wait_for_a_free_slot(void **state)
 		_exit(0);
 	}
 	assert_int_equal(read(ready[0], &c, 1), 1);
-	start = monotonic_now();
+	start = script_now();
 	script_init(&sc, 3, "", "NewPass-17", "NewPass-17");
 	sc.hook = answer_by_question;
 	assert_int_equal(run("sspr-slot", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(monotonic_now() - start >= 0.4);
+	assert_true(script_now() - start >= 0.4);
 	assert_true(password_is(user, "NewPass-17"));
 	waitpid(pid, NULL, 0);
 	close(ready[0]);
@@ -458,7 +458,7 @@ static void test_policy_methods_limit_what_can_be_used(void **state)
 	script_init(&sc, 1, "");
 	assert_int_not_equal(run("sspr-only-questions", user, PAMTEST_AUTHENTICATE, &sc),
 			     PAM_SUCCESS);
-	assert_true(said(&sc, "not set up"));
+	assert_true(script_said(&sc, "not set up"));
 	assert_int_equal(prompts_with(&sc, "code"), 0);
 }
 
@@ -473,7 +473,7 @@ static void test_email_code_reset(void **state)
 	script_init(&sc, 3, "", "NewPass-6", "NewPass-6");
 	sc.hook = answer_by_question;
 	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "a***@e***.com"));
+	assert_true(script_said(&sc, "a***@e***.com"));
 	assert_int_equal(prompts_with(&sc, "code"), 1);
 	assert_int_equal(count_mails(), 1);
 	assert_non_null(strstr(mail_text(), "To: " ADDRESS "\n"));
@@ -502,7 +502,7 @@ static void test_email_code_works_once(void **state)
 	script_init(&sc, 4, "", "x", "x", "x");
 	sc.hook = answer_by_question;
 	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "The code is not valid."));
+	assert_true(script_said(&sc, "The code is not valid."));
 	assert_true(password_is(user, "NewPass-7"));
 }
 
@@ -562,7 +562,7 @@ static void test_email_code_expired_by_one_second(void **state)
 	script_init(&sc, 1, "");
 	sc.hook = answer_by_question;
 	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "The code has expired."));
+	assert_true(script_said(&sc, "The code has expired."));
 	assert_int_equal(record_of(user).n_failures, 0);
 	assert_string_equal(last_event().ev.result, "expired-code");
 	assert_true(password_is(user, "OldPass-1"));
@@ -589,7 +589,7 @@ static void test_email_resend_is_throttled(void **state)
 	script_init(&sc, 3, "", "NewPass-16", "NewPass-16");
 	sc.hook = answer_by_question;
 	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "less than a minute ago: use that one."));
+	assert_true(script_said(&sc, "less than a minute ago: use that one."));
 	assert_int_equal(count_mails(), 1);
 	assert_true(password_is(user, "NewPass-16"));
 }
@@ -601,7 +601,7 @@ static void test_email_send_failure_is_reported(void **state)
 	enroll_methods(false, false, true, false);
 	script_init(&sc, 2, "", "OldPass-1");
 	assert_int_equal(run("sspr-nomail", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "The code could not be sent."));
+	assert_true(script_said(&sc, "The code could not be sent."));
 	assert_int_equal(prompts_with(&sc, "code from the e-mail"), 0);
 	assert_string_equal(last_event().ev.result, "unavailable");
 }
@@ -645,7 +645,7 @@ static void test_recovery_code_works_once(void **state)
 	script_init(&sc, 4, "", recovery[4], "NewPass-10", "NewPass-10");
 	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	assert_non_null(strstr(sc.prompts[1], "Recovery code"));
-	assert_true(said(&sc, "9 left"));
+	assert_true(script_said(&sc, "9 left"));
 	assert_true(password_is(user, "NewPass-10"));
 	{
 		struct sspr_record rec = record_of(user);
@@ -655,7 +655,7 @@ static void test_recovery_code_works_once(void **state)
 	}
 	script_init(&sc, 2, "", recovery[4]);
 	assert_int_not_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "The recovery code is not valid."));
+	assert_true(script_said(&sc, "The recovery code is not valid."));
 	assert_true(password_is(user, "NewPass-10"));
 }
 
@@ -669,7 +669,7 @@ static void test_uid_and_root_rules(void **state)
 	enroll_methods(true, false, false, true);
 	script_init(&sc, 2, "", "OldPass-1");
 	assert_int_equal(run("sspr-uid", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "Password reset is not set up for this account."));
+	assert_true(script_said(&sc, "Password reset is not set up for this account."));
 	assert_int_equal(prompts_with(&sc, "code"), 0);
 	assert_string_equal(last_event().ev.result, "not-eligible");
 }
@@ -685,10 +685,10 @@ static void test_menu_lists_only_enrolled_methods(void **state)
 	script_init(&sc, 6, "", "9", "2", recovery[0], "NewPass-11", "NewPass-11");
 	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	assert_non_null(strstr(sc.prompts[1], "Choose 1-2"));
-	assert_true(said(&sc, "1. With a code from your authenticator app"));
-	assert_true(said(&sc, "2. With one of your recovery codes"));
-	assert_false(said(&sc, "security questions"));
-	assert_true(said(&sc, "Please type a number from 1 to 2."));
+	assert_true(script_said(&sc, "1. With a code from your authenticator app"));
+	assert_true(script_said(&sc, "2. With one of your recovery codes"));
+	assert_false(script_said(&sc, "security questions"));
+	assert_true(script_said(&sc, "Please type a number from 1 to 2."));
 	assert_true(password_is(user, "NewPass-11"));
 }
 
@@ -703,7 +703,7 @@ static void test_two_methods_both_needed(void **state)
 	script_init(&sc, 6, "", "1", code, recovery[1], "NewPass-12", "NewPass-12");
 	assert_int_equal(run("sspr-two", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	assert_int_equal(prompts_with(&sc, "Choose"), 1);
-	assert_true(said(&sc, "second, different method"));
+	assert_true(script_said(&sc, "second, different method"));
 	assert_true(password_is(user, "NewPass-12"));
 	assert_string_equal(last_event().ev.method, "totp+recovery");
 }
@@ -718,7 +718,7 @@ static void test_two_methods_one_fails(void **state)
 	current_code(code);
 	script_init(&sc, 5, "", "1", code, "0000-0000-0000-0000", "x");
 	assert_int_not_equal(run("sspr-two", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "The recovery code is not valid."));
+	assert_true(script_said(&sc, "The recovery code is not valid."));
 	assert_true(password_is(user, "OldPass-1"));
 	/* Passing the first method did not wipe the earlier failure. */
 	assert_int_equal(record_of(user).n_failures, 2);
@@ -731,7 +731,7 @@ static void test_two_methods_need_two_enrolled(void **state)
 	enroll_methods(true, false, false, false);
 	script_init(&sc, 2, "", "OldPass-1");
 	assert_int_equal(run("sspr-two", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "needs 2 different methods and this account has 1"));
+	assert_true(script_said(&sc, "needs 2 different methods and this account has 1"));
 	assert_int_equal(prompts_with(&sc, "code"), 0);
 }
 
@@ -761,7 +761,7 @@ static void test_notification_on_lockout(void **state)
 		assert_int_not_equal(run("sspr-notify", user, PAMTEST_AUTHENTICATE, &sc),
 				     PAM_SUCCESS);
 	}
-	assert_true(said(&sc, "now locked"));
+	assert_true(script_said(&sc, "now locked"));
 	assert_int_equal(count_mails(), 1);
 	assert_non_null(strstr(mail_text(), "Subject: Password reset locked"));
 	assert_non_null(strstr(mail_text(), "To: " ADDRESS));
@@ -785,8 +785,8 @@ static void test_require_refuses_unregistered_without_grace(void **state)
 
 	script_init(&sc, 0);
 	assert_int_equal(run("sspr-require", other, PAMTEST_ACCOUNT, &sc), PAM_PERM_DENIED);
-	assert_true(said(&sc, "sspr-enroll"));
-	assert_true(said(&sc, HELPDESK));
+	assert_true(script_said(&sc, "sspr-enroll"));
+	assert_true(script_said(&sc, HELPDESK));
 
 	enroll_methods(true, false, false, false);
 	script_init(&sc, 0);
@@ -809,7 +809,7 @@ static void test_require_grace(void **state)
 	enroll_methods(false, false, false, false);
 	script_init(&sc, 0);
 	assert_int_equal(run("sspr-grace", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "You must set up self-service password reset by"));
+	assert_true(script_said(&sc, "You must set up self-service password reset by"));
 	rec = record_of(user);
 	assert_true(rec.grace_started_at > sspr_now() - 60);
 
@@ -817,7 +817,7 @@ static void test_require_grace(void **state)
 	edit_record(user, set_grace_start, &long_ago);
 	script_init(&sc, 0);
 	assert_int_equal(run("sspr-grace", user, PAMTEST_ACCOUNT, &sc), PAM_PERM_DENIED);
-	assert_true(said(&sc, "Login refused"));
+	assert_true(script_said(&sc, "Login refused"));
 }
 
 static void test_reconfirm_nudge(void **state)
@@ -832,7 +832,7 @@ static void test_reconfirm_nudge(void **state)
 	edit_record(user, age_confirmation, NULL);
 	script_init(&sc, 0);
 	assert_int_equal(run("sspr-reconfirm", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
-	assert_true(said(&sc, "not been confirmed for over 1 day."));
+	assert_true(script_said(&sc, "not been confirmed for over 1 day."));
 }
 
 int main(void)

@@ -3,7 +3,7 @@
  *
  *   robust_pam SERVICE USER auth|account [REPLY...]
  *
- * USER and each REPLY are words as pam_script.h describes (so a user name
+ * USER and each REPLY are words as conv_script.h describes (so a user name
  * can be "@big:10000" or "@hex:..."). Prints every prompt and message, one a
  * line, with bytes outside printable ASCII as \xHH, then "result: NAME".
  * Exit 0 when the transaction ran (whatever its result), 99 on a usage or
@@ -14,7 +14,7 @@
 
 #include <security/pam_appl.h>
 
-#include "pam_script.h"
+#include "conv_script.h"
 
 static const struct {
 	int code;
@@ -45,7 +45,7 @@ static void print_escaped(const char *label, const char *text)
 
 int main(int argc, char **argv)
 {
-	struct pam_script sc;
+	struct script sc;
 	enum script_op op;
 	char *user = NULL;
 	int r;
@@ -68,7 +68,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < sc.n_prompts; i++)
 		print_escaped("prompt: ", sc.prompts[i]);
 	for (int i = 0; i < sc.n_messages; i++)
-		print_escaped("", sc.messages[i]);
+		print_escaped(sc.message_style[i] == PAM_ERROR_MSG ? "error: " : "info: ",
+			      sc.messages[i]);
 	if (sc.ran_out)
 		printf("replies: ran out\n");
 	for (size_t i = 0; i < sizeof(pam_names) / sizeof(pam_names[0]); i++) {

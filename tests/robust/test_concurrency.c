@@ -42,7 +42,7 @@
 
 #include "hostkey.h"
 #include "lockout.h"
-#include "pam_script.h"
+#include "conv_script.h"
 #include "robust_tap.h"
 #include "policy.h"
 #include "store.h"
@@ -325,7 +325,7 @@ static void setup(const char *module, const char *passwd_module)
 /* One reset through the module; adds what it saw to the tally. */
 static void one_reset(const char *service, const char *const *replies, int n)
 {
-	struct pam_script sc;
+	struct script sc;
 	int r;
 
 	memset(&sc, 0, sizeof(sc));

@@ -23,7 +23,7 @@
 #include <sodium.h>
 
 #include "hostkey.h"
-#include "pam_script.h"
+#include "conv_script.h"
 #include "robust_tap.h"
 #include "store.h"
 #include "util.h"
@@ -84,7 +84,7 @@ static unsigned long events(void)
 static bool attempt(const char *service, const char *name)
 {
 	static const char *const replies[] = {"", "123456", "wrong"};
-	struct pam_script sc;
+	struct script sc;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.replies = replies;

@@ -65,6 +65,15 @@ policy() { # policy NAME LINE...
 policy good.conf
 policy totp.conf "methods = totp"
 policy q.conf "methods = questions"
+# enumeration = hide (the base says show): a stranger gets each method's
+# decoy.
+hidden() { # hidden NAME LINE...
+	{ base_policy | grep -v '^enumeration'; echo "enumeration = hide"; printf '%s\n' "${@:2}"; } \
+		>"$T/$1"
+	chmod 644 "$T/$1"
+}
+hidden hide-q.conf "methods = questions"
+hidden hide-rec.conf "methods = recovery"
 policy overflow.conf "methods = totp" "lockout_attempts = 18446744073709551617"
 policy negative.conf "methods = totp" "lockout_window = -1"
 policy overflow-argon.conf "argon2_memlimit = 99999999999999999999999999"
@@ -88,6 +97,8 @@ only() { # only NAME CONFIG: the module alone, to see its own result (a complete
 stack h-stack "$T/totp.conf"
 only h-totp "$T/totp.conf"
 only h-q "$T/q.conf"
+only h-hide-q "$T/hide-q.conf"
+only h-hide-rec "$T/hide-rec.conf"
 stack h-dir "$T/policy-dir"
 stack h-zero "$T/policy-zero"
 stack h-huge "$T/policy-huge"
@@ -174,6 +185,11 @@ pam M22 h-overflow "$ME" PAM_SUCCESS same '!out:error:' -- "$PW"
 pam M23 h-negative "$ME" PAM_AUTH_ERR same "out:$UNAVAILABLE" "log:lockout_window" -- ""
 pam M24 h-option "$ME" PAM_SUCCESS same "log:unknown or malformed option ignored" \
 	$'!log:\x1b[31m' -- "$PW"
+# A stranger's decoys in a fresh process (robust_pam initialises nothing
+# for these replies): each ends with its method's refusal, never a crash.
+pam M27 h-hide-q nosuchuser PAM_AUTH_ERR any "out:The code is not valid." -- "" 000000
+pam M28 h-hide-rec nosuchuser PAM_AUTH_ERR any "out:The recovery code is not valid." -- \
+	"" AAAA-BBBB-CCCC
 # Last of the module rows: it spends the current time step and changes the
 # password (back to the same one).
 pam M26 h-totp "$ME" PAM_AUTHTOK_ERR same '!out:error:' -- @null

@@ -37,8 +37,12 @@ static void test_totp_replaces_whole_field(void **state)
 
 	(void)state;
 	sspr_record_init(&rec);
-	assert_false(sspr_record_set_totp(&rec, &old, NOW - 100));
-	assert_true(sspr_record_set_totp(&rec, &fresh, NOW));
+	bool replaced = true;
+
+	assert_int_equal(sspr_record_set_totp(&rec, &old, NOW - 100, &replaced), SSPR_OK);
+	assert_false(replaced);
+	assert_int_equal(sspr_record_set_totp(&rec, &fresh, NOW, &replaced), SSPR_OK);
+	assert_true(replaced);
 	assert_int_equal(rec.totp.sealed_len, SSPR_SEAL_OVERHEAD + 10);
 	for (size_t i = SSPR_SEAL_OVERHEAD + 10; i < SSPR_SEALED_MAX; i++)
 		assert_int_equal(rec.totp.sealed[i], 0);
@@ -58,14 +62,39 @@ static void test_totp_keeps_the_higher_mark(void **state)
 
 	(void)state;
 	sspr_record_init(&rec);
-	(void)sspr_record_set_totp(&rec, &first, NOW);
-	(void)sspr_record_set_totp(&rec, &lower, NOW);
+	assert_int_equal(sspr_record_set_totp(&rec, &first, NOW, NULL), SSPR_OK);
+	assert_int_equal(sspr_record_set_totp(&rec, &lower, NOW, NULL), SSPR_OK);
 	assert_int_equal(rec.totp.last_step, 1000);
 	/* Step 1000 of 30 s ends at second 30029: step 500 of 60 s. */
-	(void)sspr_record_set_totp(&rec, &minute, NOW);
+	assert_int_equal(sspr_record_set_totp(&rec, &minute, NOW, NULL), SSPR_OK);
 	assert_int_equal(rec.totp.last_step, 500);
-	(void)sspr_record_set_totp(&rec, &higher, NOW);
+	assert_int_equal(sspr_record_set_totp(&rec, &higher, NOW, NULL), SSPR_OK);
 	assert_int_equal(rec.totp.last_step, 900);
+}
+
+/* Out-of-range input changes nothing; a mark too high to convert
+ * saturates instead of wrapping to a low one. */
+static void test_totp_refuses_bad_input_and_saturates(void **state)
+{
+	struct sspr_record rec;
+	struct sspr_totp_enrollment good = totp_of(SSPR_SEAL_OVERHEAD + 20, 1, 3600, 0);
+	struct sspr_totp_enrollment bad = totp_of(SSPR_SEAL_OVERHEAD, 2, 30, 0);
+	struct sspr_totp_enrollment slow = totp_of(SSPR_SEAL_OVERHEAD + 20, 3, 1, 0);
+
+	(void)state;
+	sspr_record_init(&rec);
+	assert_int_equal(sspr_record_set_totp(&rec, &good, NOW, NULL), SSPR_OK);
+	assert_int_equal(sspr_record_set_totp(&rec, &bad, NOW + 1, NULL), SSPR_EINVAL);
+	bad = totp_of(SSPR_SEAL_OVERHEAD + 20, 2, 3601, 0);
+	assert_int_equal(sspr_record_set_totp(&rec, &bad, NOW + 1, NULL), SSPR_EINVAL);
+	bad.period = 30;
+	bad.digits = 9;
+	assert_int_equal(sspr_record_set_totp(&rec, &bad, NOW + 1, NULL), SSPR_EINVAL);
+	assert_int_equal(rec.totp.sealed[0], 1);
+	assert_int_equal(rec.totp.enrolled_at, NOW);
+	rec.totp.last_step = UINT64_MAX / 1000;
+	assert_int_equal(sspr_record_set_totp(&rec, &slow, NOW, NULL), SSPR_OK);
+	assert_true(rec.totp.last_step >= UINT64_MAX / 1000);
 }
 
 /* A code mailed to the old address for a reset dies with the address. */
@@ -150,7 +179,10 @@ static void test_recovery_replaces_the_set(void **state)
 	memset(codes.recovery_salt, 3, sizeof(codes.recovery_salt));
 	memset(codes.recovery[0].hash, 1, SSPR_RECOVERY_HASH_BYTES);
 	memset(codes.recovery[1].hash, 2, SSPR_RECOVERY_HASH_BYTES);
-	assert_true(sspr_record_set_recovery(&rec, &codes, NOW));
+	bool replaced = false;
+
+	assert_int_equal(sspr_record_set_recovery(&rec, &codes, NOW, &replaced), SSPR_OK);
+	assert_true(replaced);
 	assert_int_equal(rec.n_recovery, 2);
 	assert_int_equal(rec.recovery[1].hash[0], 2);
 	assert_int_equal(rec.recovery[2].hash[0], 0);
@@ -162,6 +194,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_totp_replaces_whole_field),
 	    cmocka_unit_test(test_totp_keeps_the_higher_mark),
+	    cmocka_unit_test(test_totp_refuses_bad_input_and_saturates),
 	    cmocka_unit_test(test_email_change_drops_the_pending_code),
 	    cmocka_unit_test(test_email_too_long_changes_nothing),
 	    cmocka_unit_test(test_questions_replace_set_and_draw),

@@ -1,13 +1,13 @@
-/* One PAM transaction with a scripted, possibly hostile, conversation (see
- * pam_script.h). Under pam_wrapper, pam_start reads the service from
- * $PAM_WRAPPER_SERVICE_DIR, so no file in /etc is involved. */
+/* The scripted conversation (conv_script.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <security/pam_appl.h>
 
-#include "pam_script.h"
+#include "conv_script.h"
 #include "totp.h"
 #include "util.h"
 
@@ -140,10 +140,46 @@ static void free_replies(struct pam_response *out, int n)
 	free(out);
 }
 
-static int scripted_conv(int n, const struct pam_message **msg, struct pam_response **resp,
-			 void *data)
+double script_now(void)
 {
-	struct pam_script *sc = data;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void script_init(struct script *sc, int n, ...)
+{
+	va_list ap;
+
+	memset(sc, 0, sizeof(*sc));
+	va_start(ap, n);
+	for (int i = 0; i < n && i < SCRIPT_TURNS; i++)
+		sc->own[i] = va_arg(ap, const char *);
+	va_end(ap);
+	sc->replies = sc->own;
+	sc->n_replies = n < SCRIPT_TURNS ? n : SCRIPT_TURNS;
+}
+
+/* The reply to one prompt into *out: the hook's, or the next word.
+ * 0, or -1 for a conversation error. */
+static int reply_to(struct script *sc, const char *prompt, char **out)
+{
+	const char *word;
+
+	if (sc->hook != NULL && (word = sc->hook(sc, prompt)) != NULL)
+		return (*out = strdup(word)) != NULL ? 0 : -1;
+	if (sc->next >= sc->n_replies) {
+		sc->ran_out = true;
+		return -1;
+	}
+	word = sc->replies[sc->next++];
+	return word != NULL ? script_word(word, out) : -1;
+}
+
+int script_conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+	struct script *sc = data;
 	struct pam_response *out;
 
 	if (n <= 0 || n > PAM_MAX_NUM_MSG)
@@ -152,28 +188,27 @@ static int scripted_conv(int n, const struct pam_message **msg, struct pam_respo
 	if (out == NULL)
 		return PAM_BUF_ERR;
 	for (int i = 0; i < n; i++) {
+		const char *text = msg[i]->msg != NULL ? msg[i]->msg : "";
+
 		switch (msg[i]->msg_style) {
 		case PAM_PROMPT_ECHO_OFF:
 		case PAM_PROMPT_ECHO_ON:
 			if (sc->n_prompts < SCRIPT_TURNS)
-				snprintf(sc->prompts[sc->n_prompts++], SCRIPT_TEXT, "%s",
-					 msg[i]->msg);
-			if (sc->next >= sc->n_replies) {
-				sc->ran_out = true;
+				snprintf(sc->prompts[sc->n_prompts++], SCRIPT_TEXT, "%s", text);
+			if (reply_to(sc, text, &out[i].resp) != 0) {
 				free_replies(out, n);
 				return PAM_CONV_ERR;
 			}
-			if (script_word(sc->replies[sc->next++], &out[i].resp) != 0) {
-				free_replies(out, n);
-				return PAM_CONV_ERR;
-			}
+			if (sc->n_prompts > 0)
+				sc->answered_at[sc->n_prompts - 1] = script_now();
 			break;
 		case PAM_ERROR_MSG:
 		case PAM_TEXT_INFO:
-			if (sc->n_messages < SCRIPT_TURNS)
-				snprintf(sc->messages[sc->n_messages++], SCRIPT_TEXT, "%s: %s",
-					 msg[i]->msg_style == PAM_ERROR_MSG ? "error" : "info",
-					 msg[i]->msg);
+			if (sc->n_messages < SCRIPT_TURNS) {
+				sc->message_at[sc->n_messages] = script_now();
+				sc->message_style[sc->n_messages] = msg[i]->msg_style;
+				snprintf(sc->messages[sc->n_messages++], SCRIPT_TEXT, "%s", text);
+			}
 			break;
 		default:
 			break;
@@ -183,9 +218,9 @@ static int scripted_conv(int n, const struct pam_message **msg, struct pam_respo
 	return PAM_SUCCESS;
 }
 
-int script_run(const char *service, const char *user, enum script_op op, struct pam_script *sc)
+int script_run(const char *service, const char *user, enum script_op op, struct script *sc)
 {
-	struct pam_conv conv = {scripted_conv, sc};
+	struct pam_conv conv = {script_conv, sc};
 	pam_handle_t *pamh = NULL;
 	int r;
 
@@ -197,7 +232,7 @@ int script_run(const char *service, const char *user, enum script_op op, struct 
 	return r;
 }
 
-bool script_said(const struct pam_script *sc, const char *needle)
+bool script_said(const struct script *sc, const char *needle)
 {
 	for (int i = 0; i < sc->n_messages; i++)
 		if (strstr(sc->messages[i], needle) != NULL)
