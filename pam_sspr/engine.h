@@ -4,9 +4,10 @@
  * and libc only. Everything else (the reset dialog, the store, the crypto,
  * the reminders that need the user's record) is the engine,
  * SSPR_PLUGIN_DIR/SSPR_ENGINE_FILE, loaded with plugin.h's checks only when
- * a reset starts or an eligible user's record must be read: an ordinary
- * login then maps no libsodium, liboath or LMDB (BENCHMARKS.md, "What an
- * ordinary login pays"). The engine exports this one table, checked
+ * a reset starts or an eligible user's record must be read: the password
+ * prompt, and the account hook of a user the policy does not cover, map
+ * no libsodium, liboath or LMDB (BENCHMARKS.md, "What an ordinary login
+ * pays"). The engine exports this one table, checked
  * against the front's build before use. */
 #ifndef SSPR_ENGINE_H
 #define SSPR_ENGINE_H
