@@ -313,22 +313,41 @@ static int append_event(char **argv, int argc)
 }
 
 /* Reads USER's record; 0 or a message and 1. */
-static int get_record(const char *where, const char *user, struct sspr_record *rec)
+static int open_ro(const char *dir, struct sspr_store **st)
+{
+	struct sspr_error err = {{0}};
+
+	if (open_store(dir, SSPR_STORE_READONLY, st, &err) != SSPR_OK) {
+		fprintf(stderr, "store_tool: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* USER's record: SSPR_OK, SSPR_ENOENT, or an error (said). */
+static int load_record(const char *dir, const char *user, struct sspr_record *rec)
 {
 	struct sspr_error err = {{0}};
 	struct sspr_store *st = NULL;
 	int r;
 
-	r = open_store(where, SSPR_STORE_READONLY, &st, &err);
-	if (r == SSPR_OK)
-		r = sspr_store_get(st, user, rec, &err);
+	if (open_ro(dir, &st) != 0)
+		return -1;
+	r = sspr_store_get(st, user, rec, &err);
 	sspr_store_close(st);
-	if (r != SSPR_OK) {
-		fprintf(stderr, "store_tool: %s: %s\n", user,
-			err.msg[0] != '\0' ? err.msg : sspr_strerror(r));
-		return 1;
-	}
-	return 0;
+	if (r != SSPR_OK && r != SSPR_ENOENT)
+		fprintf(stderr, "store_tool: %s\n", err.msg);
+	return r;
+}
+
+/* The same, for a command that needs the record: 0, or 1 after saying why. */
+static int get_record(const char *where, const char *user, struct sspr_record *rec)
+{
+	int r = load_record(where, user, rec);
+
+	if (r == SSPR_ENOENT)
+		fprintf(stderr, "store_tool: %s: no record\n", user);
+	return r == SSPR_OK ? 0 : 1;
 }
 
 static int check_recovery(const char *where, const char *user, const char *code)
@@ -409,17 +428,6 @@ static int dump_event(const struct sspr_event *ev, int status, void *ctx)
 	return 0;
 }
 
-static int open_ro(const char *dir, struct sspr_store **st)
-{
-	struct sspr_error err = {{0}};
-
-	if (open_store(dir, SSPR_STORE_READONLY, st, &err) != SSPR_OK) {
-		fprintf(stderr, "store_tool: %s\n", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
 static int cmd_dump(const char *dir)
 {
 	struct dump_ctx d = {0};
@@ -439,21 +447,6 @@ static int cmd_dump(const char *dir)
 out:
 	sspr_store_close(st);
 	return rc;
-}
-
-static int load_record(const char *dir, const char *user, struct sspr_record *rec)
-{
-	struct sspr_error err = {{0}};
-	struct sspr_store *st = NULL;
-	int r;
-
-	if (open_ro(dir, &st) != 0)
-		return -1;
-	r = sspr_store_get(st, user, rec, &err);
-	sspr_store_close(st);
-	if (r != SSPR_OK && r != SSPR_ENOENT)
-		fprintf(stderr, "store_tool: %s\n", err.msg);
-	return r;
 }
 
 static int cmd_answers(const char *dir, const char *user, int n, char **answers)
