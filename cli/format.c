@@ -35,11 +35,6 @@ const char *cli_time_date(int64_t t, char buf[CLI_TIME_MAX])
 	return format_time(t, true, buf);
 }
 
-const char *cli_methods_text(unsigned mask, const char *sep, char buf[CLI_METHODS_TEXT_MAX])
-{
-	return sspr_methods_text(mask, sep, buf, CLI_METHODS_TEXT_MAX);
-}
-
 const char *cli_safe_name(const char *s, char buf[SSPR_USER_MAX + 1])
 {
 	size_t n = strnlen(s, SSPR_USER_MAX);

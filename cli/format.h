@@ -13,9 +13,6 @@ const char *cli_time_iso(int64_t t, char buf[CLI_TIME_MAX]);
 /* The date part only ("2024-05-01"); "-" for 0. */
 const char *cli_time_date(int64_t t, char buf[CLI_TIME_MAX]);
 
-/* The methods in mask as "totp,email" (sep between names), or "-" for none. */
-#define CLI_METHODS_TEXT_MAX 64
-const char *cli_methods_text(unsigned mask, const char *sep, char buf[CLI_METHODS_TEXT_MAX]);
 
 /* A user name that came from a store, into buf, with control characters
  * and bytes past ASCII as '?' (for messages made with printf formats). */

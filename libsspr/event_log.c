@@ -53,9 +53,17 @@ const char *sspr_log_line(const struct sspr_log_fields *f, char *buf, size_t siz
 	return buf;
 }
 
-int sspr_log_priority(const char *result)
+static int log_priority(const char *result)
 {
 	return strcmp(result, "success") == 0 ? LOG_NOTICE : LOG_WARNING;
+}
+
+void sspr_log_syslog(const struct sspr_log_fields *f)
+{
+	char line[SSPR_LOG_LINE_MAX];
+
+	syslog(LOG_AUTHPRIV | log_priority(f->result != NULL ? f->result : ""), "%s",
+	       sspr_log_line(f, line, sizeof(line)));
 }
 
 static void log_event(const struct sspr_event *ev)
@@ -68,9 +76,8 @@ static void log_event(const struct sspr_event *ev)
 	    .method = ev->method,
 	    .detail = ev->detail,
 	};
-	char line[SSPR_LOG_LINE_MAX];
 
-	syslog(LOG_AUTHPRIV | sspr_log_priority(ev->result), "%s", sspr_log_line(&f, line, sizeof(line)));
+	sspr_log_syslog(&f);
 }
 
 void sspr_event_log_start(const char *ident)

@@ -25,8 +25,10 @@ struct sspr_log_fields {
  * and so do spaces and '=' inside a key's value (detail keeps its spaces). */
 const char *sspr_log_line(const struct sspr_log_fields *f, char *buf, size_t size);
 
-/* LOG_NOTICE for a success, LOG_WARNING for anything else. */
-int sspr_log_priority(const char *result);
+/* The line of f through syslog(3) on authpriv, LOG_NOTICE for a success and
+ * LOG_WARNING for anything else: for
+ * the tools (the module writes its lines through pam_syslog). */
+void sspr_log_syslog(const struct sspr_log_fields *f);
 
 /* openlog(ident, LOG_PID, LOG_AUTHPRIV) and registers the store observer
  * that logs every committed event. */

@@ -32,7 +32,9 @@ unsigned sspr_method_from_name(const char *name);
 unsigned sspr_method_count(unsigned methods);
 
 /* The names of the set, in order, separated by sep, into buf; "-" for the
- * empty set. Names that do not fit are left out (size 64 holds every one). */
+ * empty set. Names that do not fit are left out (SSPR_METHODS_TEXT_MAX
+ * holds every one). */
+#define SSPR_METHODS_TEXT_MAX 64
 const char *sspr_methods_text(unsigned methods, const char *sep, char *buf, size_t size);
 
 #endif

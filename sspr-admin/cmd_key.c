@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -27,9 +26,8 @@ void admin_log_action(const char *action, const char *result, const char *detail
 {
 	const struct sspr_log_fields f = {
 	    .what = action, .result = result, .service = ADMIN_SERVICE, .detail = detail};
-	char line[SSPR_LOG_LINE_MAX];
 
-	syslog(LOG_AUTHPRIV | sspr_log_priority(result), "%s", sspr_log_line(&f, line, sizeof(line)));
+	sspr_log_syslog(&f);
 }
 
 /* An event in the store's audit trail (and so a syslog line through the

@@ -25,7 +25,7 @@ static const char *record_state(const struct sspr_record *rec, int64_t now)
 static int list_one(const char *user, const struct sspr_record *rec, int decode_status, void *ctx)
 {
 	struct list_walk *w = ctx;
-	char methods[CLI_METHODS_TEXT_MAX], date[CLI_TIME_MAX];
+	char methods[SSPR_METHODS_TEXT_MAX], date[CLI_TIME_MAX];
 	bool corrupt = decode_status != SSPR_OK;
 
 	/* Keys come from the store; one that is not a valid name was not
@@ -55,7 +55,8 @@ static int list_one(const char *user, const struct sspr_record *rec, int decode_
 		printf("%-16s %-30s %-7s %s\n", user, "-", "corrupt", "-");
 	} else {
 		printf("%-16s %-30s %-7s %s\n", user,
-		       cli_methods_text(sspr_record_methods(rec), ",", methods),
+		       sspr_methods_text(sspr_record_methods(rec), ",", methods,
+					 sizeof(methods)),
 		       record_state(rec, w->now), cli_time_date(rec->registered_at, date));
 	}
 	return 0;

@@ -85,14 +85,14 @@ static void show_events_text(const struct recent *r)
 static void show_text(const char *user, const struct sspr_record *rec, int64_t now,
 		      const struct recent *r)
 {
-	char t[CLI_TIME_MAX], methods[CLI_METHODS_TEXT_MAX];
+	char t[CLI_TIME_MAX], methods[SSPR_METHODS_TEXT_MAX];
 
 	printf("user:         %s\n", user);
 	if (sspr_lockout_active(rec, now))
 		printf("status:       locked until %s\n", cli_time_iso(rec->locked_until, t));
 	else
 		printf("status:       ok\n");
-	printf("methods:      %s\n", cli_methods_text(sspr_record_methods(rec), ",", methods));
+	printf("methods:      %s\n", sspr_methods_text(sspr_record_methods(rec), ",", methods, sizeof(methods)));
 	printf("registered:   %s\n", cli_time_iso(rec->registered_at, t));
 	printf("confirmed:    %s\n", cli_time_iso(rec->confirmed_at, t));
 	printf("failures:     %u", (unsigned)rec->n_failures);

@@ -55,12 +55,12 @@ int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, 
 
 int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method)
 {
-	char list[CLI_METHODS_TEXT_MAX];
+	char list[SSPR_METHODS_TEXT_MAX];
 
 	if (ctx->pol.methods & method)
 		return SSPR_EXIT_OK;
 	cli_error("registering %s is not allowed by the policy (methods = %s)",
-		  sspr_method_name(method), cli_methods_text(ctx->pol.methods, " ", list));
+		  sspr_method_name(method), sspr_methods_text(ctx->pol.methods, " ", list, sizeof(list)));
 	return SSPR_EXIT_DENIED;
 }
 

@@ -137,6 +137,22 @@ static int failures(const char *where, const char *user, unsigned attempts)
 	return 0;
 }
 
+/* The store's "users" database, opened with LMDB directly (only a test
+ * may), in a transaction of its own: 0, or LMDB's error. */
+static int users_txn(const char *dir, bool write, MDB_env **env, MDB_txn **txn, MDB_dbi *dbi)
+{
+	int rc;
+
+	*env = NULL;
+	*txn = NULL;
+	if ((rc = mdb_env_create(env)) != 0 || (rc = mdb_env_set_maxdbs(*env, 16)) != 0 ||
+	    (rc = mdb_env_set_mapsize(*env, (size_t)4 << 30)) != 0 ||
+	    (rc = mdb_env_open(*env, dir, MDB_NOTLS | (write ? 0 : MDB_RDONLY), 0660)) != 0 ||
+	    (rc = mdb_txn_begin(*env, NULL, write ? 0 : MDB_RDONLY, txn)) != 0)
+		return rc;
+	return mdb_dbi_open(*txn, "users", 0, dbi);
+}
+
 static int corrupt_lmdb(const char *dir, const char *user)
 {
 	static const unsigned char junk[] = {0xff, 0xfe, 0x00, 0x13, 0x37, 0x42};
@@ -147,10 +163,7 @@ static int corrupt_lmdb(const char *dir, const char *user)
 	MDB_val val = {sizeof(junk), (void *)junk};
 	int rc;
 
-	if ((rc = mdb_env_create(&env)) != 0 || (rc = mdb_env_set_maxdbs(env, 16)) != 0 ||
-	    (rc = mdb_env_open(env, dir, 0, 0660)) != 0 ||
-	    (rc = mdb_txn_begin(env, NULL, 0, &txn)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "users", 0, &dbi)) != 0 ||
+	if ((rc = users_txn(dir, true, &env, &txn, &dbi)) != 0 ||
 	    (rc = mdb_put(txn, dbi, &key, &val, 0)) != 0)
 		goto out;
 	rc = mdb_txn_commit(txn);
@@ -587,11 +600,7 @@ static int raw_record(const char *dir, const char *user, bool bump)
 	uint8_t *copy = NULL, hash[16];
 	int rc = 1;
 
-	if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, 3) != 0 ||
-	    mdb_env_set_mapsize(env, (size_t)4 << 30) != 0 ||
-	    mdb_env_open(env, dir, MDB_NOTLS | (bump ? 0 : MDB_RDONLY), 0660) != 0 ||
-	    mdb_txn_begin(env, NULL, bump ? 0 : MDB_RDONLY, &txn) != 0 ||
-	    mdb_dbi_open(txn, "users", 0, &users) != 0 || mdb_get(txn, users, &key, &val) != 0) {
+	if (users_txn(dir, bump, &env, &txn, &users) != 0 || mdb_get(txn, users, &key, &val) != 0) {
 		fprintf(stderr, "store_tool: no record of %s in %s\n", user, dir);
 		goto out;
 	}
