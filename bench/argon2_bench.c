@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The security-question path's cost: Argon2id verification of one answer at
  * the policy's default cost (argon2_opslimit / argon2_memlimit), in P
  * processes at once, as P concurrent resets would run it. The parent samples

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """pam_sspr against pam_oath and pam_google_authenticator, side by side.
 
 Runs inside the private mount namespace that bench/run.sh makes (root): it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The bench's users: names and TOTP secrets derived from an index, so the
  * driver, the seeders and bench.py agree without sharing a file. The same
  * derivation is written out in bench.py (blake2b, 20 bytes). */

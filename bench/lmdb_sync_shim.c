@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Bench-only LD_PRELOAD shim: opens every LMDB environment with other
  * commit flags than the store's, so the bench can measure what each
  * durability choice costs without a switch in the product.

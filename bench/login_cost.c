@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What an ordinary login pays for a module's lines: real libpam
  * transactions (pam_start_confdir, pam_authenticate, pam_acct_mgmt,
  * pam_end) for a list of users, one service after another in turn, so a

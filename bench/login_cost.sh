@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # What an ordinary login (a password, not a reset) pays for pam_sspr's auth
 # and account lines, next to what it pays for pam_faillock's account line:
 # stacks of pam_permit with and without each module's lines, real libpam,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The bench's PAM driver: real libpam transactions (pam_start,
  * pam_authenticate, pam_end) for a list of users, split over P worker
  * processes that start together. Each worker is a fresh exec of this program,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Renders bench.py's results (results.json) as the Markdown tables that
 BENCHMARKS.md shows. `python3 bench/report.py results.json` prints them."""
 import json

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The benchmark command: pam_sspr against pam_oath and
 # pam_google_authenticator, side by side in one run (see BENCHMARKS.md), and
 # pam_sspr with its LMDB store against its directory store.

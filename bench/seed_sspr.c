@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Seeds and checks the bench's pam_sspr store through the store interface
  * (libsspr/store.h), as sspr-admin enroll would, one user per update.
  * STORE is an LMDB directory, or a policy file (a regular file): then the

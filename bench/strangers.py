@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """What strangers cost (run by bench/strangers.sh inside the e2e sandbox).
 
 Every figure is a median over the runs, with the 90th percentile beside it:

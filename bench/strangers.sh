@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # What a stranger at the prompt costs the host, and what strangers cost a
 # real user's reset (BENCHMARKS.md, "What a stranger costs"):
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The tools' exit codes: one list for sspr-admin and sspr-enroll, a
  * contract scripts rely on (doc/DESIGN.md §5.4, the man pages). */
 #ifndef SSPR_CLI_EXIT_H

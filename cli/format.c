@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Times, method lists and names as the tools print them (format.h). */
 #include <stdio.h>
 #include <string.h>

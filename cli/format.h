@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Times and method lists as the tools print them. Times are always UTC so
  * the output of two hosts, or of a host and its log server, compares. */
 #ifndef SSPR_CLI_FORMAT_H

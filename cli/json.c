@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The JSON writer (json.h). */
 #include <inttypes.h>
 #include <string.h>

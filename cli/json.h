@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A tiny streaming JSON writer for --json output; commas are its business.
  * Strings are escaped per RFC 8259 and bytes that are not valid UTF-8
  * become U+FFFD (safe_text.h), so the output is valid JSON whatever a

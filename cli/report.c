@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Messages and exit codes of the tools (report.h, exit.h). */
 #include <stdio.h>
 

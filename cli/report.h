@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the tools print when something fails: "PROG: what failed: why" on
  * stderr, with every control character neutralised (a message may carry
  * what a directory server, a file or an argument said). */

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Checks that the man pages name what the code accepts: every policy key of
 # policy/policy.c's table in sspr.conf(5), every sspr-admin and sspr-enroll
 # command and option in their pages, every module option in pam_sspr(8).

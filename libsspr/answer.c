@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Answer normalisation and hashing (see answer.h).
  *
  * Case folding must not depend on the locale of the process that happens

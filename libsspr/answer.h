@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Security-question answers: one normal form, hashed with Argon2id.
  *
  * Normalisation makes "  New   York " and "new york" the same answer:

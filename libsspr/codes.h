@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One-time codes: the numeric codes sent by e-mail and the recovery codes
  * shown once at enrollment. Both are drawn with randombytes_uniform and
  * stored only as keyed BLAKE2b hashes; verification is constant-time. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Enrollment writes; see enrollment.h. */
 #include <stdint.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What enrolling a method writes into a record: the one place for
  * sspr-enroll, sspr-admin and the importers, so that what an enrollment
  * replaces, wipes and keeps cannot differ between the tools. Each function

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Audit event codec: version byte, then one TLV item per field (tlv.h).
  *   1 TIME (8 bytes)  2 ACTION  3 RESULT  4 METHOD  5 USER  6 SERVICE
  *   7 RHOST  8 DETAIL; each at most once, strings without NUL. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Audit events: one per outcome (reset attempt, enrollment, admin change),
  * kept in the store next to the records so `sspr-admin report` can read them
  * back. Fields are short strings so reports stay readable; none is a secret. */

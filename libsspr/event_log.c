@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Audit events as syslog lines (see event_log.h). Every field is bounded
  * by the event's own limits and holds no secret: events never do. */
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Audit events as syslog lines: one format for the module and the tools,
  * "WHAT RESULT: user=U service=S [rhost=R ]method=M[ detail=D]" on
  * authpriv, the same fields the store keeps ("-" for an empty one). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pam_faillock's tally (see faillock.h). The record layout and the locking
  * rule are pam_faillock's own (modules/pam_faillock/faillock.h and
  * check_tally() in Linux-PAM): a user is locked when `deny` valid failures

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pam_faillock's tally of failed logins, as its own faillock.c keeps it
  * (one file per user in its directory, 64-byte records): read to tell
  * whether it locks the user, and cleared once the user has proved who they

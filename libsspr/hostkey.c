@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host key pair: generation (never overwriting), loading, sealing; the key
  * ring (next and previous keys) that lets a fleet rotate its shared key. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The host key pair. TOTP secrets are sealed (crypto_box_seal) to host.pub,
  * which anyone may read, so the setgid enrollment helper can write secrets it
  * can never read back; only root, holding host.key, opens them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Lockout arithmetic: a sliding window of failure times per user. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Lockout arithmetic, kept pure (a record and a time in, a record out) so it
  * can run inside a store update and be unit-tested to the second. */
 #ifndef SSPR_LOCKOUT_H

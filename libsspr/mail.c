@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sending mail through a sendmail-compatible command (see mail.h).
  *
  * This runs inside sshd and login, so it must not disturb the host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* E-mail: address checks, masking, and sending through a
  * sendmail-compatible command.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The client side of the e-mail relay, and the message both sides agree
  * on (see the header). */
 #define _GNU_SOURCE /* struct ucred */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The e-mail relay: how sspr-enroll gets a verification code mailed without
  * the code ever passing through a process its caller can inspect.
  *

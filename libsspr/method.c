@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Method names and sets (method.h). */
 #include <string.h>
 

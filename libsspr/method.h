@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The reset methods: their bits, names and order, in one place. A method
  * set is a bitmask of enum sspr_method; the order of the bits is the order
  * every list shows them in (menus, status, JSON, the policy's own list).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The PAM stack reader (see pamconf.h). Only what finding a module's
  * arguments needs: no control values are interpreted. */
 #include <stdbool.h>

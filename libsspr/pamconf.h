@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading a PAM service's stack as libpam would: /etc/pam.d/SERVICE (or
  * the vendor directory), following @include, include and substack. Used to
  * find what another module of the host was told (pam_faillock's dir=), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The loader of our shared objects; see plugin.h for what it checks. */
 #define _GNU_SOURCE /* O_PATH */
 #include <dlfcn.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Loading a shared object of ours into the process (the directory store
  * backend, the module's reset engine): they live in SSPR_PLUGIN_DIR, are
  * loaded only when needed, and must be root's all the way down. One loader,

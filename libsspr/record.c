@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User record codec.
  *
  * Wire format, version 1: one byte SSPR_RECORD_VERSION, then TLV items

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A user's self-service record: what they enrolled and the counters that
  * guard resets. Stored as a versioned TLV blob (see record.c for the wire
  * format); decoding is strict and bounds-checked, so a corrupt record is an

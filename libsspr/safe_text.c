@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Making untrusted text safe to show (see the header). */
 #include "safe_text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Text from the store or the directory on its way to a terminal or into
  * JSON. Such text may have been written by anyone who could write an entry:
  * it must not move the cursor, retitle the window, hide what follows or

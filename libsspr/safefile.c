@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Careful reads of config and key files. They trust nothing about the
  * path: the descriptor is checked with fstat after open, so the checks and
  * the read see one file. Secrets go into guarded memory (safefile_secret.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading configuration and key files the careful way: no symlink games on
  * the final component for secrets, a regular file, owner root (or the
  * effective user, so tests run unprivileged), never writable by group or

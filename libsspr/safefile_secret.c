@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Secret files (host keys, the directory's bind password) read into
  * libsodium's guarded memory: not swapped, not in a core dump, fenced by
  * guard pages, wiped when released. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Atomic writes of the files we create (host keys): a temporary file with
  * an unguessable name next to the target, fsync, rename, fsync of the
  * directory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Process-shared slots on flock (see slots.h). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A counting semaphore across processes that cannot leak: up to `max`
  * holders at once, each holding an exclusive flock on DIR/NAME.N. The
  * kernel drops a lock when its holder exits, however it exits, so a

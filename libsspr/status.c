@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Status codes to text, and the one-line error message helper. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Status codes and error messages shared by every part of pam_sspr.
  *
  * Internal functions return an int: SSPR_OK (0) or a negative SSPR_E* code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The store's public calls: pick the backend at open, then go through its
  * table. Done here once for every backend: stamping updated_at on each
  * record written (migration uses it to tell newer from older), reporting

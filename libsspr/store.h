@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The store: where records and events live. This is an interface; each
  * backend lives in its own files (store_lmdb.c, ldap/store_ldap*.c) behind the
  * table of operations in store_backend.h. Nothing outside the backend files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* For store backends only: the table of operations every backend fills in,
  * and the opening function of each. store.c dispatches the public calls of
  * store.h through it, stamps updated_at and reports committed events to the

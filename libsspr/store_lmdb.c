@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The LMDB store backend: the only file that calls LMDB.
  *
  * One environment (a directory) with three named databases: "users"

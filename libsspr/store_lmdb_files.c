@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Owner, group and mode of the LMDB store's files (see the header). */
 #include <errno.h>
 #include <fcntl.h>

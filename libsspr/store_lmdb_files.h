@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The LMDB store's two files, data.mdb and lock.mdb, always belong to the
  * store directory's owner and group with mode 0660, whoever opens the store
  * first. LMDB creates lock.mdb on demand with the opener's uid and umask:

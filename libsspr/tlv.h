@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tag-length-value encoding shared by records and events: a tag byte, a
  * 16-bit big-endian length, the value. Writers remember the first overflow;
  * readers never read past the buffer. Internal to libsspr. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RFC 6238 TOTP: code generation through liboath, constant-time matching
  * over the whole window, the replay rule, and base32 for secrets. */
 #include <stdbool.h>

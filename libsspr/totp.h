@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RFC 6238 time-based codes. liboath computes the codes; the comparison is
  * ours so that it runs in constant time (sodium_memcmp) and over the whole
  * window, and the replay rule is ours so it can live inside a store update. */

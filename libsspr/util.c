@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Bounded string copy, user name validation, wiping, the clock. */
 #include <string.h>
 #include <time.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small bounded string and time helpers used across libsspr, policy and the
  * programs. Every copy is bounded; every function says how it fails. */
 #ifndef SSPR_UTIL_H

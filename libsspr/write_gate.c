@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The store's write gate (see write_gate.h). */
 #define _GNU_SOURCE /* F_OFD_SETLK */
 #include <dlfcn.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The store's write gate: a bounded wait for the right to write.
  *
  * LMDB serialises writers with a mutex in its lock file, and a writer that

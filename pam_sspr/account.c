@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The account hook, front part: what every login pays. It reads the
  * policy and looks the user up (both without any library beyond libc), and
  * only for an eligible user under a policy that reminds or requires does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The account hook: remind eligible users who have not enrolled, and
  * enforce registration = require (front part; the record is read by the
  * engine's reminder.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Answer checks and their cost (see answer_check.h). */
 #include <errno.h>
 #include <fcntl.h>

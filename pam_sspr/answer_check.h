@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What checking a security-question answer may cost, and who pays it.
  *
  * A real check is one Argon2id run (argon2_memlimit bytes, about a tenth

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Deciding whether this login is a reset. Nothing here reads the policy,
  * the store or the key: an ordinary login costs one prompt and touches no
  * file of ours, so nothing of ours can break it. A reset is the engine's

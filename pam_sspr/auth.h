@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The auth hook's two ways in: an empty password (trigger=empty) or a
  * yes to "Forgot your password?" (trigger=offer). */
 #ifndef SSPR_AUTH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The decision step shared by every challenge (see challenge.h). */
 #include <syslog.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The challenges a user answers to prove who they are. Each returns
  * SSPR_OK when the user passed; every other outcome has already been told
  * to the user and reported (syslog + audit) when it returns.

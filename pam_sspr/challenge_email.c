@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The e-mailed code challenge: a fresh code_length-digit code, stored
  * hashed with its expiry in the record before it is sent, valid once, for
  * code_lifetime seconds and SSPR_EMAIL_TRIES tries. */

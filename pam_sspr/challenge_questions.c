@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The security-question challenge: questions_to_reset of the user's
  * questions, drawn once and kept until they are answered right or their
  * draw period ends (question_draw.h), all asked and all checked before the

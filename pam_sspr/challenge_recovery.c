@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The recovery-code challenge: one of the codes shown at enrollment,
  * spent in the same write that accepts it. */
 #include <syslog.h>

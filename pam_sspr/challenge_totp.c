@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The authenticator-app challenge: open the sealed secret, ask for the
  * code, check it against the window outside the write, then let the
  * decision step apply the replay rule on the current record. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Conversation helpers. pam_prompt() gives us the reply; we bound it. */
 #include <stdarg.h>
 #include <stdio.h>

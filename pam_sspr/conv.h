@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Talking to the user through the application's conversation function,
  * with every reply bounded and wiped. */
 #ifndef SSPR_CONV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Decoy challenges (enumeration = hide): what someone who cannot reset
  * sees instead of "not set up" or "locked", and what an enrolled user sees
  * for a method of the menu they did not enroll. Each method's decoy lives

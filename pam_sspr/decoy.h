@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Decoy challenges for enumeration = hide (see decoy.c). */
 #ifndef SSPR_DECOY_H
 #define SSPR_DECOY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The engine's one export (engine.h): its entry points, and what the front
  * checks them against. Each entry initialises libsodium first: the front
  * never touches it, and everything in the engine (guarded memory, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The module in two parts. pam_sspr.so, the front, is what libpam loads for
  * every login: it parses the arguments, asks the password prompt, and in
  * the account hook reads the policy and looks the user up. It links libpam

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The engine linked in instead of loaded: sspr_engine_get hands out the
  * engine's own table, as the front's loader (engine_load.c) does once it
  * has checked the shared object. For what runs the module's code without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The front's loader of the engine (engine.h). A failure is logged every
  * time it is met and leaves the caller to refuse the reset or skip the
  * reminder: an ordinary login never depends on the engine. */

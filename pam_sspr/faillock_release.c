@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Where pam_faillock keeps the tally is its configuration's business, and
  * the admin may have set it on the stack's lines (dir=, conf=): read it
  * from there rather than assume the default. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Clearing pam_faillock's lock once a user has proved who they are: a
  * reset or an unlock leaves no tally behind, so the login that follows
  * is not refused for the failures that led to it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The method menu (see method_menu.h). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Choosing how to prove one's identity: a numbered menu of the methods
  * the user can still use, shown only when there is a choice. With
  * enumeration = hide the e-mail entry does not show the masked address. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reset notifications (see notify.h). */
 #include <stdio.h>
 #include <syslog.h>

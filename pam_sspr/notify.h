@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Mail about resets: to the user (notify_user) on every reset and on a
  * lockout, to admin_mail (notify_admins) when a member of admin_group
  * resets. Mail is best effort: a failure is logged and changes nothing. */

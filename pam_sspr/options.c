@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Parsing of the module arguments. */
 #include <string.h>
 #include <syslog.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Module arguments (config=, debug, trigger=, quiet), parsed once per call
  * into a struct that the rest of the module reads by const pointer. */
 #ifndef SSPR_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PAM entry points. Each parses the module arguments once and hands over;
  * no logic lives here. The password hook is deliberately absent: password
  * changes belong to the system's own password stack. */

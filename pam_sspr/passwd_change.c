@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Nested PAM transaction for the password change. The new password is
  * learnt from the conversation: libpam wipes PAM_AUTHTOK when pam_chauthtok
  * returns, and the login that follows needs it to go on through the rest

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The password change itself, delegated to the system's own password
  * stack (password_service, "sspr-passwd" by default) so pam_unix,
  * pam_pwquality and pam_pwhistory keep deciding what a good password is

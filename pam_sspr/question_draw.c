@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The draw of security questions (see question_draw.h). */
 #include <string.h>
 

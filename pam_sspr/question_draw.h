@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Which security questions a reset asks, and for how long the same ones.
  *
  * A user's questions are drawn for a period, lockout_window long, starting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The account hook's part that needs the user's record: registration
  * reminders, the registration requirement and the re-confirmation nudge,
  * for a user the front (account.c) found eligible under a policy that asks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The account hook's reminders and requirement, in the engine (engine.h). */
 #ifndef SSPR_REMINDER_H
 #define SSPR_REMINDER_H

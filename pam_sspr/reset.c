@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The reset dialog. Everything here fails closed: any doubt about the
  * policy, the store, the key or the account ends the reset, and the caller
  * lets the ordinary password path carry on. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The reset dialog: who may reset, which challenge, then the change. */
 #ifndef SSPR_RESET_H
 #define SSPR_RESET_H

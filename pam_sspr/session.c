@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Outcome reporting for the reset dialog. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Per-call state of one reset attempt and the single place where outcomes
  * are reported: one syslog line (authpriv) and one audit event each. */
 #ifndef SSPR_SESSION_H

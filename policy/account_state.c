@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Account state from the shadow entry (getspnam_r through NSS, as
  * pam_unix reads it). The rules follow pam_unix's account check so a reset
  * refuses exactly the accounts an ordinary login would, plus the locked

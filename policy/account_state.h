@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the host's own account database says of an account, before any
  * reset challenge: an admin's lock or expiry wins over every method. */
 #ifndef SSPR_ACCOUNT_STATE_H

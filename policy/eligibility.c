@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Eligibility: NSS lookups of the account and its groups, then the
  * policy's root, min_uid and group rules. */
 #include <errno.h>

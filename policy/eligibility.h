@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Who may enroll and reset: the policy's group, min_uid and root rules
  * applied to a real account looked up through NSS. */
 #ifndef SSPR_ELIGIBILITY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The policy file parser. One table (policy_keys) names every key, its
  * type, range and default; defaults, the setter, the file parser and
  * sspr_policy_foreach all walk it, so a key cannot be half-added. */

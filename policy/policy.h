@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The policy file /etc/security/sspr.conf: parsed once into a struct that
  * every program passes around by const pointer. Defaults live in one table
  * in policy.c, which the parser, check-config and the man page all follow. */

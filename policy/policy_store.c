@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The store a policy names. */
 #include "policy_store.h"
 

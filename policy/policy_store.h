@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Opening the store a policy names: the one place that turns the store_*
  * and ldap_* keys into a struct sspr_store_config. */
 #ifndef SSPR_POLICY_STORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The questions file and the answer rules (see questions.h). */
 #include <stdio.h>
 #include <string.h>

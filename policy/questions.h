@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The predefined security questions (questions_file) and the rules an
  * answer must follow under the policy. */
 #ifndef SSPR_QUESTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Declarations shared by the files of sspr-admin, root's administration
  * tool. Each sub-command lives in its own cmd_*.c and returns an exit code;
  * library statuses become exit codes only through cli_exit_status(). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Opening the policy's store with a message that tells the admin what to do
  * when it is not there yet. */
 #include "admin.h"

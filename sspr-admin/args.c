@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Options and positionals after the sub-command. Flags may come before or
  * after the positionals; "--" ends the options. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin revoke and unlock: the admin's changes to one user's record.
  * Each is a single sspr_store_update, so it cannot interleave with a login
  * updating the same record, and it appends its audit event in the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin check-config: is this host ready? The policy file parses (main
  * has loaded it by now and stopped on any error), the host key is there and
  * sound, and the store opens. "PATH: OK" means all three. */

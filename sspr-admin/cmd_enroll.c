@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin enroll USER totp --secret-stdin: enrolls a TOTP secret the
  * admin already has (from a token sheet or another system). The secret comes
  * only from stdin, is sealed to host.pub at once, and every copy of it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin import: brings TOTP tokens (and google-authenticator scratch
  * codes) over from the tools sites used before, so users need not enroll
  * again. Each format has its own file; this one only reads the command

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin init: creates the host key and the store, and gives the store
  * the owner and modes of doc/DESIGN.md §3.3 (root:sspr-store, directory
  * 2770, files 0660) so the setgid enrollment helper can write to it. Idempotent: a key

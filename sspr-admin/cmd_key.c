@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin key: the fleet key ring. Hosts that share a directory store
  * must all open every TOTP secret, so they hold the same key pair; these
  * commands show it (status), carry it to another host (export, and install

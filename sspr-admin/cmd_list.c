@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin list: a read-only view of the store, as text for people
  * and --json for machines. Sealed secrets, answer hashes and code hashes are
  * never printed, in either form. */

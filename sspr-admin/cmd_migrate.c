@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin migrate --to ldap|lmdb: copies every user between the LMDB
  * store (policy key store) and the directory (the ldap_* keys), whichever
  * store_backend says: a site migrates before it switches its hosts over.

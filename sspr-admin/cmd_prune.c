@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin prune [DAYS]: deletes audit events older than DAYS, by default
  * the policy's event_retention_days. The LMDB store already drops a few old
  * events with every new one; the directory store needs this run (a daily

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin report [--since DAYS] [--json]: who can reset and who has not
  * registered yet, and what resets did lately, like the "usage and insights"
  * page of a cloud directory. Text for people; --json with keys that stay

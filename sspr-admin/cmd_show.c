@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin show USER [--json]: one user's methods, counters and recent
  * audit events. What a method is, never what proves it: sealed secrets,
  * answer hashes and code hashes are not printed, in either form. */

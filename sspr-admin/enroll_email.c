@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin enroll USER email ADDRESS: the admin vouches for the address,
  * so it is stored as verified without sending a code. A pending code sent
  * to an earlier address is dropped with it. */

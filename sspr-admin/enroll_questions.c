@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin enroll USER questions --stdin: sets a user's security
  * questions from "question<TAB>answer" lines, as a helpdesk does when it
  * registers someone in person. Every answer is normalised and checked under

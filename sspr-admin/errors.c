@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A failure's message (cli/report.h: "sspr-admin: what failed: why" on
  * stderr) and its exit code (cli_exit_status) in one call. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The two importers' parsers (import_oath.c, import_ga.c), apart from
  * their store writes so the fuzzers (tests/fuzz/fuzz_oath.c, fuzz_ga.c)
  * drive the very code sspr-admin runs. */

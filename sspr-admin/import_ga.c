@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin import google-authenticator USER FILE: a user's
  * ~/.google_authenticator (libpam-google-authenticator): the base32 secret
  * on the first line, option lines starting with '" ', then the 8-digit

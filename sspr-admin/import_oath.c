@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin import oath FILE: TOTP tokens from a pam_oath usersfile
  * (oath-toolkit's "TYPE USER PIN SECRET_HEX [COUNTER [LAST_OTP [TIME]]]"
  * lines, with TYPE such as HOTP/T30/6). liboath logs a TOTP use as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Inputs that hold secrets (TOTP secrets, answers, scratch codes), read
  * whole into sodium_malloc'd memory that is wiped when freed. Reading with
  * read(2) keeps the only copy in that buffer: no stdio buffer is left

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Declarations shared by the files of the fleet key commands ("key ..." and
  * the key check of "init"): the bundle that carries the key ring from host
  * to host, and walks over the store that count and re-seal TOTP secrets. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The fleet key bundle (format in key.h): written by "key export", read by
  * "key install". It holds secret keys, so it is built and parsed only in
  * memory the caller wipes, and every line is checked before anything is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What "key" and init both need: the key ring of this host, which key
  * opens a stored secret, a census of the store by key, and the commands
  * that install the key on another host. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin key install: puts the key ring of a bundle (key export on
  * another host) into key_dir. What it may do to the keys already here:
  *  - none here: the bundle's keys are installed;

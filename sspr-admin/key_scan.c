@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sealing stored TOTP secrets again to the current key (key rotate
  * --finish, key retire). A secret is opened only in memory that is wiped
  * at once; nothing is printed about it but the user's name. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin: global options, the policy, and dispatch to a sub-command.
  * Nothing here knows how a command works; each lives in its own cmd_*.c. */
 #include <errno.h>

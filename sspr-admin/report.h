@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-admin report: the figures, gathered by report_collect.c and printed
  * by cmd_report.c. */
 #ifndef SSPR_ADMIN_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The figures of sspr-admin report: registration coverage over the accounts
  * NSS lists, and reset activity from the audit events. Read-only. */
 #include <pwd.h>

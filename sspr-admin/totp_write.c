@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A TOTP secret on its way into a record, shared by "enroll totp" and both
  * importers: sealed to host.pub as soon as it is known, so only the sealed
  * form ever reaches a store update (which may run more than once and so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Checks on the USER argument, and who is acting (for audit events). */
 #include <stdio.h>
 #include <unistd.h>

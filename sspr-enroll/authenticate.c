@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Who the caller is allowed to be: eligible under the policy, and proven
  * by the current password before anything is registered, through the PAM
  * service sspr-enroll (pam_unix; unix_chkpwd checks the caller's own

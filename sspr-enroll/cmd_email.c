@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-enroll email ADDRESS: proves the user reads mail at ADDRESS before
  * it is stored. A code_length-digit code goes out through sspr-mailer (see
  * send_code), at most enroll_mails_per_hour a user; the user types it back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-enroll questions: the user picks questions_to_register distinct
  * questions (from questions_file, or their own when custom_questions =
  * yes) and types each answer twice with echo off. Answers are checked

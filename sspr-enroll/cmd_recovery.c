@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-enroll recovery: a fresh set of recovery_codes one-time codes,
  * shown once and stored only as keyed hashes. A new set replaces the old
  * one as a whole, so codes printed earlier stop working. */

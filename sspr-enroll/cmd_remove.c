@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-enroll remove METHOD: deletes that method's data from the caller's
  * record, and warns when what is left no longer passes a reset
  * (methods_required). The record itself stays: its lockout state must

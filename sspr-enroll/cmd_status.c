@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-enroll status [--json]: what the caller has registered, whether
  * that completes the registration the policy asks for, and the dates that
  * drive reminders. Reads only the caller's own record; needs no password. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-enroll totp: a new secret, shown once as an otpauth:// URI and a QR
  * code, stored (sealed to the host key) only after the user proves their
  * app has it by typing a code. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Declarations shared by the files of sspr-enroll, the user's enrollment
  * helper. It runs setgid sspr-store: the only privilege it has is writing the
  * store, and it uses it only for the record of the user who runs it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-enroll with no sub-command: shows the status, then either walks the
  * user through the methods the policy allows until the registration is
  * complete (methods_required usable methods), or, when it already is,

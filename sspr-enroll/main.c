@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-enroll: registers the calling user's reset methods.
  *
  *   sspr-enroll [--config PATH] [--no-qr]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Process hygiene for a setgid program: nothing the caller controls
  * (environment, umask, open descriptors, core dumps) reaches the code that
  * holds the store's group (sspr-store). */

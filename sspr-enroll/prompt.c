@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading what the user types: lines, hidden lines and yes/no answers.
  *
  * stdin is unbuffered (main.c), so no copy of a typed secret lingers in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A QR code in the terminal: two rows of modules per line of text with
  * Unicode half blocks. Light modules (and the quiet zone) are drawn in the
  * text colour, dark ones are left as background: dark-on-light on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small steps every command that reads or changes the caller's record
  * shares: a read-only look at the record, one update of it, the policy's
  * list of methods and the audit trail of failed attempts. (What an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-mailer's request (relay.c), apart from the process set-up (main.c). */
 #ifndef SSPR_MAILER_H
 #define SSPR_MAILER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sspr-mailer: sends sspr-enroll's verification mails as root, so the code
  * never passes through a process the enrolling user could inspect (see
  * libsspr/mail_relay.h). Started by systemd for each connection on

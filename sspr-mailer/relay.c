@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* One request of sspr-mailer (mailer.h): read, checked, counted, mailed.
  *
  * Who asks comes from the kernel, never from the request: the peer's uid

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Drives an interactive program on a pseudo-terminal like a person would:
 waits for each prompt, types the next answer, and prints the conversation.
 Answers to password prompts are shown as asterisks.

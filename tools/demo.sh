@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A full self-service password reset, shown step by step, in a throw-away
 # sandbox: a private mount namespace with its own copy of /etc on a tmpfs,
 # its own users, store and keys (tests/e2e/sandbox.sh). Nothing on the host

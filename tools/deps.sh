@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs everything needed to build pam_sspr, run every test suite and the
 # demo on Debian 12 (bookworm). Idempotent and quiet: it installs only what
 # is missing and refreshes the package lists only when they are missing or

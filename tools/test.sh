@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs what is missing, builds, and runs the whole test suite (every
 # layer: unit, pam, admin, enroll, e2e). Run as root so the end-to-end tests
 # run rather than skip. Extra arguments go to `meson test` (e.g. --suite pam).

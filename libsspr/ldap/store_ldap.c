@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The directory store backend: open (and init) the subtree, read a user,
  * change one optimistically, append events, decoy writes. The walks over
  * users and events are in store_ldap_walk.c, the connection in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* For the directory backend only: its handle and the helpers its files
  * share (store_ldap.c: open, read, write; store_ldap_walk.c: the walks). */
 #ifndef SSPR_STORE_LDAP_H

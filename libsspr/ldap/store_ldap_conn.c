@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reaching a directory server: URIs in order within one time budget, TLS
  * as the scheme and host require, a simple bind, and one line of error
  * text per URI that failed.

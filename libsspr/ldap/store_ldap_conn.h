@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* For the directory backend only: reaching a directory server. The URIs of
  * ldap_uri are tried in order within one time budget (ldap_timeout for all
  * of them together), each connection is secured as the scheme and the host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A user record <-> the attributes of its ssprAccount entry. One attribute
  * per field, absent when the field is (0, false, empty); lists are
  * multi-valued with an index in front of each value, since LDAP keeps no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* For the directory backend only: a user record <-> the attributes of its
  * ssprAccount entry (doc/ldap/sspr.schema), and the escaping of names in
  * DNs and filters. No network here, so all of it is unit-tested. */

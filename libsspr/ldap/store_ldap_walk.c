@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The directory backend's walks: every user in name order, every event
  * since a time, oldest first. Searches are paged, so a directory's size
  * limit never cuts a walk short, and memory stays bounded by what must be

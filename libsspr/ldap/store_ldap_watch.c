@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The connection watchdog (see the header). */
 #include <errno.h>
 #include <fcntl.h>

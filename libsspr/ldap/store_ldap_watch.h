@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* For the directory backend only: a deadline on one connection attempt that
  * libldap cannot overrun. libldap makes the socket non-blocking for the TLS
  * handshake and then loops on it, polling for write while GnuTLS waits to

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sspr-admin through its command line, against a policy, key and store in a
 # temporary directory. Works unprivileged and as root. Every check looks at
 # what the admin sees (stdout, stderr), not only at the exit code.

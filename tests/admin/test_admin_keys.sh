@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The fleet key commands of sspr-admin (key status, export, install, rotate,
 # retire) on the LMDB store: three "hosts" (policies A, B and C with their
 # own key directories) share one store, as hosts share a directory. Every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Sourced by test_admin.sh (uses its variables and run/expect/refute/
 # json_check/store_lines helpers): enroll questions and email, import oath
 # and google-authenticator, report, show's events and revoke METHOD. Starts

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sspr-admin migrate between the LMDB store and a real directory, and init
 # with store_backend = ldap (the fleet key checks), against the slapd
 # servers of tests/ldap/with-slapd.sh. Every check looks at what the admin

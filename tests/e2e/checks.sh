@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by the end-to-end scripts (source after sandbox_setup): the
 # checks of tests/lib/checks.sh, and pamtester logins through the
 # "sspr-login" stack. Every helper reads the last command's $out / $status.

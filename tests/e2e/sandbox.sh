@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by tools/demo.sh, tests/e2e and tests/enroll: a throw-away system
 # inside a private mount namespace. Everything it writes lives on a tmpfs that
 # only the namespace sees: a copy of /etc bind-mounted over the real one (so

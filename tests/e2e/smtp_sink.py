@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A minimal SMTP listener for the end-to-end tests: accepts every message
 on 127.0.0.1 and saves each one as DIR/NNNN.eml (envelope in X-Envelope-*
 headers). Enough of RFC 5321 for a sendmail-compatible client such as

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end, as root, in a private mount namespace (tests/e2e/sandbox.sh):
 # a reset obeys the host's own controls and the rest of the login stack.
 # Real pam_unix, pam_faillock, pam_pwquality, pam_pwhistory, pam_exec,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end, as root, for the methods other than the authenticator app:
 # security questions and an e-mailed code, through the real pam_unix and a
 # real mail path: the module runs msmtp (a sendmail-compatible client),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end, as root: real accounts, the real pam_unix changing a real
 # shadow file, pam_sspr.so driven by pamtester, all inside a private mount
 # namespace with a private copy of /etc (tests/e2e/sandbox.sh). The host's

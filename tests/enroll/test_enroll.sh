@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # sspr-enroll as users run it: installed setgid sspr-store, started by an
 # unprivileged account, asking the real password through pam_unix, in the
 # private-/etc sandbox. Then the enrolled app resets the password.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What every harness shares: the libFuzzer entry point, the input written
  * to a file for the parsers that only read files, and a way to stop on a
  * broken property (abort, so libFuzzer keeps the input). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes answer normalisation (sspr_answer_normalise), which sees every
  * byte a user types at the reset prompt. Properties: the normal form fits
  * its bound, has no control character, no leading, trailing or doubled

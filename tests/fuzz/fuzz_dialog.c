@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes the whole dialog: pam_sm_authenticate and pam_sm_acct_mgmt of the
  * real module, on a real store and host key, with the conversation taken
  * from the input and, optionally, one allocation or one read or write

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes the audit event decoder (sspr_event_decode), which reads events
  * back from the store for `sspr-admin report`. Properties: a refused event
  * is zeroed; an accepted one has NUL-terminated fields and survives an

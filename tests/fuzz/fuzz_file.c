@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The in-memory input file the file-reading harnesses use (see fuzz.h).
  * /proc/self/fd/N opens the memfd again like any path, so the parser runs
  * its whole open/fstat/read path on every input. */

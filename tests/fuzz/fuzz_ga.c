@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes the ~/.google_authenticator importer (sspr-admin import
  * google-authenticator), linked from sspr-admin's own library
  * (import.h). admin_ga_parse reads the input through admin_input_file, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes the directory entry decoder (sspr_ldap_entry_decode): an entry
  * comes from a directory server, which a bug, another host's newer
  * version or anyone holding the directory's administrator password may

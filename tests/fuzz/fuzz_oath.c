@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes the pam_oath usersfile importer (sspr-admin import oath), linked
  * from sspr-admin's own library (import.h). Lines go through
  * admin_input_line and admin_oath_read_line as in admin_import_oath; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes the policy parser through sspr_policy_load, the path every
  * program takes. Property: a policy that loads prints (sspr_policy_foreach,
  * what check-config --print shows) to a file that loads to the very same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes the predefined questions file reader (sspr_questions_load).
  * Property: every question it accepts passes the same check a custom
  * question typed by a user does, and none appears twice. */

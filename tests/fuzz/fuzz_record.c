@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fuzzes the user record decoder (sspr_record_decode): a record comes from
  * the store, which a bug, a crash or a hostile member of the store's group
  * may have written. Properties: a refused record is wiped; an accepted one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A stand-in for libpam, for fuzz_dialog.c: just what pam_sspr calls, with
  * the conversation scripted from the fuzz input. Linked instead of libpam,
  * so the whole module runs in the fuzzer's process with nothing loaded from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The libpam stand-in of fuzz_dialog.c (see pam_stub.c). */
 #ifndef SSPR_FUZZ_PAM_STUB_H
 #define SSPR_FUZZ_PAM_STUB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A main() for compilers without libFuzzer (gcc): runs the harness once on
  * each file named on the command line, so the seed corpus and the kept
  * crashing inputs replay as regression cases in any build, sanitized or

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # meson test --suite fuzz: replays the seed corpus with this build's
 # harnesses, then builds every harness with clang, libFuzzer, ASan and UBSan
 # in a build directory of its own and fuzzes each for FUZZ_SECONDS (60),

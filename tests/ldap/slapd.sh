@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Two OpenLDAP servers (A and B) for the directory tests: mdb, TLS with a test CA,
 # multi-provider syncrepl both ways, the schema and the ACL taken from doc/ldap/ so the
 # documentation is what the tests run against.

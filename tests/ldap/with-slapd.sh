@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # with-slapd.sh CMD ARGS...: runs CMD with two replicating slapd servers (A and B) up in a
 # fresh temporary directory, the SSPR_LDAP_* variables of tests/ldap/slapd.sh exported;
 # stops the servers and removes the directory afterwards, whatever happens; exits with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The checks every test script shares (source it). Each check prints one
 # TAP-style line, "ok - NAME" or "not ok - NAME" with what went wrong
 # indented below it, and is counted; checks_done prints the count and is

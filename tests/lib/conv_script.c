@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The scripted conversation (conv_script.h). */
 #include <stdarg.h>
 #include <stdio.h>

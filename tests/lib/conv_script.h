@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The one scripted PAM conversation of the C tests (tests/pam's fixture,
  * the robustness programs): replies in order, what the module asked and
  * said kept for the test to inspect. Replies are words, so a shell table

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Stands in for tests/ldap/with-slapd.sh, and for the local-user test, in a
 # build whose plugin directory is not its own plugins/ (a plain `meson
 # setup`, a package build): the directory store backend those tests load is

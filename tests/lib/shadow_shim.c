@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Test preload: the shadow entries the module reads (getspnam_r), for the
  * unprivileged tests that drive it under pam_wrapper, where the real
  * /etc/shadow is unreadable (and root's own entry is locked on most

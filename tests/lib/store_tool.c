@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* store_tool: the one test helper that reads and pokes a store, for the
  * admin, robustness and local-user tests. It goes through the same library
  * calls the module uses, and around them only where a test needs a state

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared fixture of the module tests: a private directory with keys, a
  * store, policies and PAM service files (pam_wrapper), a scripted
  * conversation, and helpers to read and change what the module stored. */

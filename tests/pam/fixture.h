@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared fixture of the module tests (see fixture.c). */
 #ifndef SSPR_TEST_FIXTURE_H
 #define SSPR_TEST_FIXTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A stand-in password backend for the module tests. It keeps "user:password"
  * lines in the file named by file=, checks passwords in auth, and in
  * chauthtok asks for the new password twice and records it, as pam_unix does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* enumeration = hide: someone who does not exist, is outside the group,
  * has not enrolled or is locked sees the same prompts, in the same order,
  * and the same refusal as an enrolled user who answers wrongly; and the

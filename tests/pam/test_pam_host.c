@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Module tests: a reset obeys the host. The account state the module reads
  * from shadow (through tests/lib/shadow_shim.so and SSPR_TEST_SHADOW), the
  * new password handed on to the next module instead of ending the stack,

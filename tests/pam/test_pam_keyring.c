@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Module tests of the key ring during a fleet key rotation: a TOTP secret
  * sealed to next.key (installed before the switch) or to previous.key (the
  * key before it, kept until nothing is sealed to it) still opens, so the

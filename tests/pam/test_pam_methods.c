@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Module tests of every reset method but the authenticator app, the method
  * menu, two-method resets, notifications and the account hook's
  * registration rules. Same fixture as test_pam_sspr.c; e-mail goes through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Module tests: the real pam_sspr.so in real libpam transactions, with
  * service files in a private directory (pam_wrapper), a scripted
  * conversation that records every prompt and message, and a stand-in

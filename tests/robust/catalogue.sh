@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The ending the catalogue-driven tests share (test_hostile.sh,
 # test_hostile_ldap.sh): every entry of HOSTILE_INPUTS.md whose id matches
 # the pattern has a row that ran, every row that ran is catalogued, then

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A listener where a directory server should be, as a local user could run
 one: on 127.0.0.1 and [::1] (PORT), or on a Unix socket. It records every
 byte each connection sends (LOG gets "peer ADDRESS" then the bytes in hex,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* robust_kill: runs a command and kills it with SIGKILL after a delay, with
  * microsecond timing a shell cannot give (the tools finish in a few ms).
  *

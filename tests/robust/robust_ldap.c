@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* robust_ldap: reads and writes a directory store through the store
  * interface, for test_hostile_ldap.sh. The store is the one the policy of
  * that test names: server A of tests/ldap/with-slapd.sh, the sub-base in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* robust_pam: drives pam_sspr.so (under pam_wrapper) through one
  * transaction for the shell tests, with replies that may be hostile.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A library for LD_PRELOAD that leaves a mark: its constructor creates the
  * file named by $ROBUST_PRELOAD_MARK. test_setgid.sh preloads it into
  * sspr-enroll (the loader must ignore it for a setgid program) and into a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the robustness test programs share: TAP-like check lines, a way to
  * give up on the set-up, and the files a test writes into its directory. */
 #ifndef SSPR_ROBUST_TAP_H

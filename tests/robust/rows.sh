@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by the table-driven robustness tests (test_hostile.sh,
 # test_storage.sh): run one row, check its outcome, keep the score.
 # The caller sets T (work directory, with $T/log for pam_syslog lines),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Concurrency: many processes on the same user at once, through the real
  * pam_sspr.so (under pam_wrapper) and the real sspr-admin.
  *

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Crashes: sspr-admin and sspr-enroll are killed with SIGKILL at random
 # moments, again and again, until ROBUST_CRASH_KILLS (default 200) runs died
 # mid-way (runs that finished before their kill do not count). After

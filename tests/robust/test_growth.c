@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Bounded growth: strangers cannot grow the store. 10 000 reset attempts at
  * random names that are no accounts, through the real pam_sspr.so (under
  * pam_wrapper, enumeration = hide: each gets the decoy dialog and its

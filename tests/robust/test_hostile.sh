@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The hostile input catalogue (HOSTILE_INPUTS.md), one row per entry: the
 # module under pam_wrapper (robust_pam), sspr-admin, and sspr-enroll (run as
 # the calling account with --config, its password check through pam_wrapper).

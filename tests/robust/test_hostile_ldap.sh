@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Hostile directory content (HOSTILE_INPUTS.md, rows L01..): with the
 # directory's root DN, malformed sspr attributes are written into the entry
 # of one user (the calling account, enrolled with TOTP and questions), the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # What a local user with a shell can do through the setgid helper and the
 # tools, and what an admin handling users' files must not be led into. In
 # the private-/etc sandbox (tests/e2e/sandbox.sh), with sspr-enroll

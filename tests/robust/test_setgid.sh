@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The setgid helper under attack from its own caller. sspr-enroll installed
 # setgid sspr-store in the private-/etc sandbox (tests/e2e/sandbox.sh), run
 # by alice (group sspr) and bob (not), must: ignore a hostile environment

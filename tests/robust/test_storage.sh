@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Full disk and broken storage. In a private mount namespace the store lives
 # on a tiny tmpfs that is then filled; afterwards the store directory goes
 # missing, unreadable or to the wrong owner, and the host key goes missing,

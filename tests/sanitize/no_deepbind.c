@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* LD_PRELOADed ahead of pam_wrapper in the sanitize suite only: drops
  * RTLD_DEEPBIND from dlopen() flags. pam_wrapper (1.1.4, Debian 12) loads
  * libpam deep-bound, which ASan refuses because a deep-bound library would

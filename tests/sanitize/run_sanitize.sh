@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # meson test --suite sanitize: builds the project again with AddressSanitizer
 # and UndefinedBehaviorSanitizer (gcc, -Db_sanitize=address,undefined) in a
 # build directory of its own, runs the unit and pam suites there and

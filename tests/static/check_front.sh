@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The module's front is what every login maps: it may need libpam and libc
 # and nothing else (no libsodium, liboath or LMDB: those come with the
 # engine, loaded only for a reset or a record; pam_sspr/engine.h), and it

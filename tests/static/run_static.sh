@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # meson test --suite static: cppcheck and clang-tidy over the product code
 # (libsspr, policy, pam_sspr, sspr-enroll, sspr-admin), with the compile
 # commands of the build directory that runs the test. Every finding fails

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The packaged pam_sspr on a real Debian 12 system, as an admin and users
 would meet it. Runs as root inside test_system.sh's private mount namespace,
 against a freshly unpacked minimal system at ROOT, with the .debs at DEB

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # System test of the Debian package, as root. Steps:
 #  1. build the package from the source tree with dpkg-buildpackage (in a
 #     copy, so the tree is untouched), unless $SSPR_DEB_DIR holds the .debs;

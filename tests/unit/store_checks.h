@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small helpers the store tests share (tests/unit/test_store.c on both
  * backends, tests/ldap/store/test_ldap_store.c on the directory's own
  * cases): an update function that moves a counter, and readers of it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Answer normalisation, the answer rules and the questions file. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* E-mailed codes and recovery codes. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Eligibility against the real account database: root and nobody exist on
  * every Debian system, so the root, min_uid and group rules can be checked
  * without touching /etc. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Enrollment writes (libsspr/enrollment.c): what each method's enrollment
  * replaces, wipes and keeps. sspr-enroll, sspr-admin and the importers all
  * write through these, so a case here holds for every tool. */

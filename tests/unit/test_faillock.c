@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pam_faillock's tally as pam_sspr reads and clears it, and the PAM stack
  * reader that finds pam_faillock's settings. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host key: generation never overwrites, load checks the pair, sealing
  * opens only with the right key; the key ring opens with current, next and
  * previous keys, and its files are held to host.key's standards. */

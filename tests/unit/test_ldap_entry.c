@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The directory backend without a server: record <-> attributes round
  * trips for every field, corrupt values refused, DN/filter escaping, and
  * the StartTLS decision. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Lockout arithmetic to the second. */
 #include <setjmp.h>
 #include <stdarg.h>

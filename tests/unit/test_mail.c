@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Address checks, masking, and the mail command runner. */
 #include <setjmp.h>
 #include <stdarg.h>

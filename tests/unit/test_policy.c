@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Policy parser: the defaults, the shipped file, every key read, every range
  * edge, and the exact message for each kind of bad input. */
 #define _GNU_SOURCE

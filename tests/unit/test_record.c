@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Record codec: round trips, strictness, and no crash on any corruption. */
 #include <setjmp.h>
 #include <stdarg.h>

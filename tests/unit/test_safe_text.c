@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Untrusted text on its way to a terminal or into JSON: every control a
  * terminal or a bidi-aware viewer obeys is neutralised, text is kept. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Safe file reads and atomic writes: what is refused (and with which
  * message), what is left on disk when a write is refused. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Process-shared slots: at most max holders, released when a holder dies. */
 #include <setjmp.h>
 #include <stdarg.h>

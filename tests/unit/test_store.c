@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The store interface: create, read, atomic update semantics, events with
  * their update, corruption, concurrency. On LMDB by default; with
  * SSPR_TEST_BACKEND=ldap (the 'ldap' suite, run under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* TOTP: RFC 6238 test vectors, window edges, replay rule, base32. */
 #include <setjmp.h>
 #include <stdarg.h>

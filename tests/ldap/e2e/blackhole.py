@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A TCP listener on 127.0.0.1 that accepts every connection and never
 sends a byte nor closes one: a hung directory server, or a firewall that
 lets the handshake through and drops the rest. Writes its port to PORTFILE.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by the directory end-to-end tests: "hosts" that share one
 # directory. Source after tests/e2e/sandbox.sh's sandbox_setup and
 # tests/e2e/checks.sh, inside tests/ldap/with-slapd.sh (its SSPR_LDAP_*

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A /dev/log of the test's own: receives syslog datagrams on a Unix socket
 and appends each message to a file, one a line, flushed at once, so a test
 can read what the module logged a moment ago.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end across two hosts that share one replicated directory, as root:
 # host A talks to server A only, host B to server B only (the two slapd
 # servers of tests/ldap/with-slapd.sh, multi-provider syncrepl), both with

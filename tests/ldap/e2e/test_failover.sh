@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # End to end, as root: what a host does when its directory servers go away.
 # Host "ab" lists server A then server B (ldap_uri = "A B"). With A
 # stopped, resets go through B. With both stopped, an ordinary password

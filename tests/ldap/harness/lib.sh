@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Helpers shared by the harness tests; sourced. Needs the SSPR_LDAP_* variables that
 # tests/ldap/with-slapd.sh exports.
 set -u

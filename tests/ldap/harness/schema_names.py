@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Prints the definitions of a schema file, one per line, normalised: object identifier
 macros expanded, whitespace collapsed, prefixed by kind, OID and NAME, sorted by OID.
 Reads slapd.conf format (.schema) or cn=config format (.ldif), so the two files can be

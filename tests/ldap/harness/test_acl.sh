@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The ACL of doc/ldap/sspr-acl.ldif and the TLS rules: the host identity writes under
 # ou=sspr and reads nothing else, anonymous reads nothing, a simple bind needs TLS, and the
 # server certificate checks out against the test CA only.

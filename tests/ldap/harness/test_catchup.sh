@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A provider that was down catches up when it comes back: stop A, change things on B,
 # start A again; A gets every change, and B gets A's changes again too.
 . "$(dirname "$0")/lib.sh"

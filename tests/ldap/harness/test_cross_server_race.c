@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Two hosts racing on one user through two different directory servers,
  * inside the replication lag (run under tests/ldap/with-slapd.sh).
  *

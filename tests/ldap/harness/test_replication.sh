@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Multi-provider replication: an entry written on A appears on B and one written on B
 # appears on A; prints the median lag of 20 writes each way.
 . "$(dirname "$0")/lib.sh"

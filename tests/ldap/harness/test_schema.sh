@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # doc/ldap/sspr.schema is valid for slaptest, sspr.ldif says exactly the same thing, both
 # carry the names and OIDs of the specification, and the running servers (loaded from
 # sspr.ldif) know every one of them.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The directory backend stays out of every process that does not use it:
 # neither the module nor the tools may need libldap (store.c loads
 # sspr_store_ldap.so only for store_backend = ldap), and the backend exports

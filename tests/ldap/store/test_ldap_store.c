@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The directory store backend against live slapd servers (run under
  * tests/ldap/with-slapd.sh), for what only the directory has: events in
  * order across entries, paged walks past the server's size limit, one
