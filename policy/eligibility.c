@@ -76,14 +76,26 @@ static int passwd_lookup(const char *name, char *buf, size_t size, void *out, bo
 	return rc;
 }
 
+struct group_query {
+	const char *member; /* whose listing to look for, or NULL */
+	gid_t gid;
+	bool listed;
+};
+
 static int group_lookup(const char *name, char *buf, size_t size, void *out, bool *found)
 {
+	struct group_query *q = out;
 	struct group gr, *res = NULL;
 	int rc = getgrnam_r(name, &gr, buf, size, &res);
 
 	*found = rc == 0 && res != NULL;
-	if (*found)
-		*(gid_t *)out = gr.gr_gid;
+	if (!*found)
+		return rc;
+	q->gid = gr.gr_gid;
+	q->listed = false;
+	for (char **m = gr.gr_mem; q->member != NULL && m != NULL && *m != NULL; m++)
+		if (strcmp(*m, q->member) == 0)
+			q->listed = true;
 	return rc;
 }
 
@@ -103,16 +115,17 @@ int sspr_lookup_user(const char *user, uid_t *uid, gid_t *gid)
 
 int sspr_lookup_group(const char *group, gid_t *gid)
 {
-	gid_t found_gid;
-	int found = sspr_nss_lookup(group, group_lookup, &found_gid);
+	struct group_query q = {0};
+	int found = sspr_nss_lookup(group, group_lookup, &q);
 
 	if (found == 1 && gid != NULL)
-		*gid = found_gid;
+		*gid = q.gid;
 	return found;
 }
 
 bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 {
+	struct group_query q = {.member = user};
 	gid_t want, *groups = NULL;
 	int n = 64;
 	bool member = false;
@@ -121,10 +134,17 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 		return true;
 	if (user == NULL || strnlen(user, SSPR_USER_MAX + 1) > SSPR_USER_MAX)
 		return false;
-	if (sspr_lookup_group(group, &want) != 1)
+	if (sspr_nss_lookup(group, group_lookup, &q) != 1)
 		return false; /* a group that does not exist has no members */
-	if (primary_gid == want)
+	/* The entry lists its members, and a name it lists is a member: no
+	 * need to ask for all of the user's groups, which with the files
+	 * source reads every line of /etc/group on every login. Only a user
+	 * the entry does not list (a member through a source that lists no
+	 * members, or another source's entry of the same name) takes the
+	 * full look-up. */
+	if (primary_gid == q.gid || q.listed)
 		return true;
+	want = q.gid;
 	for (;;) {
 		int got = n;
 		gid_t *ng = realloc(groups, (size_t)n * sizeof(*groups));
