@@ -10,6 +10,7 @@
  * logins never lose an update. */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sodium.h>
 
 #include "store_backend.h"
+#include "store_lmdb_env.h"
 #include "store_lmdb_files.h"
 #include "util.h"
 #include "write_gate.h"
@@ -45,6 +47,7 @@ struct lmdb_store {
 
 static const struct sspr_store_ops lmdb_ops;
 static void lmdb_close(struct sspr_store *store);
+static pthread_mutex_t dbi_open_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int mdb_status(int rc)
 {
@@ -196,12 +199,46 @@ out:
 	return r;
 }
 
+/* The steps around mdb_env_open for an environment this process does not
+ * have open yet (store_lmdb_env.h), with the flags of every open:
+ * MDB_NOTLS: sshd and friends may be multi-threaded, and our read
+ * transactions never outlive a call.
+ * MDB_NOMETASYNC: a commit syncs its data pages but not the meta page that
+ * points at them; that one reaches the disk with the next commit's sync or
+ * the kernel's writeback. One sync per commit instead of two
+ * (BENCHMARKS.md). A process crash loses nothing, and the store is never
+ * corrupt; a power failure may undo the very last commit (say, one spent
+ * code step or one failure count), which the replay window (totp_window
+ * steps) and the lockout budget bound. */
+static int open_env(MDB_env *env, const char *dir, const struct stat *dir_st, unsigned mdb_flags,
+		    void *ctx, struct sspr_error *err)
+{
+	struct lmdb_store *st = ctx;
+	int rc, r, dead = 0;
+
+	if ((rc = mdb_env_set_maxdbs(env, 3)) != 0 ||
+	    (rc = mdb_env_set_mapsize(env, STORE_MAP_SIZE)) != 0)
+		return fail(st, rc, "cannot set up LMDB", err);
+	if ((r = sspr_lmdb_files_check(dir, dir_st, err)) != SSPR_OK)
+		return r;
+	if ((rc = mdb_env_open(env, dir, mdb_flags, 0660)) != 0)
+		return fail(st, rc, "cannot open store", err);
+	/* A read-only open (on a read-only file system, say) reads on; the
+	 * check above keeps what others may open safe meanwhile. */
+	if ((r = sspr_lmdb_files_settle(dir, dir_st, err)) != SSPR_OK && !(mdb_flags & MDB_RDONLY))
+		return r;
+	sspr_error_clear(err);
+	/* Clear reader slots left behind by crashed processes. */
+	(void)mdb_reader_check(env, &dead);
+	return SSPR_OK;
+}
+
 int sspr_store_lmdb_open(const char *dir, unsigned flags, const struct sspr_store_config *cfg,
 			 struct sspr_store **out, struct sspr_error *err)
 {
 	struct lmdb_store *st;
 	struct stat sb;
-	int rc, r, dead = 0;
+	int rc, r;
 
 	*out = NULL;
 	if (flags & SSPR_STORE_CREATE) {
@@ -240,40 +277,20 @@ int sspr_store_lmdb_open(const char *dir, unsigned flags, const struct sspr_stor
 	st->wait_ms = cfg != NULL && cfg->store_wait_ms > 0 ? cfg->store_wait_ms
 							     : SSPR_WRITE_GATE_DEFAULT_MS;
 	st->retention = cfg != NULL ? (int64_t)cfg->event_retention_days * 86400 : 0;
-	if ((rc = mdb_env_create(&st->env)) != 0 || (rc = mdb_env_set_maxdbs(st->env, 3)) != 0 ||
-	    (rc = mdb_env_set_mapsize(st->env, STORE_MAP_SIZE)) != 0) {
-		r = fail(st, rc, "cannot set up LMDB", err);
+	r = sspr_lmdb_env_acquire(dir, &sb,
+				  MDB_NOTLS | MDB_NOMETASYNC | (st->readonly ? MDB_RDONLY : 0),
+				  open_env, st, &st->env, err);
+	if (r != SSPR_OK)
 		goto out;
-	}
-	/* MDB_NOTLS: sshd and friends may be multi-threaded, and our read
-	 * transactions never outlive a call.
-	 * MDB_NOMETASYNC: a commit syncs its data pages but not the meta page
-	 * that points at them; that one reaches the disk with the next
-	 * commit's sync or the kernel's writeback. One sync per commit instead
-	 * of two (BENCHMARKS.md). A process crash loses nothing, and the store
-	 * is never corrupt; a power failure may undo the very last commit
-	 * (say, one spent code step or one failure count), which the replay
-	 * window (totp_window steps) and the lockout budget bound. */
-	if ((r = sspr_lmdb_files_check(dir, &sb, err)) != SSPR_OK)
-		goto out;
-	rc = mdb_env_open(st->env, dir,
-			  MDB_NOTLS | MDB_NOMETASYNC | (st->readonly ? MDB_RDONLY : 0), 0660);
-	if (rc != 0) {
-		r = fail(st, rc, "cannot open store", err);
-		goto out;
-	}
-	/* A read-only open (on a read-only file system, say) reads on; the
-	 * check above keeps what others may open safe meanwhile. */
-	if ((r = sspr_lmdb_files_settle(dir, &sb, err)) != SSPR_OK && !st->readonly)
-		goto out;
-	sspr_error_clear(err);
 	if ((rc = mdb_env_get_fd(st->env, &st->data_fd)) != 0) {
 		r = fail(st, rc, "cannot find the data file", err);
 		goto out;
 	}
-	/* Clear reader slots left behind by crashed processes. */
-	(void)mdb_reader_check(st->env, &dead);
+	/* LMDB: mdb_dbi_open in one transaction at a time per process, and
+	 * handles of two threads may now share an environment. */
+	pthread_mutex_lock(&dbi_open_lock);
 	r = open_dbs(st, flags, err);
+	pthread_mutex_unlock(&dbi_open_lock);
 out:
 	if (r != SSPR_OK) {
 		lmdb_close(&st->base);
@@ -288,8 +305,7 @@ static void lmdb_close(struct sspr_store *store)
 	struct lmdb_store *st = (struct lmdb_store *)store;
 	if (st == NULL)
 		return;
-	if (st->env != NULL)
-		mdb_env_close(st->env);
+	sspr_lmdb_env_release(st->env);
 	free(st);
 }
 

@@ -5,6 +5,8 @@
  * tests/ldap/with-slapd.sh) the same cases run on the directory backend,
  * each in a fresh sub-base of $SSPR_LDAP_BASE on server A. Only the way a
  * case breaks the store behind the interface's back differs per backend. */
+#include <dirent.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -276,6 +278,69 @@ static void test_readonly_store_refuses_writes(void **state)
 	sspr_store_close(st);
 }
 
+/* How many of this process's descriptors are open on the store's lock.mdb. */
+static int lock_file_descriptors(void)
+{
+	char want[128], link[PATH_MAX], path[PATH_MAX];
+	struct dirent *d;
+	DIR *fds = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(fds);
+	snprintf(want, sizeof(want), "%s/lock.mdb", dir);
+	while ((d = readdir(fds)) != NULL) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", d->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		n += strcmp(link, want) == 0;
+	}
+	closedir(fds);
+	return n;
+}
+
+/* Two handles on one store in one process share one LMDB environment
+ * (store_lmdb_env.h): with two, closing either destroys the writer mutex
+ * under the other, whose next write fails (EINVAL with LMDB 0.9.31). */
+static void test_two_handles_in_one_process_share_the_environment(void **state)
+{
+	struct sspr_store *a, *b, *ro = NULL;
+	struct sspr_error err;
+	struct bump ok = {SSPR_OK, false};
+
+	if (use_ldap)
+		skip(); /* one environment per process is an LMDB rule */
+	a = open_rw();
+	b = open_rw();
+	ro = open_flags(SSPR_STORE_READONLY);
+	assert_int_equal(lock_file_descriptors(), 1);
+	assert_int_equal(sspr_store_update(b, "alice", 0, bump_fn, &ok, &err), SSPR_OK);
+	sspr_store_close(b);
+	/* The read-only handle still refuses writes, on the shared one. */
+	assert_int_equal(sspr_store_update(ro, "alice", 0, bump_fn, &ok, &err), SSPR_EACCES);
+	sspr_store_close(ro);
+	assert_int_equal(sspr_store_update(a, "alice", 0, bump_fn, &ok, &err), SSPR_OK);
+	assert_int_equal(step_of(a, "alice"), 2);
+	sspr_store_close(a);
+	assert_int_equal(lock_file_descriptors(), 0);
+
+	/* A read-only environment cannot serve a writer: refused, not opened
+	 * a second time. */
+	ro = open_flags(SSPR_STORE_READONLY);
+	b = NULL;
+	assert_int_equal(sspr_store_open(&cfg, 0, &b, &err), SSPR_EBUSY);
+	assert_null(b);
+	assert_non_null(strstr(err.msg, "read-only"));
+	assert_int_equal(step_of(ro, "alice"), 2);
+	sspr_store_close(ro);
+	a = open_rw();
+	assert_int_equal(sspr_store_update(a, "alice", 0, bump_fn, &ok, &err), SSPR_OK);
+	sspr_store_close(a);
+}
+
 static void test_unknown_format_is_refused(void **state)
 {
 	struct sspr_store *st = NULL;
@@ -443,6 +508,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_corrupt_record_is_an_error_for_that_user_only,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_readonly_store_refuses_writes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_two_handles_in_one_process_share_the_environment,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_format_is_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_observer_sees_each_committed_event_once, setup,
 					    teardown),
