@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* A QR code in the terminal: two rows of modules per line of text with
- * Unicode half blocks. Light modules (and the quiet zone) are drawn in the
- * text colour, dark ones are left as background: dark-on-light on the
- * usual light-on-dark terminal. On a light theme the code comes out
- * inverted, which most authenticator apps still read; the otpauth URI and
- * the key printed under it cover the rest. */
+ * Unicode half blocks, in colours set here rather than the theme's: black
+ * modules on a white ground (the quiet zone too). Left to the theme, a code
+ * drawn for light-on-dark terminals comes out inverted on a light one,
+ * which many scanners (zbar among them) do not read. Each line ends by
+ * resetting the colours, so a scrolling terminal does not paint the rest
+ * of the line white. */
 #include <stdio.h>
 
 #include <qrencode.h>
@@ -12,6 +13,8 @@
 #include "enroll.h"
 
 #define QUIET_ZONE 2
+#define BLACK_ON_WHITE "\033[0;30;47m" /* 47, not 107: the Linux console has no bright grounds */
+#define DEFAULT_COLOURS "\033[0m"
 
 static bool dark(const QRcode *qr, int x, int y)
 {
@@ -26,11 +29,12 @@ int enroll_draw_qr(const char *text)
 
 	if (qr == NULL)
 		return -1;
-	/* Light modules are printed as full blocks (the foreground colour),
-	 * dark ones as spaces, in pairs of rows: upper and lower half. */
+	/* Dark modules are drawn (the black foreground), light ones are left
+	 * as the white ground, in pairs of rows: upper and lower half. */
 	for (int y = -QUIET_ZONE; y < qr->width + QUIET_ZONE; y += 2) {
+		fputs(BLACK_ON_WHITE, stdout);
 		for (int x = -QUIET_ZONE; x < qr->width + QUIET_ZONE; x++) {
-			bool top = !dark(qr, x, y), bottom = !dark(qr, x, y + 1);
+			bool top = dark(qr, x, y), bottom = dark(qr, x, y + 1);
 
 			if (top && bottom)
 				fputs("\u2588", stdout);
@@ -41,7 +45,7 @@ int enroll_draw_qr(const char *text)
 			else
 				fputs(" ", stdout);
 		}
-		fputs("\n", stdout);
+		fputs(DEFAULT_COLOURS "\n", stdout);
 	}
 	QRcode_free(qr);
 	return 0;

@@ -104,16 +104,18 @@ as() { # as USER COMMAND...: runs with the user's ids and groups, nothing else
 	setpriv --reuid="$user" --regid="$user" --init-groups "$@"
 }
 
-# enroll USER PASSWORD CODE-MODE: runs "sspr-enroll totp" as USER; answers the
-# password, then (CODE-MODE=right) the code of the printed secret or
-# (wrong) three wrong codes. Sets $out, $status, $secret.
+# enroll USER PASSWORD CODE-MODE [qr]: runs "sspr-enroll totp" as USER
+# (with --no-qr unless the fourth word is qr); answers the password, then
+# (CODE-MODE=right) the code of the printed secret or (wrong) three wrong
+# codes. Sets $out, $status, $secret.
 enroll_totp() {
-	local user=$1 password=$2 mode=$3 line
+	local user=$1 password=$2 mode=$3 line qr=(--no-qr)
+	[ "${4:-}" != qr ] || qr=()
 	out=""
 	secret=""
 	rm -f "$SANDBOX/in" "$SANDBOX/out"
 	mkfifo "$SANDBOX/in" "$SANDBOX/out"
-	as "$user" "$SANDBOX/sspr-enroll" --no-qr totp <"$SANDBOX/in" >"$SANDBOX/out" 2>&1 &
+	as "$user" "$SANDBOX/sspr-enroll" "${qr[@]}" totp <"$SANDBOX/in" >"$SANDBOX/out" 2>&1 &
 	local pid=$!
 	exec 7>"$SANDBOX/in" 8<"$SANDBOX/out"
 	printf '%s\n' "$password" >&7
@@ -159,6 +161,19 @@ enroll_totp dave "$SANDBOX_OLD_PASSWORD" wrong
 check "three wrong confirmation codes fail" test "$status" != 0
 check "and say nothing was stored" grep -q "nothing was stored" <<<"$out"
 check "dave has no record" bash -c "! '$admin' show dave >/dev/null 2>&1"
+
+# The QR code scans on light and dark terminals alike: the captured output
+# rendered with each theme's default colours, then read by zbarimg, gives
+# back the URI printed under it.
+enroll_totp dave "$SANDBOX_OLD_PASSWORD" wrong qr
+uri=$(grep -m1 '^otpauth://' <<<"$out" || true)
+check "the QR enrollment printed a URI" test -n "$uri"
+printf '%s' "$out" >"$SANDBOX/qr.txt"
+for theme in light dark; do
+	python3 "$(dirname "$0")/render_terminal.py" "$theme" "$SANDBOX/qr.txt" "$SANDBOX/qr-$theme.pgm"
+	decoded=$(zbarimg --quiet --raw "$SANDBOX/qr-$theme.pgm" 2>/dev/null || true)
+	check "the QR code scans on a $theme terminal (zbarimg reads the URI)" test "$decoded" = "$uri"
+done
 
 status=0
 out=$(as carol "$SANDBOX/sspr-enroll" --config /tmp/x status 2>&1) || status=$?
