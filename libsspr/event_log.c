@@ -5,52 +5,93 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "event_log.h"
 #include "store.h"
 
-/* Appends s to the line at *n, "-" when empty. No control byte passes,
- * and in a key's value (every field but detail and the leading words)
- * neither does a space or '=': a service or remote host name must not be
- * able to add a key of its own for a parser that splits on them. */
-static void put(char *buf, size_t size, size_t *n, const char *s, bool value)
+struct line {
+	char *buf;
+	size_t size, n;
+	bool full; /* a piece did not fit: nothing more is added */
+};
+
+/* Appends text as it is (the fixed words of the line). */
+static void put_word(struct line *l, const char *text)
 {
+	size_t len = strlen(text);
+
+	if (l->full || l->n + len >= l->size) {
+		l->full = true;
+		return;
+	}
+	memcpy(l->buf + l->n, text, len + 1);
+	l->n += len;
+}
+
+static bool bare_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       strchr("._-+:/@,%~#", c) != NULL;
+}
+
+/* Appends " key=value", the value bare, quoted or "-" (event_log.h). Built
+ * aside and added whole: a line cut short ends after a value, never inside
+ * quotes or after a key without its value. */
+static void put_field(struct line *l, const char *key, const char *s)
+{
+	char field[SSPR_LOG_LINE_MAX];
+	size_t n;
+	bool bare = true;
+
+	n = (size_t)snprintf(field, sizeof(field), " %s=", key);
 	if (s == NULL || s[0] == '\0')
 		s = "-";
-	for (; *s != '\0' && *n + 1 < size; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		bare = bare && bare_byte(*p);
+	if (!bare)
+		field[n++] = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		unsigned char c = *p < 0x20 || *p >= 0x7f ? '?' : *p;
 
-		buf[(*n)++] = (char)(c < 0x20 || c == 0x7f || (value && (c == ' ' || c == '='))
-					 ? '?'
-					 : c);
+		if (n + 4 >= sizeof(field))
+			break;
+		if (c == '"' || c == '\\')
+			field[n++] = '\\';
+		field[n++] = (char)c;
 	}
-	buf[*n] = '\0';
+	if (!bare)
+		field[n++] = '"';
+	field[n] = '\0';
+	put_word(l, field);
 }
 
 const char *sspr_log_line(const struct sspr_log_fields *f, char *buf, size_t size)
 {
-	size_t n = 0;
+	struct line l = {.buf = buf, .size = size};
+	char uid[24];
 
 	if (size == 0)
 		return buf;
 	buf[0] = '\0';
-	put(buf, size, &n, f->what, false);
-	put(buf, size, &n, " ", false);
-	put(buf, size, &n, f->result, true);
-	put(buf, size, &n, ": user=", false);
-	put(buf, size, &n, f->user, true);
-	put(buf, size, &n, " service=", false);
-	put(buf, size, &n, f->service, true);
+	/* The leading words are the project's own ("password reset", an
+	 * action, a result), never taken from the caller. */
+	put_word(&l, f->what != NULL ? f->what : "-");
+	put_word(&l, " ");
+	put_word(&l, f->result != NULL && f->result[0] != '\0' ? f->result : "-");
+	put_word(&l, ":");
+	put_field(&l, "user", f->user);
+	snprintf(uid, sizeof(uid), "%lu", (unsigned long)getuid());
+	put_field(&l, "uid", uid);
+	put_field(&l, "service", f->service);
 	if (f->rhost != NULL) {
-		put(buf, size, &n, " rhost=", false);
-		put(buf, size, &n, f->rhost, true);
+		put_field(&l, "tty", f->tty);
+		put_field(&l, "ruser", f->ruser);
+		put_field(&l, "rhost", f->rhost);
 	}
-	put(buf, size, &n, " method=", false);
-	put(buf, size, &n, f->method, true);
-	if (f->detail != NULL && f->detail[0] != '\0') {
-		put(buf, size, &n, " detail=", false);
-		put(buf, size, &n, f->detail, false);
-	}
+	put_field(&l, "method", f->method);
+	if (f->detail != NULL && f->detail[0] != '\0')
+		put_field(&l, "detail", f->detail);
 	return buf;
 }
 

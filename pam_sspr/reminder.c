@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <security/pam_ext.h>
 
@@ -109,7 +110,16 @@ static int check_account(struct account_check *a)
 										  : SSPR_STORE_READONLY,
 				   &a->store, &err);
 	if (r != SSPR_OK) {
-		pam_syslog(a->pamh, a->opts->debug ? LOG_DEBUG : LOG_INFO, "store: %s", err.msg);
+		/* An unprivileged caller (a screen locker checking its own
+		 * user) may not read the store, and would say so at every
+		 * unlock: only under debug. A store root cannot open is a
+		 * fault resets share. */
+		if (r == SSPR_EACCES && geteuid() != 0) {
+			if (a->opts->debug)
+				pam_syslog(a->pamh, LOG_DEBUG, "no reminder: store: %s", err.msg);
+		} else {
+			pam_syslog(a->pamh, LOG_ERR, "store: %s", err.msg);
+		}
 		return PAM_IGNORE;
 	}
 	r = sspr_store_get(a->store, a->user, &a->rec, &err);

@@ -346,12 +346,15 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	const void *raw_service = NULL;
 	char passed[64];
 	char service[SSPR_EVENT_SERVICE_MAX + 1], rhost[SSPR_EVENT_RHOST_MAX + 1];
+	char tty[SSPR_EVENT_RHOST_MAX + 1], ruser[SSPR_USER_MAX + 1];
 	unsigned usable = 0;
 	int r = PAM_AUTH_ERR;
 
 	sspr_record_init(&rec);
 	s.service = pam_string_item(pamh, PAM_SERVICE, service, sizeof(service));
 	s.rhost = pam_string_item(pamh, PAM_RHOST, rhost, sizeof(rhost));
+	s.tty = pam_string_item(pamh, PAM_TTY, tty, sizeof(tty));
+	s.ruser = pam_string_item(pamh, PAM_RUSER, ruser, sizeof(ruser));
 	if (pam_get_item(pamh, PAM_SERVICE, &raw_service) == PAM_SUCCESS && raw_service != NULL)
 		s.pam_service = raw_service;
 	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL)

@@ -28,6 +28,8 @@ void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event
 	    .result = result,
 	    .user = s->user != NULL ? s->user : "?",
 	    .service = s->service,
+	    .tty = s->tty,
+	    .ruser = s->ruser,
 	    .rhost = s->rhost,
 	    .method = method,
 	    .detail = detail,

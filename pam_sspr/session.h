@@ -31,7 +31,9 @@ struct sspr_session {
 	const char *user;
 	const char *service;     /* PAM_SERVICE made safe for logs (session.c) */
 	const char *pam_service; /* PAM_SERVICE as the application set it, "" if none */
-	const char *rhost;
+	const char *rhost;       /* PAM_RHOST, PAM_TTY and PAM_RUSER, made safe the same way */
+	const char *tty;
+	const char *ruser;
 	bool account_exists; /* events are kept only for real accounts */
 	struct sspr_user_ids ids; /* the account, as the eligibility check found it */
 	struct sspr_store *store;

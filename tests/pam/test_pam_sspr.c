@@ -335,7 +335,8 @@ static void test_one_log_line_per_outcome_and_no_secret(void **state)
 }
 
 /* A remote host name is the peer's choice: a newline in it must not start
- * a forged log line, nor a space or '=' add a key of its own to the line.
+ * a forged log line, nor a space or '=' add a key of its own to the line
+ * (the value is quoted whole).
  * (The stack's first module sets PAM_RHOST to
  * "evil.example\nFAKE password reset success: user=root".) */
 static void test_remote_host_cannot_forge_log_lines(void **state)
@@ -345,7 +346,7 @@ static void test_remote_host_cannot_forge_log_lines(void **state)
 
 	wrong_code(wrong);
 	reset_capturing_syslog_on("sspr-test-rhost", wrong, "x", log, sizeof(log));
-	assert_non_null(strstr(log, "rhost=evil.example?FAKE?password?reset?success:?user?root "
+	assert_non_null(strstr(log, "rhost=\"evil.example?FAKE password reset success: user=root\" "
 				    "method="));
 	/* The raw name shows only in pam_wrapper's own trace of the item. */
 	for (const char *p = strstr(log, "\nFAKE"); p != NULL; p = strstr(p + 1, "\nFAKE")) {
