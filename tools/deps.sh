@@ -31,9 +31,14 @@ packages=(
 	# connection on a socket; systemd-socket-activate (from systemd) starts
 	# it as sspr-mail.socket would, without systemd running
 	systemd
-	# packaging test: build the .deb, lintian it, install it into a fresh
-	# Debian 12 made by mmdebstrap; scdoc builds the man pages
-	debhelper dpkg-dev scdoc lintian mmdebstrap
+	# the enrollment test reads the terminal's QR code back with zbarimg;
+	# the system test runs the shipped fail2ban filter with fail2ban-regex
+	zbar-tools fail2ban
+	# packaging test: builds, lints and installs the .deb inside fresh
+	# Debian 12 and 13 systems made by mmdebstrap (lintian also lints
+	# ready .debs on the host); debhelper, dpkg-dev and scdoc build the
+	# package on the host, as a packager would
+	debhelper dpkg-dev scdoc lintian mmdebstrap libaudit-dev
 	# benchmark smoke run: the two peer modules and an indexed NSS source
 	libpam-oath libpam-google-authenticator libnss-db
 	# fuzzing (libFuzzer and the sanitizer runtimes come with

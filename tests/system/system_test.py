@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""The packaged pam_sspr on a real Debian 12 system, as an admin and users
+"""The packaged pam_sspr on a real Debian system (12 or 13), as an admin and users
 would meet it. Runs as root inside test_system.sh's private mount namespace,
 against a freshly unpacked minimal system at ROOT, with the .debs at DEB
 and LDAP_DEB (libpam-sspr-ldap; paths inside ROOT).
@@ -132,6 +132,15 @@ class Terminal:
         if self.pid == 0:
             os.execvpe(command[0], command, ENV)
         self.status = None
+        self.wait_status = None  # from waitpid, once the program has ended
+
+    def _ended(self):
+        if self.wait_status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid == 0:
+                return False
+            self.wait_status = status
+        return True
 
     def _read(self, timeout):
         ready, _, _ = select.select([self.fd], [], [], timeout)
@@ -142,6 +151,12 @@ class Terminal:
         except OSError:
             chunk = b""
         if not chunk:
+            # EIO while the program still runs: the terminal was hung up
+            # under it (util-linux login, Debian 13's, calls vhangup() and
+            # opens it again). Only the program's end is the end.
+            if not self._ended():
+                time.sleep(0.05)
+                return False
             raise EOFError
         text = chunk.decode(errors="replace").replace("\r\n", "\n").replace("\r", "")
         self.buffer += text
@@ -197,15 +212,20 @@ class Terminal:
             pass
         if time.monotonic() >= deadline:
             os.kill(self.pid, signal.SIGKILL)
-        _, status = os.waitpid(self.pid, 0)
+        if self.wait_status is None:
+            _, self.wait_status = os.waitpid(self.pid, 0)
         os.close(self.fd)
-        self.status = os.waitstatus_to_exitcode(status)
+        self.status = os.waitstatus_to_exitcode(self.wait_status)
         return self.status
 
     def abort(self):
         try:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+            if self.wait_status is None:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        try:
             os.close(self.fd)
         except OSError:
             pass
@@ -272,16 +292,47 @@ def free_port():
     return port
 
 
+SSHD_DROP_IN = "/etc/ssh/sshd_config.d/sspr.conf"
+
+
+def sshd_effective(option):
+    """sshd's effective value of option (lower case), as sshd -T says."""
+    _, out = run("sshd -T 2>&1", check_status=False)
+    found = re.search(rf"^{option} (\S+)$", out, re.M)
+    return found.group(1) if found else out
+
+
+def configure_sshd():
+    """Keyboard-interactive through PAM, the way README.md tells an admin:
+    a drop-in, because Debian's sshd_config reads sshd_config.d first and
+    then says "KbdInteractiveAuthentication no", and sshd keeps the first
+    value it reads (a line appended to sshd_config does nothing)."""
+    run("mkdir -p /run/sshd && chmod 0755 /run/sshd && "
+        "{ ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1 || ssh-keygen -A; }")
+    if os.path.exists(ROOT + SSHD_DROP_IN):
+        return
+    check("Debian's sshd_config turns keyboard-interactive off",
+          sshd_effective("kbdinteractiveauthentication") == "no")
+    with open(ROOT + "/etc/ssh/sshd_config", "a") as f:
+        f.write("KbdInteractiveAuthentication yes\n")
+    check("a line appended to sshd_config does not turn it on (sshd keeps the first value)",
+          sshd_effective("kbdinteractiveauthentication") == "no")
+    run("sed -i '$d' /etc/ssh/sshd_config")
+    with open(ROOT + SSHD_DROP_IN, "w") as f:
+        f.write("KbdInteractiveAuthentication yes\nUsePAM yes\n")
+    check(f"the drop-in {SSHD_DROP_IN} turns it on (sshd -T)",
+          sshd_effective("kbdinteractiveauthentication") == "yes" and
+          sshd_effective("usepam") == "yes")
+
+
 class Sshd:
     def __init__(self):
         self.port = free_port()
         self.log = open(os.path.join(ROOT, "tmp/sshd.log"), "w")
-        run("mkdir -p /run/sshd && chmod 0755 /run/sshd && "
-            "{ ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1 || ssh-keygen -A; }")
+        configure_sshd()
         self.proc = subprocess.Popen(
             ["chroot", ROOT, "/usr/sbin/sshd", "-D", "-e", "-p", str(self.port),
-             "-o", "ListenAddress=127.0.0.1", "-o", "KbdInteractiveAuthentication=yes",
-             "-o", "UsePAM=yes", "-o", "PasswordAuthentication=no",
+             "-o", "ListenAddress=127.0.0.1", "-o", "PasswordAuthentication=no",
              "-o", "PubkeyAuthentication=no", "-o", "PermitRootLogin=no",
              "-o", "PidFile=none", "-o", "MaxAuthTries=3"],
             env=ENV, stdout=self.log, stderr=subprocess.STDOUT)
@@ -328,11 +379,56 @@ def count(pattern, text):
     return len(re.findall(pattern, text, re.M))
 
 
+def release():
+    """The system's name and version, from its os-release."""
+    fields = dict(line.split("=", 1) for line in read_file("/etc/os-release").splitlines()
+                  if "=" in line)
+    return fields.get("PRETTY_NAME", "Debian").strip('"')
+
+
+def release_libroot():
+    """/lib or /usr/lib: where this release's libpam (and so its PAM modules
+    and units) lives, as dpkg knows it."""
+    _, files = run("dpkg -L libpam0g")
+    found = re.search(r"^(/usr)?/lib/[a-z0-9_]+-linux-[a-z0-9_]+/libpam\.so\.0$", files, re.M)
+    return (found.group(1) or "") + "/lib" if found else "/nowhere"
+
+
 # --- the scenario ---------------------------------------------------------------
+def fail2ban_tests():
+    """The shipped fail2ban filter, run by fail2ban-regex over the lines
+    the module really wrote: it finds the host of every failed or refused
+    reset over SSH, and nothing else."""
+    shipped = f"{ROOT}/usr/share/doc/libpam-sspr/examples/fail2ban/pam-sspr.conf"
+    check("the fail2ban filter is shipped", os.path.exists(shipped))
+    if not os.path.exists(shipped):
+        return
+    work = os.path.join(ROOT, "tmp/fail2ban")
+    os.makedirs(work, exist_ok=True)
+    with open(shipped) as f, open(f"{work}/pam-sspr.conf", "w") as out:
+        out.write(f.read())
+    # common.conf is fail2ban's own: the host's (tools/deps.sh installs it).
+    with open("/etc/fail2ban/filter.d/common.conf") as f, open(f"{work}/common.conf", "w") as out:
+        out.write(f.read())
+    lines = [re.sub(r"^<\d+>", "", l) for l in syslog_lines if "pam_sspr(" in l]
+    with open(f"{work}/auth.log", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    refused = r"(?:password reset|account unlock) (?:bad-code|bad-answer|replayed-code|" \
+              r"not-eligible|not-enrolled|locked): .* rhost=(?!-)"
+    want = sum(1 for l in lines if re.search(refused, l))
+    p = subprocess.run(["fail2ban-regex", f"{work}/auth.log", f"{work}/pam-sspr.conf"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    found = re.search(r"^Lines: \d+ lines, \d+ ignored, (\d+) matched", p.stdout, re.M)
+    print(f"# fail2ban-regex: {found.group(0) if found else p.stdout[-300:]}")
+    check("there are refused resets from a remote host to find", want > 0, "\n".join(lines))
+    check(f"fail2ban-regex with the shipped filter matches exactly those {want} lines",
+          found is not None and int(found.group(1)) == want, p.stdout)
+
+
 def install_package(deb):
     status, out = run(f"dpkg -i {deb}", check_status=False)
     print("# dpkg -i:\n" + "\n".join("#   " + l for l in out.splitlines()))
-    check("the package installs on a fresh Debian 12", status == 0, out)
+    check(f"the package installs on a fresh {release()}", status == 0, out)
     _, groups = run("getent group sspr sspr-store", check_status=False)
     check("postinst created the eligibility group sspr", re.search(r"^sspr:", groups, re.M),
           groups)
@@ -351,9 +447,13 @@ def install_package(deb):
     check("store files are root:sspr-store 0660",
           files.strip() != "" and set(files.split("\n")) - {""} == {"660 root:sspr-store"}, files)
     _, files = run("dpkg -L libpam-sspr")
-    check("the module is in the multiarch PAM directory",
-          re.search(r"^(/usr)?/lib/[a-z0-9_]+-linux-[a-z0-9_]+/security/pam_sspr\.so$", files, re.M),
+    libroot = release_libroot()
+    check(f"the module is in the release's multiarch PAM directory ({libroot}/<triplet>/security, "
+          "beside its libpam)",
+          re.search(rf"^{libroot}/[a-z0-9_]+-linux-[a-z0-9_]+/security/pam_sspr\.so$", files, re.M),
           files)
+    check(f"the mail relay's units are in the release's unit directory ({libroot}/systemd/system)",
+          re.search(rf"^{libroot}/systemd/system/sspr-mail\.socket$", files, re.M), files)
     common = read_file("/etc/pam.d/common-auth")
     check("the profile is off by default", "pam_sspr" not in common, common)
     _, conffiles = run("dpkg-query -W -f='${Conffiles}' libpam-sspr")
@@ -368,7 +468,7 @@ def install_package(deb):
     # by the package (deb-systemd-helper, even without systemd running).
     check("sspr-mailer is installed",
           os.access(f"{ROOT}/usr/libexec/pam_sspr/sspr-mailer", os.X_OK))
-    unit = f"{ROOT}/lib/systemd/system/sspr-mail.socket"
+    unit = f"{ROOT}{libroot}/systemd/system/sspr-mail.socket"
     check("sspr-mail.socket is shipped, listening on /run/sspr-mail/mail.sock for sspr-store",
           os.path.exists(unit) and "ListenStream=/run/sspr-mail/mail.sock" in open(unit).read()
           and "SocketGroup=sspr-store" in open(unit).read())
@@ -394,6 +494,41 @@ def enable_profile():
     account = read_file("/etc/pam.d/common-account")
     check("common-account: account optional pam_sspr.so",
           re.search(r"^account\s+optional\s+pam_sspr\.so", account, re.M), account)
+
+
+def profile_order():
+    """pam_sspr takes its place without moving anyone else's: directly in
+    front of pam_unix (Priority 256), after profiles of higher priority
+    (pam_fprintd's 260, pam_krb5's 704) and before lower ones (pam_winbind's
+    192, pam_sss's 128). Two stand-in profiles at 260 and 128, made of
+    harmless real modules, are enabled, checked and removed again."""
+    stand_ins = {"sspr-test-fprintd": (260, "pam_echo.so"),
+                 "sspr-test-sss": (128, "pam_exec.so quiet /bin/true")}
+    for name, (priority, module) in stand_ins.items():
+        with open(f"{ROOT}/usr/share/pam-configs/{name}", "w") as f:
+            f.write(f"Name: {name}\nDefault: no\nPriority: {priority}\nAuth-Type: Primary\n"
+                    f"Auth:\n\t[success=end default=ignore]\t{module}\n")
+    status, out = run("pam-auth-update --enable " + " ".join(stand_ins), check_status=False)
+    check("pam-auth-update enables the stand-in profiles", status == 0, out)
+    lines = [l for l in read_file("/etc/pam.d/common-auth").splitlines() if l.startswith("auth")]
+    print("# common-auth with stand-ins at priorities 260 and 128:\n" +
+          "\n".join("#   " + l for l in lines))
+
+    def at(module):
+        return next((i for i, l in enumerate(lines) if module in l), -1)
+    echo, sspr, unix, exe = at("pam_echo.so"), at("pam_sspr.so"), at("pam_unix.so"), at("pam_exec.so")
+    check("common-auth: a higher-priority module (260) stays in front of pam_sspr",
+          0 <= echo < sspr, "\n".join(lines))
+    check("common-auth: pam_sspr is still directly in front of pam_unix",
+          sspr >= 0 and unix == sspr + 1, "\n".join(lines))
+    check("common-auth: a lower-priority module (128) stays after pam_unix",
+          unix >= 0 and exe > unix, "\n".join(lines))
+    status, out = run("pam-auth-update --remove " + " ".join(stand_ins), check_status=False)
+    for name in stand_ins:
+        os.unlink(f"{ROOT}/usr/share/pam-configs/{name}")
+    auth = read_file("/etc/pam.d/common-auth")
+    check("the stand-ins are gone again",
+          status == 0 and "pam_echo" not in auth and "pam_exec" not in auth, out + auth)
 
 
 def add_users():
@@ -498,9 +633,10 @@ def ssh_tests(app):
         check("ssh: no question for the old password", "urrent" not in t.transcript,
               t.transcript)
         check("ssh: the reset session exits 0", t.status == 0, t.status)
-        check("syslog: one 'password reset success' line for alice over sshd",
-              sum(1 for l in syslog_lines if "password reset success: user=alice service=sshd"
-                  in l) == 1, "\n".join(syslog_lines))
+        check("syslog: one 'password reset success' line for alice over sshd, with sshd's "
+              "tty and the remote host",
+              sum(1 for l in syslog_lines if "password reset success: user=alice uid=0 service=sshd "
+                  "tty=ssh ruser=- rhost=127.0.0.1 method=" in l) == 1, "\n".join(syslog_lines))
 
         ok, t = converse("ssh alice@127.0.0.1 with the new password",
                          ssh_command(sshd.port, "alice"),
@@ -585,7 +721,7 @@ def console_tests(app):
                       (r"Your password has been changed\.", None, False)] + in_shell("alice"))
     check("login: Enter, code, new password twice, and alice is in a shell", ok, t.transcript)
     check("syslog: the reset over login is logged",
-          any("password reset success: user=alice service=login" in l for l in syslog_lines),
+          any("password reset success: user=alice uid=0 service=login " in l for l in syslog_lines),
           "\n".join(syslog_lines))
     ok, t = converse("login alice with the new password", login,
                      [(r"^Password: $", NEWEST_PASSWORD, True)] + in_shell("alice"))
@@ -621,9 +757,11 @@ def setuid_caller_tests(app):
     check("sudo: Enter, code, new password twice, and the command runs as root", ok, text)
     check("sudo: no question for the current password", "urrent" not in text, text)
     check("sudo: alice's shadow entry changed", changed)
-    check("syslog: the reset over sudo is logged",
-          any("password reset success: user=alice service=sudo" in l for l in syslog_lines),
-          "\n".join(syslog_lines))
+    _, alice_uid = run("id -u alice")
+    check("syslog: the reset over sudo is logged, with the caller's uid (alice's, as pam_unix "
+          "gives it)",
+          any(f"password reset success: user=alice uid={alice_uid.strip()} service=sudo " in l
+              for l in syslog_lines), "\n".join(syslog_lines))
 
     ok, text, changed = reset_through(app, "bob: su - alice, for alice who forgot her password",
                                       "bob", ["su", "-", "alice", "-c", "id -un"],
@@ -728,12 +866,14 @@ def main():
     try:
         install_package(deb)
         enable_profile()
+        profile_order()
         add_users()
         app = enroll_alice()
         if app is None:
             check("enrollment gave a TOTP secret", False)
         else:
             ssh_tests(app)
+            fail2ban_tests()
             setuid_caller_tests(app)
             console_tests(app)
         directory_backend_tests(ldap_deb)
