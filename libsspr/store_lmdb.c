@@ -110,12 +110,24 @@ static int begin_write(struct lmdb_store *st, MDB_txn **txn, struct sspr_error *
 	if (st->readonly)
 		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
 	snprintf(what, sizeof(what), "store %s", st->dir);
+	rc = sspr_lmdb_env_writer_take(st->env, st->wait_ms);
+	if (rc == ETIMEDOUT)
+		return sspr_error_set(err, SSPR_EBUSY,
+				      "%s: another writer of this process has held it for more "
+				      "than %u ms",
+				      what, st->wait_ms);
+	if (rc != 0)
+		return sspr_error_set(err, SSPR_ERR, "%s: cannot lock for writing: %s", what,
+				      strerror(rc));
 	r = sspr_write_gate_take(st->data_fd, st->wait_ms, what, err);
-	if (r != SSPR_OK)
+	if (r != SSPR_OK) {
+		sspr_lmdb_env_writer_release(st->env);
 		return r;
+	}
 	rc = mdb_txn_begin(st->env, NULL, 0, txn);
 	if (rc != 0) {
 		sspr_write_gate_release(st->data_fd);
+		sspr_lmdb_env_writer_release(st->env);
 		return fail(st, rc, "cannot begin write", err);
 	}
 	return SSPR_OK;
@@ -131,6 +143,7 @@ static int end_write(struct lmdb_store *st, MDB_txn *txn, bool commit, struct ss
 	else if (txn != NULL)
 		mdb_txn_abort(txn);
 	sspr_write_gate_release(st->data_fd);
+	sspr_lmdb_env_writer_release(st->env);
 	return rc == 0 ? SSPR_OK : fail(st, rc, "cannot commit", err);
 }
 

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The process's open LMDB environments (store_lmdb_env.h). A short list:
  * a process has one store, two during a migration. */
+#define _GNU_SOURCE /* pthread_mutex_clocklock */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store_lmdb_env.h"
@@ -17,6 +20,7 @@ struct shared_env {
 	bool readonly;
 	unsigned refs;
 	MDB_env *env;
+	pthread_mutex_t writer; /* one writer of this process at a time (the header) */
 };
 
 static pthread_mutex_t envs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -30,6 +34,26 @@ static struct shared_env *find(const struct stat *dir_st, pid_t pid)
 	return NULL;
 }
 
+/* A new environment opened with flags in *out. */
+static int open_new(const char *dir, const struct stat *dir_st, unsigned mdb_flags,
+		    sspr_lmdb_env_opener open_first, void *ctx, MDB_env **out,
+		    struct sspr_error *err)
+{
+	MDB_env *env;
+	int rc, r;
+
+	*out = NULL;
+	if ((rc = mdb_env_create(&env)) != 0)
+		return sspr_error_set(err, SSPR_ERR, "%s: cannot set up LMDB: %s", dir,
+				      mdb_strerror(rc));
+	if ((r = open_first(env, dir, dir_st, mdb_flags, ctx, err)) != SSPR_OK) {
+		mdb_env_close(env); /* LMDB: a failed open leaves only this to do */
+		return r;
+	}
+	*out = env;
+	return SSPR_OK;
+}
+
 int sspr_lmdb_env_acquire(const char *dir, const struct stat *dir_st, unsigned mdb_flags,
 			  sspr_lmdb_env_opener open_first, void *ctx, MDB_env **env,
 			  struct sspr_error *err)
@@ -37,7 +61,7 @@ int sspr_lmdb_env_acquire(const char *dir, const struct stat *dir_st, unsigned m
 	bool readonly = (mdb_flags & MDB_RDONLY) != 0;
 	pid_t pid = getpid();
 	struct shared_env *e;
-	int r = SSPR_OK, rc;
+	int r = SSPR_OK;
 
 	*env = NULL;
 	pthread_mutex_lock(&envs_lock);
@@ -56,19 +80,28 @@ int sspr_lmdb_env_acquire(const char *dir, const struct stat *dir_st, unsigned m
 		r = sspr_error_set(err, SSPR_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = mdb_env_create(&e->env)) != 0) {
-		r = sspr_error_set(err, SSPR_ERR, "%s: cannot set up LMDB: %s", dir,
-				   mdb_strerror(rc));
-		free(e);
-		goto out;
-	}
 	/* Still under the lock: a second thread must wait for this open, not
-	 * make its own. */
-	if ((r = open_first(e->env, dir, dir_st, mdb_flags, ctx, err)) != SSPR_OK) {
-		mdb_env_close(e->env);
-		free(e);
-		goto out;
+	 * make its own. A reader that may write opens the environment for
+	 * writing, so that a writer of the same process (the auth hook of a
+	 * service whose account hook reads) can share it later; its handle
+	 * still refuses writes. Only where the files say no is it read-only. */
+	if (readonly) {
+		r = open_new(dir, dir_st, mdb_flags & ~(unsigned)MDB_RDONLY, open_first, ctx,
+			     &e->env, err);
+		if (r == SSPR_OK)
+			readonly = false;
+		else if (r != SSPR_EACCES)
+			goto fail;
 	}
+	if (e->env == NULL &&
+	    (r = open_new(dir, dir_st, mdb_flags, open_first, ctx, &e->env, err)) != SSPR_OK)
+		goto fail;
+	if (pthread_mutex_init(&e->writer, NULL) != 0) {
+		mdb_env_close(e->env);
+		r = sspr_error_set(err, SSPR_ENOMEM, "out of memory");
+		goto fail;
+	}
+	sspr_error_clear(err);
 	e->dev = dir_st->st_dev;
 	e->ino = dir_st->st_ino;
 	e->pid = pid;
@@ -77,9 +110,48 @@ int sspr_lmdb_env_acquire(const char *dir, const struct stat *dir_st, unsigned m
 	e->next = envs;
 	envs = e;
 	*env = e->env;
+	goto out;
+fail:
+	free(e);
 out:
 	pthread_mutex_unlock(&envs_lock);
 	return r;
+}
+
+static struct shared_env *entry_of(const MDB_env *env)
+{
+	struct shared_env *e;
+
+	pthread_mutex_lock(&envs_lock);
+	for (e = envs; e != NULL && e->env != env; e = e->next)
+		;
+	pthread_mutex_unlock(&envs_lock);
+	return e;
+}
+
+int sspr_lmdb_env_writer_take(const MDB_env *env, unsigned wait_ms)
+{
+	struct shared_env *e = entry_of(env); /* stays while the caller's handle does */
+	struct timespec deadline;
+
+	if (e == NULL)
+		return EINVAL;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)(wait_ms / 1000);
+	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	return pthread_mutex_clocklock(&e->writer, CLOCK_MONOTONIC, &deadline);
+}
+
+void sspr_lmdb_env_writer_release(const MDB_env *env)
+{
+	struct shared_env *e = entry_of(env);
+
+	if (e != NULL)
+		pthread_mutex_unlock(&e->writer);
 }
 
 void sspr_lmdb_env_release(const MDB_env *env)
@@ -96,8 +168,10 @@ void sspr_lmdb_env_release(const MDB_env *env)
 			*p = e->next;
 			/* Not in a forked child: the environment is the parent's,
 			 * and LMDB must not be used across fork. */
-			if (e->pid == getpid())
+			if (e->pid == getpid()) {
 				mdb_env_close(e->env);
+				pthread_mutex_destroy(&e->writer);
+			}
 			free(e);
 		}
 		break;

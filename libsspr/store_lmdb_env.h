@@ -16,9 +16,12 @@
  *
  * Sharing one environment also shares its data.mdb descriptor, and with it
  * the write gate (write_gate.h), whose OFD lock belongs to the descriptor:
- * two threads of one process pass the gate together and are ordered by
- * LMDB's own writer mutex. The gate's bound is about stopped processes,
- * and a process whose thread is stopped is stopped. */
+ * the gate cannot tell two writers of one process apart, and the first to
+ * let it go would open it for other processes while the second writes. So
+ * each environment also has a writer mutex of its own, taken with the same
+ * deadline before the gate and let go after it: one writer per process at
+ * the gate, and a nested write through a second handle gets SSPR_EBUSY at
+ * the deadline instead of waiting for ever on LMDB's mutex. */
 #ifndef SSPR_STORE_LMDB_ENV_H
 #define SSPR_STORE_LMDB_ENV_H
 
@@ -32,9 +35,11 @@
 /* The environment of the store directory dir (dir_st: its stat), opened
  * with flags (MDB_RDONLY or not, plus the flags every open uses) if this
  * process has none open yet, else the open one. A read-only handle may
- * share a read-write environment (the handle refuses writes itself); a
- * read-write handle cannot share a read-only one, and is refused
- * (SSPR_EBUSY) rather than given a second environment. open_first runs the
+ * share a read-write environment (the handle refuses writes itself), and a
+ * read-only open makes a read-write environment where the files allow it;
+ * a read-write handle cannot share a read-only one (files this process may
+ * not write), and is refused (SSPR_EBUSY) rather than given a second
+ * environment. open_first runs the
  * opening steps around mdb_env_open for a new environment (see
  * store_lmdb.c); *created says whether it ran. */
 typedef int (*sspr_lmdb_env_opener)(MDB_env *env, const char *dir, const struct stat *dir_st,
@@ -45,5 +50,10 @@ int sspr_lmdb_env_acquire(const char *dir, const struct stat *dir_st, unsigned m
 
 /* Gives back what sspr_lmdb_env_acquire gave; the last one closes it. */
 void sspr_lmdb_env_release(const MDB_env *env);
+
+/* The environment's writer mutex: 0 when taken, ETIMEDOUT after wait_ms,
+ * or an errno. Taken before the write gate, released after it. */
+int sspr_lmdb_env_writer_take(const MDB_env *env, unsigned wait_ms);
+void sspr_lmdb_env_writer_release(const MDB_env *env);
 
 #endif

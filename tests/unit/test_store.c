@@ -7,6 +7,7 @@
  * case breaks the store behind the interface's back differs per backend. */
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -327,18 +328,96 @@ static void test_two_handles_in_one_process_share_the_environment(void **state)
 	sspr_store_close(a);
 	assert_int_equal(lock_file_descriptors(), 0);
 
-	/* A read-only environment cannot serve a writer: refused, not opened
-	 * a second time. */
+	/* A reader that may write opens the environment for writing, so a
+	 * writer of the same process opened later shares it (the account
+	 * hook reads, then the auth hook of the same service writes). */
 	ro = open_flags(SSPR_STORE_READONLY);
-	b = NULL;
-	assert_int_equal(sspr_store_open(&cfg, 0, &b, &err), SSPR_EBUSY);
-	assert_null(b);
-	assert_non_null(strstr(err.msg, "read-only"));
-	assert_int_equal(step_of(ro, "alice"), 2);
-	sspr_store_close(ro);
 	a = open_rw();
+	assert_int_equal(lock_file_descriptors(), 1);
 	assert_int_equal(sspr_store_update(a, "alice", 0, bump_fn, &ok, &err), SSPR_OK);
+	assert_int_equal(sspr_store_update(ro, "alice", 0, bump_fn, &ok, &err), SSPR_EACCES);
+	assert_int_equal(step_of(ro, "alice"), 3);
+	sspr_store_close(ro);
 	sspr_store_close(a);
+}
+
+/* A write through a second handle from inside a write of the first, in
+ * one thread: the shared environment's writer mutex refuses it at the
+ * deadline, where LMDB's own mutex would wait for ever. */
+struct nested {
+	struct sspr_store *other;
+	int status;
+	char msg[SSPR_ERROR_MAX];
+};
+
+static int nested_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
+{
+	struct nested *n = ctx;
+	struct bump ok = {SSPR_OK, false};
+	struct sspr_error err = {{0}};
+
+	n->status = sspr_store_update(n->other, "bob", 0, bump_fn, &ok, &err);
+	snprintf(n->msg, sizeof(n->msg), "%s", err.msg);
+	return bump_fn(rec, exists, ev, &ok);
+}
+
+static void test_nested_write_in_one_process_is_refused(void **state)
+{
+	struct sspr_store_config quick = cfg;
+	struct sspr_store *a = NULL;
+	struct nested n = {0};
+	struct sspr_error err;
+
+	if (use_ldap)
+		skip(); /* the writer mutex is the LMDB environment's */
+	quick.store_wait_ms = 200;
+	assert_int_equal(sspr_store_open(&quick, 0, &a, &err), SSPR_OK);
+	assert_int_equal(sspr_store_open(&quick, 0, &n.other, &err), SSPR_OK);
+	assert_int_equal(sspr_store_update(a, "alice", 0, nested_fn, &n, &err), SSPR_OK);
+	assert_int_equal(n.status, SSPR_EBUSY);
+	assert_non_null(strstr(n.msg, "this process"));
+	/* Once the outer write is over, the other handle writes. */
+	struct bump ok = {SSPR_OK, false};
+	assert_int_equal(sspr_store_update(n.other, "bob", 0, bump_fn, &ok, &err), SSPR_OK);
+	sspr_store_close(n.other);
+	sspr_store_close(a);
+}
+
+/* Threads of one process, each with its own handle on one store, write
+ * in turn and lose nothing. */
+static void *thread_writer(void *arg)
+{
+	struct bump ok = {SSPR_OK, true};
+	struct sspr_store *mine = NULL;
+	struct sspr_error err;
+	intptr_t failed = 0;
+
+	(void)arg;
+	if (sspr_store_open(&cfg, 0, &mine, &err) != SSPR_OK)
+		return (void *)1;
+	for (int i = 0; i < 200 && !failed; i++)
+		failed = sspr_store_update(mine, "dave", 0, bump_fn, &ok, &err) != SSPR_OK;
+	sspr_store_close(mine);
+	return (void *)failed;
+}
+
+static void test_threads_of_one_process_write_in_turn(void **state)
+{
+	pthread_t t[4];
+	struct sspr_store *st;
+	void *failed;
+
+	if (use_ldap)
+		skip();
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, thread_writer, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &failed), 0);
+		assert_null(failed);
+	}
+	st = open_rw();
+	assert_int_equal(step_of(st, "dave"), 4 * 200);
+	sspr_store_close(st);
 }
 
 static void test_unknown_format_is_refused(void **state)
@@ -508,6 +587,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_corrupt_record_is_an_error_for_that_user_only,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_readonly_store_refuses_writes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nested_write_in_one_process_is_refused, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_threads_of_one_process_write_in_turn, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_two_handles_in_one_process_share_the_environment,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_format_is_refused, setup, teardown),
