@@ -84,10 +84,13 @@ const char *sspr_log_line(const struct sspr_log_fields *f, char *buf, size_t siz
 	snprintf(uid, sizeof(uid), "%lu", (unsigned long)getuid());
 	put_field(&l, "uid", uid);
 	put_field(&l, "service", f->service);
+	/* rhost before tty and ruser: user names are plain and the service is
+	 * bounded, so the host always fits in the line, however long the
+	 * values after it are (a filter keys on it). */
 	if (f->rhost != NULL) {
+		put_field(&l, "rhost", f->rhost);
 		put_field(&l, "tty", f->tty);
 		put_field(&l, "ruser", f->ruser);
-		put_field(&l, "rhost", f->rhost);
 	}
 	put_field(&l, "method", f->method);
 	if (f->detail != NULL && f->detail[0] != '\0')

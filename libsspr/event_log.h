@@ -3,7 +3,7 @@
  * on authpriv, the same fields the store keeps plus who asked, as pam_unix
  * has them:
  *
- *   WHAT RESULT: user=U uid=N service=S [tty=T ruser=R rhost=H ]method=M[ detail=D]
+ *   WHAT RESULT: user=U uid=N service=S [rhost=H tty=T ruser=R ]method=M[ detail=D]
  *
  * Every value is one token for a key=value parser: written bare when it
  * holds only letters, digits and . _ - + : / @ , % ~ #, in double quotes

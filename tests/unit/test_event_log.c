@@ -29,8 +29,8 @@ static void test_plain_values_are_bare(void **state)
 	char want[256];
 
 	snprintf(want, sizeof(want),
-		 "password reset success: user=alice %s service=sshd tty=ssh ruser=- "
-		 "rhost=192.0.2.7 method=totp",
+		 "password reset success: user=alice %s service=sshd rhost=192.0.2.7 "
+		 "tty=ssh ruser=- method=totp",
 		 uid_field);
 	assert_string_equal(line_of(&f), want);
 }
@@ -42,8 +42,8 @@ static void test_spaces_quotes_and_equals_are_quoted(void **state)
 					  "resets locked"};
 	const char *line = line_of(&f);
 
-	assert_non_null(strstr(line, " tty=/dev/pts/3 ruser=carol "));
-	assert_non_null(strstr(line, " rhost=\"a b=c\\\"d\\\\e\" method=questions"));
+	assert_non_null(strstr(line, " rhost=\"a b=c\\\"d\\\\e\" tty=/dev/pts/3 ruser=carol "
+				     "method=questions"));
 	assert_non_null(strstr(line, " detail=\"resets locked\""));
 	assert_int_equal(line[strlen(line) - 1], '"');
 }
@@ -57,7 +57,7 @@ static void test_control_and_high_bytes_become_question_marks(void **state)
 	assert_null(strchr(line, '\n'));
 	assert_null(strchr(line, '\x1b'));
 	assert_non_null(strstr(line, " tty=\"tty1?\" "));
-	assert_non_null(strstr(line, " rhost=\"evil?FAKE?[2J??\" "));
+	assert_non_null(strstr(line, " rhost=\"evil?FAKE?[2J??\" tty="));
 }
 
 static void test_a_tool_line_has_no_remote_fields(void **state)
