@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The PAM stack reader (see pamconf.h). Only what finding a module's
- * arguments needs: no control values are interpreted. */
+ * arguments, and whether libpam could load it, needs: no jumps are
+ * followed. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "pamconf.h"
 #include "safefile.h"
 
@@ -35,11 +38,16 @@ static bool plain_name(const char *name)
 struct pam_file {
 	char *text;
 	size_t len, pos;
+	char path[512];
+	unsigned lineno, next_lineno; /* of the logical line taken last; of the next */
 };
 
 static bool read_file(const char *path, struct pam_file *pf)
 {
 	pf->pos = 0;
+	pf->lineno = 0;
+	pf->next_lineno = 1;
+	snprintf(pf->path, sizeof(pf->path), "%s", path);
 	return sspr_file_read(path, FILE_BYTES_MAX, SSPR_FILE_OPTIONAL, &pf->text, &pf->len,
 			      NULL) == SSPR_OK;
 }
@@ -100,6 +108,7 @@ static bool next_line(struct pam_file *pf, char *out, size_t size)
 	size_t used = 0;
 	bool skipping = false;
 
+	pf->lineno = pf->next_lineno;
 	while (pf->pos < pf->len) {
 		const char *start = pf->text + pf->pos;
 		const char *nl = memchr(start, '\n', pf->len - pf->pos);
@@ -107,11 +116,13 @@ static bool next_line(struct pam_file *pf, char *out, size_t size)
 		bool more = len > 0 && start[len - 1] == '\\';
 
 		pf->pos += len + (nl != NULL);
+		pf->next_lineno++;
 		if (more)
 			len--;
 		if (skipping || used + len + 2 > size || memchr(start, '\0', len) != NULL) {
 			skipping = more;
 			used = 0;
+			pf->lineno = pf->next_lineno;
 			continue;
 		}
 		memcpy(out + used, start, len);
@@ -127,7 +138,7 @@ static bool next_line(struct pam_file *pf, char *out, size_t size)
 /* The include to follow, if the line is one ("@include FILE", "TYPE
  * include FILE", "TYPE substack FILE" of a matching type); otherwise
  * reports a module line and returns NULL. Points into text. */
-static const char *handle_line(struct walk *w, char *text)
+static const char *handle_line(struct walk *w, const struct pam_file *pf, char *text)
 {
 	char *words[SSPR_PAMCONF_ARGS_MAX + 3];
 	int n = split(text, words, (int)(sizeof(words) / sizeof(words[0])));
@@ -153,6 +164,8 @@ static const char *handle_line(struct walk *w, char *text)
 	line.argc = n - 3;
 	for (int i = 0; i < line.argc; i++)
 		line.argv[i] = words[i + 3];
+	line.file = pf->path;
+	line.lineno = pf->lineno;
 	w->fn(&line, w->ctx);
 	return NULL;
 }
@@ -176,7 +189,7 @@ static void walk_service(struct walk *w, const char *service)
 			depth--;
 			continue;
 		}
-		include = handle_line(w, text);
+		include = handle_line(w, &files[depth], text);
 		if (include == NULL || depth == INCLUDE_DEPTH_MAX || w->files >= FILES_MAX)
 			continue;
 		if (!load_service(w, include, &files[depth + 1]))
@@ -197,4 +210,78 @@ int sspr_pamconf_walk(const char *dir, const char *service, const char *type, ss
 	if (w.files == 0) /* libpam's rule: a service without a file is "other" */
 		walk_service(&w, "other");
 	return w.files;
+}
+
+const char *sspr_pamconf_module_name(const struct sspr_pam_line *line)
+{
+	const char *slash = strrchr(line->module, '/');
+
+	return slash != NULL ? slash + 1 : line->module;
+}
+
+bool sspr_pamconf_line_missing(const struct sspr_pam_line *line)
+{
+	const char *c = line->control;
+	char path[512];
+	bool fatal;
+
+	/* optional, sufficient: a failure is not the end of the stack */
+	if (strcasecmp(c, "required") == 0 || strcasecmp(c, "requisite") == 0)
+		fatal = true;
+	else
+		fatal = c[0] == '[' && strstr(c, "module_unknown=") == NULL &&
+			strstr(c, "default=ignore") == NULL;
+	if (!fatal || line->if_present)
+		return false;
+	if (line->module[0] == '/')
+		snprintf(path, sizeof(path), "%s", line->module);
+	else
+		snprintf(path, sizeof(path), "%s/%s", SSPR_PAM_MODULE_DIR, line->module);
+	return access(path, F_OK) != 0;
+}
+
+struct first_missing {
+	char *module;
+	size_t size;
+	bool found;
+};
+
+static void note_missing(const struct sspr_pam_line *line, void *ctx)
+{
+	struct first_missing *m = ctx;
+
+	if (m->found || !sspr_pamconf_line_missing(line))
+		return;
+	snprintf(m->module, m->size, "%s", line->module);
+	m->found = true;
+}
+
+bool sspr_pamconf_find_missing(const char *dir, const char *service, const char *type,
+			       char *module, size_t size)
+{
+	struct first_missing m = {.module = module, .size = size};
+
+	(void)sspr_pamconf_walk(dir, service, type, note_missing, &m);
+	return m.found;
+}
+
+struct module_search {
+	const char *module;
+	bool found;
+};
+
+static void note_module(const struct sspr_pam_line *line, void *ctx)
+{
+	struct module_search *m = ctx;
+
+	m->found = m->found || strcmp(sspr_pamconf_module_name(line), m->module) == 0;
+}
+
+bool sspr_pamconf_has_module(const char *dir, const char *service, const char *type,
+			     const char *module)
+{
+	struct module_search m = {.module = module};
+
+	(void)sspr_pamconf_walk(dir, service, type, note_module, &m);
+	return m.found;
 }

@@ -19,6 +19,8 @@ struct sspr_pam_line {
 	const char *module;
 	int argc;
 	const char *argv[SSPR_PAMCONF_ARGS_MAX];
+	const char *file; /* where the line is, for messages */
+	unsigned lineno;
 };
 
 typedef void (*sspr_pam_line_fn)(const struct sspr_pam_line *line, void *ctx);
@@ -32,5 +34,25 @@ typedef void (*sspr_pam_line_fn)(const struct sspr_pam_line *line, void *ctx);
  * as libpam bounds them. */
 int sspr_pamconf_walk(const char *dir, const char *service, const char *type, sspr_pam_line_fn fn,
 		      void *ctx);
+
+/* The module name of a line without its directory and ".so"'s path:
+ * "pam_unix.so" for "pam_unix.so" and "/lib/x86_64-linux-gnu/security/pam_unix.so". */
+const char *sspr_pamconf_module_name(const struct sspr_pam_line *line);
+
+/* True when libpam would fail the stack at this line because the module's
+ * file is not there: a required, requisite or [...] line without an
+ * action for module_unknown that ignores it, and not "-type". */
+bool sspr_pamconf_line_missing(const struct sspr_pam_line *line);
+
+/* True when the `type` stack of `service` has a line for module (a name
+ * as sspr_pamconf_module_name gives it). */
+bool sspr_pamconf_has_module(const char *dir, const char *service, const char *type,
+			     const char *module);
+
+/* The first line of the `type` stack of `service` that
+ * sspr_pamconf_line_missing finds; its module, as written, is copied to
+ * module. False when there is none. */
+bool sspr_pamconf_find_missing(const char *dir, const char *service, const char *type,
+			       char *module, size_t size);
 
 #endif

@@ -112,52 +112,17 @@ static char *confirmed_password(struct relay *relay)
 	return password;
 }
 
-struct missing {
-	char module[128];
-	bool found;
-};
-
-/* True for a control with which libpam fails the stack when the module
- * cannot be loaded: required, requisite, and [...] without an action for
- * module_unknown or a default that ignores it. */
-static bool missing_is_fatal(const char *control)
-{
-	if (strcasecmp(control, "required") == 0 || strcasecmp(control, "requisite") == 0)
-		return true;
-	if (control[0] != '[')
-		return false; /* optional, sufficient, include: a failure is not the end */
-	return strstr(control, "module_unknown=") == NULL && strstr(control, "default=ignore") == NULL;
-}
-
-/* A module line libpam would fail on because its file is not there. */
-static void check_module(const struct sspr_pam_line *line, void *ctx)
-{
-	struct missing *m = ctx;
-	char path[512];
-
-	if (m->found || line->if_present || !missing_is_fatal(line->control))
-		return;
-	if (line->module[0] == '/')
-		snprintf(path, sizeof(path), "%s", line->module);
-	else
-		snprintf(path, sizeof(path), "%s/%s", SSPR_PAM_MODULE_DIR, line->module);
-	if (access(path, F_OK) == 0)
-		return;
-	snprintf(m->module, sizeof(m->module), "%s", line->module);
-	m->found = true;
-}
-
 int sspr_passwd_open(struct sspr_session *s, char *why, size_t why_size)
 {
-	struct missing gone = {.found = false};
+	char gone[128];
 	int r;
 
 	/* libpam starts a service whose modules are missing and fails only
 	 * in pam_chauthtok, after the user has spent a code: look first. */
-	(void)sspr_pamconf_walk(NULL, s->policy.password_service, "password", check_module, &gone);
-	if (gone.found) {
+	if (sspr_pamconf_find_missing(NULL, s->policy.password_service, "password", gone,
+				      sizeof(gone))) {
 		snprintf(why, why_size, "PAM service %s needs %s, which is not installed",
-			 s->policy.password_service, gone.module);
+			 s->policy.password_service, gone);
 		return PAM_MODULE_UNKNOWN;
 	}
 	r = pam_start(s->policy.password_service, s->user, &idle, &s->passwd);

@@ -125,6 +125,7 @@ int admin_cmd_show(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_unlock(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_check_config(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_import(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_key(struct admin_ctx *ctx, int argc, char **argv);

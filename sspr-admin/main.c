@@ -17,21 +17,23 @@
 struct admin_command {
 	const char *name;
 	int (*run)(struct admin_ctx *ctx, int argc, char **argv);
+	bool loads_policy; /* reports a policy that does not load instead of stopping */
 };
 
 static const struct admin_command commands[] = {
-    {"init", admin_cmd_init},
-    {"enroll", admin_cmd_enroll},
-    {"list", admin_cmd_list},
-    {"show", admin_cmd_show},
-    {"revoke", admin_cmd_revoke},
-    {"unlock", admin_cmd_unlock},
-    {"check-config", admin_cmd_check_config},
-    {"import", admin_cmd_import},
-    {"report", admin_cmd_report},
-    {"key", admin_cmd_key},
-    {"migrate", admin_cmd_migrate},
-    {"prune", admin_cmd_prune},
+    {"init", admin_cmd_init, false},
+    {"enroll", admin_cmd_enroll, false},
+    {"list", admin_cmd_list, false},
+    {"show", admin_cmd_show, false},
+    {"revoke", admin_cmd_revoke, false},
+    {"unlock", admin_cmd_unlock, false},
+    {"check-config", admin_cmd_check_config, false},
+    {"doctor", admin_cmd_doctor, true},
+    {"import", admin_cmd_import, false},
+    {"report", admin_cmd_report, false},
+    {"key", admin_cmd_key, false},
+    {"migrate", admin_cmd_migrate, false},
+    {"prune", admin_cmd_prune, false},
 };
 
 static void usage(FILE *f)
@@ -57,6 +59,9 @@ static void usage(FILE *f)
 	    "  prune [DAYS]                     delete audit events older than DAYS (default:\n"
 	    "                                   event_retention_days)\n"
 	    "  check-config [--print]           check the policy file, host key and store\n"
+	    "  doctor [--json]                  check the whole integration on this host (PAM\n"
+	    "                                   stacks, sshd, password service, files); exit 0\n"
+	    "                                   when resets can work\n"
 	    "  key status                       key ids and how many TOTP secrets each opens\n"
 	    "  key export FILE|-                write the key ring as a bundle (file or pipe)\n"
 	    "  key install FILE|- [--replace]   install a bundle from another host\n"
@@ -172,7 +177,7 @@ static int dispatch(struct admin_ctx *ctx, int argc, char **argv)
 	if (cmd == NULL)
 		return admin_usage_error("unknown command '%s'",
 					 cli_quote_arg(argv[0], shown, sizeof(shown)));
-	if ((rc = load_policy(ctx)) != SSPR_EXIT_OK)
+	if (!cmd->loads_policy && (rc = load_policy(ctx)) != SSPR_EXIT_OK)
 		return rc;
 	return cmd->run(ctx, argc, argv);
 }

@@ -31,6 +31,8 @@ packages=(
 	# connection on a socket; systemd-socket-activate (from systemd) starts
 	# it as sspr-mail.socket would, without systemd running
 	systemd
+	# sspr-admin doctor's test reads sshd's effective settings (sshd -T)
+	openssh-server
 	# the enrollment test reads the terminal's QR code back with zbarimg;
 	# the system test runs the shipped fail2ban filter with fail2ban-regex
 	zbar-tools fail2ban

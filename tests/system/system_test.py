@@ -6,6 +6,14 @@ against a freshly unpacked minimal system at ROOT, with the .debs at DEB
 and LDAP_DEB (libpam-sspr-ldap; paths inside ROOT).
 
 usage: system_test.py ROOT DEB LDAP_DEB
+       system_test.py --installed
+
+--installed: the packages are already installed on this very system (an
+autopkgtest testbed, debian/tests/installed): ROOT is /, nothing is
+installed by the test, and the steps that need the .deb files (a reinstall
+under dpkg-statoverride) are left out, saying so. Run it in a private mount
+namespace: the syslog listener is mounted over /dev/log there. It ends by
+removing and purging the package (breaks-testbed).
 
 Every step is a real program inside the system (chroot): dpkg, the
 maintainer scripts, pam-auth-update, sshd and the OpenSSH client over
@@ -269,11 +277,21 @@ def converse(title, command, steps, timeout=30):
 # --- syslog -------------------------------------------------------------------
 def collect_syslog():
     """Listens on the system's /dev/log (the private /dev of the
-    namespace) so the module's syslog lines can be checked."""
+    namespace) so the module's syslog lines can be checked. Where the
+    system has its own (an installed testbed), the listener is mounted over
+    it, in this private mount namespace only."""
     path = ROOT + "/dev/log"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(path)
-    os.chmod(path, 0o666)
+    if os.path.lexists(path):
+        own = "/run/sspr-system-test.log.sock"
+        if os.path.lexists(own):
+            os.unlink(own)
+        sock.bind(own)
+        subprocess.run(["mount", "--bind", own, os.path.realpath(path)], check=True)
+        os.chmod(own, 0o666)
+    else:
+        sock.bind(path)
+        os.chmod(path, 0o666)
 
     def loop():
         while True:
@@ -292,7 +310,7 @@ def free_port():
     return port
 
 
-SSHD_DROP_IN = "/etc/ssh/sshd_config.d/sspr.conf"
+SSHD_DROP_IN = "/etc/ssh/sshd_config.d/00-pam_sspr.conf"
 
 
 def sshd_effective(option):
@@ -313,6 +331,16 @@ def configure_sshd():
         return
     check("Debian's sshd_config turns keyboard-interactive off",
           sshd_effective("kbdinteractiveauthentication") == "no")
+    status, out = run("sspr-admin doctor", check_status=False)
+    print("# sspr-admin doctor, before sshd is set up:\n" +
+          "\n".join("#   " + l for l in out.splitlines()))
+    check("sspr-admin doctor finds Debian's 'KbdInteractiveAuthentication no' (exit 1)",
+          status == 1 and re.search(r"^PROBLEM +sshd-kbdinteractive +sshd: "
+                                    r"kbdinteractiveauthentication is 'no' \(sshd -T\)", out, re.M),
+          out)
+    check("sspr-admin doctor: the fix is a drop-in in /etc/ssh/sshd_config.d",
+          "fix: printf 'KbdInteractiveAuthentication yes\\n' > "
+          "/etc/ssh/sshd_config.d/00-pam_sspr.conf" in out, out)
     with open(ROOT + "/etc/ssh/sshd_config", "a") as f:
         f.write("KbdInteractiveAuthentication yes\n")
     check("a line appended to sshd_config does not turn it on (sshd keeps the first value)",
@@ -323,6 +351,13 @@ def configure_sshd():
     check(f"the drop-in {SSHD_DROP_IN} turns it on (sshd -T)",
           sshd_effective("kbdinteractiveauthentication") == "yes" and
           sshd_effective("usepam") == "yes")
+    status, out = run("sspr-admin doctor", check_status=False)
+    print("# sspr-admin doctor, with the drop-in:\n" +
+          "\n".join("#   " + l for l in out.splitlines()))
+    check("sspr-admin doctor: no problem once pam-auth-update and the drop-in are done (exit 0)",
+          status == 0 and re.search(r"^0 problems, \d+ warnings?: resets can work$", out, re.M) and
+          re.search(r"^ok +pam-order +sshd: pam_sspr \(/etc/pam.d/common-auth:\d+\) before "
+                    r"pam_unix", out, re.M), out)
 
 
 class Sshd:
@@ -424,11 +459,40 @@ def fail2ban_tests():
     check(f"fail2ban-regex with the shipped filter matches exactly those {want} lines",
           found is not None and int(found.group(1)) == want, p.stdout)
 
+    # Values quoted as sspr_log_line quotes them, holding a forged rhost=:
+    # only the real host of each line may be found, and none where the real
+    # one is "-" (a local service whose name the caller chose).
+    forged = [
+        'pam_sspr(sshd:auth): password reset bad-code: user=alice uid=0 service=sshd '
+        'rhost=198.51.100.7 tty=ssh ruser=- method=totp',
+        'pam_sspr(sshd:auth): password reset bad-code: user=alice uid=0 service=sshd '
+        'rhost=198.51.100.8 tty=ssh ruser="x rhost=203.0.113.9 method=totp" method=totp '
+        'detail="a b"',
+        'pam_sspr(app:auth): password reset locked: user=bob uid=1000 '
+        'service="x\\" rhost=203.0.113.10 tty=a ruser=b method=totp" rhost=- tty=- ruser=- '
+        'method=totp',
+        'pam_sspr(app:auth): password reset not-enrolled: user=bob uid=1000 service=app '
+        'rhost=- tty="a rhost=203.0.113.11 tty=" ruser=- method=-',
+    ]
+    with open(f"{work}/forged.log", "w") as f:
+        for i, l in enumerate(forged):
+            f.write(f"Dec  3 06:10:0{i} host prog[{100 + i}]: {l}\n")
+    p = subprocess.run(["fail2ban-regex", "-o", "ip", f"{work}/forged.log",
+                        f"{work}/pam-sspr.conf"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    check("a forged rhost= inside a quoted value is never taken for the host",
+          p.stdout.split() == ["198.51.100.7", "198.51.100.8"], p.stdout)
+
 
 def install_package(deb):
-    status, out = run(f"dpkg -i {deb}", check_status=False)
-    print("# dpkg -i:\n" + "\n".join("#   " + l for l in out.splitlines()))
-    check(f"the package installs on a fresh {release()}", status == 0, out)
+    if deb is None:
+        status, out = run("dpkg-query -W -f='${Status}' libpam-sspr", check_status=False)
+        check(f"the package is installed on {release()}", out.strip() == "install ok installed",
+              out)
+    else:
+        status, out = run(f"dpkg -i {deb}", check_status=False)
+        print("# dpkg -i:\n" + "\n".join("#   " + l for l in out.splitlines()))
+        check(f"the package installs on a fresh {release()}", status == 0, out)
     _, groups = run("getent group sspr sspr-store", check_status=False)
     check("postinst created the eligibility group sspr", re.search(r"^sspr:", groups, re.M),
           groups)
@@ -636,7 +700,7 @@ def ssh_tests(app):
         check("syslog: one 'password reset success' line for alice over sshd, with sshd's "
               "tty and the remote host",
               sum(1 for l in syslog_lines if "password reset success: user=alice uid=0 service=sshd "
-                  "tty=ssh ruser=- rhost=127.0.0.1 method=" in l) == 1, "\n".join(syslog_lines))
+                  "rhost=127.0.0.1 tty=ssh ruser=- method=" in l) == 1, "\n".join(syslog_lines))
 
         ok, t = converse("ssh alice@127.0.0.1 with the new password",
                          ssh_command(sshd.port, "alice"),
@@ -777,6 +841,9 @@ def shadow_entry(text, user):
 
 
 def statoverride_tests(deb):
+    if deb is None:
+        print("# not run here: a dpkg-statoverride across a reinstall (needs the .deb)")
+        return
     run("dpkg-statoverride --add root root 0755 /usr/bin/sspr-enroll")
     run(f"dpkg -i {deb}")
     _, mode = run("stat -c '%a %U:%G' /usr/bin/sspr-enroll")
@@ -837,8 +904,12 @@ def directory_backend_tests(ldap_deb):
     so. No server here: reaching libldap's "Can't contact" proves the load."""
     _, files = run("dpkg -L libpam-sspr", check_status=False)
     check("libpam-sspr ships no directory backend", "sspr_store_ldap" not in files, files)
-    status, out = run(f"dpkg -i {ldap_deb}", check_status=False)
-    check("libpam-sspr-ldap installs", status == 0, out)
+    if ldap_deb is None:
+        status, out = run("dpkg-query -W -f='${Status}' libpam-sspr-ldap", check_status=False)
+        check("libpam-sspr-ldap is installed", out.strip() == "install ok installed", out)
+    else:
+        status, out = run(f"dpkg -i {ldap_deb}", check_status=False)
+        check("libpam-sspr-ldap installs", status == 0, out)
     _, files = run("dpkg -L libpam-sspr-ldap", check_status=False)
     check("the backend and the slapd schema are in libpam-sspr-ldap",
           re.search(r"/pam_sspr/sspr_store_ldap\.so$", files, re.M) and
@@ -858,10 +929,13 @@ def directory_backend_tests(ldap_deb):
 
 def main():
     global ROOT
-    if len(sys.argv) != 4:
+    if sys.argv[1:] == ["--installed"]:
+        ROOT, deb, ldap_deb = "/", None, None
+    elif len(sys.argv) == 4:
+        ROOT, deb, ldap_deb = sys.argv[1], sys.argv[2], sys.argv[3]
+    else:
         print(__doc__, file=sys.stderr)
         return 2
-    ROOT, deb, ldap_deb = sys.argv[1], sys.argv[2], sys.argv[3]
     collect_syslog()
     try:
         install_package(deb)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # System test of the Debian package on one Debian release, as root. Steps:
 #  1. build the package from the source tree the way that release builds it:
-#     dpkg-buildpackage (with its tests: unit, pam, doc) inside a minimal
+#     dpkg-buildpackage, source and binaries (with its tests: unit, pam, doc), in a minimal
 #     system of that release holding build-essential, lintian and the
 #     Build-Depends of debian/control; unless $SSPR_DEB_DIR holds the .debs;
 #  2. that release's lintian on it: no error, no warning (overrides need a
@@ -138,14 +138,14 @@ else
 	if git -C "$src" rev-parse --show-toplevel >/dev/null 2>&1 &&
 		[ "$(git -C "$src" rev-parse --show-toplevel)" = "$src" ]; then
 		(cd "$src" && git ls-files -z -c -o --exclude-standard |
-			xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+			xargs -0 -r sh -c 'for f; do if [ -e "$f" ]; then printf "%s\0" "$f"; fi; done' sh |
 			tar --null -T - -cf -) | tar -xf - -C "$build_root/build/src"
 	else
 		tar -C "$src" --exclude='./build*' --exclude=./.git --exclude='./obj-*' -cf - . |
 			tar -xf - -C "$build_root/build/src"
 	fi
 	if ! with_system_mounted "$build_root" chroot "$build_root" /bin/sh -c \
-		'cd /build/src && dpkg-buildpackage -us -uc -b' >"$work/build.log" 2>&1; then
+		'cd /build/src && dpkg-buildpackage -us -uc' >"$work/build.log" 2>&1; then
 		tail -n 60 "$work/build.log"
 		fail "dpkg-buildpackage failed in $suite"
 	fi
