@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "mail.h"
+#include "util.h"
 
 #define MAIL_ARGS_MAX 16
 #define MAIL_COMMAND_MAX 1024
@@ -54,14 +55,6 @@ void sspr_email_mask(const char *address, char *out, size_t size)
 		return;
 	}
 	snprintf(out, size, "%c***@%c***%s", address[0], at[1], dot);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Splits the command on spaces into argv (pointers into buf). */
@@ -152,7 +145,7 @@ static int write_message(int sock, const char *msg, size_t len, int64_t deadline
 
 	while (off < len) {
 		struct pollfd pfd = {.fd = sock, .events = POLLOUT};
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - sspr_monotonic_ms();
 		ssize_t n;
 
 		if (left <= 0)
@@ -183,7 +176,7 @@ static int reap(pid_t pid, int64_t deadline, bool *killed)
 			return status;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (now_ms() >= deadline)
+		if (sspr_monotonic_ms() >= deadline)
 			break;
 		nanosleep(&tick, NULL);
 	}
@@ -199,7 +192,7 @@ int sspr_mail_send(const char *mail_command, const struct sspr_mail *mail, unsig
 {
 	char cmd[MAIL_COMMAND_MAX], msg[MESSAGE_MAX];
 	char *argv[MAIL_ARGS_MAX + 1];
-	int64_t deadline = now_ms() + SSPR_MAIL_TIMEOUT * 1000;
+	int64_t deadline = sspr_monotonic_ms() + SSPR_MAIL_TIMEOUT * 1000;
 	int sv[2] = {-1, -1}, status;
 	size_t len = 0;
 	bool killed;

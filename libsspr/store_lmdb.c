@@ -109,6 +109,8 @@ static int begin_write(struct lmdb_store *st, MDB_txn **txn, struct sspr_error *
 
 	if (st->readonly)
 		return sspr_error_set(err, SSPR_EACCES, "%s: store opened read-only", st->dir);
+	int64_t start = sspr_monotonic_ms(), spent;
+
 	snprintf(what, sizeof(what), "store %s", st->dir);
 	rc = sspr_lmdb_env_writer_take(st->env, st->wait_ms);
 	if (rc == ETIMEDOUT)
@@ -119,7 +121,11 @@ static int begin_write(struct lmdb_store *st, MDB_txn **txn, struct sspr_error *
 	if (rc != 0)
 		return sspr_error_set(err, SSPR_ERR, "%s: cannot lock for writing: %s", what,
 				      strerror(rc));
-	r = sspr_write_gate_take(st->data_fd, st->wait_ms, what, err);
+	/* One deadline for both waits. */
+	spent = sspr_monotonic_ms() - start;
+	r = sspr_write_gate_take(st->data_fd,
+				 spent < (int64_t)st->wait_ms ? st->wait_ms - (unsigned)spent : 0,
+				 what, err);
 	if (r != SSPR_OK) {
 		sspr_lmdb_env_writer_release(st->env);
 		return r;

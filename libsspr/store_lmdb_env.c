@@ -90,8 +90,7 @@ int sspr_lmdb_env_acquire(const char *dir, const struct stat *dir_st, unsigned m
 			     &e->env, err);
 		if (r == SSPR_OK)
 			readonly = false;
-		else if (r != SSPR_EACCES)
-			goto fail;
+		/* else read-only as asked, which reports its own error */
 	}
 	if (e->env == NULL &&
 	    (r = open_new(dir, dir_st, mdb_flags, open_first, ctx, &e->env, err)) != SSPR_OK)
@@ -136,13 +135,7 @@ int sspr_lmdb_env_writer_take(const MDB_env *env, unsigned wait_ms)
 
 	if (e == NULL)
 		return EINVAL;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)(wait_ms / 1000);
-	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	sspr_monotonic_deadline(wait_ms, &deadline);
 	return pthread_mutex_clocklock(&e->writer, CLOCK_MONOTONIC, &deadline);
 }
 

@@ -46,6 +46,27 @@ int64_t sspr_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t sspr_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sspr_monotonic_deadline(int64_t ms, struct timespec *ts)
+{
+	if (ms < 0)
+		ms = 0;
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += (time_t)(ms / 1000);
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 void sspr_wipe(void *p, size_t len)
 {
 	if (p != NULL && len > 0)

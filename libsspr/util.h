@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Longest user name accepted anywhere (Linux LOGIN_NAME_MAX - 1). */
 #define SSPR_USER_MAX 255
@@ -27,5 +28,13 @@ void sspr_wipe(void *p, size_t len);
 /* Current wall-clock time in seconds. Library functions take the time as a
  * parameter so tests can pin it; only the programs call this. */
 int64_t sspr_now(void);
+
+/* Milliseconds on the monotonic clock, for deadlines: every bounded wait
+ * measures with this, never with the wall clock an admin may set. */
+int64_t sspr_monotonic_ms(void);
+
+/* The monotonic time ms milliseconds from now, as the *clocklock and
+ * *cond_timedwait calls (with CLOCK_MONOTONIC) take it. */
+void sspr_monotonic_deadline(int64_t ms, struct timespec *ts);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "write_gate.h"
+#include "util.h"
 
 /* Far past any data file: LMDB never maps or writes there, and a lock
  * needs no bytes to exist. */
@@ -77,19 +78,11 @@ static bool cancellation_works(void)
 	return state > 0;
 }
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Without cancellation: tries every few milliseconds. Less fair than the
  * kernel's wake-up (a writer in a loop may win every time), but bounded. */
 static int poll_until(int fd, unsigned wait_ms)
 {
-	int64_t deadline = monotonic_ms() + wait_ms;
+	int64_t deadline = sspr_monotonic_ms() + wait_ms;
 	long nap = 1;
 
 	while (lock_byte(fd, F_OFD_SETLK, F_WRLCK, GATE_BYTE) != 0) {
@@ -97,7 +90,7 @@ static int poll_until(int fd, unsigned wait_ms)
 
 		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
 			return errno;
-		if (monotonic_ms() >= deadline)
+		if (sspr_monotonic_ms() >= deadline)
 			return ETIMEDOUT;
 		ts.tv_sec = 0;
 		ts.tv_nsec = nap * 1000000L;
@@ -126,13 +119,7 @@ static int wait_until(int fd, unsigned wait_ms)
 	pthread_condattr_destroy(&attr);
 	if (r != 0)
 		return r;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)(wait_ms / 1000);
-	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	sspr_monotonic_deadline(wait_ms, &deadline);
 	r = pthread_create(&thread, NULL, wait_for_gate, &w);
 	if (r != 0) {
 		pthread_cond_destroy(&w.cv);

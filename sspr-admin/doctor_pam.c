@@ -95,23 +95,40 @@ static bool is_second_factor(const char *module)
 	return false;
 }
 
-/* Whether a success of line u skips line f (f > u): "sufficient" and
- * success=done end the stack, success=N jumps over the next N lines. */
-static bool success_skips(const struct stack *s, int u, int f)
+/* Where the stack goes after line k succeeds: the next line, a jump
+ * (success=N skips N lines), or the end (-1: "sufficient", success=done). */
+static int after_success(const struct stack *s, int k)
 {
-	const char *c = s->line[u].control, *p;
+	const char *c = s->line[k].control, *p;
 
 	if (strcasecmp(c, "sufficient") == 0)
-		return true;
+		return -1;
 	if (c[0] != '[' || (p = strstr(c, "success=")) == NULL)
-		return false;
+		return k + 1;
 	p += strlen("success=");
 	if (strncasecmp(p, "done", 4) == 0)
-		return true;
+		return -1;
 	if (*p >= '1' && *p <= '9') {
 		long n = strtol(p, NULL, 10); /* libpam's own bound is far below */
 
-		return n > 0 && n < STACK_MAX && f <= u + (int)n;
+		return n > 0 && n < STACK_MAX ? k + 1 + (int)n : -1;
+	}
+	return k + 1;
+}
+
+/* Whether the stack reaches line f (f > u) when pam_unix at u succeeds
+ * and so does every line after it on the way (pam_faillock authsucc,
+ * pam_permit): the path a right password, or a reset, takes. Includes are
+ * read inline, as libpam reads them; a substack's own end is taken for
+ * the whole stack's, which errs towards a problem. */
+static bool success_reaches(const struct stack *s, int u, int f)
+{
+	for (int k = u, steps = 0; k >= 0 && k < s->n && steps < STACK_MAX; steps++) {
+		if (k == f)
+			return true;
+		if (k > f)
+			return false;
+		k = after_success(s, k);
 	}
 	return false;
 }
@@ -134,11 +151,18 @@ static void check_stack(struct doctor *d, const char *service, const struct stac
 	for (int k = 0; k < i; k++)
 		if (strcmp(s->line[k].module, "pam_unix.so") == 0)
 			before = k;
+	/* Leaving a service out (sudo, cron) is the admin's choice. */
+	if (!sspr_policy_service_allowed(d->pol, service)) {
+		doctor_report(d, DOCTOR_OK, "pam-services", service, NULL,
+			      "%s: not in the policy key services: no reset offered there",
+			      service);
+		return;
+	}
 	if (!sspr->offer && after < 0 && before >= 0) {
 		snprintf(fix, sizeof(fix), "%s",
 			 managed_by_pam_auth_update(sspr->where)
 			     ? "pam-auth-update --enable sspr (it puts pam_sspr directly before "
-			       "pam_unix)"
+			       "pam_unix; --force if common-auth was edited by hand)"
 			     : "move the pam_sspr line above the pam_unix line");
 		doctor_report(d, DOCTOR_PROBLEM, "pam-order", service, fix,
 			      "%s: pam_sspr (%s) comes after pam_unix (%s): pam_unix has "
@@ -148,8 +172,8 @@ static void check_stack(struct doctor *d, const char *service, const struct stac
 	}
 	if (sspr->offer && before < 0) {
 		doctor_report(d, DOCTOR_PROBLEM, "pam-order", service,
-			      "put 'pam_sspr.so trigger=offer' after a pam_unix line, as in "
-			      "/usr/share/doc/pam_sspr/examples/login.example",
+			      "put 'pam_sspr.so trigger=offer' after a pam_unix line (pam_sspr(8), "
+			      "PAM LINES)",
 			      "%s: pam_sspr trigger=offer (%s) has no pam_unix before it: it only "
 			      "ever runs after a password was refused",
 			      service, sspr->where);
@@ -185,14 +209,14 @@ static void check_stack(struct doctor *d, const char *service, const struct stac
 	for (int f = 0; f < s->n; f++) {
 		if (!is_second_factor(s->line[f].module))
 			continue;
-		if (unix_line >= 0 && f > unix_line && success_skips(s, unix_line, f)) {
+		if (unix_line >= 0 && f > unix_line && !success_reaches(s, unix_line, f)) {
 			snprintf(fix, sizeof(fix),
 				 "make pam_unix's success continue to %s (for example "
 				 "'[success=ok default=die]' on %s)",
 				 s->line[f].module, s->line[unix_line].where);
 			doctor_report(d, DOCTOR_PROBLEM, "pam-second-factor", service, fix,
-				      "%s: a success of pam_unix (%s, '%s') skips the second factor "
-				      "%s (%s): a reset, like a password, logs in without it",
+				      "%s: a success of pam_unix (%s, '%s') never reaches the second "
+				      "factor %s (%s): a reset, like a password, logs in without it",
 				      service, s->line[unix_line].where, s->line[unix_line].control,
 				      s->line[f].module, s->line[f].where);
 			return;
@@ -200,14 +224,6 @@ static void check_stack(struct doctor *d, const char *service, const struct stac
 		doctor_report(d, DOCTOR_OK, "pam-second-factor", service, NULL,
 			      "%s: the second factor %s (%s) is still asked after a reset",
 			      service, s->line[f].module, s->line[f].where);
-	}
-	if (!sspr_policy_service_allowed(d->pol, service)) {
-		doctor_report(d, DOCTOR_WARNING, "pam-services", service,
-			      "add it to the policy key services",
-			      "%s: the policy key services does not name it: resets are refused "
-			      "there",
-			      service);
-		ok = false;
 	}
 	if (ok)
 		doctor_report(d, DOCTOR_OK, "pam-order", service, NULL,

@@ -21,6 +21,7 @@
 
 #include "doctor.h"
 #include "pamconf.h"
+#include "util.h"
 
 #define SSHD "/usr/sbin/sshd"
 #define SSHD_CONFIG "/etc/ssh/sshd_config"
@@ -28,21 +29,13 @@
 #define SSHD_TIMEOUT_MS 10000
 #define SSHD_OUTPUT_MAX ((size_t)256 * 1024)
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Runs argv (stdout and stderr together into out, NUL-terminated, cut at
  * size) with a clean environment, waiting at most SSHD_TIMEOUT_MS. Returns
  * the exit status, or -1 (killed at the deadline, or not started). */
 static int run_capture(char *const argv[], char *out, size_t size)
 {
 	static char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
-	int64_t deadline = monotonic_ms() + SSHD_TIMEOUT_MS;
+	int64_t deadline = sspr_monotonic_ms() + SSHD_TIMEOUT_MS;
 	size_t used = 0;
 	int fds[2], status = -1;
 	pid_t pid;
@@ -67,7 +60,7 @@ static int run_capture(char *const argv[], char *out, size_t size)
 	close(fds[1]);
 	for (;;) {
 		struct pollfd p = {.fd = fds[0], .events = POLLIN};
-		int64_t left = deadline - monotonic_ms();
+		int64_t left = deadline - sspr_monotonic_ms();
 		char buf[4096];
 		ssize_t got;
 
@@ -158,13 +151,14 @@ static void fix_for(const char *keyword, const char *want, char *fix, size_t siz
 		snprintf(fix, size, "add '%s yes' at the top of " SSHD_CONFIG
 			 ", then systemctl reload ssh", keyword);
 	else
-		snprintf(fix, size, "printf '%s' > " SSHD_DROP_IN " && systemctl reload ssh", want);
+		snprintf(fix, size, "printf '%s' >> " SSHD_DROP_IN " && systemctl reload ssh", want);
 }
 
 void doctor_check_sshd(struct doctor *d)
 {
 	char *const argv[] = {SSHD, "-T", NULL};
-	char kbd[64] = "", usepam[64] = "", methods[256] = "any", want[200] = "", fix[600];
+	char kbd[64] = "", usepam[64] = "", password[64] = "", methods[1024] = "any";
+	char want[200] = "", fix[600];
 	char *out;
 	int status;
 
@@ -194,6 +188,18 @@ void doctor_check_sshd(struct doctor *d)
 		(void)setting(out, "challengeresponseauthentication", kbd, sizeof(kbd));
 	(void)setting(out, "usepam", usepam, sizeof(usepam));
 	(void)setting(out, "authenticationmethods", methods, sizeof(methods));
+	(void)setting(out, "passwordauthentication", password, sizeof(password));
+	/* Keys only, on purpose: turning keyboard-interactive on would let
+	 * passwords in over SSH again. Not a problem to fix; said so. */
+	if (strcmp(kbd, "yes") != 0 && strcmp(password, "no") == 0) {
+		doctor_report(d, DOCTOR_WARNING, "sshd-kbdinteractive", "sshd",
+			      "leave it so and drop sshd from the policy key services; or set "
+			      "KbdInteractiveAuthentication yes, which lets passwords in over "
+			      "SSH as well",
+			      "sshd: keys only (passwordauthentication and "
+			      "kbdinteractiveauthentication no, sshd -T): no reset over SSH");
+		goto out;
+	}
 	if (strcmp(usepam, "yes") != 0) {
 		snprintf(want, sizeof(want), "UsePAM yes\\n");
 		fix_for("UsePAM", want, fix, sizeof(fix));

@@ -36,6 +36,7 @@
 #include "safefile.h"
 #include "store_ldap_conn.h"
 #include "store_ldap_watch.h"
+#include "util.h"
 
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 #define PASSWORD_FILE_MAX 4096
@@ -167,14 +168,6 @@ static int read_password(const char *path, char **out, size_t *len, struct sspr_
 		return sspr_error_set(err, SSPR_EINVAL, "%s: the bind password is empty", path);
 	}
 	return SSPR_OK;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static struct timeval ms_tv(int64_t ms)
@@ -340,7 +333,7 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 {
 	struct timeval tv = ms_tv(slice_ms);
 	struct sspr_ldap_watch watch = {.running = false};
-	int64_t slice_end = now_ms() + slice_ms, left_ms;
+	int64_t slice_end = sspr_monotonic_ms() + slice_ms, left_ms;
 	enum sspr_ldap_tls mode;
 	LDAP *ld = NULL;
 	int fd = -1, rc, r = SSPR_EUNAVAIL;
@@ -371,7 +364,7 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 		goto out;
 	/* Everything from here on ends with the slice, whatever libldap does;
 	 * without a watch, a TLS handshake could outlast it. */
-	left_ms = slice_end - now_ms();
+	left_ms = slice_end - sspr_monotonic_ms();
 	if (left_ms <= 0 || !sspr_ldap_watch_start(&watch, fd, left_ms)) {
 		snprintf(why, whycap, left_ms <= 0 ? "connecting took the whole of its time"
 						   : "cannot start the connection's watch");
@@ -406,7 +399,7 @@ int sspr_ldap_connect(const struct sspr_store_config *cfg, sspr_ldap_check_fn ch
 	char failures[SSPR_ERROR_MAX] = "", why[256];
 	char *password = NULL;
 	size_t password_len = 0;
-	int64_t deadline = now_ms() + (int64_t)cfg->ldap_timeout * 1000;
+	int64_t deadline = sspr_monotonic_ms() + (int64_t)cfg->ldap_timeout * 1000;
 	size_t n = 0;
 	int r = SSPR_EUNAVAIL;
 
@@ -438,7 +431,7 @@ int sspr_ldap_connect(const struct sspr_store_config *cfg, sspr_ldap_check_fn ch
 	for (size_t i = 0; i < n; i++) {
 		/* What is left, shared by the URIs left, so a silent first
 		 * server never eats the time of the ones after it. */
-		int64_t slice = (deadline - now_ms()) / (int64_t)(n - i);
+		int64_t slice = (deadline - sspr_monotonic_ms()) / (int64_t)(n - i);
 
 		if (slice < MIN_SLICE_MS)
 			slice = MIN_SLICE_MS;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "store_ldap_watch.h"
+#include "util.h"
 
 static void *watch_run(void *arg)
 {
@@ -33,13 +34,7 @@ bool sspr_ldap_watch_start(struct sspr_ldap_watch *w, int fd, int64_t ms)
 	int rc;
 
 	w->running = w->done = w->fired = false;
-	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
-	w->deadline.tv_sec += (time_t)(ms / 1000);
-	w->deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (w->deadline.tv_nsec >= 1000000000L) {
-		w->deadline.tv_sec++;
-		w->deadline.tv_nsec -= 1000000000L;
-	}
+	sspr_monotonic_deadline(ms, &w->deadline);
 	if (pthread_condattr_init(&ca) != 0)
 		return false;
 	rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -181,16 +181,23 @@ check "pam-second-factor: exit 0" exits 0
 sed -i 's/^auth\t\[success=1 default=ignore\]\tpam_unix.so/auth\tsufficient\tpam_unix.so/' /etc/pam.d/common-auth
 doctor
 check "pam-second-factor: pam_unix sufficient before it is a problem" exits 1
-check "pam-second-factor: says the reset logs in without it" line "^PROBLEM +pam-second-factor +sshd: a success of pam_unix \(/etc/pam.d/common-auth:2, 'sufficient'\) skips the second factor pam_google_authenticator.so"
+check "pam-second-factor: says the reset logs in without it" line "^PROBLEM +pam-second-factor +sshd: a success of pam_unix \(/etc/pam.d/common-auth:2, 'sufficient'\) never reaches the second factor pam_google_authenticator.so"
 restore
 printf 'auth optional %s\nauth [success=2 default=ignore] pam_unix.so try_first_pass\nauth required pam_google_authenticator.so\nauth required pam_deny.so\nauth required pam_permit.so\n' "$module" >/etc/pam.d/sshd
 doctor
-check "pam-second-factor: a jump over it is a problem" line "^PROBLEM +pam-second-factor +sshd: a success of pam_unix \(/etc/pam.d/sshd:2, '\[success=2 default=ignore\]'\) skips"
+check "pam-second-factor: a jump over it is a problem" line "^PROBLEM +pam-second-factor +sshd: a success of pam_unix \(/etc/pam.d/sshd:2, '\[success=2 default=ignore\]'\) never reaches"
+restore
+# pam_sspr(8)'s faillock layout: pam_unix's jump lands on "sufficient
+# pam_faillock.so authsucc", which ends the stack before the second factor.
+printf 'auth optional %s\nauth required pam_faillock.so preauth\nauth [success=1 default=bad] pam_unix.so try_first_pass\nauth [default=die] pam_faillock.so authfail\nauth sufficient pam_faillock.so authsucc\nauth required pam_deny.so\nauth required pam_google_authenticator.so\n' "$module" >/etc/pam.d/sshd
+doctor
+check "pam-second-factor: a jump onto a sufficient line that ends the stack is found" line "^PROBLEM +pam-second-factor +sshd: a success of pam_unix \(/etc/pam.d/sshd:3, '\[success=1 default=bad\]'\) never reaches the second factor pam_google_authenticator.so \(/etc/pam.d/sshd:7\)"
 restore
 
 printf 'services = login\n' >>/etc/security/sspr.conf
 doctor
-check "pam-services: a service the policy leaves out is a warning" line '^warning +pam-services +sshd: the policy key services does not name it'
+check "pam-services: a service the policy leaves out is said, not a problem" line '^ok +pam-services +sshd: not in the policy key services: no reset offered there'
+check "pam-services: exit 0" exits 0
 restore
 
 printf '@include common-auth\naccount required pam_unix.so\n' >/etc/pam.d/sspr-enroll
@@ -224,7 +231,7 @@ rm /etc/ssh/sshd_config.d/00-pam_sspr.conf
 doctor
 check "sshd-kbdinteractive: Debian's 'no' is a problem" exits 1
 check "sshd-kbdinteractive: from sshd -T" line "^PROBLEM +sshd-kbdinteractive +sshd: kbdinteractiveauthentication is 'no' \(sshd -T\)"
-check "sshd-kbdinteractive: fix is the drop-in" line "fix: printf 'KbdInteractiveAuthentication yes\\\\n' > /etc/ssh/sshd_config.d/00-pam_sspr.conf && systemctl reload ssh"
+check "sshd-kbdinteractive: fix is the drop-in" line "fix: printf 'KbdInteractiveAuthentication yes\\\\n' >> /etc/ssh/sshd_config.d/00-pam_sspr.conf && systemctl reload ssh"
 fix=$(sed -n 's/^ *fix: \(printf .*\) && systemctl reload ssh$/\1/p' <<<"$out")
 eval "$fix"
 doctor
@@ -232,6 +239,12 @@ check "sshd-kbdinteractive: the drop-in the fix writes works" exits 0
 printf 'KbdInteractiveAuthentication no\nInclude /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n' >/etc/ssh/sshd_config
 doctor
 check "sshd-kbdinteractive: a 'no' before the Include needs an edit there" line "fix: set 'KbdInteractiveAuthentication yes' at /etc/ssh/sshd_config:1"
+restore
+printf 'PasswordAuthentication no\n' >/etc/ssh/sshd_config.d/00-pam_sspr.conf
+doctor
+check "sshd-kbdinteractive: a keys-only host is a warning, not a problem" exits 0
+check "sshd-kbdinteractive: says keys only, and what turning it on would let in" line "^warning +sshd-kbdinteractive +sshd: keys only"
+check "sshd-kbdinteractive: the fix says passwords would come in too" line "lets passwords in over SSH as well"
 restore
 sed -i 's/^UsePAM yes/UsePAM no/' /etc/ssh/sshd_config
 doctor

@@ -339,7 +339,7 @@ def configure_sshd():
                                     r"kbdinteractiveauthentication is 'no' \(sshd -T\)", out, re.M),
           out)
     check("sspr-admin doctor: the fix is a drop-in in /etc/ssh/sshd_config.d",
-          "fix: printf 'KbdInteractiveAuthentication yes\\n' > "
+          "fix: printf 'KbdInteractiveAuthentication yes\\n' >> "
           "/etc/ssh/sshd_config.d/00-pam_sspr.conf" in out, out)
     with open(ROOT + "/etc/ssh/sshd_config", "a") as f:
         f.write("KbdInteractiveAuthentication yes\n")
@@ -473,6 +473,9 @@ def fail2ban_tests():
         'method=totp',
         'pam_sspr(app:auth): password reset not-enrolled: user=bob uid=1000 service=app '
         'rhost=- tty="a rhost=203.0.113.11 tty=" ruser=- method=-',
+        # a local user's own PAM program names a victim as the remote host
+        'pam_sspr(login:auth): password reset not-eligible: user=? uid=1000 service=login '
+        'rhost=203.0.113.12 tty=- ruser=- method=- detail="invalid user name"',
     ]
     with open(f"{work}/forged.log", "w") as f:
         for i, l in enumerate(forged):
@@ -480,7 +483,8 @@ def fail2ban_tests():
     p = subprocess.run(["fail2ban-regex", "-o", "ip", f"{work}/forged.log",
                         f"{work}/pam-sspr.conf"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
-    check("a forged rhost= inside a quoted value is never taken for the host",
+    check("a forged rhost= inside a quoted value, or a line of a program a user runs, "
+          "never names a host",
           p.stdout.split() == ["198.51.100.7", "198.51.100.8"], p.stdout)
 
 
