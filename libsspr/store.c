@@ -91,7 +91,7 @@ struct wrapped_update {
 	sspr_store_update_fn fn;
 	void *ctx;
 	bool keep_time;
-	struct sspr_event ev; /* the event of the last run, which is the one committed */
+	struct sspr_event ev[SSPR_UPDATE_EVENTS]; /* of the last run, which is the one committed */
 };
 
 /* Runs the caller's function, stamps what it chose to write and keeps its
@@ -104,7 +104,7 @@ static int wrap_update(struct sspr_record *rec, bool exists, struct sspr_event *
 
 	if (r == SSPR_OK && !wu->keep_time)
 		rec->updated_at = (int64_t)time(NULL);
-	wu->ev = *ev;
+	memcpy(wu->ev, ev, sizeof(wu->ev));
 	return r;
 }
 
@@ -117,8 +117,8 @@ int sspr_store_update(struct sspr_store *store, const char *user, unsigned flags
 	wu.keep_time = (flags & SSPR_UPDATE_KEEP_TIME) != 0;
 	r = store->ops->update(store, user, flags & ~SSPR_UPDATE_KEEP_TIME, wrap_update, &wu,
 			       err);
-	if (r >= 0)
-		event_committed(&wu.ev);
+	for (int i = 0; r >= 0 && i < SSPR_UPDATE_EVENTS; i++)
+		event_committed(&wu.ev[i]);
 	return r;
 }
 

@@ -71,9 +71,14 @@ void sspr_store_close(struct sspr_store *store);
 int sspr_store_get(struct sspr_store *store, const char *user, struct sspr_record *rec,
 		   struct sspr_error *err);
 
+/* Events one update may append. */
+#define SSPR_UPDATE_EVENTS 2
+
 /* Called inside the write. rec holds the current record (or a fresh
- * sspr_record_init() one when exists is false); ev is zeroed, and if the
- * function sets ev->action the event is appended in the same transaction.
+ * sspr_record_init() one when exists is false); ev points at
+ * SSPR_UPDATE_EVENTS zeroed events, and each one the function gives an
+ * action is appended, in order, in the same transaction: ev[0] what
+ * happened, ev[1] a consequence of it (the lock a refusal starts).
  * Return SSPR_OK to write rec, SSPR_NOCHANGE to write nothing but the event,
  * SSPR_DELETE to delete the record, or a negative status to abort everything
  * (that status is returned by sspr_store_update). */

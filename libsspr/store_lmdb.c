@@ -480,7 +480,7 @@ static int lmdb_update(struct sspr_store *store, const char *user, unsigned flag
 	char why[64];
 	struct lmdb_store *st = (struct lmdb_store *)store;
 	struct sspr_record *rec = NULL;
-	struct sspr_event ev;
+	struct sspr_event ev[SSPR_UPDATE_EVENTS];
 	uint8_t buf[SSPR_RECORD_ENCODED_MAX];
 	size_t len = 0;
 	MDB_txn *txn = NULL;
@@ -517,8 +517,8 @@ static int lmdb_update(struct sspr_store *store, const char *user, unsigned flag
 		goto out;
 	}
 
-	memset(&ev, 0, sizeof(ev));
-	fr = fn(rec, exists, &ev, ctx);
+	memset(ev, 0, sizeof(ev));
+	fr = fn(rec, exists, ev, ctx);
 	if (fr < 0) {
 		r = fr;
 		goto out;
@@ -542,8 +542,9 @@ static int lmdb_update(struct sspr_store *store, const char *user, unsigned flag
 		r = fail(st, rc, "cannot write record", err);
 		goto out;
 	}
-	if (ev.action[0] != '\0' && (r = put_event(st, txn, &ev, err)) != SSPR_OK)
-		goto out;
+	for (int i = 0; i < SSPR_UPDATE_EVENTS; i++)
+		if (ev[i].action[0] != '\0' && (r = put_event(st, txn, &ev[i], err)) != SSPR_OK)
+			goto out;
 	r = end_write(st, txn, true, err);
 	txn = NULL;
 	began = false;

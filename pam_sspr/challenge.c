@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The decision step shared by every challenge (see challenge.h). */
+#include <stdio.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
@@ -37,6 +38,39 @@ static const char *verdict_result(enum sspr_verdict v)
 	return "error";
 }
 
+/* What started a lock, for its own event and line: "5 failed answers
+ * within 900 s: resets locked for 1800 s". */
+#define LOCK_BY_ANSWERS "failed answers"
+#define LOCK_BY_OPENINGS "dialogs ended without an answer"
+
+static void lock_detail(const struct sspr_session *s, const char *why, char *buf, size_t size)
+{
+	const struct sspr_lockout_limits *l = &s->policy.lockout;
+
+	snprintf(buf, size, "%u %s within %u s: resets locked for %u s", l->attempts, why,
+		 l->window, l->duration);
+}
+
+/* The lock's own event, second in the transaction that starts it. */
+static void lock_event(const struct sspr_session *s, struct sspr_event *ev, const char *method,
+		       const char *why)
+{
+	char detail[SSPR_EVENT_DETAIL_MAX + 1];
+
+	lock_detail(s, why, detail, sizeof(detail));
+	sspr_event_set(ev, sspr_now(), "lockout", "started", method, s->user, s->service, s->rhost,
+		       detail);
+}
+
+/* The lock's own syslog line, after the line of what started it. */
+static void log_lock(struct sspr_session *s, const char *method, const char *why)
+{
+	char detail[SSPR_EVENT_DETAIL_MAX + 1];
+
+	lock_detail(s, why, detail, sizeof(detail));
+	sspr_session_outcome(s, LOG_WARNING, false, "lockout", method, detail);
+}
+
 static const char *refusal_result(const struct decision *d)
 {
 	if (d->verdict == SSPR_VERDICT_REFUSED)
@@ -71,8 +105,9 @@ static int decide(struct sspr_record *rec, bool exists, struct sspr_event *ev, v
 	/* The accepted case is reported once the whole reset is done, as one
 	 * event for it. */
 	if (d->verdict != SSPR_VERDICT_ACCEPTED)
-		sspr_session_event(d->session, ev, refusal_result(d), d->check->method,
-				   d->lock_started ? "resets locked" : NULL);
+		sspr_session_event(d->session, &ev[0], refusal_result(d), d->check->method, NULL);
+	if (d->lock_started)
+		lock_event(d->session, &ev[1], d->check->method, LOCK_BY_ANSWERS);
 	/* A method gone meanwhile still writes the charge taken back. */
 	if (!exists || d->verdict == SSPR_VERDICT_LOCKED)
 		return SSPR_NOCHANGE;
@@ -112,8 +147,8 @@ static int open_challenge(struct sspr_record *rec, bool exists, struct sspr_even
 	if (o->charged_at == 0) {
 		o->verdict = SSPR_VERDICT_LOCKED;
 		o->lock_started = true;
-		sspr_session_event(s, ev, "locked", o->check->method,
-				   "resets locked: dialogs ended without an answer");
+		sspr_session_event(s, &ev[0], "locked", o->check->method, NULL);
+		lock_event(s, &ev[1], o->check->method, LOCK_BY_OPENINGS);
 		return SSPR_OK;
 	}
 	if (o->check->prepare != NULL)
@@ -150,9 +185,9 @@ int sspr_challenge_begin(struct sspr_session *s, const struct sspr_check *check,
 		sspr_session_refuse(s, SSPR_MSG_NOT_SET_UP);
 		return SSPR_ENOENT;
 	default:
-		sspr_session_outcome(s, LOG_WARNING, false, "locked", check->method,
-				     o.lock_started ? "resets locked: dialogs ended without an answer"
-						    : NULL);
+		sspr_session_outcome(s, LOG_WARNING, false, "locked", check->method, NULL);
+		if (o.lock_started)
+			log_lock(s, check->method, LOCK_BY_OPENINGS);
 		if (s->hide)
 			return sspr_decoy_challenge(s, sspr_method_from_name(check->method), rec, true);
 		sspr_session_refuse(s, SSPR_MSG_LOCKED);
@@ -219,7 +254,9 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 	case SSPR_VERDICT_REFUSED:
 	case SSPR_VERDICT_REPLAY:
 		sspr_session_outcome(s, LOG_WARNING, false, refusal_result(&d), check->method,
-				     d.lock_started ? "resets locked" : NULL);
+				     NULL);
+		if (d.lock_started)
+			log_lock(s, check->method, LOCK_BY_ANSWERS);
 		if (d.lock_started && !s->hide)
 			sspr_session_refuse_fmt(s, "%s Too many failed attempts: password reset "
 						"is now locked.", check->refused_text);

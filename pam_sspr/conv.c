@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Conversation helpers. pam_prompt() gives us the reply; we bound it. */
+/* Conversation helpers: one message to the application's conversation
+ * function, the reply bounded. Called directly rather than through
+ * pam_prompt(): libpam logs a failed conversation there as a bare
+ * "conversation failed", without user, service or host; the dialog logs
+ * its own line with them instead ("aborted", session.c). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +14,39 @@
 #include "conv.h"
 #include "util.h"
 
+/* Sends text in style; *reply (when asked for) gets the answer, which may
+ * be NULL. */
+static int converse(pam_handle_t *pamh, int style, const char *text, char **reply)
+{
+	const struct pam_message msg = {.msg_style = style, .msg = text};
+	const struct pam_message *msgs[1] = {&msg};
+	const struct pam_conv *conv = NULL;
+	struct pam_response *resp = NULL;
+	int r;
+
+	if (reply != NULL)
+		*reply = NULL;
+	r = pam_get_item(pamh, PAM_CONV, (const void **)&conv);
+	if (r != PAM_SUCCESS || conv == NULL || conv->conv == NULL)
+		return PAM_CONV_ERR;
+	r = conv->conv(1, msgs, &resp, conv->appdata_ptr);
+	if (resp != NULL) {
+		if (r == PAM_SUCCESS && reply != NULL)
+			*reply = resp->resp;
+		else
+			sspr_conv_free(resp->resp);
+		free(resp);
+	}
+	return r;
+}
+
 int sspr_conv_ask(pam_handle_t *pamh, int style, const char *prompt, char **reply)
 {
 	char *resp = NULL;
 	int r;
 
 	*reply = NULL;
-	r = pam_prompt(pamh, style, &resp, "%s", prompt);
+	r = converse(pamh, style, prompt, &resp);
 	if (r != PAM_SUCCESS)
 		goto out;
 	if (resp == NULL) {
@@ -55,5 +85,5 @@ void sspr_conv_say(pam_handle_t *pamh, int style, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	(void)pam_prompt(pamh, style, NULL, "%s", text);
+	(void)converse(pamh, style, text, NULL);
 }

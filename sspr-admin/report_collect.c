@@ -183,7 +183,8 @@ static void count_reset(struct admin_report *rep, const struct sspr_event *ev)
 	}
 	if (!any)
 		tally(&rep->resets_by[REPORT_NONE], result, failed);
-	/* The failure that starts a lock says so in its detail. */
+	/* Before locks had events of their own ("lockout"), the failure that
+	 * started one said so in its detail: stores keep such events. */
 	if (strstr(ev->detail, "resets locked") != NULL)
 		rep->lockouts++;
 }

@@ -301,7 +301,7 @@ static int update_until_committed(struct ldap_store *st, const char *user, const
 				  struct sspr_record *rec, struct sspr_error *err)
 {
 	char rev[REVISION_MAX];
-	struct sspr_event ev;
+	struct sspr_event ev[SSPR_UPDATE_EVENTS];
 	uint64_t revision = 0;
 	bool found, committed = false;
 	int r, fr = SSPR_NOCHANGE, decoded, rc;
@@ -323,8 +323,8 @@ static int update_until_committed(struct ldap_store *st, const char *user, const
 			sspr_record_init(rec);
 		}
 		old_draw = rec->n_drawn > 0;
-		memset(&ev, 0, sizeof(ev));
-		fr = fn(rec, exists, &ev, ctx);
+		memset(ev, 0, sizeof(ev));
+		fr = fn(rec, exists, ev, ctx);
 		if (fr < 0)
 			return fr;
 		rc = LDAP_SUCCESS;
@@ -344,8 +344,9 @@ static int update_until_committed(struct ldap_store *st, const char *user, const
 	if (!committed)
 		return sspr_error_set(err, SSPR_EBUSY, "%s: record of %s: too many concurrent changes",
 				      st->base_dn, user);
-	if (ev.action[0] != '\0' && (r = add_event(st, &ev, err)) != SSPR_OK)
-		return r;
+	for (int i = 0; i < SSPR_UPDATE_EVENTS; i++)
+		if (ev[i].action[0] != '\0' && (r = add_event(st, &ev[i], err)) != SSPR_OK)
+			return r;
 	return fr;
 }
 

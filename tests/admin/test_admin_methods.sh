@@ -364,6 +364,7 @@ ev() {
 ev "$ME" reset success totp
 ev "$ME" reset bad-code totp
 ev "$ME" reset replayed-code totp "resets locked"
+ev "$ME" lockout started totp "3 failed answers within 600 s: resets locked for 600 s"
 ev "$ME" reset locked ""
 ev "$ME" reset bad-answer questions
 ev "$ME" reset not-eligible ""
@@ -374,7 +375,7 @@ ev "$ME" enroll success questions "" $((40 * 86400))
 rrun report --json
 expect "report --json" 0
 json_check "report --json: reset counts" \
-	'(lambda r: r["total"] == {"attempts": 7, "successes": 1, "failures": 4, "locked": 1} and r["lockouts"] == 1 and r["by_method"]["totp"] == {"attempts": 3, "successes": 1, "failures": 2, "locked": 0} and r["by_method"]["questions"]["failures"] == 1 and r["by_method"]["recovery"]["failures"] == 1 and r["by_method"]["none"]["attempts"] == 2 and r["by_method"]["email"]["attempts"] == 0 and r["by_result"]["bad-code"] == 1 and r["by_result"]["not-eligible"] == 1 and r["by_result"]["other"] == 1 and r["by_result"]["aborted"] == 0)(d["resets"]) and d["days"] == 30'
+	'(lambda r: r["total"] == {"attempts": 7, "successes": 1, "failures": 4, "locked": 1} and r["lockouts"] == 2 and r["by_method"]["totp"] == {"attempts": 3, "successes": 1, "failures": 2, "locked": 0} and r["by_method"]["questions"]["failures"] == 1 and r["by_method"]["recovery"]["failures"] == 1 and r["by_method"]["none"]["attempts"] == 2 and r["by_method"]["email"]["attempts"] == 0 and r["by_result"]["bad-code"] == 1 and r["by_result"]["not-eligible"] == 1 and r["by_result"]["other"] == 1 and r["by_result"]["aborted"] == 0)(d["resets"]) and d["days"] == 30'
 json_check "report --json: enrollments and changes" \
 	'd["enrollments"] == {"total": 3, "by_method": {"totp": 1, "questions": 0, "email": 2, "recovery": 0}} and d["revocations"] == 1 and d["unlocks"] == 0 and d["corrupt_events"] == 0'
 json_check "report --json: registration against NSS" '
@@ -392,7 +393,7 @@ expect "report as text" 0 out "Registration (methods_required = 1" out "eligible
 	out "Enrollments since " out "(totp 1, questions 0, email 2, recovery 0)"
 checks=$((checks + 1))
 if grep -Eq '^  totp +3 +1 +2 +0$' "$T/out" && grep -Eq '^  total +7 +1 +4 +1$' "$T/out" &&
-	grep -Eq '^  registered +1 \(' "$T/out" && grep -Eq '^  lockouts started +1$' "$T/out"; then
+	grep -Eq '^  registered +1 \(' "$T/out" && grep -Eq '^  lockouts started +2$' "$T/out"; then
 	echo "ok: report table rows"
 else
 	fail "report table rows"

@@ -223,16 +223,21 @@ static int enroll_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev
 	return SSPR_OK;
 }
 
-struct sspr_store *open_store(void)
+int try_open_store(unsigned flags, struct sspr_store **st, struct sspr_error *err)
 {
 	struct sspr_store_config cfg;
+
+	*st = NULL;
+	store_config(&cfg);
+	return sspr_store_open(&cfg, flags, st, err);
+}
+
+struct sspr_store *open_store(void)
+{
 	struct sspr_store *st = NULL;
 	struct sspr_error err = {{0}};
-	int r;
 
-	store_config(&cfg);
-	r = sspr_store_open(&cfg, 0, &st, &err);
-	if (r != SSPR_OK)
+	if (try_open_store(0, &st, &err) != SSPR_OK)
 		fail_msg("cannot open the test store: %s", err.msg);
 	return st;
 }

@@ -50,6 +50,8 @@ void store_config(struct sspr_store_config *cfg);
  * the ldap_* keys). */
 const char *store_policy_lines(void);
 struct sspr_store *open_store(void);
+/* The same without cmocka's failure, for a forked child: the store's status. */
+int try_open_store(unsigned flags, struct sspr_store **st, struct sspr_error *err);
 /* A fresh record for who: TOTP with the test secret, nothing used yet. */
 void enroll(const char *who);
 bool have_record(const char *who, struct sspr_record *rec);

@@ -80,13 +80,10 @@ static void edit_record_elsewhere(const char *who, edit_fn fn, void *ctx)
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct sspr_store_config cfg;
 		struct sspr_store *st = NULL;
 		struct sspr_error err = {{0}};
-		int r;
+		int r = try_open_store(0, &st, &err);
 
-		store_config(&cfg);
-		r = sspr_store_open(&cfg, 0, &st, &err);
 		if (r == SSPR_OK)
 			r = sspr_store_update(st, who, 0, apply_edit, &e, &err);
 		if (r != SSPR_OK)
@@ -651,7 +648,6 @@ static bool have_record_elsewhere(const char *who, struct sspr_record *rec)
 	assert_int_equal(pipe(fds), 0);
 	assert_true((pid = fork()) >= 0);
 	if (pid == 0) {
-		struct sspr_store_config cfg;
 		struct sspr_store *st = NULL;
 		struct sspr_error err = {{0}};
 		struct sspr_record found;
@@ -659,8 +655,7 @@ static bool have_record_elsewhere(const char *who, struct sspr_record *rec)
 
 		close(fds[0]);
 		sspr_record_init(&found);
-		store_config(&cfg);
-		r = sspr_store_open(&cfg, SSPR_STORE_READONLY, &st, &err);
+		r = try_open_store(SSPR_STORE_READONLY, &st, &err);
 		if (r == SSPR_OK)
 			r = sspr_store_get(st, who, &found, &err);
 		sspr_store_close(st);

@@ -255,13 +255,12 @@ static void test_account_hook_reminds_unenrolled(void **state)
 	assert_int_equal(run("sspr-test-broken", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
 }
 
-/* Runs a reset with pam_wrapper's syslog copy on stderr sent to a file,
- * and returns that file's contents in log (size logsize). */
-static void reset_capturing_syslog_on(const char *service, const char *code,
-				      const char *password, char *log, size_t logsize)
+/* Runs the dialog of sc with pam_wrapper's syslog copy on stderr sent to
+ * a file, and returns that file's contents in log (size logsize). */
+static void dialog_capturing_syslog(const char *service, struct script *sc, char *log,
+				    size_t logsize)
 {
 	char path[512];
-	struct script sc;
 	int saved = dup(STDERR_FILENO), fd;
 	ssize_t n;
 
@@ -271,8 +270,7 @@ static void reset_capturing_syslog_on(const char *service, const char *code,
 	setenv("PAM_WRAPPER_DEBUGLEVEL", "3", 1);
 	fflush(stderr);
 	dup2(fd, STDERR_FILENO);
-	script_init(&sc, 4, "", code, password, password);
-	(void)run(service, user, PAMTEST_AUTHENTICATE, &sc);
+	(void)run(service, user, PAMTEST_AUTHENTICATE, sc);
 	fflush(stderr);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
@@ -281,6 +279,15 @@ static void reset_capturing_syslog_on(const char *service, const char *code,
 	close(fd);
 	assert_true(n > 0);
 	log[n] = '\0';
+}
+
+static void reset_capturing_syslog_on(const char *service, const char *code,
+				      const char *password, char *log, size_t logsize)
+{
+	struct script sc;
+
+	script_init(&sc, 4, "", code, password, password);
+	dialog_capturing_syslog(service, &sc, log, logsize);
 }
 
 static void reset_capturing_syslog(const char *code, const char *password, char *log,
@@ -334,6 +341,65 @@ static void test_one_log_line_per_outcome_and_no_secret(void **state)
 	assert_false(syslog_has(log, wrong));
 }
 
+/* The failure that starts a lock writes its own line and its own event,
+ * after those of the failure, in the same store transaction: the lock is
+ * not a detail of the refusal. */
+static void test_lock_is_its_own_line_and_event(void **state)
+{
+	static char log[65536];
+	char wrong[SSPR_TOTP_CODE_MAX + 1];
+	struct last_event le;
+	struct script sc;
+	const char *bad, *lock;
+	int before;
+
+	wrong_code(wrong);
+	for (int i = 0; i < 2; i++) {
+		script_init(&sc, 2, "", wrong);
+		assert_int_not_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc),
+				     PAM_SUCCESS);
+	}
+	before = last_event().count;
+	reset_capturing_syslog(wrong, "x", log, sizeof(log));
+	bad = strstr(log, "password reset bad-code: user=");
+	lock = strstr(log, "password reset lockout: user=");
+	assert_non_null(bad);
+	assert_non_null(lock);
+	assert_true(bad < lock);
+	assert_null(strstr(bad, "resets locked\"")); /* the refusal's line carries no lock */
+	assert_non_null(strstr(lock, " method=totp detail=\"3 failed answers within 600 s: "
+				     "resets locked for 600 s\""));
+	assert_int_equal(count_lines_with(log, "password reset lockout:"), 1);
+	le = last_event();
+	assert_int_equal(le.count, before + 3); /* challenge shown, bad-code, the lock */
+	assert_string_equal(le.ev.action, "lockout");
+	assert_string_equal(le.ev.result, "started");
+	assert_string_equal(le.ev.method, "totp");
+	assert_non_null(strstr(le.ev.detail, "3 failed answers within 600 s"));
+}
+
+/* The application's conversation fails at the code prompt (its script
+ * has no more answers): the line that says so names the user, service
+ * and method, and libpam's bare "conversation failed" is not written for
+ * the module's prompt. */
+static void test_failed_conversation_is_logged_with_fields(void **state)
+{
+	static char log[65536];
+	struct script sc;
+	char *aborted;
+
+	script_init(&sc, 1, "");
+	dialog_capturing_syslog("sspr-test", &sc, log, sizeof(log));
+	aborted = strstr(log, "password reset aborted: user=");
+	assert_non_null(aborted);
+	assert_non_null(strstr(aborted, " service=sspr-test rhost="));
+	assert_non_null(strstr(aborted, " method=totp detail=conversation"));
+	/* After the module, pam_unix asks for the password through libpam,
+	 * which logs its own failure: only the module's part is ours. */
+	*aborted = '\0';
+	assert_null(strstr(log, "conversation failed"));
+}
+
 /* A remote host name is the peer's choice: a newline in it must not start
  * a forged log line, nor a space or '=' add a key of its own to the line
  * (the value is quoted whole).
@@ -376,6 +442,8 @@ int main(void)
 		cmocka_unit_test_setup(test_account_hook_reminds_unenrolled, setup),
 		cmocka_unit_test_setup(test_one_log_line_per_outcome_and_no_secret, setup),
 		cmocka_unit_test_setup(test_remote_host_cannot_forge_log_lines, setup),
+		cmocka_unit_test_setup(test_lock_is_its_own_line_and_event, setup),
+		cmocka_unit_test_setup(test_failed_conversation_is_logged_with_fields, setup),
 	};
 
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);

@@ -401,6 +401,7 @@ struct count_ctx {
 	int64_t since;
 	unsigned n;
 	int64_t first, last; /* times of the first and last event counted */
+	const char *action;  /* NULL: "reset" */
 };
 
 /* The host of a worker's service ("robust-lock-5": host 1), or -1. */
@@ -420,7 +421,8 @@ static int count_fn(const struct sspr_event *ev, int status, void *ctx)
 {
 	struct count_ctx *c = ctx;
 
-	if (status == SSPR_OK && strcmp(ev->user, user) == 0 && strcmp(ev->action, "reset") == 0 &&
+	if (status == SSPR_OK && strcmp(ev->user, user) == 0 &&
+	    strcmp(ev->action, c->action != NULL ? c->action : "reset") == 0 &&
 	    strcmp(ev->result, c->result) == 0 &&
 	    (c->detail == NULL || strstr(ev->detail, c->detail) != NULL) &&
 	    (c->service == NULL || strncmp(ev->service, c->service, strlen(c->service)) == 0) &&
@@ -447,7 +449,7 @@ static void count_events_in(struct count_ctx *c)
 
 static unsigned count_events(const char *result, const char *detail)
 {
-	struct count_ctx c = {result, detail, NULL, -1, 0, 0, 0, 0};
+	struct count_ctx c = {result, detail, NULL, -1, 0, 0, 0, 0, NULL};
 
 	count_events_in(&c);
 	return c.n;
@@ -457,7 +459,7 @@ static unsigned count_events(const char *result, const char *detail)
  * services: "robust-wide-", "robust-lock-"). */
 static unsigned count_host_events(const char *result, const char *service, int host)
 {
-	struct count_ctx c = {result, NULL, service, host, 0, 0, 0, 0};
+	struct count_ctx c = {result, NULL, service, host, 0, 0, 0, 0, NULL};
 
 	count_events_in(&c);
 	return c.n;
@@ -591,23 +593,35 @@ static void phase_count(void)
 	sspr_record_wipe(&rec);
 }
 
-/* The failure that starts the lock says so: a judged one ("bad-code",
- * "resets locked"), or the opening of a challenge that finds the limit
- * reached by failures counted for dialogs still under way ("locked",
- * "resets locked: dialogs ended without an answer"). */
-#define LOCK_STARTED "resets locked"
+/* The lock has an event of its own ("lockout started"), written with
+ * the refusal that starts it: a judged one ("... failed answers ..."), or
+ * the opening of a challenge that finds the limit reached by failures
+ * counted for dialogs still under way ("... dialogs ended without an
+ * answer ..."). */
+#define LOCK_BY_VERDICT "failed answers"
+#define LOCK_BY_OPENING "dialogs ended without an answer"
+
+static unsigned count_lockouts(const char *detail)
+{
+	struct count_ctx c = {"started", detail, NULL, -1, 0, 0, 0, 0, "lockout"};
+
+	count_events_in(&c);
+	return c.n;
+}
 
 static void phase_lock(void)
 {
 	struct sspr_record rec;
 	unsigned bad = count_events("bad-code", NULL), locked = count_events("locked", NULL);
-	unsigned by_verdict = count_events("bad-code", LOCK_STARTED);
-	unsigned by_opening = count_events("locked", LOCK_STARTED);
+	unsigned by_verdict = count_lockouts(LOCK_BY_VERDICT);
+	unsigned by_opening = count_lockouts(LOCK_BY_OPENING);
 	/* The lock phase alone has the robust-lock-N services. */
-	struct count_ctx judged = {"bad-code", NULL, "robust-lock-", -1, 0, 0, 0, 0};
-	struct count_ctx found_locked = {"locked", NULL, "robust-lock-", -1, 0, 0, 0, 0};
-	struct count_ctx start_v = {"bad-code", LOCK_STARTED, "robust-lock-", -1, 0, 0, 0, 0};
-	struct count_ctx start_o = {"locked", LOCK_STARTED, "robust-lock-", -1, 0, 0, 0, 0};
+	struct count_ctx judged = {"bad-code", NULL, "robust-lock-", -1, 0, 0, 0, 0, NULL};
+	struct count_ctx found_locked = {"locked", NULL, "robust-lock-", -1, 0, 0, 0, 0, NULL};
+	struct count_ctx start_v = {"started", LOCK_BY_VERDICT, "robust-lock-", -1, 0, 0, 0, 0,
+				    "lockout"};
+	struct count_ctx start_o = {"started", LOCK_BY_OPENING, "robust-lock-", -1, 0, 0, 0, 0,
+				    "lockout"};
 	int64_t start_at;
 	int total;
 
@@ -623,8 +637,8 @@ static void phase_lock(void)
 	get_record(&rec);
 	bad = count_events("bad-code", NULL) - bad;
 	locked = count_events("locked", NULL) - locked;
-	by_verdict = count_events("bad-code", LOCK_STARTED) - by_verdict;
-	by_opening = count_events("locked", LOCK_STARTED) - by_opening;
+	by_verdict = count_lockouts(LOCK_BY_VERDICT) - by_verdict;
+	by_opening = count_lockouts(LOCK_BY_OPENING) - by_opening;
 	/* Every attempt counts from the moment its challenge opens, so the
 	 * dialogs still open when the limit is reached are counted with the
 	 * judged ones: at most lockout_attempts are judged, and at most
