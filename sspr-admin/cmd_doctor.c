@@ -5,8 +5,10 @@
  * most), 1 when a problem stops them or lets them bypass a control. The
  * policy is loaded here, not by main: a policy that does not load is the
  * first finding, not the end of the run. */
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -57,6 +59,41 @@ void doctor_report(struct doctor *d, enum doctor_level level, const char *check,
 		sspr_text_print_safe(stdout, fix);
 		putchar('\n');
 	}
+}
+
+static bool scan_file(const char *path, doctor_line_fn fn, void *ctx)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+	unsigned n = 0;
+	bool done = false;
+
+	while (f != NULL && !done && fgets(line, sizeof(line), f) != NULL)
+		done = fn(line + strspn(line, " \t"), path, ++n, ctx);
+	if (f != NULL)
+		fclose(f);
+	return done;
+}
+
+bool doctor_scan_config(const char *file, const char *dir, doctor_line_fn fn, void *ctx)
+{
+	DIR *dp;
+	struct dirent *de;
+	char path[512];
+	bool done = scan_file(file, fn, ctx);
+
+	if (done || (dp = opendir(dir)) == NULL)
+		return done;
+	while (!done && (de = readdir(dp)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		done = scan_file(path, fn, ctx);
+	}
+	closedir(dp);
+	return done;
 }
 
 static void check_policy(struct doctor *d, struct admin_ctx *ctx)

@@ -33,6 +33,12 @@ void doctor_report(struct doctor *d, enum doctor_level level, const char *check,
 		   const char *subject, const char *fix, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* Calls fn for each line (without leading blanks) of file and then of
+ * every dir/ *.conf, in directory order, until fn returns true; true when
+ * it did. For settings a program reads from a file and its drop-ins. */
+typedef bool (*doctor_line_fn)(const char *line, const char *path, unsigned lineno, void *ctx);
+bool doctor_scan_config(const char *file, const char *dir, doctor_line_fn fn, void *ctx);
+
 void doctor_check_key(struct doctor *d);
 void doctor_check_store(struct doctor *d);
 void doctor_check_mail_relay(struct doctor *d);

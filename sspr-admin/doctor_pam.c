@@ -4,8 +4,9 @@
  * it (pamconf.c, includes expanded), and where pam_sspr stands in it:
  * before pam_unix (trigger=empty) or after it (trigger=offer), before
  * pam_faillock's preauth, and not where a success of pam_unix jumps past
- * a second factor. Then the password service a reset runs, and the
- * enrollment service, which must not offer a reset. */
+ * a second factor; under registration = require, an account line that
+ * can refuse. Then the password service a reset runs, and the enrollment
+ * service, which must not offer a reset. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +42,13 @@ static const struct {
 
 struct stack_line {
 	char module[64];
-	char control[64];
+	char control[256];
 	char where[300]; /* FILE:LINE */
 	bool first_pass; /* try_first_pass or use_first_pass */
 	bool preauth;
 	bool offer;
 	bool enforce_for_root;
+	bool not_enforcing; /* enforcing=0 (pwquality), enforce=none|users (passwdqc) */
 };
 
 struct stack {
@@ -77,6 +79,8 @@ static void collect(const struct sspr_pam_line *line, void *ctx)
 	l->preauth = has_arg(line, "preauth");
 	l->offer = has_arg(line, "trigger=offer");
 	l->enforce_for_root = has_arg(line, "enforce_for_root");
+	l->not_enforcing = has_arg(line, "enforcing=0") || has_arg(line, "enforce=none") ||
+			   has_arg(line, "enforce=users");
 }
 
 static int find(const struct stack *s, const char *module, int from)
@@ -138,6 +142,37 @@ static bool managed_by_pam_auth_update(const char *where)
 	const char *base = strrchr(where, '/');
 
 	return base != NULL && strncmp(base + 1, "common-", 7) == 0;
+}
+
+/* registration = require refuses a login only where the account hook's
+ * line may fail the stack: an optional pam_sspr refuses nothing. */
+static bool check_account(struct doctor *d, const char *service)
+{
+	struct stack *acct = calloc(1, sizeof(*acct));
+	char fix[400];
+	bool ok = true;
+	int a;
+
+	if (acct == NULL)
+		return false;
+	(void)sspr_pamconf_walk(NULL, service, "account", collect, acct);
+	a = find(acct, "pam_sspr.so", 0);
+	if (a < 0 || strcasecmp(acct->line[a].control, "optional") == 0) {
+		if (a >= 0)
+			snprintf(fix, sizeof(fix), "make it 'account required pam_sspr.so' (%s)",
+				 acct->line[a].where);
+		else
+			snprintf(fix, sizeof(fix), "add 'account required pam_sspr.so'");
+		doctor_report(d, DOCTOR_WARNING, "pam-account", service, fix,
+			      "%s: registration = require, but %s: a user who has not registered "
+			      "is never refused here",
+			      service,
+			      a < 0 ? "its account stack has no pam_sspr"
+				    : "pam_sspr is optional in its account stack");
+		ok = false;
+	}
+	free(acct);
+	return ok;
 }
 
 /* The checks for one service whose auth stack holds pam_sspr at index i. */
@@ -225,6 +260,8 @@ static void check_stack(struct doctor *d, const char *service, const struct stac
 			      "%s: the second factor %s (%s) is still asked after a reset",
 			      service, s->line[f].module, s->line[f].where);
 	}
+	if (d->pol->registration == SSPR_REGISTRATION_REQUIRE)
+		ok = check_account(d, service) && ok;
 	if (ok)
 		doctor_report(d, DOCTOR_OK, "pam-order", service, NULL,
 			      "%s: pam_sspr (%s) %s pam_unix (%s)", service, sspr->where,
@@ -237,8 +274,9 @@ static bool service_name_wanted(const char *name)
 	size_t len = strlen(name);
 
 	/* Fragments the services include, our own two services (checked on
-	 * their own), and what package managers leave behind. */
-	if (name[0] == '.' || strncmp(name, "common-", 7) == 0 || strcmp(name, "other") == 0 ||
+	 * their own), and what package managers leave behind. "other" stays:
+	 * it is the stack of every service without a file of its own. */
+	if (name[0] == '.' || strncmp(name, "common-", 7) == 0 ||
 	    strcmp(name, ENROLL_SERVICE_NAME) == 0 || strstr(name, ".dpkg-") != NULL ||
 	    strstr(name, ".ucf-") != NULL || name[len - 1] == '~')
 		return false;
@@ -319,6 +357,22 @@ out:
 		free(names[k]);
 }
 
+static bool enforce_for_root_line(const char *line, const char *path, unsigned lineno,
+				  void *ctx)
+{
+	(void)path, (void)lineno, (void)ctx;
+	return strncmp(line, "enforce_for_root", 16) == 0 &&
+	       (line[16] == '\0' || strchr(" \t\n", line[16]) != NULL);
+}
+
+/* enforce_for_root set in pwquality.conf (or its .d), where pam_pwquality
+ * reads it as well as from its arguments. */
+static bool pwquality_conf_enforces_for_root(void)
+{
+	return doctor_scan_config("/etc/security/pwquality.conf", "/etc/security/pwquality.conf.d",
+				  enforce_for_root_line, NULL);
+}
+
 static bool service_file_exists(const char *service)
 {
 	char path[300];
@@ -387,7 +441,18 @@ void doctor_check_password_service(struct doctor *d)
 			      service);
 		goto out;
 	}
-	if (quality_modules[m].needs_enforce_for_root && !s->line[q].enforce_for_root) {
+	if (strcasecmp(s->line[q].control, "optional") == 0 || s->line[q].not_enforcing) {
+		snprintf(fix, sizeof(fix), "make the %s line (%s) 'requisite' and enforcing",
+			 s->line[q].module, s->line[q].where);
+		doctor_report(d, DOCTOR_PROBLEM, "password-quality", service, fix,
+			      "%s: %s (%s) only warns ('%s'%s): a weak password is set anyway",
+			      service, s->line[q].module, s->line[q].where, s->line[q].control,
+			      s->line[q].not_enforcing ? ", not enforcing" : "");
+		goto out;
+	}
+	if (quality_modules[m].needs_enforce_for_root && !s->line[q].enforce_for_root &&
+	    !(strcmp(quality_modules[m].module, "pam_pwquality.so") == 0 &&
+	      pwquality_conf_enforces_for_root())) {
 		snprintf(fix, sizeof(fix), "add enforce_for_root to the %s line (%s)",
 			 s->line[q].module, s->line[q].where);
 		doctor_report(d, DOCTOR_PROBLEM, "password-quality", service, fix,

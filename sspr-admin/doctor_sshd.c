@@ -134,6 +134,30 @@ static void first_lines(const char *keyword, unsigned *include_line, unsigned *k
 		fclose(f);
 }
 
+struct match_search {
+	char *where;
+	size_t size;
+};
+
+static bool match_line(const char *line, const char *path, unsigned lineno, void *ctx)
+{
+	struct match_search *m = ctx;
+
+	if (strncasecmp(line, "Match", 5) != 0 || !isspace((unsigned char)line[5]))
+		return false;
+	snprintf(m->where, m->size, "%s:%u", path, lineno);
+	return true;
+}
+
+/* The first active "Match" line of sshd_config or its drop-ins, as
+ * FILE:LINE in where; false when there is none. */
+static bool first_match_block(char *where, size_t size)
+{
+	struct match_search m = {where, size};
+
+	return doctor_scan_config(SSHD_CONFIG, SSHD_CONFIG ".d", match_line, &m);
+}
+
 /* The fix for the settings that are wrong (want: "KbdInteractiveAuthentication
  * yes\n" lines): a drop-in where one is read first, else an edit of
  * sshd_config at the line that sets the value. */
@@ -158,7 +182,7 @@ void doctor_check_sshd(struct doctor *d)
 {
 	char *const argv[] = {SSHD, "-T", NULL};
 	char kbd[64] = "", usepam[64] = "", password[64] = "", methods[1024] = "any";
-	char want[200] = "", fix[600];
+	char want[200] = "", fix[600], where[600];
 	char *out;
 	int status;
 
@@ -224,6 +248,13 @@ void doctor_check_sshd(struct doctor *d)
 			      "keyboard-interactive, so no reset",
 			      methods);
 	}
+	/* sshd -T without -C prints what holds outside Match blocks. */
+	if (first_match_block(where, sizeof(where)))
+		doctor_report(d, DOCTOR_WARNING, "sshd-match", "sshd",
+			      "sshd -T -C user=NAME,host=HOST,addr=ADDRESS",
+			      "sshd: a Match block (%s) may change these settings for some "
+			      "connections; the values above hold outside it",
+			      where);
 	if (strcmp(usepam, "yes") == 0 && strcmp(kbd, "yes") == 0 &&
 	    (strcmp(methods, "any") == 0 || strstr(methods, "keyboard-interactive") != NULL))
 		doctor_report(d, DOCTOR_OK, "sshd", "sshd", NULL,

@@ -200,6 +200,18 @@ check "pam-services: a service the policy leaves out is said, not a problem" lin
 check "pam-services: exit 0" exits 0
 restore
 
+printf 'registration = require\n' >>/etc/security/sspr.conf
+doctor
+check "pam-account: registration = require without an account line is a warning" line '^warning +pam-account +sshd: registration = require, but its account stack has no pam_sspr'
+printf '@include common-auth\naccount required pam_unix.so\naccount optional %s\n' "$module" >/etc/pam.d/sshd
+doctor
+check "pam-account: an optional account line refuses nothing" line '^warning +pam-account +sshd: registration = require, but pam_sspr is optional in its account stack'
+check "pam-account: fix names the line" line "fix: make it 'account required pam_sspr.so' \(/etc/pam.d/sshd:3\)"
+printf '@include common-auth\naccount required pam_unix.so\naccount required %s\n' "$module" >/etc/pam.d/sshd
+doctor
+check "pam-account: a required account line is fine" line '^ok +pam-order +sshd:'
+restore
+
 printf '@include common-auth\naccount required pam_unix.so\n' >/etc/pam.d/sspr-enroll
 doctor
 check "enroll-service: pam_sspr in sspr-enroll is a problem" exits 1
@@ -224,6 +236,15 @@ sed -i 's/ enforce_for_root//' /etc/pam.d/sspr-passwd
 sed -i '/pam_pwhistory/d' /etc/pam.d/sspr-passwd
 doctor
 check "password-quality: pam_pwquality without enforce_for_root is a problem" line '^PROBLEM +password-quality +sspr-passwd: pam_pwquality.so \(/etc/pam.d/sspr-passwd:[0-9]+\) has no enforce_for_root'
+mkdir -p /etc/security/pwquality.conf.d
+printf 'enforce_for_root\n' >/etc/security/pwquality.conf.d/root.conf
+doctor
+check "password-quality: enforce_for_root in pwquality.conf.d counts" line '^ok +password-quality +sspr-passwd: pam_pwquality.so'
+rm /etc/security/pwquality.conf.d/root.conf
+restore
+sed -i 's/^password requisite pam_pwquality.so/password optional pam_pwquality.so/' /etc/pam.d/sspr-passwd
+doctor
+check "password-quality: an optional quality line is a problem" line "^PROBLEM +password-quality +sspr-passwd: pam_pwquality.so \(/etc/pam.d/sspr-passwd:[0-9]+\) only warns \('optional'\)"
 restore
 
 # --- sshd (its own sshd -T) --------------------------------------------------
@@ -249,6 +270,11 @@ restore
 sed -i 's/^UsePAM yes/UsePAM no/' /etc/ssh/sshd_config
 doctor
 check "sshd-usepam: UsePAM no is a problem" line "^PROBLEM +sshd-usepam +sshd: usepam is 'no'"
+restore
+printf 'Match User backup\n\tKbdInteractiveAuthentication no\n' >>/etc/ssh/sshd_config
+doctor
+check "sshd-match: a Match block is a warning" line "^warning +sshd-match +sshd: a Match block \(/etc/ssh/sshd_config:4\)"
+check "sshd-match: exit 0" exits 0
 restore
 printf 'AuthenticationMethods publickey\n' >>/etc/ssh/sshd_config.d/00-pam_sspr.conf
 doctor

@@ -13,14 +13,20 @@
 #     system unpacked into a scratch directory, /proc, a private /dev with
 #     the host's pseudo-terminals and a tmpfs /run mounted, and
 #     system_test.py drives dpkg, pam-auth-update, sshd, ssh, login and su
-#     inside it with chroot.
+#     inside it with chroot;
+#  5. with SSPR_TEST_AUTOPKGTEST=1: the package's own autopkgtest
+#     (debian/tests), run by that release's autopkgtest on the packages
+#     installed in another fresh system of it (the "null" runner inside the
+#     disposable system: it is the throw-away container that
+#     breaks-testbed and isolation-container ask for, so autopkgtest is
+#     told to accept those two restrictions).
 # Both systems are cached as tarballs in /var/cache/sspr-test, keyed by
 # release, mirror and package list.
 # Usage: test_system.sh SUITE SOURCE_DIR SYSTEM_TEST_PY   (SUITE: bookworm, trixie)
 # Environment: SSPR_DEB_DIR (ready .debs, linted by the host's lintian),
 # SSPR_TEST_MIRROR (Debian mirror, default http://deb.debian.org/debian),
 # SSPR_TEST_CACHE (default /var/cache/sspr-test), SSPR_TEST_KEEP=1 (keep the
-# scratch directory).
+# scratch directory), SSPR_TEST_AUTOPKGTEST=1 (step 5).
 set -euo pipefail
 
 prog=test_system.sh
@@ -115,6 +121,23 @@ with_system_mounted() {
 	' sh "$@"
 }
 
+# Copies the source tree at $1 into $2: the tree as git sees it (tracked
+# and new files, not ignored build directories), or a plain copy without
+# build directories.
+copy_source() {
+	local from=$1 to=$2
+	mkdir -p "$to"
+	if git -C "$from" rev-parse --show-toplevel >/dev/null 2>&1 &&
+		[ "$(git -C "$from" rev-parse --show-toplevel)" = "$from" ]; then
+		(cd "$from" && git ls-files -z -c -o --exclude-standard |
+			xargs -0 -r sh -c 'for f; do if [ -e "$f" ]; then printf "%s\0" "$f"; fi; done' sh |
+			tar --null -T - -cf -) | tar -xf - -C "$to"
+	else
+		tar -C "$from" --exclude='./build*' --exclude=./.git --exclude='./obj-*' -cf - . |
+			tar -xf - -C "$to"
+	fi
+}
+
 # --- 1. the package ---------------------------------------------------------
 if [ -n "${SSPR_DEB_DIR:-}" ]; then
 	debs=$(realpath -e -- "$SSPR_DEB_DIR")
@@ -131,19 +154,8 @@ else
 	build_root=$work/build
 	mkdir -p "$build_root"
 	tar -xf "$build_tarball" -C "$build_root"
-	mkdir -p "$build_root/build/src"
 	say "building the package from $src in $suite"
-	# The tree as git sees it (tracked and new files, not ignored build
-	# directories); a plain copy without build directories otherwise.
-	if git -C "$src" rev-parse --show-toplevel >/dev/null 2>&1 &&
-		[ "$(git -C "$src" rev-parse --show-toplevel)" = "$src" ]; then
-		(cd "$src" && git ls-files -z -c -o --exclude-standard |
-			xargs -0 -r sh -c 'for f; do if [ -e "$f" ]; then printf "%s\0" "$f"; fi; done' sh |
-			tar --null -T - -cf -) | tar -xf - -C "$build_root/build/src"
-	else
-		tar -C "$src" --exclude='./build*' --exclude=./.git --exclude='./obj-*' -cf - . |
-			tar -xf - -C "$build_root/build/src"
-	fi
+	copy_source "$src" "$build_root/build/src"
 	if ! with_system_mounted "$build_root" chroot "$build_root" /bin/sh -c \
 		'cd /build/src && dpkg-buildpackage -us -uc' >"$work/build.log" 2>&1; then
 		tail -n 60 "$work/build.log"
@@ -195,4 +207,37 @@ cp "$deb" "$ldap_deb" "$root/tmp/"
 status=0
 with_system_mounted "$root" python3 "$driver" "$root" "/tmp/$(basename "$deb")" \
 	"/tmp/$(basename "$ldap_deb")" || status=$?
-exit "$status"
+[ "$status" = 0 ] || exit "$status"
+[ "${SSPR_TEST_AUTOPKGTEST:-0}" = 1 ] || exit 0
+
+# --- 5. autopkgtest ---------------------------------------------------------
+# The test's Depends of debian/tests/control (beyond "@") come with the
+# system, so autopkgtest only installs the two packages, from the .debs.
+test_depends=$(sed -n '/^Depends:/,/^[A-Z][A-Za-z-]*:/p' "$src/debian/tests/control" |
+	sed '1s/^Depends://; /^[A-Z][A-Za-z-]*:/d; /^#/d' | tr ',' '\n' |
+	sed 's/|.*//; s/([^)]*)//g; s/[[:space:]]//g' | grep -v '^$' | grep -v '^@$')
+# autopkgtest itself needs dpkg-dev and apt-utils to install the .debs.
+ap_tarball=$(system_tarball autopkgtest "$(printf '%s\n' $depends $test_depends autopkgtest \
+	dpkg-dev apt-utils \
+	openssh-server openssh-client login passwd libpam-runtime adduser sudo |
+	sort -u | paste -sd, -)")
+ap_root=$work/autopkgtest-root
+mkdir -p "$ap_root"
+tar -xf "$ap_tarball" -C "$ap_root"
+copy_source "$src" "$ap_root/build/src"
+mkdir -p "$ap_root/build/debs"
+cp "$deb" "$ldap_deb" "$ap_root/build/debs/"
+say "autopkgtest ($suite's $(chroot "$ap_root" dpkg-query -W -f='${Version}' autopkgtest)):" \
+	"debian/tests on the installed packages"
+with_system_mounted "$ap_root" chroot "$ap_root" /bin/sh -c \
+	'cd /build && autopkgtest --ignore-restrictions=breaks-testbed,isolation-container \
+		--no-built-binaries --output-dir /build/out debs/*.deb /build/src/ -- null' >"$work/autopkgtest.log" 2>&1 ||
+	status=$?
+# The summary and the test's own verdict line.
+grep -E '^(installed +(PASS|FAIL|SKIP)|system: [0-9]+ passed)' "$work/autopkgtest.log" |
+	sed "s/^/$prog: autopkgtest: /" || true
+if [ "$status" != 0 ] || ! grep -qE '^installed +PASS' "$work/autopkgtest.log"; then
+	tail -n 80 "$work/autopkgtest.log"
+	fail "autopkgtest failed in $suite (status $status)"
+fi
+exit 0
