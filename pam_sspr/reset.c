@@ -86,8 +86,11 @@ static bool offer_accepted(struct sspr_session *s)
 	char *answer = NULL;
 	bool yes;
 
-	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_ON, OFFER_PROMPT, &answer) != PAM_SUCCESS)
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_ON, OFFER_PROMPT, &answer) != PAM_SUCCESS) {
+		/* The conversation's failure has no other line (conv.c). */
+		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", NULL, "conversation");
 		return false;
+	}
 	yes = strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0;
 	sspr_conv_free(answer);
 	if (yes)

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -75,24 +76,30 @@ static bool scan_file(const char *path, doctor_line_fn fn, void *ctx)
 	return done;
 }
 
+static int conf_file(const struct dirent *de)
+{
+	size_t len = strlen(de->d_name);
+
+	return de->d_name[0] != '.' && len >= 6 && strcmp(de->d_name + len - 5, ".conf") == 0;
+}
+
 bool doctor_scan_config(const char *file, const char *dir, doctor_line_fn fn, void *ctx)
 {
-	DIR *dp;
-	struct dirent *de;
+	struct dirent **names = NULL;
 	char path[512];
 	bool done = scan_file(file, fn, ctx);
+	int n;
 
-	if (done || (dp = opendir(dir)) == NULL)
-		return done;
-	while (!done && (de = readdir(dp)) != NULL) {
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		done = scan_file(path, fn, ctx);
+	/* In name order, as sshd's Include and libpwquality read them. */
+	n = done ? 0 : scandir(dir, &names, conf_file, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (!done) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+			done = scan_file(path, fn, ctx);
+		}
+		free(names[i]);
 	}
-	closedir(dp);
+	free(names);
 	return done;
 }
 

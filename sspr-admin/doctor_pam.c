@@ -144,6 +144,15 @@ static bool managed_by_pam_auth_update(const char *where)
 	return base != NULL && strncmp(base + 1, "common-", 7) == 0;
 }
 
+/* Whether a line with this control can make the stack fail: not
+ * optional or sufficient, and a [...] whose default is not ignore. */
+static bool can_refuse(const char *control)
+{
+	if (strcasecmp(control, "optional") == 0 || strcasecmp(control, "sufficient") == 0)
+		return false;
+	return control[0] != '[' || strstr(control, "default=ignore") == NULL;
+}
+
 /* registration = require refuses a login only where the account hook's
  * line may fail the stack: an optional pam_sspr refuses nothing. */
 static bool check_account(struct doctor *d, const char *service)
@@ -157,8 +166,13 @@ static bool check_account(struct doctor *d, const char *service)
 		return false;
 	(void)sspr_pamconf_walk(NULL, service, "account", collect, acct);
 	a = find(acct, "pam_sspr.so", 0);
-	if (a < 0 || strcasecmp(acct->line[a].control, "optional") == 0) {
-		if (a >= 0)
+	if (a < 0 || !can_refuse(acct->line[a].control)) {
+		if (a >= 0 && managed_by_pam_auth_update(acct->line[a].where))
+			snprintf(fix, sizeof(fix),
+				 "pam-auth-update writes %s: put 'account required pam_sspr.so' "
+				 "in the services that must refuse, or in a local profile",
+				 acct->line[a].where);
+		else if (a >= 0)
 			snprintf(fix, sizeof(fix), "make it 'account required pam_sspr.so' (%s)",
 				 acct->line[a].where);
 		else
@@ -168,7 +182,7 @@ static bool check_account(struct doctor *d, const char *service)
 			      "is never refused here",
 			      service,
 			      a < 0 ? "its account stack has no pam_sspr"
-				    : "pam_sspr is optional in its account stack");
+				    : "pam_sspr's account line cannot refuse a login");
 		ok = false;
 	}
 	free(acct);
@@ -365,6 +379,27 @@ static bool enforce_for_root_line(const char *line, const char *path, unsigned l
 	       (line[16] == '\0' || strchr(" \t\n", line[16]) != NULL);
 }
 
+static bool not_enforcing_line(const char *line, const char *path, unsigned lineno, void *ctx)
+{
+	const char *p = line;
+
+	(void)path, (void)lineno, (void)ctx;
+	if (strncmp(p, "enforcing", 9) != 0)
+		return false;
+	p += 9 + strspn(p + 9, " \t");
+	if (*p++ != '=')
+		return false;
+	p += strspn(p, " \t");
+	return *p == '0';
+}
+
+/* enforcing = 0 in pwquality.conf (or its .d): it only warns. */
+static bool pwquality_conf_not_enforcing(void)
+{
+	return doctor_scan_config("/etc/security/pwquality.conf", "/etc/security/pwquality.conf.d",
+				  not_enforcing_line, NULL);
+}
+
 /* enforce_for_root set in pwquality.conf (or its .d), where pam_pwquality
  * reads it as well as from its arguments. */
 static bool pwquality_conf_enforces_for_root(void)
@@ -441,6 +476,8 @@ void doctor_check_password_service(struct doctor *d)
 			      service);
 		goto out;
 	}
+	if (strcmp(s->line[q].module, "pam_pwquality.so") == 0 && pwquality_conf_not_enforcing())
+		s->line[q].not_enforcing = true;
 	if (strcasecmp(s->line[q].control, "optional") == 0 || s->line[q].not_enforcing) {
 		snprintf(fix, sizeof(fix), "make the %s line (%s) 'requisite' and enforcing",
 			 s->line[q].module, s->line[q].where);

@@ -344,10 +344,21 @@ static int update_until_committed(struct ldap_store *st, const char *user, const
 	if (!committed)
 		return sspr_error_set(err, SSPR_EBUSY, "%s: record of %s: too many concurrent changes",
 				      st->base_dn, user);
-	for (int i = 0; i < SSPR_UPDATE_EVENTS; i++)
-		if (ev[i].action[0] != '\0' && (r = add_event(st, &ev[i], err)) != SSPR_OK)
-			return r;
-	return fr;
+	/* The record is written: every event is tried, the first failure
+	 * reported. */
+	r = SSPR_OK;
+	for (int i = 0; i < SSPR_UPDATE_EVENTS; i++) {
+		struct sspr_error lost = {{0}};
+		int e;
+
+		if (ev[i].action[0] == '\0' || (e = add_event(st, &ev[i], &lost)) == SSPR_OK)
+			continue;
+		if (r == SSPR_OK) {
+			r = e;
+			*err = lost;
+		}
+	}
+	return r != SSPR_OK ? r : fr;
 }
 
 static int ldap_update(struct sspr_store *store, const char *user, unsigned flags,

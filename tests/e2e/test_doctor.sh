@@ -205,8 +205,11 @@ doctor
 check "pam-account: registration = require without an account line is a warning" line '^warning +pam-account +sshd: registration = require, but its account stack has no pam_sspr'
 printf '@include common-auth\naccount required pam_unix.so\naccount optional %s\n' "$module" >/etc/pam.d/sshd
 doctor
-check "pam-account: an optional account line refuses nothing" line '^warning +pam-account +sshd: registration = require, but pam_sspr is optional in its account stack'
+check "pam-account: an optional account line refuses nothing" line "^warning +pam-account +sshd: registration = require, but pam_sspr's account line cannot refuse a login"
 check "pam-account: fix names the line" line "fix: make it 'account required pam_sspr.so' \(/etc/pam.d/sshd:3\)"
+printf '@include common-auth\naccount required pam_unix.so\naccount sufficient %s\n' "$module" >/etc/pam.d/sshd
+doctor
+check "pam-account: a sufficient account line refuses nothing either" line "^warning +pam-account +sshd: registration = require, but pam_sspr's account line cannot refuse a login"
 printf '@include common-auth\naccount required pam_unix.so\naccount required %s\n' "$module" >/etc/pam.d/sshd
 doctor
 check "pam-account: a required account line is fine" line '^ok +pam-order +sshd:'
@@ -240,7 +243,10 @@ mkdir -p /etc/security/pwquality.conf.d
 printf 'enforce_for_root\n' >/etc/security/pwquality.conf.d/root.conf
 doctor
 check "password-quality: enforce_for_root in pwquality.conf.d counts" line '^ok +password-quality +sspr-passwd: pam_pwquality.so'
-rm /etc/security/pwquality.conf.d/root.conf
+printf 'enforcing = 0\n' >/etc/security/pwquality.conf.d/warn.conf
+doctor
+check "password-quality: enforcing = 0 in pwquality.conf.d is a problem" line "^PROBLEM +password-quality +sspr-passwd: pam_pwquality.so \(/etc/pam.d/sspr-passwd:[0-9]+\) only warns \('requisite', not enforcing\)"
+rm /etc/security/pwquality.conf.d/root.conf /etc/security/pwquality.conf.d/warn.conf
 restore
 sed -i 's/^password requisite pam_pwquality.so/password optional pam_pwquality.so/' /etc/pam.d/sspr-passwd
 doctor
