@@ -14,19 +14,21 @@
 #     the host's pseudo-terminals and a tmpfs /run mounted, and
 #     system_test.py drives dpkg, pam-auth-update, sshd, ssh, login and su
 #     inside it with chroot;
-#  5. with SSPR_TEST_AUTOPKGTEST=1: the package's own autopkgtest
-#     (debian/tests), run by that release's autopkgtest on the packages
-#     installed in another fresh system of it (the "null" runner inside the
-#     disposable system: it is the throw-away container that
-#     breaks-testbed and isolation-container ask for, so autopkgtest is
-#     told to accept those two restrictions).
+#  5. with SSPR_TEST_AUTOPKGTEST=1, instead of 3 and 4: the same scenario
+#     as the package's own autopkgtest (debian/tests), run by that release's
+#     autopkgtest on the packages it installs into a fresh system of the
+#     release (the "null" runner inside the disposable system: it is the
+#     throw-away container that breaks-testbed and isolation-container ask
+#     for, so autopkgtest is told to accept those two restrictions). The
+#     scenario is system_test.py --installed, which leaves out only the
+#     reinstall under dpkg-statoverride (it needs the .deb files).
 # Both systems are cached as tarballs in /var/cache/sspr-test, keyed by
 # release, mirror and package list.
 # Usage: test_system.sh SUITE SOURCE_DIR SYSTEM_TEST_PY   (SUITE: bookworm, trixie)
 # Environment: SSPR_DEB_DIR (ready .debs, linted by the host's lintian),
 # SSPR_TEST_MIRROR (Debian mirror, default http://deb.debian.org/debian),
 # SSPR_TEST_CACHE (default /var/cache/sspr-test), SSPR_TEST_KEEP=1 (keep the
-# scratch directory), SSPR_TEST_AUTOPKGTEST=1 (step 5).
+# scratch directory), SSPR_TEST_AUTOPKGTEST=1 (step 5 instead of 3 and 4).
 set -euo pipefail
 
 prog=test_system.sh
@@ -196,19 +198,20 @@ say "lintian: no errors, no warnings"
 depends=$( (dpkg-deb -f "$deb" Depends; echo ,; dpkg-deb -f "$ldap_deb" Depends) |
 	tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$' |
 	grep -v '^libpam-sspr$')
-tarball=$(system_tarball test "$(printf '%s\n' $depends openssh-server openssh-client login \
-	passwd libpam-runtime adduser sudo | sort -u | paste -sd, -)")
+status=0
+if [ "${SSPR_TEST_AUTOPKGTEST:-0}" != 1 ]; then
+	tarball=$(system_tarball test "$(printf '%s\n' $depends openssh-server openssh-client login \
+		passwd libpam-runtime adduser sudo | sort -u | paste -sd, -)")
 
 # --- 4. the test, in a private mount namespace ------------------------------
-root=$work/root
-mkdir -p "$root"
-tar -xf "$tarball" -C "$root"
-cp "$deb" "$ldap_deb" "$root/tmp/"
-status=0
-with_system_mounted "$root" python3 "$driver" "$root" "/tmp/$(basename "$deb")" \
-	"/tmp/$(basename "$ldap_deb")" || status=$?
-[ "$status" = 0 ] || exit "$status"
-[ "${SSPR_TEST_AUTOPKGTEST:-0}" = 1 ] || exit 0
+	root=$work/root
+	mkdir -p "$root"
+	tar -xf "$tarball" -C "$root"
+	cp "$deb" "$ldap_deb" "$root/tmp/"
+	with_system_mounted "$root" python3 "$driver" "$root" "/tmp/$(basename "$deb")" \
+		"/tmp/$(basename "$ldap_deb")" || status=$?
+	exit "$status"
+fi
 
 # --- 5. autopkgtest ---------------------------------------------------------
 # The test's Depends of debian/tests/control (beyond "@") come with the
