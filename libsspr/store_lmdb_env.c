@@ -81,19 +81,13 @@ int sspr_lmdb_env_acquire(const char *dir, const struct stat *dir_st, unsigned m
 		goto out;
 	}
 	/* Still under the lock: a second thread must wait for this open, not
-	 * make its own. A reader that may write opens the environment for
-	 * writing, so that a writer of the same process (the auth hook of a
-	 * service whose account hook reads) can share it later; its handle
-	 * still refuses writes. Only where the files say no is it read-only. */
-	if (readonly) {
-		r = open_new(dir, dir_st, mdb_flags & ~(unsigned)MDB_RDONLY, open_first, ctx,
-			     &e->env, err);
-		if (r == SSPR_OK)
-			readonly = false;
-		/* else read-only as asked, which reports its own error */
-	}
-	if (e->env == NULL &&
-	    (r = open_new(dir, dir_st, mdb_flags, open_first, ctx, &e->env, err)) != SSPR_OK)
+	 * make its own. A reader gets a read-only environment: opening it for
+	 * writing would let a later writer of this process share it, but
+	 * costs every reminder of an ordinary login more than half again
+	 * (the owner's open settles the files; BENCHMARKS.md), for a case
+	 * (a reader and a writer of one store at once in one process) that
+	 * the writer's SSPR_EBUSY ends safely. */
+	if ((r = open_new(dir, dir_st, mdb_flags, open_first, ctx, &e->env, err)) != SSPR_OK)
 		goto fail;
 	if (pthread_mutex_init(&e->writer, NULL) != 0) {
 		mdb_env_close(e->env);

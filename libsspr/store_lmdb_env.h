@@ -35,11 +35,9 @@
 /* The environment of the store directory dir (dir_st: its stat), opened
  * with flags (MDB_RDONLY or not, plus the flags every open uses) if this
  * process has none open yet, else the open one. A read-only handle may
- * share a read-write environment (the handle refuses writes itself), and a
- * read-only open makes a read-write environment where the files allow it;
- * a read-write handle cannot share a read-only one (files this process may
- * not write), and is refused (SSPR_EBUSY) rather than given a second
- * environment. open_first runs the
+ * share a read-write environment (the handle refuses writes itself); a
+ * read-write handle cannot share a read-only one, and is refused
+ * (SSPR_EBUSY) rather than given a second environment. open_first runs the
  * opening steps around mdb_env_open for a new environment (see
  * store_lmdb.c); *created says whether it ran. */
 typedef int (*sspr_lmdb_env_opener)(MDB_env *env, const char *dir, const struct stat *dir_st,
