@@ -81,12 +81,13 @@ int sspr_lmdb_env_acquire(const char *dir, const struct stat *dir_st, unsigned m
 		goto out;
 	}
 	/* Still under the lock: a second thread must wait for this open, not
-	 * make its own. A reader gets a read-only environment: opening it for
-	 * writing would let a later writer of this process share it, but
-	 * costs every reminder of an ordinary login more than half again
-	 * (the owner's open settles the files; BENCHMARKS.md), for a case
-	 * (a reader and a writer of one store at once in one process) that
-	 * the writer's SSPR_EBUSY ends safely. */
+	 * make its own. A reader gets a read-only environment. Opening it for
+	 * writing would let a later writer of this process share it, but the
+	 * owner's read-write open settles the files, and that took what an
+	 * eligible user's ordinary login pays from 1.69 to 2.68 times
+	 * pam_faillock's account line (bench/login_cost.sh --eligible yes),
+	 * for a case (a reader and a writer of one store at once in one
+	 * process) that the writer's SSPR_EBUSY ends safely. */
 	if ((r = open_new(dir, dir_st, mdb_flags, open_first, ctx, &e->env, err)) != SSPR_OK)
 		goto fail;
 	if (pthread_mutex_init(&e->writer, NULL) != 0) {

@@ -49,7 +49,7 @@ static int run_capture(char *const argv[], char *out, size_t size)
 		return -1;
 	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(fds[1], 1) < 0 ||
 		    dup2(fds[1], 2) < 0)
@@ -86,8 +86,20 @@ static int run_capture(char *const argv[], char *out, size_t size)
 		}
 	}
 	close(fds[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
+	/* Its output may end before it does: the same deadline for its exit,
+	 * then it is killed. */
+	for (pid_t w; (w = waitpid(pid, &status, WNOHANG)) != pid;) {
+		struct timespec nap = {0, 10 * 1000000L};
+
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (sspr_monotonic_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			(void)waitpid(pid, &status, 0);
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
