@@ -12,15 +12,22 @@
 #include "record.h"
 #include "util.h"
 
+/* Every retry after ERANGE reads the source again from the start (with
+ * files, every line up to the entry), so the first buffer is big enough
+ * for a group listing a thousand members and the next ones grow fast:
+ * from 4 KiB doubling, such a group cost four reads of /etc/group on every
+ * eligible user's login (BENCHMARKS.md, "What an ordinary login pays"). */
+#define NSS_BUFFER_FIRST (64 * 1024)
+#define NSS_BUFFER_GROWTH 4
 #define NSS_BUFFER_MAX (1024 * 1024) /* a group with every user of a big site */
 #define GROUPS_MAX 65536
 
 /* Runs lookup with a buffer that grows on ERANGE (a group listing every
- * user of a large site does not fit in 4 KiB). Returns 1 found, 0 not
+ * user of a large site needs far more than the first). Returns 1 found, 0 not
  * found, -1 error. */
 int sspr_nss_lookup(const char *name, sspr_nss_lookup_fn lookup, void *out)
 {
-	size_t size = 4096;
+	size_t size = NSS_BUFFER_FIRST;
 	char *buf = NULL;
 	int result = -1;
 
@@ -36,14 +43,14 @@ int sspr_nss_lookup(const char *name, sspr_nss_lookup_fn lookup, void *out)
 		/* A fresh buffer each round, the old one wiped: a shadow entry
 		 * holds the password hash, and none of it is left behind. */
 		if (buf != NULL)
-			explicit_bzero(buf, size / 2);
+			explicit_bzero(buf, size / NSS_BUFFER_GROWTH);
 		free(buf);
 		buf = malloc(size);
 		if (buf == NULL)
 			break;
 		rc = lookup(name, buf, size, out, &found);
 		if (rc == ERANGE && size < NSS_BUFFER_MAX) {
-			size *= 2;
+			size *= NSS_BUFFER_GROWTH;
 			continue;
 		}
 		if (rc == 0 && found)

@@ -3,10 +3,12 @@
  * every Debian system, so the root, min_uid and group rules can be checked
  * without touching /etc. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -189,6 +191,44 @@ static void test_usable_methods_are_enrolled_and_allowed(void **state)
 	assert_int_equal(sspr_usable_methods(&pol, &rec), 0);
 }
 
+/* A stand-in NSS lookup whose entry needs need bytes: it counts the reads
+ * (each of which, with a real source, reads it again from the start). */
+struct sized_entry {
+	size_t need;
+	unsigned reads;
+};
+
+static int sized_lookup(const char *name, char *buf, size_t size, void *out, bool *found)
+{
+	struct sized_entry *e = out;
+
+	(void)name;
+	e->reads++;
+	*found = false;
+	if (size < e->need)
+		return ERANGE;
+	memset(buf, 'x', e->need);
+	*found = true;
+	return 0;
+}
+
+static void test_lookup_buffer_grows_in_few_reads(void **state)
+{
+	/* A group listing a thousand members (about 17 KiB with its member
+	 * pointers) is read once; every entry up to the bound in at most
+	 * three reads; one beyond the bound is an error, not "no entry". */
+	struct sized_entry thousand = {.need = 17 * 1024};
+	struct sized_entry near_bound = {.need = 1000 * 1024};
+	struct sized_entry too_big = {.need = 2 * 1024 * 1024};
+
+	assert_int_equal(sspr_nss_lookup("g", sized_lookup, &thousand), 1);
+	assert_int_equal(thousand.reads, 1);
+	assert_int_equal(sspr_nss_lookup("g", sized_lookup, &near_bound), 1);
+	assert_in_range(near_bound.reads, 1, 3);
+	assert_int_equal(sspr_nss_lookup("g", sized_lookup, &too_big), -1);
+	assert_in_range(too_big.reads, 1, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +239,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_unknown_or_unreasonable_user_is_no_user, reset_policy),
 	    cmocka_unit_test_setup(test_reasons_are_short_and_distinct, reset_policy),
 	    cmocka_unit_test_setup(test_usable_methods_are_enrolled_and_allowed, reset_policy),
+	    cmocka_unit_test(test_lookup_buffer_grows_in_few_reads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
