@@ -17,6 +17,7 @@
 #include <security/pam_ext.h>
 
 #include "conv.h"
+#include "directory_down.h"
 #include "eligibility.h"
 #include "policy_store.h"
 #include "record.h"
@@ -104,6 +105,18 @@ static int check_account(struct account_check *a)
 	bool require = a->pol->registration == SSPR_REGISTRATION_REQUIRE;
 	int r;
 
+	/* A directory this host found unreachable a moment ago is left
+	 * alone: asking again would make this login wait ldap_timeout too. */
+	if (sspr_directory_down_recently(a->pol, sspr_now(), NULL)) {
+		if (require)
+			pam_syslog(a->pamh, LOG_WARNING, "registration = require not enforced for "
+				   "user=%s: the directory was unreachable less than %u s ago",
+				   a->user, a->pol->ldap_retry_after);
+		else if (a->opts->debug)
+			pam_syslog(a->pamh, LOG_DEBUG, "no reminder: the directory was unreachable "
+				   "less than %u s ago", a->pol->ldap_retry_after);
+		return PAM_IGNORE;
+	}
 	/* Only the requirement writes (the grace); reminders only read. */
 	r = sspr_policy_open_store(a->pol,
 				   require && a->pol->registration_grace_days > 0 ? 0
@@ -117,6 +130,9 @@ static int check_account(struct account_check *a)
 		if (r == SSPR_EACCES && geteuid() != 0) {
 			if (a->opts->debug)
 				pam_syslog(a->pamh, LOG_DEBUG, "no reminder: store: %s", err.msg);
+		} else if (r == SSPR_EUNAVAIL && a->pol->ldap_retry_after > 0) {
+			pam_syslog(a->pamh, LOG_ERR, "store: %s; logins skip the directory for %u s "
+				   "(ldap_retry_after)", err.msg, a->pol->ldap_retry_after);
 		} else {
 			pam_syslog(a->pamh, LOG_ERR, "store: %s", err.msg);
 		}
@@ -124,6 +140,8 @@ static int check_account(struct account_check *a)
 	}
 	r = sspr_store_get(a->store, a->user, &a->rec, &err);
 	if (r != SSPR_OK && r != SSPR_ENOENT) {
+		if (r == SSPR_EUNAVAIL)
+			sspr_directory_note(a->pol, false); /* answered the bind, then went silent */
 		pam_syslog(a->pamh, LOG_ERR, "store: %s", err.msg);
 		return PAM_IGNORE;
 	}

@@ -11,8 +11,9 @@
 
 #include "account_state.h"
 #include "challenge.h"
-#include "decoy.h"
 #include "conv.h"
+#include "decoy.h"
+#include "directory_down.h"
 #include "eligibility.h"
 #include "faillock_release.h"
 #include "lockout.h"
@@ -183,6 +184,8 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	 * whoever is turned away costs what an enrolled user costs. */
 	r = sspr_store_get(s->store, s->user, rec, &err);
 	if (r != SSPR_OK && r != SSPR_ENOENT) {
+		if (r == SSPR_EUNAVAIL)
+			sspr_directory_note(&s->policy, false);
 		sspr_session_stop(s, LOG_ERR, true, "unavailable", NULL, err.msg,
 				  SSPR_MSG_UNAVAILABLE);
 		return ADMIT_STOP;

@@ -131,6 +131,9 @@ static const struct policy_key policy_keys[] = {
     STR("ldap_tls_cacert", T_OPT_PATH, ldap_tls_cacert, ""),
     /* Bounds what an unreachable directory adds to a login. */
     NUM("ldap_timeout", T_UINT, ldap_timeout, 1, 60, "5"),
+    /* How long the account hook leaves a directory alone that could not
+     * be reached (directory_down.c), so only one login in that time waits. */
+    NUM("ldap_retry_after", T_UINT, ldap_retry_after, 0, 3600, "60"),
 };
 
 #define N_KEYS (sizeof(policy_keys) / sizeof(policy_keys[0]))

@@ -86,6 +86,7 @@ struct sspr_policy {
 	char ldap_bind_password_file[SSPR_PATH_MAX + 1];
 	char ldap_tls_cacert[SSPR_PATH_MAX + 1];
 	unsigned ldap_timeout; /* seconds, for all URIs together */
+	unsigned ldap_retry_after; /* seconds the account hook leaves an unreachable directory alone */
 };
 
 /* Fills every key with its default. */

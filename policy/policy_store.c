@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The store a policy names. */
+#include "directory_down.h"
 #include "policy_store.h"
 
 void sspr_policy_store_config(const struct sspr_policy *pol, struct sspr_store_config *cfg)
@@ -28,6 +29,13 @@ int sspr_policy_open_store(const struct sspr_policy *pol, unsigned flags, struct
 {
 	struct sspr_store_config cfg;
 
+	int r;
+
 	sspr_policy_store_config(pol, &cfg);
-	return sspr_store_open(&cfg, flags, out, err);
+	r = sspr_store_open(&cfg, flags, out, err);
+	/* Whoever opens the directory keeps this host's mark true (a root
+	 * opener, that is: lock_dir is root's). */
+	if (r == SSPR_OK || r == SSPR_EUNAVAIL)
+		sspr_directory_note(pol, r == SSPR_OK);
+	return r;
 }

@@ -14,7 +14,9 @@ void sspr_policy_store_config(const struct sspr_policy *pol, struct sspr_store_c
  * base DN of a directory one. */
 const char *sspr_policy_store_name(const struct sspr_policy *pol);
 
-/* sspr_store_open on the store pol names. */
+/* sspr_store_open on the store pol names. For a directory store, it also
+ * sets this host's "unreachable" mark when no server answers and clears it
+ * when one does (directory_down.h). */
 int sspr_policy_open_store(const struct sspr_policy *pol, unsigned flags, struct sspr_store **out,
 			   struct sspr_error *err);
 

@@ -2,7 +2,10 @@
 /* Policy parser: the defaults, the shipped file, every key read, every range
  * edge, and the exact message for each kind of bad input. */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,19 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "config.h"
+#include "directory_down.h"
 #include "policy.h"
 #include "record.h"
+#include "util.h"
 
 #ifndef SHIPPED_POLICY
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 50 /* the keys doc/DESIGN.md §3.7 lists */
+#define N_KEYS 51 /* the keys doc/DESIGN.md §3.7 lists */
 
 static char dir[64];
 static char path[128];
@@ -290,7 +296,8 @@ static const char every_key[] = "group = wheel\n"
 				"ldap_bind_dn = cn=host,dc=example,dc=org\n"
 				"ldap_bind_password_file = /etc/security/sspr/ldap.secret\n"
 				"ldap_tls_cacert = /etc/ssl/certs/site-ca.pem\n"
-				"ldap_timeout = 3\n";
+				"ldap_timeout = 3\n"
+				"ldap_retry_after = 120\n";
 
 static void test_every_key_is_read(void **state)
 {
@@ -350,6 +357,7 @@ static void test_every_key_is_read(void **state)
 	assert_string_equal(p.ldap_bind_password_file, "/etc/security/sspr/ldap.secret");
 	assert_string_equal(p.ldap_tls_cacert, "/etc/ssl/certs/site-ca.pem");
 	assert_int_equal(p.ldap_timeout, 3);
+	assert_int_equal(p.ldap_retry_after, 120);
 }
 
 /* foreach lists every key once, in the file's order, as text the setter
@@ -365,7 +373,7 @@ static void test_foreach_round_trips_every_key(void **state)
 	sspr_policy_foreach(&p, collect, &l);
 	assert_int_equal(l.n, N_KEYS);
 	assert_string_equal(l.key[0], "group");
-	assert_string_equal(l.key[N_KEYS - 1], "ldap_timeout");
+	assert_string_equal(l.key[N_KEYS - 1], "ldap_retry_after");
 	assert_string_equal(value_of(&p, "methods"), "totp recovery");
 	assert_string_equal(value_of(&p, "allow_root"), "yes");
 	assert_string_equal(value_of(&p, "notify_user"), "no");
@@ -817,6 +825,73 @@ static void test_loopback_ldap_needs_a_ca_or_ldapi(void **state)
 		  "ldap://128.0.0.1 ldap://localhost.example.org ldaps://127.0.0.1\n");
 }
 
+/* The "directory unreachable" mark (directory_down.c): set, seen for
+ * ldap_retry_after seconds, not trusted from the future, cleared. */
+static void test_directory_mark_lasts_retry_after(void **state)
+{
+	struct sspr_policy p;
+	char mark[PATH_MAX];
+	int64_t now = sspr_now(), since = -1;
+	struct timespec times[2];
+	DIR *d;
+	struct dirent *e;
+
+	sspr_policy_defaults(&p);
+	snprintf(p.lock_dir, sizeof(p.lock_dir), "%s/run", dir);
+	sspr_directory_note(&p, false);
+	assert_int_equal(access(p.lock_dir, F_OK), -1); /* LMDB store: no mark at all */
+	p.store_backend = SSPR_BACKEND_LDAP;
+	snprintf(p.ldap_uri, sizeof(p.ldap_uri), "ldap://a.example.org");
+	assert_false(sspr_directory_down_recently(&p, now, &since));
+	assert_int_equal(since, 0);
+
+	sspr_directory_note(&p, false);
+	assert_true(sspr_directory_down_recently(&p, sspr_now(), &since));
+	assert_true(since >= now - 1 && since <= sspr_now());
+	assert_false(sspr_directory_down_recently(&p, since + p.ldap_retry_after, NULL));
+	assert_true(sspr_directory_down_recently(&p, since + p.ldap_retry_after - 1, NULL));
+	assert_false(sspr_directory_down_recently(&p, since - 1, NULL)); /* clock went back */
+
+	/* Another URI list has its own mark. */
+	snprintf(p.ldap_uri, sizeof(p.ldap_uri), "ldap://b.example.org");
+	assert_false(sspr_directory_down_recently(&p, sspr_now(), NULL));
+	snprintf(p.ldap_uri, sizeof(p.ldap_uri), "ldap://a.example.org");
+
+	/* ldap_retry_after = 0: never skipped. */
+	p.ldap_retry_after = 0;
+	assert_false(sspr_directory_down_recently(&p, sspr_now(), NULL));
+	p.ldap_retry_after = 60;
+
+	/* An old mark is stale; noting again renews it. */
+	d = opendir(p.lock_dir);
+	assert_non_null(d);
+	mark[0] = '\0';
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, "ldap-down.", 10) == 0)
+			snprintf(mark, sizeof(mark), "%s/%s", p.lock_dir, e->d_name);
+	closedir(d);
+	assert_true(mark[0] != '\0');
+	times[0].tv_sec = times[1].tv_sec = (time_t)(now - 3600);
+	times[0].tv_nsec = times[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, mark, times, 0), 0);
+	assert_false(sspr_directory_down_recently(&p, sspr_now(), &since));
+	assert_int_equal(since, now - 3600);
+	sspr_directory_note(&p, false);
+	assert_true(sspr_directory_down_recently(&p, sspr_now(), NULL));
+
+	/* Reached again: the mark goes. */
+	sspr_directory_note(&p, true);
+	assert_int_equal(access(mark, F_OK), -1);
+	assert_false(sspr_directory_down_recently(&p, sspr_now(), NULL));
+
+	/* A link planted under the mark's name is not followed or believed. */
+	assert_int_equal(symlink("/etc/passwd", mark), 0);
+	assert_false(sspr_directory_down_recently(&p, sspr_now(), NULL));
+	sspr_directory_note(&p, false);
+	assert_false(sspr_directory_down_recently(&p, sspr_now(), NULL));
+	assert_int_equal(unlink(mark), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -841,6 +916,7 @@ int main(void)
 	    cmocka_unit_test(test_nul_byte_is_refused),
 	    cmocka_unit_test(test_unusable_files_are_refused),
 	    cmocka_unit_test(test_loopback_ldap_needs_a_ca_or_ldapi),
+	    cmocka_unit_test(test_directory_mark_lasts_retry_after),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -26,6 +26,11 @@ sandbox_setup "$module" "$admin"
 hosts_init "$module" "$admin"
 slapd_sh=$HOSTS_SRC/tests/ldap/slapd.sh
 limit=$E2E_LDAP_TIMEOUT
+# A login that skips the directory takes well under ldap_timeout; one that
+# asks a dead or silent one takes ldap_timeout at least.
+not_waiting=$(awk -v t="$E2E_LDAP_TIMEOUT" 'BEGIN { print t / 2 }')
+# The "directory unreachable" marks (ldap_retry_after) in lock_dir.
+down_marks() { find "$SANDBOX/run" -maxdepth 1 -name 'ldap-down.*' -type f | wc -l; }
 
 host_add ab "$SSPR_LDAP_URI_A $SSPR_LDAP_URI_B"
 pass1='Failover-Pass-1!'
@@ -76,9 +81,17 @@ echo "# ordinary login (auth + account) with both servers down: $elapsed s"
 check "both down: the right password logs in, account hook included" account_ok
 check "both down: the login took at most ldap_timeout + $E2E_SLACK s ($elapsed s)" \
 	within "$elapsed" "$limit" "$E2E_SLACK"
+check "both down: the host remembers the directory is unreachable" [ "$(down_marks)" = 1 ]
+host_login_full ab alice "$pass1"
+echo "# the next ordinary login with both servers down: $elapsed s"
+check "both down: the next login logs in too" account_ok
+check "both down: the next login does not wait for the directory ($elapsed s)" \
+	within "$elapsed" "$not_waiting"
 host_login_full ab alice "wrong-password"
 check "both down: a wrong password is still refused" refused
 
+# The mark is set: the reset asks the directory all the same (the syslog
+# line below names both servers).
 mark=$(syslog_mark)
 host_login ab alice "" 1 "$(oathtool --totp -b "$SECRET" -N "now + 30 seconds")" "$pass2" "$pass2"
 check "both down: the reset is refused" refused
@@ -101,6 +114,24 @@ echo "# ordinary login (auth + account) against a silent server: $elapsed s"
 check "silent server: the right password logs in, account hook included" account_ok
 check "silent server: the login took at most ldap_timeout + $E2E_SLACK s ($elapsed s)" \
 	within "$elapsed" "$limit" "$E2E_SLACK"
+check "silent server: the host remembers it, apart from the other servers" [ "$(down_marks)" = 2 ]
+host_login_full bh alice "$pass1"
+echo "# the next ordinary login against a silent server: $elapsed s"
+check "silent server: the next login logs in too" account_ok
+check "silent server: the next login does not wait for the directory ($elapsed s)" \
+	within "$elapsed" "$not_waiting"
+# Same servers, registration = require: the mark is shared (it names the
+# URIs), the login goes on, and syslog says the requirement was skipped.
+host_add bhr "$BLACKHOLE_URI" "registration = require"
+cp -a "$SANDBOX/keys-ab" "$SANDBOX/keys-bhr"
+mark=$(syslog_mark)
+host_login_full bhr alice "$pass1"
+check "silent server, registration = require: the login goes on" account_ok
+check "silent server, registration = require: without waiting ($elapsed s)" \
+	within "$elapsed" "$not_waiting"
+out=$(syslog_since "$mark")
+check "silent server, registration = require: syslog says it was not enforced" \
+	says "registration = require not enforced for user=alice: the directory was unreachable"
 mark=$(syslog_mark)
 t0=$(date +%s.%N)
 host_login bh alice "" 1 "000000" "$pass2" "$pass2"
@@ -116,5 +147,12 @@ check "silent server: nothing changed" hash_is alice "$new_hash"
 out=$(syslog_since "$mark")
 check "silent server: syslog says why, naming the server" says "$BLACKHOLE_URI"
 echo "# syslog: $(grep -m1 'password reset unavailable' <<<"$out")"
+
+# --- a server back: the first opener that reaches it clears the mark ----------
+"$slapd_sh" start "$SSPR_LDAP_DIR" b
+status=0
+out=$(host_admin ab list 2>&1) || status=$?
+check "server B back: sspr-admin list on host ab reaches it" [ "$status" = 0 ]
+check "server B back: host ab's mark is gone, the silent server's stays" [ "$(down_marks)" = 1 ]
 
 checks_done
