@@ -72,3 +72,14 @@ void sspr_wipe(void *p, size_t len)
 	if (p != NULL && len > 0)
 		explicit_bzero(p, len);
 }
+
+uint64_t sspr_name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

@@ -37,4 +37,8 @@ int64_t sspr_monotonic_ms(void);
  * *cond_timedwait calls (with CLOCK_MONOTONIC) take it. */
 void sspr_monotonic_deadline(int64_t ms, struct timespec *ts);
 
+/* FNV-1a (64 bits) of a string: a short file name for a configured value
+ * (the directory's URIs, its base), never a secret or a check. */
+uint64_t sspr_name_hash(const char *s);
+
 #endif

@@ -4,6 +4,11 @@
  * for a user the front (account.c) found eligible under a policy that asks
  * for them.
  *
+ * With a directory store, a registered user read a moment ago is answered
+ * from the reminder cache, and a directory found unreachable a moment ago
+ * is not asked (directory_down.h), so an ordinary login waits on the
+ * directory at most once in ldap_retry_after.
+ *
  * Every error of our own is logged and swallowed: the hook refuses a login
  * only when it knows for sure that an eligible user has not registered and
  * their grace is over (registration = require). Anything it cannot read
@@ -22,6 +27,7 @@
 #include "policy_store.h"
 #include "record.h"
 #include "reminder.h"
+#include "reminder_cache.h"
 #include "store.h"
 #include "util.h"
 
@@ -99,15 +105,34 @@ static int require_registration(struct account_check *a)
 	return PAM_PERM_DENIED;
 }
 
+/* A registered user: at most the re-confirmation nudge. */
+static int nudge_reconfirm(const struct account_check *a,
+			   const struct sspr_registration_summary *sum)
+{
+	if (!a->opts->quiet && sspr_summary_reconfirm_due(a->pol, sum, sspr_now()))
+		say(a, PAM_TEXT_INFO,
+		    "Your password reset methods have not been confirmed for over %u day%s. Run "
+		    "'sspr-enroll' to confirm they are still yours.", a->pol->reconfirm_days,
+		    a->pol->reconfirm_days == 1 ? "" : "s");
+	return PAM_IGNORE;
+}
+
 static int check_account(struct account_check *a)
 {
 	struct sspr_error err = {{0}};
+	struct sspr_registration_summary sum;
 	bool require = a->pol->registration == SSPR_REGISTRATION_REQUIRE;
+	int64_t now = sspr_now();
 	int r;
+
+	/* A registered user this host read from the directory a moment ago
+	 * is not read again (reminder_cache.h): no connection, no wait. */
+	if (sspr_reminder_cache_get(a->pol, a->user, now, &sum))
+		return nudge_reconfirm(a, &sum);
 
 	/* A directory this host found unreachable a moment ago is left
 	 * alone: asking again would make this login wait ldap_timeout too. */
-	if (sspr_directory_down_recently(a->pol, sspr_now(), NULL)) {
+	if (sspr_directory_down_recently(a->pol, now, NULL)) {
 		if (require)
 			pam_syslog(a->pamh, LOG_WARNING, "registration = require not enforced for "
 				   "user=%s: the directory was unreachable less than %u s ago",
@@ -145,7 +170,9 @@ static int check_account(struct account_check *a)
 		pam_syslog(a->pamh, LOG_ERR, "store: %s", err.msg);
 		return PAM_IGNORE;
 	}
-	if (r == SSPR_ENOENT || !sspr_registration_complete(a->pol, &a->rec)) {
+	sspr_registration_summarize(&a->rec, &sum);
+	sspr_reminder_cache_put(a->pol, a->user, now, r == SSPR_OK ? &sum : NULL);
+	if (r == SSPR_ENOENT || !sspr_summary_complete(a->pol, &sum)) {
 		if (require)
 			return require_registration(a);
 		if (!a->opts->quiet)
@@ -154,12 +181,7 @@ static int check_account(struct account_check *a)
 			    "you can reset a forgotten password yourself.");
 		return PAM_IGNORE;
 	}
-	if (!a->opts->quiet && sspr_reconfirm_due(a->pol, &a->rec, sspr_now()))
-		say(a, PAM_TEXT_INFO,
-		    "Your password reset methods have not been confirmed for over %u day%s. Run "
-		    "'sspr-enroll' to confirm they are still yours.", a->pol->reconfirm_days,
-		    a->pol->reconfirm_days == 1 ? "" : "s");
-	return PAM_IGNORE;
+	return nudge_reconfirm(a, &sum);
 }
 
 int sspr_reminder_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts,

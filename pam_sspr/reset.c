@@ -21,6 +21,7 @@
 #include "notify.h"
 #include "passwd_change.h"
 #include "record.h"
+#include "reminder_cache.h"
 #include "reset.h"
 #include "session.h"
 #include "util.h"
@@ -396,6 +397,9 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 			sspr_notify(&s, &rec, SSPR_NOTICE_LOCKED);
 		goto out;
 	}
+	/* The proof may have spent the last recovery code: the next login
+	 * reads the user's record afresh. */
+	sspr_reminder_cache_put(&s.policy, s.user, sspr_now(), NULL);
 	if (s.action == SSPR_ACTION_UNLOCK)
 		r = finish_unlock(&s, &rec, passed);
 	else

@@ -12,27 +12,16 @@
 #include <unistd.h>
 
 #include "directory_down.h"
+#include "util.h"
 
 #define MARK_PREFIX "ldap-down."
-
-/* FNV-1a, 64 bits: a name for the URI list, not a secret. */
-static uint64_t uri_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
 
 static bool mark_path(const struct sspr_policy *pol, char *buf, size_t size)
 {
 	if (pol->store_backend != SSPR_BACKEND_LDAP || pol->lock_dir[0] == '\0')
 		return false;
 	return (size_t)snprintf(buf, size, "%s/" MARK_PREFIX "%016llx", pol->lock_dir,
-				(unsigned long long)uri_hash(pol->ldap_uri)) < size;
+				(unsigned long long)sspr_name_hash(pol->ldap_uri)) < size;
 }
 
 bool sspr_directory_down_recently(const struct sspr_policy *pol, int64_t now, int64_t *since)

@@ -222,17 +222,40 @@ unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_re
 }
 
 
+void sspr_registration_summarize(const struct sspr_record *rec,
+				 struct sspr_registration_summary *out)
+{
+	out->methods = sspr_record_methods(rec);
+	out->confirmed_at = rec->confirmed_at != 0 ? rec->confirmed_at : rec->registered_at;
+}
+
+bool sspr_summary_complete(const struct sspr_policy *pol,
+			   const struct sspr_registration_summary *sum)
+{
+	return sspr_method_count(sum->methods & pol->methods) >= pol->methods_required;
+}
+
+bool sspr_summary_reconfirm_due(const struct sspr_policy *pol,
+				const struct sspr_registration_summary *sum, int64_t now)
+{
+	if (pol->reconfirm_days == 0 || sum->confirmed_at == 0)
+		return false;
+	return now - sum->confirmed_at > (int64_t)pol->reconfirm_days * 86400;
+}
+
 bool sspr_registration_complete(const struct sspr_policy *pol, const struct sspr_record *rec)
 {
-	return sspr_method_count(sspr_usable_methods(pol, rec)) >= pol->methods_required;
+	struct sspr_registration_summary sum;
+
+	sspr_registration_summarize(rec, &sum);
+	return sspr_summary_complete(pol, &sum);
 }
 
 bool sspr_reconfirm_due(const struct sspr_policy *pol, const struct sspr_record *rec,
 			int64_t now)
 {
-	int64_t since = rec->confirmed_at != 0 ? rec->confirmed_at : rec->registered_at;
+	struct sspr_registration_summary sum;
 
-	if (pol->reconfirm_days == 0 || since == 0)
-		return false;
-	return now - since > (int64_t)pol->reconfirm_days * 86400;
+	sspr_registration_summarize(rec, &sum);
+	return sspr_summary_reconfirm_due(pol, &sum, now);
 }

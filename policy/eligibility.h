@@ -57,6 +57,22 @@ const char *sspr_eligibility_reason(enum sspr_eligibility e);
 struct sspr_record;
 unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_record *rec);
 
+/* What registration = remind / require and the re-confirmation nudge need
+ * of a record, small enough for the account hook to keep on the host
+ * (pam_sspr/reminder_cache.c): the methods enrolled, whatever the policy
+ * allows, and when they were last confirmed (enrolled or re-confirmed; 0:
+ * never). The rules below are stated once, on this. */
+struct sspr_registration_summary {
+	unsigned methods;
+	int64_t confirmed_at;
+};
+void sspr_registration_summarize(const struct sspr_record *rec,
+				 struct sspr_registration_summary *out);
+bool sspr_summary_complete(const struct sspr_policy *pol,
+			   const struct sspr_registration_summary *sum);
+bool sspr_summary_reconfirm_due(const struct sspr_policy *pol,
+				const struct sspr_registration_summary *sum, int64_t now);
+
 /* True when the user has at least methods_required usable methods: what
  * registration = remind / require asks of them. */
 bool sspr_registration_complete(const struct sspr_policy *pol, const struct sspr_record *rec);

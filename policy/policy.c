@@ -134,6 +134,9 @@ static const struct policy_key policy_keys[] = {
     /* How long the account hook leaves a directory alone that could not
      * be reached (directory_down.c), so only one login in that time waits. */
     NUM("ldap_retry_after", T_UINT, ldap_retry_after, 0, 3600, "60"),
+    /* How long the account hook trusts what it last read of a registered
+     * user (reminder_cache.c) before it asks the directory again. */
+    NUM("ldap_reminder_cache", T_UINT, ldap_reminder_cache, 0, 86400, "3600"),
 };
 
 #define N_KEYS (sizeof(policy_keys) / sizeof(policy_keys[0]))

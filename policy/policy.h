@@ -87,6 +87,7 @@ struct sspr_policy {
 	char ldap_tls_cacert[SSPR_PATH_MAX + 1];
 	unsigned ldap_timeout; /* seconds, for all URIs together */
 	unsigned ldap_retry_after; /* seconds the account hook leaves an unreachable directory alone */
+	unsigned ldap_reminder_cache; /* seconds the account hook trusts a registered user's summary */
 };
 
 /* Fills every key with its default. */

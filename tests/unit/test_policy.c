@@ -29,7 +29,7 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 51 /* the keys doc/DESIGN.md §3.7 lists */
+#define N_KEYS 52 /* the keys doc/DESIGN.md §3.7 lists */
 
 static char dir[64];
 static char path[128];
@@ -297,7 +297,8 @@ static const char every_key[] = "group = wheel\n"
 				"ldap_bind_password_file = /etc/security/sspr/ldap.secret\n"
 				"ldap_tls_cacert = /etc/ssl/certs/site-ca.pem\n"
 				"ldap_timeout = 3\n"
-				"ldap_retry_after = 120\n";
+				"ldap_retry_after = 120\n"
+				"ldap_reminder_cache = 600\n";
 
 static void test_every_key_is_read(void **state)
 {
@@ -358,6 +359,7 @@ static void test_every_key_is_read(void **state)
 	assert_string_equal(p.ldap_tls_cacert, "/etc/ssl/certs/site-ca.pem");
 	assert_int_equal(p.ldap_timeout, 3);
 	assert_int_equal(p.ldap_retry_after, 120);
+	assert_int_equal(p.ldap_reminder_cache, 600);
 }
 
 /* foreach lists every key once, in the file's order, as text the setter
@@ -373,7 +375,7 @@ static void test_foreach_round_trips_every_key(void **state)
 	sspr_policy_foreach(&p, collect, &l);
 	assert_int_equal(l.n, N_KEYS);
 	assert_string_equal(l.key[0], "group");
-	assert_string_equal(l.key[N_KEYS - 1], "ldap_retry_after");
+	assert_string_equal(l.key[N_KEYS - 1], "ldap_reminder_cache");
 	assert_string_equal(value_of(&p, "methods"), "totp recovery");
 	assert_string_equal(value_of(&p, "allow_root"), "yes");
 	assert_string_equal(value_of(&p, "notify_user"), "no");

@@ -32,7 +32,9 @@ not_waiting=$(awk -v t="$E2E_LDAP_TIMEOUT" 'BEGIN { print t / 2 }')
 # The "directory unreachable" marks (ldap_retry_after) in lock_dir.
 down_marks() { find "$SANDBOX/run" -maxdepth 1 -name 'ldap-down.*' -type f | wc -l; }
 
-host_add ab "$SSPR_LDAP_URI_A $SSPR_LDAP_URI_B"
+# Without the reminder cache: these hosts show what the directory itself
+# costs a login (the cache has its own part at the end).
+host_add ab "$SSPR_LDAP_URI_A $SSPR_LDAP_URI_B" "ldap_reminder_cache = 0"
 pass1='Failover-Pass-1!'
 pass2='Failover-Pass-2!'
 
@@ -106,7 +108,7 @@ echo "# syslog: $(grep -m1 'password reset unavailable' <<<"$out")"
 
 # --- a server that accepts and never answers ------------------------------------
 blackhole_start
-host_add bh "$BLACKHOLE_URI"
+host_add bh "$BLACKHOLE_URI" "ldap_reminder_cache = 0"
 # The key of host ab: enough to get as far as the store.
 cp -a "$SANDBOX/keys-ab" "$SANDBOX/keys-bh"
 host_login_full bh alice "$pass1"
@@ -122,7 +124,7 @@ check "silent server: the next login does not wait for the directory ($elapsed s
 	within "$elapsed" "$not_waiting"
 # Same servers, registration = require: the mark is shared (it names the
 # URIs), the login goes on, and syslog says the requirement was skipped.
-host_add bhr "$BLACKHOLE_URI" "registration = require"
+host_add bhr "$BLACKHOLE_URI" $'registration = require\nldap_reminder_cache = 0'
 cp -a "$SANDBOX/keys-ab" "$SANDBOX/keys-bhr"
 mark=$(syslog_mark)
 host_login_full bhr alice "$pass1"
@@ -154,5 +156,59 @@ status=0
 out=$(host_admin ab list 2>&1) || status=$?
 check "server B back: sspr-admin list on host ab reaches it" [ "$status" = 0 ]
 check "server B back: host ab's mark is gone, the silent server's stays" [ "$(down_marks)" = 1 ]
+
+# --- the reminder cache: a registered user's login needs no directory --------
+# Host c reads server B; host cs names the same store on the silent server,
+# with ldap_retry_after = 0 so that only the cache can spare it the wait.
+host_add c "$SSPR_LDAP_URI_B"
+host_add cs "$BLACKHOLE_URI" "ldap_retry_after = 0"
+cp -a "$SANDBOX/keys-ab" "$SANDBOX/keys-c"
+cp -a "$SANDBOX/keys-ab" "$SANDBOX/keys-cs"
+entry() { find "$SANDBOX/run/reminders" -maxdepth 1 -name '*-alice' -type f 2>/dev/null; }
+check "cache: nothing kept for alice yet" [ -z "$(entry)" ]
+host_login_full c alice "$pass1"
+check "cache: alice logs in through host c (server B)" account_ok
+check "cache: host c keeps what it read of alice" [ -n "$(entry)" ]
+out=$(stat -c '%a %U' "$(entry)")
+check "cache: the entry is root's, mode 600" [ "$out" = "600 root" ]
+host_login_full cs alice "$pass1"
+echo "# login of a registered user, cached, the directory silent: $elapsed s"
+check "cache: alice logs in on host cs" account_ok
+check "cache: without waiting for the silent directory ($elapsed s)" within "$elapsed" "$not_waiting"
+check "cache: and with no unreachable mark for it" [ "$(down_marks)" = 1 ]
+# An entry read long ago is not trusted: the directory is asked (and waited
+# for), and the old entry goes.
+read -r v m c _ <"$(entry)"
+printf '%s %s %s %s\n' "$v" "$m" "$c" "$(($(date +%s) - 7200))" >"$(entry)"
+host_login_full cs alice "$pass1"
+echo "# login of a registered user, entry stale, the directory silent: $elapsed s"
+check "cache: a stale entry: the login goes on" account_ok
+check "cache: a stale entry is not trusted (the login waited $elapsed s)" \
+	within "$limit" "$elapsed"
+check "cache: the stale entry is removed" [ -z "$(entry)" ]
+# So is an entry that is not one well-formed line.
+host_login_full c alice "$pass1"
+check "cache: alice is kept again after a fresh read" [ -n "$(entry)" ]
+printf '1 15 1700000000 %s extra\n' "$(date +%s)" >"$(entry)"
+host_login_full cs alice "$pass1"
+check "cache: a malformed entry is not trusted (the login waited $elapsed s)" \
+	within "$limit" "$elapsed"
+check "cache: the malformed entry is removed" [ -z "$(entry)" ]
+# A user found not registered is never kept: the reminder comes every time.
+host_login_full c alice "$pass1"
+check "cache: alice is kept once more" [ -n "$(entry)" ]
+status=0
+out=$(host_admin c revoke alice 2>&1) || status=$?
+check "cache: alice's methods are revoked through host c" [ "$status" = 0 ]
+# Until her entry expires the host still takes her for registered (no
+# reminder: the one thing a stale entry can do); then it reads her afresh.
+host_login_full c alice "$pass1"
+check "cache: until her entry expires, no reminder" never_says "You have not set up"
+rm -f "$(entry)"
+host_login_full c alice "$pass1"
+check "cache: read afresh, alice is reminded" says "You have not set up self-service password reset."
+check "cache: a user not registered is not kept" [ -z "$(entry)" ]
+host_login_full c alice "$pass1"
+check "cache: and is reminded at the next login too" says "You have not set up self-service password reset."
 
 checks_done
