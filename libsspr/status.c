@@ -39,6 +39,8 @@ const char *sspr_strerror(int status)
 		return "directory unavailable";
 	case SSPR_ECONFLICT:
 		return "changed by another host";
+	case SSPR_EREFUSED:
+		return "refused by the password policy";
 	case SSPR_NOCHANGE:
 		return "no change";
 	case SSPR_DELETE:

@@ -27,6 +27,7 @@ enum sspr_status {
 	SSPR_EBUSY = -13,     /* store busy / too many readers */
 	SSPR_EUNAVAIL = -14,  /* no directory server answered in time */
 	SSPR_ECONFLICT = -15, /* another host changed the entry first: retry */
+	SSPR_EREFUSED = -16,  /* the directory's password policy refused a new password */
 };
 
 /* Update callbacks (see store.h) may also return these to steer the write. */

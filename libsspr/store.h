@@ -44,6 +44,8 @@ struct sspr_store_config {
 	const char *ldap_base;             /* ldap: DN of the subtree (ou=sspr,...) */
 	const char *ldap_bind_dn;          /* ldap: "" = anonymous */
 	const char *ldap_bind_password_file; /* ldap: "" = none */
+	bool ldap_bind_password_private;   /* ldap: the file must be root's alone (0600),
+					    * not readable by its group too */
 	const char *ldap_tls_cacert;       /* ldap: "" = the system's trust store */
 	unsigned ldap_timeout;             /* ldap: seconds for all URIs together, >= 1 */
 	unsigned store_wait_ms;            /* lmdb: the most a write waits for another

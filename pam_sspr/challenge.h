@@ -112,6 +112,8 @@ int sspr_decoy_recovery(struct sspr_session *s, const struct sspr_record *rec);
 	"This account is locked or expired. Only an administrator can enable it again."
 #define SSPR_MSG_NO_LOCAL_PASSWORD                                                                 \
 	"This account's password is not kept on this host, so it cannot be reset here."
+#define SSPR_MSG_NO_DIRECTORY_ACCOUNT                                                              \
+	"This account's password is not kept in the directory, so it cannot be reset here."
 #define SSPR_MSG_LOCKED "Password reset is locked after too many failed attempts. Try again later."
 
 #endif

@@ -20,6 +20,7 @@
 #include "method_menu.h"
 #include "notify.h"
 #include "passwd_change.h"
+#include "passwd_writeback.h"
 #include "record.h"
 #include "reminder_cache.h"
 #include "reset.h"
@@ -129,8 +130,11 @@ static enum admission admit_caller(struct sspr_session *s)
 	if (s->opts->trigger == SSPR_TRIGGER_OFFER && !offer_accepted(s))
 		return ADMIT_STOP;
 	/* The shadow lookup is made for every name: what it says of the user
-	 * is judged later, what it says of this process now. */
-	s->account_state = sspr_account_state(s->user, sspr_now());
+	 * is judged later, what it says of this process now. A password that
+	 * lives in the directory has its state there (admit_user). */
+	s->account_state = s->policy.password_backend != SSPR_PASSWORD_PAM
+				   ? SSPR_ACCOUNT_USABLE
+				   : sspr_account_state(s->user, sspr_now());
 	if (s->account_state == SSPR_ACCOUNT_UNREADABLE)
 		return stop(s, LOG_ERR, "unavailable",
 			    sspr_account_state_reason(s->account_state), SSPR_MSG_CANNOT_CHANGE);
@@ -144,6 +148,23 @@ static bool state_refuses(enum sspr_account_state state, enum sspr_action action
 	if (state == SSPR_ACCOUNT_USABLE)
 		return false;
 	return !(state == SSPR_ACCOUNT_NO_PASSWORD && action == SSPR_ACTION_UNLOCK);
+}
+
+/* Whether the directory's account refuses a reset or an unlock: the
+ * reason for the log, or NULL. */
+static const char *directory_refusal(enum sspr_directory_account state, const char **text)
+{
+	switch (state) {
+	case SSPR_DIRECTORY_USABLE:
+		return NULL;
+	case SSPR_DIRECTORY_DISABLED:
+		*text = SSPR_MSG_ACCOUNT_DISABLED;
+		return "the directory account matches password_ldap_disabled_filter";
+	case SSPR_DIRECTORY_NO_ACCOUNT:
+		break;
+	}
+	*text = SSPR_MSG_NO_DIRECTORY_ACCOUNT;
+	return "no single account in password_ldap_base";
 }
 
 static const char *state_refusal(enum sspr_account_state state)
@@ -164,7 +185,9 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 				 unsigned *usable)
 {
 	struct sspr_error err = {{0}};
+	enum sspr_directory_account directory = SSPR_DIRECTORY_USABLE;
 	enum sspr_eligibility elig;
+	const char *refusal, *told = NULL;
 	char why[256];
 	int r;
 
@@ -179,8 +202,15 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	/* Started for everyone who asks for a reset, strangers too: a service
 	 * that cannot start refuses before a code is spent, and the cost of
 	 * loading its modules says nothing about who asked. */
-	if (s->action == SSPR_ACTION_RESET && sspr_passwd_open(s, why, sizeof(why)) != PAM_SUCCESS)
+	if (s->policy.password_backend != SSPR_PASSWORD_PAM) {
+		/* Asked of the directory for every name, strangers too, for
+		 * the same reasons; an unlock obeys it as a reset does. */
+		if (sspr_writeback_account(s, &directory, why, sizeof(why)) != SSPR_OK)
+			return stop(s, LOG_ERR, "unavailable", why, SSPR_MSG_UNAVAILABLE);
+	} else if (s->action == SSPR_ACTION_RESET &&
+		   sspr_passwd_open(s, why, sizeof(why)) != PAM_SUCCESS) {
 		return stop(s, LOG_ERR, "unavailable", why, SSPR_MSG_UNAVAILABLE);
+	}
 	/* The record is read for every name before anything is judged, so
 	 * whoever is turned away costs what an enrolled user costs. */
 	r = sspr_store_get(s->store, s->user, rec, &err);
@@ -200,6 +230,11 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 									: "account-disabled",
 				 sspr_account_state_reason(s->account_state),
 				 state_refusal(s->account_state));
+	if ((refusal = directory_refusal(directory, &told)) != NULL)
+		return turn_away(s, LOG_NOTICE,
+				 directory == SSPR_DIRECTORY_DISABLED ? "account-disabled"
+								       : "not-eligible",
+				 refusal, told);
 	*usable = r == SSPR_OK ? sspr_usable_methods(&s->policy, rec) : 0;
 	if (*usable == 0)
 		return turn_away(s, LOG_NOTICE, "not-enrolled", NULL, SSPR_MSG_NOT_SET_UP);
@@ -267,12 +302,37 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 	return SSPR_OK;
 }
 
+/* account_changed() for an account in the directory. A reset's change
+ * judges the account itself, on the connection that makes it; an unlock
+ * asks here. */
+static bool directory_account_changed(struct sspr_session *s, const char *passed)
+{
+	enum sspr_directory_account now;
+	const char *refusal, *text = SSPR_MSG_UNAVAILABLE;
+	char why[256];
+
+	if (s->action == SSPR_ACTION_RESET)
+		return false;
+	if (sspr_writeback_account(s, &now, why, sizeof(why)) != SSPR_OK) {
+		sspr_session_stop(s, LOG_ERR, true, "unavailable", passed, why, text);
+		return true;
+	}
+	if ((refusal = directory_refusal(now, &text)) == NULL)
+		return false;
+	sspr_session_stop(s, LOG_WARNING, true, "account-disabled", passed, refusal, text);
+	return true;
+}
+
 /* The admin may lock the account while the user answers (a mailed code
  * can take minutes): look again right before acting, since pam_unix run
  * by root would overwrite a locked hash. True when it now refuses. */
 static bool account_changed(struct sspr_session *s, const char *passed)
 {
-	enum sspr_account_state now = sspr_account_state(s->user, sspr_now());
+	enum sspr_account_state now;
+
+	if (s->policy.password_backend != SSPR_PASSWORD_PAM)
+		return directory_account_changed(s, passed);
+	now = sspr_account_state(s->user, sspr_now());
 
 	if (!state_refuses(now, s->action))
 		return false;
@@ -294,7 +354,16 @@ static int finish_reset(struct sspr_session *s, const struct sspr_record *rec,
 
 	if (account_changed(s, passed))
 		return PAM_AUTH_ERR;
-	r = sspr_passwd_change(s, &new_password, why, sizeof(why));
+	if (s->policy.password_backend != SSPR_PASSWORD_PAM)
+		r = sspr_writeback_change(s, &new_password, why, sizeof(why));
+	else
+		r = sspr_passwd_change(s, &new_password, why, sizeof(why));
+	if (r == PAM_PERM_DENIED) {
+		/* Locked (or gone) in the directory while the user answered. */
+		sspr_session_stop(s, LOG_WARNING, true, "account-disabled", passed, why,
+				  SSPR_MSG_ACCOUNT_DISABLED);
+		return PAM_AUTH_ERR;
+	}
 	if (r != PAM_SUCCESS) {
 		sspr_session_stop(s, LOG_WARNING, true, "password-change-failed", passed, why,
 				  "Your identity was confirmed, but the password was not "

@@ -34,6 +34,7 @@ enum key_type {
 	T_OPT_PATH,  /* absolute path, or empty for none */
 	T_LDAP_URIS, /* space-separated ldap://, ldaps:// or ldapi:// URIs */
 	T_SERVICES,  /* "*", or space-separated PAM service names */
+	T_FILTER,    /* an LDAP filter: printable ASCII in balanced parentheses, or empty */
 };
 
 struct policy_key {
@@ -64,6 +65,7 @@ struct policy_key {
 static const char *const registration_names[] = {"no", "remind", "require", NULL};
 static const char *const enumeration_names[] = {"hide", "show", NULL};
 static const char *const backend_names[] = {"lmdb", "ldap", NULL};
+static const char *const password_backend_names[] = {"pam", "ldap", "kerberos", NULL};
 
 static const struct policy_key policy_keys[] = {
     /* Who may reset. Deliberately not SSPR_GROUP, the store's group: a
@@ -137,6 +139,26 @@ static const struct policy_key policy_keys[] = {
     /* How long the account hook trusts what it last read of a registered
      * user (reminder_cache.c) before it asks the directory again. */
     NUM("ldap_reminder_cache", T_UINT, ldap_reminder_cache, 0, 86400, "3600"),
+    /* Where a reset sets the new password: this host's password stack,
+     * or the account's entry in a directory (password writeback). */
+    CHOICE("password_backend", password_backend, password_backend_names, "pam"),
+    STR("password_ldap_uri", T_LDAP_URIS, password_ldap_uri, ""),
+    STR("password_ldap_base", T_TEXT, password_ldap_base, ""),
+    STR("password_ldap_bind_dn", T_TEXT, password_ldap_bind_dn, ""),
+    /* root's alone: this identity can set every account's password. */
+    STR("password_ldap_bind_password_file", T_OPT_PATH, password_ldap_bind_password_file, ""),
+    STR("password_ldap_filter", T_FILTER, password_ldap_filter, "(objectClass=posixAccount)"),
+    /* ppolicy's administrative lock (a lock after failed binds is one a
+     * reset is for: the change clears it), and 389-DS's and FreeIPA's. */
+    STR("password_ldap_disabled_filter", T_FILTER, password_ldap_disabled_filter,
+	"(|(pwdAccountLockedTime=000001010000Z)(nsAccountLock=TRUE))"),
+    /* root's alone, with the key of a principal that may only change
+     * passwords (kadm5.acl "c"). */
+    STR("password_krb5_keytab", T_OPT_PATH, password_krb5_keytab, ""),
+    STR("password_krb5_principal", T_TEXT, password_krb5_principal, ""),
+    STR("password_krb5_realm", T_TEXT, password_krb5_realm, ""),
+    /* libkrb5 would wait about 24 s for each silent KDC. */
+    NUM("password_krb5_timeout", T_UINT, password_krb5_timeout, 1, 60, "10"),
 };
 
 #define N_KEYS (sizeof(policy_keys) / sizeof(policy_keys[0]))
@@ -330,6 +352,30 @@ static bool ldap_uri_list(const char *s)
 	return true;
 }
 
+/* The shape of an LDAP filter, checked here so that a typo is a line of
+ * the policy rather than a refused reset: printable ASCII, wholly in one
+ * pair of parentheses, balanced, none empty. The server checks the rest. */
+static bool ldap_filter_shape(const char *s)
+{
+	int depth = 0;
+
+	if (s[0] != '(')
+		return false;
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '(') {
+			if (p[1] == ')')
+				return false;
+			depth++;
+		} else if (*p == ')') {
+			if (--depth < 0)
+				return false;
+			if (depth == 0 && p[1] != '\0')
+				return false;
+		}
+	}
+	return depth == 0;
+}
+
 /* Each word a PAM service name, or the single word "*". */
 static bool service_list(const char *s)
 {
@@ -402,6 +448,11 @@ static int set_string(const struct policy_key *k, char *dst, const char *value,
 	case T_LDAP_URIS:
 		ok = n < k->size && printable_ascii(value, true) && ldap_uri_list(value);
 		what = "a space-separated list of up to 8 ldap://, ldaps:// or ldapi:// URIs";
+		break;
+	case T_FILTER:
+		ok = n < k->size && printable_ascii(value, true) &&
+		     (n == 0 || ldap_filter_shape(value));
+		what = "an LDAP filter in parentheses (up to 511 printable characters) or nothing";
 		break;
 	case T_SERVICES:
 		ok = n < k->size && service_list(value);
@@ -614,6 +665,61 @@ static int check_ldap_keys(const char *path, const struct sspr_policy *pol,
 	return check_ldap_tls(path, pol, line_of[key_index("ldap_uri")], err);
 }
 
+/* password_backend = ldap: the writer's servers, subtree and identity
+ * must all be there (its own servers, or the store's). */
+static int check_password_ldap_keys(const char *path, const struct sspr_policy *pol,
+				    const unsigned *line_of, struct sspr_error *err)
+{
+	static const char *const needed[] = {"password_ldap_base", "password_ldap_bind_dn",
+					     "password_ldap_bind_password_file",
+					     "password_ldap_filter"};
+	unsigned line = line_of[key_index("password_backend")];
+	struct sspr_policy tls_view;
+
+	if (pol->password_backend != SSPR_PASSWORD_LDAP)
+		return SSPR_OK;
+	if (pol->password_ldap_uri[0] == '\0' && pol->ldap_uri[0] == '\0')
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: password_backend = ldap needs password_ldap_uri (or "
+				      "ldap_uri)",
+				      path, line);
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		const struct policy_key *k = find_key(needed[i]);
+
+		if (((const char *)pol + k->offset)[0] == '\0')
+			return sspr_error_set(err, SSPR_EINVAL,
+					      "%s:%u: password_backend = ldap needs %s", path, line,
+					      needed[i]);
+	}
+	/* The same rule for a loopback ldap:// as the store's URIs. */
+	if (pol->password_ldap_uri[0] == '\0')
+		return SSPR_OK;
+	memcpy(&tls_view, pol, sizeof(tls_view));
+	memcpy(tls_view.ldap_uri, pol->password_ldap_uri, sizeof(tls_view.ldap_uri));
+	return check_ldap_tls(path, &tls_view, line_of[key_index("password_ldap_uri")], err);
+}
+
+/* password_backend = kerberos: the keytab and the principal whose key it
+ * holds. A realm may be left to krb5.conf. */
+static int check_password_krb5_keys(const char *path, const struct sspr_policy *pol,
+				    const unsigned *line_of, struct sspr_error *err)
+{
+	unsigned line = line_of[key_index("password_backend")];
+
+	if (pol->password_backend != SSPR_PASSWORD_KERBEROS)
+		return SSPR_OK;
+	if (pol->password_krb5_keytab[0] == '\0')
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: password_backend = kerberos needs password_krb5_keytab",
+				      path, line);
+	if (pol->password_krb5_principal[0] == '\0')
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: password_backend = kerberos needs "
+				      "password_krb5_principal",
+				      path, line);
+	return SSPR_OK;
+}
+
 /* Checks that span keys; line_of[] gives where each key was set. */
 static int cross_check(const char *path, const struct sspr_policy *pol, const unsigned *line_of,
 		       struct sspr_error *err)
@@ -635,7 +741,11 @@ static int cross_check(const char *path, const struct sspr_policy *pol, const un
 				      "methods (%u)",
 				      path, req_line > methods_line ? req_line : methods_line,
 				      pol->methods_required, popcount(pol->methods));
-	return check_ldap_keys(path, pol, line_of, err);
+	if (check_ldap_keys(path, pol, line_of, err) != SSPR_OK)
+		return SSPR_EINVAL;
+	if (check_password_ldap_keys(path, pol, line_of, err) != SSPR_OK)
+		return SSPR_EINVAL;
+	return check_password_krb5_keys(path, pol, line_of, err);
 }
 
 static int parse_text(const char *path, char *text, size_t len, struct sspr_policy *pol,

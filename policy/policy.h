@@ -27,11 +27,19 @@
 #define SSPR_LDAP_URIS_MAX 1023 /* the whole space-separated list */
 #define SSPR_LDAP_URI_COUNT_MAX 8
 #define SSPR_LDAP_DN_MAX 511
+#define SSPR_LDAP_FILTER_MAX 511
 
 enum sspr_registration {
 	SSPR_REGISTRATION_NO = 0,
 	SSPR_REGISTRATION_REMIND,
 	SSPR_REGISTRATION_REQUIRE,
+};
+
+/* Where a reset sets the new password. */
+enum sspr_password_backend {
+	SSPR_PASSWORD_PAM = 0, /* password_service, this host's own password stack */
+	SSPR_PASSWORD_LDAP,    /* the account's entry in a directory (passwd_directory.h) */
+	SSPR_PASSWORD_KERBEROS, /* the account's principal at the KDC (set-password protocol) */
 };
 
 enum sspr_enumeration {
@@ -59,6 +67,17 @@ struct sspr_policy {
 	unsigned recovery_codes;
 	struct sspr_lockout_limits lockout;
 	char password_service[SSPR_SERVICE_NAME_MAX + 1];
+	enum sspr_password_backend password_backend;
+	char password_ldap_uri[SSPR_LDAP_URIS_MAX + 1]; /* "" = ldap_uri */
+	char password_ldap_base[SSPR_LDAP_DN_MAX + 1];
+	char password_ldap_bind_dn[SSPR_LDAP_DN_MAX + 1];
+	char password_ldap_bind_password_file[SSPR_PATH_MAX + 1];
+	char password_ldap_filter[SSPR_LDAP_FILTER_MAX + 1];
+	char password_ldap_disabled_filter[SSPR_LDAP_FILTER_MAX + 1];
+	char password_krb5_keytab[SSPR_PATH_MAX + 1];
+	char password_krb5_principal[SSPR_LDAP_DN_MAX + 1];
+	char password_krb5_realm[SSPR_LDAP_DN_MAX + 1]; /* "" = krb5.conf's default realm */
+	unsigned password_krb5_timeout; /* seconds for one request to the KDCs */
 	char services[SSPR_SERVICES_MAX + 1]; /* PAM services that offer resets; "*" = all */
 	bool unlock;                          /* offer "unlock without reset" */
 	bool login_after_reset;

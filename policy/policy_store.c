@@ -19,6 +19,32 @@ void sspr_policy_store_config(const struct sspr_policy *pol, struct sspr_store_c
 	};
 }
 
+void sspr_policy_passwd_directory_config(const struct sspr_policy *pol,
+					 struct sspr_passwd_directory_config *cfg)
+{
+	*cfg = (struct sspr_passwd_directory_config){
+	    .conn =
+		{
+		    .backend = SSPR_BACKEND_LDAP,
+		    .ldap_uri = pol->password_ldap_uri[0] != '\0' ? pol->password_ldap_uri
+								  : pol->ldap_uri,
+		    .ldap_base = pol->password_ldap_base,
+		    .ldap_bind_dn = pol->password_ldap_bind_dn,
+		    .ldap_bind_password_file = pol->password_ldap_bind_password_file,
+		    .ldap_bind_password_private = true,
+		    .ldap_tls_cacert = pol->ldap_tls_cacert,
+		    .ldap_timeout = pol->ldap_timeout,
+		},
+	    .people_base = pol->password_ldap_base,
+	    .user_filter = pol->password_ldap_filter,
+	    .disabled_filter = pol->password_ldap_disabled_filter,
+	    .krb5_keytab = pol->password_krb5_keytab,
+	    .krb5_principal = pol->password_krb5_principal,
+	    .krb5_realm = pol->password_krb5_realm,
+	    .krb5_timeout = pol->password_krb5_timeout,
+	};
+}
+
 const char *sspr_policy_store_name(const struct sspr_policy *pol)
 {
 	return pol->store_backend == SSPR_BACKEND_LDAP ? pol->ldap_base : pol->store;

@@ -50,6 +50,14 @@ packages=(
 	# the directory store: libldap to build it; slapd (two servers the
 	# tests start themselves), ldap-utils and openssl (a test CA) to test it
 	libldap-dev slapd ldap-utils openssl
+	# passwords in the directory: the writeback test logs in through
+	# pam_ldap.so and nslcd (nss-pam-ldapd), as a host whose accounts live
+	# in the directory does
+	nslcd libpam-ldapd
+	# passwords at a KDC: libkrb5 to build the Kerberos backend; a realm of
+	# the test's own (krb5kdc, kadmind), kinit and kadmin to check it, and
+	# pam_krb5 to log in through it
+	libkrb5-dev krb5-kdc krb5-admin-server krb5-user libpam-krb5
 )
 
 fail() {
@@ -75,4 +83,15 @@ fi
 echo "tools/deps.sh: installing ${missing[*]}"
 if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
 	fail "apt-get install ${missing[*]} failed (see the messages above)"
+fi
+# libpam-ldapd and libpam-krb5 add pam_ldap and pam_krb5 to this machine's
+# common-* stacks, and their daemons start where they can: none of that is
+# wanted outside the tests, which start their own. (Any later package with
+# a PAM profile would enable them again: deps.sh takes them out whenever
+# it installs.)
+pam-auth-update --package --remove ldap krb5
+if command -v invoke-rc.d >/dev/null; then
+	for daemon in nslcd krb5-kdc krb5-admin-server; do
+		invoke-rc.d "$daemon" stop >/dev/null 2>&1 || true
+	done
 fi

@@ -152,11 +152,14 @@ void sspr_ldap_sigpipe_restore(struct sspr_ldap_sigpipe *g)
 
 /* The first line of the bind password file, in guarded memory (release
  * with sspr_file_free_secret(*out)). The file must be
- * root's, and its group may read it: root:sspr-store 0640 lets the setgid
- * sspr-enroll bind. */
-static int read_password(const char *path, char **out, size_t *len, struct sspr_error *err)
+ * root's, and its group may read it unless it is private: root:sspr-store
+ * 0640 lets the setgid sspr-enroll bind as the store's identity; the
+ * identity that sets passwords is root's alone. */
+static int read_password(const char *path, bool private, char **out, size_t *len,
+			 struct sspr_error *err)
 {
-	int r = sspr_file_read_secret(path, PASSWORD_FILE_MAX, PASSWORD_FILE_FLAGS, out, len, err);
+	int r = sspr_file_read_secret(path, PASSWORD_FILE_MAX, private ? 0 : PASSWORD_FILE_FLAGS,
+				      out, len, err);
 
 	if (r != SSPR_OK)
 		return r;
@@ -411,7 +414,8 @@ int sspr_ldap_connect(const struct sspr_store_config *cfg, sspr_ldap_check_fn ch
 			return sspr_error_set(err, SSPR_EINVAL,
 					      "ldap_bind_dn is set but ldap_bind_password_file "
 					      "is not");
-		if ((r = read_password(cfg->ldap_bind_password_file, &password, &password_len, err)) != SSPR_OK)
+		if ((r = read_password(cfg->ldap_bind_password_file, cfg->ldap_bind_password_private,
+					&password, &password_len, err)) != SSPR_OK)
 			return r;
 	}
 	uris = strdup(cfg->ldap_uri);

@@ -29,6 +29,12 @@ SLAPD_BASE=ou=sspr,$SLAPD_SUFFIX
 SLAPD_ROOT_DN=cn=admin,$SLAPD_SUFFIX
 SLAPD_HOST_DN=cn=sspr-host,$SLAPD_SUFFIX
 SLAPD_REPL_DN=cn=replicator,$SLAPD_SUFFIX
+# Accounts whose passwords live in the directory (password_backend = ldap), the password
+# policy the ppolicy overlay applies to them, and the identity that may set them.
+SLAPD_PEOPLE=ou=people,$SLAPD_SUFFIX
+SLAPD_POLICY_DN=cn=default,ou=policies,$SLAPD_SUFFIX
+SLAPD_PASSWD_DN=cn=sspr-passwd,$SLAPD_SUFFIX
+SLAPD_PEOPLE_USERS="pat lee"
 SLAPD_BIN=${SLAPD_BIN:-/usr/sbin/slapd}
 SLAPD_START_WAIT=${SSPR_SLAPD_START_WAIT:-10} # seconds
 SLAPD_STOP_WAIT=${SSPR_SLAPD_STOP_WAIT:-10}   # seconds
@@ -133,6 +139,7 @@ objectClass: olcModuleList
 cn: module{0}
 olcModulePath: /usr/lib/ldap
 olcModuleLoad: {0}back_mdb
+olcModuleLoad: {1}ppolicy
 
 dn: cn=schema,cn=config
 objectClass: olcSchemaConfig
@@ -141,6 +148,8 @@ cn: schema
 include: file:///etc/ldap/schema/core.ldif
 
 include: file:///etc/ldap/schema/cosine.ldif
+
+include: file:///etc/ldap/schema/nis.ldif
 
 dn: olcDatabase={-1}frontend,cn=config
 objectClass: olcDatabaseConfig
@@ -172,13 +181,21 @@ olcLastMod: TRUE
 olcDbIndex: objectClass eq
 olcDbMaxSize: 268435456
 olcAccess: {0}to * by * none
+
+dn: olcOverlay={0}ppolicy,olcDatabase={1}mdb,cn=config
+objectClass: olcOverlayConfig
+objectClass: olcPPolicyConfig
+olcOverlay: {0}ppolicy
+olcPPolicyDefault: $SLAPD_POLICY_DN
+olcPPolicyHashCleartext: TRUE
+olcPPolicyUseLockout: TRUE
 EOF
 }
 
 # The initial entries, the same bytes on both servers: fixed entryUUIDs and entryCSNs so
 # that replication sees them as one set of entries, not two.
 slapd_data_ldif() {
-	local host_hash="$1" repl_hash="$2"
+	local host_hash="$1" repl_hash="$2" passwd_hash="$3" people_hash="$4"
 	local ts=20240101000000Z csn='20240101000000.000000Z#000000#000#000000'
 	local n=0 dn
 	entry() {
@@ -199,6 +216,22 @@ slapd_data_ldif() {
 		"objectClass: simpleSecurityObject" "cn: sspr-host" "userPassword: $host_hash"
 	entry "$SLAPD_REPL_DN" "objectClass: applicationProcess" \
 		"objectClass: simpleSecurityObject" "cn: replicator" "userPassword: $repl_hash"
+	entry "$SLAPD_PASSWD_DN" "objectClass: applicationProcess" \
+		"objectClass: simpleSecurityObject" "cn: sspr-passwd" "userPassword: $passwd_hash"
+	entry "ou=policies,$SLAPD_SUFFIX" "objectClass: organizationalUnit" "ou: policies"
+	# Quality (length, and no hash a client made), history, lockout after failed binds.
+	entry "$SLAPD_POLICY_DN" "objectClass: applicationProcess" "objectClass: pwdPolicy" \
+		"cn: default" "pwdAttribute: userPassword" "pwdMinLength: 12" \
+		"pwdCheckQuality: 2" "pwdInHistory: 4" "pwdLockout: TRUE" "pwdMaxFailure: 5" \
+		"pwdMustChange: FALSE" "pwdAllowUserChange: TRUE"
+	entry "$SLAPD_PEOPLE" "objectClass: organizationalUnit" "ou: people"
+	local u id=3100
+	for u in $SLAPD_PEOPLE_USERS; do
+		id=$((id + 1))
+		entry "uid=$u,$SLAPD_PEOPLE" "objectClass: account" "objectClass: posixAccount" \
+			"uid: $u" "cn: $u" "uidNumber: $id" "gidNumber: $id" \
+			"homeDirectory: /home/$u" "loginShell: /bin/bash" "userPassword: $people_hash"
+	done
 }
 
 # doc/ldap/$2 with its example names replaced by server $3's.
@@ -219,6 +252,17 @@ slapd_doc_for() {
 		slapd_die "$file: example names left after substitution (the doc changed?)"
 		return 1
 	fi
+}
+
+# The site's own rule after the documented ones: people read their own entry (nslcd
+# reads it back after a user's bind, as most directories allow).
+slapd_site_acl() {
+	cat <<EOF
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+add: olcAccess
+olcAccess: {2}to dn.subtree="$SLAPD_PEOPLE" by self read by * break
+EOF
 }
 
 # Starts slapd for server $2 listening on $3 (space-separated URLs); records its pid.
@@ -302,7 +346,7 @@ slapd_check_dir() {
 }
 
 slapd_setup() {
-	local d="$1" x ports rootpw_hash host_hash repl_hash
+	local d="$1" x ports rootpw_hash host_hash repl_hash passwd_hash people_hash
 	slapd_check_dir "$d" || return 1
 	[ -f "$d/setup.done" ] && return 0
 	for x in a b; do slapd_kill "$d" "$x"; done
@@ -311,7 +355,8 @@ slapd_setup() {
 	for x in a b; do mkdir -p "$d/$x/data" "$d/$x/slapd.d" || return 1; done
 
 	(umask 077 && slapd_new_password >"$d/root.pw" && slapd_new_password >"$d/host.pw" &&
-		slapd_new_password >"$d/repl.pw") || return 1
+		slapd_new_password >"$d/repl.pw" && slapd_new_password >"$d/passwd.pw" &&
+		slapd_new_password >"$d/people.pw") || return 1
 	slapd_tls "$d" || return 1
 	ports=$(slapd_free_ports) || slapd_die "cannot find free ports" || return 1
 	# shellcheck disable=SC2086 # two words
@@ -322,7 +367,9 @@ slapd_setup() {
 	rootpw_hash=$(slappasswd -T "$d/root.pw") || return 1
 	host_hash=$(slappasswd -T "$d/host.pw") || return 1
 	repl_hash=$(slappasswd -T "$d/repl.pw") || return 1
-	slapd_data_ldif "$host_hash" "$repl_hash" >"$d/data.ldif"
+	passwd_hash=$(slappasswd -T "$d/passwd.pw") || return 1
+	people_hash=$(slappasswd -T "$d/people.pw") || return 1
+	slapd_data_ldif "$host_hash" "$repl_hash" "$passwd_hash" "$people_hash" >"$d/data.ldif"
 
 	for x in a b; do
 		slapd_config_ldif "$d" "$x" "$rootpw_hash" >"$d/$x/config.ldif"
@@ -336,6 +383,7 @@ slapd_setup() {
 		}
 		slapd_doc_for "$d" sspr-acl.ldif "$x" || return 1
 		slapd_doc_for "$d" sspr-syncrepl.ldif "$x" || return 1
+		slapd_doc_for "$d" sspr-passwd-acl.ldif "$x" || return 1
 		# Apply the documented changes the way a site does: over ldapi as root. The
 		# server listens on ldapi only here, so nothing can reach it half-configured.
 		slapd_launch "$d" "$x" "$(slapd_ldapi "$d" "$x")" || return 1
@@ -344,7 +392,11 @@ slapd_setup() {
 			! ldapmodify -Q -Y EXTERNAL -H "$(slapd_ldapi "$d" "$x")" \
 				-f "$d/$x/sspr-acl.ldif" >>"$d/$x/ldapmodify.log" 2>&1 ||
 			! ldapmodify -Q -Y EXTERNAL -H "$(slapd_ldapi "$d" "$x")" \
-				-f "$d/$x/sspr-syncrepl.ldif" >>"$d/$x/ldapmodify.log" 2>&1; then
+				-f "$d/$x/sspr-syncrepl.ldif" >>"$d/$x/ldapmodify.log" 2>&1 ||
+			! ldapmodify -Q -Y EXTERNAL -H "$(slapd_ldapi "$d" "$x")" \
+				-f "$d/$x/sspr-passwd-acl.ldif" >>"$d/$x/ldapmodify.log" 2>&1 ||
+			! slapd_site_acl | ldapmodify -Q -Y EXTERNAL -H "$(slapd_ldapi "$d" "$x")" \
+				>>"$d/$x/ldapmodify.log" 2>&1; then
 			cat "$d/$x/ldapmodify.log" >&2
 			slapd_kill "$d" "$x"
 			slapd_die "server $x: applying doc/ldap/*.ldif failed"
@@ -374,6 +426,11 @@ SSPR_LDAP_WRONG_CACERT=$d/tls/wrong-ca.pem
 SSPR_LDAP_ROOT_DN=$SLAPD_ROOT_DN
 SSPR_LDAP_ROOT_PASSWORD_FILE=$d/root.pw
 SSPR_LDAP_REPL_DN=$SLAPD_REPL_DN
+SSPR_LDAP_PEOPLE=$SLAPD_PEOPLE
+SSPR_LDAP_PEOPLE_USERS="$SLAPD_PEOPLE_USERS"
+SSPR_LDAP_PEOPLE_PASSWORD_FILE=$d/people.pw
+SSPR_LDAP_PASSWD_DN=$SLAPD_PASSWD_DN
+SSPR_LDAP_PASSWD_PASSWORD_FILE=$d/passwd.pw
 EOF
 }
 

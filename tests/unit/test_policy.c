@@ -29,7 +29,7 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 52 /* the keys doc/DESIGN.md §3.7 lists */
+#define N_KEYS 63 /* the keys doc/DESIGN.md §3.7 lists */
 
 static char dir[64];
 static char path[128];
@@ -120,7 +120,7 @@ static void expect_set_ok(const char *key, const char *value)
 /* Everything sspr_policy_foreach reports, in order. */
 struct listing {
 	int n;
-	char key[N_KEYS + 8][32];
+	char key[N_KEYS + 8][48];
 	char value[N_KEYS + 8][SSPR_PATH_MAX + 1];
 };
 
@@ -298,7 +298,18 @@ static const char every_key[] = "group = wheel\n"
 				"ldap_tls_cacert = /etc/ssl/certs/site-ca.pem\n"
 				"ldap_timeout = 3\n"
 				"ldap_retry_after = 120\n"
-				"ldap_reminder_cache = 600\n";
+				"ldap_reminder_cache = 600\n"
+				"password_backend = ldap\n"
+				"password_ldap_uri = ldaps://people.example.org\n"
+				"password_ldap_base = ou=people,dc=example,dc=org\n"
+				"password_ldap_bind_dn = cn=sspr-passwd,dc=example,dc=org\n"
+				"password_ldap_bind_password_file = /etc/security/sspr/passwd.secret\n"
+				"password_ldap_filter = (&(objectClass=posixAccount)(!(loginShell=/bin/false)))\n"
+				"password_ldap_disabled_filter = (nsAccountLock=TRUE)\n"
+				"password_krb5_keytab = /etc/security/sspr-passwd.keytab\n"
+				"password_krb5_principal = sspr-passwd/h.example.org@EXAMPLE.ORG\n"
+				"password_krb5_realm = EXAMPLE.ORG\n"
+				"password_krb5_timeout = 7\n";
 
 static void test_every_key_is_read(void **state)
 {
@@ -360,6 +371,18 @@ static void test_every_key_is_read(void **state)
 	assert_int_equal(p.ldap_timeout, 3);
 	assert_int_equal(p.ldap_retry_after, 120);
 	assert_int_equal(p.ldap_reminder_cache, 600);
+	assert_int_equal(p.password_backend, SSPR_PASSWORD_LDAP);
+	assert_string_equal(p.password_ldap_uri, "ldaps://people.example.org");
+	assert_string_equal(p.password_ldap_base, "ou=people,dc=example,dc=org");
+	assert_string_equal(p.password_ldap_bind_dn, "cn=sspr-passwd,dc=example,dc=org");
+	assert_string_equal(p.password_ldap_bind_password_file, "/etc/security/sspr/passwd.secret");
+	assert_string_equal(p.password_ldap_filter,
+			    "(&(objectClass=posixAccount)(!(loginShell=/bin/false)))");
+	assert_string_equal(p.password_ldap_disabled_filter, "(nsAccountLock=TRUE)");
+	assert_string_equal(p.password_krb5_keytab, "/etc/security/sspr-passwd.keytab");
+	assert_string_equal(p.password_krb5_principal, "sspr-passwd/h.example.org@EXAMPLE.ORG");
+	assert_string_equal(p.password_krb5_realm, "EXAMPLE.ORG");
+	assert_int_equal(p.password_krb5_timeout, 7);
 }
 
 /* foreach lists every key once, in the file's order, as text the setter
@@ -375,7 +398,7 @@ static void test_foreach_round_trips_every_key(void **state)
 	sspr_policy_foreach(&p, collect, &l);
 	assert_int_equal(l.n, N_KEYS);
 	assert_string_equal(l.key[0], "group");
-	assert_string_equal(l.key[N_KEYS - 1], "ldap_reminder_cache");
+	assert_string_equal(l.key[N_KEYS - 1], "password_krb5_timeout");
 	assert_string_equal(value_of(&p, "methods"), "totp recovery");
 	assert_string_equal(value_of(&p, "allow_root"), "yes");
 	assert_string_equal(value_of(&p, "notify_user"), "no");
@@ -827,6 +850,60 @@ static void test_loopback_ldap_needs_a_ca_or_ldapi(void **state)
 		  "ldap://128.0.0.1 ldap://localhost.example.org ldaps://127.0.0.1\n");
 }
 
+/* Where passwords live: each backend's keys must be complete, its filters
+ * well formed, and its loopback URIs under TLS, each said with its line. */
+static void test_password_backends_need_their_keys(void **state)
+{
+	static const char ldap_full[] = "password_backend = ldap\n"
+					"password_ldap_uri = ldaps://ldap.example.org\n"
+					"password_ldap_base = ou=people,dc=example,dc=org\n"
+					"password_ldap_bind_dn = cn=w,dc=example,dc=org\n"
+					"password_ldap_bind_password_file = /etc/w.secret\n";
+	(void)state;
+	expect_ok(ldap_full);
+	expect_error("password_backend = ldap\npassword_ldap_base = ou=people,dc=example,dc=org\n",
+		     "1: password_backend = ldap needs password_ldap_uri (or ldap_uri)");
+	expect_error("password_backend = ldap\npassword_ldap_uri = ldaps://l.example.org\n",
+		     "1: password_backend = ldap needs password_ldap_base");
+	expect_error("password_ldap_uri = ldaps://l.example.org\n"
+		     "password_ldap_base = ou=people,dc=example,dc=org\n"
+		     "password_ldap_bind_dn = cn=w,dc=example,dc=org\npassword_backend = ldap\n",
+		     "4: password_backend = ldap needs password_ldap_bind_password_file");
+	/* The store's URIs serve when the writer names none. */
+	expect_ok("ldap_uri = ldaps://ldap.example.org\npassword_backend = ldap\n"
+		  "password_ldap_base = ou=people,dc=example,dc=org\n"
+		  "password_ldap_bind_dn = cn=w,dc=example,dc=org\n"
+		  "password_ldap_bind_password_file = /etc/w.secret\n");
+	expect_error("password_backend = ldap\npassword_ldap_uri = ldap://127.0.0.1\n"
+		     "password_ldap_base = ou=people,dc=example,dc=org\n"
+		     "password_ldap_bind_dn = cn=w,dc=example,dc=org\n"
+		     "password_ldap_bind_password_file = /etc/w.secret\n",
+		     "2: ldap_uri: ldap://127.0.0.1 names this host without ldap_tls_cacert; no "
+		     "ldap:// connection is plain text (a local user could listen on its port), so "
+		     "set ldap_tls_cacert to the server's CA for StartTLS, or use ldapi://");
+	expect_set_error("password_ldap_filter", "objectClass=posixAccount",
+			 "password_ldap_filter must be an LDAP filter in parentheses (up to 511 "
+			 "printable characters) or nothing");
+	expect_set_error("password_ldap_filter", "(a=b))(", "password_ldap_filter must be an "
+			 "LDAP filter in parentheses (up to 511 printable characters) or nothing");
+	expect_set_error("password_ldap_disabled_filter", "(|(a=b)()", "password_ldap_disabled_"
+			 "filter must be an LDAP filter in parentheses (up to 511 printable "
+			 "characters) or nothing");
+	expect_set_error("password_ldap_disabled_filter", "(a=b)(c=d)", "password_ldap_disabled_"
+			 "filter must be an LDAP filter in parentheses (up to 511 printable "
+			 "characters) or nothing");
+	expect_ok("password_ldap_disabled_filter =\n");
+	expect_set_error("password_backend", "nis", "password_backend must be pam, ldap or kerberos");
+	expect_error("password_backend = kerberos\n",
+		     "1: password_backend = kerberos needs password_krb5_keytab");
+	expect_error("password_backend = kerberos\npassword_krb5_keytab = /etc/k.keytab\n",
+		     "1: password_backend = kerberos needs password_krb5_principal");
+	expect_ok("password_backend = kerberos\npassword_krb5_keytab = /etc/k.keytab\n"
+		  "password_krb5_principal = sspr-passwd/h.example.org\n");
+	expect_set_error("password_krb5_timeout", "0", "password_krb5_timeout must be a number "
+			 "from 1 to 60");
+}
+
 /* The "directory unreachable" mark (directory_down.c): set, seen for
  * ldap_retry_after seconds, not trusted from the future, cleared. */
 static void test_directory_mark_lasts_retry_after(void **state)
@@ -919,6 +996,7 @@ int main(void)
 	    cmocka_unit_test(test_unusable_files_are_refused),
 	    cmocka_unit_test(test_loopback_ldap_needs_a_ca_or_ldapi),
 	    cmocka_unit_test(test_directory_mark_lasts_retry_after),
+	    cmocka_unit_test(test_password_backends_need_their_keys),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,6 +23,10 @@
 #                               30 s); $lag is how long it took
 #   syslog_mark / syslog_since MARK       what the module logged since
 #   blackhole_start             $BLACKHOLE_URI: accepts, never answers
+#   nslcd_start URI             nslcd (nss-pam-ldapd) on /run/nslcd/socket,
+#                               asking that server: pam_ldap.so logs users
+#                               of ou=people in with their directory password
+#   ldap_bind_ok URI DN PASSWORD   a simple bind (ldapwhoami) succeeds
 
 HOSTS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 HOSTS_SRC=$(cd "$HOSTS_HERE/../../.." && pwd)
@@ -74,6 +78,12 @@ hosts_private_dev() {
 hosts_stop() {
 	[ -n "${HOSTS_SYSLOG_PID:-}" ] && kill "$HOSTS_SYSLOG_PID" 2>/dev/null
 	[ -n "${HOSTS_BLACKHOLE_PID:-}" ] && kill "$HOSTS_BLACKHOLE_PID" 2>/dev/null
+	if [ -n "${HOSTS_NSLCD_PID:-}" ]; then
+		kill "$HOSTS_NSLCD_PID" 2>/dev/null
+		wait "$HOSTS_NSLCD_PID" 2>/dev/null
+		umount -l /run/nslcd 2>/dev/null
+		[ -z "${HOSTS_NSLCD_DIR_MADE:-}" ] || rmdir /run/nslcd 2>/dev/null
+	fi
 	sandbox_cleanup
 }
 
@@ -84,6 +94,11 @@ hosts_pam_auth_update() {
 	mkdir "$SANDBOX/pam-configs" "$SANDBOX/var-lib-pam"
 	cp -a /usr/share/pam-configs/. "$SANDBOX/pam-configs/"
 	cp "$HOSTS_SRC/pam-configs/sspr" "$SANDBOX/pam-configs/sspr"
+	# The profiles of libpam-ldapd, libpam-krb5 and libpam-sss (the test
+	# dependencies install the first two for the writeback tests, which
+	# write their own stacks) are not the host's: tools/deps.sh disables
+	# them, but a fresh pam-auth-update would take them up.
+	rm -f "$SANDBOX/pam-configs/ldap" "$SANDBOX/pam-configs/krb5" "$SANDBOX/pam-configs/sss"
 	mount --bind "$SANDBOX/pam-configs" /usr/share/pam-configs
 	[ -d /var/lib/pam ] && cp -a /var/lib/pam/. "$SANDBOX/var-lib-pam/"
 	mkdir -p /var/lib/pam
@@ -238,3 +253,45 @@ blackhole_start() {
 
 # The step a code computed now belongs to.
 current_step() { echo $(($(date +%s) / 30)); }
+
+# nslcd for pam_ldap.so, in this namespace: its socket directory is a tmpfs
+# here, its configuration a file of the private /etc. It finds an account
+# as the servers' rootdn (the test's people tree grants no one else a
+# search) and checks a password by binding as the account, over StartTLS.
+nslcd_start() { # nslcd_start URI
+	local uri=$1 i
+	if [ ! -d /run/nslcd ]; then
+		mkdir /run/nslcd
+		HOSTS_NSLCD_DIR_MADE=1
+	fi
+	mount -t tmpfs -o mode=755 sspr-nslcd /run/nslcd
+	chown nslcd:nslcd /run/nslcd
+	install -m 644 "$SSPR_LDAP_CACERT" /run/nslcd/ca.pem
+	cat >/etc/nslcd.conf <<-CONF
+		uid nslcd
+		gid nslcd
+		uri $uri/
+		base $SSPR_LDAP_PEOPLE
+		binddn $SSPR_LDAP_ROOT_DN
+		bindpw $(cat "$SSPR_LDAP_ROOT_PASSWORD_FILE")
+		ssl start_tls
+		tls_reqcert demand
+		tls_cacertfile /run/nslcd/ca.pem
+		bind_timelimit 5
+		timelimit 5
+		pam_authc_ppolicy yes
+	CONF
+	chmod 600 /etc/nslcd.conf
+	nslcd -d >"$SANDBOX/nslcd.log" 2>&1 &
+	HOSTS_NSLCD_PID=$!
+	for i in $(seq 100); do [ -S /run/nslcd/socket ] && return 0; sleep 0.05; done
+	echo "hosts.sh: nslcd did not start:" >&2
+	cat "$SANDBOX/nslcd.log" >&2
+	exit 1
+}
+
+ldap_bind_ok() { # ldap_bind_ok URI DN PASSWORD
+	printf '%s' "$3" >"$SANDBOX/bind.pw"
+	LDAPTLS_CACERT=$SSPR_LDAP_CACERT ldapwhoami -ZZ -x -o nettimeout=5 -H "$1" -D "$2" \
+		-y "$SANDBOX/bind.pw" >/dev/null 2>&1
+}
