@@ -171,6 +171,8 @@ deb=$(ls "$debs"/libpam-sspr_*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] || fail "no libpam-sspr_*.deb in $debs"
 ldap_deb=$(ls "$debs"/libpam-sspr-ldap_*.deb 2>/dev/null | head -n 1)
 [ -n "$ldap_deb" ] || fail "no libpam-sspr-ldap_*.deb in $debs"
+krb5_deb=$(ls "$debs"/libpam-sspr-krb5_*.deb 2>/dev/null | head -n 1)
+[ -n "$krb5_deb" ] || fail "no libpam-sspr-krb5_*.deb in $debs"
 
 # --- 2. lintian -------------------------------------------------------------
 changes=$(ls "$debs"/*.changes 2>/dev/null | head -n 1 || true)
@@ -229,7 +231,8 @@ mkdir -p "$ap_root"
 tar -xf "$ap_tarball" -C "$ap_root"
 copy_source "$src" "$ap_root/build/src"
 mkdir -p "$ap_root/build/debs"
-cp "$deb" "$ldap_deb" "$ap_root/build/debs/"
+# Every binary package of the source: debian/tests/control depends on all ("@").
+cp "$deb" "$ldap_deb" "$krb5_deb" "$ap_root/build/debs/"
 say "autopkgtest ($suite's $(chroot "$ap_root" dpkg-query -W -f='${Version}' autopkgtest)):" \
 	"debian/tests on the installed packages"
 with_system_mounted "$ap_root" chroot "$ap_root" /bin/sh -c \
