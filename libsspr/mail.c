@@ -2,21 +2,21 @@
 /* Sending mail through a sendmail-compatible command (see mail.h).
  *
  * This runs inside sshd and login, so it must not disturb the host
- * process: no shell, no change to its signal handlers, no SIGPIPE (the
- * message goes through a socket pair written with MSG_NOSIGNAL), and a hard
- * time limit after which the child is killed and reaped. */
+ * process: no shell, no SIGPIPE (the message goes through a socket pair
+ * written with MSG_NOSIGNAL), and a hard time limit after which the child is
+ * killed and reaped (child.h, which also keeps the host's SIGCHLD handler
+ * from reaping it first). */
 #define _GNU_SOURCE /* closefrom, setresgid */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "mail.h"
 #include "util.h"
 
@@ -117,16 +117,12 @@ static int compose(const struct sspr_mail *mail, char *buf, size_t size, size_t 
 static void __attribute__((noreturn)) run_child(int sock, char **argv, unsigned flags)
 {
 	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
-	sigset_t none;
 	int devnull = open("/dev/null", O_RDWR);
 
 	if (devnull < 0 || dup2(sock, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0 ||
 	    dup2(devnull, STDERR_FILENO) < 0)
 		_exit(126);
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	sspr_child_reset_signals();
 	if (flags & SSPR_MAIL_DROP_PRIVILEGE) {
 		gid_t gid = getgid();
 
@@ -161,32 +157,6 @@ static int write_message(int sock, const char *msg, size_t len, int64_t deadline
 	return SSPR_OK;
 }
 
-/* Waits for the child until the deadline, then kills it. Returns its wait
- * status, or -1 when it had to be killed or could not be reaped. */
-static int reap(pid_t pid, int64_t deadline, bool *killed)
-{
-	int status;
-
-	*killed = false;
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		struct timespec tick = {0, 10 * 1000 * 1000};
-
-		if (r == pid)
-			return status;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (sspr_monotonic_ms() >= deadline)
-			break;
-		nanosleep(&tick, NULL);
-	}
-	*killed = true;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return -1;
-}
-
 int sspr_mail_send(const char *mail_command, const struct sspr_mail *mail, unsigned flags,
 		   struct sspr_error *err)
 {
@@ -194,6 +164,7 @@ int sspr_mail_send(const char *mail_command, const struct sspr_mail *mail, unsig
 	char *argv[MAIL_ARGS_MAX + 1];
 	int64_t deadline = sspr_monotonic_ms() + SSPR_MAIL_TIMEOUT * 1000;
 	int sv[2] = {-1, -1}, status;
+	struct sspr_child child;
 	size_t len = 0;
 	bool killed;
 	pid_t pid;
@@ -210,9 +181,10 @@ int sspr_mail_send(const char *mail_command, const struct sspr_mail *mail, unsig
 		r = sspr_error_set(err, SSPR_ERR, "socketpair: %s", strerror(errno));
 		goto out;
 	}
-	pid = fork();
+	pid = sspr_child_start(&child);
 	if (pid < 0) {
 		r = sspr_error_set(err, SSPR_ERR, "fork: %s", strerror(errno));
+		(void)sspr_child_end(&child, deadline, &killed);
 		goto out;
 	}
 	if (pid == 0)
@@ -221,7 +193,7 @@ int sspr_mail_send(const char *mail_command, const struct sspr_mail *mail, unsig
 	sv[1] = -1;
 	r = write_message(sv[0], msg, len, deadline);
 	shutdown(sv[0], SHUT_WR);
-	status = reap(pid, deadline, &killed);
+	status = sspr_child_end(&child, deadline, &killed);
 	if (killed)
 		r = sspr_error_set(err, SSPR_ERR, "mail command %s killed after %d seconds",
 				   argv[0], SSPR_MAIL_TIMEOUT);

@@ -12,6 +12,7 @@
 #include "conv.h"
 #include "passwd_writeback.h"
 #include "policy_store.h"
+#include "sssd_refresh.h"
 
 #define NEW_PROMPT "New password: "
 #define RETYPE_PROMPT "Retype new password: "
@@ -148,8 +149,10 @@ int sspr_writeback_change(struct sspr_session *s, char **new_password, char *why
 			return r;
 		}
 		d = ops->change(&cfg, s->user, password, refusal, &must_change, &err);
-		if (d == SSPR_OK)
+		if (d == SSPR_OK) {
 			*new_password = keep_copy(password);
+			sspr_sssd_refresh(s->pamh, s->user, password);
+		}
 		sspr_conv_free(password);
 		if (d == SSPR_EREFUSED) {
 			/* Logged without a word of the password. */

@@ -58,6 +58,9 @@ packages=(
 	# the test's own (krb5kdc, kadmind), kinit and kadmin to check it, and
 	# pam_krb5 to log in through it
 	libkrb5-dev krb5-kdc krb5-admin-server krb5-user libpam-krb5
+	# SSSD hosts: the SSSD test runs sssd with the LDAP provider against the
+	# test's slapd and logs in through pam_sss; sss_cache is in sssd-tools
+	sssd-ldap sssd-tools libpam-sss
 )
 
 fail() {
@@ -81,17 +84,24 @@ if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -1440 2
 	apt-get update -qq || fail "apt-get update failed"
 fi
 echo "tools/deps.sh: installing ${missing[*]}"
+# libnss-sss adds "sss" to this machine's nsswitch.conf on its first install:
+# the tests that want SSSD run their own, in a private namespace.
+nsswitch_saved=$(mktemp)
+cp -a /etc/nsswitch.conf "$nsswitch_saved"
 if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+	rm -f "$nsswitch_saved"
 	fail "apt-get install ${missing[*]} failed (see the messages above)"
 fi
-# libpam-ldapd and libpam-krb5 add pam_ldap and pam_krb5 to this machine's
-# common-* stacks, and their daemons start where they can: none of that is
-# wanted outside the tests, which start their own. (Any later package with
-# a PAM profile would enable them again: deps.sh takes them out whenever
-# it installs.)
-pam-auth-update --package --remove ldap krb5
+cp "$nsswitch_saved" /etc/nsswitch.conf
+rm -f "$nsswitch_saved"
+# libpam-ldapd, libpam-krb5 and libpam-sss add pam_ldap, pam_krb5 and
+# pam_sss to this machine's common-* stacks, and their daemons start where
+# they can: none of that is wanted outside the tests, which start their
+# own. (Any later package with a PAM profile would enable them again:
+# deps.sh takes them out whenever it installs.)
+pam-auth-update --package --remove ldap krb5 sss
 if command -v invoke-rc.d >/dev/null; then
-	for daemon in nslcd krb5-kdc krb5-admin-server; do
+	for daemon in nslcd krb5-kdc krb5-admin-server sssd; do
 		invoke-rc.d "$daemon" stop >/dev/null 2>&1 || true
 	done
 fi

@@ -22,15 +22,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <krb5.h>
 #include <sodium.h>
 
+#include "child.h"
 #include "config.h"
 #include "passwd_directory.h"
 #include "safefile.h"
@@ -388,21 +388,17 @@ static bool read_answer(int fd, int64_t deadline, struct answer *ans)
 
 static int run_bounded(const struct job *job, struct answer *ans, struct sspr_error *err)
 {
-	struct sigaction dfl = {.sa_handler = SIG_DFL}, old_chld;
 	unsigned timeout = job->cfg->krb5_timeout > 0 ? job->cfg->krb5_timeout : 10;
 	int64_t deadline = sspr_monotonic_ms() + (int64_t)timeout * 1000;
-	int fds[2], status;
-	bool whole;
+	struct sspr_child child;
+	int fds[2];
+	bool whole, killed;
 	pid_t pid;
 
 	memset(ans, 0, sizeof(*ans));
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return sspr_error_set(err, SSPR_ERR, "pipe: %s", strerror(errno));
-	/* The application's SIGCHLD handler (sshd has one) must not reap our
-	 * child before we do, as pam_unix does for its helper. */
-	sigemptyset(&dfl.sa_mask);
-	sigaction(SIGCHLD, &dfl, &old_chld);
-	pid = fork();
+	pid = sspr_child_start(&child);
 	if (pid == 0) {
 		close(fds[0]);
 		run_job(job, ans);
@@ -412,16 +408,14 @@ static int run_bounded(const struct job *job, struct answer *ans, struct sspr_er
 	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);
-		sigaction(SIGCHLD, &old_chld, NULL);
+		(void)sspr_child_end(&child, deadline, &killed);
 		return sspr_error_set(err, SSPR_ERR, "fork: %s", strerror(errno));
 	}
 	whole = read_answer(fds[0], deadline, ans);
 	close(fds[0]);
-	if (!whole)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	sigaction(SIGCHLD, &old_chld, NULL);
+	/* The answer is whole or the deadline has passed: either way the
+	 * child is done with, now. */
+	(void)sspr_child_end(&child, whole ? INT64_MAX : 0, &killed);
 	if (!whole)
 		return sspr_error_set(err, SSPR_EUNAVAIL, "no answer from the KDC within %u s",
 				      timeout);

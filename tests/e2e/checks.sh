@@ -25,11 +25,32 @@ hash_is_not() { [ "$(sandbox_shadow_hash "$1")" != "$2" ]; }
 
 # A whole conversation on a terminal (tools/converse.py: plain answers in
 # order, --when REGEX ANSWER for prompts that come in any order), through
-# the "sspr-login" stack. Output in $out, exit status in $status.
-converse_login() {
-	local user=$1
-	shift
+# a PAM service. Output in $out, exit status in $status.
+service_converse() { # service_converse SERVICE USER CONVERSE-ARGS...
+	local service=$1 user=$2
+	shift 2
 	status=0
 	out=$(python3 "$(dirname "${BASH_SOURCE[0]}")/../../tools/converse.py" "$@" -- \
-		pamtester -v sspr-login "$user" authenticate 2>&1) || status=$?
+		pamtester -v "$service" "$user" authenticate 2>&1) || status=$?
 }
+converse_login() { service_converse sspr-login "$@"; } # converse_login USER ARGS...
+# The directory tests' hosts are PAM services "sspr-NAME".
+host_converse() { local name=$1; shift; service_converse "sspr-$name" "$@"; }
+host_login() { # host_login NAME USER ANSWER...: answers on stdin, as login()
+	local name=$1 user=$2
+	shift 2
+	status=0
+	out=$(printf '%s\n' "$@" | pamtester -v "sspr-$name" "$user" authenticate 2>&1) ||
+		status=$?
+}
+
+# Three security questions, as `sspr-admin enroll USER questions --stdin`
+# reads them, and the converse.py arguments that answer them.
+sample_questions() {
+	printf '%s\t%s\n' \
+		"What was the name of your first pet?" "Fluffy" \
+		"In what city were you born?" "New York" \
+		"What was the make and model of your first car?" "VW Beetle"
+}
+sample_answers=(--when "first pet" "fluffy" --when "city were you born" "new york"
+	--when "first car" "vw beetle")

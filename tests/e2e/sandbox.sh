@@ -109,6 +109,10 @@ sandbox_setup() {
 	for dir in /run/nscd /var/run/nscd; do
 		[ -d "$dir" ] && mount -t tmpfs none "$dir"
 	done
+	# Nor does this machine's SSSD, if any, run for the sandbox (pam_sspr
+	# refreshes SSSD's cache where its pipes exist): a test that wants one
+	# starts its own.
+	[ -d /var/lib/sss ] && mount -t tmpfs none /var/lib/sss
 	# Should anything fall back to the default store, it finds an empty one.
 	[ -d /var/lib/sspr ] && mount -t tmpfs none /var/lib/sspr
 

@@ -52,11 +52,7 @@ last_code_cmd="sed -n 's/^    \\([0-9]*\\)\\r\\{0,1\\}\$/\\1/p' \"\$(ls $SANDBOX
 newest_mail() { cat "$(ls "$SANDBOX"/mail/*.eml | tail -n 1)"; }
 
 # --- alice registers questions and an address (as an admin would) --------
-printf '%s\t%s\n' \
-	"What was the name of your first pet?" "Fluffy" \
-	"In what city were you born?" "New York" \
-	"What was the make and model of your first car?" "VW Beetle" |
-	"$admin" enroll alice questions --stdin >/dev/null
+sample_questions | "$admin" enroll alice questions --stdin >/dev/null
 "$admin" enroll alice email alice@sandbox.test >/dev/null
 answers=(--when "first pet" "  fluffy " --when "city were you born" "NEW YORK"
 	--when "first car" "vw beetle")

@@ -74,24 +74,8 @@ cat >/etc/pam.d/sspr-a <<-PAM
 	account required pam_krb5.so minimum_uid=1000
 PAM
 for u in kim kay kit; do
-	printf '%s\t%s\n' "What was the name of your first pet?" "Fluffy" \
-		"In what city were you born?" "New York" \
-		"What was the make and model of your first car?" "VW Beetle" |
-		"$admin" --config "$SANDBOX/k.conf" enroll "$u" questions --stdin >/dev/null
+	sample_questions | "$admin" --config "$SANDBOX/k.conf" enroll "$u" questions --stdin >/dev/null
 done
-questions=(--when "first pet" "fluffy" --when "city were you born" "new york"
-	--when "first car" "vw beetle")
-host_converse() { # host_converse NAME USER CONVERSE-ARGS...
-	local name=$1 user=$2
-	shift 2
-	status=0
-	out=$(python3 "$KDC_SRC/tools/converse.py" "$@" -- \
-		pamtester -v "sspr-$name" "$user" authenticate 2>&1) || status=$?
-}
-host_login() { # host_login NAME USER PASSWORD
-	status=0
-	out=$(printf '%s\n' "$3" | pamtester -v "sspr-$1" "$2" authenticate 2>&1) || status=$?
-}
 
 # --- before ---------------------------------------------------------------------
 check "kinit: kim's password works" kinit_ok kim "$KDC_OLD_PASSWORD"
@@ -100,7 +84,7 @@ check "host A: kim logs in through the KDC (pam_krb5)" logged_in
 
 # --- kim resets on host K ---------------------------------------------------------
 mark=$(syslog_mark)
-host_converse k kim "${questions[@]}" "" "$new_password" "$new_password"
+host_converse k kim "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host K: the reset sets the password and the login goes on (pam_krb5)" logged_in
 check "host K: kim is told so" says "Your password has been changed."
 out=$(syslog_since "$mark")
@@ -114,7 +98,7 @@ check "host A: the old password is refused" refused
 
 # --- the KDC's password policy, shown to the user ---------------------------------
 mark=$(syslog_mark)
-host_converse k kim "${questions[@]}" "" "short-1" "short-1" "$new_password" "$new_password" \
+host_converse k kim "${sample_answers[@]}" "" "short-1" "short-1" "$new_password" "$new_password" \
 	"$second_password" "$second_password"
 check "host K: a short password is refused with the KDC's reason" says "BAD PASSWORD: "
 check "host K: the KDC names the length" says "too short"
@@ -129,12 +113,12 @@ check "kinit: the third try's password works" kinit_ok kim "$second_password"
 
 # --- disabled and expired principals ----------------------------------------------
 kdc_admin "modprinc -allow_tix kay"
-host_converse s kay "${questions[@]}" "" "$new_password" "$new_password"
+host_converse s kay "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host S: a principal the KDC refuses tickets is refused" refused
 check "host S: kay is told the account is locked" says "This account is locked or expired."
 check "host S: before any challenge" never_says "first pet"
 mark=$(syslog_mark)
-host_converse k kay "${questions[@]}" "" "$new_password" "$new_password"
+host_converse k kay "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host K (enumeration = hide): kay is refused too" refused
 check "host K: and not told why" never_says "This account is locked"
 out=$(syslog_since "$mark")
@@ -142,7 +126,7 @@ check "host K: logged as account-disabled" says "password reset account-disabled
 kdc_admin "modprinc +allow_tix kay"
 check "kinit: kay's password did not change" kinit_ok kay "$KDC_OLD_PASSWORD"
 kdc_admin "modprinc -expire 2020-01-01 kit"
-host_converse s kit "${questions[@]}" "" "$new_password" "$new_password"
+host_converse s kit "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host S: an expired principal is refused" says "This account is locked or expired."
 check "host S: before any challenge (expired)" never_says "first pet"
 
@@ -160,7 +144,7 @@ check "the writer may not add principals" says "Operation requires"
 # --- the keytab is root's alone ------------------------------------------------------
 chmod 640 "$KDC_KEYTAB"
 mark=$(syslog_mark)
-host_converse s kim "${questions[@]}" "" "$new_password" "$new_password"
+host_converse s kim "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host S: a keytab others may read refuses the reset" refused
 check "host S: said as unavailable" says "Password reset is unavailable."
 check "host S: before any challenge (keytab)" never_says "first pet"
@@ -180,7 +164,7 @@ cp /etc/pam.d/sspr-s /etc/pam.d/sspr-q
 sed -i "s|$SANDBOX/s.conf|$SANDBOX/q.conf|" /etc/pam.d/sspr-q
 mark=$(syslog_mark)
 t0=$(date +%s.%N)
-host_converse q kim "${questions[@]}" "" "$new_password" "$new_password"
+host_converse q kim "${sample_answers[@]}" "" "$new_password" "$new_password"
 elapsed=$(seconds_between "$t0" "$(date +%s.%N)")
 check "host Q: a silent KDC refuses the reset" says "Password reset is unavailable."
 check "host Q: before any challenge (silent KDC)" never_says "first pet"

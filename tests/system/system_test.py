@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The packaged pam_sspr on a real Debian system (12 or 13), as an admin and users
 would meet it. Runs as root inside test_system.sh's private mount namespace,
-against a freshly unpacked minimal system at ROOT, with the .debs at DEB
-and LDAP_DEB (libpam-sspr-ldap; paths inside ROOT).
+against a freshly unpacked minimal system at ROOT, with the .debs at DEB,
+LDAP_DEB (libpam-sspr-ldap) and KRB5_DEB (libpam-sspr-krb5; paths inside
+ROOT).
 
-usage: system_test.py ROOT DEB LDAP_DEB
+usage: system_test.py ROOT DEB LDAP_DEB KRB5_DEB
        system_test.py --installed
 
 --installed: the packages are already installed on this very system (an
@@ -526,7 +527,7 @@ def install_package(deb):
     check("the profile is off by default", "pam_sspr" not in common, common)
     _, conffiles = run("dpkg-query -W -f='${Conffiles}' libpam-sspr")
     for f in ("/etc/security/sspr.conf", "/etc/security/sspr-questions",
-              "/etc/pam.d/sspr-passwd", "/etc/pam.d/sspr-enroll"):
+              "/etc/pam.d/sspr-passwd", "/etc/pam.d/sspr-enroll", "/etc/pam.d/sspr-sssd"):
         check(f"{f} is a conffile", f in conffiles, conffiles)
     for page in ("man8/pam_sspr.8", "man1/sspr-enroll.1", "man8/sspr-admin.8",
                  "man5/sspr.conf.5"):
@@ -931,12 +932,31 @@ def directory_backend_tests(ldap_deb):
           status == 1 and "cannot find the directory store backend" in out, out)
 
 
+def krb5_backend_tests(krb5_deb):
+    """The Kerberos password backend comes in its own package too, so that
+    hosts which never set passwords at a KDC do not install libkrb5 for it."""
+    _, files = run("dpkg -L libpam-sspr", check_status=False)
+    check("libpam-sspr ships no Kerberos backend", "sspr_passwd_krb5" not in files, files)
+    if krb5_deb is None:
+        _, out = run("dpkg-query -W -f='${Status}' libpam-sspr-krb5", check_status=False)
+        check("libpam-sspr-krb5 is installed", out.strip() == "install ok installed", out)
+    else:
+        status, out = run(f"dpkg -i {krb5_deb}", check_status=False)
+        check("libpam-sspr-krb5 installs", status == 0, out)
+    _, files = run("dpkg -L libpam-sspr-krb5", check_status=False)
+    check("the backend and the kadm5.acl example are in libpam-sspr-krb5",
+          re.search(r"/pam_sspr/sspr_passwd_krb5\.so$", files, re.M) and
+          "/usr/share/pam_sspr/krb5/kadm5.acl.example" in files, files)
+    status, out = run("dpkg -r libpam-sspr-krb5", check_status=False)
+    check("libpam-sspr-krb5 removes, leaving libpam-sspr", status == 0, out)
+
+
 def main():
     global ROOT
     if sys.argv[1:] == ["--installed"]:
-        ROOT, deb, ldap_deb = "/", None, None
-    elif len(sys.argv) == 4:
-        ROOT, deb, ldap_deb = sys.argv[1], sys.argv[2], sys.argv[3]
+        ROOT, deb, ldap_deb, krb5_deb = "/", None, None, None
+    elif len(sys.argv) == 5:
+        ROOT, deb, ldap_deb, krb5_deb = sys.argv[1:5]
     else:
         print(__doc__, file=sys.stderr)
         return 2
@@ -955,6 +975,7 @@ def main():
             setuid_caller_tests(app)
             console_tests(app)
         directory_backend_tests(ldap_deb)
+        krb5_backend_tests(krb5_deb)
         statoverride_tests(deb)
         removal_tests(deb)
     except Exception as e:  # a broken step is a failure, with its cause

@@ -197,7 +197,8 @@ say "lintian: no errors, no warnings"
 # The package's own dependencies (first of each alternative, no versions)
 # plus what the test drives inside: sshd and ssh, login, su (util-linux),
 # sudo, useradd (passwd), pam-auth-update (libpam-runtime).
-depends=$( (dpkg-deb -f "$deb" Depends; echo ,; dpkg-deb -f "$ldap_deb" Depends) |
+depends=$( (dpkg-deb -f "$deb" Depends; echo ,; dpkg-deb -f "$ldap_deb" Depends; echo ,
+	dpkg-deb -f "$krb5_deb" Depends) |
 	tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$' |
 	grep -v '^libpam-sspr$')
 status=0
@@ -209,9 +210,9 @@ if [ "${SSPR_TEST_AUTOPKGTEST:-0}" != 1 ]; then
 	root=$work/root
 	mkdir -p "$root"
 	tar -xf "$tarball" -C "$root"
-	cp "$deb" "$ldap_deb" "$root/tmp/"
+	cp "$deb" "$ldap_deb" "$krb5_deb" "$root/tmp/"
 	with_system_mounted "$root" python3 "$driver" "$root" "/tmp/$(basename "$deb")" \
-		"/tmp/$(basename "$ldap_deb")" || status=$?
+		"/tmp/$(basename "$ldap_deb")" "/tmp/$(basename "$krb5_deb")" || status=$?
 	exit "$status"
 fi
 

@@ -15,7 +15,6 @@
 #                               pam_sspr pointed at that policy)
 #   host_admin NAME ARGS...     sspr-admin with that host's policy
 #   host_copy_keys FROM TO      sspr-admin key export - | key install -
-#   host_login NAME USER ANSWER...        authenticate (answers on stdin)
 #   host_login_full NAME USER ANSWER...   authenticate + acct_mgmt, timed
 #                                         ($elapsed, seconds)
 #   ldap_get URI USER ATTR      the attribute's values on that server
@@ -168,14 +167,6 @@ host_admin() { # host_admin NAME ARGS...
 # Host B gets host A's key pair the way an admin would move it.
 host_copy_keys() { # host_copy_keys FROM TO
 	host_admin "$1" key export - | host_admin "$2" key install -
-}
-
-host_login() { # host_login NAME USER ANSWER...
-	local name=$1 user=$2
-	shift 2
-	status=0
-	out=$(printf '%s\n' "$@" | pamtester -v "sspr-$name" "$user" authenticate 2>&1) ||
-		status=$?
 }
 
 # Authentication and the account hook, as login runs them; $elapsed in

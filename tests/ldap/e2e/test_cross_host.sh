@@ -73,11 +73,7 @@ sealed_ok() {
 check "the secret on server B is sealed, never the secret itself" sealed_ok
 
 status=0
-out=$(printf '%s\t%s\n' \
-	"What was the name of your first pet?" "Fluffy" \
-	"In what city were you born?" "New York" \
-	"What was the make and model of your first car?" "VW Beetle" |
-	host_admin a enroll alice questions --stdin 2>&1) || status=$?
+out=$(sample_questions | host_admin a enroll alice questions --stdin 2>&1) || status=$?
 check "alice's security questions are enrolled through host A" [ "$status" = 0 ]
 t0=$(date +%s.%N)
 for _ in $(seq 600); do
@@ -145,15 +141,7 @@ check "host B tells that replay as an invalid code" says "The code is not valid.
 check "that replay changed nothing" hash_is alice "$new_hash"
 
 # --- the second method, enrolled on A, used on B ------------------------------
-host_converse() { # host_converse NAME USER CONVERSE-ARGS...
-	local name=$1 user=$2
-	shift 2
-	status=0
-	out=$(python3 "$HOSTS_SRC/tools/converse.py" "$@" -- \
-		pamtester -v "sspr-$name" "$user" authenticate 2>&1) || status=$?
-}
-host_converse b alice --when "first pet" "fluffy" --when "city were you born" "new york" \
-	--when "first car" "vw beetle" "" 2 "$third_password" "$third_password"
+host_converse b alice "${sample_answers[@]}" "" 2 "$third_password" "$third_password"
 check "host B: the questions enrolled on host A reset alice" logged_in
 check "host B: the questions were asked" says "first pet"
 check "host B: the question reset changed the password" hash_is_not alice "$new_hash"

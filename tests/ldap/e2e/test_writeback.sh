@@ -82,20 +82,8 @@ for name in c s; do
 	host_copy_keys b "$name" >/dev/null
 done
 for u in pat lee; do
-	printf '%s\t%s\n' "What was the name of your first pet?" "Fluffy" \
-		"In what city were you born?" "New York" \
-		"What was the make and model of your first car?" "VW Beetle" |
-		host_admin b enroll "$u" questions --stdin >/dev/null
+	sample_questions | host_admin b enroll "$u" questions --stdin >/dev/null
 done
-questions=(--when "first pet" "fluffy" --when "city were you born" "new york"
-	--when "first car" "vw beetle")
-host_converse() { # host_converse NAME USER CONVERSE-ARGS...
-	local name=$1 user=$2
-	shift 2
-	status=0
-	out=$(python3 "$HOSTS_SRC/tools/converse.py" "$@" -- \
-		pamtester -v "sspr-$name" "$user" authenticate 2>&1) || status=$?
-}
 
 # --- before: the directory's own logins ---------------------------------------
 host_login a pat "$old_password"
@@ -105,13 +93,14 @@ check "host A: a wrong password is refused" refused
 
 # --- pat resets on host B -----------------------------------------------------
 mark=$(syslog_mark)
-host_converse b pat "${questions[@]}" "" "$new_password" "$new_password"
+host_converse b pat "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host B: the reset is told a success" says "Your password has been changed."
 check "host B: pat was asked for the new password" says "New password"
 check "host B: the new password was not asked of the local password stack" \
 	never_says "Current password"
 out=$(syslog_since "$mark")
 check "host B: the reset's success is logged" says "password reset success: user=pat"
+check "host B: no SSSD runs here, so none is refreshed" never_says "SSSD"
 check "server B: the new password binds" ldap_bind_ok "$SSPR_LDAP_URI_B" "$(dn_of pat)" "$new_password"
 check "server B: the old password does not" \
 	not ldap_bind_ok "$SSPR_LDAP_URI_B" "$(dn_of pat)" "$old_password"
@@ -131,7 +120,7 @@ check "host A: the old password is refused" refused
 
 # --- the directory's password policy, shown to the user -----------------------
 mark=$(syslog_mark)
-host_converse c pat "${questions[@]}" "" "short-1" "short-1" "$new_password" "$new_password" \
+host_converse c pat "${sample_answers[@]}" "" "short-1" "short-1" "$new_password" "$new_password" \
 	"$second_password" "$second_password"
 check "host C: a short password is refused with the policy's reason" \
 	says "BAD PASSWORD: it is shorter than the directory's password policy allows"
@@ -146,7 +135,7 @@ check "server A: the password of the third try binds" \
 
 # --- three refusals end the reset ---------------------------------------------
 mark=$(syslog_mark)
-host_converse c pat "${questions[@]}" "" "short-1" "short-1" "short-2" "short-2" "short-3" "short-3"
+host_converse c pat "${sample_answers[@]}" "" "short-1" "short-1" "short-2" "short-2" "short-3" "short-3"
 check "host C: three refused passwords end the reset" refused
 check "host C: the user is told the password did not change" \
 	says "the password was not changed"
@@ -162,14 +151,14 @@ admin_lock() { # admin_lock USER add|delete
 }
 admin_lock lee add
 mark=$(syslog_mark)
-host_converse s lee "${questions[@]}" "" "$new_password" "$new_password"
+host_converse s lee "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host S: lee's locked directory account is refused" refused
 check "host S: lee is told the account is locked" says "This account is locked or expired."
 check "host S: before any challenge" never_says "first pet"
 out=$(syslog_since "$mark")
 check "host S: the refusal is logged as account-disabled" says "password reset account-disabled: user=lee"
 mark=$(syslog_mark)
-host_converse c lee "${questions[@]}" "" "$new_password" "$new_password"
+host_converse c lee "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host C (enumeration = hide): lee is refused too" refused
 check "host C: and not told why" never_says "This account is locked"
 out=$(syslog_since "$mark")
@@ -187,7 +176,7 @@ out="pwdAccountLockedTime: $locked"
 check "server A: six failed binds locked lee (ppolicy)" [ -n "$locked" ]
 check "server A: locked, lee's right password is refused" \
 	not ldap_bind_ok "$SSPR_LDAP_URI_A" "$(dn_of lee)" "$old_password"
-host_converse c lee "${questions[@]}" "" "$new_password" "$new_password"
+host_converse c lee "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host C: lee resets a password locked by failed binds and logs in" logged_in
 check "server A: the new password binds: the reset released the lock" \
 	ldap_bind_ok "$SSPR_LDAP_URI_A" "$(dn_of lee)" "$new_password"
@@ -195,7 +184,7 @@ check "server A: the new password binds: the reset released the lock" \
 # --- the writer's password file is root's alone --------------------------------
 chmod 640 "$SANDBOX/passwd.pw"
 mark=$(syslog_mark)
-host_converse s pat "${questions[@]}" "" "$new_password" "$new_password"
+host_converse s pat "${sample_answers[@]}" "" "$new_password" "$new_password"
 check "host S: a writer password file others may read refuses the reset" refused
 check "host S: said as unavailable" says "Password reset is unavailable."
 check "host S: before any challenge" never_says "first pet"
