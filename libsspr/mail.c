@@ -6,9 +6,8 @@
  * written with MSG_NOSIGNAL), and a hard time limit after which the child is
  * killed and reaped (child.h, which also keeps the host's SIGCHLD handler
  * from reaping it first). */
-#define _GNU_SOURCE /* closefrom, setresgid */
+#define _GNU_SOURCE /* setresgid */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,24 +111,21 @@ static int compose(const struct sspr_mail *mail, char *buf, size_t size, size_t 
 	return SSPR_OK;
 }
 
-/* In the child: stdin from the socket, output to /dev/null, a minimal
- * environment, default signals, then exec. Only async-signal-safe calls. */
-static void __attribute__((noreturn)) run_child(int sock, char **argv, unsigned flags)
+/* In the child: stdin from the socket, no privilege it was not meant to
+ * keep, then exec (child.h does the rest). */
+static void __attribute__((noreturn)) run_child(const struct sspr_child *c, int sock,
+						 char **argv, unsigned flags)
 {
 	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
-	int devnull = open("/dev/null", O_RDWR);
 
-	if (devnull < 0 || dup2(sock, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0 ||
-	    dup2(devnull, STDERR_FILENO) < 0)
-		_exit(126);
-	sspr_child_reset_signals();
 	if (flags & SSPR_MAIL_DROP_PRIVILEGE) {
 		gid_t gid = getgid();
 
 		if (setresgid(gid, gid, gid) != 0 || getegid() != gid)
 			_exit(126);
 	}
-	closefrom(3);
+	if (!sspr_child_enter(c, sock, -1, -1, SSPR_MAIL_TIMEOUT))
+		_exit(126);
 	execve(argv[0], argv, envp);
 	_exit(127);
 }
@@ -188,7 +184,7 @@ int sspr_mail_send(const char *mail_command, const struct sspr_mail *mail, unsig
 		goto out;
 	}
 	if (pid == 0)
-		run_child(sv[1], argv, flags);
+		run_child(&child, sv[1], argv, flags);
 	close(sv[1]);
 	sv[1] = -1;
 	r = write_message(sv[0], msg, len, deadline);

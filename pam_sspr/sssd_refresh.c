@@ -8,9 +8,11 @@
  * authentication succeeds, and SSSD offers no other interface for it; one
  * such authentication, with the password the user has just set, is what the
  * user's next login would do anyway. */
-#define _GNU_SOURCE /* closefrom, setresuid */
+#define _GNU_SOURCE /* setresuid, clearenv */
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,20 +39,20 @@ static bool sssd_runs_here(void)
 	return lstat(SSSD_PAM_PIPE, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-/* The child is root in all its ids (a reset under sudo or su runs with the
- * user's real uid, and SSSD answers root on its privileged pipe alone), with
- * nothing of the application's open but stdio on /dev/null. */
-static void child_setup(void)
+/* In either child: root in all its ids (a reset under sudo or su runs with
+ * the user's real uid, and SSSD answers root on its privileged pipe
+ * alone), then child.h's bounds, nothing of the application's open but
+ * /dev/null, and none of its environment. Exits SETUP_FAILED when that
+ * fails. */
+#define SETUP_FAILED 126
+static void child_setup(const struct sspr_child *c)
 {
-	int devnull = open("/dev/null", O_RDWR);
-
-	if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0 ||
-	    dup2(devnull, STDERR_FILENO) < 0)
-		_exit(126);
-	sspr_child_reset_signals();
-	if (geteuid() == 0 && (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0))
-		_exit(126);
-	closefrom(3);
+	if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setresgid(0, 0, 0) != 0 ||
+			       setresuid(0, 0, 0) != 0))
+		_exit(SETUP_FAILED);
+	if (!sspr_child_enter(c, -1, -1, -1, SSPR_SSSD_REFRESH_TIMEOUT) || clearenv() != 0 ||
+	    setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", 1) != 0)
+		_exit(SETUP_FAILED);
 }
 
 /* What one step's child ended with, for the log; true when it succeeded. */
@@ -58,13 +60,15 @@ static bool step_done(int status, bool killed, const char *step, char *why, size
 {
 	if (!killed && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
-	if (killed)
+	if (killed || (status >= 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM))
 		snprintf(why, why_size, "%s: no answer within %d s", step,
 			 SSPR_SSSD_REFRESH_TIMEOUT);
 	else if (status < 0)
 		snprintf(why, why_size, "%s: cannot collect its status", step);
 	else if (WIFSIGNALED(status))
 		snprintf(why, why_size, "%s: killed by signal %d", step, WTERMSIG(status));
+	else if (WEXITSTATUS(status) == SETUP_FAILED)
+		snprintf(why, why_size, "%s: its process could not be set up", step);
 	else
 		snprintf(why, why_size, "%s: exit status %d", step, WEXITSTATUS(status));
 	return false;
@@ -80,13 +84,13 @@ static bool expire_entries(const char *user, char *why, size_t why_size)
 	int status;
 	pid_t pid;
 
-	if (access(SSS_CACHE, X_OK) != 0) {
+	if (faccessat(AT_FDCWD, SSS_CACHE, X_OK, AT_EACCESS) != 0) {
 		snprintf(why, why_size, SSS_CACHE ": %s", strerror(errno));
 		return false;
 	}
 	pid = sspr_child_start(&child);
 	if (pid == 0) {
-		child_setup();
+		child_setup(&child);
 		execve(argv[0], argv, envp);
 		_exit(127);
 	}
@@ -139,15 +143,15 @@ refuse:
 }
 
 /* In the child: its exit status is pam_authenticate's. */
-static void __attribute__((noreturn)) authenticate_child(const char *user,
-							  const char *password)
+static void __attribute__((noreturn)) authenticate_child(const struct sspr_child *c,
+							  const char *user, const char *password)
 {
 	struct answer_once once = {.password = password, .given = false};
 	struct pam_conv conv = {answer_once, &once};
 	pam_handle_t *h = NULL;
 	int r;
 
-	child_setup();
+	child_setup(c);
 	r = pam_start(SSPR_SSSD_SERVICE, user, &conv, &h);
 	if (r == PAM_SUCCESS)
 		r = pam_authenticate(h, PAM_SILENT);
@@ -166,20 +170,22 @@ static bool confirm_password(pam_handle_t *pamh, const char *user, const char *p
 	pid_t pid;
 
 	/* Without its file libpam would run the "other" service, which is
-	 * the host's login stack. */
-	if (access(PAM_SERVICE_FILE, R_OK) != 0) {
+	 * the host's login stack. (Effective ids: under sudo the real uid is
+	 * the user's.) */
+	if (faccessat(AT_FDCWD, PAM_SERVICE_FILE, R_OK, AT_EACCESS) != 0) {
 		snprintf(why, why_size, PAM_SERVICE_FILE ": %s", strerror(errno));
 		return false;
 	}
 	pid = sspr_child_start(&child);
 	if (pid == 0)
-		authenticate_child(user, password);
+		authenticate_child(&child, user, password);
 	if (pid < 0)
 		snprintf(why, why_size, "fork: %s", strerror(errno));
 	status = sspr_child_end(&child, deadline, &killed);
 	if (pid < 0)
 		return false;
-	if (!killed && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+	if (!killed && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+	    WEXITSTATUS(status) != SETUP_FAILED) {
 		snprintf(why, why_size, "authentication through %s: %s", SSPR_SSSD_SERVICE,
 			 pam_strerror(pamh, WEXITSTATUS(status)));
 		return false;

@@ -10,15 +10,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "doctor.h"
 #include "pamconf.h"
 #include "util.h"
@@ -36,23 +35,23 @@ static int run_capture(char *const argv[], char *out, size_t size)
 {
 	static char *const env[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
 	int64_t deadline = sspr_monotonic_ms() + SSHD_TIMEOUT_MS;
+	struct sspr_child child;
 	size_t used = 0;
-	int fds[2], status = -1;
+	int fds[2], status;
+	bool killed;
 	pid_t pid;
 
 	out[0] = '\0';
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return -1;
-	if ((pid = fork()) < 0) {
+	if ((pid = sspr_child_start(&child)) < 0) {
 		close(fds[0]);
 		close(fds[1]);
+		(void)sspr_child_end(&child, deadline, &killed);
 		return -1;
 	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(fds[1], 1) < 0 ||
-		    dup2(fds[1], 2) < 0)
+		if (!sspr_child_enter(&child, -1, fds[1], fds[1], SSHD_TIMEOUT_MS / 1000))
 			_exit(127);
 		execve(argv[0], argv, env);
 		_exit(127);
@@ -64,10 +63,8 @@ static int run_capture(char *const argv[], char *out, size_t size)
 		char buf[4096];
 		ssize_t got;
 
-		if (left <= 0) {
-			kill(pid, SIGKILL);
+		if (left <= 0)
 			break;
-		}
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 			break;
 		if (p.revents == 0)
@@ -88,19 +85,8 @@ static int run_capture(char *const argv[], char *out, size_t size)
 	close(fds[0]);
 	/* Its output may end before it does: the same deadline for its exit,
 	 * then it is killed. */
-	for (pid_t w; (w = waitpid(pid, &status, WNOHANG)) != pid;) {
-		struct timespec nap = {0, 10 * 1000000L};
-
-		if (w < 0 && errno != EINTR)
-			return -1;
-		if (sspr_monotonic_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			(void)waitpid(pid, &status, 0);
-			return -1;
-		}
-		nanosleep(&nap, NULL);
-	}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	status = sspr_child_end(&child, deadline, &killed);
+	return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* The value sshd -T gives for key (lower case), copied to value. */

@@ -400,9 +400,11 @@ static int run_bounded(const struct job *job, struct answer *ans, struct sspr_er
 		return sspr_error_set(err, SSPR_ERR, "pipe: %s", strerror(errno));
 	pid = sspr_child_start(&child);
 	if (pid == 0) {
-		close(fds[0]);
+		/* The answer goes out on stdout, the pipe. */
+		if (!sspr_child_enter(&child, -1, fds[1], -1, timeout))
+			_exit(126);
 		run_job(job, ans);
-		(void)!write(fds[1], ans, sizeof(*ans));
+		(void)!write(STDOUT_FILENO, ans, sizeof(*ans));
 		_exit(0);
 	}
 	close(fds[1]);

@@ -23,6 +23,7 @@
  * fresh TLS context (NEWCTX) built from those options alone. */
 #define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,8 +351,11 @@ static int try_uri(const struct sspr_store_config *cfg, const char *uri, const c
 		snprintf(why, whycap, "%s", ldap_err2string(rc));
 		goto out;
 	}
-	/* Said here, because libldap would only say "Connect error". */
-	if (mode != SSPR_LDAP_TLS_NONE && access(ca_file(cfg), R_OK) != 0) {
+	/* Said here, because libldap would only say "Connect error". With the
+	 * effective ids libldap will open it with: under sudo or su the real
+	 * uid is the user's, who need not be able to read it. */
+	if (mode != SSPR_LDAP_TLS_NONE &&
+	    faccessat(AT_FDCWD, ca_file(cfg), R_OK, AT_EACCESS) != 0) {
 		snprintf(why, whycap, "cannot read the CA certificates %s: %s%s", ca_file(cfg),
 			 strerror(errno),
 			 strcmp(ca_file(cfg), SYSTEM_CA_BUNDLE) == 0

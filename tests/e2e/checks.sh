@@ -44,6 +44,12 @@ host_login() { # host_login NAME USER ANSWER...: answers on stdin, as login()
 		status=$?
 }
 
+# The last conversation ($out) as comment lines, for the reader of the log.
+transcript() { # transcript TITLE
+	echo "# --- transcript: $1 ---"
+	sed 's/^/#   /' <<<"$out"
+}
+
 # Three security questions, as `sspr-admin enroll USER questions --stdin`
 # reads them, and the converse.py arguments that answer them.
 sample_questions() {

@@ -85,6 +85,7 @@ check "host A: kim logs in through the KDC (pam_krb5)" logged_in
 # --- kim resets on host K ---------------------------------------------------------
 mark=$(syslog_mark)
 host_converse k kim "${sample_answers[@]}" "" "$new_password" "$new_password"
+transcript "kim resets on host K"
 check "host K: the reset sets the password and the login goes on (pam_krb5)" logged_in
 check "host K: kim is told so" says "Your password has been changed."
 out=$(syslog_since "$mark")
@@ -93,6 +94,7 @@ check "kinit: the new password works" kinit_ok kim "$new_password"
 check "kinit: the old one does not" not kinit_ok kim "$KDC_OLD_PASSWORD"
 host_login a kim "$new_password"
 check "host A: kim logs in through the KDC with the new password" logged_in
+transcript "kim logs in on host A (pam_krb5) with the new password"
 host_login a kim "$KDC_OLD_PASSWORD"
 check "host A: the old password is refused" refused
 

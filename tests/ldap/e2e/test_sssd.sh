@@ -19,8 +19,8 @@ admin=$(realpath -e -- "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 e2e=$(cd "$here/../../e2e" && pwd)
 . "$e2e/sandbox.sh"
-sandbox_require pamtester awk ldappasswd ldapwhoami python3 pam-auth-update sssd sss_cache getent
-[ -e /lib/x86_64-linux-gnu/security/pam_sss.so ] || [ -e /usr/lib/x86_64-linux-gnu/security/pam_sss.so ] ||
+sandbox_require pamtester awk ldappasswd ldapwhoami python3 pam-auth-update sssd sss_cache getent setpriv
+compgen -G '/lib/*/security/pam_sss.so' >/dev/null || compgen -G '/usr/lib/*/security/pam_sss.so' >/dev/null ||
 	{ echo "skipped: no pam_sss.so (apt install libpam-sss)" >&2; exit 77; }
 sandbox_enter "$0" "$@"
 sandbox_setup "$module" "$admin"
@@ -146,6 +146,7 @@ done
 mark=$(syslog_mark)
 t0=$(date +%s.%N)
 host_converse r pat "${sample_answers[@]}" "" "$new_password" "$new_password"
+transcript "pat resets on the SSSD host"
 echo "# the reset, SSSD refresh included: $(seconds_between "$t0" "$(date +%s.%N)") s"
 check "the reset is told a success" says "Your password has been changed."
 out=$(syslog_since "$mark")
@@ -173,6 +174,7 @@ go_offline
 sssd_login pat "$new_password"
 check "offline: pat's new password opens a login" logged_in
 check "offline: from SSSD's cached credentials" from_cache
+transcript "offline, pat logs in with the new password (pam_sss)"
 sssd_login pat "$old_password"
 check "offline: pat's old password is refused" refused
 sssd_login lee "$old_password"
@@ -192,6 +194,27 @@ check "and syslog says what that leaves" \
 mv "$SANDBOX/sspr-sssd.aside" /etc/pam.d/sspr-sssd
 check "server A: the second password binds" ldap_bind_ok "$SSPR_LDAP_URI_A" "$(dn_of pat)" "$second_password"
 
+# --- a setuid-root caller (sudo, su): real uid pat, effective uid 0 -------------------
+# pamtester made setuid root and run by pat, as sudo runs; SSSD answers the
+# refresh on its privileged pipe only to a process that is root in full.
+install -m 4755 "$(command -v pamtester)" "$SANDBOX/pamtester-setuid"
+third_password='Directory-Pass-3!'
+mark=$(syslog_mark)
+status=0
+out=$(python3 "$HOSTS_SRC/tools/converse.py" "${sample_answers[@]}" "" "$third_password" \
+	"$third_password" -- setpriv --reuid=pat --regid=3101 --clear-groups \
+	"$SANDBOX/pamtester-setuid" -v sspr-r pat authenticate 2>&1) || status=$?
+check "setuid caller: the reset is told a success" says "Your password has been changed."
+out=$(syslog_since "$mark")
+check "setuid caller: the reset ran with pat's real uid" says "uid=3101 service=sspr-r"
+check "setuid caller: SSSD's cache holds the new password" says "user=pat: SSSD's cache holds the new password"
+go_offline
+sssd_login pat "$third_password"
+check "setuid caller, offline: the new password opens a login" logged_in
+sssd_login pat "$new_password"
+check "setuid caller, offline: the password SSSD held before is refused" refused
+go_online
+
 # --- a hung SSSD costs the reset a bounded wait -------------------------------------
 # Its PAM responder stopped: pam_sss would wait for it for minutes.
 pam_responder=$(pgrep -P "$sssd_pid" -x sssd_pam || true)
@@ -208,6 +231,12 @@ check "within the refresh's bound (5 s) and 3 s for the reset itself" within "$e
 out=$(syslog_since "$mark")
 check "and syslog names the bound" \
 	says "SSSD did not take the new password (authentication through sspr-sssd: no answer within 5 s)"
+
+# No password of this run in syslog or in SSSD's logs.
+out=$(cat "$SANDBOX/syslog" /var/log/sssd/*.log "$SANDBOX/sssd.out" 2>/dev/null)
+for p in "$old_password" "$new_password" "$second_password" "$third_password"; do
+	check "no password in the logs (${#p} characters)" never_says "$p"
+done
 
 if [ "$failed" != 0 ]; then
 	sed 's/^/# sssd: /' "$SANDBOX/sssd.out" | tail -n 20

@@ -94,6 +94,7 @@ check "host A: a wrong password is refused" refused
 # --- pat resets on host B -----------------------------------------------------
 mark=$(syslog_mark)
 host_converse b pat "${sample_answers[@]}" "" "$new_password" "$new_password"
+transcript "pat resets on host B"
 check "host B: the reset is told a success" says "Your password has been changed."
 check "host B: pat was asked for the new password" says "New password"
 check "host B: the new password was not asked of the local password stack" \
@@ -115,6 +116,7 @@ echo "# replication B->A: the new password binds on server A after" \
 	"$(seconds_between "$t0" "$(date +%s.%N)") s"
 host_login a pat "$new_password"
 check "host A: pat logs in through the directory with the new password" logged_in
+transcript "pat logs in on host A with the new password"
 host_login a pat "$old_password"
 check "host A: the old password is refused" refused
 
