@@ -19,6 +19,8 @@ int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *o
 	struct sspr_error err = {{0}};
 	const struct sspr_engine *engine;
 	struct sspr_policy pol;
+	struct sspr_user_ids ids;
+	struct sspr_rule rule;
 	const char *user = NULL;
 
 	if (pam_get_user(pamh, &user, NULL) != PAM_SUCCESS || user == NULL ||
@@ -35,8 +37,9 @@ int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *o
 	 * messages; the requirement still holds. */
 	if (((flags & PAM_SILENT) || opts->quiet) && pol.registration != SSPR_REGISTRATION_REQUIRE)
 		return PAM_IGNORE;
-	if (sspr_user_eligibility(&pol, user, NULL) != SSPR_ELIGIBLE)
+	if (sspr_user_eligibility(&pol, user, &ids) != SSPR_ELIGIBLE)
 		return PAM_IGNORE;
+	sspr_rule_of(&pol, user, &ids, &rule);
 	if ((engine = sspr_engine_get(pamh)) == NULL) {
 		/* Fail open, as for a store that cannot be read, but say what
 		 * the admin asked for is not being enforced. */
@@ -45,5 +48,5 @@ int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *o
 				   "the reset engine is unavailable", user);
 		return PAM_IGNORE;
 	}
-	return engine->account(pamh, flags, opts, &pol, user);
+	return engine->account(pamh, flags, opts, &pol, &rule, user);
 }

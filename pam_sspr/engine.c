@@ -27,13 +27,14 @@ static int engine_reset(pam_handle_t *pamh, int flags, const struct sspr_options
 }
 
 static int engine_account(pam_handle_t *pamh, int flags, const struct sspr_options *opts,
-			  const struct sspr_policy *pol, const char *user)
+			  const struct sspr_policy *pol, const struct sspr_rule *rule,
+			  const char *user)
 {
 	if (sodium_init() < 0) {
 		pam_syslog(pamh, LOG_ERR, "account check skipped: libsodium failed to initialise");
 		return PAM_IGNORE;
 	}
-	return sspr_reminder_run(pamh, flags, opts, pol, user);
+	return sspr_reminder_run(pamh, flags, opts, pol, rule, user);
 }
 
 __attribute__((visibility("default"))) const struct sspr_engine sspr_engine = {

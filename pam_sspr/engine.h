@@ -17,12 +17,13 @@
 
 #include <security/pam_modules.h>
 
+#include "eligibility.h"
 #include "options.h"
 #include "policy.h"
 
 #define SSPR_ENGINE_FILE "pam_sspr_engine.so"
 #define SSPR_ENGINE_SYMBOL "sspr_engine"
-#define SSPR_ENGINE_ABI 1
+#define SSPR_ENGINE_ABI 2
 
 struct sspr_engine {
 	unsigned abi;        /* SSPR_ENGINE_ABI of the build it came from */
@@ -32,9 +33,11 @@ struct sspr_engine {
 	/* The reset dialog (reset.c), from the auth hook. */
 	int (*reset)(pam_handle_t *pamh, int flags, const struct sspr_options *opts);
 	/* The account hook's reminders and requirement (reminder.c) for an
-	 * eligible user, with the policy the front has read. */
+	 * eligible user, with the policy the front has read and the rule it
+	 * found for the user. */
 	int (*account)(pam_handle_t *pamh, int flags, const struct sspr_options *opts,
-		       const struct sspr_policy *pol, const char *user);
+		       const struct sspr_policy *pol, const struct sspr_rule *rule,
+		       const char *user);
 };
 
 /* The front's loader (engine_load.c): the engine, or NULL after logging

@@ -38,6 +38,7 @@ struct account_check {
 	const struct sspr_options *opts;
 	const char *user;
 	const struct sspr_policy *pol;
+	const struct sspr_rule *rule;
 	struct sspr_store *store;
 	struct sspr_record rec;
 };
@@ -127,7 +128,7 @@ static int check_account(struct account_check *a)
 
 	/* A registered user this host read from the directory a moment ago
 	 * is not read again (reminder_cache.h): no connection, no wait. */
-	if (sspr_reminder_cache_get(a->pol, a->user, now, &sum))
+	if (sspr_reminder_cache_get(a->pol, a->rule, a->user, now, &sum))
 		return nudge_reconfirm(a, &sum);
 
 	/* A directory this host found unreachable a moment ago is left
@@ -171,8 +172,8 @@ static int check_account(struct account_check *a)
 		return PAM_IGNORE;
 	}
 	sspr_registration_summarize(&a->rec, &sum);
-	sspr_reminder_cache_put(a->pol, a->user, now, r == SSPR_OK ? &sum : NULL);
-	if (r == SSPR_ENOENT || !sspr_summary_complete(a->pol, &sum)) {
+	sspr_reminder_cache_put(a->pol, a->rule, a->user, now, r == SSPR_OK ? &sum : NULL);
+	if (r == SSPR_ENOENT || !sspr_summary_complete(a->rule, &sum)) {
 		if (require)
 			return require_registration(a);
 		if (!a->opts->quiet)
@@ -185,9 +186,11 @@ static int check_account(struct account_check *a)
 }
 
 int sspr_reminder_run(pam_handle_t *pamh, int flags, const struct sspr_options *opts,
-		      const struct sspr_policy *pol, const char *user)
+		      const struct sspr_policy *pol, const struct sspr_rule *rule,
+		      const char *user)
 {
-	struct account_check a = {.pamh = pamh, .opts = opts, .user = user, .pol = pol};
+	struct account_check a = {
+	    .pamh = pamh, .opts = opts, .user = user, .pol = pol, .rule = rule};
 	int r;
 
 	(void)flags;

@@ -72,8 +72,8 @@ static bool parse_entry(const char *text, struct sspr_registration_summary *sum,
 	return true;
 }
 
-bool sspr_reminder_cache_get(const struct sspr_policy *pol, const char *user, int64_t now,
-			     struct sspr_registration_summary *sum)
+bool sspr_reminder_cache_get(const struct sspr_policy *pol, const struct sspr_rule *rule,
+			     const char *user, int64_t now, struct sspr_registration_summary *sum)
 {
 	struct sspr_error err = {{0}};
 	char path[SSPR_PATH_MAX + 64], *text = NULL;
@@ -94,10 +94,11 @@ bool sspr_reminder_cache_get(const struct sspr_policy *pol, const char *user, in
 	}
 	/* Kept only for registered users; under a policy changed since, it
 	 * may say otherwise: then the directory decides. */
-	return sspr_summary_complete(pol, sum);
+	return sspr_summary_complete(rule, sum);
 }
 
-void sspr_reminder_cache_put(const struct sspr_policy *pol, const char *user, int64_t now,
+void sspr_reminder_cache_put(const struct sspr_policy *pol, const struct sspr_rule *rule,
+			     const char *user, int64_t now,
 			     const struct sspr_registration_summary *sum)
 {
 	struct sspr_error err = {{0}};
@@ -106,7 +107,7 @@ void sspr_reminder_cache_put(const struct sspr_policy *pol, const char *user, in
 
 	if (!entry_path(pol, user, path, sizeof(path)))
 		return;
-	if (sum == NULL || !sspr_summary_complete(pol, sum)) {
+	if (sum == NULL || !sspr_summary_complete(rule, sum)) {
 		(void)unlink(path);
 		return;
 	}

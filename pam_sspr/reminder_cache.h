@@ -18,15 +18,16 @@
 
 /* True when a summary for user, read from the directory less than
  * ldap_reminder_cache seconds before now, is kept and says the user is
- * registered under pol; *sum is then that summary. False for a policy
- * without a directory store or with ldap_reminder_cache 0. */
-bool sspr_reminder_cache_get(const struct sspr_policy *pol, const char *user, int64_t now,
-			     struct sspr_registration_summary *sum);
+ * registered under pol and their rule; *sum is then that summary. False
+ * for a policy without a directory store or with ldap_reminder_cache 0. */
+bool sspr_reminder_cache_get(const struct sspr_policy *pol, const struct sspr_rule *rule,
+			     const char *user, int64_t now, struct sspr_registration_summary *sum);
 
 /* Keeps sum (read from the directory at now) when it says the user is
  * registered, removes the user's entry otherwise (sum NULL: no record).
  * Failures are ignored: the cache only saves time. */
-void sspr_reminder_cache_put(const struct sspr_policy *pol, const char *user, int64_t now,
+void sspr_reminder_cache_put(const struct sspr_policy *pol, const struct sspr_rule *rule,
+			     const char *user, int64_t now,
 			     const struct sspr_registration_summary *sum);
 
 #endif

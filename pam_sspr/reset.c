@@ -195,6 +195,7 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	if (elig == SSPR_NOT_ELIGIBLE_ERROR)
 		return stop(s, LOG_ERR, "unavailable", "account lookup", SSPR_MSG_UNAVAILABLE);
 	s->account_exists = elig != SSPR_NOT_ELIGIBLE_NO_USER;
+	sspr_rule_of(&s->policy, s->user, s->account_exists ? &s->ids : NULL, &s->rule);
 
 	r = sspr_policy_open_store(&s->policy, 0, &s->store, &err);
 	if (r != SSPR_OK)
@@ -235,16 +236,20 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 				 directory == SSPR_DIRECTORY_DISABLED ? "account-disabled"
 								       : "not-eligible",
 				 refusal, told);
-	*usable = r == SSPR_OK ? sspr_usable_methods(&s->policy, rec) : 0;
-	if (*usable == 0)
+	*usable = r == SSPR_OK ? sspr_usable_methods(&s->rule, rec) : 0;
+	if (*usable == 0 && (r != SSPR_OK || !s->rule.admin))
 		return turn_away(s, LOG_NOTICE, "not-enrolled", NULL, SSPR_MSG_NOT_SET_UP);
-	if (sspr_method_count(*usable) < s->policy.methods_required) {
-		char text[256];
+	if (sspr_method_count(*usable) < s->rule.required) {
+		char text[384];
 
 		snprintf(text, sizeof(text), "Password reset needs %u different methods and this "
-			 "account has %u. Run 'sspr-enroll' to register more.",
-			 s->policy.methods_required, sspr_method_count(*usable));
-		return turn_away(s, LOG_NOTICE, "not-enrolled", "too few methods", text);
+			 "account has %u. %s%sRun 'sspr-enroll' to register more.",
+			 s->rule.required, sspr_method_count(*usable), sspr_rule_text(&s->rule),
+			 s->rule.admin ? " " : "");
+		return turn_away(s, LOG_NOTICE, "not-enrolled",
+				 s->rule.admin ? "too few methods for admin_policy = strict"
+					       : "too few methods",
+				 text);
 	}
 	if (sspr_lockout_active(rec, sspr_now()))
 		return turn_away(s, LOG_WARNING, "locked", NULL, SSPR_MSG_LOCKED);
@@ -259,8 +264,8 @@ static void note_method(char *passed, size_t size, unsigned method)
 	snprintf(passed + n, size - n, "%s%s", n > 0 ? "+" : "", sspr_method_name(method));
 }
 
-/* Proves the user's identity with methods_required distinct methods out of
- * `usable` (0: whoever may not reset). Hidden, everyone is offered the
+/* Proves the user's identity with the rule's number of distinct methods
+ * out of `usable` (0: whoever may not reset). Hidden, everyone is offered the
  * same menu, the policy's methods, and a method the user cannot use gets
  * its decoy: the menu, the prompts and the refusal then say nothing of who
  * the user is or what they enrolled. Shown, the menu lists what they can
@@ -275,7 +280,7 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 	int r;
 
 	passed[0] = '\0';
-	for (unsigned round = 0; round < s->policy.methods_required; round++) {
+	for (unsigned round = 0; round < s->rule.required; round++) {
 		unsigned method;
 
 		if (round > 0)
@@ -284,13 +289,18 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 		method = sspr_method_choose(s, rec, offered);
 		if (method == 0)
 			return SSPR_EINVAL;
-		s->last_method = round + 1 == s->policy.methods_required;
+		s->last_method = round + 1 == s->rule.required;
 		if (method & usable) {
 			r = sspr_method_ops_of(method)->challenge(s, rec);
 		} else {
+			/* Hidden, an administrator choosing questions gets
+			 * their decoy, as for a method not enrolled. */
 			if (admitted)
 				sspr_session_defer(s, LOG_NOTICE, "not-enrolled",
-						   sspr_method_name(method), "chose a method not enrolled");
+						   sspr_method_name(method),
+						   (method & s->rule.methods) == 0
+							   ? "chose a method admin_policy = strict excludes"
+							   : "chose a method not enrolled");
 			r = sspr_decoy_challenge(s, method, rec, false);
 		}
 		if (r != SSPR_OK)
@@ -468,7 +478,7 @@ int sspr_reset_run(pam_handle_t *pamh, int flags, const struct sspr_options *opt
 	}
 	/* The proof may have spent the last recovery code: the next login
 	 * reads the user's record afresh. */
-	sspr_reminder_cache_put(&s.policy, s.user, sspr_now(), NULL);
+	sspr_reminder_cache_put(&s.policy, &s.rule, s.user, sspr_now(), NULL);
 	if (s.action == SSPR_ACTION_UNLOCK)
 		r = finish_unlock(&s, &rec, passed);
 	else

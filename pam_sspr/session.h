@@ -36,6 +36,7 @@ struct sspr_session {
 	const char *ruser;
 	bool account_exists; /* events are kept only for real accounts */
 	struct sspr_user_ids ids; /* the account, as the eligibility check found it */
+	struct sspr_rule rule;    /* what this user must prove (admin_policy) */
 	struct sspr_store *store;
 	bool lock_started; /* a failure in this reset locked further resets */
 	bool hide;         /* enumeration = hide: refusals never say why */

@@ -216,9 +216,33 @@ const char *sspr_eligibility_reason(enum sspr_eligibility e)
 	return "not eligible";
 }
 
-unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_record *rec)
+void sspr_rule_of(const struct sspr_policy *pol, const char *user,
+		  const struct sspr_user_ids *ids, struct sspr_rule *rule)
 {
-	return sspr_record_methods(rec) & pol->methods;
+	bool member;
+
+	*rule = (struct sspr_rule){.methods = pol->methods, .required = pol->methods_required};
+	if (pol->admin_policy != SSPR_ADMIN_STRICT)
+		return;
+	/* Asked for strangers too, with a primary group that is nobody's. */
+	member = sspr_user_in_group(user, ids != NULL ? ids->gid : (gid_t)-1, pol->admin_group);
+	if (ids == NULL || !(member || ids->uid == 0))
+		return;
+	rule->admin = true;
+	rule->methods = pol->methods & ~(unsigned)SSPR_METHOD_QUESTIONS;
+	rule->required = 2;
+}
+
+const char *sspr_rule_text(const struct sspr_rule *rule)
+{
+	return rule->admin ? "Administrators need 2 different methods, security questions not "
+			     "among them."
+			   : "";
+}
+
+unsigned sspr_usable_methods(const struct sspr_rule *rule, const struct sspr_record *rec)
+{
+	return sspr_record_methods(rec) & rule->methods;
 }
 
 
@@ -229,10 +253,10 @@ void sspr_registration_summarize(const struct sspr_record *rec,
 	out->confirmed_at = rec->confirmed_at != 0 ? rec->confirmed_at : rec->registered_at;
 }
 
-bool sspr_summary_complete(const struct sspr_policy *pol,
+bool sspr_summary_complete(const struct sspr_rule *rule,
 			   const struct sspr_registration_summary *sum)
 {
-	return sspr_method_count(sum->methods & pol->methods) >= pol->methods_required;
+	return sspr_method_count(sum->methods & rule->methods) >= rule->required;
 }
 
 bool sspr_summary_reconfirm_due(const struct sspr_policy *pol,
@@ -243,12 +267,12 @@ bool sspr_summary_reconfirm_due(const struct sspr_policy *pol,
 	return now - sum->confirmed_at > (int64_t)pol->reconfirm_days * 86400;
 }
 
-bool sspr_registration_complete(const struct sspr_policy *pol, const struct sspr_record *rec)
+bool sspr_registration_complete(const struct sspr_rule *rule, const struct sspr_record *rec)
 {
 	struct sspr_registration_summary sum;
 
 	sspr_registration_summarize(rec, &sum);
-	return sspr_summary_complete(pol, &sum);
+	return sspr_summary_complete(rule, &sum);
 }
 
 bool sspr_reconfirm_due(const struct sspr_policy *pol, const struct sspr_record *rec,

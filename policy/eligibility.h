@@ -53,9 +53,33 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group);
  * policy, so this gives the fixed part: "not a member of the group"). */
 const char *sspr_eligibility_reason(enum sspr_eligibility e);
 
-/* Methods the user can use to reset: enrolled in rec and allowed by pol. */
+/* What one user must prove to reset or unlock: which of the policy's
+ * methods count for them and how many distinct ones. Everyone gets
+ * methods and methods_required, except that under admin_policy = strict
+ * root and the members of admin_group need two and questions do not count
+ * (a guessed or looked-up answer must not hand over root). Stated here
+ * once, for the reset, the reminders, sspr-enroll and the report. */
+struct sspr_rule {
+	unsigned methods;  /* bitmask of enum sspr_method */
+	unsigned required; /* distinct methods to pass */
+	bool admin;        /* the stricter rule applies */
+};
+
+/* The rule for user, whose account (ids) NSS gave; an account that does
+ * not exist (ids NULL) gets everyone's, after the same group look-up, so
+ * the cost says nothing of who exists. */
+void sspr_rule_of(const struct sspr_policy *pol, const char *user,
+		  const struct sspr_user_ids *ids, struct sspr_rule *rule);
+
+/* The rule's requirement as one sentence for a user ("Administrators need
+ * 2 different methods, security questions not among them."), or "" for
+ * everyone's rule. */
+const char *sspr_rule_text(const struct sspr_rule *rule);
+
+/* Methods the user can use to reset: enrolled in rec and counting under
+ * their rule. */
 struct sspr_record;
-unsigned sspr_usable_methods(const struct sspr_policy *pol, const struct sspr_record *rec);
+unsigned sspr_usable_methods(const struct sspr_rule *rule, const struct sspr_record *rec);
 
 /* What registration = remind / require and the re-confirmation nudge need
  * of a record, small enough for the account hook to keep on the host
@@ -68,14 +92,14 @@ struct sspr_registration_summary {
 };
 void sspr_registration_summarize(const struct sspr_record *rec,
 				 struct sspr_registration_summary *out);
-bool sspr_summary_complete(const struct sspr_policy *pol,
+bool sspr_summary_complete(const struct sspr_rule *rule,
 			   const struct sspr_registration_summary *sum);
 bool sspr_summary_reconfirm_due(const struct sspr_policy *pol,
 				const struct sspr_registration_summary *sum, int64_t now);
 
-/* True when the user has at least methods_required usable methods: what
- * registration = remind / require asks of them. */
-bool sspr_registration_complete(const struct sspr_policy *pol, const struct sspr_record *rec);
+/* True when the user has as many usable methods as their rule requires:
+ * what registration = remind / require asks of them. */
+bool sspr_registration_complete(const struct sspr_rule *rule, const struct sspr_record *rec);
 
 /* True when reconfirm_days is set and the methods were last confirmed
  * (enrolled or re-confirmed) longer ago than that at now. */

@@ -64,6 +64,7 @@ struct policy_key {
 
 static const char *const registration_names[] = {"no", "remind", "require", NULL};
 static const char *const enumeration_names[] = {"hide", "show", NULL};
+static const char *const admin_policy_names[] = {"strict", "same", NULL};
 static const char *const backend_names[] = {"lmdb", "ldap", NULL};
 static const char *const password_backend_names[] = {"pam", "ldap", "kerberos", NULL};
 
@@ -107,6 +108,9 @@ static const struct policy_key policy_keys[] = {
     NUM("notify_user", T_BOOL, notify_user, 0, 0, "yes"),
     NUM("notify_admins", T_BOOL, notify_admins, 0, 0, "no"),
     STR("admin_group", T_GROUP, admin_group, "sudo"),
+    /* Whoever can become root proves more: a stolen answer to a question
+     * would otherwise reset the host's most valuable passwords. */
+    CHOICE("admin_policy", admin_policy, admin_policy_names, "strict"),
     STR("admin_mail", T_ADDRESS, admin_mail, "root"),
     STR("helpdesk", T_TEXT, helpdesk, ""),
     STR("store", T_PATH, store, SSPR_DEFAULT_STORE),

@@ -42,6 +42,12 @@ enum sspr_password_backend {
 	SSPR_PASSWORD_KERBEROS, /* the account's principal at the KDC (set-password protocol) */
 };
 
+/* What members of admin_group (and root) must prove. */
+enum sspr_admin_policy {
+	SSPR_ADMIN_STRICT = 0, /* two methods, security questions not among them */
+	SSPR_ADMIN_SAME,       /* what methods and methods_required ask of everyone */
+};
+
 enum sspr_enumeration {
 	SSPR_ENUMERATION_HIDE = 0, /* everyone gets a plausible challenge and the same failure */
 	SSPR_ENUMERATION_SHOW,     /* say "not set up", "locked" and name the methods */
@@ -87,6 +93,7 @@ struct sspr_policy {
 	bool notify_user;
 	bool notify_admins;
 	char admin_group[SSPR_GROUP_NAME_MAX + 1];
+	enum sspr_admin_policy admin_policy;
 	char admin_mail[SSPR_MAIL_ADDRESS_MAX + 1];
 	char helpdesk[SSPR_HELPDESK_MAX + 1];
 	char store[SSPR_PATH_MAX + 1];

@@ -103,6 +103,21 @@ bool doctor_scan_config(const char *file, const char *dir, doctor_line_fn fn, vo
 	return done;
 }
 
+/* Under admin_policy = strict administrators need two methods besides
+ * questions: a policy that allows fewer leaves them no reset at all. */
+static void check_admin_policy(struct doctor *d, const struct admin_ctx *ctx)
+{
+	unsigned left = sspr_method_count(ctx->pol.methods & ~(unsigned)SSPR_METHOD_QUESTIONS);
+
+	if (ctx->pol.admin_policy != SSPR_ADMIN_STRICT || left >= 2)
+		return;
+	doctor_report(d, DOCTOR_WARNING, "admin-policy", ctx->config_path,
+		      "add methods (totp email recovery), or set admin_policy = same",
+		      "root and the members of group %s cannot reset: admin_policy = strict asks "
+		      "them for 2 methods other than questions and methods allows %u",
+		      ctx->pol.admin_group, left);
+}
+
 static void check_policy(struct doctor *d, struct admin_ctx *ctx)
 {
 	struct sspr_error err = {{0}};
@@ -128,6 +143,7 @@ static void check_policy(struct doctor *d, struct admin_ctx *ctx)
 	else
 		doctor_report(d, DOCTOR_OK, "policy", ctx->config_path, NULL, "%s loads",
 			      ctx->config_path);
+	check_admin_policy(d, ctx);
 }
 
 int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv)

@@ -20,8 +20,10 @@ static unsigned percent(unsigned part, unsigned whole)
 
 static void text_registration(const struct admin_ctx *ctx, const struct admin_report *rep)
 {
-	printf("Registration (methods_required = %u, group %s, min_uid %u)\n",
-	       ctx->pol.methods_required, ctx->pol.group, ctx->pol.min_uid);
+	printf("Registration (methods_required = %u, group %s, min_uid %u%s%s)\n",
+	       ctx->pol.methods_required, ctx->pol.group, ctx->pol.min_uid,
+	       ctx->pol.admin_policy == SSPR_ADMIN_STRICT ? "; 2 without questions for " : "",
+	       ctx->pol.admin_policy == SSPR_ADMIN_STRICT ? ctx->pol.admin_group : "");
 	printf("  %-24s %u\n", "eligible users", rep->eligible);
 	printf("  %-24s %u (%u%%)\n", "registered", rep->registered,
 	       percent(rep->registered, rep->eligible));

@@ -73,11 +73,14 @@ static int add_unregistered(struct admin_report *rep, const char *user)
 	return SSPR_OK;
 }
 
-/* One eligible account: registered, or not (no record, or a corrupt one). */
+/* One eligible account: registered under its rule, or not (no record, or a
+ * corrupt one). */
 static int count_user(const struct admin_ctx *ctx, struct sspr_store *st, const char *user,
-		      struct admin_report *rep, struct sspr_error *err)
+		      const struct sspr_user_ids *ids, struct admin_report *rep,
+		      struct sspr_error *err)
 {
 	struct sspr_record rec;
+	struct sspr_rule rule;
 	unsigned usable;
 	int r;
 
@@ -93,10 +96,11 @@ static int count_user(const struct admin_ctx *ctx, struct sspr_store *st, const 
 		goto out;
 	}
 	r = SSPR_OK;
-	usable = sspr_usable_methods(&ctx->pol, &rec);
+	sspr_rule_of(&ctx->pol, user, ids, &rule);
+	usable = sspr_usable_methods(&rule, &rec);
 	for (unsigned i = 0; i < REPORT_NONE; i++)
 		rep->by_method[i] += (usable & (1u << i)) != 0;
-	if (sspr_registration_complete(&ctx->pol, &rec))
+	if (sspr_registration_complete(&rule, &rec))
 		rep->registered++;
 	else
 		r = add_unregistered(rep, user);
@@ -118,15 +122,16 @@ static int walk_accounts(const struct admin_ctx *ctx, struct sspr_store *st,
 	setpwent();
 	while ((pw = getpwent()) != NULL) {
 		char user[SSPR_USER_MAX + 1];
+		struct sspr_user_ids ids;
 
 		/* Copied first: the eligibility check looks users up again,
 		 * which may reuse getpwent's buffer. */
 		if (!sspr_user_name_valid(pw->pw_name) ||
 		    sspr_strlcpy(user, pw->pw_name, sizeof(user)) != SSPR_OK)
 			continue;
-		if (sspr_user_eligibility(&ctx->pol, user, NULL) != SSPR_ELIGIBLE)
+		if (sspr_user_eligibility(&ctx->pol, user, &ids) != SSPR_ELIGIBLE)
 			continue;
-		if ((r = count_user(ctx, st, user, rep, &err)) != SSPR_OK)
+		if ((r = count_user(ctx, st, user, &ids, rep, &err)) != SSPR_OK)
 			break;
 	}
 	endpwent();

@@ -58,13 +58,13 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 		goto out;
 	}
 	printf("Your %s registration is removed.\n", sspr_method_name(method));
-	left = sspr_method_count(sspr_usable_methods(&ctx->pol, &u->after));
-	if (left < ctx->pol.methods_required)
+	left = sspr_method_count(sspr_usable_methods(&ctx->rule, &u->after));
+	if (left < ctx->rule.required)
 		printf("Warning: you now have %u usable reset method%s, but a password reset "
 		       "needs %u.\n"
 		       "Register another one with sspr-enroll, or you cannot reset your\n"
 		       "password.\n",
-		       left, left == 1 ? "" : "s", ctx->pol.methods_required);
+		       left, left == 1 ? "" : "s", ctx->rule.required);
 out:
 	if (u != NULL)
 		sodium_free(u);

@@ -53,6 +53,8 @@ static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *
 	}
 	if (!(ctx->pol.methods & m))
 		printf(" (not allowed by the policy: not used)");
+	else if (!(ctx->rule.methods & m))
+		printf(" (not used for administrators)");
 	printf("\n");
 }
 
@@ -68,11 +70,14 @@ static void print_text(const struct enroll_ctx *ctx, const struct status_view *v
 		printf("status:       not enrolled\n");
 	if (v->missing == 0)
 		printf("registration: complete (%u method%s needed for a reset)\n",
-		       ctx->pol.methods_required, ctx->pol.methods_required == 1 ? "" : "s");
+		       ctx->rule.required, ctx->rule.required == 1 ? "" : "s");
 	else
 		printf("registration: not complete: %u more method%s needed "
 		       "(a reset needs %u)\n",
-		       v->missing, v->missing == 1 ? "" : "s", ctx->pol.methods_required);
+		       v->missing, v->missing == 1 ? "" : "s", ctx->rule.required);
+	if (ctx->rule.admin)
+		printf("admin:        yes (group %s): %s\n", ctx->pol.admin_group,
+		       sspr_rule_text(&ctx->rule));
 	printf("registered:   %s\n", cli_time_iso(rec->registered_at, d));
 	printf("confirmed:    %s%s\n", cli_time_iso(rec->confirmed_at, d),
 	       v->due ? " (re-confirmation due: run sspr-enroll)" : "");
@@ -107,9 +112,11 @@ static void print_json(const struct enroll_ctx *ctx, const struct status_view *v
 	cli_json_key(&j, "usable");
 	cli_json_methods(&j, v->usable);
 	cli_json_key(&j, "allowed");
-	cli_json_methods(&j, ctx->pol.methods);
+	cli_json_methods(&j, ctx->rule.methods);
 	cli_json_key(&j, "methods_required");
-	cli_json_uint(&j, ctx->pol.methods_required);
+	cli_json_uint(&j, ctx->rule.required);
+	cli_json_key(&j, "admin");
+	cli_json_bool(&j, ctx->rule.admin);
 	cli_json_key(&j, "complete");
 	cli_json_bool(&j, v->missing == 0);
 	cli_json_key(&j, "missing");
@@ -165,10 +172,10 @@ int enroll_cmd_status(struct enroll_ctx *ctx)
 	/* A missing record reads as the empty one sspr_record_init() made. */
 	v.found = r == SSPR_OK;
 	v.have = sspr_record_methods(&rec);
-	v.usable = sspr_usable_methods(&ctx->pol, &rec);
-	v.missing = sspr_registration_complete(&ctx->pol, &rec)
+	v.usable = sspr_usable_methods(&ctx->rule, &rec);
+	v.missing = sspr_registration_complete(&ctx->rule, &rec)
 			    ? 0
-			    : ctx->pol.methods_required - sspr_method_count(v.usable);
+			    : ctx->rule.required - sspr_method_count(v.usable);
 	v.due = sspr_reconfirm_due(&ctx->pol, &rec, now);
 	v.locked = rec.locked_until > now;
 	if (ctx->json)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "eligibility.h"
 #include "policy.h"
 #include "policy_store.h"
 #include "store.h"
@@ -24,6 +25,7 @@
 struct enroll_ctx {
 	char user[SSPR_USER_MAX + 1]; /* from the real uid, never the environment */
 	struct sspr_policy pol;
+	struct sspr_rule rule;        /* what pol asks of this user (admin_policy) */
 	bool qr;                      /* draw the QR code (totp) */
 	bool json;                    /* status --json */
 	const char *arg;              /* email ADDRESS, remove METHOD */

@@ -98,16 +98,19 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 	int r, load;
 
 	printf("\nA password reset needs %u method%s; you have %u. Register now:\n",
-	       ctx->pol.methods_required, ctx->pol.methods_required == 1 ? "" : "s",
-	       sspr_method_count(sspr_usable_methods(&ctx->pol, rec)));
+	       ctx->rule.required, ctx->rule.required == 1 ? "" : "s",
+	       sspr_method_count(sspr_usable_methods(&ctx->rule, rec)));
+	if (ctx->rule.admin)
+		printf("You are an administrator (group %s). %s\n", ctx->pol.admin_group,
+		       sspr_rule_text(&ctx->rule));
 	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
 		return r;
 	SSPR_FOR_EACH_METHOD(m) {
 		char question[96];
 		int yes;
 
-		have = sspr_usable_methods(&ctx->pol, rec);
-		if (!(ctx->pol.methods & m) || (have & m))
+		have = sspr_usable_methods(&ctx->rule, rec);
+		if (!(ctx->rule.methods & m) || (have & m))
 			continue;
 		snprintf(question, sizeof(question), "\nRegister %s now?", describe(m));
 		yes = enroll_ask_yes_no(question, true);
@@ -123,18 +126,18 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 		if ((load != SSPR_OK && load != SSPR_ENOENT) ||
 		    (r == SSPR_EXIT_ERROR && feof(stdin)))
 			break;
-		if (sspr_registration_complete(&ctx->pol, rec))
+		if (sspr_registration_complete(&ctx->rule, rec))
 			break;
 	}
-	if (sspr_registration_complete(&ctx->pol, rec)) {
+	if (sspr_registration_complete(&ctx->rule, rec)) {
 		printf("\nYour registration is complete: if you forget your password, press\n"
 		       "Enter at the password prompt to reset it.\n");
 		return SSPR_EXIT_OK;
 	}
-	have = sspr_method_count(sspr_usable_methods(&ctx->pol, rec));
+	have = sspr_method_count(sspr_usable_methods(&ctx->rule, rec));
 	cli_error("your registration is not complete: %u of %u methods; run sspr-enroll "
 		     "again to finish it",
-		     have, ctx->pol.methods_required);
+		     have, ctx->rule.required);
 	return SSPR_EXIT_ERROR;
 }
 
@@ -151,7 +154,7 @@ int enroll_guided(struct enroll_ctx *ctx)
 	r = enroll_load_record(ctx, &rec);
 	if (r != SSPR_OK && r != SSPR_ENOENT)
 		return SSPR_EXIT_ERROR;
-	if (sspr_registration_complete(&ctx->pol, &rec))
+	if (sspr_registration_complete(&ctx->rule, &rec))
 		r = do_reconfirm(ctx);
 	else
 		r = walk_through(ctx, &rec);

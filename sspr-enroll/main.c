@@ -46,15 +46,22 @@ static int usage(const char *why)
 	return SSPR_EXIT_USAGE;
 }
 
+/* The policy, and what it asks of this user. */
 static int load_policy(struct enroll_ctx *ctx, const char *config, bool explicit_config)
 {
 	struct sspr_error err = {{0}};
+	struct sspr_user_ids ids;
 	int r = sspr_policy_load_or_default(config, explicit_config, &ctx->pol, NULL, &err);
 
 	if (r != SSPR_OK) {
 		cli_error("%s", err.msg);
 		return SSPR_EXIT_ERROR;
 	}
+	if (sspr_lookup_user(ctx->user, &ids.uid, &ids.gid) != 1) {
+		cli_error("cannot look up your account %s", ctx->user);
+		return SSPR_EXIT_ERROR;
+	}
+	sspr_rule_of(&ctx->pol, ctx->user, &ids, &ctx->rule);
 	return SSPR_EXIT_OK;
 }
 

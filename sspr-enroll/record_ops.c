@@ -58,10 +58,16 @@ int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method)
 {
 	char list[SSPR_METHODS_TEXT_MAX];
 
-	if (ctx->pol.methods & method)
+	if (ctx->rule.methods & method)
 		return SSPR_EXIT_OK;
-	cli_error("registering %s is not allowed by the policy (methods = %s)",
-		  sspr_method_name(method), sspr_methods_text(ctx->pol.methods, " ", list, sizeof(list)));
+	if (ctx->pol.methods & method)
+		cli_error("%s do not count for administrators (admin_policy = strict, group %s): "
+			  "register two other methods",
+			  sspr_method_name(method), ctx->pol.admin_group);
+	else
+		cli_error("registering %s is not allowed by the policy (methods = %s)",
+			  sspr_method_name(method),
+			  sspr_methods_text(ctx->pol.methods, " ", list, sizeof(list)));
 	return SSPR_EXIT_DENIED;
 }
 

@@ -51,6 +51,19 @@ SSHD
 [ -e /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
 printf 'KbdInteractiveAuthentication yes\n' >/etc/ssh/sshd_config.d/00-pam_sspr.conf
 good_sshd=$(cat /etc/ssh/sshd_config)
+
+# The sandbox's policy allows the app alone: under admin_policy = strict
+# (the default) administrators could never reset, which doctor says.
+doctor
+check "strict admins, one method: exit 0 (a warning)" exits 0
+check "strict admins, one method: the warning names admin_group" \
+	line '^warning +admin-policy .*root and the members of group sudo cannot reset: admin_policy = strict asks them for 2 methods other than questions and methods allows 1'
+check "strict admins, one method: and the fix" line 'fix: add methods \(totp email recovery\), or set admin_policy = same'
+sed -i '/^methods = /s/$/ email recovery/' /etc/security/sspr.conf
+doctor
+check "strict admins, three methods: no warning" never_says "admin-policy"
+sed -i '/^methods = /s/ email recovery$//' /etc/security/sspr.conf
+printf 'admin_policy = same\n' >>/etc/security/sspr.conf
 cp /etc/security/sspr.conf "$SANDBOX/sspr.conf.good"
 cp /etc/pam.d/sspr-passwd "$SANDBOX/sspr-passwd.good"
 

@@ -102,4 +102,35 @@ converse_login alice --when "code from the e-mail" "$code" "" 3 "y"
 check "e-mail: a spent code is refused" says "The code is not valid."
 check "e-mail: the spent code changed nothing" hash_is alice "$hash2"
 
+# --- an administrator: two methods, questions do not count -------------------
+# ada is in sudo (admin_group's default) and admin_policy is strict by
+# default: her questions and address are one method that counts, not two.
+getent group sudo >/dev/null || groupadd sudo
+useradd -M -d /nonexistent -s /bin/bash -G sspr,sudo ada
+printf 'ada:%s\n' "$SANDBOX_OLD_PASSWORD" | chpasswd
+sample_questions | "$admin" enroll ada questions --stdin >/dev/null
+"$admin" enroll ada email ada@sandbox.test >/dev/null
+ada_hash=$(sandbox_shadow_hash ada)
+converse_login ada "${answers[@]}" "" "$SANDBOX_OLD_PASSWORD"
+check "admin: questions and an address are not enough" \
+	says "Password reset needs 2 different methods and this account has 1. Administrators need 2 different methods, security questions not among them."
+check "admin: no question was asked" never_says "first pet"
+check "admin: the password is unchanged" hash_is ada "$ada_hash"
+transcript "ada (group sudo) with questions and an address"
+
+printf '%s\n' "$SECRET" | "$admin" enroll ada totp --secret-stdin >/dev/null
+sandbox_wait_fresh_step
+pass3='Admin-Two-Methods-3!'
+converse_login ada "${answers[@]}" --when-run "code from the e-mail" "$last_code_cmd" \
+	"" 1 "$(sandbox_code)" "$pass3" "$pass3"
+check "admin: the menu offers the app and the address, not the questions" says "Choose 1-2"
+check "admin: the menu leaves questions out" never_says "security questions"
+check "admin: a second method is asked for" says "Now prove it with a second, different method."
+check "admin: the mailed code is the second" says "A code has been sent to a***@s***.test."
+check "admin: two methods reset the password" logged_in
+check "admin: the shadow hash changed" hash_is_not ada "$ada_hash"
+transcript "ada (group sudo) resets with the app and a mailed code"
+out=$("$admin" show ada)
+check "admin: the audit trail names both methods" says "reset success totp+email service=sspr-login"
+
 checks_done

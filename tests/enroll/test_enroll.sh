@@ -513,12 +513,41 @@ check "guided: declining everything leaves it incomplete (exit 1)" test "$status
 shows "guided: and says so" "your registration is not complete: 0 of 2 methods"
 policy
 
+# --- administrators (admin_policy = strict, the default) ---
+getent group sudo >/dev/null || groupadd sudo
+useradd -M -d /nonexistent -s /bin/bash -G sspr,sudo ada
+printf 'ada:%s\n' "$PW" | chpasswd
+run ada "$(lines "$PW")" questions
+check "admin: questions refused to a member of sudo (exit 3)" test "$status" = 3
+shows "admin: with the reason" \
+	"questions do not count for administrators (admin_policy = strict, group sudo): register two other methods"
+hides "admin: before the password is asked" "Password"
+out=$(as ada "$SANDBOX/sspr-enroll" status)
+shows "admin: status says what counts" \
+	"admin:        yes (group sudo): Administrators need 2 different methods, security questions not among them."
+shows "admin: status asks for two" "(a reset needs 2)"
+check "admin: status --json: admin, two required, questions not allowed" python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+sys.exit(0 if d["admin"] is True and d["methods_required"] == 2 and "questions" not in d["allowed"]
+         else 1)' "$(as ada "$SANDBOX/sspr-enroll" status --json)"
+out=$(as erin "$SANDBOX/sspr-enroll" status --json)
+check "admin: others are no administrators" python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+sys.exit(0 if d["admin"] is False and d["methods_required"] == 1 and "questions" in d["allowed"]
+         else 1)' "$out"
+policy "admin_policy = same"
+check "admin: admin_policy = same asks what it asks of everyone" python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+sys.exit(0 if d["admin"] is False and d["methods_required"] == 1 else 1)' \
+	"$(as ada "$SANDBOX/sspr-enroll" status --json)"
+policy
+
 # --- status ---
 out=$(as gina "$SANDBOX/sspr-enroll" status --json)
 check "status --json parses" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$out"
 check "status --json has every field" python3 -c 'import json, sys
 d = json.loads(sys.argv[1])
-need = {"user", "eligible", "enrolled", "methods", "usable", "allowed", "methods_required",
+need = {"user", "eligible", "enrolled", "methods", "usable", "allowed", "methods_required", "admin",
         "complete", "missing", "totp", "questions", "email", "recovery_left", "registered_at",
         "confirmed_at", "reconfirm_due", "locked_until"}
 sys.exit(0 if need <= set(d) and d["user"] == "gina" and d["methods"] == ["questions", "recovery"]

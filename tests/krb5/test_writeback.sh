@@ -39,7 +39,6 @@ mkdir -p "$SANDBOX/run"
 
 new_password='Kerberos-New-Pass-1'
 second_password='Kerberos-New-Pass-2'
-not() { ! "$@"; }
 
 # The accounts as NSS shows them; their passwords are the KDC's.
 for u in kim kay kit; do

@@ -27,8 +27,9 @@ int run(const char *service, const char *who, enum pamtest_ops op, struct script
 
 void write_file(const char *name, const char *text);
 /* A policy for the test store and keys: everyone eligible, lockout
- * 3/600/600, the helpdesk text, the stand-in password service, and
- * enumeration = show (the refusals under test say why); `extra`
+ * 3/600/600, the helpdesk text, the stand-in password service,
+ * enumeration = show (the refusals under test say why) and admin_policy
+ * = same (whoever runs the tests is no administrator); `extra`
  * lines are added, and replace any of those defaults they set. */
 void write_policy(const char *name, const char *extra);
 void write_service(const char *name, const char *body);

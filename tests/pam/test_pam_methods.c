@@ -326,6 +326,19 @@ static int setup_methods(void **state)
 	write_policy("slot.conf", extra);
 	write_stack("sspr-slot", "slot.conf", "", "optional");
 	write_stack("sspr-code", "code.conf", "", "optional");
+	/* The account running the tests is an administrator here: its
+	 * primary group is admin_group. */
+	snprintf(extra, sizeof(extra),
+		 MAIL "questions_to_reset = 2\nadmin_policy = strict\nadmin_group = %s\n", dir,
+		 gr->gr_name);
+	write_policy("admin.conf", extra);
+	write_stack("sspr-admin-rule", "admin.conf", "", "optional");
+	snprintf(extra, sizeof(extra),
+		 MAIL "questions_to_reset = 2\nadmin_policy = strict\nadmin_group = %s\n"
+		      "enumeration = hide\n",
+		 dir, gr->gr_name);
+	write_policy("admin-hide.conf", extra);
+	write_stack("sspr-admin-hide", "admin-hide.conf", "", "optional");
 	return 0;
 }
 
@@ -801,6 +814,77 @@ static void test_two_methods_need_two_enrolled(void **state)
 	assert_int_equal(prompts_with(&sc, "code"), 0);
 }
 
+/* ---- administrators (admin_policy = strict) ------------------------- */
+
+static void test_admin_questions_do_not_count(void **state)
+{
+	struct script sc;
+
+	/* Two methods, one of them questions: one that counts. */
+	enroll_methods(true, true, false, false);
+	script_init(&sc, 2, "", "OldPass-1");
+	assert_int_equal(run("sspr-admin-rule", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(script_said(&sc, "needs 2 different methods and this account has 1. "
+				     "Administrators need 2 different methods, security questions "
+				     "not among them."));
+	assert_int_equal(prompts_with(&sc, "code"), 0);
+	assert_int_equal(question_prompts(&sc), 0);
+	assert_true(password_is(user, "OldPass-1"));
+	assert_string_equal(last_event().ev.result, "not-enrolled");
+}
+
+static void test_admin_passes_two_methods(void **state)
+{
+	struct script sc;
+	char code[SSPR_TOTP_CODE_MAX + 1];
+
+	/* methods_required is 1 here; an administrator still needs two, and
+	 * the menu leaves the questions out. */
+	enroll_methods(true, true, false, true);
+	current_code(code);
+	script_init(&sc, 6, "", "1", code, recovery[2], "NewPass-30", "NewPass-30");
+	sc.hook = answer_by_question;
+	assert_int_equal(run("sspr-admin-rule", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_non_null(strstr(sc.prompts[1], "Choose 1-2"));
+	assert_false(script_said(&sc, "security questions"));
+	assert_true(script_said(&sc, "second, different method"));
+	assert_int_equal(question_prompts(&sc), 0);
+	assert_true(password_is(user, "NewPass-30"));
+	assert_string_equal(last_event().ev.method, "totp+recovery");
+}
+
+static void test_admin_hidden_questions_are_a_decoy(void **state)
+{
+	struct script sc;
+
+	/* Hidden, everyone's menu is the policy's: an administrator who
+	 * picks questions, with the right answers, gets their decoy. */
+	enroll_methods(true, true, false, true);
+	script_init(&sc, 6, "", "2", "x", "x", "x", "x");
+	sc.hook = answer_by_question;
+	assert_int_not_equal(run("sspr-admin-hide", user, PAMTEST_AUTHENTICATE, &sc),
+			     PAM_SUCCESS);
+	assert_non_null(strstr(sc.prompts[1], "Choose 1-4"));
+	assert_true(script_said(&sc, "The answers are not correct."));
+	assert_true(password_is(user, "OldPass-1"));
+	assert_string_equal(last_event().ev.result, "not-enrolled");
+}
+
+/* The account hook asks an administrator for what counts for them. */
+static void test_admin_reminded_of_what_counts(void **state)
+{
+	struct script sc;
+
+	enroll_methods(true, true, false, false);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-admin-rule", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_true(script_said(&sc, "You have not set up self-service password reset."));
+	edit_record(user, add_recovery, NULL);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-admin-rule", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_false(script_said(&sc, "You have not set up"));
+}
+
 /* ---- notifications ------------------------------------------------- */
 
 static void test_notifications_on_reset(void **state)
@@ -924,6 +1008,10 @@ int main(void)
 		cmocka_unit_test_setup(test_two_methods_both_needed, setup_each),
 		cmocka_unit_test_setup(test_two_methods_one_fails, setup_each),
 		cmocka_unit_test_setup(test_two_methods_need_two_enrolled, setup_each),
+		cmocka_unit_test_setup(test_admin_questions_do_not_count, setup_each),
+		cmocka_unit_test_setup(test_admin_passes_two_methods, setup_each),
+		cmocka_unit_test_setup(test_admin_hidden_questions_are_a_decoy, setup_each),
+		cmocka_unit_test_setup(test_admin_reminded_of_what_counts, setup_each),
 		cmocka_unit_test_setup(test_notifications_on_reset, setup_each),
 		cmocka_unit_test_setup(test_notification_on_lockout, setup_each),
 		cmocka_unit_test_setup(test_mail_failure_never_blocks_reset, setup_each),

@@ -175,20 +175,87 @@ static void test_reasons_are_short_and_distinct(void **state)
 	assert_non_null(sspr_eligibility_reason((enum sspr_eligibility)99));
 }
 
+/* The rule for nobody, who is in no admin group of a stock system. */
+static void nobody_rule(struct sspr_rule *rule)
+{
+	struct sspr_user_ids ids;
+	char group[256];
+
+	nobody(&ids.uid, &ids.gid, group, sizeof(group));
+	sspr_rule_of(&pol, "nobody", &ids, rule);
+}
+
 static void test_usable_methods_are_enrolled_and_allowed(void **state)
 {
 	struct sspr_record rec;
+	struct sspr_rule rule;
 
 	sspr_record_init(&rec);
-	assert_int_equal(sspr_usable_methods(&pol, &rec), 0);
+	nobody_rule(&rule);
+	assert_int_equal(sspr_usable_methods(&rule, &rec), 0);
 	rec.has_totp = true;
 	rec.has_email = true;
 	rec.email.verified = true;
-	assert_int_equal(sspr_usable_methods(&pol, &rec), SSPR_METHOD_TOTP | SSPR_METHOD_EMAIL);
+	assert_int_equal(sspr_usable_methods(&rule, &rec), SSPR_METHOD_TOTP | SSPR_METHOD_EMAIL);
 	assert_int_equal(sspr_policy_set(&pol, "methods", "email questions", NULL), SSPR_OK);
-	assert_int_equal(sspr_usable_methods(&pol, &rec), SSPR_METHOD_EMAIL);
+	nobody_rule(&rule);
+	assert_int_equal(sspr_usable_methods(&rule, &rec), SSPR_METHOD_EMAIL);
 	assert_int_equal(sspr_policy_set(&pol, "methods", "recovery", NULL), SSPR_OK);
-	assert_int_equal(sspr_usable_methods(&pol, &rec), 0);
+	nobody_rule(&rule);
+	assert_int_equal(sspr_usable_methods(&rule, &rec), 0);
+}
+
+/* admin_policy = strict: root and admin_group's members need two methods
+ * and questions do not count; everyone else, and strangers, get the
+ * policy's methods and methods_required. */
+static void test_admins_prove_two_methods_without_questions(void **state)
+{
+	struct sspr_user_ids root_ids = {.uid = 0, .gid = 0}, ids;
+	struct sspr_record rec;
+	struct sspr_rule rule;
+	char group[256];
+	const unsigned all = SSPR_METHOD_TOTP | SSPR_METHOD_QUESTIONS | SSPR_METHOD_EMAIL |
+			     SSPR_METHOD_RECOVERY;
+
+	nobody(&ids.uid, &ids.gid, group, sizeof(group));
+	assert_int_equal(pol.admin_policy, SSPR_ADMIN_STRICT); /* the default */
+	sspr_rule_of(&pol, "nobody", &ids, &rule);
+	assert_false(rule.admin);
+	assert_int_equal(rule.methods, all);
+	assert_int_equal(rule.required, 1);
+	assert_string_equal(sspr_rule_text(&rule), "");
+
+	sspr_rule_of(&pol, "root", &root_ids, &rule);
+	assert_true(rule.admin);
+	assert_int_equal(rule.methods, all & ~(unsigned)SSPR_METHOD_QUESTIONS);
+	assert_int_equal(rule.required, 2);
+	assert_non_null(strstr(sspr_rule_text(&rule), "security questions"));
+
+	/* Membership through the primary group is membership. */
+	assert_int_equal(sspr_policy_set(&pol, "admin_group", group, NULL), SSPR_OK);
+	sspr_rule_of(&pol, "nobody", &ids, &rule);
+	assert_true(rule.admin);
+	/* A stranger is nobody's member, whatever the name. */
+	sspr_rule_of(&pol, NO_USER, NULL, &rule);
+	assert_false(rule.admin);
+	assert_int_equal(rule.required, 1);
+
+	/* Two usable methods, one of them questions: short of the rule. */
+	sspr_rule_of(&pol, "nobody", &ids, &rule);
+	sspr_record_init(&rec);
+	rec.has_totp = true;
+	rec.n_questions = 3;
+	assert_int_equal(sspr_usable_methods(&rule, &rec), SSPR_METHOD_TOTP);
+	assert_false(sspr_registration_complete(&rule, &rec));
+	rec.n_recovery = 1;
+	assert_true(sspr_registration_complete(&rule, &rec));
+
+	assert_int_equal(sspr_policy_set(&pol, "admin_policy", "same", NULL), SSPR_OK);
+	sspr_rule_of(&pol, "root", &root_ids, &rule);
+	assert_false(rule.admin);
+	assert_int_equal(rule.methods, all);
+	assert_int_equal(rule.required, 1);
+	assert_int_not_equal(sspr_policy_set(&pol, "admin_policy", "lenient", NULL), SSPR_OK);
 }
 
 /* A stand-in NSS lookup whose entry needs need bytes: it counts the reads
@@ -239,6 +306,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_unknown_or_unreasonable_user_is_no_user, reset_policy),
 	    cmocka_unit_test_setup(test_reasons_are_short_and_distinct, reset_policy),
 	    cmocka_unit_test_setup(test_usable_methods_are_enrolled_and_allowed, reset_policy),
+	    cmocka_unit_test_setup(test_admins_prove_two_methods_without_questions, reset_policy),
 	    cmocka_unit_test(test_lookup_buffer_grows_in_few_reads),
 	};
 

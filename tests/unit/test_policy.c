@@ -29,7 +29,7 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 63 /* the keys doc/DESIGN.md §3.7 lists */
+#define N_KEYS 64 /* the keys doc/DESIGN.md §3.7 lists */
 
 static char dir[64];
 static char path[128];
@@ -199,6 +199,7 @@ static void test_defaults_match_design(void **state)
 	assert_true(p.notify_user);
 	assert_false(p.notify_admins);
 	assert_string_equal(p.admin_group, "sudo");
+	assert_int_equal(p.admin_policy, SSPR_ADMIN_STRICT);
 	assert_string_equal(p.admin_mail, "root");
 	assert_string_equal(p.helpdesk, "");
 	assert_string_equal(p.store, SSPR_DEFAULT_STORE);
@@ -281,6 +282,7 @@ static const char every_key[] = "group = wheel\n"
 				"notify_user = no\n"
 				"notify_admins = yes\n"
 				"admin_group = admins\n"
+				"admin_policy = same\n"
 				"admin_mail = sec@example.org\n"
 				"helpdesk = Call #1234 — ask for Zoë\n"
 				"store = /srv/sspr\n"
@@ -356,6 +358,7 @@ static void test_every_key_is_read(void **state)
 	assert_false(p.notify_user);
 	assert_true(p.notify_admins);
 	assert_string_equal(p.admin_group, "admins");
+	assert_int_equal(p.admin_policy, SSPR_ADMIN_SAME);
 	assert_string_equal(p.admin_mail, "sec@example.org");
 	assert_string_equal(p.helpdesk, "Call #1234 — ask for Zoë");
 	assert_string_equal(p.store, "/srv/sspr");

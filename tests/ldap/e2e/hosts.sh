@@ -286,3 +286,15 @@ ldap_bind_ok() { # ldap_bind_ok URI DN PASSWORD
 	LDAPTLS_CACERT=$SSPR_LDAP_CACERT ldapwhoami -ZZ -x -o nettimeout=5 -H "$1" -D "$2" \
 		-y "$SANDBOX/bind.pw" >/dev/null 2>&1
 }
+
+# The directory's people (posixAccount entries whose passwords the directory
+# keeps) that the writeback tests reset: their DN, the password slapd.sh gave
+# them and the two the tests set.
+people_init() {
+	[ -n "${SSPR_LDAP_PEOPLE:-}" ] || { echo "SSPR_LDAP_PEOPLE is not set" >&2; exit 1; }
+	old_password=$(cat "$SSPR_LDAP_PEOPLE_PASSWORD_FILE")
+	new_password='Directory-Pass-1!'
+	second_password='Directory-Pass-2!'
+}
+dn_of() { echo "uid=$1,$SSPR_LDAP_PEOPLE"; }
+not() { ! "$@"; }

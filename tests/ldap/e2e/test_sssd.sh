@@ -28,12 +28,7 @@ sandbox_setup "$module" "$admin"
 . "$here/hosts.sh"
 hosts_init "$module" "$admin"
 
-[ -n "${SSPR_LDAP_PEOPLE:-}" ] || { echo "SSPR_LDAP_PEOPLE is not set" >&2; exit 1; }
-old_password=$(cat "$SSPR_LDAP_PEOPLE_PASSWORD_FILE")
-new_password='Directory-Pass-1!'
-second_password='Directory-Pass-2!'
-dn_of() { echo "uid=$1,$SSPR_LDAP_PEOPLE"; }
-not() { ! "$@"; }
+people_init
 
 # --- the SSSD host ----------------------------------------------------------------
 # Its state (cache, pipes, logs) on tmpfs of this namespace; its settings in

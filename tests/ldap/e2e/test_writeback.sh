@@ -29,12 +29,7 @@ sandbox_setup "$module" "$admin"
 . "$here/hosts.sh"
 hosts_init "$module" "$admin"
 
-[ -n "${SSPR_LDAP_PEOPLE:-}" ] || { echo "SSPR_LDAP_PEOPLE is not set" >&2; exit 1; }
-old_password=$(cat "$SSPR_LDAP_PEOPLE_PASSWORD_FILE")
-new_password='Directory-Pass-1!'
-second_password='Directory-Pass-2!'
-dn_of() { echo "uid=$1,$SSPR_LDAP_PEOPLE"; }
-not() { ! "$@"; }
+people_init
 
 # The accounts as NSS shows them on these hosts; their passwords are not
 # kept here (the local hash is "!"): only the directory's count.
