@@ -118,12 +118,37 @@ static bool recovery_canonical(const char *typed, char *out, size_t min, size_t 
 	return n >= min;
 }
 
-static void recovery_hash(const struct sspr_record *rec, const char *canonical,
-			  uint8_t out[SSPR_RECOVERY_HASH_BYTES])
+static void salted_hash(const uint8_t salt[SSPR_SALT_BYTES], const char *canonical,
+			uint8_t out[SSPR_RECOVERY_HASH_BYTES])
 {
 	_Static_assert(SSPR_SALT_BYTES >= crypto_generichash_KEYBYTES_MIN, "salt too short");
 	crypto_generichash(out, SSPR_RECOVERY_HASH_BYTES, (const unsigned char *)canonical,
-			   strlen(canonical), rec->recovery_salt, SSPR_SALT_BYTES);
+			   strlen(canonical), salt, SSPR_SALT_BYTES);
+}
+
+static void recovery_hash(const struct sspr_record *rec, const char *canonical,
+			  uint8_t out[SSPR_RECOVERY_HASH_BYTES])
+{
+	salted_hash(rec->recovery_salt, canonical, out);
+}
+
+/* A fresh 80-bit code: its canonical form (what is hashed) and the one
+ * shown, in groups of four. */
+static void draw_code(char canonical[SSPR_RECOVERY_CODE_CHARS + 1],
+		      char shown[SSPR_RECOVERY_CODE_SIZE])
+{
+	size_t o = 0;
+
+	for (unsigned j = 0; j < SSPR_RECOVERY_CODE_CHARS; j++) {
+		char c = recovery_alphabet[randombytes_uniform(32)];
+
+		canonical[j] = c;
+		if (j > 0 && j % 4 == 0)
+			shown[o++] = '-';
+		shown[o++] = c;
+	}
+	canonical[SSPR_RECOVERY_CODE_CHARS] = '\0';
+	shown[o] = '\0';
 }
 
 int sspr_recovery_issue(struct sspr_record *rec, unsigned n, char out[][SSPR_RECOVERY_CODE_SIZE])
@@ -135,18 +160,7 @@ int sspr_recovery_issue(struct sspr_record *rec, unsigned n, char out[][SSPR_REC
 	sodium_memzero(rec->recovery, sizeof(rec->recovery));
 	randombytes_buf(rec->recovery_salt, sizeof(rec->recovery_salt));
 	for (unsigned i = 0; i < n; i++) {
-		size_t o = 0;
-
-		for (unsigned j = 0; j < SSPR_RECOVERY_CODE_CHARS; j++) {
-			char c = recovery_alphabet[randombytes_uniform(32)];
-
-			canonical[j] = c;
-			if (j > 0 && j % 4 == 0)
-				out[i][o++] = '-';
-			out[i][o++] = c;
-		}
-		canonical[SSPR_RECOVERY_CODE_CHARS] = '\0';
-		out[i][o] = '\0';
+		draw_code(canonical, out[i]);
 		recovery_hash(rec, canonical, rec->recovery[i].hash);
 		rec->recovery[i].used = false;
 	}
@@ -211,4 +225,44 @@ unsigned sspr_recovery_left(const struct sspr_record *rec)
 	for (unsigned i = 0; i < rec->n_recovery && i < SSPR_RECOVERY_MAX; i++)
 		left += !rec->recovery[i].used;
 	return left;
+}
+
+int sspr_pass_issue(struct sspr_record *rec, int64_t now, unsigned ttl, unsigned uses,
+		    char out[SSPR_RECOVERY_CODE_SIZE])
+{
+	char canonical[SSPR_RECOVERY_CODE_CHARS + 1];
+
+	if (ttl < SSPR_PASS_TTL_MIN || ttl > SSPR_PASS_TTL_MAX || uses < 1 ||
+	    uses > SSPR_PASS_USES_MAX || sodium_init() < 0)
+		return SSPR_EINVAL;
+	sodium_memzero(&rec->pass, sizeof(rec->pass));
+	randombytes_buf(rec->pass.salt, sizeof(rec->pass.salt));
+	draw_code(canonical, out);
+	salted_hash(rec->pass.salt, canonical, rec->pass.hash);
+	sodium_memzero(canonical, sizeof(canonical));
+	rec->pass.issued_at = now;
+	rec->pass.expires_at = now + (int64_t)ttl;
+	rec->pass.uses_left = (uint8_t)uses;
+	rec->has_pass = true;
+	return SSPR_OK;
+}
+
+bool sspr_pass_matches(const struct sspr_record *rec, const char *typed)
+{
+	static const uint8_t no_salt[SSPR_SALT_BYTES];
+	char canonical[SSPR_RECOVERY_CODE_CHARS + 1];
+	uint8_t hash[SSPR_RECOVERY_HASH_BYTES];
+	bool shaped, match;
+
+	if (sodium_init() < 0 || strnlen(typed, 128) >= 128)
+		return false;
+	shaped = recovery_canonical(typed, canonical, SSPR_RECOVERY_CODE_CHARS,
+				    SSPR_RECOVERY_CODE_CHARS);
+	/* Hashed whatever was typed and whether there is a pass: the time
+	 * says nothing of either. */
+	salted_hash(rec->has_pass ? rec->pass.salt : no_salt, shaped ? canonical : "", hash);
+	match = sodium_memcmp(hash, rec->pass.hash, sizeof(hash)) == 0;
+	sodium_memzero(canonical, sizeof(canonical));
+	sodium_memzero(hash, sizeof(hash));
+	return match && shaped && rec->has_pass;
 }

@@ -53,4 +53,17 @@ int sspr_recovery_find(const struct sspr_record *rec, const char *typed);
 /* Unused codes left in the record. */
 unsigned sspr_recovery_left(const struct sspr_record *rec);
 
+/* Temporary access passes (sspr-admin pass): a recovery code's shape and
+ * 80 bits, far beyond what lockout_attempts guesses can reach, kept as a
+ * keyed hash with a salt of its own. Replaces any pass the record had:
+ * valid from now for ttl seconds (SSPR_PASS_TTL_MIN..MAX) and uses
+ * (1..SSPR_PASS_USES_MAX) resets; the pass, formatted, goes to out, for the
+ * caller to show once and wipe. */
+int sspr_pass_issue(struct sspr_record *rec, int64_t now, unsigned ttl, unsigned uses,
+		    char out[SSPR_RECOVERY_CODE_SIZE]);
+/* True when typed is the record's pass (read as recovery codes are:
+ * case, dashes and spaces ignored); its expiry and uses are not looked at.
+ * Constant-time, and as slow without a pass. */
+bool sspr_pass_matches(const struct sspr_record *rec, const char *typed);
+
 #endif

@@ -9,6 +9,7 @@ static const char *const method_names[SSPR_METHOD_COUNT] = {
     "questions",
     "email",
     "recovery",
+    "pass",
 };
 
 /* 0 for TOTP, 1 for questions, ...; SSPR_METHOD_COUNT for no single method. */

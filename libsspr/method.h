@@ -14,17 +14,21 @@ enum sspr_method {
 	SSPR_METHOD_QUESTIONS = 1u << 1,
 	SSPR_METHOD_EMAIL = 1u << 2,
 	SSPR_METHOD_RECOVERY = 1u << 3,
+	/* A temporary access pass the helpdesk issued (sspr-admin pass):
+	 * nobody registers it themselves. */
+	SSPR_METHOD_PASS = 1u << 4,
 };
 #define SSPR_METHOD_FIRST SSPR_METHOD_TOTP
-#define SSPR_METHOD_LAST SSPR_METHOD_RECOVERY
-#define SSPR_METHOD_ALL 0xfu
-#define SSPR_METHOD_COUNT 4
+#define SSPR_METHOD_LAST SSPR_METHOD_PASS
+#define SSPR_METHOD_ALL 0x1fu
+#define SSPR_METHOD_COUNT 5
 
 /* Every method, in order: SSPR_FOR_EACH_METHOD(m) { ... m ... }. */
 #define SSPR_FOR_EACH_METHOD(m) for (unsigned m = SSPR_METHOD_FIRST; m <= SSPR_METHOD_LAST; m <<= 1)
 
 /* Names as they appear in the policy, the tools and the audit trail:
- * "totp", "questions", "email", "recovery"; "unknown" for anything else.
+ * "totp", "questions", "email", "recovery", "pass"; "unknown" for anything
+ * else.
  * sspr_method_from_name returns 0 for an unknown name. */
 const char *sspr_method_name(unsigned method);
 unsigned sspr_method_from_name(const char *name);

@@ -55,7 +55,8 @@ enum tag {
 	TAG_GRACE_STARTED,
 	TAG_UPDATED_AT,
 	TAG_QUESTION_DRAW,
-	TAG_LAST = TAG_QUESTION_DRAW,
+	TAG_PASS,
+	TAG_LAST = TAG_PASS,
 };
 
 #define TOTP_REQUIRED_TAGS                                                                         \
@@ -88,7 +89,14 @@ unsigned sspr_record_methods(const struct sspr_record *rec)
 			break;
 		}
 	}
+	if (sspr_record_pass_usable(rec, sspr_now()))
+		m |= SSPR_METHOD_PASS;
 	return m;
+}
+
+bool sspr_record_pass_usable(const struct sspr_record *rec, int64_t now)
+{
+	return rec->has_pass && rec->pass.uses_left > 0 && now < rec->pass.expires_at;
 }
 
 bool sspr_record_has_method_data(const struct sspr_record *rec, unsigned method)
@@ -102,6 +110,8 @@ bool sspr_record_has_method_data(const struct sspr_record *rec, unsigned method)
 		return rec->has_email || rec->has_pending;
 	case SSPR_METHOD_RECOVERY:
 		return rec->n_recovery > 0;
+	case SSPR_METHOD_PASS:
+		return rec->has_pass;
 	default:
 		return false;
 	}
@@ -133,6 +143,10 @@ void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
 		sspr_wipe(rec->recovery, sizeof(rec->recovery));
 		sspr_wipe(rec->recovery_salt, sizeof(rec->recovery_salt));
 		break;
+	case SSPR_METHOD_PASS:
+		rec->has_pass = false;
+		sspr_wipe(&rec->pass, sizeof(rec->pass));
+		break;
 	default:
 		break;
 	}
@@ -157,6 +171,19 @@ static bool question_ok(const struct sspr_question *q)
 	size_t n = strnlen(q->question, SSPR_QUESTION_MAX + 1);
 
 	return n > 0 && n <= SSPR_QUESTION_MAX && hash_str_ok(q->hash);
+}
+
+/* TAG_PASS: salt, hash, issued and expiry times, uses left. */
+#define PASS_TIMES (SSPR_SALT_BYTES + SSPR_RECOVERY_HASH_BYTES)
+#define PASS_USES (PASS_TIMES + 16)
+#define PASS_LEN (PASS_USES + 1)
+
+/* A pass lives at most SSPR_PASS_TTL_MAX and has 1..SSPR_PASS_USES_MAX
+ * uses left: a spent one is removed, never stored. */
+static bool pass_ok(const struct sspr_pass *p)
+{
+	return p->uses_left >= 1 && p->uses_left <= SSPR_PASS_USES_MAX &&
+	       p->expires_at > p->issued_at && p->expires_at - p->issued_at <= SSPR_PASS_TTL_MAX;
 }
 
 /* 1..SSPR_QUESTIONS_MAX distinct indices, each below SSPR_QUESTIONS_MAX. */
@@ -230,11 +257,19 @@ int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, 
 			return SSPR_EINVAL;
 		tmp[0] = (uint8_t)hlen;
 		memcpy(tmp + 1, rec->pending.hash, hlen);
-		for (int i = 0; i < 8; i++)
-			tmp[1 + hlen + (size_t)i] =
-				(uint8_t)((uint64_t)rec->pending.expires_at >> (56 - 8 * i));
+		tlv_set_u64(tmp + 1 + hlen, (uint64_t)rec->pending.expires_at);
 		tmp[1 + hlen + 8] = rec->pending.tries;
 		tlv_put(&w, TAG_PENDING, tmp, 1 + hlen + 8 + 1);
+	}
+	if (rec->has_pass) {
+		if (!pass_ok(&rec->pass))
+			return SSPR_EINVAL;
+		memcpy(tmp, rec->pass.salt, SSPR_SALT_BYTES);
+		memcpy(tmp + SSPR_SALT_BYTES, rec->pass.hash, SSPR_RECOVERY_HASH_BYTES);
+		tlv_set_u64(tmp + PASS_TIMES, (uint64_t)rec->pass.issued_at);
+		tlv_set_u64(tmp + PASS_TIMES + 8, (uint64_t)rec->pass.expires_at);
+		tmp[PASS_USES] = rec->pass.uses_left;
+		tlv_put(&w, TAG_PASS, tmp, PASS_LEN);
 	}
 	for (unsigned i = 0; i < rec->n_failures; i++) {
 		if (i > 0 && rec->failures[i] < rec->failures[i - 1])
@@ -254,8 +289,7 @@ int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, 
 	if (rec->n_drawn > 0) {
 		if (!draw_ok(rec->drawn, rec->n_drawn))
 			return SSPR_EINVAL;
-		for (int i = 0; i < 8; i++)
-			tmp[i] = (uint8_t)(rec->draw_epoch >> (56 - 8 * i));
+		tlv_set_u64(tmp, rec->draw_epoch);
 		memcpy(tmp + 8, rec->drawn, rec->n_drawn);
 		tlv_put(&w, TAG_QUESTION_DRAW, tmp, 8 + (size_t)rec->n_drawn);
 	}
@@ -293,6 +327,21 @@ static bool decode_draw(const struct tlv_item *it, struct sspr_record *rec)
 	rec->n_drawn = (uint8_t)(it->len - 8);
 	memcpy(rec->drawn, it->value + 8, rec->n_drawn);
 	return true;
+}
+
+static bool decode_pass(const struct tlv_item *it, struct sspr_record *rec)
+{
+	struct sspr_pass *p = &rec->pass;
+
+	if (it->len != PASS_LEN)
+		return false;
+	memcpy(p->salt, it->value, SSPR_SALT_BYTES);
+	memcpy(p->hash, it->value + SSPR_SALT_BYTES, SSPR_RECOVERY_HASH_BYTES);
+	p->issued_at = (int64_t)tlv_get_u64(it->value + PASS_TIMES);
+	p->expires_at = (int64_t)tlv_get_u64(it->value + PASS_TIMES + 8);
+	p->uses_left = it->value[PASS_USES];
+	rec->has_pass = true;
+	return pass_ok(p);
 }
 
 static bool decode_pending(const struct tlv_item *it, struct sspr_pending_code *p)
@@ -363,6 +412,8 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 		return decode_pending(it, &rec->pending);
 	case TAG_QUESTION_DRAW:
 		return decode_draw(it, rec);
+	case TAG_PASS:
+		return decode_pass(it, rec);
 	case TAG_FAILURE:
 		if (rec->n_failures >= SSPR_FAILURES_MAX || it->len != 8)
 			return false;

@@ -26,6 +26,9 @@
 #define SSPR_RECOVERY_HASH_BYTES 32
 #define SSPR_SALT_BYTES 16
 #define SSPR_FAILURES_MAX 100
+#define SSPR_PASS_USES_MAX 10
+#define SSPR_PASS_TTL_MIN 60                         /* seconds */
+#define SSPR_PASS_TTL_MAX (30 * 86400)
 #define SSPR_RECORD_ENCODED_MAX 16384                /* no valid record is larger */
 
 struct sspr_totp {
@@ -51,6 +54,16 @@ struct sspr_email {
 struct sspr_recovery_code {
 	uint8_t hash[SSPR_RECOVERY_HASH_BYTES]; /* keyed hash, key = recovery_salt */
 	bool used;
+};
+
+/* A temporary access pass: shaped like a recovery code, with a salt of its
+ * own so a new pass never shares one with the codes. */
+struct sspr_pass {
+	uint8_t salt[SSPR_SALT_BYTES];
+	uint8_t hash[SSPR_RECOVERY_HASH_BYTES]; /* keyed hash, key = salt */
+	int64_t issued_at;
+	int64_t expires_at;                     /* > issued_at */
+	uint8_t uses_left;                      /* 1..SSPR_PASS_USES_MAX */
 };
 
 struct sspr_pending_code {
@@ -79,6 +92,9 @@ struct sspr_record {
 	uint8_t recovery_salt[SSPR_SALT_BYTES];
 	struct sspr_recovery_code recovery[SSPR_RECOVERY_MAX];
 
+	bool has_pass;
+	struct sspr_pass pass;
+
 	bool has_pending;
 	struct sspr_pending_code pending;
 
@@ -99,8 +115,11 @@ void sspr_record_wipe(struct sspr_record *rec);
 
 /* Bitmask of enum sspr_method the record has enrolled (a questions set counts
  * only when it is complete, e-mail only when verified, recovery only when an
- * unused code is left). */
+ * unused code is left, a pass only until it expires). */
 unsigned sspr_record_methods(const struct sspr_record *rec);
+
+/* True when the record has a pass with uses left that has not expired at now. */
+bool sspr_record_pass_usable(const struct sspr_record *rec, int64_t now);
 
 /* True when the record holds any data of the method, usable or not: a
  * half-finished enrollment (two questions of three, an unverified address,

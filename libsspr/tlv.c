@@ -30,12 +30,17 @@ void tlv_put_u16(struct tlv_writer *w, uint8_t tag, uint16_t v)
 	tlv_put(w, tag, b, sizeof(b));
 }
 
+void tlv_set_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
 void tlv_put_u64(struct tlv_writer *w, uint8_t tag, uint64_t v)
 {
 	uint8_t b[8];
 
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (56 - 8 * i));
+	tlv_set_u64(b, v);
 	tlv_put(w, tag, b, sizeof(b));
 }
 

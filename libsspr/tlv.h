@@ -31,6 +31,8 @@ struct tlv_item {
 /* Returns 1 with *item filled, 0 at the clean end, -1 on a truncated item. */
 int tlv_next(const uint8_t *buf, size_t len, size_t *pos, struct tlv_item *item);
 
+/* The big-endian bytes of v at p[0..7], for values made of several fields. */
+void tlv_set_u64(uint8_t *p, uint64_t v);
 uint64_t tlv_get_u64(const uint8_t *p);
 uint16_t tlv_get_u16(const uint8_t *p);
 

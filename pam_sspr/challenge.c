@@ -272,6 +272,7 @@ static const struct sspr_method_ops method_ops[SSPR_METHOD_COUNT] = {
     {SSPR_METHOD_QUESTIONS, sspr_challenge_questions, sspr_decoy_questions},
     {SSPR_METHOD_EMAIL, sspr_challenge_email, sspr_decoy_email},
     {SSPR_METHOD_RECOVERY, sspr_challenge_recovery, sspr_decoy_recovery},
+    {SSPR_METHOD_PASS, sspr_challenge_pass, sspr_decoy_pass},
 };
 
 const struct sspr_method_ops *sspr_method_ops_of(unsigned method)

@@ -26,7 +26,7 @@ enum sspr_verdict {
 };
 
 struct sspr_check {
-	const char *method;       /* "totp", "questions", "email", "recovery" */
+	const char *method;       /* a method's name (sspr_method_name) */
 	const char *refused_result; /* "bad-code" or "bad-answer": log and audit */
 	const char *refused_text;   /* told to the user on a refusal */
 	/* Judges the answer against the current record; may change it (spend
@@ -89,6 +89,8 @@ int sspr_challenge_email(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_decoy_email(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_decoy_recovery(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_challenge_pass(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_decoy_pass(struct sspr_session *s, const struct sspr_record *rec);
 
 /* Prompts and refusals, shared by the real challenges and their decoys
  * (decoy.c) so the two can never drift apart. */
@@ -98,6 +100,8 @@ int sspr_decoy_recovery(struct sspr_session *s, const struct sspr_record *rec);
 #define SSPR_QUESTIONS_REFUSED "The answers are not correct."
 #define SSPR_RECOVERY_PROMPT "Recovery code: "
 #define SSPR_RECOVERY_REFUSED "The recovery code is not valid."
+#define SSPR_PASS_PROMPT "Temporary access pass: "
+#define SSPR_PASS_REFUSED "The temporary access pass is not valid."
 #define SSPR_EMAIL_TRIES 3
 #define SSPR_EMAIL_REFUSED "The code is not valid."
 #define SSPR_EMAIL_SENT_HIDDEN "A code has been sent to your registered e-mail address."

@@ -34,6 +34,9 @@ static void describe(const struct sspr_session *s, unsigned method, const struct
 		sspr_email_mask(rec->email.address, masked, sizeof(masked));
 		snprintf(out, size, "a code sent by e-mail to %s", masked);
 		break;
+	case SSPR_METHOD_PASS:
+		snprintf(out, size, "a temporary access pass from your helpdesk");
+		break;
 	default:
 		snprintf(out, size, "one of your recovery codes");
 		break;
@@ -73,9 +76,9 @@ int sspr_menu_ask(struct sspr_session *s, const char *title, const char *const *
 unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *rec,
 			    unsigned candidates)
 {
-	unsigned listed[4], n = 0;
-	char lines[4][SSPR_EMAIL_MAX + 64];
-	const char *items[4];
+	unsigned listed[SSPR_METHOD_COUNT], n = 0;
+	char lines[SSPR_METHOD_COUNT][SSPR_EMAIL_MAX + 64];
+	const char *items[SSPR_METHOD_COUNT];
 	int choice;
 
 	SSPR_FOR_EACH_METHOD(m)

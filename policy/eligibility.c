@@ -249,7 +249,9 @@ unsigned sspr_usable_methods(const struct sspr_rule *rule, const struct sspr_rec
 void sspr_registration_summarize(const struct sspr_record *rec,
 				 struct sspr_registration_summary *out)
 {
-	out->methods = sspr_record_methods(rec);
+	/* A pass from the helpdesk is a way in for a while, not a
+	 * registration: its holder is still reminded to register. */
+	out->methods = sspr_record_methods(rec) & ~(unsigned)SSPR_METHOD_PASS;
 	out->confirmed_at = rec->confirmed_at != 0 ? rec->confirmed_at : rec->registered_at;
 }
 

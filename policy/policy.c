@@ -313,11 +313,11 @@ static int set_methods(unsigned *out, const char *value, struct sspr_error *err)
 			if (n < sizeof(word) && printable_ascii(word, false))
 				return sspr_error_set(err, SSPR_EINVAL,
 						      "methods must list only totp, questions, "
-						      "email and recovery (not '%s')",
+						      "email, recovery and pass (not '%s')",
 						      word);
 			return sspr_error_set(err, SSPR_EINVAL,
-					      "methods must list only totp, questions, email and "
-					      "recovery");
+					      "methods must list only totp, questions, email, "
+					      "recovery and pass");
 		}
 		if (methods & m)
 			return sspr_error_set(err, SSPR_EINVAL, "methods must not list '%s' twice",

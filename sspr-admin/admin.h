@@ -51,6 +51,8 @@ enum admin_flag {
 	ADMIN_F_FINISH = 1u << 8,
 	ADMIN_F_DRY_RUN = 1u << 9,
 	ADMIN_F_TO = 1u << 10, /* "--to BACKEND": a value option */
+	ADMIN_F_TTL = 1u << 11, /* "--ttl DURATION" */
+	ADMIN_F_USES = 1u << 12, /* "--uses N" */
 };
 #define ADMIN_POS_MAX 4
 struct admin_args {
@@ -59,6 +61,8 @@ struct admin_args {
 	unsigned flags;
 	const char *since; /* the value of --since, when given */
 	const char *to;	   /* the value of --to, when given */
+	const char *ttl;   /* --ttl */
+	const char *uses;  /* --uses */
 };
 /* Accepts the flags in `allowed` anywhere and up to ADMIN_POS_MAX
  * positionals; returns SSPR_EXIT_OK or SSPR_EXIT_USAGE (message printed).
@@ -68,6 +72,13 @@ int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 /* A count of days, 1..max, in decimal; otherwise prints "WHAT 'S': DAYS
  * must be 1..MAX" and returns SSPR_EXIT_USAGE. */
 int admin_parse_days(const char *what, const char *s, unsigned max, unsigned *days);
+/* The same for a count N. */
+int admin_parse_count(const char *what, const char *s, unsigned max, unsigned *n);
+/* A duration: a decimal number with an optional unit s, m, h or d ("90m",
+ * "1h", "2d"; seconds without one), min..max seconds; otherwise prints
+ * "WHAT 'S': ..." and returns SSPR_EXIT_USAGE. */
+int admin_parse_duration(const char *what, const char *s, unsigned min, unsigned max,
+			 unsigned *seconds);
 
 /* user.c */
 /* SSPR_EXIT_OK when user is a valid name; otherwise prints and returns the
@@ -131,6 +142,7 @@ int admin_cmd_report(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_key(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_migrate(struct admin_ctx *ctx, int argc, char **argv);
 int admin_cmd_prune(struct admin_ctx *ctx, int argc, char **argv);
+int admin_cmd_pass(struct admin_ctx *ctx, int argc, char **argv);
 
 /* Methods of "enroll" and "import", each in its own file. */
 int admin_enroll_questions(struct admin_ctx *ctx, const char *user);

@@ -26,6 +26,8 @@ static const struct {
 } admin_value_options[] = {
     {"--since", ADMIN_F_SINCE, offsetof(struct admin_args, since)},
     {"--to", ADMIN_F_TO, offsetof(struct admin_args, to)},
+    {"--ttl", ADMIN_F_TTL, offsetof(struct admin_args, ttl)},
+    {"--uses", ADMIN_F_USES, offsetof(struct admin_args, uses)},
 };
 
 /* Returns 1 when a value option consumed argv[*i] (and maybe the next
@@ -110,7 +112,9 @@ int admin_parse_args(const char *cmd, int argc, char **argv, unsigned allowed,
 	return SSPR_EXIT_OK;
 }
 
-int admin_parse_days(const char *what, const char *s, unsigned max, unsigned *days)
+/* A decimal number 1..max, or "WHAT 'S': NAME must be 1..MAX". */
+static int parse_count(const char *what, const char *name, const char *s, unsigned max,
+		       unsigned *out)
 {
 	char shown[CLI_QUOTE_MAX + 4];
 	unsigned long v;
@@ -118,8 +122,45 @@ int admin_parse_days(const char *what, const char *s, unsigned max, unsigned *da
 
 	if (s[0] < '0' || s[0] > '9' || (v = strtoul(s, &end, 10), *end != '\0') || v < 1 ||
 	    v > max)
-		return admin_usage_error("%s '%s': DAYS must be 1..%u", what,
-					 cli_quote_arg(s, shown, sizeof(shown)), max);
-	*days = (unsigned)v;
+		return admin_usage_error("%s '%s': %s must be 1..%u", what,
+					 cli_quote_arg(s, shown, sizeof(shown)), name, max);
+	*out = (unsigned)v;
 	return SSPR_EXIT_OK;
+}
+
+int admin_parse_days(const char *what, const char *s, unsigned max, unsigned *days)
+{
+	return parse_count(what, "DAYS", s, max, days);
+}
+
+int admin_parse_count(const char *what, const char *s, unsigned max, unsigned *n)
+{
+	return parse_count(what, "N", s, max, n);
+}
+
+int admin_parse_duration(const char *what, const char *s, unsigned min, unsigned max,
+			 unsigned *seconds)
+{
+	static const struct {
+		char unit;
+		unsigned long scale;
+	} units[] = {{'\0', 1}, {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	char shown[CLI_QUOTE_MAX + 4];
+	unsigned long v = 0;
+	char *end = NULL;
+
+	if (s[0] >= '0' && s[0] <= '9' && (v = strtoul(s, &end, 10), end[0] == '\0' || end[1] == '\0')) {
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			if (end[0] != units[i].unit || v > max / units[i].scale)
+				continue;
+			v *= units[i].scale;
+			if (v >= min && v <= max) {
+				*seconds = (unsigned)v;
+				return SSPR_EXIT_OK;
+			}
+		}
+	}
+	return admin_usage_error("%s '%s': give a duration of %u s to %u d, such as 30m, 1h "
+				 "or 2d",
+				 what, cli_quote_arg(s, shown, sizeof(shown)), min, max / 86400);
 }

@@ -95,8 +95,8 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 		return admin_usage_error("usage: revoke USER [METHOD]");
 	change_init(&c, args.pos[0]);
 	if (args.npos == 2 && (c.method = sspr_method_from_name(args.pos[1])) == 0)
-		return admin_usage_error("revoke: unknown method '%s' (totp, questions, email or "
-					 "recovery)",
+		return admin_usage_error("revoke: unknown method '%s' (totp, questions, email, "
+					 "recovery or pass)",
 					 cli_quote_arg(args.pos[1], shown, sizeof(shown)));
 	if ((rc = admin_check_user_name(c.user)) != SSPR_EXIT_OK)
 		goto out;

@@ -131,6 +131,13 @@ static void show_text(const char *user, const struct sspr_record *rec, int64_t n
 		       sspr_recovery_left(rec));
 	else
 		printf("recovery:     none\n");
+	if (rec->has_pass)
+		printf("pass:         %s %s, %u use%s left\n",
+		       sspr_record_pass_usable(rec, now) ? "valid until" : "expired",
+		       cli_time_iso(rec->pass.expires_at, t), (unsigned)rec->pass.uses_left,
+		       rec->pass.uses_left == 1 ? "" : "s");
+	else
+		printf("pass:         none\n");
 	if (rec->has_pending)
 		printf("pending code: expires %s, %u tries\n",
 		       cli_time_iso(rec->pending.expires_at, t), (unsigned)rec->pending.tries);
@@ -210,6 +217,19 @@ static void show_json_methods(struct cli_json *j, const struct sspr_record *rec)
 	cli_json_key(j, "unused");
 	cli_json_uint(j, sspr_recovery_left(rec));
 	cli_json_end_object(j);
+	cli_json_key(j, "pass");
+	if (rec->has_pass) {
+		cli_json_begin_object(j);
+		cli_json_key(j, "issued_at");
+		cli_json_time(j, rec->pass.issued_at);
+		cli_json_key(j, "expires_at");
+		cli_json_time(j, rec->pass.expires_at);
+		cli_json_key(j, "uses_left");
+		cli_json_uint(j, rec->pass.uses_left);
+		cli_json_end_object(j);
+	} else {
+		cli_json_null(j);
+	}
 }
 
 static void show_json(const char *user, const struct sspr_record *rec, int64_t now,

@@ -34,6 +34,7 @@ static const struct admin_command commands[] = {
     {"key", admin_cmd_key, false},
     {"migrate", admin_cmd_migrate, false},
     {"prune", admin_cmd_prune, false},
+    {"pass", admin_cmd_pass, false},
 };
 
 static void usage(FILE *f)
@@ -52,6 +53,7 @@ static void usage(FILE *f)
 	    "  enroll USER email ADDRESS        set a verified e-mail address\n"
 	    "  revoke USER [METHOD]             remove one method, or the whole record\n"
 	    "  unlock USER                      clear failures and the lock\n"
+	    "  pass USER [--ttl 1h] [--uses 1]  issue a temporary access pass, shown once\n"
 	    "  import oath FILE                 TOTP tokens from a pam_oath usersfile\n"
 	    "  import google-authenticator USER FILE\n"
 	    "                                   a ~/.google_authenticator: TOTP and scratch codes\n"

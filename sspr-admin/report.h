@@ -6,8 +6,8 @@
 
 #include "admin.h"
 
-#define REPORT_METHODS 5 /* totp, questions, email, recovery, then "none" */
-#define REPORT_NONE 4
+#define REPORT_NONE SSPR_METHOD_COUNT /* after every method (method.h's order): "none" */
+#define REPORT_METHODS (REPORT_NONE + 1)
 
 /* Results the module writes for action "reset"; anything else is "other".
  * The order is the order of the report. */

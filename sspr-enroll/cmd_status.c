@@ -23,6 +23,8 @@ struct status_view {
 static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *rec,
 			unsigned m)
 {
+	char d[CLI_TIME_MAX];
+
 	printf("  %-10s ", sspr_method_name(m));
 	switch (m) {
 	case SSPR_METHOD_TOTP:
@@ -47,6 +49,15 @@ static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *
 			printf("not registered");
 		else
 			printf("%u of %u codes left", sspr_recovery_left(rec), rec->n_recovery);
+		break;
+	case SSPR_METHOD_PASS:
+		if (!rec->has_pass)
+			printf("none (the helpdesk issues them)");
+		else
+			printf("from the helpdesk, %s %s, %u use%s left",
+			       sspr_record_pass_usable(rec, sspr_now()) ? "valid until" : "expired",
+			       cli_time_iso(rec->pass.expires_at, d), (unsigned)rec->pass.uses_left,
+			       rec->pass.uses_left == 1 ? "" : "s");
 		break;
 	default:
 		break;
@@ -144,6 +155,10 @@ static void print_json(const struct enroll_ctx *ctx, const struct status_view *v
 	cli_json_uint(&j, sspr_recovery_left(rec));
 	cli_json_key(&j, "recovery_total");
 	cli_json_uint(&j, rec->n_recovery);
+	cli_json_key(&j, "pass_expires_at");
+	cli_json_int(&j, rec->has_pass ? rec->pass.expires_at : 0);
+	cli_json_key(&j, "pass_uses_left");
+	cli_json_uint(&j, rec->has_pass ? rec->pass.uses_left : 0);
 	cli_json_key(&j, "registered_at");
 	cli_json_int(&j, rec->registered_at);
 	cli_json_key(&j, "confirmed_at");
@@ -173,9 +188,12 @@ int enroll_cmd_status(struct enroll_ctx *ctx)
 	v.found = r == SSPR_OK;
 	v.have = sspr_record_methods(&rec);
 	v.usable = sspr_usable_methods(&ctx->rule, &rec);
+	/* A pass is no registration (eligibility.c): it leaves nothing less
+	 * missing. */
 	v.missing = sspr_registration_complete(&ctx->rule, &rec)
 			    ? 0
-			    : ctx->rule.required - sspr_method_count(v.usable);
+			    : ctx->rule.required -
+				  sspr_method_count(v.usable & ~(unsigned)SSPR_METHOD_PASS);
 	v.due = sspr_reconfirm_due(&ctx->pol, &rec, now);
 	v.locked = rec.locked_until > now;
 	if (ctx->json)

@@ -99,7 +99,7 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 
 	printf("\nA password reset needs %u method%s; you have %u. Register now:\n",
 	       ctx->rule.required, ctx->rule.required == 1 ? "" : "s",
-	       sspr_method_count(sspr_usable_methods(&ctx->rule, rec)));
+	       sspr_method_count(sspr_usable_methods(&ctx->rule, rec) & ~(unsigned)SSPR_METHOD_PASS));
 	if (ctx->rule.admin)
 		printf("You are an administrator (group %s). %s\n", ctx->pol.admin_group,
 		       sspr_rule_text(&ctx->rule));
@@ -110,7 +110,8 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 		int yes;
 
 		have = sspr_usable_methods(&ctx->rule, rec);
-		if (!(ctx->rule.methods & m) || (have & m))
+		/* A pass is the helpdesk's to issue, not the user's to register. */
+		if (m == SSPR_METHOD_PASS || !(ctx->rule.methods & m) || (have & m))
 			continue;
 		snprintf(question, sizeof(question), "\nRegister %s now?", describe(m));
 		yes = enroll_ask_yes_no(question, true);
@@ -134,7 +135,7 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 		       "Enter at the password prompt to reset it.\n");
 		return SSPR_EXIT_OK;
 	}
-	have = sspr_method_count(sspr_usable_methods(&ctx->rule, rec));
+	have = sspr_method_count(sspr_usable_methods(&ctx->rule, rec) & ~(unsigned)SSPR_METHOD_PASS);
 	cli_error("your registration is not complete: %u of %u methods; run sspr-enroll "
 		     "again to finish it",
 		     have, ctx->rule.required);

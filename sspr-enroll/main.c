@@ -33,7 +33,7 @@ static const char usage_text[] =
 	"  questions         register security questions (replaces the earlier set)\n"
 	"  email ADDRESS     register an e-mail address (a code is sent to it)\n"
 	"  recovery          make a new set of one-time recovery codes\n"
-	"  remove METHOD     remove totp, questions, email or recovery\n"
+	"  remove METHOD     remove totp, questions, email, recovery or pass\n"
 	"\n"
 	"Every command but status asks your current password first.\n"
 	"Exit status: 0 ok, 1 error, 2 usage, 3 not permitted, 4 authentication failed.\n";
@@ -91,7 +91,7 @@ static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, s
 		c->arg = argv[i++];
 		c->method = c->name[0] == 'e' ? SSPR_METHOD_EMAIL : sspr_method_from_name(c->arg);
 		if (c->method == 0)
-			return usage("METHOD is one of totp, questions, email, recovery");
+			return usage("METHOD is one of totp, questions, email, recovery, pass");
 	} else {
 		for (size_t k = 0; k < sizeof(registering) / sizeof(registering[0]); k++)
 			if (strcmp(c->name, registering[k]) == 0)

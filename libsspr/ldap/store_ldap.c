@@ -196,7 +196,7 @@ static int delete_at_revision(struct ldap_store *st, const char *dn, uint64_t re
  * any other. *rc gets the server's answer; the return value is SSPR_OK or
  * why the record could not be mapped. */
 static int write_account(struct ldap_store *st, const char *dn, const char *user,
-			 const struct sspr_record *rec, bool found, bool old_draw,
+			 const struct sspr_record *rec, bool found, unsigned had,
 			 uint64_t revision, const char *rev, int *rc, struct sspr_error *err)
 {
 	struct sspr_ldap_mods *m = malloc(sizeof(*m));
@@ -206,7 +206,7 @@ static int write_account(struct ldap_store *st, const char *dn, const char *user
 
 	if (m == NULL)
 		return sspr_error_set(err, SSPR_ENOMEM, "out of memory");
-	r = sspr_ldap_mods_build(m, user, rec, modify ? &old : NULL, old_draw,
+	r = sspr_ldap_mods_build(m, user, rec, modify ? &old : NULL, had,
 				 modify ? revision + 1 : 1);
 	if (r != SSPR_OK) {
 		sspr_error_set(err, r, "cannot map record of %s", user);
@@ -307,7 +307,8 @@ static int update_until_committed(struct ldap_store *st, const char *user, const
 	int r, fr = SSPR_NOCHANGE, decoded, rc;
 
 	for (int attempt = 0; attempt < UPDATE_ATTEMPTS && !committed; attempt++) {
-		bool exists, old_draw;
+		bool exists;
+		unsigned had;
 
 		if (attempt > 0)
 			backoff(attempt - 1);
@@ -322,7 +323,7 @@ static int update_until_committed(struct ldap_store *st, const char *user, const
 						      user);
 			sspr_record_init(rec);
 		}
-		old_draw = rec->n_drawn > 0;
+		had = sspr_ldap_had(rec);
 		memset(ev, 0, sizeof(ev));
 		fr = fn(rec, exists, ev, ctx);
 		if (fr < 0)
@@ -330,7 +331,7 @@ static int update_until_committed(struct ldap_store *st, const char *user, const
 		rc = LDAP_SUCCESS;
 		r = SSPR_OK;
 		if (fr == SSPR_OK)
-			r = write_account(st, dn, user, rec, found, old_draw, revision, rev, &rc, err);
+			r = write_account(st, dn, user, rec, found, had, revision, rev, &rc, err);
 		else if (fr == SSPR_DELETE && found)
 			rc = delete_at_revision(st, dn, revision);
 		sspr_record_wipe(rec);

@@ -36,6 +36,7 @@ enum attr {
 	A_FAILURES,
 	A_LOCKED,
 	A_DRAW,
+	A_PASS,
 	A_COUNT,
 };
 
@@ -45,7 +46,7 @@ const char *const sspr_ldap_account_attrs[] = {
 	"ssprTotpPeriod",    "ssprTotpLastStep",   "ssprTotpEnrolledAt", "ssprQuestion",
 	"ssprMail",          "ssprMailVerifiedAt", "ssprRecoverySalt", "ssprRecoveryCode",
 	"ssprPendingCode",   "ssprFailureTimes",   "ssprLockedUntil",  "ssprQuestionDraw",
-	NULL,
+	"ssprAccessPass",    NULL,
 };
 
 int sspr_ldap_escape(const char *name, char *out, size_t cap)
@@ -149,7 +150,7 @@ static void put_fmt(struct sspr_ldap_mods *m, const char *fmt, ...)
 struct builder {
 	struct sspr_ldap_mods *m;
 	bool modify;
-	bool old_draw; /* the entry being modified has an ssprQuestionDraw */
+	unsigned had; /* SSPR_LDAP_HAD_*: what the entry being modified has */
 };
 
 static bool attr_begin(struct builder *b, enum attr a, bool present)
@@ -186,6 +187,18 @@ static void put_failures(struct sspr_ldap_mods *m, const struct sspr_record *rec
 }
 
 /* "PERIOD I1 I2 ...": the draw period, then the question indices. */
+/* "ISSUED EXPIRES USES SALT HASH", salt and hash in hex. */
+static void put_pass(struct sspr_ldap_mods *m, const struct sspr_pass *pass)
+{
+	char salt[SSPR_SALT_BYTES * 2 + 1], hash[SSPR_RECOVERY_HASH_BYTES * 2 + 1];
+
+	sodium_bin2hex(salt, sizeof(salt), pass->salt, SSPR_SALT_BYTES);
+	sodium_bin2hex(hash, sizeof(hash), pass->hash, SSPR_RECOVERY_HASH_BYTES);
+	put_fmt(m, "%" PRId64 " %" PRId64 " %u %s %s", pass->issued_at, pass->expires_at,
+		pass->uses_left, salt, hash);
+	sodium_memzero(hash, sizeof(hash));
+}
+
 static void put_draw(struct sspr_ldap_mods *m, const struct sspr_record *rec)
 {
 	char buf[24 + SSPR_QUESTIONS_MAX * 4];
@@ -249,11 +262,16 @@ static void build_fields(struct builder *b, const struct sspr_record *rec)
 		put_fmt(m, "%" PRId64 " %u %s", rec->pending.expires_at, rec->pending.tries,
 			rec->pending.hash);
 	end_mod(m);
+	if (rec->has_pass || (b->modify && (b->had & SSPR_LDAP_HAD_PASS))) {
+		if (attr_begin(b, A_PASS, rec->has_pass))
+			put_pass(m, &rec->pass);
+		end_mod(m);
+	}
 	if (attr_begin(b, A_FAILURES, rec->n_failures > 0))
 		put_failures(m, rec);
 	end_mod(m);
 	attr_time(b, A_LOCKED, rec->locked_until != 0, rec->locked_until);
-	if (rec->n_drawn > 0 || (b->modify && b->old_draw)) {
+	if (rec->n_drawn > 0 || (b->modify && (b->had & SSPR_LDAP_HAD_DRAW))) {
 		if (attr_begin(b, A_DRAW, rec->n_drawn > 0))
 			put_draw(m, rec);
 		end_mod(m);
@@ -261,11 +279,16 @@ static void build_fields(struct builder *b, const struct sspr_record *rec)
 	sodium_memzero(hex, sizeof(hex));
 }
 
+unsigned sspr_ldap_had(const struct sspr_record *rec)
+{
+	return (rec->n_drawn > 0 ? SSPR_LDAP_HAD_DRAW : 0u) | (rec->has_pass ? SSPR_LDAP_HAD_PASS : 0u);
+}
+
 int sspr_ldap_mods_build(struct sspr_ldap_mods *m, const char *user,
 			 const struct sspr_record *rec, const struct berval *old_revision,
-			 bool old_draw, uint64_t new_revision)
+			 unsigned had, uint64_t new_revision)
 {
-	struct builder b = {.m = m, .modify = old_revision != NULL, .old_draw = old_draw};
+	struct builder b = {.m = m, .modify = old_revision != NULL, .had = had};
 	uint8_t *scratch = NULL;
 	size_t len = 0;
 	int r;
@@ -386,29 +409,56 @@ static bool decode_question(const struct berval *v, struct sspr_record *rec, uin
 	       rest_str(p, end, q->question, sizeof(q->question));
 }
 
+/* Exactly n bytes as 2n lower-case hex digits in p..end. */
+static bool hex_exact(const char *p, const char *end, uint8_t *out, size_t n)
+{
+	size_t got = 0;
+
+	if (end - p != (ptrdiff_t)(n * 2))
+		return false;
+	for (const char *c = p; c < end; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+			return false;
+	return sodium_hex2bin(out, n, p, (size_t)(end - p), NULL, &got, NULL) == 0 && got == n;
+}
+
 static bool decode_recovery(const struct berval *v, struct sspr_record *rec, uint64_t *seen)
 {
 	const char *p = v->bv_val, *end = p + v->bv_len;
 	char word[24];
 	int64_t idx, used;
-	size_t got = 0;
 
 	if (!split_word(&p, end, word, sizeof(word)) ||
 	    !word_int(word, 0, SSPR_RECOVERY_MAX - 1, &idx) || (*seen & (1ull << idx)) ||
 	    !split_word(&p, end, word, sizeof(word)) || !word_int(word, 0, 1, &used))
 		return false;
 	*seen |= 1ull << idx;
-	/* Exactly 64 lower-case hex digits. */
-	if (end - p != (ptrdiff_t)SSPR_RECOVERY_HASH_BYTES * 2)
-		return false;
-	for (const char *c = p; c < end; c++)
-		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
-			return false;
-	if (sodium_hex2bin(rec->recovery[idx].hash, SSPR_RECOVERY_HASH_BYTES, p,
-			   (size_t)(end - p), NULL, &got, NULL) != 0 ||
-	    got != SSPR_RECOVERY_HASH_BYTES)
+	if (!hex_exact(p, end, rec->recovery[idx].hash, SSPR_RECOVERY_HASH_BYTES))
 		return false;
 	rec->recovery[idx].used = used == 1;
+	return true;
+}
+
+/* "ISSUED EXPIRES USES SALT HASH"; record.c judges the values. */
+static bool decode_pass(const struct berval *v, struct sspr_pass *pass)
+{
+	const char *p = v->bv_val, *end = p + v->bv_len;
+	char word[SSPR_SALT_BYTES * 2 + 1];
+	int64_t issued, expires, uses;
+
+	if (!split_word(&p, end, word, sizeof(word)) ||
+	    !word_int(word, INT64_MIN, INT64_MAX, &issued) ||
+	    !split_word(&p, end, word, sizeof(word)) ||
+	    !word_int(word, INT64_MIN, INT64_MAX, &expires) ||
+	    !split_word(&p, end, word, sizeof(word)) ||
+	    !word_int(word, 1, SSPR_PASS_USES_MAX, &uses) ||
+	    !split_word(&p, end, word, sizeof(word)) ||
+	    !hex_exact(word, word + strlen(word), pass->salt, SSPR_SALT_BYTES) ||
+	    !hex_exact(p, end, pass->hash, SSPR_RECOVERY_HASH_BYTES))
+		return false;
+	pass->issued_at = issued;
+	pass->expires_at = expires;
+	pass->uses_left = (uint8_t)uses;
 	return true;
 }
 
@@ -572,6 +622,9 @@ static bool decode_attr(enum attr a, struct berval **vals, struct sspr_record *r
 		return decode_failures(v, rec);
 	case A_DRAW:
 		return decode_draw(v, rec);
+	case A_PASS:
+		rec->has_pass = true;
+		return decode_pass(v, &rec->pass);
 	default:
 		break;
 	}

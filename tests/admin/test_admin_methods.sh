@@ -377,9 +377,9 @@ expect "report --json" 0
 json_check "report --json: reset counts" \
 	'(lambda r: r["total"] == {"attempts": 7, "successes": 1, "failures": 4, "locked": 1} and r["lockouts"] == 2 and r["by_method"]["totp"] == {"attempts": 3, "successes": 1, "failures": 2, "locked": 0} and r["by_method"]["questions"]["failures"] == 1 and r["by_method"]["recovery"]["failures"] == 1 and r["by_method"]["none"]["attempts"] == 2 and r["by_method"]["email"]["attempts"] == 0 and r["by_result"]["bad-code"] == 1 and r["by_result"]["not-eligible"] == 1 and r["by_result"]["other"] == 1 and r["by_result"]["aborted"] == 0)(d["resets"]) and d["days"] == 30'
 json_check "report --json: enrollments and changes" \
-	'd["enrollments"] == {"total": 3, "by_method": {"totp": 1, "questions": 0, "email": 2, "recovery": 0}} and d["revocations"] == 1 and d["unlocks"] == 0 and d["corrupt_events"] == 0'
+	'd["enrollments"] == {"total": 3, "by_method": {"totp": 1, "questions": 0, "email": 2, "recovery": 0, "pass": 0}} and d["revocations"] == 1 and d["unlocks"] == 0 and d["corrupt_events"] == 0'
 json_check "report --json: registration against NSS" '
-(lambda names: d["registration"]["eligible"] == len(names) and d["registration"]["registered"] == 1 and d["registration"]["not_registered"] == len(names) - 1 and me not in d["registration"]["not_registered_users"] and sorted(d["registration"]["not_registered_users"]) == sorted(n for n in names if n != me) and d["registration"]["by_method"] == {"totp": 1, "questions": 0, "email": 1, "recovery": 0})(
+(lambda names: d["registration"]["eligible"] == len(names) and d["registration"]["registered"] == 1 and d["registration"]["not_registered"] == len(names) - 1 and me not in d["registration"]["not_registered_users"] and sorted(d["registration"]["not_registered_users"]) == sorted(n for n in names if n != me) and d["registration"]["by_method"] == {"totp": 1, "questions": 0, "email": 1, "recovery": 0, "pass": 0})(
  [p.pw_name for p in __import__("pwd").getpwall() if __import__("re").fullmatch(r"[A-Za-z0-9._@$][A-Za-z0-9._@$-]*", p.pw_name)])'
 rrun report --since 60 --json
 json_check "report --since 60 takes the older events in" \
@@ -390,7 +390,7 @@ rrun report
 expect "report as text" 0 out "Registration (methods_required = 1" out "eligible users" \
 	out "Resets since " \
 	out "results: success 1, bad-code 1, replayed-code 1, bad-answer 1, locked 1, not-eligible 1, other 1" \
-	out "Enrollments since " out "(totp 1, questions 0, email 2, recovery 0)"
+	out "Enrollments since " out "(totp 1, questions 0, email 2, recovery 0, pass 0)"
 checks=$((checks + 1))
 if grep -Eq '^  totp +3 +1 +2 +0$' "$T/out" && grep -Eq '^  total +7 +1 +4 +1$' "$T/out" &&
 	grep -Eq '^  registered +1 \(' "$T/out" && grep -Eq '^  lockouts started +2$' "$T/out"; then
@@ -446,7 +446,7 @@ prun prune 30
 expect "prune 30" 0 out "removed 2 events older than"
 prun report --since 60 --json
 json_check "prune: the older events are gone, the rest kept" \
-	'd["resets"]["total"]["attempts"] == 2 and d["enrollments"]["by_method"] == {"totp": 0, "questions": 0, "email": 1, "recovery": 0}'
+	'd["resets"]["total"]["attempts"] == 2 and d["enrollments"]["by_method"] == {"totp": 0, "questions": 0, "email": 1, "recovery": 0, "pass": 0}'
 prun prune 30
 expect "prune again removes nothing" 0 out "removed 0 events older than"
 prun prune 0
@@ -456,3 +456,65 @@ expect "prune takes one DAYS at most" 2 err "usage: prune [DAYS]"
 printf 'event_retention_days = 0\n' >>"$T/prune.conf"
 prun prune
 expect "prune with event_retention_days = 0 keeps everything" 0 out "keeps events for ever"
+
+### pass USER: the helpdesk's temporary access pass
+run pass "$ME"
+expect "pass: refused while the policy's methods leave it out" 3 \
+	err "pass is not in the policy's methods ($CONF): add it there before issuing passes"
+PASS_CONF=$T/pass.conf
+write_conf store "$PASS_CONF"
+printf '#!/bin/sh\ncat >>"%s/pass-mail.txt"\n' "$T" >"$T/pass-mail.sh"
+chmod 0755 "$T/pass-mail.sh"
+printf 'methods = totp questions email recovery pass\nmail_command = %s\n' "$T/pass-mail.sh" \
+	>>"$PASS_CONF"
+pass_run() {
+	"$ADMIN" --config "$PASS_CONF" "$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+}
+pass_run enroll "$ME" email "$ME@example.org"
+expect "pass: an address to notify" 0
+pass_run pass "$ME" --ttl 2h --uses 3
+expect "pass: issued" 0 out "$ME: temporary access pass, valid until " out "for 3 resets:" \
+	out "it is not shown again"
+issued=$(sed -n 's/^    \([0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}-[0-9A-Z]\{4\}\)$/\1/p' "$T/out")
+checks=$((checks + 1))
+if [ -n "$issued" ] && "$HELPER" pass "$PASS_CONF" "$ME" "$issued" | grep -Eq '^accepted 3 7(1|2)[0-9]{2}$'; then
+	echo "ok: pass: the printed pass is stored, 3 uses, two hours"
+else
+	echo "FAIL: pass: the printed pass is stored, 3 uses, two hours"
+	failed=$((failed + 1))
+fi
+helper_is "pass: another string is not it" refused pass "$PASS_CONF" "$ME" "AAAA-BBBB-CCCC-DDDD"
+checks=$((checks + 1))
+if grep -q "Subject: A temporary access pass was issued for your account" "$T/pass-mail.txt" &&
+	grep -q "To: $ME@example.org" "$T/pass-mail.txt" && ! grep -qF -- "$issued" "$T/pass-mail.txt"; then
+	echo "ok: pass: the user is told by mail, without the pass"
+else
+	echo "FAIL: pass: the user is told by mail, without the pass"
+	failed=$((failed + 1))
+fi
+pass_run show "$ME"
+expect "pass: show has it" 0 out "pass:         valid until " out ", 3 uses left" \
+	out "pass issued pass service=sspr-admin (by root, for 7200 s, 3 uses)"
+refute "pass: show never prints it" out "$issued"
+pass_run show "$ME" --json
+json_check "pass: show --json has it" 'd["pass"]["uses_left"] == 3 and "pass" in d["methods"]'
+pass_run pass "$ME"
+expect "pass: a second one replaces the first" 0 out "(replacing the earlier one)" out "for 1 reset:"
+helper_is "pass: the first one is gone" refused pass "$PASS_CONF" "$ME" "$issued"
+for bad in 59 59s 31d 2w 1h30m -1h "" 1x; do
+	pass_run pass "$ME" --ttl "$bad"
+	expect "pass: --ttl '$bad' is a usage error" 2 err "give a duration of 60 s to 30 d"
+done
+for bad in 0 11 x -1; do
+	pass_run pass "$ME" --uses "$bad"
+	expect "pass: --uses '$bad' is a usage error" 2 err "--uses '$bad': N must be 1..10"
+done
+pass_run pass
+expect "pass: USER is needed" 2 err "usage: pass USER [--ttl DURATION] [--uses N]"
+pass_run pass sspr-test-no-such-user
+expect "pass: an unknown user" 1 err "no such user"
+pass_run revoke "$ME" pass
+expect "pass: revoke removes it" 0
+pass_run show "$ME"
+expect "pass: and show says none" 0 out "pass:         none"

@@ -133,4 +133,35 @@ transcript "ada (group sudo) resets with the app and a mailed code"
 out=$("$admin" show ada)
 check "admin: the audit trail names both methods" says "reset success totp+email service=sspr-login"
 
+# --- a temporary access pass from the helpdesk ----------------------------------
+sed -i '/^methods = /d' /etc/security/sspr.conf
+printf 'methods = totp questions email recovery pass\n' >>/etc/security/sspr.conf
+before=$(mails)
+out=$("$admin" pass alice --ttl 30m)
+issued=$(sed -n 's/^    \([0-9A-Z-]\{19\}\)$/\1/p' <<<"$out")
+check "pass: sspr-admin prints a pass" [ -n "$issued" ]
+check "pass: valid for 30 minutes, one reset" says "for 1 reset:"
+out=${out//"$issued"/XXXX-XXXX-XXXX-XXXX}
+transcript "sspr-admin pass alice --ttl 30m (the pass masked here)"
+check "pass: alice is told by mail" [ "$(mails)" = $((before + 1)) ]
+check "pass: the notice has its subject" grep -q "Subject: A temporary access pass was issued" \
+	"$(ls "$SANDBOX"/mail/*.eml | tail -n 1)"
+out=$(newest_mail)
+check "pass: the notice does not carry the pass" never_says "$issued"
+hash3=$(sandbox_shadow_hash alice)
+pass4='Helpdesk-Pass-4!'
+converse_login alice "" 4 "$issued" "$pass4" "$pass4"
+check "pass: the menu offers the pass" says "4. With a temporary access pass from your helpdesk"
+check "pass: its prompt" says "Temporary access pass: "
+check "pass: it is spent" says "Temporary access pass accepted; it is now used up."
+check "pass: alice is logged in" logged_in
+check "pass: the shadow hash changed" hash_is_not alice "$hash3"
+transcript "alice resets with the helpdesk's pass"
+converse_login alice ""
+check "pass: used once, it is gone from the menu" says "Choose 1-3"
+check "pass: and not offered" never_says "temporary access pass"
+out=$("$admin" show alice)
+check "pass: the audit trail has the issue and the reset" says "pass issued pass service=sspr-admin"
+check "pass: and the reset with it" says "reset success pass service=sspr-login"
+
 checks_done

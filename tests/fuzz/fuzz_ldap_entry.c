@@ -206,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_fail("accepted entry has a revision outside 1..INT64_MAX");
 	if (has_repeated_sspr_attr(&in))
 		fuzz_fail("entry with a repeated sspr attribute is accepted");
-	if (sspr_ldap_mods_build(&mods, "fuzz", &rec, NULL, false, revision) != SSPR_OK)
+	if (sspr_ldap_mods_build(&mods, "fuzz", &rec, NULL, 0, revision) != SSPR_OK)
 		fuzz_fail("accepted record cannot be built back into an entry");
 	for (size_t i = 0; mods.list[i] != NULL; i++) {
 		if (n == SSPR_LDAP_MOD_ATTRS)

@@ -377,6 +377,24 @@ static int check_recovery(const char *where, const char *user, const char *code)
 	return found >= 0 ? 0 : 1;
 }
 
+/* "accepted USES-LEFT SECONDS-LEFT" when pass is the user's pass, else "refused". */
+static int check_pass(const char *where, const char *user, const char *pass)
+{
+	struct sspr_record rec;
+	bool ok;
+
+	if (get_record(where, user, &rec) != 0)
+		return 2;
+	ok = sspr_pass_matches(&rec, pass);
+	if (ok)
+		printf("accepted %u %lld\n", (unsigned)rec.pass.uses_left,
+		       (long long)(rec.pass.expires_at - sspr_now()));
+	else
+		printf("refused\n");
+	sspr_record_wipe(&rec);
+	return ok ? 0 : 1;
+}
+
 static int check_answer(const char *where, const char *user, const char *index, const char *answer)
 {
 	struct sspr_record rec;
@@ -679,6 +697,8 @@ int main(int argc, char **argv)
 		return check_answer(argv[2], argv[3], argv[4], argv[5]);
 	if (strcmp(argv[1], "recovery") == 0 && argc == 5)
 		return check_recovery(argv[2], argv[3], argv[4]);
+	if (strcmp(argv[1], "pass") == 0 && argc == 5)
+		return check_pass(argv[2], argv[3], argv[4]);
 	if (strcmp(argv[1], "count") == 0 && (argc == 5 || argc == 6))
 		return cmd_count(argv[2], argv[3], argv[4], argc == 6 ? argv[5] : NULL);
 	if (strcmp(argv[1], "event") == 0 && argc >= 7 && argc <= 9)

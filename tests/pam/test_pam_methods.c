@@ -120,6 +120,20 @@ static void add_recovery(struct sspr_record *rec, void *ctx)
 	assert_int_equal(sspr_recovery_issue(rec, 10, recovery), SSPR_OK);
 }
 
+static char pass[SSPR_RECOVERY_CODE_SIZE];
+
+/* ctx: the uses, as an unsigned *; valid for an hour. */
+static void issue_pass(struct sspr_record *rec, void *ctx)
+{
+	assert_int_equal(sspr_pass_issue(rec, sspr_now(), 3600, *(unsigned *)ctx, pass), SSPR_OK);
+}
+
+static void expire_pass(struct sspr_record *rec, void *ctx)
+{
+	rec->pass.issued_at = sspr_now() - 120;
+	rec->pass.expires_at = sspr_now() - 1;
+}
+
 static void drop_totp(struct sspr_record *rec, void *ctx)
 {
 	memset(&rec->totp, 0, sizeof(rec->totp));
@@ -339,6 +353,11 @@ static int setup_methods(void **state)
 		 dir, gr->gr_name);
 	write_policy("admin-hide.conf", extra);
 	write_stack("sspr-admin-hide", "admin-hide.conf", "", "optional");
+	write_policy("pass.conf", "methods = totp questions email recovery pass\n");
+	write_stack("sspr-pass", "pass.conf", "", "optional");
+	write_policy("pass-hide.conf",
+		     "methods = totp questions email recovery pass\nenumeration = hide\n");
+	write_stack("sspr-pass-hide", "pass-hide.conf", "", "optional");
 	return 0;
 }
 
@@ -885,6 +904,107 @@ static void test_admin_reminded_of_what_counts(void **state)
 	assert_false(script_said(&sc, "You have not set up"));
 }
 
+/* ---- temporary access pass (sspr-admin pass) ------------------------ */
+
+static void test_pass_resets_once(void **state)
+{
+	struct script sc;
+	unsigned uses = 1;
+
+	/* Nothing but the helpdesk's pass: no menu, one prompt. */
+	enroll_methods(false, false, false, false);
+	edit_record(user, issue_pass, &uses);
+	script_init(&sc, 4, "", pass, "NewPass-40", "NewPass-40");
+	assert_int_equal(run("sspr-pass", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_non_null(strstr(sc.prompts[1], "Temporary access pass: "));
+	assert_int_equal(prompts_with(&sc, "Choose"), 0);
+	assert_true(script_said(&sc, "Temporary access pass accepted; it is now used up."));
+	assert_true(password_is(user, "NewPass-40"));
+	assert_string_equal(last_event().ev.method, "pass");
+	assert_false(record_of(user).has_pass);
+	/* Spent: the account has nothing left to reset with. */
+	script_init(&sc, 2, "", "NewPass-40");
+	assert_int_equal(run("sspr-pass", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(script_said(&sc, "Password reset is not set up for this account."));
+	assert_true(password_is(user, "NewPass-40"));
+}
+
+static void test_pass_with_two_uses_counts_down(void **state)
+{
+	struct script sc;
+	unsigned uses = 2;
+	char typed[64];
+
+	enroll_methods(false, false, false, false);
+	edit_record(user, issue_pass, &uses);
+	/* Typed as a person would: lower case, spaces for dashes. */
+	snprintf(typed, sizeof(typed), "%.4s %.4s %.4s %.4s", pass, pass + 5, pass + 10, pass + 15);
+	for (char *p = typed; *p != '\0'; p++)
+		*p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	script_init(&sc, 4, "", typed, "NewPass-41", "NewPass-41");
+	assert_int_equal(run("sspr-pass", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(script_said(&sc, "it can be used 1 more time."));
+	assert_int_equal(record_of(user).pass.uses_left, 1);
+}
+
+static void test_pass_wrong_or_expired_is_refused(void **state)
+{
+	struct script sc;
+	unsigned uses = 1;
+
+	enroll_methods(false, false, false, false);
+	edit_record(user, issue_pass, &uses);
+	script_init(&sc, 3, "", "AAAA-BBBB-CCCC-DDDD", "x");
+	assert_int_not_equal(run("sspr-pass", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(script_said(&sc, "The temporary access pass is not valid."));
+	assert_string_equal(last_event().ev.result, "bad-code");
+	assert_int_equal(record_of(user).n_failures, 1);
+	assert_true(password_is(user, "OldPass-1"));
+	/* The right pass, an hour too late. */
+	edit_record(user, expire_pass, NULL);
+	script_init(&sc, 2, "", "OldPass-1");
+	assert_int_equal(run("sspr-pass", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_true(script_said(&sc, "Password reset is not set up for this account."));
+	assert_int_equal(prompts_with(&sc, "Temporary access pass"), 0);
+	assert_true(password_is(user, "OldPass-1"));
+}
+
+/* A pass is a way in, not a registration: the account hook still reminds. */
+static void test_pass_is_no_registration(void **state)
+{
+	struct script sc;
+	unsigned uses = 1;
+
+	enroll_methods(false, false, false, false);
+	edit_record(user, issue_pass, &uses);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-pass", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_true(script_said(&sc, "You have not set up self-service password reset."));
+}
+
+/* Hidden, whoever picks the pass sees its prompt and its refusal. */
+static void test_pass_decoy_matches(void **state)
+{
+	struct script real, stranger;
+	unsigned uses = 1;
+
+	enroll_methods(true, false, false, false);
+	edit_record(user, issue_pass, &uses);
+	script_init(&real, 3, "", "5", "AAAA-BBBB-CCCC-DDDD");
+	assert_int_not_equal(run("sspr-pass-hide", user, PAMTEST_AUTHENTICATE, &real),
+			     PAM_SUCCESS);
+	script_init(&stranger, 3, "", "5", "AAAA-BBBB-CCCC-DDDD");
+	assert_int_not_equal(run("sspr-pass-hide", "sspr-test-no-such-user",
+				 PAMTEST_AUTHENTICATE, &stranger),
+			     PAM_SUCCESS);
+	assert_int_equal(real.n_prompts, stranger.n_prompts);
+	for (int i = 0; i < real.n_prompts; i++)
+		assert_string_equal(real.prompts[i], stranger.prompts[i]);
+	assert_true(script_said(&real, "5. With a temporary access pass from your helpdesk"));
+	assert_true(script_said(&stranger, "The temporary access pass is not valid."));
+	assert_true(script_said(&real, "The temporary access pass is not valid."));
+}
+
 /* ---- notifications ------------------------------------------------- */
 
 static void test_notifications_on_reset(void **state)
@@ -1012,6 +1132,11 @@ int main(void)
 		cmocka_unit_test_setup(test_admin_passes_two_methods, setup_each),
 		cmocka_unit_test_setup(test_admin_hidden_questions_are_a_decoy, setup_each),
 		cmocka_unit_test_setup(test_admin_reminded_of_what_counts, setup_each),
+		cmocka_unit_test_setup(test_pass_resets_once, setup_each),
+		cmocka_unit_test_setup(test_pass_with_two_uses_counts_down, setup_each),
+		cmocka_unit_test_setup(test_pass_wrong_or_expired_is_refused, setup_each),
+		cmocka_unit_test_setup(test_pass_is_no_registration, setup_each),
+		cmocka_unit_test_setup(test_pass_decoy_matches, setup_each),
 		cmocka_unit_test_setup(test_notifications_on_reset, setup_each),
 		cmocka_unit_test_setup(test_notification_on_lockout, setup_each),
 		cmocka_unit_test_setup(test_mail_failure_never_blocks_reset, setup_each),

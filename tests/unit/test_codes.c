@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* E-mailed codes and recovery codes. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -93,6 +95,48 @@ static void test_recovery_import(void **state)
 	assert_int_equal(rec.n_recovery, 0);
 }
 
+static void test_pass_issue_and_match(void **state)
+{
+	struct sspr_record rec;
+	char pass[SSPR_RECOVERY_CODE_SIZE], other[SSPR_RECOVERY_CODE_SIZE], typed[64];
+	uint8_t first_salt[SSPR_SALT_BYTES];
+
+	sspr_record_init(&rec);
+	assert_false(sspr_pass_matches(&rec, "0000-0000-0000-0000"));
+	assert_int_equal(sspr_pass_issue(&rec, 1000, SSPR_PASS_TTL_MIN - 1, 1, pass), SSPR_EINVAL);
+	assert_int_equal(sspr_pass_issue(&rec, 1000, SSPR_PASS_TTL_MAX + 1, 1, pass), SSPR_EINVAL);
+	assert_int_equal(sspr_pass_issue(&rec, 1000, 3600, 0, pass), SSPR_EINVAL);
+	assert_int_equal(sspr_pass_issue(&rec, 1000, 3600, SSPR_PASS_USES_MAX + 1, pass),
+			 SSPR_EINVAL);
+	assert_false(rec.has_pass);
+	assert_int_equal(sspr_pass_issue(&rec, 1000, 3600, 2, pass), SSPR_OK);
+	assert_true(rec.has_pass);
+	assert_int_equal(rec.pass.issued_at, 1000);
+	assert_int_equal(rec.pass.expires_at, 4600);
+	assert_int_equal(rec.pass.uses_left, 2);
+	/* The recovery codes' shape: four groups of four. */
+	assert_int_equal(strlen(pass), 19);
+	assert_true(pass[4] == '-' && pass[9] == '-' && pass[14] == '-');
+	assert_true(sspr_pass_matches(&rec, pass));
+	/* Read as recovery codes are: case, dashes and spaces do not matter. */
+	snprintf(typed, sizeof(typed), " %.4s %.4s%.4s-%.4s ", pass, pass + 5, pass + 10,
+		 pass + 15);
+	for (char *p = typed; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	assert_true(sspr_pass_matches(&rec, typed));
+	/* A prefix, a longer string, another pass: no. */
+	assert_false(sspr_pass_matches(&rec, "0000"));
+	snprintf(typed, sizeof(typed), "%sX", pass);
+	assert_false(sspr_pass_matches(&rec, typed));
+	memcpy(first_salt, rec.pass.salt, sizeof(first_salt));
+	assert_int_equal(sspr_pass_issue(&rec, 2000, 60, 1, other), SSPR_OK);
+	assert_false(sspr_pass_matches(&rec, pass));
+	assert_true(sspr_pass_matches(&rec, other));
+	assert_memory_not_equal(first_salt, rec.pass.salt, sizeof(first_salt));
+	/* The recovery codes keep their own salt. */
+	assert_int_equal(rec.n_recovery, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_code_hash_verify),
 		cmocka_unit_test(test_recovery_issue_and_use),
 		cmocka_unit_test(test_recovery_import),
+		cmocka_unit_test(test_pass_issue_and_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

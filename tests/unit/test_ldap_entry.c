@@ -97,7 +97,7 @@ static void round_trip(const struct sspr_record *in)
 	uint64_t revision = 0;
 	size_t n;
 
-	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", in, NULL, false, 1), SSPR_OK);
+	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", in, NULL, 0, 1), SSPR_OK);
 	n = as_attrs(&mods, attrs);
 	assert_int_equal(sspr_ldap_entry_decode(attrs, n, &back, &revision), SSPR_OK);
 	assert_int_equal(revision, 1);
@@ -121,7 +121,7 @@ static void test_absent_fields_have_no_attribute_on_add(void **state)
 {
 	sspr_record_init(&rec);
 	rec.locked_until = 77;
-	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, false, 1), SSPR_OK);
+	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, 0, 1), SSPR_OK);
 	/* objectClass, ssprUser, ssprRevision, ssprLockedUntil */
 	assert_null(mods.list[4]);
 	assert_string_equal(mods.list[3]->mod_type, "ssprLockedUntil");
@@ -134,7 +134,7 @@ static void test_modify_moves_the_revision_and_replaces_all(void **state)
 	size_t n = 0;
 
 	sspr_record_init(&rec);
-	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, &old, true, 6), SSPR_OK);
+	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, &old, SSPR_LDAP_HAD_DRAW, 6), SSPR_OK);
 	assert_int_equal(mods.list[0]->mod_op & ~LDAP_MOD_BVALUES, LDAP_MOD_DELETE);
 	assert_memory_equal(mods.list[0]->mod_bvalues[0]->bv_val, "5", 1);
 	assert_int_equal(mods.list[1]->mod_op & ~LDAP_MOD_BVALUES, LDAP_MOD_ADD);
@@ -146,7 +146,7 @@ static void test_modify_moves_the_revision_and_replaces_all(void **state)
 	assert_int_equal(n, 18); /* every mapped attribute, 3..20 */
 	/* An entry that never had a draw is not told to drop one: a schema
 	 * older than ssprQuestionDraw still takes the write. */
-	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, &old, false, 6), SSPR_OK);
+	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, &old, 0, 6), SSPR_OK);
 	for (size_t i = 0; mods.list[i] != NULL; i++)
 		assert_string_not_equal(mods.list[i]->mod_type, "ssprQuestionDraw");
 }
@@ -161,7 +161,7 @@ static int decode_with(const char *name, const char *value)
 	bool replaced = false;
 
 	full_record(&rec);
-	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, false, 1), SSPR_OK);
+	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, 0, 1), SSPR_OK);
 	n = as_attrs(&mods, attrs);
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(attrs[i].name, name) == 0) {
@@ -234,7 +234,7 @@ static void test_fields_that_need_each_other(void **state)
 	size_t n, k = 0;
 
 	full_record(&rec);
-	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, false, 1), SSPR_OK);
+	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, 0, 1), SSPR_OK);
 	n = as_attrs(&mods, attrs);
 	/* Drop the TOTP period: three TOTP fields of four is corrupt. */
 	for (size_t i = 0; i < n; i++)
@@ -258,10 +258,10 @@ static void test_mapping_refuses_what_the_codec_refuses(void **state)
 {
 	full_record(&rec);
 	rec.totp.digits = 9;
-	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, false, 1), SSPR_EINVAL);
+	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, 0, 1), SSPR_EINVAL);
 	full_record(&rec);
 	snprintf(rec.questions[0].hash, sizeof(rec.questions[0].hash), "has space");
-	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, false, 1), SSPR_EINVAL);
+	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, 0, 1), SSPR_EINVAL);
 }
 
 static void test_escaping(void **state)

@@ -171,7 +171,7 @@ static void test_defaults_match_design(void **state)
 	assert_string_equal(p.group, "sspr");
 	assert_int_equal(p.min_uid, 1000);
 	assert_false(p.allow_root);
-	assert_int_equal(p.methods, SSPR_METHOD_ALL);
+	assert_int_equal(p.methods, SSPR_METHOD_ALL & ~(unsigned)SSPR_METHOD_PASS);
 	assert_int_equal(p.methods_required, 1);
 	assert_int_equal(p.totp.digits, 6);
 	assert_int_equal(p.totp.period, 30);
@@ -546,13 +546,13 @@ static void test_methods_list_is_checked(void **state)
 {
 	expect_ok("methods = questions\n");
 	expect_error("methods = totp sms\n",
-		     "1: methods must list only totp, questions, email and recovery (not 'sms')");
-	expect_error("methods = totp,email\n", "1: methods must list only totp, questions, email "
-					       "and recovery (not 'totp,email')");
+		     "1: methods must list only totp, questions, email, recovery and pass (not 'sms')");
+	expect_error("methods = totp,email\n", "1: methods must list only totp, questions, email, "
+					       "recovery and pass (not 'totp,email')");
 	expect_error("methods = TOTP\n",
-		     "1: methods must list only totp, questions, email and recovery (not 'TOTP')");
+		     "1: methods must list only totp, questions, email, recovery and pass (not 'TOTP')");
 	expect_error("methods = totpquestionsemail\n",
-		     "1: methods must list only totp, questions, email and recovery");
+		     "1: methods must list only totp, questions, email, recovery and pass");
 	expect_error("methods = totp email totp\n", "1: methods must not list 'totp' twice");
 	expect_error("methods =\n",
 		     "1: methods must list at least one of totp, questions, email, recovery");
@@ -728,7 +728,7 @@ static void test_setter_speaks_without_a_path_and_keeps_old_value(void **state)
 	assert_int_equal(sspr_policy_set(&p, "foo", "1", &err), SSPR_EINVAL);
 	assert_string_equal(err.msg, "unknown key 'foo'");
 	assert_int_equal(sspr_policy_set(&p, "methods", "totp sms", &err), SSPR_EINVAL);
-	assert_int_equal(p.methods, SSPR_METHOD_ALL);
+	assert_int_equal(p.methods, SSPR_METHOD_ALL & ~(unsigned)SSPR_METHOD_PASS);
 	assert_int_equal(sspr_policy_set(&p, "lockout_attempts", "100", NULL), SSPR_OK);
 	assert_int_equal(p.lockout.attempts, 100);
 }

@@ -11,6 +11,7 @@
 
 #include "event.h"
 #include "record.h"
+#include "util.h"
 
 static void fill_full(struct sspr_record *r)
 {
@@ -54,6 +55,12 @@ static void fill_full(struct sspr_record *r)
 	r->drawn[0] = 2;
 	r->drawn[1] = 0;
 	r->draw_epoch = 123456;
+	r->has_pass = true;
+	memset(r->pass.salt, 9, SSPR_SALT_BYTES);
+	memset(r->pass.hash, 10, SSPR_RECOVERY_HASH_BYTES);
+	r->pass.issued_at = INT64_MAX - SSPR_PASS_TTL_MAX;
+	r->pass.expires_at = INT64_MAX; /* usable whenever the test runs */
+	r->pass.uses_left = SSPR_PASS_USES_MAX;
 }
 
 static void test_empty_record_round_trips(void **state)
@@ -204,6 +211,23 @@ static void test_encode_refuses_out_of_range(void **state)
 	sspr_record_init(&r);
 	r.locked_until = 1;
 	assert_int_equal(sspr_record_encode(&r, buf, 4, &len), SSPR_ENOMEM);
+	/* A pass has 1..SSPR_PASS_USES_MAX uses and lives at most
+	 * SSPR_PASS_TTL_MAX after it was issued. */
+	sspr_record_init(&r);
+	r.has_pass = true;
+	r.pass.issued_at = 1000;
+	r.pass.expires_at = 1000 + 3600;
+	r.pass.uses_left = 0;
+	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
+	r.pass.uses_left = SSPR_PASS_USES_MAX + 1;
+	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
+	r.pass.uses_left = 1;
+	r.pass.expires_at = 1000;
+	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
+	r.pass.expires_at = 1000 + SSPR_PASS_TTL_MAX + 1;
+	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
+	r.pass.expires_at = 1000 + SSPR_PASS_TTL_MAX;
+	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_OK);
 }
 
 static void test_methods_rules(void **state)
@@ -221,6 +245,20 @@ static void test_methods_rules(void **state)
 	r.recovery[0].used = false;
 	assert_int_equal(sspr_record_methods(&r),
 			 SSPR_METHOD_QUESTIONS | SSPR_METHOD_EMAIL | SSPR_METHOD_RECOVERY);
+	/* A pass counts while it has uses left and until it expires. */
+	r.has_pass = true;
+	r.pass.uses_left = 1;
+	r.pass.issued_at = sspr_now() - 10;
+	r.pass.expires_at = sspr_now() + 60;
+	assert_true(sspr_record_methods(&r) & SSPR_METHOD_PASS);
+	assert_true(sspr_record_pass_usable(&r, r.pass.expires_at - 1));
+	assert_false(sspr_record_pass_usable(&r, r.pass.expires_at));
+	r.pass.expires_at = sspr_now();
+	assert_false(sspr_record_methods(&r) & SSPR_METHOD_PASS);
+	assert_true(sspr_record_has_method_data(&r, SSPR_METHOD_PASS));
+	sspr_record_clear_method(&r, SSPR_METHOD_PASS);
+	assert_false(r.has_pass);
+	assert_string_equal(sspr_method_name(SSPR_METHOD_PASS), "pass");
 	assert_string_equal(sspr_method_name(SSPR_METHOD_EMAIL), "email");
 	assert_int_equal(sspr_method_from_name("recovery"), SSPR_METHOD_RECOVERY);
 	assert_int_equal(sspr_method_from_name("sms"), 0);

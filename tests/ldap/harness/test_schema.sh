@@ -53,7 +53,7 @@ attrs="ssprUser ssprRevision ssprUpdatedAt ssprRegisteredAt ssprConfirmedAt
 	ssprGraceStartedAt ssprTotpSecret ssprTotpDigits ssprTotpPeriod ssprTotpLastStep
 	ssprTotpEnrolledAt ssprQuestion ssprMail ssprMailVerifiedAt ssprRecoverySalt
 	ssprRecoveryCode ssprPendingCode ssprFailureTimes ssprLockedUntil ssprEventId
-	ssprEventTime ssprEventData ssprFormat ssprDecoy ssprKeyId ssprQuestionDraw"
+	ssprEventTime ssprEventData ssprFormat ssprDecoy ssprKeyId ssprQuestionDraw ssprAccessPass"
 want=$tmp/want.txt
 : >"$want"
 n=0
