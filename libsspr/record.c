@@ -182,7 +182,8 @@ static bool question_ok(const struct sspr_question *q)
  * uses left: a spent one is removed, never stored. */
 static bool pass_ok(const struct sspr_pass *p)
 {
-	return p->uses_left >= 1 && p->uses_left <= SSPR_PASS_USES_MAX &&
+	/* issued_at >= 0 keeps the difference from overflowing. */
+	return p->uses_left >= 1 && p->uses_left <= SSPR_PASS_USES_MAX && p->issued_at >= 0 &&
 	       p->expires_at > p->issued_at && p->expires_at - p->issued_at <= SSPR_PASS_TTL_MAX;
 }
 

@@ -28,7 +28,7 @@
 #define SSPR_FAILURES_MAX 100
 #define SSPR_PASS_USES_MAX 10
 #define SSPR_PASS_TTL_MIN 60                         /* seconds */
-#define SSPR_PASS_TTL_MAX (30 * 86400)
+#define SSPR_PASS_TTL_MAX 2592000                    /* 30 days */
 #define SSPR_RECORD_ENCODED_MAX 16384                /* no valid record is larger */
 
 struct sspr_totp {

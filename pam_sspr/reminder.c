@@ -106,6 +106,16 @@ static int require_registration(struct account_check *a)
 	return PAM_PERM_DENIED;
 }
 
+/* Registered as everyone else must be, whatever the user's own rule. */
+static bool complete_for_everyone(const struct account_check *a,
+				  const struct sspr_registration_summary *sum)
+{
+	const struct sspr_rule everyone = {.methods = a->pol->methods,
+					   .required = a->pol->methods_required};
+
+	return sspr_summary_complete(&everyone, sum);
+}
+
 /* A registered user: at most the re-confirmation nudge. */
 static int nudge_reconfirm(const struct account_check *a,
 			   const struct sspr_registration_summary *sum)
@@ -174,8 +184,18 @@ static int check_account(struct account_check *a)
 	sspr_registration_summarize(&a->rec, &sum);
 	sspr_reminder_cache_put(a->pol, a->rule, a->user, now, r == SSPR_OK ? &sum : NULL);
 	if (r == SSPR_ENOENT || !sspr_summary_complete(a->rule, &sum)) {
-		if (require)
+		/* What only the administrators' rule asks is reminded of,
+		 * never enforced: a policy (or an upgrade) that tightens it
+		 * must not lock every administrator out at once. */
+		if (require && !(r == SSPR_OK && a->rule->admin && complete_for_everyone(a, &sum)))
 			return require_registration(a);
+		if (r == SSPR_OK && a->rule->admin) {
+			if (!a->opts->quiet)
+				say(a, PAM_TEXT_INFO,
+				    "Your password reset registration is not enough for an "
+				    "administrator: %s Run 'sspr-enroll'.", sspr_rule_text(a->rule));
+			return PAM_IGNORE;
+		}
 		if (!a->opts->quiet)
 			say(a, PAM_TEXT_INFO,
 			    "You have not set up self-service password reset. Run 'sspr-enroll' so "

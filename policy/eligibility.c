@@ -132,17 +132,23 @@ int sspr_lookup_group(const char *group, gid_t *gid)
 
 bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 {
+	return sspr_group_membership(user, primary_gid, group) == 1;
+}
+
+int sspr_group_membership(const char *user, gid_t primary_gid, const char *group)
+{
 	struct group_query q = {.member = user};
 	gid_t want, *groups = NULL;
-	int n = 64;
-	bool member = false;
+	int n = 64, found;
+	int member = -1;
 
 	if (strcmp(group, "*") == 0)
-		return true;
+		return 1;
 	if (user == NULL || strnlen(user, SSPR_USER_MAX + 1) > SSPR_USER_MAX)
-		return false;
-	if (sspr_nss_lookup(group, group_lookup, &q) != 1)
-		return false; /* a group that does not exist has no members */
+		return 0;
+	found = sspr_nss_lookup(group, group_lookup, &q);
+	if (found != 1)
+		return found; /* 0: a group that does not exist has no members */
 	/* The entry lists its members, and a name it lists is a member: no
 	 * need to ask for all of the user's groups, which with the files
 	 * source reads every line of /etc/group on every login. Only a user
@@ -150,7 +156,7 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 	 * members, or another source's entry of the same name) takes the
 	 * full look-up. */
 	if (primary_gid == q.gid || q.listed)
-		return true;
+		return 1;
 	want = q.gid;
 	for (;;) {
 		int got = n;
@@ -160,9 +166,10 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group)
 			break;
 		groups = ng;
 		if (getgrouplist(user, primary_gid, groups, &got) >= 0) {
+			member = 0;
 			for (int i = 0; i < got; i++)
 				if (groups[i] == want)
-					member = true;
+					member = 1;
 			break;
 		}
 		if (got <= n || got > GROUPS_MAX)
@@ -219,14 +226,16 @@ const char *sspr_eligibility_reason(enum sspr_eligibility e)
 void sspr_rule_of(const struct sspr_policy *pol, const char *user,
 		  const struct sspr_user_ids *ids, struct sspr_rule *rule)
 {
-	bool member;
+	int member;
 
 	*rule = (struct sspr_rule){.methods = pol->methods, .required = pol->methods_required};
 	if (pol->admin_policy != SSPR_ADMIN_STRICT)
 		return;
-	/* Asked for strangers too, with a primary group that is nobody's. */
-	member = sspr_user_in_group(user, ids != NULL ? ids->gid : (gid_t)-1, pol->admin_group);
-	if (ids == NULL || !(member || ids->uid == 0))
+	/* Asked for strangers too, with a primary group that is nobody's.
+	 * A lookup that fails makes an administrator of the user: the
+	 * stricter rule, never the weaker one. */
+	member = sspr_group_membership(user, ids != NULL ? ids->gid : (gid_t)-1, pol->admin_group);
+	if (ids == NULL || !(member != 0 || ids->uid == 0))
 		return;
 	rule->admin = true;
 	rule->methods = pol->methods & ~(unsigned)SSPR_METHOD_QUESTIONS;

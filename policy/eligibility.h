@@ -48,6 +48,8 @@ int sspr_lookup_group(const char *group, gid_t *gid);
 /* True when the user (by name, primary group gid) is in group. "*" matches
  * everyone. */
 bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group);
+/* The same as 1 member, 0 not (or no such group), -1 the lookup failed. */
+int sspr_group_membership(const char *user, gid_t primary_gid, const char *group);
 
 /* Short reason for logs and tool messages ("not in group sspr" needs the
  * policy, so this gives the fixed part: "not a member of the group"). */

@@ -739,12 +739,14 @@ static int cross_check(const char *path, const struct sspr_policy *pol, const un
 				      "questions_to_register (%u)",
 				      path, reset_line > reg_line ? reset_line : reg_line,
 				      pol->questions_to_reset, pol->questions_to_register);
-	if (pol->methods_required > popcount(pol->methods))
+	/* A pass is the helpdesk's, not a registration: it does not count. */
+	if (pol->methods_required > popcount(pol->methods & ~(unsigned)SSPR_METHOD_PASS))
 		return sspr_error_set(err, SSPR_EINVAL,
 				      "%s:%u: methods_required (%u) must not exceed the number of "
-				      "methods (%u)",
+				      "methods users register (%u)",
 				      path, req_line > methods_line ? req_line : methods_line,
-				      pol->methods_required, popcount(pol->methods));
+				      pol->methods_required,
+				      popcount(pol->methods & ~(unsigned)SSPR_METHOD_PASS));
 	if (check_ldap_keys(path, pol, line_of, err) != SSPR_OK)
 		return SSPR_EINVAL;
 	if (check_password_ldap_keys(path, pol, line_of, err) != SSPR_OK)

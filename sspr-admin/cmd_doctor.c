@@ -14,6 +14,7 @@
 
 #include "admin.h"
 #include "doctor.h"
+#include "eligibility.h"
 #include "safe_text.h"
 
 static const char *const level_word[] = {"ok", "warning", "problem"};
@@ -107,9 +108,19 @@ bool doctor_scan_config(const char *file, const char *dir, doctor_line_fn fn, vo
  * questions: a policy that allows fewer leaves them no reset at all. */
 static void check_admin_policy(struct doctor *d, const struct admin_ctx *ctx)
 {
-	unsigned left = sspr_method_count(ctx->pol.methods & ~(unsigned)SSPR_METHOD_QUESTIONS);
+	unsigned left = sspr_method_count(ctx->pol.methods & ~(unsigned)(SSPR_METHOD_QUESTIONS |
+									  SSPR_METHOD_PASS));
 
-	if (ctx->pol.admin_policy != SSPR_ADMIN_STRICT || left >= 2)
+	if (ctx->pol.admin_policy != SSPR_ADMIN_STRICT)
+		return;
+	if (strcmp(ctx->pol.admin_group, "*") != 0 &&
+	    sspr_lookup_group(ctx->pol.admin_group, NULL) != 1)
+		doctor_report(d, DOCTOR_WARNING, "admin-policy", ctx->config_path,
+			      "set admin_group to the group whose members can become root (wheel, "
+			      "sudo, admin)",
+			      "admin_group %s does not exist: admin_policy = strict covers only root",
+			      ctx->pol.admin_group);
+	if (left >= 2)
 		return;
 	doctor_report(d, DOCTOR_WARNING, "admin-policy", ctx->config_path,
 		      "add methods (totp email recovery), or set admin_policy = same",

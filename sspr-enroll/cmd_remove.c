@@ -58,7 +58,9 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 		goto out;
 	}
 	printf("Your %s registration is removed.\n", sspr_method_name(method));
-	left = sspr_method_count(sspr_usable_methods(&ctx->rule, &u->after));
+	/* A pass from the helpdesk does not keep a registration going. */
+	left = sspr_method_count(sspr_usable_methods(&ctx->rule, &u->after) &
+				 ~(unsigned)SSPR_METHOD_PASS);
 	if (left < ctx->rule.required)
 		printf("Warning: you now have %u usable reset method%s, but a password reset "
 		       "needs %u.\n"

@@ -261,7 +261,7 @@ static void write_policy(const char *name, bool hide, bool unlock, const char *m
 
 	snprintf(text, sizeof(text),
 		 "store = %s\nkey_dir = %s\nlock_dir = %s/run\ngroup = *\nmin_uid = 0\n"
-		 "allow_root = yes\nmethods = totp questions email recovery\n"
+		 "allow_root = yes\nadmin_policy = same\nmethods = totp questions email recovery\n"
 		 "questions_file = %s/questions\nquestions_to_reset = 2\n"
 		 "mail_command = %s\nnotify_user = no\nlockout_attempts = 100\n"
 		 "lockout_window = 60\nargon2_opslimit = 1\nargon2_memlimit = 8192\n"

@@ -134,6 +134,11 @@ static void expire_pass(struct sspr_record *rec, void *ctx)
 	rec->pass.expires_at = sspr_now() - 1;
 }
 
+static void drop_questions(struct sspr_record *rec, void *ctx)
+{
+	sspr_record_clear_method(rec, SSPR_METHOD_QUESTIONS);
+}
+
 static void drop_totp(struct sspr_record *rec, void *ctx)
 {
 	memset(&rec->totp, 0, sizeof(rec->totp));
@@ -353,6 +358,12 @@ static int setup_methods(void **state)
 		 dir, gr->gr_name);
 	write_policy("admin-hide.conf", extra);
 	write_stack("sspr-admin-hide", "admin-hide.conf", "", "optional");
+	snprintf(extra, sizeof(extra),
+		 "admin_policy = strict\nadmin_group = %s\nregistration = require\n"
+		 "registration_grace_days = 0\n",
+		 gr->gr_name);
+	write_policy("admin-require.conf", extra);
+	write_stack("sspr-admin-require", "admin-require.conf", "", "required");
 	write_policy("pass.conf", "methods = totp questions email recovery pass\n");
 	write_stack("sspr-pass", "pass.conf", "", "optional");
 	write_policy("pass-hide.conf",
@@ -897,10 +908,22 @@ static void test_admin_reminded_of_what_counts(void **state)
 	enroll_methods(true, true, false, false);
 	script_init(&sc, 0);
 	assert_int_equal(run("sspr-admin-rule", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
-	assert_true(script_said(&sc, "You have not set up self-service password reset."));
-	edit_record(user, add_recovery, NULL);
+	assert_true(script_said(&sc, "Your password reset registration is not enough for an "
+				     "administrator: Administrators need 2 different methods, "
+				     "security questions not among them."));
+	/* registration = require enforces only what everyone must have:
+	 * tightening the administrators' rule locks nobody out. */
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-admin-require", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_true(script_said(&sc, "not enough for an administrator"));
+	edit_record(user, drop_totp, NULL);
+	edit_record(user, drop_questions, NULL);
+	script_init(&sc, 0);
+	assert_int_equal(run("sspr-admin-require", user, PAMTEST_ACCOUNT, &sc), PAM_PERM_DENIED);
+	enroll_methods(true, true, false, true);
 	script_init(&sc, 0);
 	assert_int_equal(run("sspr-admin-rule", user, PAMTEST_ACCOUNT, &sc), PAM_SUCCESS);
+	assert_false(script_said(&sc, "not enough"));
 	assert_false(script_said(&sc, "You have not set up"));
 }
 

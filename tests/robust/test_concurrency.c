@@ -207,7 +207,7 @@ static void write_policy(const char *name, unsigned attempts, int host, const ch
 	else
 		snprintf(store, sizeof(store), "store = %s\n", store_dir);
 	snprintf(text, sizeof(text),
-		 "%skey_dir = %s\ngroup = *\nmin_uid = 0\nallow_root = yes\n"
+		 "%skey_dir = %s\ngroup = *\nmin_uid = 0\nallow_root = yes\nadmin_policy = same\n"
 		 "password_service = %s\nlockout_attempts = %u\n"
 		 "lockout_window = 86400\nlockout_duration = 86400\n"
 		 "argon2_opslimit = 1\nargon2_memlimit = 8192\n%s%s",

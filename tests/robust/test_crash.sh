@@ -42,6 +42,7 @@ key_dir = $T/keys
 group = *
 min_uid = 0
 allow_root = yes
+admin_policy = same
 argon2_opslimit = 1
 argon2_memlimit = 8192
 questions_file = $T/no-questions

@@ -48,6 +48,7 @@ base_policy() {
 		group = *
 		min_uid = 0
 		allow_root = yes
+		admin_policy = same
 		password_service = hostile-passwd
 		lockout_attempts = 100
 		argon2_opslimit = 1
@@ -75,6 +76,7 @@ hidden() { # hidden NAME LINE...
 }
 hidden hide-q.conf "methods = questions"
 hidden hide-rec.conf "methods = recovery"
+hidden hide-pass.conf "methods = pass"
 policy overflow.conf "methods = totp" "lockout_attempts = 18446744073709551617"
 policy negative.conf "methods = totp" "lockout_window = -1"
 policy overflow-argon.conf "argon2_memlimit = 99999999999999999999999999"
@@ -100,6 +102,7 @@ only h-totp "$T/totp.conf"
 only h-q "$T/q.conf"
 only h-hide-q "$T/hide-q.conf"
 only h-hide-rec "$T/hide-rec.conf"
+only h-hide-pass "$T/hide-pass.conf"
 stack h-dir "$T/policy-dir"
 stack h-zero "$T/policy-zero"
 stack h-huge "$T/policy-huge"
@@ -191,6 +194,10 @@ pam M24 h-option "$ME" PAM_SUCCESS same "log:unknown or malformed option ignored
 pam M27 h-hide-q nosuchuser PAM_AUTH_ERR any "out:The code is not valid." -- "" 000000
 pam M28 h-hide-rec nosuchuser PAM_AUTH_ERR any "out:The recovery code is not valid." -- \
 	"" AAAA-BBBB-CCCC
+pam M29 h-hide-pass nosuchuser PAM_AUTH_ERR any "out:The temporary access pass is not valid." \
+	$'!out:\x1b' -- "" $'\x1b[2J\xff7K2M-9QXD'
+pam M30 h-hide-pass nosuchuser PAM_AUTH_ERR any '!out:Temporary access pass accepted' -- \
+	"" @big:1048576
 # Last of the module rows: it spends the current time step and changes the
 # password (back to the same one).
 pam M26 h-totp "$ME" PAM_AUTHTOK_ERR same '!out:error:' -- @null
@@ -239,6 +246,13 @@ tool A22 1 same "$T/in.none" "out:$T/garbage" \
 	-- "$ADMIN" --config "$T/good.conf" import oath "$T/garbage"
 tool A23 1 same "$T/in.none" "out:not a regular file" \
 	-- "$ADMIN" --config "$T/good.conf" import google-authenticator "$ME" /dev/zero
+tool A24 2 same "$T/in.none" "out:give a duration of 60 s to 30 d" \
+	-- "$ADMIN" --config "$T/good.conf" pass "$ME" --ttl 99999999999999999999999d
+tool A25 2 same "$T/in.none" "out:give a duration" $'!out:\x1b' \
+	-- "$ADMIN" --config "$T/good.conf" pass "$ME" --ttl $'1\x1b[2Jh'
+tool A26 2 same "$T/in.none" "out:N must be 1..10" -- "$ADMIN" --config "$T/good.conf" pass "$ME" \
+	--uses 4294967297
+tool A27 1 same "$T/in.none" "out:invalid user name" -- "$ADMIN" --config "$T/good.conf" pass "$BIG"
 
 # ---- sspr-enroll ---------------------------------------------------------
 tool E01 2 same "$T/in.none" "out:not a valid e-mail address" $'!out:\x1b' \

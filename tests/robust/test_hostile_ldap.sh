@@ -62,6 +62,7 @@ policy() { # policy NAME LINE...
 			group = *
 			min_uid = 0
 			allow_root = yes
+			admin_policy = same
 			password_service = hostile-passwd
 			lockout_attempts = 100
 			argon2_opslimit = 1

@@ -72,7 +72,7 @@ HELPDESK="Call 555-0100."
 policy() { # policy NAME STORE KEY_DIR [EXTRA_LINES]
 	{
 		printf 'store = %s\nkey_dir = %s\n' "$2" "$3"
-		printf '%s\n' "group = *" "min_uid = 0" "allow_root = yes" "methods = ${METHODS:-totp}" \
+		printf '%s\n' "group = *" "min_uid = 0" "allow_root = yes" "admin_policy = same" "methods = ${METHODS:-totp}" \
 			"password_service = storage-passwd" "lockout_attempts = 100" \
 			"argon2_opslimit = 1" "argon2_memlimit = 8192" "helpdesk = $HELPDESK"
 		# Keys newer than some trees: used only when the parser knows them.

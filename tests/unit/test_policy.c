@@ -557,10 +557,13 @@ static void test_methods_list_is_checked(void **state)
 	expect_error("methods =\n",
 		     "1: methods must list at least one of totp, questions, email, recovery");
 	expect_error("methods = totp\nmethods_required = 2\n",
-		     "2: methods_required (2) must not exceed the number of methods (1)");
+		     "2: methods_required (2) must not exceed the number of methods users register (1)");
+	/* A pass is no registration: it does not make up the number. */
+	expect_error("methods = totp pass\nmethods_required = 2\n",
+		     "2: methods_required (2) must not exceed the number of methods users register (1)");
 	/* The later of the two lines is the one to fix. */
 	expect_error("methods_required = 2\n# x\nmethods = email\n",
-		     "3: methods_required (2) must not exceed the number of methods (1)");
+		     "3: methods_required (2) must not exceed the number of methods users register (1)");
 }
 
 static void test_services_list_is_checked(void **state)
