@@ -101,7 +101,7 @@ def main() -> int:
             continue
         if prompt:
             answer = ruled if ruled is not None else answers.pop(0)
-            secret = "assword" in last_line or any(r[0].search(last_line) for r in rules)
+            secret = "assword" in last_line or "access pass" in last_line or any(r[0].search(last_line) for r in rules)
             shown = "*" * len(answer) if secret else answer
             sys.stdout.write(text + (shown if answer else "<Enter>") + "\n")
             sys.stdout.flush()

@@ -76,7 +76,8 @@ hidden() { # hidden NAME LINE...
 }
 hidden hide-q.conf "methods = questions"
 hidden hide-rec.conf "methods = recovery"
-hidden hide-pass.conf "methods = pass"
+# A pass is no registration: a policy needs a method users register too.
+hidden hide-pass.conf "methods = recovery pass"
 policy overflow.conf "methods = totp" "lockout_attempts = 18446744073709551617"
 policy negative.conf "methods = totp" "lockout_window = -1"
 policy overflow-argon.conf "argon2_memlimit = 99999999999999999999999999"
@@ -195,9 +196,9 @@ pam M27 h-hide-q nosuchuser PAM_AUTH_ERR any "out:The code is not valid." -- "" 
 pam M28 h-hide-rec nosuchuser PAM_AUTH_ERR any "out:The recovery code is not valid." -- \
 	"" AAAA-BBBB-CCCC
 pam M29 h-hide-pass nosuchuser PAM_AUTH_ERR any "out:The temporary access pass is not valid." \
-	$'!out:\x1b' -- "" $'\x1b[2J\xff7K2M-9QXD'
-pam M30 h-hide-pass nosuchuser PAM_AUTH_ERR any '!out:Temporary access pass accepted' -- \
-	"" @big:1048576
+	$'!out:\x1b' -- "" 2 $'\x1b[2J\xff7K2M-9QXD'
+pam M30 h-hide-pass nosuchuser PAM_AUTH_ERR any '!out:Temporary access pass accepted' \
+	"out:Temporary access pass: " -- "" 2 @big:1048576
 # Last of the module rows: it spends the current time step and changes the
 # password (back to the same one).
 pam M26 h-totp "$ME" PAM_AUTHTOK_ERR same '!out:error:' -- @null
