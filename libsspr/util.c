@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Bounded string copy, user name validation, wiping, the clock. */
+/* Bounded string copy, user name validation, wiping, the clock, the host name. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "status.h"
 #include "util.h"
@@ -82,4 +84,14 @@ uint64_t sspr_name_hash(const char *s)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+const char *sspr_host_name(char *buf, size_t size)
+{
+	if (size == 0)
+		return "this host";
+	if (gethostname(buf, size - 1) != 0)
+		snprintf(buf, size, "this host");
+	buf[size - 1] = '\0';
+	return buf;
 }

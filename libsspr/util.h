@@ -29,6 +29,10 @@ void sspr_wipe(void *p, size_t len);
  * parameter so tests can pin it; only the programs call this. */
 int64_t sspr_now(void);
 
+/* This host's name for a message (mails name the host they come from),
+ * or "this host" when it has none; in buf, which is returned. */
+const char *sspr_host_name(char *buf, size_t size);
+
 /* Milliseconds on the monotonic clock, for deadlines: every bounded wait
  * measures with this, never with the wall clock an admin may set. */
 int64_t sspr_monotonic_ms(void);

@@ -6,6 +6,7 @@
 #include <security/pam_ext.h>
 
 #include "challenge.h"
+#include "conv.h"
 #include "decoy.h"
 #include "lockout.h"
 #include "util.h"
@@ -265,6 +266,25 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 		return SSPR_EBADCODE;
 	}
 	return SSPR_ERR;
+}
+
+int sspr_challenge_secret(struct sspr_session *s, const struct sspr_check *check,
+			  const struct sspr_record *rec, const char *prompt, const char **typed)
+{
+	char *reply = NULL;
+	int r = sspr_challenge_begin(s, check, rec);
+
+	if (r != SSPR_OK)
+		return r;
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, prompt, &reply) != PAM_SUCCESS) {
+		sspr_session_aborted(s, check->method, check->refused_text);
+		return SSPR_EINVAL;
+	}
+	*typed = reply;
+	r = sspr_challenge_decide(s, check, NULL);
+	*typed = NULL;
+	sspr_conv_free(reply);
+	return r;
 }
 
 static const struct sspr_method_ops method_ops[SSPR_METHOD_COUNT] = {

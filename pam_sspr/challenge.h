@@ -64,6 +64,14 @@ void sspr_challenge_withdraw(struct sspr_session *s, const char *method);
 int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check,
 			  enum sspr_verdict *verdict);
 
+/* A challenge of one secret prompt (recovery code, pass): opens it, asks
+ * prompt with echo off, points *typed at the reply for check->judge and
+ * decides; the reply is freed before it returns. Returns what
+ * sspr_challenge_decide returns, or SSPR_EINVAL when the conversation
+ * failed (reported as aborted). */
+int sspr_challenge_secret(struct sspr_session *s, const struct sspr_check *check,
+			  const struct sspr_record *rec, const char *prompt, const char **typed);
+
 /* Each method's challenge and its decoy, side by side in challenge_NAME.c
  * (the decoy shows the same prompts in the same order, does the same
  * expensive work and ends with the same refusal; decoy.h), and the table

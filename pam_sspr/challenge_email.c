@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include <security/pam_ext.h>
 #include <sodium.h>
@@ -79,11 +78,9 @@ static enum sspr_verdict judge_email(struct sspr_record *rec, int64_t now, void 
 
 static void compose_body(const struct sspr_session *s, const char *code, char *body, size_t size)
 {
-	char host[256] = "this host";
+	char host[256];
 
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		snprintf(host, sizeof(host), "this host");
-	host[sizeof(host) - 1] = '\0';
+	sspr_host_name(host, sizeof(host));
 	snprintf(body, size,
 		 "Your password reset code for %s on %s is:\n\n    %s\n\n"
 		 "It is valid for %u minutes and works once.\n\n"

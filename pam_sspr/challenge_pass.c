@@ -3,7 +3,6 @@
  * (sspr-admin pass), one use spent in the same write that accepts it; the
  * last use removes it. */
 #include <security/pam_ext.h>
-#include <sodium.h>
 
 #include "challenge.h"
 #include "codes.h"
@@ -43,19 +42,8 @@ int sspr_challenge_pass(struct sspr_session *s, const struct sspr_record *rec)
 		.judge = judge_pass,
 		.ctx = &answer,
 	};
-	char *typed = NULL;
-	int r;
+	int r = sspr_challenge_secret(s, &check, rec, SSPR_PASS_PROMPT, &answer.typed);
 
-	r = sspr_challenge_begin(s, &check, rec);
-	if (r != SSPR_OK)
-		return r;
-	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, SSPR_PASS_PROMPT, &typed) != PAM_SUCCESS) {
-		sspr_session_aborted(s, "pass", SSPR_PASS_REFUSED);
-		return SSPR_EINVAL;
-	}
-	answer.typed = typed;
-	r = sspr_challenge_decide(s, &check, NULL);
-	sspr_conv_free(typed);
 	if (r != SSPR_OK)
 		return r;
 	if (answer.left == 0)
@@ -68,23 +56,15 @@ int sspr_challenge_pass(struct sspr_session *s, const struct sspr_record *rec)
 	return SSPR_OK;
 }
 
+static void hash_like_pass(const struct sspr_record *scratch, const char *typed)
+{
+	(void)sspr_pass_matches(scratch, typed);
+}
+
 /* Its decoy (decoy.h): the prompt, the keyed hash of a real check, the
  * refusal. */
 int sspr_decoy_pass(struct sspr_session *s, const struct sspr_record *rec)
 {
-	struct sspr_record *scratch = sodium_malloc(sizeof(*scratch));
-	char *typed = NULL;
-
 	(void)rec;
-	if (!sspr_decoy_ask(s, "pass", SSPR_PASS_PROMPT, SSPR_PASS_REFUSED, &typed)) {
-		sodium_free(scratch);
-		return SSPR_EINVAL;
-	}
-	if (scratch != NULL) {
-		sspr_record_init(scratch);
-		(void)sspr_pass_matches(scratch, typed); /* the keyed hash a real check makes */
-		sodium_free(scratch);
-	}
-	sspr_conv_free(typed);
-	return sspr_decoy_refuse(s, "pass", SSPR_PASS_REFUSED);
+	return sspr_decoy_secret(s, "pass", SSPR_PASS_PROMPT, SSPR_PASS_REFUSED, hash_like_pass);
 }

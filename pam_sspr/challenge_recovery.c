@@ -4,7 +4,6 @@
 #include <syslog.h>
 
 #include <security/pam_ext.h>
-#include <sodium.h>
 
 #include "challenge.h"
 #include "decoy.h"
@@ -41,19 +40,8 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 		.judge = judge_recovery,
 		.ctx = &answer,
 	};
-	char *code = NULL;
-	int r;
+	int r = sspr_challenge_secret(s, &check, rec, SSPR_RECOVERY_PROMPT, &answer.typed);
 
-	r = sspr_challenge_begin(s, &check, rec);
-	if (r != SSPR_OK)
-		return r;
-	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, SSPR_RECOVERY_PROMPT, &code) != PAM_SUCCESS) {
-		sspr_session_aborted(s, "recovery", SSPR_RECOVERY_REFUSED);
-		return SSPR_EINVAL;
-	}
-	answer.typed = code;
-	r = sspr_challenge_decide(s, &check, NULL);
-	sspr_conv_free(code);
 	if (r != SSPR_OK)
 		return r;
 	if (answer.left == 0)
@@ -66,23 +54,16 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 	return SSPR_OK;
 }
 
+static void hash_like_recovery(const struct sspr_record *scratch, const char *typed)
+{
+	(void)sspr_recovery_find(scratch, typed);
+}
+
 /* Its decoy (decoy.h): the prompt, the keyed hash of a real check, the
  * refusal. */
 int sspr_decoy_recovery(struct sspr_session *s, const struct sspr_record *rec)
 {
-	struct sspr_record *scratch = sodium_malloc(sizeof(*scratch));
-	char *code = NULL;
-
 	(void)rec;
-	if (!sspr_decoy_ask(s, "recovery", SSPR_RECOVERY_PROMPT, SSPR_RECOVERY_REFUSED, &code)) {
-		sodium_free(scratch);
-		return SSPR_EINVAL;
-	}
-	if (scratch != NULL) {
-		sspr_record_init(scratch);
-		(void)sspr_recovery_find(scratch, code); /* the keyed hash a real check makes */
-		sodium_free(scratch);
-	}
-	sspr_conv_free(code);
-	return sspr_decoy_refuse(s, "recovery", SSPR_RECOVERY_REFUSED);
+	return sspr_decoy_secret(s, "recovery", SSPR_RECOVERY_PROMPT, SSPR_RECOVERY_REFUSED,
+				 hash_like_recovery);
 }

@@ -9,6 +9,7 @@
 #include <syslog.h>
 
 #include <security/pam_ext.h>
+#include <sodium.h>
 
 #include "challenge.h"
 #include "conv.h"
@@ -50,6 +51,25 @@ int sspr_decoy_refuse(struct sspr_session *s, const char *method, const char *te
 		return r;
 	sspr_session_refuse(s, text);
 	return SSPR_EBADCODE;
+}
+
+int sspr_decoy_secret(struct sspr_session *s, const char *method, const char *prompt,
+		      const char *refusal, sspr_decoy_work_fn work)
+{
+	struct sspr_record *scratch = sodium_malloc(sizeof(*scratch));
+	char *typed = NULL;
+
+	if (!sspr_decoy_ask(s, method, prompt, refusal, &typed)) {
+		sodium_free(scratch);
+		return SSPR_EINVAL;
+	}
+	if (scratch != NULL) {
+		sspr_record_init(scratch);
+		work(scratch, typed);
+		sodium_free(scratch);
+	}
+	sspr_conv_free(typed);
+	return sspr_decoy_refuse(s, method, refusal);
 }
 
 int sspr_decoy_challenge(struct sspr_session *s, unsigned method, const struct sspr_record *rec,

@@ -29,4 +29,11 @@ bool sspr_decoy_ask(struct sspr_session *s, const char *method, const char *prom
 		    const char *refusal, char **reply);
 int sspr_decoy_refuse(struct sspr_session *s, const char *method, const char *text);
 
+/* The decoy of a one-secret challenge (sspr_challenge_secret): the prompt,
+ * then work (the keyed hash a real check makes) on the reply against an
+ * empty scratch record, then the refusal. */
+typedef void (*sspr_decoy_work_fn)(const struct sspr_record *scratch, const char *typed);
+int sspr_decoy_secret(struct sspr_session *s, const char *method, const char *prompt,
+		      const char *refusal, sspr_decoy_work_fn work);
+
 #endif

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <syslog.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <security/pam_ext.h>
 
@@ -35,14 +34,12 @@ static bool is_admin(const struct sspr_session *s)
 
 void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum sspr_notice what)
 {
-	char host[256] = "this host", when[64], body[1024];
+	char host[256], when[64], body[1024];
 	const char *subject;
 	time_t now = time(NULL);
 	struct tm tm;
 
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		snprintf(host, sizeof(host), "this host");
-	host[sizeof(host) - 1] = '\0';
+	sspr_host_name(host, sizeof(host));
 	if (gmtime_r(&now, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
 						       &tm) == 0)
 		snprintf(when, sizeof(when), "%lld", (long long)now);

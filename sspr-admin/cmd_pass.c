@@ -51,7 +51,7 @@ static int pass_update(struct sspr_record *rec, bool exists, struct sspr_event *
 static void mail_user(const struct admin_ctx *ctx, const struct pass_issue *p, const char *until)
 {
 	struct sspr_error err = {{0}};
-	char host[256] = "this host", body[1024];
+	char host[256], body[1024];
 	struct sspr_mail mail = {.from = ctx->pol.mail_from,
 				 .to = p->mail_to,
 				 .subject = "A temporary access pass was issued for your account",
@@ -59,9 +59,7 @@ static void mail_user(const struct admin_ctx *ctx, const struct pass_issue *p, c
 
 	if (!ctx->pol.notify_user || p->mail_to[0] == '\0')
 		return;
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		snprintf(host, sizeof(host), "this host");
-	host[sizeof(host) - 1] = '\0';
+	sspr_host_name(host, sizeof(host));
 	snprintf(body, sizeof(body),
 		 "A temporary access pass for %s on %s was issued %s.\n"
 		 "It can reset the password until %s.\n\n"
