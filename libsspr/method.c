@@ -10,6 +10,7 @@ static const char *const method_names[SSPR_METHOD_COUNT] = {
     "email",
     "recovery",
     "pass",
+    "pam",
 };
 
 /* 0 for TOTP, 1 for questions, ...; SSPR_METHOD_COUNT for no single method. */

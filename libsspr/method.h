@@ -17,18 +17,26 @@ enum sspr_method {
 	/* A temporary access pass the helpdesk issued (sspr-admin pass):
 	 * nobody registers it themselves. */
 	SSPR_METHOD_PASS = 1u << 4,
+	/* A PAM service of the administrator's, run inside the reset
+	 * (methods = pam:SERVICE): who can pass it is that service's
+	 * business, so nobody registers it with pam_sspr either. */
+	SSPR_METHOD_PAM = 1u << 5,
 };
 #define SSPR_METHOD_FIRST SSPR_METHOD_TOTP
-#define SSPR_METHOD_LAST SSPR_METHOD_PASS
-#define SSPR_METHOD_ALL 0x1fu
-#define SSPR_METHOD_COUNT 5
+#define SSPR_METHOD_LAST SSPR_METHOD_PAM
+#define SSPR_METHOD_ALL 0x3fu
+#define SSPR_METHOD_COUNT 6
+
+/* The methods a user cannot register with pam_sspr (sspr-enroll,
+ * sspr-admin enroll): the helpdesk's pass and the delegated service. */
+#define SSPR_METHODS_UNREGISTRABLE (SSPR_METHOD_PASS | SSPR_METHOD_PAM)
 
 /* Every method, in order: SSPR_FOR_EACH_METHOD(m) { ... m ... }. */
 #define SSPR_FOR_EACH_METHOD(m) for (unsigned m = SSPR_METHOD_FIRST; m <= SSPR_METHOD_LAST; m <<= 1)
 
 /* Names as they appear in the policy, the tools and the audit trail:
- * "totp", "questions", "email", "recovery", "pass"; "unknown" for anything
- * else.
+ * "totp", "questions", "email", "recovery", "pass", "pam" (the policy
+ * spells the last one pam:SERVICE); "unknown" for anything else.
  * sspr_method_from_name returns 0 for an unknown name. */
 const char *sspr_method_name(unsigned method);
 unsigned sspr_method_from_name(const char *name);

@@ -277,6 +277,17 @@ static void note_module(const struct sspr_pam_line *line, void *ctx)
 	m->found = m->found || strcmp(sspr_pamconf_module_name(line), m->module) == 0;
 }
 
+bool sspr_pamconf_service_exists(const char *dir, const char *service)
+{
+	const struct walk w = {.dir = dir};
+	struct pam_file pf = {0};
+
+	if (!load_service(&w, service, &pf))
+		return false;
+	sspr_file_free(pf.text, pf.len);
+	return true;
+}
+
 bool sspr_pamconf_has_module(const char *dir, const char *service, const char *type,
 			     const char *module)
 {

@@ -44,6 +44,10 @@ const char *sspr_pamconf_module_name(const struct sspr_pam_line *line);
  * action for module_unknown that ignores it, and not "-type". */
 bool sspr_pamconf_line_missing(const struct sspr_pam_line *line);
 
+/* True when `service` has a file of its own (libpam would not fall back
+ * to "other"), readable as the walk reads it. */
+bool sspr_pamconf_service_exists(const char *dir, const char *service);
+
 /* True when the `type` stack of `service` has a line for module (a name
  * as sspr_pamconf_module_name gives it). */
 bool sspr_pamconf_has_module(const char *dir, const char *service, const char *type,

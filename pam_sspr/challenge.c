@@ -134,7 +134,7 @@ static int open_challenge(struct sspr_record *rec, bool exists, struct sspr_even
 
 	o->lock_started = false;
 	o->charged_at = 0;
-	if (!exists || (sspr_record_methods(rec) & method) == 0) {
+	if (!exists || (sspr_usable_methods(&s->rule, rec) & method) == 0) {
 		o->verdict = SSPR_VERDICT_NOT_ENROLLED;
 		sspr_session_event(s, ev, "not-enrolled", o->check->method, NULL);
 		return SSPR_NOCHANGE;
@@ -293,6 +293,7 @@ static const struct sspr_method_ops method_ops[SSPR_METHOD_COUNT] = {
     {SSPR_METHOD_EMAIL, sspr_challenge_email, sspr_decoy_email},
     {SSPR_METHOD_RECOVERY, sspr_challenge_recovery, sspr_decoy_recovery},
     {SSPR_METHOD_PASS, sspr_challenge_pass, sspr_decoy_pass},
+    {SSPR_METHOD_PAM, sspr_challenge_delegated, sspr_decoy_delegated},
 };
 
 const struct sspr_method_ops *sspr_method_ops_of(unsigned method)

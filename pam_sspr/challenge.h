@@ -99,6 +99,8 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 int sspr_decoy_recovery(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_pass(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_decoy_pass(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_challenge_delegated(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_decoy_delegated(struct sspr_session *s, const struct sspr_record *rec);
 
 /* Prompts and refusals, shared by the real challenges and their decoys
  * (decoy.c) so the two can never drift apart. */
@@ -110,6 +112,7 @@ int sspr_decoy_pass(struct sspr_session *s, const struct sspr_record *rec);
 #define SSPR_RECOVERY_REFUSED "The recovery code is not valid."
 #define SSPR_PASS_PROMPT "Temporary access pass: "
 #define SSPR_PASS_REFUSED "The temporary access pass is not valid."
+#define SSPR_DELEGATED_REFUSED "The check did not succeed."
 #define SSPR_EMAIL_TRIES 3
 #define SSPR_EMAIL_REFUSED "The code is not valid."
 #define SSPR_EMAIL_SENT_HIDDEN "A code has been sent to your registered e-mail address."

@@ -37,6 +37,13 @@ static void describe(const struct sspr_session *s, unsigned method, const struct
 	case SSPR_METHOD_PASS:
 		snprintf(out, size, "a temporary access pass from your helpdesk");
 		break;
+	case SSPR_METHOD_PAM:
+		if (s->policy.delegated_label[0] != '\0')
+			snprintf(out, size, "%s", s->policy.delegated_label);
+		else
+			snprintf(out, size, "the check of the %s service",
+				 s->policy.delegated_service);
+		break;
 	default:
 		snprintf(out, size, "one of your recovery codes");
 		break;

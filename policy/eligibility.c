@@ -249,18 +249,30 @@ const char *sspr_rule_text(const struct sspr_rule *rule)
 			   : "";
 }
 
-unsigned sspr_usable_methods(const struct sspr_rule *rule, const struct sspr_record *rec)
+/* What the record has, and the delegated service for whoever registered a
+ * method of their own: pam_sspr cannot see who the service knows (a
+ * security key's owner, a push app's), so the policy that names it vouches
+ * for its registered users. */
+static unsigned record_and_delegated(const struct sspr_record *rec)
 {
-	return sspr_record_methods(rec) & rule->methods;
+	unsigned have = sspr_record_methods(rec);
+
+	if (have & ~(unsigned)SSPR_METHODS_UNREGISTRABLE)
+		have |= SSPR_METHOD_PAM;
+	return have;
 }
 
+unsigned sspr_usable_methods(const struct sspr_rule *rule, const struct sspr_record *rec)
+{
+	return record_and_delegated(rec) & rule->methods;
+}
 
 void sspr_registration_summarize(const struct sspr_record *rec,
 				 struct sspr_registration_summary *out)
 {
 	/* A pass from the helpdesk is a way in for a while, not a
 	 * registration: its holder is still reminded to register. */
-	out->methods = sspr_record_methods(rec) & ~(unsigned)SSPR_METHOD_PASS;
+	out->methods = record_and_delegated(rec) & ~(unsigned)SSPR_METHOD_PASS;
 	out->confirmed_at = rec->confirmed_at != 0 ? rec->confirmed_at : rec->registered_at;
 }
 

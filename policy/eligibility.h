@@ -79,14 +79,15 @@ void sspr_rule_of(const struct sspr_policy *pol, const char *user,
 const char *sspr_rule_text(const struct sspr_rule *rule);
 
 /* Methods the user can use to reset: enrolled in rec and counting under
- * their rule. */
+ * their rule, and the delegated service (pam:SERVICE) once they have
+ * registered a method of their own. */
 struct sspr_record;
 unsigned sspr_usable_methods(const struct sspr_rule *rule, const struct sspr_record *rec);
 
 /* What registration = remind / require and the re-confirmation nudge need
  * of a record, small enough for the account hook to keep on the host
- * (pam_sspr/reminder_cache.c): the methods enrolled, whatever the policy
- * allows, and when they were last confirmed (enrolled or re-confirmed; 0:
+ * (pam_sspr/reminder_cache.c): the methods enrolled (the delegated one as
+ * sspr_usable_methods counts it), whatever the policy allows, and when they were last confirmed (enrolled or re-confirmed; 0:
  * never). The rules below are stated once, on this. */
 struct sspr_registration_summary {
 	unsigned methods;

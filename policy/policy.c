@@ -76,6 +76,9 @@ static const struct policy_key policy_keys[] = {
     NUM("allow_root", T_BOOL, allow_root, 0, 0, "no"),
     NUM("methods", T_METHODS, methods, 0, 0, "totp questions email recovery"),
     NUM("methods_required", T_UINT, methods_required, 1, 2, "1"),
+    /* What the menu offers for pam:SERVICE: "a security key", "an
+     * approval on your phone". */
+    STR("pam_label", T_TEXT, delegated_label, ""),
     NUM("totp_digits", T_UINT, totp.digits, 6, 8, "6"),
     NUM("totp_period", T_UINT, totp.period, 10, 300, "30"),
     NUM("totp_window", T_UINT, totp.window, 0, 10, "1"),
@@ -263,8 +266,10 @@ static bool utf8_text(const char *s)
 	return true;
 }
 
-/* Longest method name plus one; a longer word is unknown by definition. */
-#define METHOD_WORD_MAX 16
+/* Longest method word plus one (pam:SERVICE); a longer word is unknown by
+ * definition. */
+#define DELEGATED_PREFIX "pam:"
+#define METHOD_WORD_MAX (sizeof(DELEGATED_PREFIX) + SSPR_SERVICE_NAME_MAX)
 
 /* One of the key's words; the error lists them: "x must be a, b or c". */
 static int set_choice(const struct policy_key *k, int *out, const char *value,
@@ -290,11 +295,25 @@ static int set_choice(const struct policy_key *k, int *out, const char *value,
 	return sspr_error_set(err, SSPR_EINVAL, "%s must be %s", k->name, words);
 }
 
-static int set_methods(unsigned *out, const char *value, struct sspr_error *err)
+/* pam:SERVICE: the delegated method and its service. */
+static unsigned delegated_method(const char *word, struct sspr_policy *pol)
+{
+	const char *service = word + strlen(DELEGATED_PREFIX);
+
+	if (strncmp(word, DELEGATED_PREFIX, strlen(DELEGATED_PREFIX)) != 0 ||
+	    strlen(service) > SSPR_SERVICE_NAME_MAX || !name_chars(service, false) ||
+	    strcmp(service, ".") == 0 || strcmp(service, "..") == 0)
+		return 0;
+	memcpy(pol->delegated_service, service, strlen(service) + 1);
+	return SSPR_METHOD_PAM;
+}
+
+static int set_methods(struct sspr_policy *pol, const char *value, struct sspr_error *err)
 {
 	unsigned methods = 0;
 	const char *p = value;
 
+	pol->delegated_service[0] = '\0';
 	while (*p != '\0') {
 		char word[METHOD_WORD_MAX];
 		size_t n = strcspn(p, " \t");
@@ -308,30 +327,40 @@ static int set_methods(unsigned *out, const char *value, struct sspr_error *err)
 			memcpy(word, p, n);
 			word[n] = '\0';
 			m = sspr_method_from_name(word);
+			/* The delegated method is always spelt with its service. */
+			if (m == SSPR_METHOD_PAM)
+				m = 0;
+			else if (m == 0)
+				m = delegated_method(word, pol);
 		}
 		if (m == 0) {
 			if (n < sizeof(word) && printable_ascii(word, false))
 				return sspr_error_set(err, SSPR_EINVAL,
 						      "methods must list only totp, questions, "
-						      "email, recovery and pass (not '%s')",
+						      "email, recovery, pass and pam:SERVICE (not '%s')",
 						      word);
 			return sspr_error_set(err, SSPR_EINVAL,
 					      "methods must list only totp, questions, email, "
-					      "recovery and pass");
+					      "recovery, pass and pam:SERVICE");
 		}
+		if ((methods & m) && m == SSPR_METHOD_PAM)
+			return sspr_error_set(err, SSPR_EINVAL,
+					      "methods must list one pam:SERVICE at most (one "
+					      "service can stack several modules)");
 		if (methods & m)
 			return sspr_error_set(err, SSPR_EINVAL, "methods must not list '%s' twice",
 					      word);
 		methods |= m;
 		p += n;
 	}
-	if (methods == 0)
+	if ((methods & ~(unsigned)SSPR_METHODS_UNREGISTRABLE) == 0)
 		return sspr_error_set(err, SSPR_EINVAL,
 				      "methods must list at least one of totp, questions, email, "
 				      "recovery");
-	*out = methods;
+	pol->methods = methods;
 	return SSPR_OK;
 }
+
 
 /* Each word must name a scheme we speak; the rest of a URI is libldap's to
  * judge, and an unreachable one only costs its share of ldap_timeout. */
@@ -536,7 +565,7 @@ int sspr_policy_set(struct sspr_policy *pol, const char *key, const char *value,
 	case T_CHOICE:
 		return set_choice(k, (int *)(void *)field, value, err);
 	case T_METHODS:
-		return set_methods(&pol->methods, value, err);
+		return set_methods(pol, value, err);
 	default:
 		return set_string(k, field, value, err);
 	}
@@ -739,7 +768,9 @@ static int cross_check(const char *path, const struct sspr_policy *pol, const un
 				      "questions_to_register (%u)",
 				      path, reset_line > reg_line ? reset_line : reg_line,
 				      pol->questions_to_reset, pol->questions_to_register);
-	/* A pass is the helpdesk's, not a registration: it does not count. */
+	/* A pass is the helpdesk's, for a while, not a way of the user's: it
+	 * does not count. The delegated service does: the administrator
+	 * vouches that the users have what it checks. */
 	if (pol->methods_required > popcount(pol->methods & ~(unsigned)SSPR_METHOD_PASS))
 		return sspr_error_set(err, SSPR_EINVAL,
 				      "%s:%u: methods_required (%u) must not exceed the number of "
@@ -747,6 +778,12 @@ static int cross_check(const char *path, const struct sspr_policy *pol, const un
 				      path, req_line > methods_line ? req_line : methods_line,
 				      pol->methods_required,
 				      popcount(pol->methods & ~(unsigned)SSPR_METHOD_PASS));
+	/* The delegated check must not be the password change itself. */
+	if ((pol->methods & SSPR_METHOD_PAM) &&
+	    strcmp(pol->delegated_service, pol->password_service) == 0)
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: methods must not delegate to password_service (%s)",
+				      path, methods_line, pol->password_service);
 	if (check_ldap_keys(path, pol, line_of, err) != SSPR_OK)
 		return SSPR_EINVAL;
 	if (check_password_ldap_keys(path, pol, line_of, err) != SSPR_OK)
@@ -841,11 +878,28 @@ int sspr_policy_load_or_default(const char *path, bool path_given, struct sspr_p
 	return r;
 }
 
-/* The method list as the policy file writes it, in method.h's order; an
- * empty set stays empty. */
-static void methods_text(unsigned methods, char *out, size_t size)
+/* The method list as the policy file writes it, in method.h's order, the
+ * delegated method with its service; an empty set stays empty. */
+static void methods_text(const struct sspr_policy *pol, char *out, size_t size)
 {
-	(void)sspr_methods_text(methods, " ", out, size);
+	size_t n = 0;
+
+	out[0] = '\0';
+	SSPR_FOR_EACH_METHOD(m) {
+		int w;
+
+		if ((pol->methods & m) == 0)
+			continue;
+		if (m == SSPR_METHOD_PAM)
+			w = snprintf(out + n, size - n, "%s%s%s", n > 0 ? " " : "",
+				     DELEGATED_PREFIX, pol->delegated_service);
+		else
+			w = snprintf(out + n, size - n, "%s%s", n > 0 ? " " : "",
+				     sspr_method_name(m));
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
 }
 
 void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, void *ctx)
@@ -880,7 +934,7 @@ void sspr_policy_foreach(const struct sspr_policy *pol, sspr_policy_line_fn fn, 
 				 k->choices[*(const int *)(const void *)field]);
 			break;
 		case T_METHODS:
-			methods_text(pol->methods, value, sizeof(value));
+			methods_text(pol, value, sizeof(value));
 			break;
 		default:
 			snprintf(value, sizeof(value), "%s", field);

@@ -23,6 +23,7 @@
 #define SSPR_MAIL_COMMAND_MAX 1023
 #define SSPR_MAIL_ADDRESS_MAX 254
 #define SSPR_HELPDESK_MAX 511
+#define SSPR_DELEGATED_LABEL_MAX 127
 #define SSPR_PATH_MAX 1023
 #define SSPR_LDAP_URIS_MAX 1023 /* the whole space-separated list */
 #define SSPR_LDAP_URI_COUNT_MAX 8
@@ -59,6 +60,9 @@ struct sspr_policy {
 	bool allow_root;
 	unsigned methods;          /* bitmask of enum sspr_method */
 	unsigned methods_required; /* 1..2 */
+	/* SSPR_METHOD_PAM's service, from methods = pam:SERVICE; "" = none. */
+	char delegated_service[SSPR_SERVICE_NAME_MAX + 1];
+	char delegated_label[SSPR_DELEGATED_LABEL_MAX + 1]; /* its menu line; "" = a default */
 	struct sspr_totp_params totp;
 	char questions_file[SSPR_PATH_MAX + 1];
 	bool custom_questions;

@@ -94,7 +94,9 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 	if (args.npos < 1 || args.npos > 2)
 		return admin_usage_error("usage: revoke USER [METHOD]");
 	change_init(&c, args.pos[0]);
-	if (args.npos == 2 && (c.method = sspr_method_from_name(args.pos[1])) == 0)
+	/* pam:SERVICE keeps nothing here: its registrations are the service's. */
+	if (args.npos == 2 && ((c.method = sspr_method_from_name(args.pos[1])) == 0 ||
+			       c.method == SSPR_METHOD_PAM))
 		return admin_usage_error("revoke: unknown method '%s' (totp, questions, email, "
 					 "recovery or pass)",
 					 cli_quote_arg(args.pos[1], shown, sizeof(shown)));

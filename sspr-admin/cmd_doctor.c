@@ -186,6 +186,7 @@ int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv)
 	}
 	doctor_check_pam(&d);
 	doctor_check_password_service(&d);
+	doctor_check_delegated_service(&d);
 	doctor_check_sshd(&d);
 	if (d.json) {
 		cli_json_end_array(&d.j);

@@ -44,6 +44,7 @@ void doctor_check_store(struct doctor *d);
 void doctor_check_mail_relay(struct doctor *d);
 void doctor_check_pam(struct doctor *d);
 void doctor_check_password_service(struct doctor *d);
+void doctor_check_delegated_service(struct doctor *d);
 void doctor_check_sshd(struct doctor *d);
 
 #endif

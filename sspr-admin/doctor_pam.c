@@ -408,17 +408,6 @@ static bool pwquality_conf_enforces_for_root(void)
 				  enforce_for_root_line, NULL);
 }
 
-static bool service_file_exists(const char *service)
-{
-	char path[300];
-
-	snprintf(path, sizeof(path), "/etc/pam.d/%s", service);
-	if (access(path, F_OK) == 0)
-		return true;
-	snprintf(path, sizeof(path), "/usr/lib/pam.d/%s", service);
-	return access(path, F_OK) == 0;
-}
-
 void doctor_check_password_service(struct doctor *d)
 {
 	const char *service = d->pol->password_service;
@@ -431,7 +420,7 @@ void doctor_check_password_service(struct doctor *d)
 		doctor_report(d, DOCTOR_PROBLEM, "password-service", service, NULL, "out of memory");
 		return;
 	}
-	if (!service_file_exists(service)) {
+	if (!sspr_pamconf_service_exists(NULL, service)) {
 		snprintf(fix, sizeof(fix),
 			 "apt-get install --reinstall -o Dpkg::Options::=--force-confmiss "
 			 "libpam-sspr (or set password_service to a service that exists)");
@@ -503,4 +492,41 @@ void doctor_check_password_service(struct doctor *d)
 		      s->line[q].where);
 out:
 	free(s);
+}
+
+/* methods = pam:SERVICE: the module runs the service only when it has a
+ * file of its own and does not run pam_sspr (reset.c refuses otherwise, as
+ * "unavailable"); a password module in it asks for what the user forgot. */
+void doctor_check_delegated_service(struct doctor *d)
+{
+	const char *service = d->pol->delegated_service;
+	char fix[300];
+
+	if ((d->pol->methods & SSPR_METHOD_PAM) == 0)
+		return;
+	snprintf(fix, sizeof(fix), "create /etc/pam.d/%s with the module to delegate to (see "
+		 "pam_sspr(8), DELEGATED METHODS)", service);
+	if (!sspr_pamconf_service_exists(NULL, service)) {
+		doctor_report(d, DOCTOR_PROBLEM, "delegated-service", service, fix,
+			      "/etc/pam.d/%s does not exist: the pam:%s method is unavailable",
+			      service, service);
+		return;
+	}
+	if (sspr_pamconf_has_module(NULL, service, "auth", "pam_sspr.so")) {
+		snprintf(fix, sizeof(fix), "remove pam_sspr from /etc/pam.d/%s", service);
+		doctor_report(d, DOCTOR_PROBLEM, "delegated-service", service, fix,
+			      "%s runs pam_sspr itself: the pam:%s method is unavailable", service,
+			      service);
+		return;
+	}
+	if (sspr_pamconf_has_module(NULL, service, "auth", "pam_unix.so")) {
+		snprintf(fix, sizeof(fix), "remove pam_unix from /etc/pam.d/%s", service);
+		doctor_report(d, DOCTOR_WARNING, "delegated-service", service, fix,
+			      "%s asks for the password (pam_unix), which a user resetting it has "
+			      "forgotten",
+			      service);
+		return;
+	}
+	doctor_report(d, DOCTOR_OK, "delegated-service", service, NULL,
+		      "pam:%s runs /etc/pam.d/%s as one method", service, service);
 }

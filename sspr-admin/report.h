@@ -16,6 +16,7 @@
 	X(BAD_CODE, "bad-code")                                                                    \
 	X(REPLAYED_CODE, "replayed-code")                                                          \
 	X(BAD_ANSWER, "bad-answer")                                                                \
+	X(REFUSED, "refused") /* by the delegated service (pam:SERVICE) */                         \
 	X(LOCKED, "locked")                                                                        \
 	X(NOT_ELIGIBLE, "not-eligible")                                                            \
 	X(NOT_ENROLLED, "not-enrolled")                                                            \

@@ -59,6 +59,10 @@ static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *
 			       cli_time_iso(rec->pass.expires_at, d), (unsigned)rec->pass.uses_left,
 			       rec->pass.uses_left == 1 ? "" : "s");
 		break;
+	case SSPR_METHOD_PAM:
+		printf("checked by the PAM service %s (it keeps its own registrations)",
+		       ctx->pol.delegated_service);
+		break;
 	default:
 		break;
 	}

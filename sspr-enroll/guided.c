@@ -110,8 +110,10 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 		int yes;
 
 		have = sspr_usable_methods(&ctx->rule, rec);
-		/* A pass is the helpdesk's to issue, not the user's to register. */
-		if (m == SSPR_METHOD_PASS || !(ctx->rule.methods & m) || (have & m))
+		/* A pass is the helpdesk's to issue, and the delegated service
+		 * keeps its own registrations: neither is the user's to
+		 * register here. */
+		if ((m & SSPR_METHODS_UNREGISTRABLE) || !(ctx->rule.methods & m) || (have & m))
 			continue;
 		snprintf(question, sizeof(question), "\nRegister %s now?", describe(m));
 		yes = enroll_ask_yes_no(question, true);

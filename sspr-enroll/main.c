@@ -90,7 +90,7 @@ static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, s
 								   : "remove needs a METHOD");
 		c->arg = argv[i++];
 		c->method = c->name[0] == 'e' ? SSPR_METHOD_EMAIL : sspr_method_from_name(c->arg);
-		if (c->method == 0)
+		if (c->method == 0 || c->method == SSPR_METHOD_PAM)
 			return usage("METHOD is one of totp, questions, email, recovery, pass");
 	} else {
 		for (size_t k = 0; k < sizeof(registering) / sizeof(registering[0]); k++)

@@ -205,6 +205,41 @@ static void test_usable_methods_are_enrolled_and_allowed(void **state)
 	assert_int_equal(sspr_usable_methods(&rule, &rec), 0);
 }
 
+/* pam:SERVICE is usable, and counts toward registration, for whoever has
+ * registered a method of their own; a pass alone does not bring it. */
+static void test_delegated_method_joins_a_registration(void **state)
+{
+	struct sspr_registration_summary sum;
+	struct sspr_record rec;
+	struct sspr_rule rule;
+
+	assert_int_equal(sspr_policy_set(&pol, "methods", "totp pass pam:sspr-u2f", NULL), SSPR_OK);
+	assert_string_equal(pol.delegated_service, "sspr-u2f");
+	assert_int_equal(sspr_policy_set(&pol, "methods_required", "2", NULL), SSPR_OK);
+	nobody_rule(&rule);
+	sspr_record_init(&rec);
+	assert_int_equal(sspr_usable_methods(&rule, &rec), 0);
+	rec.has_pass = true;
+	rec.pass.uses_left = 1;
+	rec.pass.issued_at = 1;
+	rec.pass.expires_at = INT64_MAX;
+	assert_int_equal(sspr_usable_methods(&rule, &rec), SSPR_METHOD_PASS);
+	assert_false(sspr_registration_complete(&rule, &rec));
+	rec.has_totp = true;
+	assert_int_equal(sspr_usable_methods(&rule, &rec),
+			 SSPR_METHOD_TOTP | SSPR_METHOD_PASS | SSPR_METHOD_PAM);
+	assert_true(sspr_registration_complete(&rule, &rec));
+	sspr_registration_summarize(&rec, &sum);
+	assert_int_equal(sspr_summary_complete(&rule, &sum), true);
+	/* Without pam: in the policy it counts for nobody. */
+	assert_int_equal(sspr_policy_set(&pol, "methods", "totp email", NULL), SSPR_OK);
+	assert_string_equal(pol.delegated_service, "");
+	nobody_rule(&rule);
+	assert_int_equal(sspr_usable_methods(&rule, &rec), SSPR_METHOD_TOTP);
+	assert_false(sspr_registration_complete(&rule, &rec));
+	assert_int_equal(sspr_policy_set(&pol, "methods_required", "1", NULL), SSPR_OK);
+}
+
 /* admin_policy = strict: root and admin_group's members need two methods
  * and questions do not count; everyone else, and strangers, get the
  * policy's methods and methods_required. */
@@ -306,6 +341,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_unknown_or_unreasonable_user_is_no_user, reset_policy),
 	    cmocka_unit_test_setup(test_reasons_are_short_and_distinct, reset_policy),
 	    cmocka_unit_test_setup(test_usable_methods_are_enrolled_and_allowed, reset_policy),
+	    cmocka_unit_test_setup(test_delegated_method_joins_a_registration, reset_policy),
 	    cmocka_unit_test_setup(test_admins_prove_two_methods_without_questions, reset_policy),
 	    cmocka_unit_test(test_lookup_buffer_grows_in_few_reads),
 	};

@@ -29,7 +29,7 @@
 #error SHIPPED_POLICY must name policy/sspr.conf
 #endif
 
-#define N_KEYS 64 /* the keys doc/DESIGN.md §3.7 lists */
+#define N_KEYS 65 /* the keys doc/DESIGN.md §3.7 lists */
 
 static char dir[64];
 static char path[128];
@@ -171,7 +171,7 @@ static void test_defaults_match_design(void **state)
 	assert_string_equal(p.group, "sspr");
 	assert_int_equal(p.min_uid, 1000);
 	assert_false(p.allow_root);
-	assert_int_equal(p.methods, SSPR_METHOD_ALL & ~(unsigned)SSPR_METHOD_PASS);
+	assert_int_equal(p.methods, SSPR_METHOD_ALL & ~(unsigned)SSPR_METHODS_UNREGISTRABLE);
 	assert_int_equal(p.methods_required, 1);
 	assert_int_equal(p.totp.digits, 6);
 	assert_int_equal(p.totp.period, 30);
@@ -256,6 +256,7 @@ static const char every_key[] = "group = wheel\n"
 				"allow_root = yes\n"
 				"methods = recovery totp\n"
 				"methods_required = 2\n"
+				"pam_label = a touch of your security key\n"
 				"totp_digits = 8\n"
 				"totp_period = 60\n"
 				"totp_window = 0\n"
@@ -546,14 +547,31 @@ static void test_methods_list_is_checked(void **state)
 {
 	expect_ok("methods = questions\n");
 	expect_error("methods = totp sms\n",
-		     "1: methods must list only totp, questions, email, recovery and pass (not 'sms')");
+		     "1: methods must list only totp, questions, email, recovery, pass and pam:SERVICE (not 'sms')");
 	expect_error("methods = totp,email\n", "1: methods must list only totp, questions, email, "
-					       "recovery and pass (not 'totp,email')");
+					       "recovery, pass and pam:SERVICE (not 'totp,email')");
 	expect_error("methods = TOTP\n",
-		     "1: methods must list only totp, questions, email, recovery and pass (not 'TOTP')");
-	expect_error("methods = totpquestionsemail\n",
-		     "1: methods must list only totp, questions, email, recovery and pass");
+		     "1: methods must list only totp, questions, email, recovery, pass and pam:SERVICE (not 'TOTP')");
+	expect_error("methods = totpquestionsemailrecoverypasstotpquestionsemailrecoverypasstotpquestions\n",
+		     "1: methods must list only totp, questions, email, recovery, pass and pam:SERVICE");
 	expect_error("methods = totp email totp\n", "1: methods must not list 'totp' twice");
+	/* The delegated method: with a service name, once, beside a method
+	 * users register, and never the password change's own service. */
+	expect_ok("methods = totp pam:sspr-u2f\n");
+	expect_error("methods = totp pam\n", "1: methods must list only totp, questions, email, "
+					      "recovery, pass and pam:SERVICE (not 'pam')");
+	expect_error("methods = totp pam:\n", "1: methods must list only totp, questions, email, "
+					       "recovery, pass and pam:SERVICE (not 'pam:')");
+	expect_error("methods = totp pam:../x\n", "1: methods must list only totp, questions, "
+						   "email, recovery, pass and pam:SERVICE (not "
+						   "'pam:../x')");
+	expect_error("methods = totp pam:a pam:b\n",
+		     "1: methods must list one pam:SERVICE at most (one service can stack several "
+		     "modules)");
+	expect_error("methods = pam:sspr-u2f pass\n",
+		     "1: methods must list at least one of totp, questions, email, recovery");
+	expect_error("methods = totp pam:sspr-passwd\n",
+		     "1: methods must not delegate to password_service (sspr-passwd)");
 	expect_error("methods =\n",
 		     "1: methods must list at least one of totp, questions, email, recovery");
 	expect_error("methods = totp\nmethods_required = 2\n",
@@ -731,7 +749,7 @@ static void test_setter_speaks_without_a_path_and_keeps_old_value(void **state)
 	assert_int_equal(sspr_policy_set(&p, "foo", "1", &err), SSPR_EINVAL);
 	assert_string_equal(err.msg, "unknown key 'foo'");
 	assert_int_equal(sspr_policy_set(&p, "methods", "totp sms", &err), SSPR_EINVAL);
-	assert_int_equal(p.methods, SSPR_METHOD_ALL & ~(unsigned)SSPR_METHOD_PASS);
+	assert_int_equal(p.methods, SSPR_METHOD_ALL & ~(unsigned)SSPR_METHODS_UNREGISTRABLE);
 	assert_int_equal(sspr_policy_set(&p, "lockout_attempts", "100", NULL), SSPR_OK);
 	assert_int_equal(p.lockout.attempts, 100);
 }
