@@ -97,7 +97,7 @@ static enum delegated_outcome run_service(struct sspr_session *s, const char *us
 		if (pam_get_item(s->pamh, copied_items[i], &item) == PAM_SUCCESS && item != NULL)
 			(void)pam_set_item(inner, copied_items[i], item);
 	}
-	r = pam_authenticate(inner, s->flags & PAM_SILENT);
+	r = pam_authenticate(inner, (s->flags & PAM_SILENT) ? (int)PAM_SILENT : 0);
 	sspr_session_debug(s, "pam:%s returned %s", service, pam_strerror(inner, r));
 	pam_end(inner, r);
 	if (outcome_of(r) == DELEGATED_UNAVAILABLE)

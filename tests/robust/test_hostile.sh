@@ -128,6 +128,10 @@ fi
 
 # Hostile bytes, built once.
 BIG=$(head -c 10000 /dev/zero | tr '\0' a)            # a 10 000-byte name
+# pam:SERVICE and its label (A28-A30).
+policy pam-long.conf "methods = totp pam:${BIG:0:100}"
+policy pam-esc.conf $'methods = totp pam:a\x1b[2Jb'
+policy pam-label.conf "methods = totp pam:sspr-u2f" $'pam_label = a \x1b[2J key'
 MIB=$(head -c 1048576 /dev/zero | tr '\0' 7)          # 1 MiB of digits
 CTRL=$'al\x1b[2J\x07ice\x7f'                           # escape sequence, bell, DEL
 NONUTF8=$'\xff\xfe\xc0\x80bob'                         # invalid and overlong UTF-8
@@ -254,6 +258,12 @@ tool A25 2 same "$T/in.none" "out:give a duration" $'!out:\x1b' \
 tool A26 2 same "$T/in.none" "out:N must be 1..10" -- "$ADMIN" --config "$T/good.conf" pass "$ME" \
 	--uses 4294967297
 tool A27 1 same "$T/in.none" "out:invalid user name" -- "$ADMIN" --config "$T/good.conf" pass "$BIG"
+tool A28 1 same "$T/in.none" "out:$T/pam-long.conf:" "out:pam:SERVICE" "!out:${BIG:0:100}" \
+	-- "$ADMIN" --config "$T/pam-long.conf" check-config
+tool A29 1 same "$T/in.none" "out:$T/pam-esc.conf:" "out:pam:SERVICE" $'!out:\x1b' \
+	-- "$ADMIN" --config "$T/pam-esc.conf" check-config
+tool A30 1 same "$T/in.none" "out:$T/pam-label.conf:" "out:pam_label must be UTF-8 text" \
+	$'!out:\x1b' -- "$ADMIN" --config "$T/pam-label.conf" check-config
 
 # ---- sspr-enroll ---------------------------------------------------------
 tool E01 2 same "$T/in.none" "out:not a valid e-mail address" $'!out:\x1b' \
