@@ -43,12 +43,14 @@ static enum delegated_outcome outcome_of(int status)
 	case PAM_SERVICE_ERR:
 	case PAM_SYSTEM_ERR:
 	case PAM_BUF_ERR:
-	case PAM_ABORT:
 	case PAM_OPEN_ERR:
 	case PAM_SYMBOL_ERR:
 		return DELEGATED_UNAVAILABLE;
 	default:
-		return DELEGATED_FAILED; /* AUTH_ERR, USER_UNKNOWN, MAXTRIES, ... */
+		/* AUTH_ERR, USER_UNKNOWN, MAXTRIES, ...; PAM_ABORT too, which
+		 * pam_duo answers a denied push with, after guesses were
+		 * checked: never a withdrawn charge. */
+		return DELEGATED_FAILED;
 	}
 }
 

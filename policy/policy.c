@@ -302,8 +302,8 @@ static unsigned delegated_method(const char *word, struct sspr_policy *pol)
 
 	if (strncmp(word, DELEGATED_PREFIX, strlen(DELEGATED_PREFIX)) != 0 ||
 	    strlen(service) > SSPR_SERVICE_NAME_MAX || !name_chars(service, false) ||
-	    strcmp(service, ".") == 0 || strcmp(service, "..") == 0)
-		return 0;
+	    service[0] == '.' || strpbrk(service, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL)
+		return 0; /* libpam lowercases the name; the checks read it as written */
 	memcpy(pol->delegated_service, service, strlen(service) + 1);
 	return SSPR_METHOD_PAM;
 }

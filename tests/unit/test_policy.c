@@ -565,6 +565,8 @@ static void test_methods_list_is_checked(void **state)
 	expect_error("methods = totp pam:../x\n", "1: methods must list only totp, questions, "
 						   "email, recovery, pass and pam:SERVICE (not "
 						   "'pam:../x')");
+	expect_error("methods = totp pam:U2F\n", "1: methods must list only totp, questions, email, "
+						"recovery, pass and pam:SERVICE (not 'pam:U2F')");
 	expect_error("methods = totp pam:a pam:b\n",
 		     "1: methods must list one pam:SERVICE at most (one service can stack several "
 		     "modules)");
