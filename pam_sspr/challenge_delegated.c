@@ -18,10 +18,6 @@
 #include "decoy.h"
 #include "pamconf.h"
 
-/* Items the service sees as the login's stack does: pam_duo and
- * privacyIDEA show the remote host in the push, modules log the tty. */
-static const int copied_items[] = {PAM_TTY, PAM_RHOST, PAM_RUSER};
-
 enum delegated_outcome {
 	DELEGATED_PASSED,
 	DELEGATED_FAILED,      /* the service refused: counts as a wrong answer */
@@ -78,6 +74,7 @@ static enum delegated_outcome run_service(struct sspr_session *s, const char *us
 	const char *service = s->policy.delegated_service;
 	const struct pam_conv *conv = NULL;
 	pam_handle_t *inner = NULL;
+	enum delegated_outcome outcome;
 	int r;
 
 	*why = NULL;
@@ -93,18 +90,14 @@ static enum delegated_outcome run_service(struct sspr_session *s, const char *us
 		*why = "the pam: service did not start";
 		return DELEGATED_UNAVAILABLE;
 	}
-	for (size_t i = 0; i < sizeof(copied_items) / sizeof(copied_items[0]); i++) {
-		const void *item = NULL;
-
-		if (pam_get_item(s->pamh, copied_items[i], &item) == PAM_SUCCESS && item != NULL)
-			(void)pam_set_item(inner, copied_items[i], item);
-	}
+	sspr_session_share_items(s, inner);
 	r = pam_authenticate(inner, (s->flags & PAM_SILENT) ? (int)PAM_SILENT : 0);
 	sspr_session_debug(s, "pam:%s returned %s", service, pam_strerror(inner, r));
 	pam_end(inner, r);
-	if (outcome_of(r) == DELEGATED_UNAVAILABLE)
+	outcome = outcome_of(r);
+	if (outcome == DELEGATED_UNAVAILABLE)
 		*why = "the pam: service could not judge";
-	return outcome_of(r);
+	return outcome;
 }
 
 /* An outcome other than passed or failed ends the challenge, told and

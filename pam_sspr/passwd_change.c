@@ -21,10 +21,6 @@
 #include "pamconf.h"
 #include "passwd_change.h"
 
-/* Items the nested stack should see as the outer one does, so pam_unix
- * logs the right tty and remote host. */
-static const int copied_items[] = {PAM_TTY, PAM_RHOST, PAM_RUSER};
-
 /* Nothing converses outside pam_chauthtok, which installs the relay. */
 static int idle_conv(int n, const struct pam_message **msg, struct pam_response **resp,
 		     void *data)
@@ -132,13 +128,7 @@ int sspr_passwd_open(struct sspr_session *s, char *why, size_t why_size)
 			 s->policy.password_service, pam_strerror(s->pamh, r));
 		return r;
 	}
-	for (size_t i = 0; i < sizeof(copied_items) / sizeof(copied_items[0]); i++) {
-		const void *value = NULL;
-
-		if (pam_get_item(s->pamh, copied_items[i], &value) == PAM_SUCCESS &&
-		    value != NULL)
-			(void)pam_set_item(s->passwd, copied_items[i], value);
-	}
+	sspr_session_share_items(s, s->passwd);
 	return PAM_SUCCESS;
 }
 

@@ -129,3 +129,15 @@ void sspr_session_aborted(struct sspr_session *s, const char *method, const char
 	if (s->hide)
 		sspr_session_refuse(s, refusal);
 }
+
+void sspr_session_share_items(const struct sspr_session *s, pam_handle_t *inner)
+{
+	static const int shared[] = {PAM_TTY, PAM_RHOST, PAM_RUSER};
+
+	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
+		const void *value = NULL;
+
+		if (pam_get_item(s->pamh, shared[i], &value) == PAM_SUCCESS && value != NULL)
+			(void)pam_set_item(inner, shared[i], value);
+	}
+}

@@ -86,6 +86,11 @@ int sspr_session_paced_write(struct sspr_session *s, struct sspr_error *err);
 /* Writes a deferred event the dialog did not get to (it ended first). */
 void sspr_session_flush(struct sspr_session *s);
 
+/* Gives a nested transaction (the password change, a delegated method)
+ * the login's PAM_TTY, PAM_RHOST and PAM_RUSER, so its modules log, and
+ * show in a push, what the login's own stack would. */
+void sspr_session_share_items(const struct sspr_session *s, pam_handle_t *inner);
+
 /* debug-only log line. */
 void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -295,8 +295,8 @@ static int set_choice(const struct policy_key *k, int *out, const char *value,
 	return sspr_error_set(err, SSPR_EINVAL, "%s must be %s", k->name, words);
 }
 
-/* pam:SERVICE: the delegated method and its service. */
-static unsigned delegated_method(const char *word, struct sspr_policy *pol)
+/* pam:SERVICE: the delegated method, its service copied to service. */
+static unsigned delegated_method(const char *word, char service_out[SSPR_SERVICE_NAME_MAX + 1])
 {
 	const char *service = word + strlen(DELEGATED_PREFIX);
 
@@ -304,16 +304,17 @@ static unsigned delegated_method(const char *word, struct sspr_policy *pol)
 	    strlen(service) > SSPR_SERVICE_NAME_MAX || !name_chars(service, false) ||
 	    service[0] == '.' || strpbrk(service, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL)
 		return 0; /* libpam lowercases the name; the checks read it as written */
-	memcpy(pol->delegated_service, service, strlen(service) + 1);
+	memcpy(service_out, service, strlen(service) + 1);
 	return SSPR_METHOD_PAM;
 }
 
 static int set_methods(struct sspr_policy *pol, const char *value, struct sspr_error *err)
 {
+	char service[SSPR_SERVICE_NAME_MAX + 1] = "";
 	unsigned methods = 0;
 	const char *p = value;
 
-	pol->delegated_service[0] = '\0';
+	/* Nothing of pol changes unless the whole list is good. */
 	while (*p != '\0') {
 		char word[METHOD_WORD_MAX];
 		size_t n = strcspn(p, " \t");
@@ -331,7 +332,7 @@ static int set_methods(struct sspr_policy *pol, const char *value, struct sspr_e
 			if (m == SSPR_METHOD_PAM)
 				m = 0;
 			else if (m == 0)
-				m = delegated_method(word, pol);
+				m = delegated_method(word, service);
 		}
 		if (m == 0) {
 			if (n < sizeof(word) && printable_ascii(word, false))
@@ -358,6 +359,7 @@ static int set_methods(struct sspr_policy *pol, const char *value, struct sspr_e
 				      "methods must list at least one of totp, questions, email, "
 				      "recovery");
 	pol->methods = methods;
+	memcpy(pol->delegated_service, service, sizeof(service));
 	return SSPR_OK;
 }
 
