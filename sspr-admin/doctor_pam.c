@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "doctor.h"
+#include "delegated_stack.h"
 #include "pamconf.h"
 
 #define STACK_MAX 128
@@ -500,23 +501,15 @@ out:
 void doctor_check_delegated_service(struct doctor *d)
 {
 	const char *service = d->pol->delegated_service;
-	char fix[300];
+	char fix[300], why[300];
 
 	if ((d->pol->methods & SSPR_METHOD_PAM) == 0)
 		return;
-	snprintf(fix, sizeof(fix), "create /etc/pam.d/%s with the module to delegate to (see "
-		 "pam_sspr(8), DELEGATED METHODS)", service);
-	if (!sspr_pamconf_service_exists(NULL, service)) {
+	if (!sspr_delegated_stack_usable(NULL, service, why, sizeof(why))) {
+		snprintf(fix, sizeof(fix), "give /etc/pam.d/%s an auth stack that checks the user "
+			 "(see pam_sspr(8), DELEGATED METHODS)", service);
 		doctor_report(d, DOCTOR_PROBLEM, "delegated-service", service, fix,
-			      "/etc/pam.d/%s does not exist: the pam:%s method is unavailable",
-			      service, service);
-		return;
-	}
-	if (sspr_pamconf_has_module(NULL, service, "auth", "pam_sspr.so")) {
-		snprintf(fix, sizeof(fix), "remove pam_sspr from /etc/pam.d/%s", service);
-		doctor_report(d, DOCTOR_PROBLEM, "delegated-service", service, fix,
-			      "%s runs pam_sspr itself: the pam:%s method is unavailable", service,
-			      service);
+			      "%s: the pam:%s method is unavailable", why, service);
 		return;
 	}
 	if (sspr_pamconf_has_module(NULL, service, "auth", "pam_unix.so")) {

@@ -4,8 +4,10 @@
 # real pam_oath with an HOTP usersfile runs inside the reset as one method,
 # through the real pam_unix, in the private namespace of
 # tests/e2e/sandbox.sh. Its success counts as one method, its failures
-# toward pam_sspr's lockout; with enumeration = hide a stranger gets the
-# same service run for their name. oathtool computes the one-time passwords.
+# toward pam_sspr's lockout, one question per run; with enumeration = hide a
+# name that is no account gets the same service run for it, an account that
+# cannot reset gets it run for no one; stacks that are no check are refused.
+# oathtool computes the one-time passwords.
 # Usage: test_delegated_e2e.sh MODULE ADMIN
 set -euo pipefail
 
@@ -116,10 +118,11 @@ policy methods_required=1
 # --- hidden: a stranger gets the same service run for their name ----------------
 # pam_oath refuses a name its usersfile lacks without asking anything: that
 # is what it tells a stranger (pam_sspr.8, DELEGATED METHODS), and the same
-# for an account with nothing registered and a name that does not exist.
+# for an account with nothing registered (run for sspr:nobody) and a name
+# that does not exist (run for that name).
 policy enumeration=hide
 converse_login bob "" 2 "123456"
-check "hidden: bob (nothing registered) gets pam_oath run for his name" \
+check "hidden: bob (nothing registered) is not asked for alice's token" \
 	never_says "One-time password (OATH) for \`alice'"
 check "hidden: pam_oath asks bob nothing (bob has no token)" never_says "One-time password"
 check "hidden: bob is refused as a wrong password is" says "The check did not succeed."
@@ -130,7 +133,34 @@ check "hidden: bob and the stranger see the same dialog" \
 	[ "$(sed 's/bob/X/g' <<<"$bob_out" | grep -v '^pamtester')" = \
 	  "$(sed 's/nosuchuser/X/g' <<<"$out" | grep -v '^pamtester')" ]
 transcript "a name that does not exist chooses pam:sspr-oath (enumeration = hide)"
+# A locked account's decoy runs the service for no one: no push to the
+# account's phone, no counter of the account's token spent.
+oath_before=$(cat /etc/users.oath)
+for wrong in 333333 444444 555555; do converse_login alice "" 2 "$wrong"; done
+bump
+converse_login alice "" 2 "$(otp)"
+check "hidden, locked: alice gets the refusal, not a lockout notice" says "The check did not succeed."
+check "hidden, locked: pam_oath was run for no one" never_says "One-time password (OATH) for \`alice'"
+check "hidden, locked: the token's counter was not spent" [ "$(cat /etc/users.oath)" = "$oath_before" ]
+check "hidden, locked: alice, bob and the stranger see the same dialog" \
+	[ "$(sed 's/alice/X/g' <<<"$out" | grep -v '^pamtester')" = \
+	  "$(sed 's/nosuchuser/X/g' <<<"$bob_out" | sed 's/bob/X/g' | grep -v '^pamtester')" ]
+"$admin" unlock alice >/dev/null
 policy enumeration=show
+
+# --- one question per run: a service that asks again gets no free guesses -------
+cp /etc/pam.d/sspr-oath "$T/sspr-oath.good"
+printf 'auth required %s usersfile=/etc/users.oath window=20 digits=6\n' "$oath_so" \
+	>>/etc/pam.d/sspr-oath
+hash2=$(sandbox_shadow_hash alice)
+bump
+converse_login alice "" 2 "$(otp)" "999999"
+check "asks twice: the service's second question is not put to the user" \
+	[ "$(grep -c "One-time password (OATH)" <<<"$out")" = 1 ]
+check "asks twice: the run is refused" says "The check did not succeed."
+check "asks twice: the password is unchanged" hash_is alice "$hash2"
+cp "$T/sspr-oath.good" /etc/pam.d/sspr-oath
+"$admin" unlock alice >/dev/null
 
 # --- a broken service fails closed for the reset, never for the login -----------
 mv /etc/pam.d/sspr-oath /etc/pam.d/sspr-oath.off
@@ -141,14 +171,32 @@ check "missing service: nothing else was asked before the refusal" \
 login alice "$new2"
 check "missing service: the password login still works" logged_in
 out=$("$admin" doctor 2>&1 || true)
-check "missing service: doctor names it" says "/etc/pam.d/sspr-oath does not exist"
+check "missing service: doctor names it" says "sspr-oath has no file in /etc/pam.d"
 mv /etc/pam.d/sspr-oath.off /etc/pam.d/sspr-oath
 printf 'auth optional %s\n' "$module" >>/etc/pam.d/sspr-oath
 converse_login alice "" 2
 check "looping service: a service that runs pam_sspr is not run" says "Password reset is unavailable."
 out=$("$admin" doctor 2>&1 || true)
-check "looping service: doctor names it" says "sspr-oath runs pam_sspr itself"
+check "looping service: doctor names it" says "/etc/pam.d/sspr-oath:2: runs pam_sspr itself"
 sed -i '$d' /etc/pam.d/sspr-oath
+# Stacks that are no check of the user's: refused at the prompt, named by doctor.
+for case in "nullok:auth required $oath_so usersfile=/etc/users.oath nullok" \
+	"pam_permit:auth sufficient pam_permit.so" \
+	"no auth line:account required pam_permit.so"; do
+	name=${case%%:*}
+	printf '%s\n' "${case#*:}" >/etc/pam.d/sspr-oath
+	converse_login alice "" 2
+	check "$name: the reset is unavailable" says "Password reset is unavailable."
+	check "$name: nothing was asked" never_says "One-time password (OATH)"
+	out=$("$admin" doctor 2>&1 || true)
+	case $name in
+	nullok) want="pam_oath.so nullok passes a user it cannot check" ;;
+	pam_permit) want="pam_permit passes anyone" ;;
+	*) want="sspr-oath has no auth line" ;;
+	esac
+	check "$name: doctor names it" says "$want"
+done
+cp "$T/sspr-oath.good" /etc/pam.d/sspr-oath
 out=$("$admin" doctor 2>&1 || true)
 check "doctor: a good service passes" says "pam:sspr-oath runs /etc/pam.d/sspr-oath as one method"
 

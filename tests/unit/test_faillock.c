@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* pam_faillock's tally as pam_sspr reads and clears it, and the PAM stack
- * reader that finds pam_faillock's settings. */
+ * reader that finds pam_faillock's settings, and its judgement of a
+ * delegated method's stack. */
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "delegated_stack.h"
 #include "faillock.h"
 #include "pamconf.h"
 
@@ -278,6 +280,36 @@ static void test_stack_reader_falls_back_to_other_and_refuses_paths(void **state
 	assert_int_equal(sspr_pamconf_walk(dir, "", NULL, collect, &c), -1);
 }
 
+/* A delegated stack is judged through its includes; what would make the
+ * method free, or make libpam run "other", is refused with the line. */
+static void test_delegated_stack_judged(void **state)
+{
+	char why[300];
+
+	(void)state;
+	write_text("other", "auth required pam_unix.so\n");
+	assert_false(sspr_delegated_stack_usable(dir, "absent", why, sizeof(why)));
+	assert_non_null(strstr(why, "has no file"));
+	write_text("good", "@include good-auth\n");
+	write_text("good-auth", "auth required pam_oath.so usersfile=/etc/users.oath\n");
+	assert_true(sspr_delegated_stack_usable(dir, "good", why, sizeof(why)));
+	write_text("noauth", "account required pam_unix.so\n");
+	assert_false(sspr_delegated_stack_usable(dir, "noauth", why, sizeof(why)));
+	assert_non_null(strstr(why, "no auth line"));
+	write_text("free", "auth required pam_u2f.so cue\n-auth sufficient pam_u2f.so nouserok\n");
+	assert_false(sspr_delegated_stack_usable(dir, "free", why, sizeof(why)));
+	assert_non_null(strstr(why, "free:2: pam_u2f.so nouserok"));
+	write_text("permit", "auth include good-auth\nauth sufficient /lib/security/pam_permit.so\n");
+	assert_false(sspr_delegated_stack_usable(dir, "permit", why, sizeof(why)));
+	assert_non_null(strstr(why, "pam_permit"));
+	write_text("loop", "auth required pam_sspr.so\n");
+	assert_false(sspr_delegated_stack_usable(dir, "loop", why, sizeof(why)));
+	assert_non_null(strstr(why, "runs pam_sspr"));
+	/* An argument that only resembles one is no reason. */
+	write_text("near", "auth required pam_oath.so usersfile=/etc/nullok\n");
+	assert_true(sspr_delegated_stack_usable(dir, "near", why, sizeof(why)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +322,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_huge_tally_is_read_to_a_bound, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stack_reader_follows_includes_in_order, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_delegated_stack_judged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stack_reader_falls_back_to_other_and_refuses_paths,
 					    setup, teardown),
 	};
