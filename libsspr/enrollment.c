@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "enrollment.h"
+#include "phone.h"
 #include "util.h"
 
 void sspr_record_touch(struct sspr_record *rec, int64_t now)
@@ -52,22 +53,39 @@ int sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollm
 	return SSPR_OK;
 }
 
-int sspr_record_set_email(struct sspr_record *rec, const char *address, int64_t now,
-			  bool *replaced)
+/* An e-mail address or a phone number, verified now. */
+static int set_contact(struct sspr_record *rec, unsigned method, const char *address,
+		       int64_t now, bool *replaced)
 {
-	bool other = rec->has_email && strcmp(rec->email.address, address) != 0;
+	struct sspr_contact_slot c;
+	bool other;
 
-	if (strlen(address) >= sizeof(rec->email.address))
+	if (!sspr_record_contact(rec, method, &c) || strlen(address) >= sizeof(c.contact->address))
 		return SSPR_EINVAL;
-	sspr_record_clear_method(rec, SSPR_METHOD_EMAIL); /* the pending code too */
-	rec->has_email = true;
-	memcpy(rec->email.address, address, strlen(address) + 1);
-	rec->email.verified = true;
-	rec->email.verified_at = now;
+	other = *c.has && strcmp(c.contact->address, address) != 0;
+	sspr_record_clear_method(rec, method); /* the pending code too */
+	*c.has = true;
+	memcpy(c.contact->address, address, strlen(address) + 1);
+	c.contact->verified = true;
+	c.contact->verified_at = now;
 	sspr_record_touch(rec, now);
 	if (replaced != NULL)
 		*replaced = other;
 	return SSPR_OK;
+}
+
+int sspr_record_set_email(struct sspr_record *rec, const char *address, int64_t now,
+			  bool *replaced)
+{
+	return set_contact(rec, SSPR_METHOD_EMAIL, address, now, replaced);
+}
+
+int sspr_record_set_phone(struct sspr_record *rec, const char *number, int64_t now,
+			  bool *replaced)
+{
+	if (!sspr_phone_valid(number))
+		return SSPR_EINVAL;
+	return set_contact(rec, SSPR_METHOD_PHONE, number, now, replaced);
 }
 
 int sspr_record_set_questions(struct sspr_record *rec, const char *const *question,

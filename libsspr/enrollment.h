@@ -46,6 +46,11 @@ int sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollm
 int sspr_record_set_email(struct sspr_record *rec, const char *address, int64_t now,
 			  bool *replaced);
 
+/* A phone number in E.164 form (sspr_phone_valid), verified at now, like
+ * an address; SSPR_EINVAL, and nothing changed, for anything else. */
+int sspr_record_set_phone(struct sspr_record *rec, const char *number, int64_t now,
+			  bool *replaced);
+
 /* n (1..SSPR_QUESTIONS_MAX) questions and the hashes of their answers; the
  * draw of the old set goes too. SSPR_EINVAL for a bad count or a text that
  * does not fit; *replaced (may be NULL): a set was there before. */

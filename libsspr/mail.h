@@ -1,20 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* E-mail: address checks, masking, and sending through a
- * sendmail-compatible command.
- *
- * The command line comes from the policy (mail_command): it is split on
- * spaces and run with execv (never through a shell), a fixed minimal
- * environment, the message on standard input, output discarded, and a time
- * limit after which it is killed. */
+ * sendmail-compatible command: the policy's mail_command, run as
+ * command.h runs it, with the message on standard input. */
 #ifndef SSPR_MAIL_H
 #define SSPR_MAIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "command.h"
 #include "status.h"
 
-#define SSPR_MAIL_TIMEOUT 20 /* seconds a mail command may run */
+#define SSPR_MAIL_TIMEOUT SSPR_COMMAND_TIMEOUT
 #define SSPR_MAIL_BODY_MAX 4096
 
 /* True for a plain address "local@domain.tld": printable ASCII without
@@ -34,11 +31,8 @@ struct sspr_mail {
 	const char *body;
 };
 
-enum sspr_mail_flags {
-	/* Drop set-group-id before exec: sspr-enroll must not hand its group to
-	 * a mail program that reads the user's own configuration files. */
-	SSPR_MAIL_DROP_PRIVILEGE = 1 << 0,
-};
+/* Drop set-group-id before exec (command.h). */
+#define SSPR_MAIL_DROP_PRIVILEGE SSPR_COMMAND_DROP_PRIVILEGE
 
 /* Sends the message to mail->to (a valid address or a local mailbox name); SSPR_OK when the command exited 0 within
  * SSPR_MAIL_TIMEOUT seconds, else SSPR_ERR with err saying why. */

@@ -13,6 +13,7 @@
 
 #include "mail.h"
 #include "mail_relay.h"
+#include "phone.h"
 
 int sspr_mail_verify_body(char *buf, size_t cap, const char *user, const char *host,
 			  const char *code, unsigned minutes)
@@ -28,6 +29,18 @@ int sspr_mail_verify_body(char *buf, size_t cap, const char *user, const char *h
 			 user, host, code, minutes);
 
 	return n > 0 && (size_t)n < cap ? SSPR_OK : SSPR_EINVAL;
+}
+
+int sspr_phone_verify_text(char *buf, size_t cap, const char *user, const char *host,
+			   const char *code, unsigned minutes)
+{
+	/* One text message: user and host cut to fit (phone.h). */
+	int n = snprintf(buf, cap,
+			 "Code %s registers this number for password resets of %.24s on %.32s; "
+			 "type it into sspr-enroll within %u min.",
+			 code, user, host, minutes);
+
+	return n > 0 && (size_t)n < cap && (size_t)n <= SSPR_SMS_TEXT_MAX ? SSPR_OK : SSPR_EINVAL;
 }
 
 static long long now_ms(void)

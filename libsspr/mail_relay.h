@@ -10,9 +10,10 @@
  * mailer learns who asks from the kernel (SO_PEERCRED), limits mails per
  * user, writes the message itself and runs mail_command as root.
  *
- * Request: the address and the code, one line each (at most
+ * Request: the address (or a phone number in E.164 form, which gets a
+ * text message through sms_command) and the code, one line each (at most
  * SSPR_MAIL_RELAY_REQUEST_MAX bytes). Reply: one line, "ok", "limit" (too
- * many mails this hour) or "error WHY". */
+ * many messages this hour) or "error WHY". */
 #ifndef SSPR_MAIL_RELAY_H
 #define SSPR_MAIL_RELAY_H
 
@@ -28,6 +29,10 @@
 /* The verification message for user on host, valid for minutes. */
 int sspr_mail_verify_body(char *buf, size_t cap, const char *user, const char *host,
 			  const char *code, unsigned minutes);
+/* Its text message, for sspr-enroll phone: one message of at most
+ * SSPR_SMS_TEXT_MAX bytes. */
+int sspr_phone_verify_text(char *buf, size_t cap, const char *user, const char *host,
+			   const char *code, unsigned minutes);
 
 /* Asks the relay at path to mail code to address; waits at most
  * SSPR_MAIL_TIMEOUT + 5 seconds. SSPR_OK when sent; SSPR_EUNAVAIL when no

@@ -11,6 +11,7 @@ static const char *const method_names[SSPR_METHOD_COUNT] = {
     "recovery",
     "pass",
     "pam",
+    "phone",
 };
 
 /* 0 for TOTP, 1 for questions, ...; SSPR_METHOD_COUNT for no single method. */

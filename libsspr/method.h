@@ -21,11 +21,13 @@ enum sspr_method {
 	 * (methods = pam:SERVICE): who can pass it is that service's
 	 * business, so nobody registers it with pam_sspr either. */
 	SSPR_METHOD_PAM = 1u << 5,
+	/* A code sent by text message to a registered number (sms_command). */
+	SSPR_METHOD_PHONE = 1u << 6,
 };
 #define SSPR_METHOD_FIRST SSPR_METHOD_TOTP
-#define SSPR_METHOD_LAST SSPR_METHOD_PAM
-#define SSPR_METHOD_ALL 0x3fu
-#define SSPR_METHOD_COUNT 6
+#define SSPR_METHOD_LAST SSPR_METHOD_PHONE
+#define SSPR_METHOD_ALL 0x7fu
+#define SSPR_METHOD_COUNT 7
 
 /* The methods a user cannot register with pam_sspr (sspr-enroll,
  * sspr-admin enroll): the helpdesk's pass and the delegated service. */
@@ -36,7 +38,7 @@ enum sspr_method {
 
 /* Names as they appear in the policy, the tools and the audit trail:
  * "totp", "questions", "email", "recovery", "pass", "pam" (the policy
- * spells the last one pam:SERVICE); "unknown" for anything else.
+ * spells it pam:SERVICE), "phone"; "unknown" for anything else.
  * sspr_method_from_name returns 0 for an unknown name. */
 const char *sspr_method_name(unsigned method);
 unsigned sspr_method_from_name(const char *name);

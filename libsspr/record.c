@@ -27,11 +27,16 @@
  *  17 UPDATED_AT      time (last write; the store sets it, migration compares it)
  *  18 QUESTION_DRAW   u64 draw period, then 1..SSPR_QUESTIONS_MAX distinct u8
  *                     indices below SSPR_QUESTIONS_MAX (the questions asked)
+ *  19 PASS            salt, hash, time issued, time expires, u8 uses left
+ *  20 PHONE_NUMBER    string, "+" then 7..15 digits (sspr_phone_valid)
+ *  21 PHONE_VERIFIED  time (needs PHONE_NUMBER)
+ *  22 PHONE_PENDING   as PENDING, for the texted code
  */
 #include <stdio.h>
 #include <string.h>
 
 
+#include "phone.h"
 #include "record.h"
 #include "util.h"
 #include "tlv.h"
@@ -56,7 +61,10 @@ enum tag {
 	TAG_UPDATED_AT,
 	TAG_QUESTION_DRAW,
 	TAG_PASS,
-	TAG_LAST = TAG_PASS,
+	TAG_PHONE_NUMBER,
+	TAG_PHONE_VERIFIED,
+	TAG_PHONE_PENDING,
+	TAG_LAST = TAG_PHONE_PENDING,
 };
 
 #define TOTP_REQUIRED_TAGS                                                                         \
@@ -91,6 +99,8 @@ unsigned sspr_record_methods(const struct sspr_record *rec)
 	}
 	if (sspr_record_pass_usable(rec, sspr_now()))
 		m |= SSPR_METHOD_PASS;
+	if (rec->has_phone && rec->phone.verified)
+		m |= SSPR_METHOD_PHONE;
 	return m;
 }
 
@@ -112,9 +122,37 @@ bool sspr_record_has_method_data(const struct sspr_record *rec, unsigned method)
 		return rec->n_recovery > 0;
 	case SSPR_METHOD_PASS:
 		return rec->has_pass;
+	case SSPR_METHOD_PHONE:
+		return rec->has_phone || rec->has_phone_pending;
 	default:
 		return false;
 	}
+}
+
+bool sspr_record_contact(struct sspr_record *rec, unsigned method, struct sspr_contact_slot *slot)
+{
+	switch (method) {
+	case SSPR_METHOD_EMAIL:
+		*slot = (struct sspr_contact_slot){&rec->has_email, &rec->email, &rec->has_pending,
+						   &rec->pending};
+		return true;
+	case SSPR_METHOD_PHONE:
+		*slot = (struct sspr_contact_slot){&rec->has_phone, &rec->phone,
+						   &rec->has_phone_pending, &rec->phone_pending};
+		return true;
+	default:
+		return false;
+	}
+}
+
+const struct sspr_contact *sspr_record_contact_of(const struct sspr_record *rec, unsigned method)
+{
+	struct sspr_contact_slot c;
+
+	/* The slot's pointers are only read through the const result. */
+	if (!sspr_record_contact((struct sspr_record *)rec, method, &c))
+		return NULL;
+	return c.contact;
 }
 
 void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
@@ -132,12 +170,17 @@ void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
 		rec->draw_epoch = 0;
 		break;
 	case SSPR_METHOD_EMAIL:
-		/* A pending code was sent to that address: it goes too. */
-		rec->has_email = false;
-		sspr_wipe(&rec->email, sizeof(rec->email));
-		rec->has_pending = false;
-		sspr_wipe(&rec->pending, sizeof(rec->pending));
+	case SSPR_METHOD_PHONE: {
+		/* A pending code was sent to that contact: it goes too. */
+		struct sspr_contact_slot c;
+
+		(void)sspr_record_contact(rec, method, &c);
+		*c.has = false;
+		sspr_wipe(c.contact, sizeof(*c.contact));
+		*c.has_pending = false;
+		sspr_wipe(c.pending, sizeof(*c.pending));
 		break;
+	}
 	case SSPR_METHOD_RECOVERY:
 		rec->n_recovery = 0;
 		sspr_wipe(rec->recovery, sizeof(rec->recovery));
@@ -202,6 +245,23 @@ static bool draw_ok(const uint8_t *idx, size_t n)
 	return true;
 }
 
+/* PENDING and PHONE_PENDING: u8 hash length, hash, time expires, u8
+ * tries; tmp holds at least 1 + SSPR_HASH_STR_MAX + 9 bytes. */
+static bool put_pending(struct tlv_writer *w, uint8_t tag, const struct sspr_pending_code *p,
+			uint8_t *tmp)
+{
+	size_t hlen = strnlen(p->hash, SSPR_HASH_STR_MAX);
+
+	if (!hash_str_ok(p->hash))
+		return false;
+	tmp[0] = (uint8_t)hlen;
+	memcpy(tmp + 1, p->hash, hlen);
+	tlv_set_u64(tmp + 1 + hlen, (uint64_t)p->expires_at);
+	tmp[1 + hlen + 8] = p->tries;
+	tlv_put(w, tag, tmp, 1 + hlen + 8 + 1);
+	return true;
+}
+
 int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, size_t *len)
 {
 	struct tlv_writer w = {.buf = buf, .cap = cap};
@@ -251,17 +311,17 @@ int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, 
 			tlv_put(&w, TAG_RECOVERY_CODE, tmp, SSPR_RECOVERY_HASH_BYTES + 1);
 		}
 	}
-	if (rec->has_pending) {
-		size_t hlen = strnlen(rec->pending.hash, SSPR_HASH_STR_MAX);
-
-		if (!hash_str_ok(rec->pending.hash))
+	if (rec->has_pending && !put_pending(&w, TAG_PENDING, &rec->pending, tmp))
+		return SSPR_EINVAL;
+	if (rec->has_phone) {
+		if (!sspr_phone_valid(rec->phone.address))
 			return SSPR_EINVAL;
-		tmp[0] = (uint8_t)hlen;
-		memcpy(tmp + 1, rec->pending.hash, hlen);
-		tlv_set_u64(tmp + 1 + hlen, (uint64_t)rec->pending.expires_at);
-		tmp[1 + hlen + 8] = rec->pending.tries;
-		tlv_put(&w, TAG_PENDING, tmp, 1 + hlen + 8 + 1);
+		tlv_put_str(&w, TAG_PHONE_NUMBER, rec->phone.address);
+		if (rec->phone.verified)
+			tlv_put_u64(&w, TAG_PHONE_VERIFIED, (uint64_t)rec->phone.verified_at);
 	}
+	if (rec->has_phone_pending && !put_pending(&w, TAG_PHONE_PENDING, &rec->phone_pending, tmp))
+		return SSPR_EINVAL;
 	if (rec->has_pass) {
 		if (!pass_ok(&rec->pass))
 			return SSPR_EINVAL;
@@ -411,6 +471,15 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 	case TAG_PENDING:
 		rec->has_pending = true;
 		return decode_pending(it, &rec->pending);
+	case TAG_PHONE_NUMBER:
+		if (!tlv_get_str(it, rec->phone.address, SSPR_PHONE_MAX + 1) ||
+		    !sspr_phone_valid(rec->phone.address))
+			return false;
+		rec->has_phone = true;
+		return true;
+	case TAG_PHONE_PENDING:
+		rec->has_phone_pending = true;
+		return decode_pending(it, &rec->phone_pending);
 	case TAG_QUESTION_DRAW:
 		return decode_draw(it, rec);
 	case TAG_PASS:
@@ -437,6 +506,10 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 	case TAG_EMAIL_VERIFIED:
 		rec->email.verified = true;
 		rec->email.verified_at = (int64_t)tlv_get_u64(it->value);
+		return true;
+	case TAG_PHONE_VERIFIED:
+		rec->phone.verified = true;
+		rec->phone.verified_at = (int64_t)tlv_get_u64(it->value);
 		return true;
 	case TAG_LOCKED_UNTIL:
 		rec->locked_until = (int64_t)tlv_get_u64(it->value);
@@ -490,6 +563,8 @@ int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec)
 	if ((seen & (1u << TAG_TOTP_ENROLLED)) && !(seen & TOTP_REQUIRED_TAGS))
 		goto corrupt;
 	if ((seen & (1u << TAG_EMAIL_VERIFIED)) && !(seen & (1u << TAG_EMAIL_ADDRESS)))
+		goto corrupt;
+	if ((seen & (1u << TAG_PHONE_VERIFIED)) && !(seen & (1u << TAG_PHONE_NUMBER)))
 		goto corrupt;
 	if (((seen & (1u << TAG_RECOVERY_SALT)) != 0) !=
 	    ((seen & (1u << TAG_RECOVERY_CODE)) != 0))

@@ -22,6 +22,7 @@
 #define SSPR_QUESTION_MAX 255                        /* bytes of question text */
 #define SSPR_HASH_STR_MAX 128                        /* crypto_pwhash_STRBYTES */
 #define SSPR_EMAIL_MAX 254
+#define SSPR_PHONE_MAX 16                            /* "+" and up to 15 digits (E.164) */
 #define SSPR_RECOVERY_MAX 50
 #define SSPR_RECOVERY_HASH_BYTES 32
 #define SSPR_SALT_BYTES 16
@@ -45,7 +46,10 @@ struct sspr_question {
 	char hash[SSPR_HASH_STR_MAX]; /* crypto_pwhash_str of the normalised answer */
 };
 
-struct sspr_email {
+/* Where a code is sent: an e-mail address, or a phone number in E.164
+ * form ("+447700900123"). Stored only once the user typed back a code
+ * sent there. */
+struct sspr_contact {
 	char address[SSPR_EMAIL_MAX + 1];
 	bool verified;
 	int64_t verified_at;
@@ -86,7 +90,10 @@ struct sspr_record {
 	uint64_t draw_epoch;
 
 	bool has_email;
-	struct sspr_email email;
+	struct sspr_contact email;
+
+	bool has_phone;
+	struct sspr_contact phone;
 
 	uint8_t n_recovery;
 	uint8_t recovery_salt[SSPR_SALT_BYTES];
@@ -95,8 +102,12 @@ struct sspr_record {
 	bool has_pass;
 	struct sspr_pass pass;
 
+	/* The code last sent to each contact, until used, expired or tried
+	 * out: the e-mailed one and the texted one. */
 	bool has_pending;
 	struct sspr_pending_code pending;
+	bool has_phone_pending;
+	struct sspr_pending_code phone_pending;
 
 	uint8_t n_failures;                /* failed verifications, oldest first */
 	int64_t failures[SSPR_FAILURES_MAX];
@@ -126,8 +137,22 @@ bool sspr_record_pass_usable(const struct sspr_record *rec, int64_t now);
  * a used-up set of recovery codes) can still be removed. */
 bool sspr_record_has_method_data(const struct sspr_record *rec, unsigned method);
 
-/* Wipes one method's data (e-mail takes its pending code with it). */
+/* Wipes one method's data (e-mail and phone take their pending code with
+ * them). */
 void sspr_record_clear_method(struct sspr_record *rec, unsigned method);
+
+/* A contact method's fields (SSPR_METHOD_EMAIL or SSPR_METHOD_PHONE),
+ * pointers into rec, so what sends a code is written once for both. */
+struct sspr_contact_slot {
+	bool *has;
+	struct sspr_contact *contact;
+	bool *has_pending;
+	struct sspr_pending_code *pending;
+};
+/* False for a method that is not a contact. */
+bool sspr_record_contact(struct sspr_record *rec, unsigned method, struct sspr_contact_slot *slot);
+/* The contact alone, to read; NULL for a method that is not a contact. */
+const struct sspr_contact *sspr_record_contact_of(const struct sspr_record *rec, unsigned method);
 
 /* Encodes rec into buf (at most cap bytes); *len receives the size.
  * Returns SSPR_OK, SSPR_EINVAL if a field is out of range, SSPR_ENOMEM if cap

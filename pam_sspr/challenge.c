@@ -196,25 +196,41 @@ int sspr_challenge_begin(struct sspr_session *s, const struct sspr_check *check,
 	}
 }
 
+struct withdrawal {
+	int64_t charged_at;
+	void (*undo)(struct sspr_record *rec, void *ctx);
+	void *ctx;
+};
+
 static int uncharge(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
-	const int64_t *at = ctx;
+	const struct withdrawal *w = ctx;
 
+	(void)ev;
 	if (!exists)
 		return SSPR_NOCHANGE;
-	sspr_lockout_uncharge(rec, *at);
+	sspr_lockout_uncharge(rec, w->charged_at);
+	if (w->undo != NULL)
+		w->undo(rec, w->ctx);
 	return SSPR_OK;
+}
+
+void sspr_challenge_withdraw_undo(struct sspr_session *s, const char *method,
+				  void (*undo)(struct sspr_record *rec, void *ctx), void *ctx)
+{
+	struct sspr_error err = {{0}};
+	struct withdrawal w = {.charged_at = s->charged_at, .undo = undo, .ctx = ctx};
+
+	if (s->charged_at == 0)
+		return;
+	if (sspr_store_update(s->store, s->user, 0, uncharge, &w, &err) < 0)
+		sspr_session_outcome(s, LOG_ERR, false, "unavailable", method, err.msg);
+	s->charged_at = 0;
 }
 
 void sspr_challenge_withdraw(struct sspr_session *s, const char *method)
 {
-	struct sspr_error err = {{0}};
-
-	if (s->charged_at == 0)
-		return;
-	if (sspr_store_update(s->store, s->user, 0, uncharge, &s->charged_at, &err) < 0)
-		sspr_session_outcome(s, LOG_ERR, false, "unavailable", method, err.msg);
-	s->charged_at = 0;
+	sspr_challenge_withdraw_undo(s, method, NULL, NULL);
 }
 
 int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check,
@@ -294,6 +310,7 @@ static const struct sspr_method_ops method_ops[SSPR_METHOD_COUNT] = {
     {SSPR_METHOD_RECOVERY, sspr_challenge_recovery, sspr_decoy_recovery},
     {SSPR_METHOD_PASS, sspr_challenge_pass, sspr_decoy_pass},
     {SSPR_METHOD_PAM, sspr_challenge_delegated, sspr_decoy_delegated},
+    {SSPR_METHOD_PHONE, sspr_challenge_phone, sspr_decoy_phone},
 };
 
 const struct sspr_method_ops *sspr_method_ops_of(unsigned method)

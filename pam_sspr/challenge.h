@@ -57,6 +57,10 @@ int sspr_challenge_begin(struct sspr_session *s, const struct sspr_check *check,
 /* The challenge cannot go on for a reason of ours (the mail did not go
  * out): the failure counted when it opened is taken back. */
 void sspr_challenge_withdraw(struct sspr_session *s, const char *method);
+/* The same, undoing in the same write what the opening's prepare stored
+ * (a code that never went out must not count as sent). */
+void sspr_challenge_withdraw_undo(struct sspr_session *s, const char *method,
+				  void (*undo)(struct sspr_record *rec, void *ctx), void *ctx);
 
 /* Returns SSPR_OK when accepted; otherwise reports the outcome and
  * returns SSPR_EBADCODE, SSPR_ELOCKED, SSPR_ENOENT or a store error. The
@@ -101,6 +105,8 @@ int sspr_challenge_pass(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_decoy_pass(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_challenge_delegated(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_decoy_delegated(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_challenge_phone(struct sspr_session *s, const struct sspr_record *rec);
+int sspr_decoy_phone(struct sspr_session *s, const struct sspr_record *rec);
 
 /* Prompts and refusals, shared by the real challenges and their decoys
  * (decoy.c) so the two can never drift apart. */
@@ -113,10 +119,10 @@ int sspr_decoy_delegated(struct sspr_session *s, const struct sspr_record *rec);
 #define SSPR_PASS_PROMPT "Temporary access pass: "
 #define SSPR_PASS_REFUSED "The temporary access pass is not valid."
 #define SSPR_DELEGATED_REFUSED "The check did not succeed."
-#define SSPR_EMAIL_TRIES 3
-#define SSPR_EMAIL_REFUSED "The code is not valid."
 #define SSPR_EMAIL_SENT_HIDDEN "A code has been sent to your registered e-mail address."
 #define SSPR_EMAIL_PROMPT_HIDDEN "Verification code from the e-mail: "
+#define SSPR_PHONE_SENT_HIDDEN "A code has been sent to your registered phone number."
+#define SSPR_PHONE_PROMPT_HIDDEN "Code from the text message: "
 
 #define SSPR_MSG_UNAVAILABLE "Password reset is unavailable."
 #define SSPR_MSG_NOT_SET_UP "Password reset is not set up for this account."

@@ -11,6 +11,7 @@
 #include "eligibility.h"
 #include "mail.h"
 #include "method_menu.h"
+#include "phone.h"
 
 #define MENU_TRIES 3
 
@@ -33,6 +34,14 @@ static void describe(const struct sspr_session *s, unsigned method, const struct
 		}
 		sspr_email_mask(rec->email.address, masked, sizeof(masked));
 		snprintf(out, size, "a code sent by e-mail to %s", masked);
+		break;
+	case SSPR_METHOD_PHONE:
+		if (s->hide) {
+			snprintf(out, size, "a code sent to your registered phone number");
+			break;
+		}
+		sspr_phone_mask(rec->phone.address, masked, sizeof(masked));
+		snprintf(out, size, "a code sent by text message to %s", masked);
 		break;
 	case SSPR_METHOD_PASS:
 		snprintf(out, size, "a temporary access pass from your helpdesk");

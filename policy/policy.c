@@ -26,6 +26,7 @@ enum key_type {
 	T_ANY_GROUP, /* group name, or "*" for everyone */
 	T_PATH,	     /* absolute path */
 	T_COMMAND,   /* absolute program path and arguments */
+	T_OPT_COMMAND, /* the same, or nothing */
 	T_ADDRESS,   /* mail address or user name: printable, no spaces */
 	T_SERVICE,   /* PAM service name */
 	T_TEXT,	     /* UTF-8 text shown to users, may be empty */
@@ -89,6 +90,9 @@ static const struct policy_key policy_keys[] = {
     NUM("answer_min_length", T_UINT, answer_min_length, 1, 64, "3"),
     STR("mail_command", T_COMMAND, mail_command, "/usr/sbin/sendmail -t -i"),
     STR("mail_from", T_ADDRESS, mail_from, "root"),
+    /* Texts the phone method's codes: the number is its last argument,
+     * the text its standard input. Nothing: no phone method. */
+    STR("sms_command", T_OPT_COMMAND, sms_command, ""),
     NUM("code_length", T_UINT, code_length, 6, 10, "8"),
     NUM("code_lifetime", T_UINT, code_lifetime, 60, 86400, "600"),
     /* Verification mails sspr-enroll may have sent for one user in an
@@ -494,9 +498,13 @@ static int set_string(const struct policy_key *k, char *dst, const char *value,
 		what = "* or a space-separated list of PAM service names";
 		break;
 	case T_COMMAND:
-		ok = value[0] == '/' && n < k->size && printable_ascii(value, true);
-		what = "an absolute program path with optional arguments (up to 1023 printable "
-		       "characters)";
+	case T_OPT_COMMAND:
+		ok = (value[0] == '/' || (n == 0 && k->type == T_OPT_COMMAND)) && n < k->size &&
+		     printable_ascii(value, true);
+		what = k->type == T_COMMAND ? "an absolute program path with optional arguments "
+					      "(up to 1023 printable characters)"
+					    : "nothing, or an absolute program path with optional "
+					      "arguments (up to 1023 printable characters)";
 		break;
 	case T_ADDRESS:
 		ok = n > 0 && n < k->size && printable_ascii(value, false);
@@ -786,6 +794,10 @@ static int cross_check(const char *path, const struct sspr_policy *pol, const un
 		return sspr_error_set(err, SSPR_EINVAL,
 				      "%s:%u: methods must not delegate to password_service (%s)",
 				      path, methods_line, pol->password_service);
+	if ((pol->methods & SSPR_METHOD_PHONE) && pol->sms_command[0] == '\0')
+		return sspr_error_set(err, SSPR_EINVAL,
+				      "%s:%u: methods lists phone, which needs sms_command", path,
+				      methods_line);
 	if (check_ldap_keys(path, pol, line_of, err) != SSPR_OK)
 		return SSPR_EINVAL;
 	if (check_password_ldap_keys(path, pol, line_of, err) != SSPR_OK)

@@ -71,6 +71,7 @@ struct sspr_policy {
 	unsigned answer_min_length;
 	char mail_command[SSPR_MAIL_COMMAND_MAX + 1];
 	char mail_from[SSPR_MAIL_ADDRESS_MAX + 1];
+	char sms_command[SSPR_MAIL_COMMAND_MAX + 1]; /* "" = no phone method */
 	unsigned code_length;
 	unsigned code_lifetime;
 	unsigned enroll_mails_per_hour;

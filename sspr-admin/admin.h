@@ -146,7 +146,10 @@ int admin_cmd_pass(struct admin_ctx *ctx, int argc, char **argv);
 
 /* Methods of "enroll" and "import", each in its own file. */
 int admin_enroll_questions(struct admin_ctx *ctx, const char *user);
-int admin_enroll_email(struct admin_ctx *ctx, const char *user, const char *address);
+/* enroll_contact.c: an e-mail address or phone number the admin vouches
+ * for (method SSPR_METHOD_EMAIL or SSPR_METHOD_PHONE). */
+int admin_enroll_contact(struct admin_ctx *ctx, const char *user, unsigned method,
+			 const char *typed);
 int admin_import_oath(struct admin_ctx *ctx, const char *path);
 int admin_import_ga(struct admin_ctx *ctx, const char *user, const char *path);
 

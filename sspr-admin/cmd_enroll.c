@@ -23,7 +23,7 @@
 
 #define ENROLL_USAGE                                                                               \
 	"usage: enroll USER totp --secret-stdin | enroll USER questions --stdin | "                \
-	"enroll USER email ADDRESS"
+	"enroll USER email ADDRESS | enroll USER phone NUMBER"
 
 struct enroll_totp {
 	int64_t now;
@@ -222,7 +222,7 @@ static int enroll_questions_args(struct admin_ctx *ctx, int argc, char **argv)
 	return admin_enroll_questions(ctx, args.pos[0]);
 }
 
-static int enroll_email_args(struct admin_ctx *ctx, int argc, char **argv)
+static int enroll_contact_args(struct admin_ctx *ctx, unsigned method, int argc, char **argv)
 {
 	struct admin_args args;
 	int rc;
@@ -230,8 +230,10 @@ static int enroll_email_args(struct admin_ctx *ctx, int argc, char **argv)
 	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
 	if (args.npos != 3)
-		return admin_usage_error("enroll: usage: enroll USER email ADDRESS");
-	return admin_enroll_email(ctx, args.pos[0], args.pos[2]);
+		return admin_usage_error(method == SSPR_METHOD_PHONE
+						 ? "enroll: usage: enroll USER phone NUMBER"
+						 : "enroll: usage: enroll USER email ADDRESS");
+	return admin_enroll_contact(ctx, args.pos[0], method, args.pos[2]);
 }
 
 int admin_cmd_enroll(struct admin_ctx *ctx, int argc, char **argv)
@@ -243,7 +245,9 @@ int admin_cmd_enroll(struct admin_ctx *ctx, int argc, char **argv)
 	if (method != NULL && strcmp(method, "questions") == 0)
 		return enroll_questions_args(ctx, argc, argv);
 	if (method != NULL && strcmp(method, "email") == 0)
-		return enroll_email_args(ctx, argc, argv);
+		return enroll_contact_args(ctx, SSPR_METHOD_EMAIL, argc, argv);
+	if (method != NULL && strcmp(method, "phone") == 0)
+		return enroll_contact_args(ctx, SSPR_METHOD_PHONE, argc, argv);
 	if ((rc = admin_parse_args(argv[0], argc, argv, ADMIN_F_SECRET_STDIN, &args)) !=
 	    SSPR_EXIT_OK)
 		return rc;

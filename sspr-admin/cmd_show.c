@@ -83,6 +83,23 @@ static void show_events_text(const struct recent *r)
 	}
 }
 
+/* "email:        alice@example.org (verified ...)" or "... none". */
+static void show_contact(const char *label, bool has, const struct sspr_contact *c)
+{
+	char t[CLI_TIME_MAX];
+
+	printf("%s", label);
+	if (!has) {
+		printf("none\n");
+		return;
+	}
+	sspr_text_print_safe(stdout, c->address);
+	if (c->verified)
+		printf(" (verified %s)\n", cli_time_iso(c->verified_at, t));
+	else
+		printf(" (not verified)\n");
+}
+
 static void show_text(const char *user, const struct sspr_record *rec, int64_t now,
 		      const struct recent *r)
 {
@@ -116,16 +133,8 @@ static void show_text(const char *user, const struct sspr_record *rec, int64_t n
 	} else {
 		printf("questions:    none\n");
 	}
-	if (rec->has_email) {
-		printf("email:        ");
-		sspr_text_print_safe(stdout, rec->email.address);
-		if (rec->email.verified)
-			printf(" (verified %s)\n", cli_time_iso(rec->email.verified_at, t));
-		else
-			printf(" (not verified)\n");
-	} else {
-		printf("email:        none\n");
-	}
+	show_contact("email:        ", rec->has_email, &rec->email);
+	show_contact("phone:        ", rec->has_phone, &rec->phone);
 	if (rec->n_recovery > 0)
 		printf("recovery:     %u codes, %u unused\n", (unsigned)rec->n_recovery,
 		       sspr_recovery_left(rec));
@@ -171,6 +180,24 @@ static void show_events_json(struct cli_json *j, const struct recent *r)
 	cli_json_end_array(j);
 }
 
+static void json_contact(struct cli_json *j, const char *key, bool has,
+			 const struct sspr_contact *c)
+{
+	cli_json_key(j, key);
+	if (!has) {
+		cli_json_null(j);
+		return;
+	}
+	cli_json_begin_object(j);
+	cli_json_key(j, "address");
+	cli_json_string(j, c->address);
+	cli_json_key(j, "verified");
+	cli_json_bool(j, c->verified);
+	cli_json_key(j, "verified_at");
+	cli_json_time(j, c->verified_at);
+	cli_json_end_object(j);
+}
+
 static void show_json_methods(struct cli_json *j, const struct sspr_record *rec)
 {
 	cli_json_key(j, "totp");
@@ -197,19 +224,8 @@ static void show_json_methods(struct cli_json *j, const struct sspr_record *rec)
 		cli_json_string(j, rec->questions[i].question);
 	cli_json_end_array(j);
 
-	cli_json_key(j, "email");
-	if (rec->has_email) {
-		cli_json_begin_object(j);
-		cli_json_key(j, "address");
-		cli_json_string(j, rec->email.address);
-		cli_json_key(j, "verified");
-		cli_json_bool(j, rec->email.verified);
-		cli_json_key(j, "verified_at");
-		cli_json_time(j, rec->email.verified_at);
-		cli_json_end_object(j);
-	} else {
-		cli_json_null(j);
-	}
+	json_contact(j, "email", rec->has_email, &rec->email);
+	json_contact(j, "phone", rec->has_phone, &rec->phone);
 	cli_json_key(j, "recovery");
 	cli_json_begin_object(j);
 	cli_json_key(j, "total");

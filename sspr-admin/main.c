@@ -51,6 +51,7 @@ static void usage(FILE *f)
 	    "  enroll USER totp --secret-stdin  enroll a TOTP secret read as base32 from stdin\n"
 	    "  enroll USER questions --stdin    set questions from \"question<TAB>answer\" lines\n"
 	    "  enroll USER email ADDRESS        set a verified e-mail address\n"
+	    "  enroll USER phone NUMBER         set a verified phone number (+44 7700 900123)\n"
 	    "  revoke USER [METHOD]             remove one method, or the whole record\n"
 	    "  unlock USER                      clear failures and the lock\n"
 	    "  pass USER [--ttl 1h] [--uses 1]  issue a temporary access pass, shown once\n"

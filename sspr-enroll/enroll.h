@@ -87,6 +87,11 @@ int enroll_draw_qr(const char *text);
 int enroll_cmd_totp(struct enroll_ctx *ctx);
 int enroll_cmd_questions(struct enroll_ctx *ctx);
 int enroll_cmd_email(struct enroll_ctx *ctx, const char *address);
+int enroll_cmd_phone(struct enroll_ctx *ctx, const char *number);
+/* The e-mail address or phone number as it will be stored (an address as
+ * given, a number in E.164 form) into out (SSPR_EMAIL_MAX + 1 bytes);
+ * false, told on stderr, when typed is not one. */
+bool enroll_take_contact(unsigned method, const char *typed, char *out, size_t size);
 int enroll_cmd_recovery(struct enroll_ctx *ctx);
 int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method);
 int enroll_cmd_status(struct enroll_ctx *ctx);

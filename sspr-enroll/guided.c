@@ -55,23 +55,28 @@ static const char *describe(unsigned m)
 		return "security questions";
 	case SSPR_METHOD_EMAIL:
 		return "an e-mail address";
+	case SSPR_METHOD_PHONE:
+		return "a phone number for text messages";
 	default:
 		return "recovery codes";
 	}
 }
 
-static int guided_email(struct enroll_ctx *ctx)
+/* Asks for an address or a number until one is good. */
+static int guided_contact(struct enroll_ctx *ctx, unsigned method)
 {
-	char address[SSPR_EMAIL_MAX + 2];
+	char typed[SSPR_EMAIL_MAX + 2], contact[SSPR_EMAIL_MAX + 1];
+	const bool phone = method == SSPR_METHOD_PHONE;
 
 	for (int i = 0; i < ADDRESS_TRIES; i++) {
-		int r = enroll_read_line("E-mail address: ", address, sizeof(address));
+		int r = enroll_read_line(phone ? "Phone number (such as +44 7700 900123): "
+					       : "E-mail address: ",
+					 typed, sizeof(typed));
 
 		if (r == -1)
 			return SSPR_EXIT_ERROR;
-		if (r == 0 && sspr_email_valid(address))
-			return enroll_cmd_email(ctx, address);
-		printf("That is not a plain e-mail address such as name@example.org.\n");
+		if (r == 0 && enroll_take_contact(method, typed, contact, sizeof(contact)))
+			return phone ? enroll_cmd_phone(ctx, contact) : enroll_cmd_email(ctx, contact);
 	}
 	return SSPR_EXIT_USAGE;
 }
@@ -84,7 +89,8 @@ static int run_method(struct enroll_ctx *ctx, unsigned m)
 	case SSPR_METHOD_QUESTIONS:
 		return enroll_cmd_questions(ctx);
 	case SSPR_METHOD_EMAIL:
-		return guided_email(ctx);
+	case SSPR_METHOD_PHONE:
+		return guided_contact(ctx, m);
 	default:
 		return enroll_cmd_recovery(ctx);
 	}

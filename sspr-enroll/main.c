@@ -2,7 +2,8 @@
 /* sspr-enroll: registers the calling user's reset methods.
  *
  *   sspr-enroll [--config PATH] [--no-qr]
- *               [status [--json] | totp | questions | email ADDRESS | recovery | remove METHOD]
+ *               [status [--json] | totp | questions | email ADDRESS | phone NUMBER |
+ *                recovery | remove METHOD]
  *
  * Installed setgid sspr-store. The identity is the real uid's account; the
  * environment is dropped before anything else runs; --config is refused
@@ -32,8 +33,10 @@ static const char usage_text[] =
 	"  totp              register an authenticator app\n"
 	"  questions         register security questions (replaces the earlier set)\n"
 	"  email ADDRESS     register an e-mail address (a code is sent to it)\n"
+	"  phone NUMBER      register a phone number, such as +44 7700 900123\n"
+	"                    (a code is texted to it)\n"
 	"  recovery          make a new set of one-time recovery codes\n"
-	"  remove METHOD     remove totp, questions, email, recovery or pass\n"
+	"  remove METHOD     remove totp, questions, email, phone, recovery or pass\n"
 	"\n"
 	"Every command but status asks your current password first.\n"
 	"Exit status: 0 ok, 1 error, 2 usage, 3 not permitted, 4 authentication failed.\n";
@@ -68,7 +71,7 @@ static int load_policy(struct enroll_ctx *ctx, const char *config, bool explicit
 /* The sub-command as parsed from argv. */
 struct command {
 	const char *name; /* NULL: guided setup */
-	const char *arg;  /* email ADDRESS, remove METHOD */
+	const char *arg;  /* email ADDRESS, phone NUMBER, remove METHOD */
 	unsigned method;  /* the method it registers or removes; 0 for status */
 };
 
@@ -84,14 +87,18 @@ static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, s
 			ctx->json = true;
 			i++;
 		}
-	} else if (strcmp(c->name, "email") == 0 || strcmp(c->name, "remove") == 0) {
+	} else if (strcmp(c->name, "email") == 0 || strcmp(c->name, "phone") == 0 ||
+		   strcmp(c->name, "remove") == 0) {
+		bool removing = strcmp(c->name, "remove") == 0;
+
 		if (i >= argc)
-			return usage(strcmp(c->name, "email") == 0 ? "email needs an ADDRESS"
-								   : "remove needs a METHOD");
+			return usage(c->name[0] == 'e'   ? "email needs an ADDRESS"
+				     : c->name[0] == 'p' ? "phone needs a NUMBER"
+							 : "remove needs a METHOD");
 		c->arg = argv[i++];
-		c->method = c->name[0] == 'e' ? SSPR_METHOD_EMAIL : sspr_method_from_name(c->arg);
+		c->method = sspr_method_from_name(removing ? c->arg : c->name);
 		if (c->method == 0 || c->method == SSPR_METHOD_PAM)
-			return usage("METHOD is one of totp, questions, email, recovery, pass");
+			return usage("METHOD is one of totp, questions, email, phone, recovery, pass");
 	} else {
 		for (size_t k = 0; k < sizeof(registering) / sizeof(registering[0]); k++)
 			if (strcmp(c->name, registering[k]) == 0)
@@ -115,10 +122,11 @@ static int run_change(struct enroll_ctx *ctx, const struct command *c)
 	/* Removing a method the policy no longer allows is always fine. */
 	if (!removing && (r = enroll_method_allowed(ctx, c->method)) != SSPR_EXIT_OK)
 		return r;
-	if (!removing && c->method == SSPR_METHOD_EMAIL && !sspr_email_valid(c->arg)) {
-		cli_error("not a valid e-mail address: give a plain address such as "
-			     "name@example.org");
-		return SSPR_EXIT_USAGE;
+	if (!removing && (c->method == SSPR_METHOD_EMAIL || c->method == SSPR_METHOD_PHONE)) {
+		char contact[SSPR_EMAIL_MAX + 1];
+
+		if (!enroll_take_contact(c->method, c->arg, contact, sizeof(contact)))
+			return SSPR_EXIT_USAGE;
 	}
 	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
 		return r;
@@ -131,6 +139,8 @@ static int run_change(struct enroll_ctx *ctx, const struct command *c)
 		return enroll_cmd_questions(ctx);
 	case SSPR_METHOD_EMAIL:
 		return enroll_cmd_email(ctx, c->arg);
+	case SSPR_METHOD_PHONE:
+		return enroll_cmd_phone(ctx, c->arg);
 	default:
 		return enroll_cmd_recovery(ctx);
 	}

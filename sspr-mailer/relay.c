@@ -30,6 +30,7 @@
 #include "config.h"
 #include "mail.h"
 #include "mail_relay.h"
+#include "phone.h"
 #include "policy.h"
 #include "util.h"
 
@@ -82,7 +83,8 @@ static int read_request(struct mailer_request *rq)
 	return 0;
 }
 
-/* "ADDRESS\nCODE\n": a plain address and a code of digits. */
+/* "ADDRESS\nCODE\n": a plain address or an E.164 number, and a code of
+ * digits. */
 static int parse_request(struct mailer_request *rq)
 {
 	char *code, *end;
@@ -95,7 +97,8 @@ static int parse_request(struct mailer_request *rq)
 	if (end == NULL || end[1] != '\0')
 		return -1;
 	*end = '\0';
-	if (!sspr_email_valid(rq->raw) || strlen(rq->raw) > SSPR_EMAIL_MAX ||
+	if ((!sspr_email_valid(rq->raw) && !sspr_phone_valid(rq->raw)) ||
+	    strlen(rq->raw) > SSPR_EMAIL_MAX ||
 	    strlen(code) < 6 || strlen(code) >= sizeof(rq->code) ||
 	    strspn(code, "0123456789") != strlen(code))
 		return -1;
@@ -173,6 +176,7 @@ int mailer_serve(const struct sspr_policy *pol, struct mailer_request *rq)
 	char pwbuf[4096], host[256] = "localhost", masked[SSPR_EMAIL_MAX + 1];
 	struct sspr_error err = {{0}};
 	struct sspr_mail mail = {.from = pol->mail_from, .subject = SSPR_MAIL_VERIFY_SUBJECT};
+	bool phone;
 
 	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 ||
 	    len != sizeof(peer)) {
@@ -195,12 +199,16 @@ int mailer_serve(const struct sspr_policy *pol, struct mailer_request *rq)
 		mailer_reply("error malformed request");
 		return 1;
 	}
-	sspr_email_mask(rq->address, masked, sizeof(masked));
+	phone = sspr_phone_valid(rq->address);
+	if (phone)
+		sspr_phone_mask(rq->address, masked, sizeof(masked));
+	else
+		sspr_email_mask(rq->address, masked, sizeof(masked));
 	switch (rate_allows(peer.uid, pol->enroll_mails_per_hour)) {
 	case RATE_OK:
 		break;
 	case RATE_LIMIT:
-		syslog(LOG_WARNING, "user=%s to=%s: refused: %u verification mails this hour",
+		syslog(LOG_WARNING, "user=%s to=%s: refused: %u verification messages this hour",
 		       pw.pw_name, masked, pol->enroll_mails_per_hour);
 		mailer_reply("limit");
 		return 1;
@@ -212,19 +220,23 @@ int mailer_serve(const struct sspr_policy *pol, struct mailer_request *rq)
 	}
 	(void)gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
-	if (sspr_mail_verify_body(rq->body, sizeof(rq->body), pw.pw_name, host, rq->code,
-				  (pol->code_lifetime + 59) / 60) != SSPR_OK) {
+	if ((phone ? sspr_phone_verify_text : sspr_mail_verify_body)(
+		    rq->body, sizeof(rq->body), pw.pw_name, host, rq->code,
+		    (pol->code_lifetime + 59) / 60) != SSPR_OK) {
 		mailer_reply("error message too long");
 		return 1;
 	}
 	mail.to = rq->address;
 	mail.body = rq->body;
-	if (sspr_mail_send(pol->mail_command, &mail, 0, &err) != SSPR_OK) {
+	if ((phone ? sspr_sms_send(pol->sms_command, rq->address, rq->body, 0, &err)
+		   : sspr_mail_send(pol->mail_command, &mail, 0, &err)) != SSPR_OK) {
 		syslog(LOG_ERR, "user=%s to=%s: %s", pw.pw_name, masked, err.msg);
-		mailer_reply("error the mail could not be sent");
+		mailer_reply(phone ? "error the text message could not be sent"
+				   : "error the mail could not be sent");
 		return 1;
 	}
-	syslog(LOG_INFO, "user=%s to=%s: verification mail sent", pw.pw_name, masked);
+	syslog(LOG_INFO, "user=%s to=%s: verification %s sent", pw.pw_name, masked,
+	       phone ? "text message" : "mail");
 	mailer_reply("ok");
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "phone.h"
 #include "store_ldap_entry.h"
 
 enum attr {
@@ -37,6 +38,9 @@ enum attr {
 	A_LOCKED,
 	A_DRAW,
 	A_PASS,
+	A_PHONE,
+	A_PHONE_VERIFIED,
+	A_PHONE_PENDING,
 	A_COUNT,
 };
 
@@ -46,7 +50,8 @@ const char *const sspr_ldap_account_attrs[] = {
 	"ssprTotpPeriod",    "ssprTotpLastStep",   "ssprTotpEnrolledAt", "ssprQuestion",
 	"ssprMail",          "ssprMailVerifiedAt", "ssprRecoverySalt", "ssprRecoveryCode",
 	"ssprPendingCode",   "ssprFailureTimes",   "ssprLockedUntil",  "ssprQuestionDraw",
-	"ssprAccessPass",    NULL,
+	"ssprAccessPass",    "ssprPhone",          "ssprPhoneVerifiedAt", "ssprPhonePendingCode",
+	NULL,
 };
 
 int sspr_ldap_escape(const char *name, char *out, size_t cap)
@@ -271,6 +276,18 @@ static void build_fields(struct builder *b, const struct sspr_record *rec)
 		put_failures(m, rec);
 	end_mod(m);
 	attr_time(b, A_LOCKED, rec->locked_until != 0, rec->locked_until);
+	if (rec->has_phone || rec->has_phone_pending ||
+	    (b->modify && (b->had & SSPR_LDAP_HAD_PHONE))) {
+		if (attr_begin(b, A_PHONE, rec->has_phone))
+			put_fmt(m, "%s", rec->phone.address);
+		end_mod(m);
+		attr_time(b, A_PHONE_VERIFIED, rec->has_phone && rec->phone.verified,
+			  rec->phone.verified_at);
+		if (attr_begin(b, A_PHONE_PENDING, rec->has_phone_pending))
+			put_fmt(m, "%" PRId64 " %u %s", rec->phone_pending.expires_at,
+				rec->phone_pending.tries, rec->phone_pending.hash);
+		end_mod(m);
+	}
 	if (rec->n_drawn > 0 || (b->modify && (b->had & SSPR_LDAP_HAD_DRAW))) {
 		if (attr_begin(b, A_DRAW, rec->n_drawn > 0))
 			put_draw(m, rec);
@@ -281,7 +298,9 @@ static void build_fields(struct builder *b, const struct sspr_record *rec)
 
 unsigned sspr_ldap_had(const struct sspr_record *rec)
 {
-	return (rec->n_drawn > 0 ? SSPR_LDAP_HAD_DRAW : 0u) | (rec->has_pass ? SSPR_LDAP_HAD_PASS : 0u);
+	return (rec->n_drawn > 0 ? SSPR_LDAP_HAD_DRAW : 0u) |
+	       (rec->has_pass ? SSPR_LDAP_HAD_PASS : 0u) |
+	       (rec->has_phone || rec->has_phone_pending ? SSPR_LDAP_HAD_PHONE : 0u);
 }
 
 int sspr_ldap_mods_build(struct sspr_ldap_mods *m, const char *user,
@@ -618,6 +637,16 @@ static bool decode_attr(enum attr a, struct berval **vals, struct sspr_record *r
 	case A_PENDING:
 		rec->has_pending = true;
 		return decode_pending(v, &rec->pending);
+	case A_PHONE:
+		if (!rest_str(v->bv_val, v->bv_val + v->bv_len, rec->phone.address,
+			      SSPR_PHONE_MAX + 1) ||
+		    !sspr_phone_valid(rec->phone.address))
+			return false;
+		rec->has_phone = true;
+		return true;
+	case A_PHONE_PENDING:
+		rec->has_phone_pending = true;
+		return decode_pending(v, &rec->phone_pending);
 	case A_FAILURES:
 		return decode_failures(v, rec);
 	case A_DRAW:
@@ -651,6 +680,10 @@ static bool decode_attr(enum attr a, struct berval **vals, struct sspr_record *r
 		rec->email.verified = true;
 		rec->email.verified_at = x;
 		return true;
+	case A_PHONE_VERIFIED:
+		rec->phone.verified = true;
+		rec->phone.verified_at = x;
+		return true;
 	case A_LOCKED:
 		rec->locked_until = x;
 		return true;
@@ -679,6 +712,8 @@ static bool consistent(uint32_t seen)
 	if ((seen & BIT(A_TOTP_ENROLLED)) && !(seen & TOTP_ATTRS))
 		return false;
 	if ((seen & BIT(A_MAIL_VERIFIED)) && !(seen & BIT(A_MAIL)))
+		return false;
+	if ((seen & BIT(A_PHONE_VERIFIED)) && !(seen & BIT(A_PHONE)))
 		return false;
 	return ((seen & BIT(A_RECOVERY_SALT)) != 0) == ((seen & BIT(A_RECOVERY_CODE)) != 0);
 }

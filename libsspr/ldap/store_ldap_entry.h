@@ -22,7 +22,7 @@ extern const char *const sspr_ldap_account_attrs[];
  * out (cap bytes) is too small. */
 int sspr_ldap_escape(const char *name, char *out, size_t cap);
 
-#define SSPR_LDAP_MOD_ATTRS 26
+#define SSPR_LDAP_MOD_ATTRS 30
 #define SSPR_LDAP_MOD_VALUES (SSPR_QUESTIONS_MAX + SSPR_RECOVERY_MAX + 32)
 #define SSPR_LDAP_MOD_TEXT 16384
 
@@ -43,13 +43,15 @@ struct sspr_ldap_mods {
  * otherwise the modify of an existing one: delete ssprRevision
  * old_revision, add new_revision, replace every mapped attribute (no
  * values = remove), except that the attributes added to the schema later
- * (ssprQuestionDraw, ssprAccessPass) are named only when the record has
+ * (ssprQuestionDraw, ssprAccessPass, the ssprPhone attributes) are named
+ * only when the record has
  * the field or the entry had it (`had`, SSPR_LDAP_HAD_*): a directory
  * whose schema predates them then still takes every other write.
  * SSPR_EINVAL when a field is out of range. */
 enum {
 	SSPR_LDAP_HAD_DRAW = 1u << 0,
 	SSPR_LDAP_HAD_PASS = 1u << 1,
+	SSPR_LDAP_HAD_PHONE = 1u << 2,
 };
 int sspr_ldap_mods_build(struct sspr_ldap_mods *m, const char *user,
 			 const struct sspr_record *rec, const struct berval *old_revision,

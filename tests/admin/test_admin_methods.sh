@@ -377,9 +377,9 @@ expect "report --json" 0
 json_check "report --json: reset counts" \
 	'(lambda r: r["total"] == {"attempts": 7, "successes": 1, "failures": 4, "locked": 1} and r["lockouts"] == 2 and r["by_method"]["totp"] == {"attempts": 3, "successes": 1, "failures": 2, "locked": 0} and r["by_method"]["questions"]["failures"] == 1 and r["by_method"]["recovery"]["failures"] == 1 and r["by_method"]["none"]["attempts"] == 2 and r["by_method"]["email"]["attempts"] == 0 and r["by_result"]["bad-code"] == 1 and r["by_result"]["not-eligible"] == 1 and r["by_result"]["other"] == 1 and r["by_result"]["aborted"] == 0)(d["resets"]) and d["days"] == 30'
 json_check "report --json: enrollments and changes" \
-	'd["enrollments"] == {"total": 3, "by_method": {"totp": 1, "questions": 0, "email": 2, "recovery": 0, "pass": 0, "pam": 0}} and d["revocations"] == 1 and d["unlocks"] == 0 and d["corrupt_events"] == 0'
+	'd["enrollments"] == {"total": 3, "by_method": {"totp": 1, "questions": 0, "email": 2, "recovery": 0, "pass": 0, "pam": 0, "phone": 0}} and d["revocations"] == 1 and d["unlocks"] == 0 and d["corrupt_events"] == 0'
 json_check "report --json: registration against NSS" '
-(lambda names: d["registration"]["eligible"] == len(names) and d["registration"]["registered"] == 1 and d["registration"]["not_registered"] == len(names) - 1 and me not in d["registration"]["not_registered_users"] and sorted(d["registration"]["not_registered_users"]) == sorted(n for n in names if n != me) and d["registration"]["by_method"] == {"totp": 1, "questions": 0, "email": 1, "recovery": 0, "pass": 0, "pam": 0})(
+(lambda names: d["registration"]["eligible"] == len(names) and d["registration"]["registered"] == 1 and d["registration"]["not_registered"] == len(names) - 1 and me not in d["registration"]["not_registered_users"] and sorted(d["registration"]["not_registered_users"]) == sorted(n for n in names if n != me) and d["registration"]["by_method"] == {"totp": 1, "questions": 0, "email": 1, "recovery": 0, "pass": 0, "pam": 0, "phone": 0})(
  [p.pw_name for p in __import__("pwd").getpwall() if __import__("re").fullmatch(r"[A-Za-z0-9._@$][A-Za-z0-9._@$-]*", p.pw_name)])'
 rrun report --since 60 --json
 json_check "report --since 60 takes the older events in" \
@@ -390,7 +390,7 @@ rrun report
 expect "report as text" 0 out "Registration (methods_required = 1" out "eligible users" \
 	out "Resets since " \
 	out "results: success 1, bad-code 1, replayed-code 1, bad-answer 1, locked 1, not-eligible 1, other 1" \
-	out "Enrollments since " out "(totp 1, questions 0, email 2, recovery 0, pass 0, pam 0)"
+	out "Enrollments since " out "(totp 1, questions 0, email 2, recovery 0, pass 0, pam 0, phone 0)"
 checks=$((checks + 1))
 if grep -Eq '^  totp +3 +1 +2 +0$' "$T/out" && grep -Eq '^  total +7 +1 +4 +1$' "$T/out" &&
 	grep -Eq '^  registered +1 \(' "$T/out" && grep -Eq '^  lockouts started +2$' "$T/out"; then
@@ -446,7 +446,7 @@ prun prune 30
 expect "prune 30" 0 out "removed 2 events older than"
 prun report --since 60 --json
 json_check "prune: the older events are gone, the rest kept" \
-	'd["resets"]["total"]["attempts"] == 2 and d["enrollments"]["by_method"] == {"totp": 0, "questions": 0, "email": 1, "recovery": 0, "pass": 0, "pam": 0}'
+	'd["resets"]["total"]["attempts"] == 2 and d["enrollments"]["by_method"] == {"totp": 0, "questions": 0, "email": 1, "recovery": 0, "pass": 0, "pam": 0, "phone": 0}'
 prun prune 30
 expect "prune again removes nothing" 0 out "removed 0 events older than"
 prun prune 0

@@ -441,7 +441,7 @@ check "email: the code is not in the store" bash -c \
 
 email_enroll frank frank@example.org wrong
 check "email: three wrong codes fail (exit 4)" test "$status" = 4
-shows "email: and say nothing was stored" "the address was not verified; nothing was stored"
+shows "email: and say nothing was stored" "the e-mail address was not verified; nothing was stored"
 check "email: frank has no address" test "$(json frank email)" = null
 check "email: the failure is audited" has_event frank enroll bad-code email
 policy

@@ -132,6 +132,8 @@ BIG=$(head -c 10000 /dev/zero | tr '\0' a)            # a 10 000-byte name
 policy pam-long.conf "methods = totp pam:${BIG:0:100}"
 policy pam-esc.conf $'methods = totp pam:a\x1b[2Jb'
 policy pam-label.conf "methods = totp pam:sspr-u2f" $'pam_label = a \x1b[2J key'
+# Phone numbers and the sms_command (A31-A33).
+policy sms-esc.conf "methods = totp phone" $'sms_command = /bin/\x1b[2Jsms'
 MIB=$(head -c 1048576 /dev/zero | tr '\0' 7)          # 1 MiB of digits
 CTRL=$'al\x1b[2J\x07ice\x7f'                           # escape sequence, bell, DEL
 NONUTF8=$'\xff\xfe\xc0\x80bob'                         # invalid and overlong UTF-8
@@ -264,6 +266,12 @@ tool A29 1 same "$T/in.none" "out:$T/pam-esc.conf:" "out:pam:SERVICE" $'!out:\x1
 	-- "$ADMIN" --config "$T/pam-esc.conf" check-config
 tool A30 1 same "$T/in.none" "out:$T/pam-label.conf:" "out:pam_label must be UTF-8 text" \
 	$'!out:\x1b' -- "$ADMIN" --config "$T/pam-label.conf" check-config
+tool A31 1 same "$T/in.none" "out:not a phone number in international form" $'!out:\x1b' \
+	-- "$ADMIN" --config "$T/good.conf" enroll "$ME" phone $'+44\x1b[2J7700900123'
+tool A32 1 same "$T/in.none" "out:not a phone number in international form" \
+	-- "$ADMIN" --config "$T/good.conf" enroll "$ME" phone "+${MIB:0:10000}"
+tool A33 1 same "$T/in.none" "out:$T/sms-esc.conf:" "out:sms_command must be nothing" \
+	$'!out:\x1b' -- "$ADMIN" --config "$T/sms-esc.conf" check-config
 
 # ---- sspr-enroll ---------------------------------------------------------
 tool E01 2 same "$T/in.none" "out:not a valid e-mail address" $'!out:\x1b' \

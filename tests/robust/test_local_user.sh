@@ -368,7 +368,7 @@ check "a second mail within the hour goes out" grep -q 'A verification code was 
 rm -f "$SANDBOX/mail/message"
 out=$(printf '%s\n' "$PW" | as alice "$SANDBOX/sspr-enroll" email alice@example.org 2>&1)
 check "the third is refused: enroll_mails_per_hour = 2" \
-	grep -q 'too many verification mails in the last hour' <<<"$out"
+	grep -q 'too many verification messages in the last hour' <<<"$out"
 check "and no mail went out" test ! -e "$SANDBOX/mail/message"
 policy
 
@@ -448,6 +448,40 @@ check "control: alice's own 0400 file is imported" grep -q 'alice: totp imported
 ln -s "$SANDBOX/bundle" "$SANDBOX/home-alice/bundle"
 out=$("$admin" key install "$SANDBOX/home-alice/bundle" --replace 2>&1)
 check "key install refuses a symlinked bundle" grep -q 'is a symbolic link: refused' <<<"$out"
+
+row U11
+# ---- 5. a phone number is confirmed through the relay before it is stored ----
+mkdir -p "$SANDBOX/sms"
+cat >"$SANDBOX/sms.sh" <<SMS
+#!/bin/sh
+{ printf '%s %s\n' "\$1" "\$(id -u)"; cat; } >"$SANDBOX/sms/text"
+SMS
+chmod 755 "$SANDBOX/sms.sh"
+policy "methods = totp phone" "sms_command = $SANDBOX/sms.sh"
+out=$(printf '%s\n' "$PW" | as alice "$SANDBOX/sspr-enroll" phone "+44 CALL ME" 2>&1 || true)
+check "a phone number with letters is refused before anything is sent" \
+	grep -q 'not a phone number: give it in international form' <<<"$out"
+check "and no text went out" test ! -e "$SANDBOX/sms/text"
+out=$(printf '%s\n' "$PW" 000 000 000 | as alice "$SANDBOX/sspr-enroll" phone "+44 7700 900123" 2>&1 || true)
+check "wrong codes store nothing" grep -q 'the phone number was not verified; nothing was stored' <<<"$out"
+check "the text went out through the relay, as root" grep -q '^+447700900123 0$' "$SANDBOX/sms/text"
+check "alice's number is not registered" bash -c "'$admin' show alice | grep -q '^phone: *none'"
+rm -f "$SANDBOX/sms/text"
+out=$( { printf '%s\n' "$PW"; for _ in $(seq 100); do [ -s "$SANDBOX/sms/text" ] && break; sleep 0.1; done
+	sed -n 's/^Code \([0-9]*\) registers.*/\1/p' "$SANDBOX/sms/text"; } |
+	as alice "$SANDBOX/sspr-enroll" phone "+44 7700 900123" 2>&1 || true)
+check "the texted code registers the number" \
+	grep -q 'Your phone number +447700900123 is verified and registered.' <<<"$out"
+check "sspr-admin show has it, verified" \
+	bash -c "'$admin' show alice | grep -q '^phone: *+447700900123 (verified'"
+echo "# the verification text:"
+sed 's/^/#   /' "$SANDBOX/sms/text"
+check "the text is one message (at most 160 characters)" \
+	test "$(tail -n 1 "$SANDBOX/sms/text" | tr -d '\n' | wc -c)" -le 160
+out=$(printf '%s\n' "$PW" | as alice "$SANDBOX/sspr-enroll" remove phone 2>&1)
+check "sspr-enroll remove phone removes it" \
+	bash -c "'$admin' show alice | grep -q '^phone: *none'"
+policy
 
 . "$here/catalogue.sh"
 catalogue_end "$CATALOGUE" 'U[0-9]{2}' 'local-user catalogue'

@@ -49,6 +49,14 @@ static void full_record(struct sspr_record *rec)
 	snprintf(rec->pending.hash, sizeof(rec->pending.hash), "pending hash with spaces");
 	rec->pending.expires_at = -5;
 	rec->pending.tries = 255;
+	rec->has_phone = true;
+	snprintf(rec->phone.address, sizeof(rec->phone.address), "+447700900123");
+	rec->phone.verified = true;
+	rec->phone.verified_at = 1700000002;
+	rec->has_phone_pending = true;
+	snprintf(rec->phone_pending.hash, sizeof(rec->phone_pending.hash), "texted hash");
+	rec->phone_pending.expires_at = 1700000600;
+	rec->phone_pending.tries = 2;
 	rec->n_failures = SSPR_FAILURES_MAX;
 	for (int i = 0; i < SSPR_FAILURES_MAX; i++)
 		rec->failures[i] = INT64_MAX - 200 + i;

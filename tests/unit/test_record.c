@@ -45,6 +45,14 @@ static void fill_full(struct sspr_record *r)
 	snprintf(r->pending.hash, sizeof(r->pending.hash), "$argon2id$v=19$pending");
 	r->pending.expires_at = 1700000600;
 	r->pending.tries = 2;
+	r->has_phone = true;
+	snprintf(r->phone.address, sizeof(r->phone.address), "+447700900123456"); /* 15 digits */
+	r->phone.verified = true;
+	r->phone.verified_at = 1700000100;
+	r->has_phone_pending = true;
+	snprintf(r->phone_pending.hash, sizeof(r->phone_pending.hash), "$argon2id$v=19$texted");
+	r->phone_pending.expires_at = 1700000700;
+	r->phone_pending.tries = 1;
 	r->n_failures = SSPR_FAILURES_MAX;
 	for (int i = 0; i < SSPR_FAILURES_MAX; i++)
 		r->failures[i] = 1000 + i;

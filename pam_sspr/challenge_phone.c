@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The texted code: a sent code (sent_code.h) that goes out through the
+ * policy's sms_command, as one text message of printable ASCII. */
+#include <stdio.h>
+
+#include <sodium.h>
+
+#include "challenge.h"
+#include "phone.h"
+#include "sent_code.h"
+#include "util.h"
+
+static int text_code(const struct sspr_session *s, const char *number, const char *code,
+		     struct sspr_error *err)
+{
+	char host[256], text[SSPR_SMS_TEXT_MAX + 1];
+	int r;
+
+	sspr_host_name(host, sizeof(host));
+	/* Bounded to fit one message: a user name of at most 32 bytes, the
+	 * host's first 40. */
+	snprintf(text, sizeof(text),
+		 "Password reset code for %.32s on %.40s: %s (valid %u min). Not you? Tell your "
+		 "helpdesk.",
+		 s->user, host, code, (s->policy.code_lifetime + 59) / 60);
+	r = sspr_sms_send(s->policy.sms_command, number, text, 0, err);
+	sodium_memzero(text, sizeof(text));
+	return r;
+}
+
+static const struct sspr_code_channel phone_channel = {
+	.method = SSPR_METHOD_PHONE,
+	.sent_hidden = SSPR_PHONE_SENT_HIDDEN,
+	.prompt_hidden = SSPR_PHONE_PROMPT_HIDDEN,
+	.prompt_lead = "Code from the text message sent to",
+	.mask = sspr_phone_mask,
+	.send = text_code,
+};
+
+int sspr_challenge_phone(struct sspr_session *s, const struct sspr_record *rec)
+{
+	return sspr_sent_code_challenge(s, rec, &phone_channel);
+}
+
+int sspr_decoy_phone(struct sspr_session *s, const struct sspr_record *rec)
+{
+	(void)rec;
+	return sspr_sent_code_decoy(s, &phone_channel);
+}
