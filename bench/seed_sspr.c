@@ -70,12 +70,13 @@ static int enroll_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev
 	const struct enroll *e = ctx;
 
 	sspr_record_init(rec);
-	rec->has_totp = true;
-	rec->totp.digits = 6;
-	rec->totp.period = 30;
-	memcpy(rec->totp.sealed, e->sealed, e->sealed_len);
-	rec->totp.sealed_len = (uint16_t)e->sealed_len;
-	rec->totp.enrolled_at = e->now;
+	rec->n_totp = 1;
+	snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	rec->totp[0].digits = 6;
+	rec->totp[0].period = 30;
+	memcpy(rec->totp[0].sealed, e->sealed, e->sealed_len);
+	rec->totp[0].sealed_len = (uint16_t)e->sealed_len;
+	rec->totp[0].enrolled_at = e->now;
 	rec->registered_at = rec->confirmed_at = e->now;
 	return SSPR_OK;
 }
@@ -186,12 +187,12 @@ static int check_fn(const char *user, const struct sspr_record *rec, int decode_
 		return 0; /* not one of ours */
 	x->users++;
 	x->seen[idx] = 1;
-	if (decode_status != SSPR_OK || !rec->has_totp || rec->totp.last_step != x->step[idx] ||
+	if (decode_status != SSPR_OK || !rec->n_totp || rec->totp[0].last_step != x->step[idx] ||
 	    rec->n_failures != x->failures[idx]) {
 		if (x->mismatches++ < 10)
 			fprintf(stderr,
 				"seed_sspr: %s: last_step %llu failures %u, expected %llu and %u\n",
-				user, (unsigned long long)rec->totp.last_step, rec->n_failures,
+				user, (unsigned long long)rec->totp[0].last_step, rec->n_failures,
 				(unsigned long long)x->step[idx], x->failures[idx]);
 	}
 	return 0;

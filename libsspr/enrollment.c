@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Enrollment writes; see enrollment.h. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "enrollment.h"
@@ -14,39 +15,49 @@ void sspr_record_touch(struct sspr_record *rec, int64_t now)
 	rec->confirmed_at = now;
 }
 
-/* The record's replay mark in steps of the new period: the last second of
+/* A device's replay mark in steps of the new period: the last second of
  * its last used step, counted in new steps. */
-static uint64_t mark_in_period(const struct sspr_record *rec, unsigned period)
+static uint64_t mark_in_period(const struct sspr_totp *old, unsigned period)
 {
-	uint64_t step = rec->totp.last_step, old = rec->totp.period;
+	uint64_t step = old->last_step, was = old->period;
 
-	if (!rec->has_totp || step == 0 || old == 0 || period == 0)
+	if (step == 0 || was == 0 || period == 0)
 		return 0;
 	/* Saturates: a mark too high to convert stays as high as it gets,
 	 * never wraps to a low one. */
-	if (step >= UINT64_MAX / old)
+	if (step >= UINT64_MAX / was)
 		return UINT64_MAX / period;
-	return ((step + 1) * old - 1) / period;
+	return ((step + 1) * was - 1) / period;
 }
 
 int sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollment *t,
 			 int64_t now, bool *replaced)
 {
-	bool had = rec->has_totp;
-	uint64_t kept;
+	const char *name = t->name != NULL && t->name[0] != '\0' ? t->name : SSPR_DEVICE_DEFAULT;
+	int at = sspr_record_find_totp(rec, name);
+	bool had = at >= 0;
+	struct sspr_totp *d;
+	uint64_t kept = 0;
 
-	if (t->sealed_len <= SSPR_SEAL_OVERHEAD || t->sealed_len > sizeof(rec->totp.sealed) ||
-	    t->digits < 6 || t->digits > 8 || t->period < 1 || t->period > 3600)
+	if (t->sealed_len <= SSPR_SEAL_OVERHEAD || t->sealed_len > sizeof(rec->totp[0].sealed) ||
+	    t->digits < 6 || t->digits > 8 || t->period < 1 || t->period > 3600 ||
+	    !sspr_device_name_valid(name))
 		return SSPR_EINVAL;
-	kept = mark_in_period(rec, t->period);
-	sspr_record_clear_method(rec, SSPR_METHOD_TOTP);
-	rec->has_totp = true;
-	memcpy(rec->totp.sealed, t->sealed, t->sealed_len);
-	rec->totp.sealed_len = (uint16_t)t->sealed_len;
-	rec->totp.digits = (uint8_t)t->digits;
-	rec->totp.period = (uint16_t)t->period;
-	rec->totp.last_step = t->last_step > kept ? t->last_step : kept;
-	rec->totp.enrolled_at = now;
+	if (at < 0 && rec->n_totp >= SSPR_TOTP_DEVICES_MAX)
+		return SSPR_EFULL;
+	if (had)
+		kept = mark_in_period(&rec->totp[at], t->period);
+	else
+		at = rec->n_totp++;
+	d = &rec->totp[at];
+	sspr_wipe(d, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	memcpy(d->sealed, t->sealed, t->sealed_len);
+	d->sealed_len = (uint16_t)t->sealed_len;
+	d->digits = (uint8_t)t->digits;
+	d->period = (uint16_t)t->period;
+	d->last_step = t->last_step > kept ? t->last_step : kept;
+	d->enrolled_at = now;
 	sspr_record_touch(rec, now);
 	if (replaced != NULL)
 		*replaced = had;
@@ -126,4 +137,20 @@ int sspr_record_set_recovery(struct sspr_record *rec, const struct sspr_record *
 	if (replaced != NULL)
 		*replaced = had;
 	return SSPR_OK;
+}
+
+bool sspr_record_remove(struct sspr_record *rec, unsigned method, const char *device)
+{
+	int i;
+
+	if (device == NULL) {
+		if (!sspr_record_has_method_data(rec, method))
+			return false;
+		sspr_record_clear_method(rec, method);
+		return true;
+	}
+	if (method != SSPR_METHOD_TOTP || (i = sspr_record_find_totp(rec, device)) < 0)
+		return false;
+	sspr_record_remove_totp(rec, (unsigned)i);
+	return true;
 }

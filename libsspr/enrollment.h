@@ -27,15 +27,20 @@ struct sspr_totp_enrollment {
 	unsigned period;    /* 1..3600 */
 	uint64_t last_step; /* the last step already used (a confirmation
 			     * code, an imported mark); 0 = none */
+	const char *name;   /* the device (sspr_device_name_valid); NULL or "":
+			     * SSPR_DEVICE_DEFAULT */
 };
 
 /* Marks rec as confirmed at now, and registered if it was not yet. */
 void sspr_record_touch(struct sspr_record *rec, int64_t now);
 
-/* The replay mark is the higher of t's and the record's own (converted to
+/* Replaces the device of t's name, or adds it as a new one. The replay
+ * mark is the higher of t's and the replaced device's own (converted to
  * t's period): a re-enrollment or re-import never makes a spent code good
- * again. SSPR_EINVAL, and nothing changed, for a sealed length, digits or
- * period out of range; *replaced (may be NULL): a secret was there. */
+ * again. SSPR_EINVAL, and nothing changed, for a sealed length, digits,
+ * period or name out of range; SSPR_EFULL for a new device beyond
+ * SSPR_TOTP_DEVICES_MAX; *replaced (may be NULL): a device of that name
+ * was there. */
 int sspr_record_set_totp(struct sspr_record *rec, const struct sspr_totp_enrollment *t,
 			 int64_t now, bool *replaced);
 
@@ -63,5 +68,10 @@ int sspr_record_set_questions(struct sspr_record *rec, const char *const *questi
  * there before. */
 int sspr_record_set_recovery(struct sspr_record *rec, const struct sspr_record *codes,
 			     int64_t now, bool *replaced);
+
+/* Removes a method's data, or with device (SSPR_METHOD_TOTP only) that
+ * one authenticator device. false, nothing changed, when there was none
+ * of it. */
+bool sspr_record_remove(struct sspr_record *rec, unsigned method, const char *device);
 
 #endif

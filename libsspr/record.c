@@ -31,6 +31,12 @@
  *  20 PHONE_NUMBER    string, "+" then 7..15 digits (sspr_phone_valid)
  *  21 PHONE_VERIFIED  time (needs PHONE_NUMBER)
  *  22 PHONE_PENDING   as PENDING, for the texted code
+ *  23 TOTP_DEVICE     u8 name length, name, u8 digits, u16 period, u64 last step,
+ *                     time enrolled, sealed secret; repeated, at most
+ *                     SSPR_TOTP_DEVICES_MAX, names distinct. A record whose one
+ *                     device is called "default" is written with items 1-5
+ *                     instead (as before devices had names, so an older
+ *                     version still reads it); the two forms never mix.
  */
 #include <stdio.h>
 #include <string.h>
@@ -64,7 +70,8 @@ enum tag {
 	TAG_PHONE_NUMBER,
 	TAG_PHONE_VERIFIED,
 	TAG_PHONE_PENDING,
-	TAG_LAST = TAG_PHONE_PENDING,
+	TAG_TOTP_DEVICE,
+	TAG_LAST = TAG_TOTP_DEVICE,
 };
 
 #define TOTP_REQUIRED_TAGS                                                                         \
@@ -85,7 +92,7 @@ unsigned sspr_record_methods(const struct sspr_record *rec)
 {
 	unsigned m = 0;
 
-	if (rec->has_totp)
+	if (rec->n_totp)
 		m |= SSPR_METHOD_TOTP;
 	if (rec->n_questions >= 3)
 		m |= SSPR_METHOD_QUESTIONS;
@@ -113,7 +120,7 @@ bool sspr_record_has_method_data(const struct sspr_record *rec, unsigned method)
 {
 	switch (method) {
 	case SSPR_METHOD_TOTP:
-		return rec->has_totp;
+		return rec->n_totp;
 	case SSPR_METHOD_QUESTIONS:
 		return rec->n_questions > 0;
 	case SSPR_METHOD_EMAIL:
@@ -159,8 +166,8 @@ void sspr_record_clear_method(struct sspr_record *rec, unsigned method)
 {
 	switch (method) {
 	case SSPR_METHOD_TOTP:
-		rec->has_totp = false;
-		sspr_wipe(&rec->totp, sizeof(rec->totp));
+		rec->n_totp = 0;
+		sspr_wipe(rec->totp, sizeof(rec->totp));
 		break;
 	case SSPR_METHOD_QUESTIONS:
 		rec->n_questions = 0;
@@ -206,7 +213,99 @@ static bool hash_str_ok(const char *s)
 static bool totp_ok(const struct sspr_totp *t)
 {
 	return t->sealed_len > SSPR_SEAL_OVERHEAD && t->sealed_len <= SSPR_SEALED_MAX &&
-	       t->digits >= 6 && t->digits <= 8 && t->period >= 1 && t->period <= 3600;
+	       t->digits >= 6 && t->digits <= 8 && t->period >= 1 && t->period <= 3600 &&
+	       sspr_device_name_valid(t->name);
+}
+
+/* Every device good and no name twice. */
+static bool devices_ok(const struct sspr_record *rec)
+{
+	if (rec->n_totp > SSPR_TOTP_DEVICES_MAX)
+		return false;
+	for (unsigned i = 0; i < rec->n_totp; i++) {
+		if (!totp_ok(&rec->totp[i]))
+			return false;
+		for (unsigned j = 0; j < i; j++)
+			if (strcmp(rec->totp[i].name, rec->totp[j].name) == 0)
+				return false;
+	}
+	return true;
+}
+
+bool sspr_device_name_valid(const char *name)
+{
+	size_t n = strnlen(name, SSPR_DEVICE_NAME_MAX + 1);
+
+	if (n == 0 || n > SSPR_DEVICE_NAME_MAX)
+		return false;
+	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+		return false;
+	return strchr("._-", name[0]) == NULL;
+}
+
+int sspr_record_find_totp(const struct sspr_record *rec, const char *name)
+{
+	for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++)
+		if (strcmp(rec->totp[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void sspr_record_remove_totp(struct sspr_record *rec, unsigned i)
+{
+	if (i >= rec->n_totp)
+		return;
+	memmove(&rec->totp[i], &rec->totp[i + 1], (rec->n_totp - i - 1) * sizeof(rec->totp[0]));
+	rec->n_totp--;
+	sspr_wipe(&rec->totp[rec->n_totp], sizeof(rec->totp[0]));
+}
+
+/* TAG_TOTP_DEVICE: name, digits, period, last step, enrolled, sealed. */
+#define DEVICE_FIXED (1 + 2 + 8 + 8)
+
+static void put_device(struct tlv_writer *w, const struct sspr_totp *t, uint8_t *tmp)
+{
+	size_t n = strlen(t->name), at = 0;
+
+	tmp[at++] = (uint8_t)n;
+	memcpy(tmp + at, t->name, n);
+	at += n;
+	tmp[at++] = t->digits;
+	tmp[at++] = (uint8_t)(t->period >> 8);
+	tmp[at++] = (uint8_t)t->period;
+	tlv_set_u64(tmp + at, t->last_step);
+	at += 8;
+	tlv_set_u64(tmp + at, (uint64_t)t->enrolled_at);
+	at += 8;
+	memcpy(tmp + at, t->sealed, t->sealed_len);
+	tlv_put(w, TAG_TOTP_DEVICE, tmp, at + t->sealed_len);
+}
+
+static bool decode_device(const struct tlv_item *it, struct sspr_totp *t)
+{
+	size_t n, at = 1;
+
+	if (it->len < 1)
+		return false;
+	n = it->value[0];
+	if (n == 0 || n > SSPR_DEVICE_NAME_MAX || it->len < 1 + n + DEVICE_FIXED ||
+	    memchr(it->value + at, '\0', n) != NULL)
+		return false;
+	memcpy(t->name, it->value + at, n);
+	t->name[n] = '\0';
+	at += n;
+	t->digits = it->value[at++];
+	t->period = (uint16_t)((it->value[at] << 8) | it->value[at + 1]);
+	at += 2;
+	t->last_step = tlv_get_u64(it->value + at);
+	at += 8;
+	t->enrolled_at = (int64_t)tlv_get_u64(it->value + at);
+	at += 8;
+	if (it->len - at <= SSPR_SEAL_OVERHEAD || it->len - at > SSPR_SEALED_MAX)
+		return false;
+	memcpy(t->sealed, it->value + at, it->len - at);
+	t->sealed_len = (uint16_t)(it->len - at);
+	return totp_ok(t);
 }
 
 static bool question_ok(const struct sspr_question *q)
@@ -265,22 +364,25 @@ static bool put_pending(struct tlv_writer *w, uint8_t tag, const struct sspr_pen
 int sspr_record_encode(const struct sspr_record *rec, uint8_t *buf, size_t cap, size_t *len)
 {
 	struct tlv_writer w = {.buf = buf, .cap = cap};
-	uint8_t tmp[1 + SSPR_QUESTION_MAX + SSPR_HASH_STR_MAX + 8 + 1];
+	uint8_t tmp[1 + SSPR_QUESTION_MAX + SSPR_HASH_STR_MAX + 8 + 1]; /* > a device item too */
 
 	if (rec->n_questions > SSPR_QUESTIONS_MAX || rec->n_recovery > SSPR_RECOVERY_MAX ||
-	    rec->n_failures > SSPR_FAILURES_MAX || (rec->has_totp && !totp_ok(&rec->totp)))
+	    rec->n_failures > SSPR_FAILURES_MAX || !devices_ok(rec))
 		return SSPR_EINVAL;
 	if (cap < 1)
 		return SSPR_ENOMEM;
 	buf[w.len++] = SSPR_RECORD_VERSION;
 
-	if (rec->has_totp) {
-		tlv_put(&w, TAG_TOTP_SEALED, rec->totp.sealed, rec->totp.sealed_len);
-		tlv_put_u8(&w, TAG_TOTP_DIGITS, rec->totp.digits);
-		tlv_put_u16(&w, TAG_TOTP_PERIOD, rec->totp.period);
-		tlv_put_u64(&w, TAG_TOTP_LAST_STEP, rec->totp.last_step);
-		if (rec->totp.enrolled_at != 0)
-			tlv_put_u64(&w, TAG_TOTP_ENROLLED, (uint64_t)rec->totp.enrolled_at);
+	if (rec->n_totp == 1 && strcmp(rec->totp[0].name, SSPR_DEVICE_DEFAULT) == 0) {
+		tlv_put(&w, TAG_TOTP_SEALED, rec->totp[0].sealed, rec->totp[0].sealed_len);
+		tlv_put_u8(&w, TAG_TOTP_DIGITS, rec->totp[0].digits);
+		tlv_put_u16(&w, TAG_TOTP_PERIOD, rec->totp[0].period);
+		tlv_put_u64(&w, TAG_TOTP_LAST_STEP, rec->totp[0].last_step);
+		if (rec->totp[0].enrolled_at != 0)
+			tlv_put_u64(&w, TAG_TOTP_ENROLLED, (uint64_t)rec->totp[0].enrolled_at);
+	} else {
+		for (unsigned i = 0; i < rec->n_totp; i++)
+			put_device(&w, &rec->totp[i], tmp);
 	}
 	for (unsigned i = 0; i < rec->n_questions; i++) {
 		const struct sspr_question *q = &rec->questions[i];
@@ -429,23 +531,23 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 	case TAG_TOTP_SEALED:
 		if (it->len <= SSPR_SEAL_OVERHEAD || it->len > SSPR_SEALED_MAX)
 			return false;
-		memcpy(rec->totp.sealed, it->value, it->len);
-		rec->totp.sealed_len = it->len;
+		memcpy(rec->totp[0].sealed, it->value, it->len);
+		rec->totp[0].sealed_len = it->len;
 		return true;
 	case TAG_TOTP_DIGITS:
 		if (it->len != 1 || it->value[0] < 6 || it->value[0] > 8)
 			return false;
-		rec->totp.digits = it->value[0];
+		rec->totp[0].digits = it->value[0];
 		return true;
 	case TAG_TOTP_PERIOD:
 		if (it->len != 2)
 			return false;
-		rec->totp.period = tlv_get_u16(it->value);
-		return rec->totp.period >= 1 && rec->totp.period <= 3600;
+		rec->totp[0].period = tlv_get_u16(it->value);
+		return rec->totp[0].period >= 1 && rec->totp[0].period <= 3600;
 	case TAG_TOTP_LAST_STEP:
 		if (it->len != 8)
 			return false;
-		rec->totp.last_step = tlv_get_u64(it->value);
+		rec->totp[0].last_step = tlv_get_u64(it->value);
 		return true;
 	case TAG_QUESTION:
 		if (rec->n_questions >= SSPR_QUESTIONS_MAX)
@@ -484,6 +586,10 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 		return decode_draw(it, rec);
 	case TAG_PASS:
 		return decode_pass(it, rec);
+	case TAG_TOTP_DEVICE:
+		if (rec->n_totp >= SSPR_TOTP_DEVICES_MAX)
+			return false;
+		return decode_device(it, &rec->totp[rec->n_totp++]);
 	case TAG_FAILURE:
 		if (rec->n_failures >= SSPR_FAILURES_MAX || it->len != 8)
 			return false;
@@ -501,7 +607,7 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 		return false;
 	switch (it->tag) {
 	case TAG_TOTP_ENROLLED:
-		rec->totp.enrolled_at = (int64_t)tlv_get_u64(it->value);
+		rec->totp[0].enrolled_at = (int64_t)tlv_get_u64(it->value);
 		return true;
 	case TAG_EMAIL_VERIFIED:
 		rec->email.verified = true;
@@ -533,7 +639,8 @@ static bool decode_item(const struct tlv_item *it, struct sspr_record *rec)
 
 static bool is_repeated(uint8_t tag)
 {
-	return tag == TAG_QUESTION || tag == TAG_RECOVERY_CODE || tag == TAG_FAILURE;
+	return tag == TAG_QUESTION || tag == TAG_RECOVERY_CODE || tag == TAG_FAILURE ||
+	       tag == TAG_TOTP_DEVICE;
 }
 
 int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec)
@@ -569,7 +676,14 @@ int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec)
 	if (((seen & (1u << TAG_RECOVERY_SALT)) != 0) !=
 	    ((seen & (1u << TAG_RECOVERY_CODE)) != 0))
 		goto corrupt;
-	rec->has_totp = (seen & TOTP_REQUIRED_TAGS) == TOTP_REQUIRED_TAGS;
+	if ((seen & TOTP_REQUIRED_TAGS) == TOTP_REQUIRED_TAGS) {
+		if (seen & (1u << TAG_TOTP_DEVICE))
+			goto corrupt; /* the two forms never mix */
+		rec->n_totp = 1;
+		snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	}
+	if (!devices_ok(rec))
+		goto corrupt;
 	return SSPR_OK;
 corrupt:
 	sspr_record_wipe(rec);

@@ -18,6 +18,9 @@
 #define SSPR_TOTP_SECRET_MAX 64                      /* raw secret bytes */
 #define SSPR_SEAL_OVERHEAD 48                        /* crypto_box_SEALBYTES */
 #define SSPR_SEALED_MAX (SSPR_TOTP_SECRET_MAX + SSPR_SEAL_OVERHEAD)
+#define SSPR_TOTP_DEVICES_MAX 5                      /* authenticators a user may register */
+#define SSPR_DEVICE_NAME_MAX 32
+#define SSPR_DEVICE_DEFAULT "default"                /* the name when none is given */
 #define SSPR_QUESTIONS_MAX 5
 #define SSPR_QUESTION_MAX 255                        /* bytes of question text */
 #define SSPR_HASH_STR_MAX 128                        /* crypto_pwhash_STRBYTES */
@@ -32,7 +35,9 @@
 #define SSPR_PASS_TTL_MAX 2592000                    /* 30 days */
 #define SSPR_RECORD_ENCODED_MAX 16384                /* no valid record is larger */
 
+/* One authenticator device (an app on a phone, on a tablet, a token). */
 struct sspr_totp {
+	char name[SSPR_DEVICE_NAME_MAX + 1]; /* sspr_device_name_valid, unique in the record */
 	uint8_t sealed[SSPR_SEALED_MAX]; /* secret sealed to host.pub */
 	uint16_t sealed_len;             /* SSPR_SEAL_OVERHEAD+1 .. SSPR_SEALED_MAX */
 	uint8_t digits;                  /* 6..8 */
@@ -77,8 +82,8 @@ struct sspr_pending_code {
 };
 
 struct sspr_record {
-	bool has_totp;
-	struct sspr_totp totp;
+	uint8_t n_totp; /* devices, 0..SSPR_TOTP_DEVICES_MAX, in the order registered */
+	struct sspr_totp totp[SSPR_TOTP_DEVICES_MAX];
 
 	uint8_t n_questions;
 	struct sspr_question questions[SSPR_QUESTIONS_MAX];
@@ -137,8 +142,16 @@ bool sspr_record_pass_usable(const struct sspr_record *rec, int64_t now);
  * a used-up set of recovery codes) can still be removed. */
 bool sspr_record_has_method_data(const struct sspr_record *rec, unsigned method);
 
-/* Wipes one method's data (e-mail and phone take their pending code with
- * them). */
+/* True for a device name: 1..SSPR_DEVICE_NAME_MAX of A-Z a-z 0-9 . _ -,
+ * starting with a letter or digit. */
+bool sspr_device_name_valid(const char *name);
+/* The index of the device called name, or -1. */
+int sspr_record_find_totp(const struct sspr_record *rec, const char *name);
+/* Removes (and wipes) device i; the others keep their order. */
+void sspr_record_remove_totp(struct sspr_record *rec, unsigned i);
+
+/* Wipes one method's data (every authenticator device; e-mail and phone
+ * take their pending code with them). */
 void sspr_record_clear_method(struct sspr_record *rec, unsigned method);
 
 /* A contact method's fields (SSPR_METHOD_EMAIL or SSPR_METHOD_PHONE),

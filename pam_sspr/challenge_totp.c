@@ -16,7 +16,8 @@
 #include "util.h"
 
 struct totp_answer {
-	const struct sspr_totp *verified_against; /* the TOTP data the code was checked with */
+	/* The device the code matched, as it was when checked. */
+	struct sspr_totp matched;
 	bool code_matched;
 	uint64_t step;
 };
@@ -24,35 +25,57 @@ struct totp_answer {
 static enum sspr_verdict judge_totp(struct sspr_record *rec, int64_t now, void *ctx)
 {
 	const struct totp_answer *a = ctx;
+	int i;
 
-	if (!rec->has_totp)
+	(void)now;
+	if (rec->n_totp == 0)
 		return SSPR_VERDICT_NOT_ENROLLED;
-	/* Re-enrolled between our read and this write: the code was checked
-	 * against a secret that is no longer the user's. */
-	if (!a->code_matched || rec->totp.sealed_len != a->verified_against->sealed_len ||
-	    sodium_memcmp(rec->totp.sealed, a->verified_against->sealed, rec->totp.sealed_len) != 0)
+	if (!a->code_matched)
 		return SSPR_VERDICT_REFUSED;
-	if (sspr_totp_accept_step(&rec->totp, a->step) != SSPR_OK)
+	/* Re-enrolled or removed between our read and this write: the code
+	 * was checked against a secret that is no longer the user's. */
+	i = sspr_record_find_totp(rec, a->matched.name);
+	if (i < 0 || rec->totp[i].sealed_len != a->matched.sealed_len ||
+	    sodium_memcmp(rec->totp[i].sealed, a->matched.sealed, a->matched.sealed_len) != 0)
+		return SSPR_VERDICT_REFUSED;
+	if (sspr_totp_accept_step(&rec->totp[i], a->step) != SSPR_OK)
 		return SSPR_VERDICT_REPLAY;
 	return SSPR_VERDICT_ACCEPTED;
 }
 
-/* Opens the user's secret with the key ring (current, then next and
- * previous, so a fleet mid-rotation keeps working); SSPR_OK or an error
- * already reported as "unavailable". */
-static int open_secret(struct sspr_session *s, const struct sspr_totp *totp, uint8_t *secret,
-		       size_t cap, size_t *len)
+/* The secrets of every device, opened, for one check. */
+struct opened {
+	uint8_t secret[SSPR_TOTP_DEVICES_MAX][SSPR_TOTP_SECRET_MAX];
+	size_t len[SSPR_TOTP_DEVICES_MAX];
+};
+
+/* Opens the user's secrets with the key ring (current, then next and
+ * previous, so a fleet mid-rotation keeps working), and makes up the
+ * work of SSPR_TOTP_DEVICES_MAX devices whatever the user has, as the
+ * decoy does: the time says nothing of how many devices there are.
+ * SSPR_OK or an error already reported as "unavailable". */
+static int open_secrets(struct sspr_session *s, const struct sspr_record *rec, struct opened *o)
 {
 	struct sspr_keyring ring;
 	struct sspr_error err = {{0}};
 	int r;
 
 	r = sspr_keyring_load(s->policy.key_dir, 0, &ring, &err);
-	if (r == SSPR_OK) {
-		r = sspr_unseal_ring(&ring, totp->sealed, totp->sealed_len, secret, cap, len, NULL);
+	for (unsigned i = 0; r == SSPR_OK && i < SSPR_TOTP_DEVICES_MAX; i++) {
+		uint8_t noise[SSPR_SEAL_OVERHEAD + 20];
+		size_t ignored;
+
+		if (i >= rec->n_totp) {
+			randombytes_buf(noise, sizeof(noise));
+			(void)sspr_unseal_ring(&ring, noise, sizeof(noise), o->secret[i],
+					       sizeof(o->secret[i]), &ignored, NULL);
+			continue;
+		}
+		r = sspr_unseal_ring(&ring, rec->totp[i].sealed, rec->totp[i].sealed_len,
+				     o->secret[i], sizeof(o->secret[i]), &o->len[i], NULL);
 		if (r != SSPR_OK)
-			sspr_error_set(&err, r, "secret of %s does not open with the host key in %s",
-				       s->user, s->policy.key_dir);
+			sspr_error_set(&err, r, "secret of %s (device %s) does not open with the "
+				       "host key in %s", s->user, rec->totp[i].name, s->policy.key_dir);
 	}
 	sspr_keyring_wipe(&ring);
 	if (r != SSPR_OK) {
@@ -62,29 +85,56 @@ static int open_secret(struct sspr_session *s, const struct sspr_totp *totp, uin
 	return r;
 }
 
+/* Checks code against every device (each with its own digits and
+ * period: a user enrolled with 8 digits keeps 8 when the default
+ * changes), and against random secrets up to SSPR_TOTP_DEVICES_MAX. */
+static void check_code(const struct sspr_session *s, const struct sspr_record *rec,
+		       struct opened *o, const char *code, struct totp_answer *a)
+{
+	for (unsigned i = 0; i < SSPR_TOTP_DEVICES_MAX; i++) {
+		struct sspr_totp_params params = s->policy.totp;
+		uint64_t step;
+
+		if (i >= rec->n_totp) {
+			randombytes_buf(o->secret[i], 20);
+			(void)sspr_totp_find_step(o->secret[i], 20, &params, sspr_now(), code, &step);
+			continue;
+		}
+		params.digits = rec->totp[i].digits;
+		params.period = rec->totp[i].period;
+		if (sspr_totp_find_step(o->secret[i], o->len[i], &params, sspr_now(), code, &step) ==
+			    SSPR_OK &&
+		    !a->code_matched) {
+			a->code_matched = true;
+			a->step = step;
+			a->matched = rec->totp[i];
+		}
+	}
+}
+
 int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 {
-	struct totp_answer answer = {.verified_against = &rec->totp};
+	struct totp_answer *answer = sodium_malloc(sizeof(*answer));
+	struct opened *o = sodium_malloc(sizeof(*o));
 	const struct sspr_check check = {
 		.method = "totp",
 		.refused_result = "bad-code",
 		.refused_text = SSPR_TOTP_REFUSED,
 		.judge = judge_totp,
-		.ctx = &answer,
+		.ctx = answer,
 	};
-	struct sspr_totp_params params = s->policy.totp;
-	uint8_t secret[SSPR_TOTP_SECRET_MAX];
-	size_t secret_len = 0;
 	char *code = NULL;
 	int r;
 
-	if (sspr_totp_init() != SSPR_OK) {
+	if (answer == NULL || o == NULL || sspr_totp_init() != SSPR_OK) {
 		sspr_session_stop(s, LOG_ERR, true, "unavailable", "totp", "crypto init",
 				  SSPR_MSG_UNAVAILABLE);
 		r = SSPR_ERR;
 		goto out;
 	}
-	r = open_secret(s, &rec->totp, secret, sizeof(secret), &secret_len);
+	sodium_memzero(answer, sizeof(*answer));
+	sodium_memzero(o, sizeof(*o));
+	r = open_secrets(s, rec, o);
 	if (r == SSPR_OK)
 		r = sspr_challenge_begin(s, &check, rec);
 	if (r != SSPR_OK)
@@ -96,43 +146,56 @@ int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 		r = SSPR_EINVAL;
 		goto out;
 	}
-	/* The enrolled code shape wins over the policy: a user enrolled with
-	 * 8 digits keeps 8 digits when the default changes. */
-	params.digits = rec->totp.digits;
-	params.period = rec->totp.period;
-	answer.code_matched = sspr_totp_find_step(secret, secret_len, &params, sspr_now(), code,
-						  &answer.step) == SSPR_OK;
-	sodium_memzero(secret, sizeof(secret));
+	check_code(s, rec, o, code, answer);
+	sodium_memzero(o, sizeof(*o));
 	r = sspr_challenge_decide(s, &check, NULL);
+	if (r == SSPR_OK)
+		sspr_session_debug(s, "totp: the code of device %s", answer->matched.name);
 out:
-	sodium_memzero(secret, sizeof(secret));
+	sodium_free(o);
+	sodium_free(answer);
 	sspr_conv_free(code);
 	return r;
 }
 
-/* Its decoy (decoy.h): the secret opened, the prompt, the code checked
- * against a random secret, the refusal. */
+/* Its decoy (decoy.h): the work of opening SSPR_TOTP_DEVICES_MAX secrets,
+ * the prompt, the code checked against as many random secrets, the
+ * refusal. */
 int sspr_decoy_totp(struct sspr_session *s, const struct sspr_record *rec)
 {
-	uint8_t sealed[SSPR_SEALED_MAX], secret[SSPR_TOTP_SECRET_MAX];
-	struct sspr_hostkey key;
+	struct sspr_record *none = sodium_malloc(sizeof(*none));
+	struct opened *o = sodium_malloc(sizeof(*o));
+	struct totp_answer *ignored = sodium_malloc(sizeof(*ignored));
+	struct sspr_keyring ring;
 	struct sspr_error err = {{0}};
-	size_t len = 0;
-	uint64_t step;
 	char *code = NULL;
+	int r = SSPR_EINVAL;
 
 	(void)rec;
-	/* The real challenge opens the user's sealed secret first. */
-	randombytes_buf(sealed, sizeof(sealed));
-	if (sspr_hostkey_load(s->policy.key_dir, &key, &err) == SSPR_OK)
-		(void)sspr_unseal(&key, sealed, SSPR_SEAL_OVERHEAD + 20, secret, sizeof(secret),
-				  &len);
-	sspr_hostkey_wipe(&key);
-	if (!sspr_decoy_ask(s, "totp", SSPR_TOTP_PROMPT, SSPR_TOTP_REFUSED, &code))
-		return SSPR_EINVAL;
-	randombytes_buf(secret, 20);
-	(void)sspr_totp_find_step(secret, 20, &s->policy.totp, sspr_now(), code, &step);
-	sodium_memzero(secret, sizeof(secret));
-	sspr_conv_free(code);
-	return sspr_decoy_refuse(s, "totp", SSPR_TOTP_REFUSED);
+	if (none != NULL && o != NULL && ignored != NULL) {
+		sspr_record_init(none); /* no device: every slot is made-up work */
+		sodium_memzero(o, sizeof(*o));
+		sodium_memzero(ignored, sizeof(*ignored));
+		if (sspr_keyring_load(s->policy.key_dir, 0, &ring, &err) == SSPR_OK) {
+			for (unsigned i = 0; i < SSPR_TOTP_DEVICES_MAX; i++) {
+				uint8_t noise[SSPR_SEAL_OVERHEAD + 20];
+				size_t len;
+
+				randombytes_buf(noise, sizeof(noise));
+				(void)sspr_unseal_ring(&ring, noise, sizeof(noise), o->secret[i],
+						       sizeof(o->secret[i]), &len, NULL);
+			}
+		}
+		sspr_keyring_wipe(&ring);
+	}
+	if (sspr_decoy_ask(s, "totp", SSPR_TOTP_PROMPT, SSPR_TOTP_REFUSED, &code)) {
+		if (none != NULL && o != NULL && ignored != NULL)
+			check_code(s, none, o, code, ignored);
+		sspr_conv_free(code);
+		r = sspr_decoy_refuse(s, "totp", SSPR_TOTP_REFUSED);
+	}
+	sodium_free(ignored);
+	sodium_free(o);
+	sodium_free(none);
+	return r;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "enrollment.h"
 #include "lockout.h"
 #include "record.h"
 
@@ -14,6 +15,7 @@ struct change {
 	int64_t now;
 	const char *user;
 	unsigned method;  /* revoke: one enum sspr_method, or 0 for the whole record */
+	const char *device; /* revoke USER totp DEVICE: that device alone */
 	bool was_corrupt; /* revoke: the stored record did not decode */
 	char actor[32];
 	/* outputs of the update function */
@@ -37,12 +39,12 @@ static int revoke_update(struct sspr_record *rec, bool exists, struct sspr_event
 	struct change *c = ctx;
 	const char *method = c->method != 0 ? sspr_method_name(c->method) : "";
 	const char *note = "";
-	char detail[64];
+	char detail[96];
 
 	c->method_missing = false;
 	if (!exists && !c->was_corrupt)
 		return SSPR_ENOENT;
-	if (c->method != 0 && !sspr_record_has_method_data(rec, c->method)) {
+	if (c->method != 0 && !sspr_record_remove(rec, c->method, c->device)) {
 		c->method_missing = true;
 		return SSPR_ENOENT;
 	}
@@ -50,11 +52,13 @@ static int revoke_update(struct sspr_record *rec, bool exists, struct sspr_event
 		note = ", corrupt record";
 	else if (c->method == 0)
 		note = ", all methods";
-	snprintf(detail, sizeof(detail), "%s%s", c->actor, note);
+	if (c->device != NULL)
+		snprintf(detail, sizeof(detail), "%s, device %s", c->actor, c->device);
+	else
+		snprintf(detail, sizeof(detail), "%s%s", c->actor, note);
 	sspr_event_set(ev, c->now, "revoke", "success", method, c->user, ADMIN_SERVICE, "", detail);
 	if (c->method == 0)
 		return SSPR_DELETE;
-	sspr_record_clear_method(rec, c->method);
 	return SSPR_OK;
 }
 
@@ -91,8 +95,8 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 
 	if ((rc = admin_parse_args(argv[0], argc, argv, 0, &args)) != SSPR_EXIT_OK)
 		return rc;
-	if (args.npos < 1 || args.npos > 2)
-		return admin_usage_error("usage: revoke USER [METHOD]");
+	if (args.npos < 1 || args.npos > 3)
+		return admin_usage_error("usage: revoke USER [METHOD [DEVICE]]");
 	change_init(&c, args.pos[0]);
 	/* pam:SERVICE keeps nothing here: its registrations are the service's. */
 	if (args.npos == 2 && ((c.method = sspr_method_from_name(args.pos[1])) == 0 ||
@@ -100,6 +104,12 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 		return admin_usage_error("revoke: unknown method '%s' (totp, questions, email, "
 					 "recovery or pass)",
 					 cli_quote_arg(args.pos[1], shown, sizeof(shown)));
+	if (args.npos == 3) {
+		c.device = args.pos[2];
+		if (c.method != SSPR_METHOD_TOTP || !sspr_device_name_valid(c.device))
+			return admin_usage_error("revoke: a DEVICE is one authenticator app's name "
+						 "(usage: revoke USER totp DEVICE)");
+	}
 	if ((rc = admin_check_user_name(c.user)) != SSPR_EXIT_OK)
 		goto out;
 	if ((rc = admin_store_open(ctx, 0, &st)) != SSPR_EXIT_OK)
@@ -117,7 +127,9 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 		rc = change_failed(r, &err, &c);
 		goto out;
 	}
-	if (c.method != 0)
+	if (c.device != NULL)
+		printf("%s: totp device %s revoked\n", c.user, c.device);
+	else if (c.method != 0)
 		printf("%s: %s revoked\n", c.user, sspr_method_name(c.method));
 	else
 		printf("%s: %s removed\n", c.user, c.was_corrupt ? "corrupt record" : "record");

@@ -117,11 +117,12 @@ static void show_text(const char *user, const struct sspr_record *rec, int64_t n
 	if (rec->n_failures > 0 && rec->n_failures <= SSPR_FAILURES_MAX)
 		printf(" (last %s)", cli_time_iso(rec->failures[rec->n_failures - 1], t));
 	printf("\nlocked until: %s\n", cli_time_iso(rec->locked_until, t));
-	if (rec->has_totp)
-		printf("totp:         enrolled %s, %u digits, %u s period, last step %llu\n",
-		       cli_time_iso(rec->totp.enrolled_at, t), (unsigned)rec->totp.digits,
-		       (unsigned)rec->totp.period, (unsigned long long)rec->totp.last_step);
-	else
+	for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++)
+		printf("totp:         %s: enrolled %s, %u digits, %u s period, last step %llu\n",
+		       rec->totp[i].name, cli_time_iso(rec->totp[i].enrolled_at, t),
+		       (unsigned)rec->totp[i].digits, (unsigned)rec->totp[i].period,
+		       (unsigned long long)rec->totp[i].last_step);
+	if (rec->n_totp == 0)
 		printf("totp:         none\n");
 	if (rec->n_questions > 0) {
 		printf("questions:    %u set\n", (unsigned)rec->n_questions);
@@ -198,23 +199,36 @@ static void json_contact(struct cli_json *j, const char *key, bool has,
 	cli_json_end_object(j);
 }
 
+static void json_device(struct cli_json *j, const struct sspr_totp *d)
+{
+	cli_json_begin_object(j);
+	cli_json_key(j, "name");
+	cli_json_string(j, d->name);
+	cli_json_key(j, "enrolled_at");
+	cli_json_time(j, d->enrolled_at);
+	cli_json_key(j, "digits");
+	cli_json_uint(j, d->digits);
+	cli_json_key(j, "period");
+	cli_json_uint(j, d->period);
+	cli_json_key(j, "last_step");
+	cli_json_uint(j, d->last_step);
+	cli_json_end_object(j);
+}
+
 static void show_json_methods(struct cli_json *j, const struct sspr_record *rec)
 {
+	/* "totp" stays the first device it always was; every device is in
+	 * "totp_devices". */
 	cli_json_key(j, "totp");
-	if (rec->has_totp) {
-		cli_json_begin_object(j);
-		cli_json_key(j, "enrolled_at");
-		cli_json_time(j, rec->totp.enrolled_at);
-		cli_json_key(j, "digits");
-		cli_json_uint(j, rec->totp.digits);
-		cli_json_key(j, "period");
-		cli_json_uint(j, rec->totp.period);
-		cli_json_key(j, "last_step");
-		cli_json_uint(j, rec->totp.last_step);
-		cli_json_end_object(j);
-	} else {
+	if (rec->n_totp)
+		json_device(j, &rec->totp[0]);
+	else
 		cli_json_null(j);
-	}
+	cli_json_key(j, "totp_devices");
+	cli_json_begin_array(j);
+	for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++)
+		json_device(j, &rec->totp[i]);
+	cli_json_end_array(j);
 	/* "questions" stays the count it always was; the texts are beside it. */
 	cli_json_key(j, "questions");
 	cli_json_uint(j, rec->n_questions);

@@ -28,6 +28,9 @@ int admin_bundle_parse(const char *where, struct admin_input *in, struct sspr_ke
 
 /* key_common.c: which key of the ring opens a secret (a role, or -1). */
 int admin_key_opening_role(const struct sspr_keyring *ring, const struct sspr_totp *totp);
+/* The same for a record's devices together: -1 when one opens with none,
+ * else a role other than current when one needs it, else current. */
+int admin_key_record_role(const struct sspr_keyring *ring, const struct sspr_record *rec);
 
 /* key_common.c: which key opens each stored TOTP secret. */
 struct admin_key_census {

@@ -34,6 +34,21 @@ int admin_key_opening_role(const struct sspr_keyring *ring, const struct sspr_to
 	return r == SSPR_OK ? (int)role : -1;
 }
 
+int admin_key_record_role(const struct sspr_keyring *ring, const struct sspr_record *rec)
+{
+	int role = SSPR_KEY_CURRENT;
+
+	for (unsigned i = 0; i < rec->n_totp; i++) {
+		int r = admin_key_opening_role(ring, &rec->totp[i]);
+
+		if (r < 0)
+			return -1;
+		if (r != SSPR_KEY_CURRENT)
+			role = r;
+	}
+	return role;
+}
+
 struct census_walk {
 	const struct sspr_keyring *ring;
 	bool name_them;
@@ -51,10 +66,10 @@ static int census_user(const char *user, const struct sspr_record *rec, int deco
 		w->c->corrupt++;
 		return 0;
 	}
-	if (!rec->has_totp)
+	if (!rec->n_totp)
 		return 0;
 	w->c->with_totp++;
-	role = admin_key_opening_role(w->ring, &rec->totp);
+	role = admin_key_record_role(w->ring, rec);
 	if (role >= 0) {
 		w->c->opened[role]++;
 	} else {

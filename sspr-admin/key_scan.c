@@ -58,9 +58,9 @@ static int find_sealed(const char *user, const struct sspr_record *rec, int deco
 	char shown[SSPR_USER_MAX + 1];
 	int role;
 
-	if (decode_status != SSPR_OK || !rec->has_totp)
+	if (decode_status != SSPR_OK || !rec->n_totp)
 		return 0;
-	role = admin_key_opening_role(w->ring, &rec->totp);
+	role = admin_key_record_role(w->ring, rec);
 	if (role < 0) {
 		w->out->unopenable++;
 		cli_warn("%s: TOTP secret opens with none of this host's keys: left as it is",
@@ -93,32 +93,40 @@ static int reseal_update(struct sspr_record *rec, bool exists, struct sspr_event
 	const struct sspr_hostkey *cur = &o->ring->key[SSPR_KEY_CURRENT];
 	uint8_t plain[SSPR_TOTP_SECRET_MAX];
 	uint8_t sealed[SSPR_SEALED_MAX];
-	enum sspr_key_role role = SSPR_KEY_CURRENT;
-	size_t plain_len = 0, sealed_len = 0;
-	int r;
+	bool changed = false;
+	int r = SSPR_NOCHANGE;
 
 	(void)ev;
 	o->outcome = RESEAL_NOT_NEEDED;
-	if (!exists || !rec->has_totp)
+	if (!exists || !rec->n_totp)
 		return SSPR_NOCHANGE;
-	r = sspr_unseal_ring(o->ring, rec->totp.sealed, rec->totp.sealed_len, plain, sizeof(plain),
-			     &plain_len, &role);
-	if (r != SSPR_OK) {
+	/* Every device or none: a record half sealed to an old key would
+	 * stop working when that key goes. */
+	if (admin_key_record_role(o->ring, rec) < 0) {
 		o->outcome = RESEAL_UNOPENABLE;
-		r = SSPR_NOCHANGE;
-		goto out;
+		return SSPR_NOCHANGE;
 	}
-	if ((o->roles & (1u << role)) == 0) {
-		r = SSPR_NOCHANGE;
-		goto out;
+	for (unsigned i = 0; i < rec->n_totp; i++) {
+		struct sspr_totp *t = &rec->totp[i];
+		enum sspr_key_role role = SSPR_KEY_CURRENT;
+		size_t plain_len = 0, sealed_len = 0;
+
+		r = sspr_unseal_ring(o->ring, t->sealed, t->sealed_len, plain, sizeof(plain),
+				     &plain_len, &role);
+		if (r != SSPR_OK)
+			goto out;
+		if ((o->roles & (1u << role)) == 0)
+			continue;
+		r = sspr_seal(cur->pk, plain, plain_len, sealed, sizeof(sealed), &sealed_len);
+		if (r != SSPR_OK)
+			goto out;
+		memcpy(t->sealed, sealed, sealed_len);
+		t->sealed_len = (uint16_t)sealed_len;
+		changed = true;
 	}
-	r = sspr_seal(cur->pk, plain, plain_len, sealed, sizeof(sealed), &sealed_len);
-	if (r != SSPR_OK)
-		goto out;
-	memcpy(rec->totp.sealed, sealed, sealed_len);
-	rec->totp.sealed_len = (uint16_t)sealed_len;
-	o->outcome = RESEAL_DONE;
-	r = SSPR_OK;
+	r = changed ? SSPR_OK : SSPR_NOCHANGE;
+	if (changed)
+		o->outcome = RESEAL_DONE;
 out:
 	sodium_memzero(plain, sizeof(plain));
 	return r;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* sspr-enroll remove METHOD: deletes that method's data from the caller's
+/* sspr-enroll remove METHOD [DEVICE]: deletes that method's data (or one
+ * authenticator device) from the caller's
  * record, and warns when what is left no longer passes a reset
  * (methods_required). The record itself stays: its lockout state must
  * survive a user removing and re-adding methods. */
@@ -8,11 +9,13 @@
 #include <sodium.h>
 
 #include "eligibility.h"
+#include "enrollment.h"
 #include "enroll.h"
 #include "store.h"
 
 struct remove_update {
 	unsigned method;
+	const char *device;          /* NULL: the whole method */
 	const char *user;
 	int64_t now;
 	bool present;                /* out: the method had data to remove */
@@ -23,17 +26,16 @@ static int remove_method(struct sspr_record *rec, bool exists, struct sspr_event
 {
 	struct remove_update *u = ctx;
 
-	u->present = exists && sspr_record_has_method_data(rec, u->method);
+	u->present = exists && sspr_record_remove(rec, u->method, u->device);
 	if (!u->present)
 		return SSPR_NOCHANGE;
-	sspr_record_clear_method(rec, u->method);
 	u->after = *rec;
 	sspr_event_set(ev, u->now, "remove", "success", sspr_method_name(u->method), u->user,
-		       ENROLL_SERVICE, "", NULL);
+		       ENROLL_SERVICE, "", u->device);
 	return SSPR_OK;
 }
 
-int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
+int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method, const char *device)
 {
 	struct remove_update *u = NULL;
 	char what[32];
@@ -46,6 +48,7 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 	}
 	sodium_memzero(u, sizeof(*u));
 	u->method = method;
+	u->device = device;
 	u->user = ctx->user;
 	u->now = sspr_now();
 	snprintf(what, sizeof(what), "remove %s", sspr_method_name(method));
@@ -53,11 +56,19 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method)
 		goto out;
 	r = SSPR_EXIT_OK;
 	if (!u->present) {
-		printf("You have no %s registered; nothing was removed.\n",
-		       sspr_method_name(method));
+		if (device != NULL)
+			printf("You have no authenticator device called %s; nothing was removed.\n",
+			       device);
+		else
+			printf("You have no %s registered; nothing was removed.\n",
+			       sspr_method_name(method));
 		goto out;
 	}
-	printf("Your %s registration is removed.\n", sspr_method_name(method));
+	if (device != NULL)
+		printf("Your authenticator device %s is removed (%u left).\n", device,
+		       (unsigned)u->after.n_totp);
+	else
+		printf("Your %s registration is removed.\n", sspr_method_name(method));
 	/* A pass from the helpdesk does not keep a registration going. */
 	left = sspr_method_count(sspr_usable_methods(&ctx->rule, &u->after) &
 				 ~(unsigned)SSPR_METHOD_PASS);

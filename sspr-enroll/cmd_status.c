@@ -28,7 +28,10 @@ static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *
 	printf("  %-10s ", sspr_method_name(m));
 	switch (m) {
 	case SSPR_METHOD_TOTP:
-		printf("%s", rec->has_totp ? "registered" : "not registered");
+		if (rec->n_totp == 0)
+			printf("not registered");
+		for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++)
+			printf("%s%s", i == 0 ? "registered: " : ", ", rec->totp[i].name);
 		break;
 	case SSPR_METHOD_QUESTIONS:
 		if (rec->n_questions == 0)
@@ -160,7 +163,12 @@ static void print_json(const struct enroll_ctx *ctx, const struct status_view *v
 	cli_json_key(&j, "missing");
 	cli_json_uint(&j, v->missing);
 	cli_json_key(&j, "totp");
-	cli_json_bool(&j, rec->has_totp);
+	cli_json_bool(&j, rec->n_totp > 0);
+	cli_json_key(&j, "totp_devices");
+	cli_json_begin_array(&j);
+	for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++)
+		cli_json_string(&j, rec->totp[i].name);
+	cli_json_end_array(&j);
 	cli_json_key(&j, "questions");
 	cli_json_uint(&j, rec->n_questions);
 	cli_json_key(&j, "questions_required");

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* sspr-enroll totp: a new secret, shown once as an otpauth:// URI and a QR
- * code, stored (sealed to the host key) only after the user proves their
- * app has it by typing a code. */
+/* sspr-enroll totp [DEVICE]: a new secret, shown once as an otpauth:// URI
+ * and a QR code, stored (sealed to the host key) only after the user proves
+ * their app has it by typing a code. Each device has a name (up to
+ * SSPR_TOTP_DEVICES_MAX): a new name adds one, a name registered before
+ * replaces that one. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,7 +35,8 @@ static int store_totp(struct sspr_record *rec, bool exists, struct sspr_event *e
 	(void)exists;
 	if ((r = sspr_record_set_totp(rec, &u->t, u->now, NULL)) != SSPR_OK)
 		return r;
-	sspr_event_set(ev, u->now, "enroll", "success", "totp", u->user, ENROLL_SERVICE, "", NULL);
+	sspr_event_set(ev, u->now, "enroll", "success", "totp", u->user, ENROLL_SERVICE, "",
+		       u->t.name);
 	return SSPR_OK;
 }
 
@@ -54,16 +57,22 @@ static void uri_escape(const char *s, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static void show_secret(const struct enroll_ctx *ctx, const char *b32)
+static void show_secret(const struct enroll_ctx *ctx, const char *device, const char *b32)
 {
-	char host[256] = "localhost", label[1600], uri[1800];
+	char host[256] = "localhost", label[1700], uri[1900];
+	char device_esc[SSPR_DEVICE_NAME_MAX * 3 + 1] = "";
 	char user_esc[SSPR_USER_MAX * 3 + 1], host_esc[sizeof(host) * 3];
 
 	(void)gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
 	uri_escape(ctx->user, user_esc, sizeof(user_esc));
 	uri_escape(host, host_esc, sizeof(host_esc));
-	snprintf(label, sizeof(label), ISSUER ":%s%%40%s", user_esc, host_esc);
+	/* The device in the label, so two of the user's entries on one app
+	 * (or two apps side by side) tell which is which. */
+	if (strcmp(device, SSPR_DEVICE_DEFAULT) != 0)
+		uri_escape(device, device_esc, sizeof(device_esc));
+	snprintf(label, sizeof(label), ISSUER ":%s%%40%s%s%s", user_esc, host_esc,
+		 device_esc[0] != '\0' ? "%20" : "", device_esc);
 	snprintf(uri, sizeof(uri),
 		 "otpauth://totp/%s?secret=%s&issuer=" ISSUER "&algorithm=SHA1&digits=%u&period=%u",
 		 label, b32, ctx->pol.totp.digits, ctx->pol.totp.period);
@@ -101,11 +110,38 @@ static int confirm(const struct enroll_ctx *ctx, const uint8_t *secret, uint64_t
 	return SSPR_EXIT_AUTH;
 }
 
-int enroll_cmd_totp(struct enroll_ctx *ctx)
+/* What registering `device` will do, told before the secret is shown;
+ * false (told) when it cannot: the record has the most devices already. */
+static bool announce_device(const struct sspr_record *current, const char *device)
+{
+	if (sspr_record_find_totp(current, device) >= 0) {
+		printf("You already have an authenticator app registered as %s; confirming a new "
+		       "one\nreplaces it.\n\n", device);
+		return true;
+	}
+	if (current->n_totp >= SSPR_TOTP_DEVICES_MAX) {
+		cli_error("you have %d authenticator apps registered, the most there can be; "
+			  "remove one first (sspr-enroll remove totp DEVICE)", SSPR_TOTP_DEVICES_MAX);
+		return false;
+	}
+	if (current->n_totp > 0) {
+		printf("You have %u authenticator app%s registered (", (unsigned)current->n_totp,
+		       current->n_totp == 1 ? "" : "s");
+		for (unsigned i = 0; i < current->n_totp; i++)
+			printf("%s%s", i > 0 ? ", " : "", current->totp[i].name);
+		printf("); this one is added as %s.\n\n", device);
+	}
+	return true;
+}
+
+int enroll_cmd_totp(struct enroll_ctx *ctx, const char *device)
 {
 	uint8_t pk[SSPR_HOSTKEY_PUBLIC_BYTES];
+	const char *name = device != NULL ? device : SSPR_DEVICE_DEFAULT;
 	struct totp_update e = {.user = ctx->user,
-				.t = {.digits = ctx->pol.totp.digits, .period = ctx->pol.totp.period}};
+				.t = {.digits = ctx->pol.totp.digits,
+				      .period = ctx->pol.totp.period,
+				      .name = name}};
 	struct sspr_store *store = NULL;
 	struct sspr_record current;
 	struct sspr_error err = {{0}};
@@ -125,9 +161,11 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 		cli_error("%s", err.msg);
 		return SSPR_EXIT_ERROR;
 	}
-	if (sspr_store_get(store, ctx->user, &current, &err) == SSPR_OK && current.has_totp)
-		printf("You already have an authenticator app registered; confirming a new one\n"
-		       "replaces it.\n\n");
+	if (sspr_store_get(store, ctx->user, &current, &err) == SSPR_OK &&
+	    !announce_device(&current, name)) {
+		r = SSPR_EXIT_ERROR;
+		goto out;
+	}
 
 	secret = sodium_malloc(SECRET_BYTES);
 	if (secret == NULL)
@@ -135,7 +173,7 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 	randombytes_buf(secret, SECRET_BYTES);
 	if (sspr_base32_encode(secret, SECRET_BYTES, b32, sizeof(b32)) != SSPR_OK)
 		goto out;
-	show_secret(ctx, b32);
+	show_secret(ctx, name, b32);
 	sodium_memzero(b32, sizeof(b32));
 
 	r = confirm(ctx, secret, &e.t.last_step, &e.now);
@@ -146,12 +184,16 @@ int enroll_cmd_totp(struct enroll_ctx *ctx)
 	    SSPR_OK)
 		goto out;
 	if ((r = sspr_store_update(store, ctx->user, 0, store_totp, &e, &err)) < 0) {
-		enroll_store_error("store the enrollment", r, &err);
+		if (r == SSPR_EFULL)
+			cli_error("you have %d authenticator apps registered, the most there can be; "
+				  "nothing was stored", SSPR_TOTP_DEVICES_MAX);
+		else
+			enroll_store_error("store the enrollment", r, &err);
 		r = SSPR_EXIT_ERROR;
 		goto out;
 	}
-	printf("Your authenticator app is registered. If you forget your password, press\n"
-	       "Enter at the password prompt and type the code it shows.\n");
+	printf("Your authenticator app is registered as %s. If you forget your password,\n"
+	       "press Enter at the password prompt and type the code it shows.\n", name);
 	r = SSPR_EXIT_OK;
 out:
 	sodium_free(secret);

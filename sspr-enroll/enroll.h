@@ -84,7 +84,8 @@ int enroll_draw_qr(const char *text);
 
 /* Sub-commands; each returns an exit code. Those that change the record
  * expect the caller to have checked eligibility and the password. */
-int enroll_cmd_totp(struct enroll_ctx *ctx);
+/* device: the name of the device to add or replace; NULL: SSPR_DEVICE_DEFAULT. */
+int enroll_cmd_totp(struct enroll_ctx *ctx, const char *device);
 int enroll_cmd_questions(struct enroll_ctx *ctx);
 int enroll_cmd_email(struct enroll_ctx *ctx, const char *address);
 int enroll_cmd_phone(struct enroll_ctx *ctx, const char *number);
@@ -93,7 +94,8 @@ int enroll_cmd_phone(struct enroll_ctx *ctx, const char *number);
  * false, told on stderr, when typed is not one. */
 bool enroll_take_contact(unsigned method, const char *typed, char *out, size_t size);
 int enroll_cmd_recovery(struct enroll_ctx *ctx);
-int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method);
+/* device: one authenticator device (method SSPR_METHOD_TOTP); NULL: the method. */
+int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method, const char *device);
 int enroll_cmd_status(struct enroll_ctx *ctx);
 /* guided.c: no sub-command. */
 int enroll_guided(struct enroll_ctx *ctx);

@@ -85,7 +85,7 @@ static int run_method(struct enroll_ctx *ctx, unsigned m)
 {
 	switch (m) {
 	case SSPR_METHOD_TOTP:
-		return enroll_cmd_totp(ctx);
+		return enroll_cmd_totp(ctx, NULL);
 	case SSPR_METHOD_QUESTIONS:
 		return enroll_cmd_questions(ctx);
 	case SSPR_METHOD_EMAIL:

@@ -2,8 +2,8 @@
 /* sspr-enroll: registers the calling user's reset methods.
  *
  *   sspr-enroll [--config PATH] [--no-qr]
- *               [status [--json] | totp | questions | email ADDRESS | phone NUMBER |
- *                recovery | remove METHOD]
+ *               [status [--json] | totp [DEVICE] | questions | email ADDRESS |
+ *                phone NUMBER | recovery | remove METHOD [DEVICE]]
  *
  * Installed setgid sspr-store. The identity is the real uid's account; the
  * environment is dropped before anything else runs; --config is refused
@@ -30,13 +30,16 @@ static const char usage_text[] =
 	"  (no command)      guided setup: shows your status and registers what the\n"
 	"                    policy requires, or re-confirms a complete registration\n"
 	"  status [--json]   what you have registered\n"
-	"  totp              register an authenticator app\n"
+	"  totp [DEVICE]     register an authenticator app, named DEVICE (such as\n"
+	"                    phone or tablet; default \"default\"); up to 5, each by name\n"
 	"  questions         register security questions (replaces the earlier set)\n"
 	"  email ADDRESS     register an e-mail address (a code is sent to it)\n"
 	"  phone NUMBER      register a phone number, such as +44 7700 900123\n"
 	"                    (a code is texted to it)\n"
 	"  recovery          make a new set of one-time recovery codes\n"
-	"  remove METHOD     remove totp, questions, email, phone, recovery or pass\n"
+	"  remove METHOD [DEVICE]\n"
+	"                    remove totp (or its one DEVICE), questions, email, phone,\n"
+	"                    recovery or pass\n"
 	"\n"
 	"Every command but status asks your current password first.\n"
 	"Exit status: 0 ok, 1 error, 2 usage, 3 not permitted, 4 authentication failed.\n";
@@ -72,6 +75,7 @@ static int load_policy(struct enroll_ctx *ctx, const char *config, bool explicit
 struct command {
 	const char *name; /* NULL: guided setup */
 	const char *arg;  /* email ADDRESS, phone NUMBER, remove METHOD */
+	const char *device; /* totp DEVICE, remove totp DEVICE */
 	unsigned method;  /* the method it registers or removes; 0 for status */
 };
 
@@ -99,12 +103,16 @@ static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, s
 		c->method = sspr_method_from_name(removing ? c->arg : c->name);
 		if (c->method == 0 || c->method == SSPR_METHOD_PAM)
 			return usage("METHOD is one of totp, questions, email, phone, recovery, pass");
+		if (removing && c->method == SSPR_METHOD_TOTP && i < argc)
+			c->device = argv[i++];
 	} else {
 		for (size_t k = 0; k < sizeof(registering) / sizeof(registering[0]); k++)
 			if (strcmp(c->name, registering[k]) == 0)
 				c->method = sspr_method_from_name(c->name);
 		if (c->method == 0)
 			return usage("unknown command");
+		if (c->method == SSPR_METHOD_TOTP && i < argc)
+			c->device = argv[i++];
 	}
 	if (i < argc)
 		return usage("too many arguments");
@@ -128,13 +136,18 @@ static int run_change(struct enroll_ctx *ctx, const struct command *c)
 		if (!enroll_take_contact(c->method, c->arg, contact, sizeof(contact)))
 			return SSPR_EXIT_USAGE;
 	}
+	if (c->device != NULL && !sspr_device_name_valid(c->device)) {
+		cli_error("not a device name: give 1 to %d letters, digits, '.', '_' or '-', "
+			  "such as phone or tablet", SSPR_DEVICE_NAME_MAX);
+		return SSPR_EXIT_USAGE;
+	}
 	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
 		return r;
 	if (removing)
-		return enroll_cmd_remove(ctx, c->method);
+		return enroll_cmd_remove(ctx, c->method, c->device);
 	switch (c->method) {
 	case SSPR_METHOD_TOTP:
-		return enroll_cmd_totp(ctx);
+		return enroll_cmd_totp(ctx, c->device);
 	case SSPR_METHOD_QUESTIONS:
 		return enroll_cmd_questions(ctx);
 	case SSPR_METHOD_EMAIL:

@@ -41,6 +41,7 @@ enum attr {
 	A_PHONE,
 	A_PHONE_VERIFIED,
 	A_PHONE_PENDING,
+	A_TOTP_DEVICE,
 	A_COUNT,
 };
 
@@ -51,7 +52,7 @@ const char *const sspr_ldap_account_attrs[] = {
 	"ssprMail",          "ssprMailVerifiedAt", "ssprRecoverySalt", "ssprRecoveryCode",
 	"ssprPendingCode",   "ssprFailureTimes",   "ssprLockedUntil",  "ssprQuestionDraw",
 	"ssprAccessPass",    "ssprPhone",          "ssprPhoneVerifiedAt", "ssprPhonePendingCode",
-	NULL,
+	"ssprTotpDevice",    NULL,
 };
 
 int sspr_ldap_escape(const char *name, char *out, size_t cap)
@@ -223,25 +224,53 @@ static bool has_space(const char *s)
 	return strchr(s, ' ') != NULL;
 }
 
+/* True when the record's devices are written as the single-valued
+ * attributes of before devices had names (record.c's rule). */
+static bool legacy_totp(const struct sspr_record *rec)
+{
+	return rec->n_totp == 1 && strcmp(rec->totp[0].name, SSPR_DEVICE_DEFAULT) == 0;
+}
+
+/* ssprTotpDevice values: "INDEX NAME DIGITS PERIOD LAST_STEP ENROLLED SEALED-HEX". */
+static void put_devices(struct sspr_ldap_mods *m, const struct sspr_record *rec)
+{
+	char hex[SSPR_SEALED_MAX * 2 + 1];
+
+	for (unsigned i = 0; i < rec->n_totp; i++) {
+		const struct sspr_totp *d = &rec->totp[i];
+
+		sodium_bin2hex(hex, sizeof(hex), d->sealed, d->sealed_len);
+		put_fmt(m, "%u %s %u %u %" PRIu64 " %" PRId64 " %s", i, d->name, d->digits,
+			d->period, d->last_step, d->enrolled_at, hex);
+	}
+	sodium_memzero(hex, sizeof(hex));
+}
+
 static void build_fields(struct builder *b, const struct sspr_record *rec)
 {
 	struct sspr_ldap_mods *m = b->m;
-	const struct sspr_totp *t = &rec->totp;
+	const struct sspr_totp *t = &rec->totp[0];
+	const bool legacy = legacy_totp(rec);
 	char hex[SSPR_RECOVERY_HASH_BYTES * 2 + 1];
 
 	attr_time(b, A_UPDATED, rec->updated_at != 0, rec->updated_at);
 	attr_time(b, A_REGISTERED, rec->registered_at != 0, rec->registered_at);
 	attr_time(b, A_CONFIRMED, rec->confirmed_at != 0, rec->confirmed_at);
 	attr_time(b, A_GRACE, rec->grace_started_at != 0, rec->grace_started_at);
-	if (attr_begin(b, A_TOTP_SECRET, rec->has_totp))
+	if (attr_begin(b, A_TOTP_SECRET, legacy))
 		put_bytes(m, t->sealed, t->sealed_len);
 	end_mod(m);
-	attr_time(b, A_TOTP_DIGITS, rec->has_totp, t->digits);
-	attr_time(b, A_TOTP_PERIOD, rec->has_totp, t->period);
-	if (attr_begin(b, A_TOTP_LAST_STEP, rec->has_totp))
+	attr_time(b, A_TOTP_DIGITS, legacy, t->digits);
+	attr_time(b, A_TOTP_PERIOD, legacy, t->period);
+	if (attr_begin(b, A_TOTP_LAST_STEP, legacy))
 		put_fmt(m, "%" PRIu64, t->last_step);
 	end_mod(m);
-	attr_time(b, A_TOTP_ENROLLED, rec->has_totp && t->enrolled_at != 0, t->enrolled_at);
+	attr_time(b, A_TOTP_ENROLLED, legacy && t->enrolled_at != 0, t->enrolled_at);
+	if ((rec->n_totp > 0 && !legacy) || (b->modify && (b->had & SSPR_LDAP_HAD_DEVICES))) {
+		if (attr_begin(b, A_TOTP_DEVICE, rec->n_totp > 0 && !legacy))
+			put_devices(m, rec);
+		end_mod(m);
+	}
 	if (attr_begin(b, A_QUESTION, rec->n_questions > 0))
 		for (unsigned i = 0; i < rec->n_questions; i++)
 			put_fmt(m, "%u %s %s", i, rec->questions[i].hash,
@@ -300,7 +329,8 @@ unsigned sspr_ldap_had(const struct sspr_record *rec)
 {
 	return (rec->n_drawn > 0 ? SSPR_LDAP_HAD_DRAW : 0u) |
 	       (rec->has_pass ? SSPR_LDAP_HAD_PASS : 0u) |
-	       (rec->has_phone || rec->has_phone_pending ? SSPR_LDAP_HAD_PHONE : 0u);
+	       (rec->has_phone || rec->has_phone_pending ? SSPR_LDAP_HAD_PHONE : 0u) |
+	       (rec->n_totp > 0 && !legacy_totp(rec) ? SSPR_LDAP_HAD_DEVICES : 0u);
 }
 
 int sspr_ldap_mods_build(struct sspr_ldap_mods *m, const char *user,
@@ -458,6 +488,39 @@ static bool decode_recovery(const struct berval *v, struct sspr_record *rec, uin
 	return true;
 }
 
+/* One ssprTotpDevice value (put_devices); record.c judges the values. */
+static bool decode_device(const struct berval *v, struct sspr_record *rec, uint32_t *seen)
+{
+	const char *p = v->bv_val, *end = p + v->bv_len;
+	char word[SSPR_SEALED_MAX * 2 + 1];
+	int64_t idx, digits, period, last, enrolled;
+	struct sspr_totp *d;
+	size_t hexlen;
+
+	if (!split_word(&p, end, word, sizeof(word)) ||
+	    !word_int(word, 0, SSPR_TOTP_DEVICES_MAX - 1, &idx) || (*seen & (1u << idx)))
+		return false;
+	*seen |= 1u << idx;
+	d = &rec->totp[idx];
+	if (!split_word(&p, end, d->name, sizeof(d->name)) ||
+	    !split_word(&p, end, word, sizeof(word)) || !word_int(word, 6, 8, &digits) ||
+	    !split_word(&p, end, word, sizeof(word)) || !word_int(word, 1, 3600, &period) ||
+	    !split_word(&p, end, word, sizeof(word)) || !word_int(word, 0, INT64_MAX, &last) ||
+	    !split_word(&p, end, word, sizeof(word)) ||
+	    !word_int(word, INT64_MIN, INT64_MAX, &enrolled))
+		return false;
+	hexlen = (size_t)(end - p);
+	if (hexlen % 2 != 0 || hexlen / 2 <= SSPR_SEAL_OVERHEAD || hexlen / 2 > SSPR_SEALED_MAX ||
+	    !hex_exact(p, end, d->sealed, hexlen / 2))
+		return false;
+	d->sealed_len = (uint16_t)(hexlen / 2);
+	d->digits = (uint8_t)digits;
+	d->period = (uint16_t)period;
+	d->last_step = (uint64_t)last;
+	d->enrolled_at = enrolled;
+	return true;
+}
+
 /* "ISSUED EXPIRES USES SALT HASH"; record.c judges the values. */
 static bool decode_pass(const struct berval *v, struct sspr_pass *pass)
 {
@@ -583,6 +646,17 @@ static bool decode_attr(enum attr a, struct berval **vals, struct sspr_record *r
 		rec->n_questions = (uint8_t)n;
 		return seen == (1u << n) - 1; /* indexes 0..n-1, each once */
 	}
+	if (a == A_TOTP_DEVICE) {
+		uint32_t seen = 0;
+
+		if (n > SSPR_TOTP_DEVICES_MAX)
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if (!decode_device(vals[i], rec, &seen))
+				return false;
+		rec->n_totp = (uint8_t)n;
+		return seen == (1u << n) - 1;
+	}
 	if (a == A_RECOVERY_CODE) {
 		uint64_t seen = 0;
 
@@ -605,23 +679,23 @@ static bool decode_attr(enum attr a, struct berval **vals, struct sspr_record *r
 	case A_TOTP_SECRET:
 		if (v->bv_len <= SSPR_SEAL_OVERHEAD || v->bv_len > SSPR_SEALED_MAX)
 			return false;
-		memcpy(rec->totp.sealed, v->bv_val, v->bv_len);
-		rec->totp.sealed_len = (uint16_t)v->bv_len;
+		memcpy(rec->totp[0].sealed, v->bv_val, v->bv_len);
+		rec->totp[0].sealed_len = (uint16_t)v->bv_len;
 		return true;
 	case A_TOTP_DIGITS:
 		if (!sspr_ldap_parse_int(v, 6, 8, &x))
 			return false;
-		rec->totp.digits = (uint8_t)x;
+		rec->totp[0].digits = (uint8_t)x;
 		return true;
 	case A_TOTP_PERIOD:
 		if (!sspr_ldap_parse_int(v, 1, 3600, &x))
 			return false;
-		rec->totp.period = (uint16_t)x;
+		rec->totp[0].period = (uint16_t)x;
 		return true;
 	case A_TOTP_LAST_STEP:
 		if (!sspr_ldap_parse_int(v, 0, INT64_MAX, &x))
 			return false;
-		rec->totp.last_step = (uint64_t)x;
+		rec->totp[0].last_step = (uint64_t)x;
 		return true;
 	case A_MAIL:
 		if (!rest_str(v->bv_val, v->bv_val + v->bv_len, rec->email.address,
@@ -674,7 +748,7 @@ static bool decode_attr(enum attr a, struct berval **vals, struct sspr_record *r
 		rec->grace_started_at = x;
 		return true;
 	case A_TOTP_ENROLLED:
-		rec->totp.enrolled_at = x;
+		rec->totp[0].enrolled_at = x;
 		return true;
 	case A_MAIL_VERIFIED:
 		rec->email.verified = true;
@@ -760,7 +834,12 @@ int sspr_ldap_entry_decode(const struct sspr_ldap_attr *attrs, size_t n,
 	}
 	if (*revision == 0 || !consistent(seen))
 		goto out;
-	rec->has_totp = (seen & TOTP_ATTRS) == TOTP_ATTRS;
+	if ((seen & TOTP_ATTRS) == TOTP_ATTRS) {
+		if (seen & BIT(A_TOTP_DEVICE))
+			goto out; /* the two forms never mix */
+		rec->n_totp = 1;
+		snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	}
 	scratch = sodium_malloc(SSPR_RECORD_ENCODED_MAX);
 	if (scratch == NULL) {
 		r = SSPR_ENOMEM;

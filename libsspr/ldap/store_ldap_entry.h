@@ -23,7 +23,7 @@ extern const char *const sspr_ldap_account_attrs[];
 int sspr_ldap_escape(const char *name, char *out, size_t cap);
 
 #define SSPR_LDAP_MOD_ATTRS 30
-#define SSPR_LDAP_MOD_VALUES (SSPR_QUESTIONS_MAX + SSPR_RECOVERY_MAX + 32)
+#define SSPR_LDAP_MOD_VALUES (SSPR_QUESTIONS_MAX + SSPR_RECOVERY_MAX + SSPR_TOTP_DEVICES_MAX + 40)
 #define SSPR_LDAP_MOD_TEXT 16384
 
 /* The modifications that write one record. Fixed size, no allocation:
@@ -43,7 +43,8 @@ struct sspr_ldap_mods {
  * otherwise the modify of an existing one: delete ssprRevision
  * old_revision, add new_revision, replace every mapped attribute (no
  * values = remove), except that the attributes added to the schema later
- * (ssprQuestionDraw, ssprAccessPass, the ssprPhone attributes) are named
+ * (ssprQuestionDraw, ssprAccessPass, the ssprPhone attributes,
+ * ssprTotpDevice) are named
  * only when the record has
  * the field or the entry had it (`had`, SSPR_LDAP_HAD_*): a directory
  * whose schema predates them then still takes every other write.
@@ -52,6 +53,7 @@ enum {
 	SSPR_LDAP_HAD_DRAW = 1u << 0,
 	SSPR_LDAP_HAD_PASS = 1u << 1,
 	SSPR_LDAP_HAD_PHONE = 1u << 2,
+	SSPR_LDAP_HAD_DEVICES = 1u << 3,
 };
 int sspr_ldap_mods_build(struct sspr_ldap_mods *m, const char *user,
 			 const struct sspr_record *rec, const struct berval *old_revision,

@@ -350,7 +350,7 @@ expect "enroll without a host key names the fix" 1 err "sspr-admin init"
 ### show and list
 run show "$ME"
 expect "show" 0 out "user:         $ME" out "status:       ok" out "methods:      totp" \
-	out "totp:         enrolled" out "6 digits, 30 s period, last step 0" out "failures:     0" \
+	out "totp:         default: enrolled" out "6 digits, 30 s period, last step 0" out "failures:     0" \
 	out "registered:   20" out "confirmed:    20"
 no_secret "show"
 run show "$ME" --json
@@ -454,7 +454,7 @@ expect "revoke a method not enrolled" 1 err "$ME: questions is not enrolled"
 run revoke "$ME" sms
 expect "revoke unknown method is a usage error" 2 err "unknown method 'sms'"
 run revoke
-expect "revoke without USER is a usage error" 2 err "usage: revoke USER [METHOD]"
+expect "revoke without USER is a usage error" 2 err "usage: revoke USER [METHOD [DEVICE]]"
 run revoke "$ME" totp
 expect "revoke totp" 0 out "$ME: totp revoked"
 run show "$ME"

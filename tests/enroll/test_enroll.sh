@@ -105,7 +105,8 @@ as() { # as USER COMMAND...: runs with the user's ids and groups, nothing else
 }
 
 # enroll USER PASSWORD CODE-MODE [qr]: runs "sspr-enroll totp" as USER
-# (with --no-qr unless the fourth word is qr); answers the password, then
+# (with --no-qr unless the fourth word is qr; "totp $ENROLL_DEVICE" when
+# that is set); answers the password, then
 # (CODE-MODE=right) the code of the printed secret or (wrong) three wrong
 # codes. Sets $out, $status, $secret.
 enroll_totp() {
@@ -115,7 +116,8 @@ enroll_totp() {
 	secret=""
 	rm -f "$SANDBOX/in" "$SANDBOX/out"
 	mkfifo "$SANDBOX/in" "$SANDBOX/out"
-	as "$user" "$SANDBOX/sspr-enroll" "${qr[@]}" totp <"$SANDBOX/in" >"$SANDBOX/out" 2>&1 &
+	as "$user" "$SANDBOX/sspr-enroll" "${qr[@]}" totp ${ENROLL_DEVICE:+"$ENROLL_DEVICE"} \
+		<"$SANDBOX/in" >"$SANDBOX/out" 2>&1 &
 	local pid=$!
 	exec 7>"$SANDBOX/in" 8<"$SANDBOX/out"
 	printf '%s\n' "$password" >&7
@@ -200,6 +202,40 @@ check "the enrolled app resets carol's password" test "$status" = 0
 status=0
 printf '%s\n' "Harbour-Violet-71" | pamtester sspr-login carol authenticate >/dev/null 2>&1 || status=$?
 check "carol logs in with the new password" test "$status" = 0
+
+# A second authenticator, named: both devices reset, each by its own code;
+# removing one leaves the other.
+ENROLL_DEVICE=tablet enroll_totp carol "Harbour-Violet-71" right
+check "carol adds a second app named tablet" test "$status" = 0
+check "she is told it is added beside the first" grep -q "this one is added as tablet" <<<"$out"
+check "and that it is registered as tablet" grep -q "registered as tablet" <<<"$out"
+check "its otpauth label names the device" grep -q '^otpauth://totp/pam_sspr:carol%40[^?]*%20tablet?' <<<"$out"
+tablet_secret=$secret
+out=$(as carol "$SANDBOX/sspr-enroll" status 2>&1)
+check "status lists both devices" grep -q "totp  *registered: default, tablet" <<<"$out"
+"$admin" show carol >"$SANDBOX/carol.txt" 2>&1 || true
+check "sspr-admin show lists both" bash -c "grep -q '^totp: *default: enrolled' '$SANDBOX/carol.txt' && grep -q '^totp: *tablet: enrolled' '$SANDBOX/carol.txt'"
+code=$(oathtool --totp -b "$tablet_secret" -N "now + 30 seconds")
+status=0
+out=$(printf '%s\n' "" "$code" "Harbour-Violet-72" "Harbour-Violet-72" |
+	pamtester -v sspr-login carol authenticate 2>&1) || status=$?
+check "the tablet's code resets carol's password" test "$status" = 0
+status=0
+printf '%s\n' "Harbour-Violet-72" | pamtester sspr-login carol authenticate >/dev/null 2>&1 || status=$?
+check "carol logs in with that password" test "$status" = 0
+out=$(printf '%s\n' "Harbour-Violet-72" | as carol "$SANDBOX/sspr-enroll" remove totp tablet 2>&1)
+check "remove totp tablet removes that device alone" grep -q "device tablet is removed (1 left)" <<<"$out"
+code=$(oathtool --totp -b "$tablet_secret" -N "now + 60 seconds")
+status=0
+out=$(printf '%s\n' "" "$code" "Harbour-Violet-73" "Harbour-Violet-73" |
+	pamtester -v sspr-login carol authenticate 2>&1) || status=$?
+check "the removed tablet's code no longer resets" test "$status" != 0
+out=$(as carol "$SANDBOX/sspr-enroll" status 2>&1)
+check "the first device is still there" grep -q "totp  *registered: default$" <<<"$out"
+status=0
+out=$(printf '%s\n' "Harbour-Violet-72" | as carol "$SANDBOX/sspr-enroll" totp $'my\x1b[2Jtablet' 2>&1) || status=$?
+check "a bad device name is refused before the password (exit 2)" test "$status" = 2
+check "and the name is not echoed raw" test "${out//$'\x1b'/}" = "$out"
 
 
 # ---------------------------------------------------------------------------

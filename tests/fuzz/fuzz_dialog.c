@@ -288,13 +288,14 @@ static int enroll_root(struct sspr_record *rec, bool exists, struct sspr_event *
 	size_t len = 0;
 
 	sspr_record_init(rec);
-	rec->has_totp = true;
-	rec->totp.digits = 6;
-	rec->totp.period = 30;
-	if (sspr_seal(pk, secret, sizeof(secret), rec->totp.sealed, sizeof(rec->totp.sealed),
+	rec->n_totp = 1;
+	snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	rec->totp[0].digits = 6;
+	rec->totp[0].period = 30;
+	if (sspr_seal(pk, secret, sizeof(secret), rec->totp[0].sealed, sizeof(rec->totp[0].sealed),
 		      &len) != SSPR_OK)
 		return SSPR_ERR;
-	rec->totp.sealed_len = (uint16_t)len;
+	rec->totp[0].sealed_len = (uint16_t)len;
 	rec->n_questions = 3;
 	for (int i = 0; i < 3; i++) {
 		snprintf(rec->questions[i].question, sizeof(rec->questions[i].question),

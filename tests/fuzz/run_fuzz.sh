@@ -17,7 +17,7 @@ src=$1 build=$2 corpus=$3
 shift 3
 seconds=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-2}
-harnesses=(fuzz_policy fuzz_questions fuzz_record fuzz_event fuzz_answer fuzz_oath fuzz_ga fuzz_ldap_entry
+harnesses=(fuzz_policy fuzz_questions fuzz_record fuzz_event fuzz_answer fuzz_oath fuzz_ga fuzz_ldap_entry fuzz_phone
 	fuzz_dialog)
 
 fail() {

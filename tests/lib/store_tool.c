@@ -438,8 +438,8 @@ static int dump_user(const char *user, const struct sspr_record *rec, int status
 	for (unsigned i = 0; i < rec->n_questions; i++)
 		printf("%s%s", i > 0 ? "|" : "", rec->questions[i].question);
 	printf("] totp=");
-	if (rec->has_totp)
-		print_hex(rec->totp.sealed, 8);
+	if (rec->n_totp)
+		print_hex(rec->totp[0].sealed, 8);
 	else
 		printf("-");
 	printf(" email=%s%s rec=%u fail=%u locked=%d\n", rec->has_email ? rec->email.address : "-",
@@ -514,7 +514,7 @@ static int cmd_secret(const char *dir, const char *key_dir, const char *user)
 
 	memset(&key, 0, sizeof(key));
 	r = load_record(dir, user, &rec);
-	if (r == SSPR_ENOENT || (r == SSPR_OK && !rec.has_totp)) {
+	if (r == SSPR_ENOENT || (r == SSPR_OK && !rec.n_totp)) {
 		printf("none\n");
 		rc = 0;
 		goto out;
@@ -525,7 +525,7 @@ static int cmd_secret(const char *dir, const char *key_dir, const char *user)
 		fprintf(stderr, "store_tool: %s\n", err.msg);
 		goto out;
 	}
-	if (sspr_unseal(&key, rec.totp.sealed, rec.totp.sealed_len, secret, sizeof(secret), &len) !=
+	if (sspr_unseal(&key, rec.totp[0].sealed, rec.totp[0].sealed_len, secret, sizeof(secret), &len) !=
 	    SSPR_OK) {
 		fprintf(stderr, "store_tool: the secret of %s does not open\n", user);
 		goto out;

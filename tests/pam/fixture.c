@@ -219,13 +219,14 @@ static int enroll_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev
 	size_t len = 0;
 
 	sspr_record_init(rec);
-	rec->has_totp = true;
-	rec->totp.digits = 6;
-	rec->totp.period = 30;
-	assert_int_equal(sspr_seal(e->pk, secret, sizeof(secret), rec->totp.sealed,
-				   sizeof(rec->totp.sealed), &len),
+	rec->n_totp = 1;
+	snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	rec->totp[0].digits = 6;
+	rec->totp[0].period = 30;
+	assert_int_equal(sspr_seal(e->pk, secret, sizeof(secret), rec->totp[0].sealed,
+				   sizeof(rec->totp[0].sealed), &len),
 			 SSPR_OK);
-	rec->totp.sealed_len = (uint16_t)len;
+	rec->totp[0].sealed_len = (uint16_t)len;
 	rec->registered_at = rec->confirmed_at = sspr_now();
 	return SSPR_OK;
 }

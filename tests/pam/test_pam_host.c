@@ -98,7 +98,7 @@ static void assert_refused_before_challenge(const struct script *sc, int events_
 	struct sspr_record rec;
 
 	assert_true(have_record(user, &rec));
-	assert_int_equal(rec.totp.last_step, 0);
+	assert_int_equal(rec.totp[0].last_step, 0);
 	assert_int_equal(rec.n_failures, 0);
 	assert_int_equal(last_event().count, events_before + 1);
 	assert_true(password_is(user, "OldPass-1"));

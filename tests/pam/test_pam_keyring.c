@@ -51,12 +51,12 @@ static int reseal_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev
 	const struct reseal_ctx *r = ctx;
 	size_t len = 0;
 
-	if (!exists || !rec->has_totp)
+	if (!exists || !rec->n_totp)
 		return SSPR_ENOENT;
-	assert_int_equal(sspr_seal(r->pk, secret, sizeof(secret), rec->totp.sealed,
-				   sizeof(rec->totp.sealed), &len),
+	assert_int_equal(sspr_seal(r->pk, secret, sizeof(secret), rec->totp[0].sealed,
+				   sizeof(rec->totp[0].sealed), &len),
 			 SSPR_OK);
-	rec->totp.sealed_len = (uint16_t)len;
+	rec->totp[0].sealed_len = (uint16_t)len;
 	return SSPR_OK;
 }
 
@@ -104,7 +104,7 @@ static void reset_by_code(const char *new_password, bool want_success)
 		assert_string_equal(last_event().ev.method, "totp");
 		/* The step was recorded on the record the module read. */
 		assert_true(have_record(user, &rec));
-		assert_true(rec.totp.last_step + 1 >= sspr_totp_step(sspr_now(), 30));
+		assert_true(rec.totp[0].last_step + 1 >= sspr_totp_step(sspr_now(), 30));
 		sspr_record_wipe(&rec);
 		return;
 	}

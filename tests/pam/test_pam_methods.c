@@ -141,8 +141,8 @@ static void drop_questions(struct sspr_record *rec, void *ctx)
 
 static void drop_totp(struct sspr_record *rec, void *ctx)
 {
-	memset(&rec->totp, 0, sizeof(rec->totp));
-	rec->has_totp = false;
+	memset(&rec->totp[0], 0, sizeof(rec->totp[0]));
+	rec->n_totp = 0;
 }
 
 static void set_pending_expiry(struct sspr_record *rec, void *ctx)

@@ -61,8 +61,8 @@ static void test_reset_with_right_code_changes_password(void **state)
 	assert_true(password_is(user, "NewPass-2"));
 	assert_true(have_record(user, &rec));
 	/* The accepted step is recorded, so the same code cannot come back. */
-	assert_true(rec.totp.last_step + 1 >= sspr_totp_step(sspr_now(), 30));
-	assert_true(rec.totp.last_step <= sspr_totp_step(sspr_now(), 30) + 1);
+	assert_true(rec.totp[0].last_step + 1 >= sspr_totp_step(sspr_now(), 30));
+	assert_true(rec.totp[0].last_step <= sspr_totp_step(sspr_now(), 30) + 1);
 	assert_string_equal(last_event().ev.result, "success");
 	assert_string_equal(last_event().ev.method, "totp");
 

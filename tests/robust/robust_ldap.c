@@ -54,7 +54,7 @@ static int get_users(struct sspr_store *st, int n, char **users)
 
 		print_clean(users[i]);
 		if (r == SSPR_OK)
-			printf(" ok q=%u totp=%d rec=%u\n", rec.n_questions, rec.has_totp,
+			printf(" ok q=%u totp=%d rec=%u\n", rec.n_questions, rec.n_totp,
 			       rec.n_recovery);
 		else if (r == SSPR_ENOENT)
 			printf(" %s\n", sspr_strerror(r));

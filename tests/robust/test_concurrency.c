@@ -221,13 +221,14 @@ static int enroll_fn(struct sspr_record *rec, bool exists, struct sspr_event *ev
 	size_t len = 0;
 
 	sspr_record_init(rec);
-	rec->has_totp = true;
-	rec->totp.digits = 6;
-	rec->totp.period = 30;
-	if (sspr_seal(pk, secret, sizeof(secret), rec->totp.sealed, sizeof(rec->totp.sealed),
+	rec->n_totp = 1;
+	snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	rec->totp[0].digits = 6;
+	rec->totp[0].period = 30;
+	if (sspr_seal(pk, secret, sizeof(secret), rec->totp[0].sealed, sizeof(rec->totp[0].sealed),
 		      &len) != SSPR_OK)
 		return SSPR_ERR;
-	rec->totp.sealed_len = (uint16_t)len;
+	rec->totp[0].sealed_len = (uint16_t)len;
 	rec->registered_at = rec->confirmed_at = sspr_now();
 	return SSPR_OK;
 }
@@ -831,7 +832,7 @@ static void phase_race(void)
 	tap_check(d.users >= 1 && d.corrupt == 0, "race: every record and event decodes (%u users, "
 					      "%u corrupt)", d.users, d.corrupt);
 	get_record(&rec);
-	tap_check(rec.has_totp && rec.n_failures <= SSPR_FAILURES_MAX &&
+	tap_check(rec.n_totp && rec.n_failures <= SSPR_FAILURES_MAX &&
 		      (rec.n_questions == 0 || rec.n_questions == 3),
 	      "race: the user's record is whole (totp, %u questions, %u failures)",
 	      rec.n_questions, rec.n_failures);

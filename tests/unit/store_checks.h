@@ -28,11 +28,12 @@ static inline int bump_fn(struct sspr_record *rec, bool exists, struct sspr_even
 	struct bump *b = ctx;
 
 	(void)exists;
-	rec->has_totp = true;
-	rec->totp.digits = 6;
-	rec->totp.period = 30;
-	rec->totp.sealed_len = SSPR_SEAL_OVERHEAD + 1;
-	rec->totp.last_step++;
+	rec->n_totp = 1;
+	snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	rec->totp[0].digits = 6;
+	rec->totp[0].period = 30;
+	rec->totp[0].sealed_len = SSPR_SEAL_OVERHEAD + 1;
+	rec->totp[0].last_step++;
 	if (b->log_event)
 		sspr_event_set(ev, 100, "test", "bump", "totp", "u", "unit", "", "");
 	return b->status;
@@ -44,7 +45,7 @@ static inline uint64_t step_of(struct sspr_store *st, const char *user)
 	struct sspr_error err;
 
 	assert_int_equal(sspr_store_get(st, user, &rec, &err), SSPR_OK);
-	return rec.totp.last_step;
+	return rec.totp[0].last_step;
 }
 
 static inline int count_fn(const struct sspr_event *ev, int status, void *ctx)

@@ -193,7 +193,8 @@ static void test_usable_methods_are_enrolled_and_allowed(void **state)
 	sspr_record_init(&rec);
 	nobody_rule(&rule);
 	assert_int_equal(sspr_usable_methods(&rule, &rec), 0);
-	rec.has_totp = true;
+	rec.n_totp = 1;
+	snprintf(rec.totp[0].name, sizeof(rec.totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
 	rec.has_email = true;
 	rec.email.verified = true;
 	assert_int_equal(sspr_usable_methods(&rule, &rec), SSPR_METHOD_TOTP | SSPR_METHOD_EMAIL);
@@ -225,7 +226,8 @@ static void test_delegated_method_joins_a_registration(void **state)
 	rec.pass.expires_at = INT64_MAX;
 	assert_int_equal(sspr_usable_methods(&rule, &rec), SSPR_METHOD_PASS);
 	assert_false(sspr_registration_complete(&rule, &rec));
-	rec.has_totp = true;
+	rec.n_totp = 1;
+	snprintf(rec.totp[0].name, sizeof(rec.totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
 	assert_int_equal(sspr_usable_methods(&rule, &rec),
 			 SSPR_METHOD_TOTP | SSPR_METHOD_PASS | SSPR_METHOD_PAM);
 	assert_true(sspr_registration_complete(&rule, &rec));
@@ -278,7 +280,8 @@ static void test_admins_prove_two_methods_without_questions(void **state)
 	/* Two usable methods, one of them questions: short of the rule. */
 	sspr_rule_of(&pol, "nobody", &ids, &rule);
 	sspr_record_init(&rec);
-	rec.has_totp = true;
+	rec.n_totp = 1;
+	snprintf(rec.totp[0].name, sizeof(rec.totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
 	rec.n_questions = 3;
 	assert_int_equal(sspr_usable_methods(&rule, &rec), SSPR_METHOD_TOTP);
 	assert_false(sspr_registration_complete(&rule, &rec));

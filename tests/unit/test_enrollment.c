@@ -44,10 +44,10 @@ static void test_totp_replaces_whole_field(void **state)
 	assert_false(replaced);
 	assert_int_equal(sspr_record_set_totp(&rec, &fresh, NOW, &replaced), SSPR_OK);
 	assert_true(replaced);
-	assert_int_equal(rec.totp.sealed_len, SSPR_SEAL_OVERHEAD + 10);
+	assert_int_equal(rec.totp[0].sealed_len, SSPR_SEAL_OVERHEAD + 10);
 	for (size_t i = SSPR_SEAL_OVERHEAD + 10; i < SSPR_SEALED_MAX; i++)
-		assert_int_equal(rec.totp.sealed[i], 0);
-	assert_int_equal(rec.totp.enrolled_at, NOW);
+		assert_int_equal(rec.totp[0].sealed[i], 0);
+	assert_int_equal(rec.totp[0].enrolled_at, NOW);
 	assert_int_equal(rec.registered_at, NOW - 100);
 	assert_int_equal(rec.confirmed_at, NOW);
 }
@@ -65,12 +65,12 @@ static void test_totp_keeps_the_higher_mark(void **state)
 	sspr_record_init(&rec);
 	assert_int_equal(sspr_record_set_totp(&rec, &first, NOW, NULL), SSPR_OK);
 	assert_int_equal(sspr_record_set_totp(&rec, &lower, NOW, NULL), SSPR_OK);
-	assert_int_equal(rec.totp.last_step, 1000);
+	assert_int_equal(rec.totp[0].last_step, 1000);
 	/* Step 1000 of 30 s ends at second 30029: step 500 of 60 s. */
 	assert_int_equal(sspr_record_set_totp(&rec, &minute, NOW, NULL), SSPR_OK);
-	assert_int_equal(rec.totp.last_step, 500);
+	assert_int_equal(rec.totp[0].last_step, 500);
 	assert_int_equal(sspr_record_set_totp(&rec, &higher, NOW, NULL), SSPR_OK);
-	assert_int_equal(rec.totp.last_step, 900);
+	assert_int_equal(rec.totp[0].last_step, 900);
 }
 
 /* Out-of-range input changes nothing; a mark too high to convert
@@ -91,11 +91,11 @@ static void test_totp_refuses_bad_input_and_saturates(void **state)
 	bad.period = 30;
 	bad.digits = 9;
 	assert_int_equal(sspr_record_set_totp(&rec, &bad, NOW + 1, NULL), SSPR_EINVAL);
-	assert_int_equal(rec.totp.sealed[0], 1);
-	assert_int_equal(rec.totp.enrolled_at, NOW);
-	rec.totp.last_step = UINT64_MAX / 1000;
+	assert_int_equal(rec.totp[0].sealed[0], 1);
+	assert_int_equal(rec.totp[0].enrolled_at, NOW);
+	rec.totp[0].last_step = UINT64_MAX / 1000;
 	assert_int_equal(sspr_record_set_totp(&rec, &slow, NOW, NULL), SSPR_OK);
-	assert_true(rec.totp.last_step >= UINT64_MAX / 1000);
+	assert_true(rec.totp[0].last_step >= UINT64_MAX / 1000);
 }
 
 /* A code mailed to the old address for a reset dies with the address. */
@@ -190,6 +190,47 @@ static void test_recovery_replaces_the_set(void **state)
 	assert_int_equal(rec.registered_at, NOW);
 }
 
+/* A new name adds a device, a known one replaces it (keeping its replay
+ * mark), six are too many, and one device goes without the others. */
+static void test_devices_add_replace_and_remove(void **state)
+{
+	static struct sspr_record rec;
+	struct sspr_totp_enrollment t = totp_of(SSPR_SEAL_OVERHEAD + 20, 1, 30, 500);
+	const char *names[] = {NULL, "phone", "tablet", "token", "laptop"};
+	bool replaced = true;
+
+	(void)state;
+	sspr_record_init(&rec);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		t.name = names[i];
+		assert_int_equal(sspr_record_set_totp(&rec, &t, NOW, &replaced), SSPR_OK);
+		assert_false(replaced);
+	}
+	assert_int_equal(rec.n_totp, SSPR_TOTP_DEVICES_MAX);
+	assert_string_equal(rec.totp[0].name, SSPR_DEVICE_DEFAULT);
+	t.name = "sixth";
+	assert_int_equal(sspr_record_set_totp(&rec, &t, NOW, NULL), SSPR_EFULL);
+	t.name = "my tablet";
+	assert_int_equal(sspr_record_set_totp(&rec, &t, NOW, NULL), SSPR_EINVAL);
+	/* Replacing "tablet" with a lower mark keeps its own mark. */
+	t = totp_of(SSPR_SEAL_OVERHEAD + 20, 9, 30, 10);
+	t.name = "tablet";
+	assert_int_equal(sspr_record_set_totp(&rec, &t, NOW + 1, &replaced), SSPR_OK);
+	assert_true(replaced);
+	assert_int_equal(rec.n_totp, SSPR_TOTP_DEVICES_MAX);
+	assert_int_equal(rec.totp[2].last_step, 500);
+	assert_int_equal(rec.totp[2].sealed[0], 9);
+	/* One device removed, then the method. */
+	assert_true(sspr_record_remove(&rec, SSPR_METHOD_TOTP, "phone"));
+	assert_false(sspr_record_remove(&rec, SSPR_METHOD_TOTP, "phone"));
+	assert_int_equal(rec.n_totp, SSPR_TOTP_DEVICES_MAX - 1);
+	assert_int_equal(sspr_record_find_totp(&rec, "tablet"), 1);
+	assert_false(sspr_record_remove(&rec, SSPR_METHOD_EMAIL, "tablet"));
+	assert_true(sspr_record_remove(&rec, SSPR_METHOD_TOTP, NULL));
+	assert_int_equal(rec.n_totp, 0);
+	assert_false(sspr_record_remove(&rec, SSPR_METHOD_TOTP, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +241,7 @@ int main(void)
 	    cmocka_unit_test(test_email_too_long_changes_nothing),
 	    cmocka_unit_test(test_questions_replace_set_and_draw),
 	    cmocka_unit_test(test_recovery_replaces_the_set),
+	    cmocka_unit_test(test_devices_add_replace_and_remove),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,14 +19,15 @@
 static void full_record(struct sspr_record *rec)
 {
 	sspr_record_init(rec);
-	rec->has_totp = true;
-	rec->totp.sealed_len = SSPR_SEALED_MAX;
+	rec->n_totp = 1;
+	snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	rec->totp[0].sealed_len = SSPR_SEALED_MAX;
 	for (int i = 0; i < SSPR_SEALED_MAX; i++)
-		rec->totp.sealed[i] = (uint8_t)(i * 7); /* includes 0 and spaces */
-	rec->totp.digits = 8;
-	rec->totp.period = 60;
-	rec->totp.last_step = 0; /* 0 is a value, not an absence */
-	rec->totp.enrolled_at = 1700000001;
+		rec->totp[0].sealed[i] = (uint8_t)(i * 7); /* includes 0 and spaces */
+	rec->totp[0].digits = 8;
+	rec->totp[0].period = 60;
+	rec->totp[0].last_step = 0; /* 0 is a value, not an absence */
+	rec->totp[0].enrolled_at = 1700000001;
 	rec->n_questions = SSPR_QUESTIONS_MAX;
 	for (int i = 0; i < SSPR_QUESTIONS_MAX; i++) {
 		snprintf(rec->questions[i].question, sizeof(rec->questions[i].question),
@@ -116,13 +117,40 @@ static void test_every_field_round_trips(void **state)
 {
 	full_record(&rec);
 	round_trip(&rec);
-	assert_int_equal(back.totp.last_step, 0);
+	assert_int_equal(back.totp[0].last_step, 0);
 	assert_true(back.email.verified);
 	assert_string_equal(back.questions[4].question, "Question 4 with  two spaces?");
 	sspr_record_init(&rec);
 	rec.registered_at = 9;
 	round_trip(&rec); /* and an almost empty one */
-	assert_false(back.has_totp);
+	assert_false(back.n_totp);
+}
+
+/* Named devices go to ssprTotpDevice, a lone "default" one to the
+ * attributes of before; both read back as written. */
+static void test_devices_round_trip(void **state)
+{
+	(void)state;
+	full_record(&rec);
+	snprintf(rec.totp[1].name, sizeof(rec.totp[1].name), "tablet");
+	rec.totp[1].sealed_len = SSPR_SEAL_OVERHEAD + 20;
+	memset(rec.totp[1].sealed, 0x5a, rec.totp[1].sealed_len);
+	rec.totp[1].digits = 6;
+	rec.totp[1].period = 30;
+	rec.totp[1].last_step = 1234;
+	rec.totp[1].enrolled_at = -1;
+	rec.n_totp = 2;
+	round_trip(&rec);
+	assert_int_equal(back.n_totp, 2);
+	assert_string_equal(back.totp[1].name, "tablet");
+	assert_int_equal(back.totp[1].last_step, 1234);
+	for (size_t i = 0; mods.list[i] != NULL; i++)
+		assert_string_not_equal(mods.list[i]->mod_type, "ssprTotpSecret");
+	rec.n_totp = 1;
+	round_trip(&rec);
+	assert_string_equal(back.totp[0].name, "default");
+	for (size_t i = 0; mods.list[i] != NULL; i++)
+		assert_string_not_equal(mods.list[i]->mod_type, "ssprTotpDevice");
 }
 
 static void test_absent_fields_have_no_attribute_on_add(void **state)
@@ -228,7 +256,7 @@ static void test_corrupt_values_are_refused(void **state)
 
 		if (r != SSPR_ECORRUPT)
 			fail_msg("%s: '%s' was accepted", bad[i].name, bad[i].value);
-		assert_false(back.has_totp); /* wiped */
+		assert_false(back.n_totp); /* wiped */
 	}
 	/* Not ours, so not a reason to refuse. */
 	assert_int_equal(decode_with("objectClass", "ssprAccount"), SSPR_OK);
@@ -265,7 +293,7 @@ static void test_fields_that_need_each_other(void **state)
 static void test_mapping_refuses_what_the_codec_refuses(void **state)
 {
 	full_record(&rec);
-	rec.totp.digits = 9;
+	rec.totp[0].digits = 9;
 	assert_int_equal(sspr_ldap_mods_build(&mods, "alice", &rec, NULL, 0, 1), SSPR_EINVAL);
 	full_record(&rec);
 	snprintf(rec.questions[0].hash, sizeof(rec.questions[0].hash), "has space");
@@ -330,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_fields_that_need_each_other),
 		cmocka_unit_test(test_mapping_refuses_what_the_codec_refuses),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_devices_round_trip),
 		cmocka_unit_test(test_starttls_decision),
 	};
 

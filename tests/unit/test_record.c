@@ -16,13 +16,14 @@
 static void fill_full(struct sspr_record *r)
 {
 	sspr_record_init(r);
-	r->has_totp = true;
-	r->totp.sealed_len = SSPR_SEALED_MAX;
-	memset(r->totp.sealed, 0xa5, SSPR_SEALED_MAX);
-	r->totp.digits = 8;
-	r->totp.period = 30;
-	r->totp.last_step = UINT64_MAX - 1;
-	r->totp.enrolled_at = 1700000000;
+	r->n_totp = 1;
+	snprintf(r->totp[0].name, sizeof(r->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	r->totp[0].sealed_len = SSPR_SEALED_MAX;
+	memset(r->totp[0].sealed, 0xa5, SSPR_SEALED_MAX);
+	r->totp[0].digits = 8;
+	r->totp[0].period = 30;
+	r->totp[0].last_step = UINT64_MAX - 1;
+	r->totp[0].enrolled_at = 1700000000;
 	r->n_questions = SSPR_QUESTIONS_MAX;
 	for (int i = 0; i < SSPR_QUESTIONS_MAX; i++) {
 		memset(r->questions[i].question, 'q', SSPR_QUESTION_MAX);
@@ -199,10 +200,11 @@ static void test_encode_refuses_out_of_range(void **state)
 	size_t len;
 
 	sspr_record_init(&r);
-	r.has_totp = true;
-	r.totp.digits = 6;
-	r.totp.period = 30;
-	r.totp.sealed_len = SSPR_SEAL_OVERHEAD; /* no secret inside */
+	r.n_totp = 1;
+	snprintf(r.totp[0].name, sizeof(r.totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	r.totp[0].digits = 6;
+	r.totp[0].period = 30;
+	r.totp[0].sealed_len = SSPR_SEAL_OVERHEAD; /* no secret inside */
 	assert_int_equal(sspr_record_encode(&r, buf, sizeof(buf), &len), SSPR_EINVAL);
 	sspr_record_init(&r);
 	r.n_failures = SSPR_FAILURES_MAX + 1;
@@ -294,6 +296,67 @@ static void test_event_round_trip_and_corruption(void **state)
 	assert_int_equal(sspr_event_decode(buf, len, &b), SSPR_ECORRUPT);
 }
 
+/* Named devices: written as repeated items, read back alike; one device
+ * called "default" keeps the form of before (an older version reads it);
+ * the two forms mixed, a name twice or a bad name are corrupt. */
+static void test_devices_round_trip_and_forms(void **state)
+{
+	static struct sspr_record a, b;
+	uint8_t buf[SSPR_RECORD_ENCODED_MAX], legacy[SSPR_RECORD_ENCODED_MAX];
+	size_t len, legacy_len;
+	const char *names[SSPR_TOTP_DEVICES_MAX] = {"default", "phone", "tablet", "yubi.key-2",
+						    "Work_Laptop"};
+
+	(void)state;
+	sspr_record_init(&a);
+	for (unsigned i = 0; i < SSPR_TOTP_DEVICES_MAX; i++) {
+		struct sspr_totp *t = &a.totp[i];
+
+		snprintf(t->name, sizeof(t->name), "%s", names[i]);
+		t->sealed_len = (uint16_t)(SSPR_SEAL_OVERHEAD + 20 + i);
+		memset(t->sealed, (int)(0x10 + i), t->sealed_len);
+		t->digits = (uint8_t)(6 + i % 3);
+		t->period = (uint16_t)(30 * (i + 1));
+		t->last_step = 1000 + i;
+		t->enrolled_at = 1700000000 + (int64_t)i;
+	}
+	a.n_totp = SSPR_TOTP_DEVICES_MAX;
+	assert_int_equal(sspr_record_encode(&a, buf, sizeof(buf), &len), SSPR_OK);
+	assert_int_equal(sspr_record_decode(buf, len, &b), SSPR_OK);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(sspr_record_find_totp(&b, "tablet"), 2);
+	assert_int_equal(sspr_record_find_totp(&b, "laptop"), -1);
+	/* Removing one keeps the others in order. */
+	sspr_record_remove_totp(&b, 1);
+	assert_int_equal(b.n_totp, SSPR_TOTP_DEVICES_MAX - 1);
+	assert_string_equal(b.totp[1].name, "tablet");
+	assert_int_equal(b.totp[1].last_step, 1002);
+	/* One "default" device: the items of before, which the decoder also
+	 * reads as that device. */
+	a.n_totp = 1;
+	assert_int_equal(sspr_record_encode(&a, legacy, sizeof(legacy), &legacy_len), SSPR_OK);
+	assert_int_equal(legacy[1], 1); /* TOTP_SEALED first */
+	assert_int_equal(sspr_record_decode(legacy, legacy_len, &b), SSPR_OK);
+	assert_int_equal(b.n_totp, 1);
+	assert_string_equal(b.totp[0].name, "default");
+	/* A legacy record with a device item beside it is corrupt. */
+	a.n_totp = 2;
+	assert_int_equal(sspr_record_encode(&a, buf, sizeof(buf), &len), SSPR_OK);
+	memcpy(legacy + legacy_len, buf + 1, len - 1);
+	assert_int_equal(sspr_record_decode(legacy, legacy_len + len - 1, &b), SSPR_ECORRUPT);
+	/* A name twice, an empty or a bad name: refused by the encoder. */
+	snprintf(a.totp[1].name, sizeof(a.totp[1].name), "default");
+	assert_int_equal(sspr_record_encode(&a, buf, sizeof(buf), &len), SSPR_EINVAL);
+	snprintf(a.totp[1].name, sizeof(a.totp[1].name), "-phone");
+	assert_int_equal(sspr_record_encode(&a, buf, sizeof(buf), &len), SSPR_EINVAL);
+	snprintf(a.totp[1].name, sizeof(a.totp[1].name), "my phone");
+	assert_int_equal(sspr_record_encode(&a, buf, sizeof(buf), &len), SSPR_EINVAL);
+	assert_true(sspr_device_name_valid("tablet"));
+	assert_false(sspr_device_name_valid(""));
+	assert_false(sspr_device_name_valid("123456789012345678901234567890123")); /* 33 */
+	assert_false(sspr_device_name_valid("a\x1b[2J"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_encode_refuses_out_of_range),
 		cmocka_unit_test(test_methods_rules),
 		cmocka_unit_test(test_event_round_trip_and_corruption),
+		cmocka_unit_test(test_devices_round_trip_and_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

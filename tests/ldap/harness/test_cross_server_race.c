@@ -324,11 +324,11 @@ static int accept_step(struct sspr_record *rec, bool exists, struct sspr_event *
 {
 	const struct race_arg *a = ctx;
 
-	if (!exists || !rec->has_totp)
+	if (!exists || !rec->n_totp)
 		return SSPR_ENOENT;
-	if (rec->totp.last_step >= a->step)
+	if (rec->totp[0].last_step >= a->step)
 		return SSPR_EREPLAY;
-	rec->totp.last_step = a->step;
+	rec->totp[0].last_step = a->step;
 	return SSPR_OK;
 }
 
@@ -366,14 +366,15 @@ static int clear_failures(struct sspr_record *rec, bool exists, struct sspr_even
 static int seed_user(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
 	sspr_record_init(rec);
-	rec->has_totp = true;
-	rec->totp.digits = 6;
-	rec->totp.period = 30;
-	rec->totp.sealed_len = SSPR_SEAL_OVERHEAD + 20;
-	randombytes_buf(rec->totp.sealed, rec->totp.sealed_len); /* never unsealed here */
-	rec->totp.enrolled_at = time(NULL);
-	rec->registered_at = rec->totp.enrolled_at;
-	rec->confirmed_at = rec->totp.enrolled_at;
+	rec->n_totp = 1;
+	snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	rec->totp[0].digits = 6;
+	rec->totp[0].period = 30;
+	rec->totp[0].sealed_len = SSPR_SEAL_OVERHEAD + 20;
+	randombytes_buf(rec->totp[0].sealed, rec->totp[0].sealed_len); /* never unsealed here */
+	rec->totp[0].enrolled_at = time(NULL);
+	rec->registered_at = rec->totp[0].enrolled_at;
+	rec->confirmed_at = rec->totp[0].enrolled_at;
 	return SSPR_OK;
 }
 

@@ -53,7 +53,8 @@ attrs="ssprUser ssprRevision ssprUpdatedAt ssprRegisteredAt ssprConfirmedAt
 	ssprGraceStartedAt ssprTotpSecret ssprTotpDigits ssprTotpPeriod ssprTotpLastStep
 	ssprTotpEnrolledAt ssprQuestion ssprMail ssprMailVerifiedAt ssprRecoverySalt
 	ssprRecoveryCode ssprPendingCode ssprFailureTimes ssprLockedUntil ssprEventId
-	ssprEventTime ssprEventData ssprFormat ssprDecoy ssprKeyId ssprQuestionDraw ssprAccessPass"
+	ssprEventTime ssprEventData ssprFormat ssprDecoy ssprKeyId ssprQuestionDraw ssprAccessPass
+	ssprPhone ssprPhoneVerifiedAt ssprPhonePendingCode ssprTotpDevice"
 want=$tmp/want.txt
 : >"$want"
 n=0
@@ -67,7 +68,7 @@ for c in ssprStore ssprAccount ssprEvent; do
 	echo "class $arc.2.$n $c" >>"$want"
 done
 if diff -u "$want" <(cut -d' ' -f1-3 "$tmp/schema.txt"); then
-	pass "26 attributes and 3 classes with the specification's names and OIDs"
+	pass "31 attributes and 3 classes with the specification's names and OIDs"
 else
 	fail "names/OIDs differ from the specification (above)"
 fi
@@ -79,7 +80,7 @@ grep -q "^attr $arc.1.3 ssprUpdatedAt .*ORDERING integerOrderingMatch" "$tmp/sch
 	pass "ordering rules and class kinds as specified" ||
 	fail "ordering rules or class kinds differ from the specification"
 multi=$(grep -v SINGLE-VALUE "$tmp/schema.txt" | grep '^attr' | cut -d' ' -f3 | tr '\n' ' ')
-[ "$multi" = "ssprQuestion ssprRecoveryCode ssprKeyId " ] &&
+[ "$multi" = "ssprQuestion ssprRecoveryCode ssprKeyId ssprTotpDevice " ] &&
 	pass "multi-valued: $multi" || fail "multi-valued attributes: $multi"
 
 # Both servers know every name (their schema came from sspr.ldif).

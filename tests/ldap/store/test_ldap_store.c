@@ -193,9 +193,9 @@ static void wait_children(int n, int *exits)
 /* Accepts step 7 unless a step at or after it was accepted already. */
 static int accept_step(struct sspr_record *rec, bool exists, struct sspr_event *ev, void *ctx)
 {
-	if (rec->totp.last_step >= 7)
+	if (rec->totp[0].last_step >= 7)
 		return SSPR_EREPLAY;
-	rec->totp.last_step = 7;
+	rec->totp[0].last_step = 7;
 	return SSPR_OK;
 }
 
