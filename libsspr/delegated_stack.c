@@ -35,6 +35,14 @@ static void judge_line(const struct sspr_pam_line *line, void *ctx)
 			 line->file, line->lineno);
 		return;
 	}
+	/* pam_sspr runs inside root's processes (sshd, login, a display
+	 * manager): pam_rootok passes every user there. */
+	if (strcmp(module, "pam_rootok.so") == 0) {
+		snprintf(sc->problem, sizeof(sc->problem),
+			 "%s:%u: pam_rootok passes anyone in a root process", line->file,
+			 line->lineno);
+		return;
+	}
 	for (int i = 0; i < line->argc; i++) {
 		for (size_t k = 0; k < sizeof(passing_args) / sizeof(passing_args[0]); k++) {
 			if (strcmp(line->argv[i], passing_args[k]) != 0)
@@ -50,13 +58,19 @@ static void judge_line(const struct sspr_pam_line *line, void *ctx)
 bool sspr_delegated_stack_usable(const char *dir, const char *service, char *why, size_t size)
 {
 	struct scan sc = {0};
+	unsigned unfollowed = 0;
 
 	if (!sspr_pamconf_service_exists(dir, service)) {
 		snprintf(why, size, "%s has no file in /etc/pam.d", service);
 		return false;
 	}
-	if (sspr_pamconf_walk(dir, service, "auth", judge_line, &sc) <= 0) {
+	if (sspr_pamconf_walk_all(dir, service, "auth", judge_line, &sc, &unfollowed) <= 0) {
 		snprintf(why, size, "%s cannot be read", service);
+		return false;
+	}
+	if (unfollowed > 0) {
+		snprintf(why, size, "%s includes a file that cannot be checked (missing, not root's, "
+			 "or nested too deep)", service);
 		return false;
 	}
 	if (sc.lines == 0) {

@@ -14,8 +14,10 @@
  * (NULL: libpam's) would not be a check of the user's: no file of its own
  * (libpam would run "other", on Debian the password login), no auth line
  * (libpam would run other's auth stack), pam_sspr itself (a reset inside
- * the reset), pam_permit, or an argument that lets a user the module does
- * not know pass (nouserok, alwaysok, nullok, failmode=safe). */
+ * the reset), pam_permit, pam_rootok (which passes anyone in a root
+ * process), an include it cannot follow (lines it cannot check), or an
+ * argument that lets a user the module does not know pass (nouserok,
+ * alwaysok, nullok, failmode=safe). */
 bool sspr_delegated_stack_usable(const char *dir, const char *service, char *why, size_t size);
 
 #endif

@@ -285,6 +285,26 @@ int sspr_unseal_ring(const struct sspr_keyring *ring, const uint8_t *sealed, siz
 	return SSPR_EKEY;
 }
 
+int sspr_unseal_ring_every(const struct sspr_keyring *ring, const uint8_t *sealed, size_t len,
+			   uint8_t *out, size_t cap, size_t *outlen)
+{
+	uint8_t scratch[SSPR_TOTP_SECRET_MAX];
+	size_t scratch_len;
+	int r = SSPR_EKEY;
+
+	for (int i = 0; i < SSPR_KEY_ROLES; i++) {
+		if (!ring->have[i])
+			continue;
+		if (r == SSPR_OK) /* opened already: the same work, thrown away */
+			(void)sspr_unseal(&ring->key[i], sealed, len, scratch, sizeof(scratch),
+					  &scratch_len);
+		else if (sspr_unseal(&ring->key[i], sealed, len, out, cap, outlen) == SSPR_OK)
+			r = SSPR_OK;
+	}
+	sodium_memzero(scratch, sizeof(scratch));
+	return r;
+}
+
 int sspr_hostkey_write(const char *key_dir, enum sspr_key_role role,
 		       const struct sspr_hostkey *key, struct sspr_error *err)
 {

@@ -34,12 +34,16 @@ int sspr_mail_verify_body(char *buf, size_t cap, const char *user, const char *h
 int sspr_phone_verify_text(char *buf, size_t cap, const char *user, const char *host,
 			   const char *code, unsigned minutes)
 {
-	/* One text message: user and host cut to fit (phone.h). */
-	int n = snprintf(buf, cap,
-			 "Code %s registers this number for password resets of %.24s on %.32s; "
-			 "type it into sspr-enroll within %u min.",
-			 code, user, host, minutes);
+	/* One text message (phone.h): the host name is cut, to nothing at
+	 * worst, until it fits. */
+	int n, width = 32;
 
+	do {
+		n = snprintf(buf, cap,
+			     "Code %s registers this number for password resets of %.24s on %.*s; "
+			     "type it into sspr-enroll within %u min.",
+			     code, user, width, host, minutes);
+	} while (n > SSPR_SMS_TEXT_MAX && width-- > 0);
 	return n > 0 && (size_t)n < cap && (size_t)n <= SSPR_SMS_TEXT_MAX ? SSPR_OK : SSPR_EINVAL;
 }
 

@@ -23,6 +23,7 @@ struct walk {
 	sspr_pam_line_fn fn;
 	void *ctx;
 	int files;
+	unsigned unfollowed; /* includes past a bound, or not readable as the walk reads */
 };
 
 static bool plain_name(const char *name)
@@ -190,26 +191,39 @@ static void walk_service(struct walk *w, const char *service)
 			continue;
 		}
 		include = handle_line(w, &files[depth], text);
-		if (include == NULL || depth == INCLUDE_DEPTH_MAX || w->files >= FILES_MAX)
+		if (include == NULL)
 			continue;
-		if (!load_service(w, include, &files[depth + 1]))
+		if (depth == INCLUDE_DEPTH_MAX || w->files >= FILES_MAX ||
+		    !load_service(w, include, &files[depth + 1])) {
+			w->unfollowed++;
 			continue;
+		}
 		w->files++;
 		depth++;
 	}
 }
 
-int sspr_pamconf_walk(const char *dir, const char *service, const char *type, sspr_pam_line_fn fn,
-		      void *ctx)
+int sspr_pamconf_walk_all(const char *dir, const char *service, const char *type,
+			  sspr_pam_line_fn fn, void *ctx, unsigned *unfollowed)
 {
 	struct walk w = {.dir = dir, .type = type, .fn = fn, .ctx = ctx};
 
+	if (unfollowed != NULL)
+		*unfollowed = 0;
 	if (!plain_name(service))
 		return -1;
 	walk_service(&w, service);
 	if (w.files == 0) /* libpam's rule: a service without a file is "other" */
 		walk_service(&w, "other");
+	if (unfollowed != NULL)
+		*unfollowed = w.unfollowed;
 	return w.files;
+}
+
+int sspr_pamconf_walk(const char *dir, const char *service, const char *type, sspr_pam_line_fn fn,
+		      void *ctx)
+{
+	return sspr_pamconf_walk_all(dir, service, type, fn, ctx, NULL);
 }
 
 const char *sspr_pamconf_module_name(const struct sspr_pam_line *line)

@@ -34,6 +34,11 @@ typedef void (*sspr_pam_line_fn)(const struct sspr_pam_line *line, void *ctx);
  * as libpam bounds them. */
 int sspr_pamconf_walk(const char *dir, const char *service, const char *type, sspr_pam_line_fn fn,
 		      void *ctx);
+/* The same, and *unfollowed (may be NULL) counts the includes of `type`
+ * the walk did not follow (past its bounds, or a file it would not read):
+ * lines libpam may run that the caller has not seen. */
+int sspr_pamconf_walk_all(const char *dir, const char *service, const char *type,
+			  sspr_pam_line_fn fn, void *ctx, unsigned *unfollowed);
 
 /* The module name of a line without its directory and ".so"'s path:
  * "pam_unix.so" for "pam_unix.so" and "/lib/x86_64-linux-gnu/security/pam_unix.so". */

@@ -681,6 +681,8 @@ int sspr_record_decode(const uint8_t *buf, size_t len, struct sspr_record *rec)
 			goto corrupt; /* the two forms never mix */
 		rec->n_totp = 1;
 		snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	} else if (rec->n_totp == 1 && strcmp(rec->totp[0].name, SSPR_DEVICE_DEFAULT) == 0) {
+		goto corrupt; /* written in the old form, always: one form per record */
 	}
 	if (!devices_ok(rec))
 		goto corrupt;

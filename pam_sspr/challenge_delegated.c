@@ -55,7 +55,7 @@ static enum delegated_outcome outcome_of(int status)
  * lockout, so a service that asks again (pam_duo's prompts=3, a module
  * that retries) would get guesses for free. Messages that only inform
  * (pam_u2f's "touch the device") pass freely. */
-#define DELEGATED_QUESTIONS_MAX 1
+#define DELEGATED_QUESTIONS_MAX 1u
 
 /* The name a decoy runs the service for when the name typed is an
  * account of the host that may not reset (locked, not eligible, not
@@ -75,15 +75,17 @@ static int counted_conv(int n, const struct pam_message **msg, struct pam_respon
 			void *appdata)
 {
 	struct counted_conv *c = appdata;
-	bool asks = false;
+	unsigned asks = 0;
 
+	/* Every prompt counts, several in one call too. */
 	for (int i = 0; i < n; i++)
-		asks = asks || msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
-		       msg[i]->msg_style == PAM_PROMPT_ECHO_ON;
-	if (asks && c->questions++ >= DELEGATED_QUESTIONS_MAX) {
+		asks += msg[i]->msg_style == PAM_PROMPT_ECHO_OFF ||
+			msg[i]->msg_style == PAM_PROMPT_ECHO_ON;
+	if (asks > 0 && c->questions + asks > DELEGATED_QUESTIONS_MAX) {
 		c->cut = true;
 		return PAM_CONV_ERR;
 	}
+	c->questions += asks;
 	return c->outer->conv(n, msg, resp, c->outer->appdata_ptr);
 }
 
@@ -128,7 +130,7 @@ static enum delegated_outcome run_service(struct sspr_session *s, const char *us
 	sspr_session_debug(s, "pam:%s returned %s", service, pam_strerror(inner, r));
 	outcome = outcome_of(r);
 	if (counted.cut) {
-		sspr_session_debug(s, "pam:%s asked more than %d question(s)", service,
+		sspr_session_debug(s, "pam:%s asked more than %u question(s)", service,
 				   DELEGATED_QUESTIONS_MAX);
 		outcome = DELEGATED_FAILED;
 	} else if (outcome == DELEGATED_PASSED && !same_user(inner, user)) {

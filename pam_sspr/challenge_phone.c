@@ -13,16 +13,19 @@
 static int text_code(const struct sspr_session *s, const char *number, const char *code,
 		     struct sspr_error *err)
 {
-	char host[256], text[SSPR_SMS_TEXT_MAX + 1];
-	int r;
+	char host[256], text[SSPR_SMS_TEXT_MAX + 64];
+	int r, n, width = 40;
 
 	sspr_host_name(host, sizeof(host));
-	/* Bounded to fit one message: a user name of at most 32 bytes, the
-	 * host's first 40. */
-	snprintf(text, sizeof(text),
-		 "Password reset code for %.32s on %.40s: %s (valid %u min). Not you? Tell your "
-		 "helpdesk.",
-		 s->user, host, code, (s->policy.code_lifetime + 59) / 60);
+	/* One message: the host name is cut (to nothing, at worst) until the
+	 * text fits, whatever the user name's, the code's and the lifetime's
+	 * lengths. */
+	do {
+		n = snprintf(text, sizeof(text),
+			     "Password reset code for %.32s on %.*s: %s (valid %u min). Not you? "
+			     "Tell your helpdesk.",
+			     s->user, width, host, code, (s->policy.code_lifetime + 59) / 60);
+	} while (n > SSPR_SMS_TEXT_MAX && width-- > 0);
 	r = sspr_sms_send(s->policy.sms_command, number, text, 0, err);
 	sodium_memzero(text, sizeof(text));
 	return r;

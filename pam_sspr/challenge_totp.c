@@ -47,13 +47,43 @@ static enum sspr_verdict judge_totp(struct sspr_record *rec, int64_t now, void *
 struct opened {
 	uint8_t secret[SSPR_TOTP_DEVICES_MAX][SSPR_TOTP_SECRET_MAX];
 	size_t len[SSPR_TOTP_DEVICES_MAX];
+	bool ok[SSPR_TOTP_DEVICES_MAX]; /* the device's secret opened */
 };
 
+/* The work of opening SSPR_TOTP_DEVICES_MAX secrets with every key of the
+ * ring, whatever the user has (sspr_unseal_ring_every; random noise for
+ * the places without a device), as the decoy does: the time says nothing
+ * of how many devices there are, nor which key opens them. Returns how
+ * many devices opened. */
+static unsigned open_slots(const struct sspr_keyring *ring, const struct sspr_record *rec,
+			   struct opened *o)
+{
+	unsigned opened = 0;
+
+	for (unsigned i = 0; i < SSPR_TOTP_DEVICES_MAX; i++) {
+		uint8_t noise[SSPR_SEAL_OVERHEAD + 20];
+		const uint8_t *sealed = noise;
+		size_t len = sizeof(noise);
+
+		if (rec != NULL && i < rec->n_totp) {
+			sealed = rec->totp[i].sealed;
+			len = rec->totp[i].sealed_len;
+		} else {
+			randombytes_buf(noise, sizeof(noise));
+		}
+		o->ok[i] = sspr_unseal_ring_every(ring, sealed, len, o->secret[i],
+						  sizeof(o->secret[i]), &o->len[i]) == SSPR_OK &&
+			   sealed != noise;
+		opened += o->ok[i];
+	}
+	return opened;
+}
+
 /* Opens the user's secrets with the key ring (current, then next and
- * previous, so a fleet mid-rotation keeps working), and makes up the
- * work of SSPR_TOTP_DEVICES_MAX devices whatever the user has, as the
- * decoy does: the time says nothing of how many devices there are.
- * SSPR_OK or an error already reported as "unavailable". */
+ * previous, so a fleet mid-rotation keeps working). A device whose secret
+ * opens with no key is logged and left out: the others still work. SSPR_OK
+ * when at least one opened; else an error already reported as
+ * "unavailable". */
 static int open_secrets(struct sspr_session *s, const struct sspr_record *rec, struct opened *o)
 {
 	struct sspr_keyring ring;
@@ -61,21 +91,17 @@ static int open_secrets(struct sspr_session *s, const struct sspr_record *rec, s
 	int r;
 
 	r = sspr_keyring_load(s->policy.key_dir, 0, &ring, &err);
-	for (unsigned i = 0; r == SSPR_OK && i < SSPR_TOTP_DEVICES_MAX; i++) {
-		uint8_t noise[SSPR_SEAL_OVERHEAD + 20];
-		size_t ignored;
+	if (r == SSPR_OK) {
+		unsigned opened = open_slots(&ring, rec, o);
 
-		if (i >= rec->n_totp) {
-			randombytes_buf(noise, sizeof(noise));
-			(void)sspr_unseal_ring(&ring, noise, sizeof(noise), o->secret[i],
-					       sizeof(o->secret[i]), &ignored, NULL);
-			continue;
-		}
-		r = sspr_unseal_ring(&ring, rec->totp[i].sealed, rec->totp[i].sealed_len,
-				     o->secret[i], sizeof(o->secret[i]), &o->len[i], NULL);
-		if (r != SSPR_OK)
-			sspr_error_set(&err, r, "secret of %s (device %s) does not open with the "
-				       "host key in %s", s->user, rec->totp[i].name, s->policy.key_dir);
+		for (unsigned i = 0; i < rec->n_totp; i++)
+			if (!o->ok[i])
+				pam_syslog(s->pamh, LOG_ERR, "totp: the secret of %s's device %s does "
+					   "not open with the host key in %s", s->user,
+					   rec->totp[i].name, s->policy.key_dir);
+		if (opened == 0)
+			r = sspr_error_set(&err, SSPR_EKEY, "no secret of %s opens with the host "
+					   "key in %s", s->user, s->policy.key_dir);
 	}
 	sspr_keyring_wipe(&ring);
 	if (r != SSPR_OK) {
@@ -95,7 +121,7 @@ static void check_code(const struct sspr_session *s, const struct sspr_record *r
 		struct sspr_totp_params params = s->policy.totp;
 		uint64_t step;
 
-		if (i >= rec->n_totp) {
+		if (i >= rec->n_totp || !o->ok[i]) {
 			randombytes_buf(o->secret[i], 20);
 			(void)sspr_totp_find_step(o->secret[i], 20, &params, sspr_now(), code, &step);
 			continue;
@@ -176,16 +202,8 @@ int sspr_decoy_totp(struct sspr_session *s, const struct sspr_record *rec)
 		sspr_record_init(none); /* no device: every slot is made-up work */
 		sodium_memzero(o, sizeof(*o));
 		sodium_memzero(ignored, sizeof(*ignored));
-		if (sspr_keyring_load(s->policy.key_dir, 0, &ring, &err) == SSPR_OK) {
-			for (unsigned i = 0; i < SSPR_TOTP_DEVICES_MAX; i++) {
-				uint8_t noise[SSPR_SEAL_OVERHEAD + 20];
-				size_t len;
-
-				randombytes_buf(noise, sizeof(noise));
-				(void)sspr_unseal_ring(&ring, noise, sizeof(noise), o->secret[i],
-						       sizeof(o->secret[i]), &len, NULL);
-			}
-		}
+		if (sspr_keyring_load(s->policy.key_dir, 0, &ring, &err) == SSPR_OK)
+			(void)open_slots(&ring, NULL, o);
 		sspr_keyring_wipe(&ring);
 	}
 	if (sspr_decoy_ask(s, "totp", SSPR_TOTP_PROMPT, SSPR_TOTP_REFUSED, &code)) {

@@ -22,6 +22,8 @@ struct code_answer {
 	unsigned method;
 	char hash[SSPR_HASH_STR_MAX]; /* of the code to send */
 	bool too_soon;  /* output of the opening: a code went out less than a minute ago */
+	int64_t stored_expiry; /* output of the opening: the expiry of the code it stored */
+	bool unsent;    /* the command failed: the stored code never went out */
 	const char *typed;
 	bool may_retry; /* output: the code is still pending after a refusal */
 };
@@ -45,6 +47,7 @@ static void store_pending(struct sspr_record *rec, int64_t now, void *ctx)
 	memcpy(c.pending->hash, a->hash, sizeof(c.pending->hash));
 	c.pending->expires_at = now + (int64_t)a->pol->code_lifetime;
 	c.pending->tries = 0;
+	a->stored_expiry = c.pending->expires_at;
 }
 
 static void clear_pending(const struct sspr_contact_slot *c)
@@ -53,14 +56,16 @@ static void clear_pending(const struct sspr_contact_slot *c)
 	*c->has_pending = false;
 }
 
-/* The code stored by store_pending never went out: it goes, so the next
+/* The code stored by store_pending never went out: it goes (if it is
+ * still ours, not one a concurrent attempt sent since), so the next
  * attempt sends one instead of pointing at a message that never came. */
 static void drop_unsent(struct sspr_record *rec, void *ctx)
 {
 	const struct code_answer *a = ctx;
 	struct sspr_contact_slot c;
 
-	if (sspr_record_contact(rec, a->method, &c) && *c.has_pending)
+	if (sspr_record_contact(rec, a->method, &c) && *c.has_pending &&
+	    c.pending->expires_at == a->stored_expiry)
 		clear_pending(&c);
 }
 
@@ -72,6 +77,13 @@ static enum sspr_verdict judge_code(struct sspr_record *rec, int64_t now, void *
 	a->may_retry = false;
 	if (!sspr_record_contact(rec, a->method, &c) || !*c.has || !c.contact->verified)
 		return SSPR_VERDICT_NOT_ENROLLED;
+	/* Hidden, a code that could not be sent is asked for as if it had
+	 * been (a stranger's decoy cannot fail that way); the answer is not
+	 * the user's failure, and the unsent code goes in this write. */
+	if (a->unsent) {
+		drop_unsent(rec, a);
+		return SSPR_VERDICT_EXPIRED;
+	}
 	if (!*c.has_pending)
 		return SSPR_VERDICT_EXPIRED; /* spent, used up or replaced */
 	if (now >= c.pending->expires_at) {
@@ -131,6 +143,7 @@ static int send_code(struct sspr_session *s, const struct sspr_record *rec,
 	if (ch->send(s, contact, code, &err) != SSPR_OK) {
 		sspr_session_outcome(s, LOG_ERR, true, "unavailable", method, err.msg);
 		*sent = NOT_SENT;
+		a->unsent = true;
 	}
 out:
 	sodium_memzero(code, sizeof(code));

@@ -78,6 +78,8 @@ static int unlock_update(struct sspr_record *rec, bool exists, struct sspr_event
 /* Common tail: the message for a failed update. */
 static int change_failed(int r, const struct sspr_error *err, const struct change *c)
 {
+	if (r == SSPR_ENOENT && c->method_missing && c->device != NULL)
+		return admin_error(r, "%s: totp device %s is not enrolled", c->user, c->device);
 	if (r == SSPR_ENOENT && c->method_missing)
 		return admin_error(r, "%s: %s is not enrolled", c->user,
 				   sspr_method_name(c->method));
@@ -99,10 +101,10 @@ int admin_cmd_revoke(struct admin_ctx *ctx, int argc, char **argv)
 		return admin_usage_error("usage: revoke USER [METHOD [DEVICE]]");
 	change_init(&c, args.pos[0]);
 	/* pam:SERVICE keeps nothing here: its registrations are the service's. */
-	if (args.npos == 2 && ((c.method = sspr_method_from_name(args.pos[1])) == 0 ||
+	if (args.npos >= 2 && ((c.method = sspr_method_from_name(args.pos[1])) == 0 ||
 			       c.method == SSPR_METHOD_PAM))
 		return admin_usage_error("revoke: unknown method '%s' (totp, questions, email, "
-					 "recovery or pass)",
+					 "phone, recovery or pass)",
 					 cli_quote_arg(args.pos[1], shown, sizeof(shown)));
 	if (args.npos == 3) {
 		c.device = args.pos[2];

@@ -183,6 +183,7 @@ int admin_cmd_doctor(struct admin_ctx *ctx, int argc, char **argv)
 		doctor_check_key(&d);
 		doctor_check_store(&d);
 		doctor_check_mail_relay(&d);
+		doctor_check_sms_command(&d);
 	}
 	doctor_check_pam(&d);
 	doctor_check_password_service(&d);

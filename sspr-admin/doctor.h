@@ -42,6 +42,7 @@ bool doctor_scan_config(const char *file, const char *dir, doctor_line_fn fn, vo
 void doctor_check_key(struct doctor *d);
 void doctor_check_store(struct doctor *d);
 void doctor_check_mail_relay(struct doctor *d);
+void doctor_check_sms_command(struct doctor *d);
 void doctor_check_pam(struct doctor *d);
 void doctor_check_password_service(struct doctor *d);
 void doctor_check_delegated_service(struct doctor *d);

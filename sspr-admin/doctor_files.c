@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "admin.h"
 #include "config.h"
@@ -140,21 +141,50 @@ void doctor_check_store(struct doctor *d)
 			      "%s is root:" SSPR_GROUP " 2770 and opens for writing", name);
 }
 
-/* Only enrollment needs the relay (the module mails codes itself). */
+/* Only enrollment needs the relay (the module mails and texts codes
+ * itself). */
 void doctor_check_mail_relay(struct doctor *d)
 {
 	struct stat sb;
 
-	if (!(d->pol->methods & SSPR_METHOD_EMAIL))
+	if (!(d->pol->methods & (SSPR_METHOD_EMAIL | SSPR_METHOD_PHONE)))
 		return;
 	if (lstat(SSPR_MAIL_RELAY_SOCKET, &sb) != 0 || !S_ISSOCK(sb.st_mode) || sb.st_uid != 0) {
 		doctor_report(d, DOCTOR_WARNING, "mail-relay", SSPR_MAIL_RELAY_SOCKET,
 			      "systemctl enable --now sspr-mail.socket",
 			      "%s is not root's socket: users cannot enroll an e-mail address "
-			      "with sspr-enroll",
+			      "or a phone number with sspr-enroll",
 			      SSPR_MAIL_RELAY_SOCKET);
 		return;
 	}
 	doctor_report(d, DOCTOR_OK, "mail-relay", SSPR_MAIL_RELAY_SOCKET, NULL,
 		      "the enrollment mail relay listens on %s", SSPR_MAIL_RELAY_SOCKET);
+}
+
+/* The phone method's sms_command runs as root (in sshd, in login, in
+ * sspr-mailer): a program anyone but root may change is root for them. */
+void doctor_check_sms_command(struct doctor *d)
+{
+	char program[SSPR_MAIL_COMMAND_MAX + 1];
+	struct stat sb;
+	const char *why = NULL;
+
+	if (!(d->pol->methods & SSPR_METHOD_PHONE))
+		return;
+	snprintf(program, sizeof(program), "%s", d->pol->sms_command);
+	program[strcspn(program, " \t")] = '\0';
+	if (stat(program, &sb) != 0)
+		why = "does not exist";
+	else if (!S_ISREG(sb.st_mode) || access(program, X_OK) != 0)
+		why = "is not an executable file";
+	else if (sb.st_uid != 0 || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		why = "may be changed by someone other than root, and it runs as root";
+	if (why != NULL) {
+		doctor_report(d, DOCTOR_PROBLEM, "sms-command", program,
+			      "install it root-owned, mode 0755 (see sspr.conf(5), sms_command)",
+			      "%s %s: texted codes cannot be trusted or sent", program, why);
+		return;
+	}
+	doctor_report(d, DOCTOR_OK, "sms-command", program, NULL,
+		      "sms_command %s is root's and executable", program);
 }

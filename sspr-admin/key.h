@@ -28,11 +28,12 @@ int admin_bundle_parse(const char *where, struct admin_input *in, struct sspr_ke
 
 /* key_common.c: which key of the ring opens a secret (a role, or -1). */
 int admin_key_opening_role(const struct sspr_keyring *ring, const struct sspr_totp *totp);
-/* The same for a record's devices together: -1 when one opens with none,
- * else a role other than current when one needs it, else current. */
-int admin_key_record_role(const struct sspr_keyring *ring, const struct sspr_record *rec);
+/* The same for a record's devices: the mask (1u << role) of the keys that
+ * open them; *unopenable counts those no key opens. */
+unsigned admin_key_record_roles(const struct sspr_keyring *ring, const struct sspr_record *rec,
+				unsigned *unopenable);
 
-/* key_common.c: which key opens each stored TOTP secret. */
+/* key_common.c: which key opens each stored TOTP secret (one a device). */
 struct admin_key_census {
 	unsigned opened[SSPR_KEY_ROLES];
 	unsigned unopenable; /* no key of the ring opens it */

@@ -34,19 +34,21 @@ int admin_key_opening_role(const struct sspr_keyring *ring, const struct sspr_to
 	return r == SSPR_OK ? (int)role : -1;
 }
 
-int admin_key_record_role(const struct sspr_keyring *ring, const struct sspr_record *rec)
+unsigned admin_key_record_roles(const struct sspr_keyring *ring, const struct sspr_record *rec,
+				unsigned *unopenable)
 {
-	int role = SSPR_KEY_CURRENT;
+	unsigned roles = 0;
 
-	for (unsigned i = 0; i < rec->n_totp; i++) {
-		int r = admin_key_opening_role(ring, &rec->totp[i]);
+	*unopenable = 0;
+	for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++) {
+		int role = admin_key_opening_role(ring, &rec->totp[i]);
 
-		if (r < 0)
-			return -1;
-		if (r != SSPR_KEY_CURRENT)
-			role = r;
+		if (role < 0)
+			(*unopenable)++;
+		else
+			roles |= 1u << role;
 	}
-	return role;
+	return roles;
 }
 
 struct census_walk {
@@ -66,17 +68,19 @@ static int census_user(const char *user, const struct sspr_record *rec, int deco
 		w->c->corrupt++;
 		return 0;
 	}
-	if (!rec->n_totp)
-		return 0;
-	w->c->with_totp++;
-	role = admin_key_record_role(w->ring, rec);
-	if (role >= 0) {
-		w->c->opened[role]++;
-	} else {
+	/* Each device's secret counts on its own: a record may need two keys
+	 * (one device sealed before a rotation, one after). */
+	for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++) {
+		w->c->with_totp++;
+		role = admin_key_opening_role(w->ring, &rec->totp[i]);
+		if (role >= 0) {
+			w->c->opened[role]++;
+			continue;
+		}
 		w->c->unopenable++;
 		if (w->name_them)
-			cli_warn("%s: TOTP secret opens with none of this host's keys",
-				   cli_safe_name(user, shown));
+			cli_warn("%s: TOTP secret opens with none of this host's keys (device %s)",
+				 cli_safe_name(user, shown), rec->totp[i].name);
 	}
 	return 0;
 }

@@ -56,18 +56,18 @@ static int find_sealed(const char *user, const struct sspr_record *rec, int deco
 {
 	struct reseal_walk *w = ctx;
 	char shown[SSPR_USER_MAX + 1];
-	int role;
+	unsigned roles, unopenable;
 
 	if (decode_status != SSPR_OK || !rec->n_totp)
 		return 0;
-	role = admin_key_record_role(w->ring, rec);
-	if (role < 0) {
-		w->out->unopenable++;
-		cli_warn("%s: TOTP secret opens with none of this host's keys: left as it is",
-			   cli_safe_name(user, shown));
-		return 0;
+	roles = admin_key_record_roles(w->ring, rec, &unopenable);
+	if (unopenable > 0) {
+		w->out->unopenable += unopenable;
+		cli_warn("%s: %u TOTP secret%s open%s with none of this host's keys: left as %s",
+			 cli_safe_name(user, shown), unopenable, unopenable == 1 ? "" : "s",
+			 unopenable == 1 ? "s" : "", unopenable == 1 ? "it is" : "they are");
 	}
-	if ((w->roles & (1u << role)) == 0)
+	if ((w->roles & roles) == 0)
 		return 0;
 	if (name_list_add(&w->todo, user) != 0) {
 		w->todo.out_of_memory = true;
@@ -76,7 +76,7 @@ static int find_sealed(const char *user, const struct sspr_record *rec, int deco
 	return 0;
 }
 
-enum reseal_outcome { RESEAL_DONE, RESEAL_NOT_NEEDED, RESEAL_UNOPENABLE };
+enum reseal_outcome { RESEAL_DONE, RESEAL_NOT_NEEDED };
 
 struct reseal_one {
 	const struct sspr_keyring *ring;
@@ -100,22 +100,16 @@ static int reseal_update(struct sspr_record *rec, bool exists, struct sspr_event
 	o->outcome = RESEAL_NOT_NEEDED;
 	if (!exists || !rec->n_totp)
 		return SSPR_NOCHANGE;
-	/* Every device or none: a record half sealed to an old key would
-	 * stop working when that key goes. */
-	if (admin_key_record_role(o->ring, rec) < 0) {
-		o->outcome = RESEAL_UNOPENABLE;
-		return SSPR_NOCHANGE;
-	}
-	for (unsigned i = 0; i < rec->n_totp; i++) {
+	/* Every device a key of `roles` opens, in this one write; a device no
+	 * key opens stays as it is (counted by the walk). */
+	for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++) {
 		struct sspr_totp *t = &rec->totp[i];
 		enum sspr_key_role role = SSPR_KEY_CURRENT;
 		size_t plain_len = 0, sealed_len = 0;
 
-		r = sspr_unseal_ring(o->ring, t->sealed, t->sealed_len, plain, sizeof(plain),
-				     &plain_len, &role);
-		if (r != SSPR_OK)
-			goto out;
-		if ((o->roles & (1u << role)) == 0)
+		if (sspr_unseal_ring(o->ring, t->sealed, t->sealed_len, plain, sizeof(plain),
+				     &plain_len, &role) != SSPR_OK ||
+		    (o->roles & (1u << role)) == 0)
 			continue;
 		r = sspr_seal(cur->pk, plain, plain_len, sealed, sizeof(sealed), &sealed_len);
 		if (r != SSPR_OK)
@@ -160,8 +154,6 @@ int admin_key_reseal(struct sspr_store *st, const struct sspr_keyring *ring, uns
 			admin_update_error(r, &err, cli_safe_name(w.todo.names[i], shown));
 		} else if (o.outcome == RESEAL_DONE) {
 			out->resealed++;
-		} else if (o.outcome == RESEAL_UNOPENABLE) {
-			out->unopenable++;
 		}
 	}
 	rc = SSPR_EXIT_OK;

@@ -204,6 +204,15 @@ int mailer_serve(const struct sspr_policy *pol, struct mailer_request *rq)
 		sspr_phone_mask(rq->address, masked, sizeof(masked));
 	else
 		sspr_email_mask(rq->address, masked, sizeof(masked));
+	/* Only for a method the policy has: never a way for any local user
+	 * to have root text (or mail) whomever they like. */
+	if (!(pol->methods & (phone ? SSPR_METHOD_PHONE : SSPR_METHOD_EMAIL))) {
+		syslog(LOG_WARNING, "user=%s to=%s: refused: the policy has no %s method",
+		       pw.pw_name, masked, phone ? "phone" : "email");
+		mailer_reply(phone ? "error the policy has no phone method"
+				   : "error the policy has no email method");
+		return 1;
+	}
 	switch (rate_allows(peer.uid, pol->enroll_mails_per_hour)) {
 	case RATE_OK:
 		break;

@@ -839,6 +839,8 @@ int sspr_ldap_entry_decode(const struct sspr_ldap_attr *attrs, size_t n,
 			goto out; /* the two forms never mix */
 		rec->n_totp = 1;
 		snprintf(rec->totp[0].name, sizeof(rec->totp[0].name), "%s", SSPR_DEVICE_DEFAULT);
+	} else if (legacy_totp(rec)) {
+		goto out; /* written with the attributes of before, always */
 	}
 	scratch = sodium_malloc(SSPR_RECORD_ENCODED_MAX);
 	if (scratch == NULL) {

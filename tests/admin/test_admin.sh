@@ -461,6 +461,16 @@ run show "$ME"
 expect "after revoke totp" 0 out "totp:         none" out "methods:      -"
 run_in "$SECRET" enroll "$ME" totp --secret-stdin
 expect "enroll again after revoke" 0 out "$ME: totp enrolled"
+run revoke "$ME" totp tablet
+expect "revoke a device not enrolled" 1 err "$ME: totp device tablet is not enrolled"
+run revoke "$ME" totp $'ta\x1b[2Jb'
+expect "revoke a bad device name is a usage error" 2 err "a DEVICE is one authenticator app's name"
+run revoke "$ME" totp default
+expect "revoke one device" 0 out "$ME: totp device default revoked"
+run show "$ME"
+expect "after revoking the one device" 0 out "totp:         none"
+run_in "$SECRET" enroll "$ME" totp --secret-stdin
+expect "enroll again after revoking the device" 0 out "$ME: totp enrolled"
 run revoke "$ME"
 expect "revoke all" 0 out "$ME: record removed"
 run show "$ME"

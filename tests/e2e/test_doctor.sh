@@ -153,6 +153,19 @@ check "mail-relay: says what cannot be done" line '^warning +mail-relay +/run/ss
 check "mail-relay: fix enables the socket unit" line 'fix: systemctl enable --now sspr-mail.socket$'
 restore
 
+# --- sms_command (it runs as root) ----------------------------------------------
+printf '#!/bin/sh\ncat >/dev/null\n' >"$SANDBOX/sms"
+chmod 0757 "$SANDBOX/sms"
+sed -i 's/^methods = .*/methods = totp phone/' /etc/security/sspr.conf
+printf 'sms_command = %s --gateway x\n' "$SANDBOX/sms" >>/etc/security/sspr.conf
+doctor
+check "sms-command: a program others may change is a problem" exits 1
+check "sms-command: says why" line "^PROBLEM +sms-command +$SANDBOX/sms may be changed by someone other than root"
+chmod 0755 "$SANDBOX/sms"
+doctor
+check "sms-command: root's 0755 program passes" line "^ok +sms-command +sms_command $SANDBOX/sms is root.s and executable"
+restore
+
 # --- PAM stacks --------------------------------------------------------------
 sed -i '1d' /etc/pam.d/common-auth
 doctor

@@ -220,6 +220,8 @@ status=0
 out=$(printf '%s\n' "" "$code" "Harbour-Violet-72" "Harbour-Violet-72" |
 	pamtester -v sspr-login carol authenticate 2>&1) || status=$?
 check "the tablet's code resets carol's password" test "$status" = 0
+echo "# --- transcript: carol resets with the code of her second device, tablet ---"
+sed 's/^/#   /' <<<"$out"
 status=0
 printf '%s\n' "Harbour-Violet-72" | pamtester sspr-login carol authenticate >/dev/null 2>&1 || status=$?
 check "carol logs in with that password" test "$status" = 0

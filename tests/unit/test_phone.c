@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "mail_relay.h"
 #include "phone.h"
 
 static void test_only_e164_is_valid(void **state)
@@ -111,6 +112,25 @@ static void test_sms_reaches_the_command(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* sspr-enroll's confirmation fits one message whatever the names'
+ * lengths: the host name is cut first. */
+static void test_verify_text_fits_one_message(void **state)
+{
+	char buf[512], host[300];
+
+	(void)state;
+	memset(host, 'h', sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	assert_int_equal(sspr_phone_verify_text(buf, sizeof(buf), "a-very-long-user-name-of-32-byte",
+						host, "1234567890", 1440),
+			 SSPR_OK);
+	assert_true(strlen(buf) <= SSPR_SMS_TEXT_MAX);
+	assert_non_null(strstr(buf, "Code 1234567890 registers this number"));
+	assert_int_equal(sspr_phone_verify_text(buf, sizeof(buf), "alice", "vm", "12345678", 10),
+			 SSPR_OK);
+	assert_non_null(strstr(buf, "resets of alice on vm;"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +138,7 @@ int main(void)
 	    cmocka_unit_test(test_typed_forms_normalize),
 	    cmocka_unit_test(test_mask_keeps_a_few_digits),
 	    cmocka_unit_test(test_sms_reaches_the_command),
+	    cmocka_unit_test(test_verify_text_fits_one_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -339,6 +339,19 @@ static void test_devices_round_trip_and_forms(void **state)
 	assert_int_equal(sspr_record_decode(legacy, legacy_len, &b), SSPR_OK);
 	assert_int_equal(b.n_totp, 1);
 	assert_string_equal(b.totp[0].name, "default");
+	/* A lone "default" device as a device item is not how it is written:
+	 * corrupt (decode and encode stay each other's inverse). */
+	{
+		uint8_t one[SSPR_RECORD_ENCODED_MAX];
+		size_t one_len;
+
+		a.n_totp = 2;
+		assert_int_equal(sspr_record_encode(&a, one, sizeof(one), &one_len), SSPR_OK);
+		/* the first device item alone: version byte, tag, length, value */
+		one_len = 1 + 3 + (size_t)((one[2] << 8) | one[3]);
+		assert_int_equal(one[1], 23);
+		assert_int_equal(sspr_record_decode(one, one_len, &b), SSPR_ECORRUPT);
+	}
 	/* A legacy record with a device item beside it is corrupt. */
 	a.n_totp = 2;
 	assert_int_equal(sspr_record_encode(&a, buf, sizeof(buf), &len), SSPR_OK);
