@@ -6,6 +6,7 @@
 #include "format.h"
 #include "json.h"
 #include "method.h"
+#include "record.h"
 #include "safe_text.h"
 
 void cli_json_init(struct cli_json *j, FILE *f)
@@ -126,4 +127,25 @@ void cli_json_methods(struct cli_json *j, unsigned mask)
 		if (mask & m)
 			cli_json_string(j, sspr_method_name(m));
 	cli_json_end_array(j);
+}
+
+void cli_json_contact(struct cli_json *j, const char *key, bool has, const struct sspr_contact *c,
+		      bool iso_time)
+{
+	cli_json_key(j, key);
+	if (!has) {
+		cli_json_null(j);
+		return;
+	}
+	cli_json_begin_object(j);
+	cli_json_key(j, "address");
+	cli_json_string(j, c->address);
+	cli_json_key(j, "verified");
+	cli_json_bool(j, c->verified);
+	cli_json_key(j, "verified_at");
+	if (iso_time)
+		cli_json_time(j, c->verified_at);
+	else
+		cli_json_int(j, c->verified_at);
+	cli_json_end_object(j);
 }

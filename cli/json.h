@@ -33,5 +33,11 @@ void cli_json_null(struct cli_json *j);
 void cli_json_time(struct cli_json *j, int64_t t);
 /* The methods in mask as an array of names. */
 void cli_json_methods(struct cli_json *j, unsigned mask);
+/* "key": {"address", "verified", "verified_at"} for a registered e-mail
+ * address or phone number, or null; verified_at as cli_json_time writes
+ * it (iso_time) or in seconds. */
+struct sspr_contact;
+void cli_json_contact(struct cli_json *j, const char *key, bool has, const struct sspr_contact *c,
+		      bool iso_time);
 
 #endif

@@ -181,24 +181,6 @@ static void show_events_json(struct cli_json *j, const struct recent *r)
 	cli_json_end_array(j);
 }
 
-static void json_contact(struct cli_json *j, const char *key, bool has,
-			 const struct sspr_contact *c)
-{
-	cli_json_key(j, key);
-	if (!has) {
-		cli_json_null(j);
-		return;
-	}
-	cli_json_begin_object(j);
-	cli_json_key(j, "address");
-	cli_json_string(j, c->address);
-	cli_json_key(j, "verified");
-	cli_json_bool(j, c->verified);
-	cli_json_key(j, "verified_at");
-	cli_json_time(j, c->verified_at);
-	cli_json_end_object(j);
-}
-
 static void json_device(struct cli_json *j, const struct sspr_totp *d)
 {
 	cli_json_begin_object(j);
@@ -238,8 +220,8 @@ static void show_json_methods(struct cli_json *j, const struct sspr_record *rec)
 		cli_json_string(j, rec->questions[i].question);
 	cli_json_end_array(j);
 
-	json_contact(j, "email", rec->has_email, &rec->email);
-	json_contact(j, "phone", rec->has_phone, &rec->phone);
+	cli_json_contact(j, "email", rec->has_email, &rec->email, true);
+	cli_json_contact(j, "phone", rec->has_phone, &rec->phone, true);
 	cli_json_key(j, "recovery");
 	cli_json_begin_object(j);
 	cli_json_key(j, "total");

@@ -116,25 +116,6 @@ static void print_text(const struct enroll_ctx *ctx, const struct status_view *v
 
 /* The --json document: a contract (doc/DESIGN.md §5.5); times are seconds
  * since the epoch, 0 for never. */
-/* "key": {"address", "verified", "verified_at"} or null. */
-static void json_contact(struct cli_json *j, const char *key, bool has,
-			 const struct sspr_contact *c)
-{
-	cli_json_key(j, key);
-	if (!has) {
-		cli_json_null(j);
-		return;
-	}
-	cli_json_begin_object(j);
-	cli_json_key(j, "address");
-	cli_json_string(j, c->address);
-	cli_json_key(j, "verified");
-	cli_json_bool(j, c->verified);
-	cli_json_key(j, "verified_at");
-	cli_json_int(j, c->verified_at);
-	cli_json_end_object(j);
-}
-
 static void print_json(const struct enroll_ctx *ctx, const struct status_view *v,
 		       const struct sspr_record *rec)
 {
@@ -173,8 +154,8 @@ static void print_json(const struct enroll_ctx *ctx, const struct status_view *v
 	cli_json_uint(&j, rec->n_questions);
 	cli_json_key(&j, "questions_required");
 	cli_json_uint(&j, ctx->pol.questions_to_register);
-	json_contact(&j, "email", rec->has_email, &rec->email);
-	json_contact(&j, "phone", rec->has_phone, &rec->phone);
+	cli_json_contact(&j, "email", rec->has_email, &rec->email, false);
+	cli_json_contact(&j, "phone", rec->has_phone, &rec->phone, false);
 	cli_json_key(&j, "recovery_left");
 	cli_json_uint(&j, sspr_recovery_left(rec));
 	cli_json_key(&j, "recovery_total");
