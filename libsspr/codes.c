@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* E-mailed codes and recovery codes (see codes.h). */
-#include <ctype.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "codes.h"
+#include "util.h"
 
 #define CODE_SALT_BYTES 16
 #define CODE_HASH_BYTES 32
@@ -102,7 +102,7 @@ static bool recovery_canonical(const char *typed, char *out, size_t min, size_t 
 	size_t n = 0;
 
 	for (const char *p = typed; *p != '\0'; p++) {
-		char c = (char)toupper((unsigned char)*p);
+		char c = sspr_ascii_upper(*p);
 
 		if (c == '-' || c == ' ')
 			continue;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "command.h"
 #include "mail.h"
 
@@ -56,9 +58,46 @@ static bool recipient_ok(const char *to)
 	return strspn(to, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
+/* A header holds ASCII only (RFC 5322): a subject in another language is
+ * written as RFC 2047 encoded words ("=?UTF-8?B?...?="), each of at most
+ * 45 bytes of text (75 characters encoded) and never splitting a
+ * character, on folded lines. ASCII subjects stay as they are. */
+#define WORD_BYTES 45
+
+static int encode_subject(const char *subject, char *out, size_t size)
+{
+	size_t len = strlen(subject), used = 0;
+	bool ascii = true;
+
+	for (size_t i = 0; i < len; i++)
+		ascii = ascii && (unsigned char)subject[i] < 0x80;
+	if (ascii)
+		return snprintf(out, size, "%s", subject) < (int)size ? 0 : -1;
+	for (size_t at = 0; at < len;) {
+		char b64[sodium_base64_ENCODED_LEN(WORD_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+		size_t take = len - at < WORD_BYTES ? len - at : WORD_BYTES;
+		int n;
+
+		/* Back off to the start of a character (not a continuation byte). */
+		while (take < len - at && take > 0 && ((unsigned char)subject[at + take] & 0xc0) == 0x80)
+			take--;
+		if (take == 0)
+			return -1;
+		sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)subject + at, take,
+				  sodium_base64_VARIANT_ORIGINAL);
+		n = snprintf(out + used, size - used, "%s=?UTF-8?B?%s?=", at > 0 ? "\n " : "", b64);
+		if (n < 0 || (size_t)n >= size - used)
+			return -1;
+		used += (size_t)n;
+		at += take;
+	}
+	return 0;
+}
+
 static int compose(const struct sspr_mail *mail, char *buf, size_t size, size_t *len,
 		   struct sspr_error *err)
 {
+	char subject[1024];
 	int n;
 
 	if (!recipient_ok(mail->to))
@@ -66,11 +105,13 @@ static int compose(const struct sspr_mail *mail, char *buf, size_t size, size_t 
 	if (strpbrk(mail->from, "\r\n") != NULL || strpbrk(mail->subject, "\r\n") != NULL ||
 	    strlen(mail->body) > SSPR_MAIL_BODY_MAX)
 		return sspr_error_set(err, SSPR_EINVAL, "malformed message");
+	if (encode_subject(mail->subject, subject, sizeof(subject)) != 0)
+		return sspr_error_set(err, SSPR_EINVAL, "subject too long");
 	n = snprintf(buf, size,
 		     "From: %s\nTo: %s\nSubject: %s\nMIME-Version: 1.0\n"
 		     "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
 		     "Auto-Submitted: auto-generated\n\n%s\n",
-		     mail->from, mail->to, mail->subject, mail->body);
+		     mail->from, mail->to, subject, mail->body);
 	if (n < 0 || (size_t)n >= size)
 		return sspr_error_set(err, SSPR_EINVAL, "message too long");
 	*len = (size_t)n;

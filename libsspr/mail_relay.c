@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "mail.h"
 #include "mail_relay.h"
 #include "phone.h"
@@ -19,13 +20,15 @@ int sspr_mail_verify_body(char *buf, size_t cap, const char *user, const char *h
 			  const char *code, unsigned minutes)
 {
 	int n = snprintf(buf, cap,
-			 "Someone, hopefully you, is registering this address for password resets\n"
+			 /* TRANSLATORS: a mail; the account, the host, the code, the minutes
+			  * it is valid. Keep the program name sspr-enroll as it is. */
+			 _("Someone, hopefully you, is registering this address for password resets\n"
 			 "of the account %s on %s.\n"
 			 "\n"
 			 "Verification code: %s\n"
 			 "\n"
 			 "Type it into sspr-enroll within %u minutes. If you did not ask for this,\n"
-			 "ignore this message; the address will not be registered.\n",
+			 "ignore this message; the address will not be registered.\n"),
 			 user, host, code, minutes);
 
 	return n > 0 && (size_t)n < cap ? SSPR_OK : SSPR_EINVAL;
@@ -40,8 +43,11 @@ int sspr_phone_verify_text(char *buf, size_t cap, const char *user, const char *
 
 	do {
 		n = snprintf(buf, cap,
-			     "Code %s registers this number for password resets of %.24s on %.*s; "
-			     "type it into sspr-enroll within %u min.",
+			     /* TRANSLATORS: one text message of at most 160 characters of
+			      * printable ASCII (no accents): the code, the account (up to
+			      * 24), the host (cut to fit), the minutes. Keep it short. */
+			     _("Code %s registers this number for password resets of %.24s on %.*s; "
+			       "type it into sspr-enroll within %u min."),
 			     code, user, width, host, minutes);
 	} while (n > SSPR_SMS_TEXT_MAX && width-- > 0);
 	return n > 0 && (size_t)n < cap && (size_t)n <= SSPR_SMS_TEXT_MAX ? SSPR_OK : SSPR_EINVAL;
@@ -92,6 +98,7 @@ int sspr_mail_relay_ask(const char *path, const char *address, const char *code,
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char req[SSPR_MAIL_RELAY_REQUEST_MAX], reply[SSPR_MAIL_RELAY_REPLY_MAX];
+	char language[SSPR_LANGUAGE_MAX + 1];
 	long long deadline = now_ms() + (SSPR_MAIL_TIMEOUT + 5) * 1000LL;
 	struct ucred peer;
 	socklen_t peer_len = sizeof(peer);
@@ -100,7 +107,8 @@ int sspr_mail_relay_ask(const char *path, const char *address, const char *code,
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return sspr_error_set(err, SSPR_EINVAL, "%s: path too long", path);
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	n = snprintf(req, sizeof(req), "%s\n%s\n", address, code);
+	sspr_message_language(language, sizeof(language));
+	n = snprintf(req, sizeof(req), "%s\n%s\n%s\n", address, code, language);
 	if (n < 0 || (size_t)n >= sizeof(req) || strpbrk(address, "\r\n") != NULL) {
 		r = sspr_error_set(err, SSPR_EINVAL, "malformed request");
 		goto out;

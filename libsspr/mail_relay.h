@@ -11,20 +11,24 @@
  * user, writes the message itself and runs mail_command as root.
  *
  * Request: the address (or a phone number in E.164 form, which gets a
- * text message through sms_command) and the code, one line each (at most
- * SSPR_MAIL_RELAY_REQUEST_MAX bytes). Reply: one line, "ok", "limit" (too
+ * text message through sms_command), the code and the language to write
+ * in (a LANGUAGE value, sspr_message_language; empty for English), one
+ * line each (at most SSPR_MAIL_RELAY_REQUEST_MAX bytes; a request of the
+ * first two lines alone is English). Reply: one line, "ok", "limit" (too
  * many messages this hour) or "error WHY". */
 #ifndef SSPR_MAIL_RELAY_H
 #define SSPR_MAIL_RELAY_H
 
 #include <stddef.h>
 
+#include "i18n.h"
 #include "status.h"
 
 #define SSPR_MAIL_RELAY_SOCKET "/run/sspr-mail/mail.sock"
 #define SSPR_MAIL_RELAY_REQUEST_MAX 512
 #define SSPR_MAIL_RELAY_REPLY_MAX 256
-#define SSPR_MAIL_VERIFY_SUBJECT "Your pam_sspr verification code"
+/* The subject, translated where the mail is made. */
+#define SSPR_MAIL_VERIFY_SUBJECT _("Your pam_sspr verification code")
 
 /* The verification message for user on host, valid for minutes. */
 int sspr_mail_verify_body(char *buf, size_t cap, const char *user, const char *host,

@@ -5,12 +5,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "pamconf.h"
 #include "safefile.h"
+#include "util.h"
 
 #define INCLUDE_DEPTH_MAX 8 /* libpam allows a few levels; a loop ends here */
 #define LINE_MAX_BYTES 4096
@@ -154,9 +154,9 @@ static const char *handle_line(struct walk *w, const struct pam_file *pf, char *
 		return NULL;
 	/* libpam reads types and the include keywords in any case. */
 	type = words[0][0] == '-' ? words[0] + 1 : words[0];
-	if (w->type != NULL && strcasecmp(type, w->type) != 0)
+	if (w->type != NULL && sspr_ascii_casecmp(type, w->type) != 0)
 		return NULL;
-	if (strcasecmp(words[1], "include") == 0 || strcasecmp(words[1], "substack") == 0)
+	if (sspr_ascii_casecmp(words[1], "include") == 0 || sspr_ascii_casecmp(words[1], "substack") == 0)
 		return words[2];
 	line.type = type;
 	line.if_present = words[0][0] == '-';
@@ -240,7 +240,7 @@ bool sspr_pamconf_line_missing(const struct sspr_pam_line *line)
 	bool fatal;
 
 	/* optional, sufficient: a failure is not the end of the stack */
-	if (strcasecmp(c, "required") == 0 || strcasecmp(c, "requisite") == 0)
+	if (sspr_ascii_casecmp(c, "required") == 0 || sspr_ascii_casecmp(c, "requisite") == 0)
 		fatal = true;
 	else
 		fatal = c[0] == '[' && strstr(c, "module_unknown=") == NULL &&

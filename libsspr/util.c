@@ -95,3 +95,33 @@ const char *sspr_host_name(char *buf, size_t size)
 	buf[size - 1] = '\0';
 	return buf;
 }
+
+static unsigned char ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+int sspr_ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char x = ascii_lower((unsigned char)a[i]), y = ascii_lower((unsigned char)b[i]);
+
+		if (x != y || x == '\0')
+			return (int)x - (int)y;
+	}
+	return 0;
+}
+
+int sspr_ascii_casecmp(const char *a, const char *b)
+{
+	return sspr_ascii_ncasecmp(a, b, (size_t)-1);
+}
+
+char sspr_ascii_upper(char c)
+{
+	static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+	if (c >= 'a' && c <= 'z')
+		return upper[c - 'a'];
+	return c;
+}

@@ -45,4 +45,12 @@ void sspr_monotonic_deadline(int64_t ms, struct timespec *ts);
  * (the directory's URIs, its base), never a secret or a check. */
 uint64_t sspr_name_hash(const char *s);
 
+/* Case-insensitive comparison and upper case of ASCII letters only, for
+ * keywords, schemes and codes: the C library's follow LC_CTYPE, and in a
+ * Turkish locale "I" and "i" are not each other's case (sspr-enroll and
+ * the relay run in the user's locale). */
+int sspr_ascii_casecmp(const char *a, const char *b);
+int sspr_ascii_ncasecmp(const char *a, const char *b, size_t n);
+char sspr_ascii_upper(char c);
+
 #endif

@@ -22,7 +22,7 @@ static int run_reset(pam_handle_t *pamh, int flags, const struct sspr_options *o
 	if (engine != NULL)
 		return engine->reset(pamh, flags, opts);
 	if (opts->trigger == SSPR_TRIGGER_EMPTY && !(flags & PAM_SILENT))
-		sspr_conv_say(pamh, PAM_ERROR_MSG, "%s", SSPR_MSG_UNAVAILABLE);
+		sspr_conv_say(pamh, PAM_ERROR_MSG, "%s", _(SSPR_MSG_UNAVAILABLE));
 	return PAM_AUTH_ERR;
 }
 

@@ -266,7 +266,7 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 		return SSPR_ENOENT;
 	case SSPR_VERDICT_EXPIRED:
 		sspr_session_stop(s, LOG_NOTICE, false, "expired-code", check->method, NULL,
-				  s->hide ? check->refused_text : "The code has expired.");
+				  s->hide ? check->refused_text : N_("The code has expired."));
 		return SSPR_EBADCODE;
 	case SSPR_VERDICT_REFUSED:
 	case SSPR_VERDICT_REPLAY:
@@ -275,8 +275,10 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 		if (d.lock_started)
 			log_lock(s, check->method, LOCK_BY_ANSWERS);
 		if (d.lock_started && !s->hide)
-			sspr_session_refuse_fmt(s, "%s Too many failed attempts: password reset "
-						"is now locked.", check->refused_text);
+			/* TRANSLATORS: %s is the refusal, such as "The code is not
+			 * valid." */
+			sspr_session_refuse_fmt(s, N_("%s Too many failed attempts: password reset "
+						      "is now locked."), _(check->refused_text));
 		else
 			sspr_session_refuse(s, check->refused_text);
 		return SSPR_EBADCODE;
@@ -292,7 +294,7 @@ int sspr_challenge_secret(struct sspr_session *s, const struct sspr_check *check
 
 	if (r != SSPR_OK)
 		return r;
-	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, prompt, &reply) != PAM_SUCCESS) {
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, _(prompt), &reply) != PAM_SUCCESS) {
 		sspr_session_aborted(s, check->method, check->refused_text);
 		return SSPR_EINVAL;
 	}

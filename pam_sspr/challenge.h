@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "i18n.h"
 #include "record.h"
 #include "session.h"
 
@@ -69,7 +70,7 @@ int sspr_challenge_decide(struct sspr_session *s, const struct sspr_check *check
 			  enum sspr_verdict *verdict);
 
 /* A challenge of one secret prompt (recovery code, pass): opens it, asks
- * prompt with echo off, points *typed at the reply for check->judge and
+ * prompt (a message id, translated here) with echo off, points *typed at the reply for check->judge and
  * decides; the reply is freed before it returns. Returns what
  * sspr_challenge_decide returns, or SSPR_EINVAL when the conversation
  * failed (reported as aborted). */
@@ -109,32 +110,34 @@ int sspr_challenge_phone(struct sspr_session *s, const struct sspr_record *rec);
 int sspr_decoy_phone(struct sspr_session *s, const struct sspr_record *rec);
 
 /* Prompts and refusals, shared by the real challenges and their decoys
- * (decoy.c) so the two can never drift apart. */
-#define SSPR_TOTP_PROMPT "Verification code from your authenticator app: "
-#define SSPR_TOTP_REFUSED "The code is not valid."
-#define SSPR_QUESTIONS_INTRO "Answer your security questions."
-#define SSPR_QUESTIONS_REFUSED "The answers are not correct."
-#define SSPR_RECOVERY_PROMPT "Recovery code: "
-#define SSPR_RECOVERY_REFUSED "The recovery code is not valid."
-#define SSPR_PASS_PROMPT "Temporary access pass: "
-#define SSPR_PASS_REFUSED "The temporary access pass is not valid."
-#define SSPR_DELEGATED_REFUSED "The check did not succeed."
-#define SSPR_EMAIL_SENT_HIDDEN "A code has been sent to your registered e-mail address."
-#define SSPR_EMAIL_PROMPT_HIDDEN "Verification code from the e-mail: "
-#define SSPR_PHONE_SENT_HIDDEN "A code has been sent to your registered phone number."
-#define SSPR_PHONE_PROMPT_HIDDEN "Code from the text message: "
+ * (decoy.c) so the two can never drift apart. They are message ids
+ * (i18n.h): a prompt is translated where it is asked, a refusal where
+ * sspr_session_refuse shows it, so real and decoy show the same words. */
+#define SSPR_TOTP_PROMPT N_("Verification code from your authenticator app: ")
+#define SSPR_TOTP_REFUSED N_("The code is not valid.")
+#define SSPR_QUESTIONS_INTRO N_("Answer your security questions.")
+#define SSPR_QUESTIONS_REFUSED N_("The answers are not correct.")
+#define SSPR_RECOVERY_PROMPT N_("Recovery code: ")
+#define SSPR_RECOVERY_REFUSED N_("The recovery code is not valid.")
+#define SSPR_PASS_PROMPT N_("Temporary access pass: ")
+#define SSPR_PASS_REFUSED N_("The temporary access pass is not valid.")
+#define SSPR_DELEGATED_REFUSED N_("The check did not succeed.")
+#define SSPR_EMAIL_SENT_HIDDEN N_("A code has been sent to your registered e-mail address.")
+#define SSPR_EMAIL_PROMPT_HIDDEN N_("Verification code from the e-mail: ")
+#define SSPR_PHONE_SENT_HIDDEN N_("A code has been sent to your registered phone number.")
+#define SSPR_PHONE_PROMPT_HIDDEN N_("Code from the text message: ")
 
-#define SSPR_MSG_UNAVAILABLE "Password reset is unavailable."
-#define SSPR_MSG_NOT_SET_UP "Password reset is not set up for this account."
-#define SSPR_MSG_NOT_OFFERED "Password reset is not offered here."
+#define SSPR_MSG_UNAVAILABLE N_("Password reset is unavailable.")
+#define SSPR_MSG_NOT_SET_UP N_("Password reset is not set up for this account.")
+#define SSPR_MSG_NOT_OFFERED N_("Password reset is not offered here.")
 #define SSPR_MSG_CANNOT_CHANGE                                                                     \
-	"Password reset is not possible in this program: it cannot change passwords."
+	N_("Password reset is not possible in this program: it cannot change passwords.")
 #define SSPR_MSG_ACCOUNT_DISABLED                                                                  \
-	"This account is locked or expired. Only an administrator can enable it again."
+	N_("This account is locked or expired. Only an administrator can enable it again.")
 #define SSPR_MSG_NO_LOCAL_PASSWORD                                                                 \
-	"This account's password is not kept on this host, so it cannot be reset here."
+	N_("This account's password is not kept on this host, so it cannot be reset here.")
 #define SSPR_MSG_NO_DIRECTORY_ACCOUNT                                                              \
-	"This account's password is not kept in the directory, so it cannot be reset here."
-#define SSPR_MSG_LOCKED "Password reset is locked after too many failed attempts. Try again later."
+	N_("This account's password is not kept in the directory, so it cannot be reset here.")
+#define SSPR_MSG_LOCKED N_("Password reset is locked after too many failed attempts. Try again later.")
 
 #endif

@@ -17,28 +17,36 @@ static int mail_code(const struct sspr_session *s, const char *address, const ch
 	struct sspr_mail mail = {
 		.from = s->policy.mail_from,
 		.to = address,
-		.subject = "Your password reset code",
+		.subject = _("Your password reset code"),
 		.body = body,
 	};
 	int r;
 
 	sspr_host_name(host, sizeof(host));
 	snprintf(body, sizeof(body),
-		 "Your password reset code for %s on %s is:\n\n    %s\n\n"
+		 /* TRANSLATORS: a mail; the first %s is the account, the second the
+		  * host, the third the code, %u the minutes it is valid. */
+		 _("Your password reset code for %s on %s is:\n\n    %s\n\n"
 		 "It is valid for %u minutes and works once.\n\n"
 		 "If you did not ask to reset your password, someone else may be trying to:\n"
-		 "tell your helpdesk.\n",
+		 "tell your helpdesk.\n"),
 		 s->user, host, code, (s->policy.code_lifetime + 59) / 60);
 	r = sspr_mail_send(s->policy.mail_command, &mail, 0, err);
 	sodium_memzero(body, sizeof(body));
 	return r;
 }
 
+static void mail_prompt(const char *masked, char *out, size_t size)
+{
+	/* TRANSLATORS: %s is a masked e-mail address, such as a***@example.org. */
+	snprintf(out, size, _("Verification code from the e-mail sent to %s: "), masked);
+}
+
 static const struct sspr_code_channel email_channel = {
 	.method = SSPR_METHOD_EMAIL,
 	.sent_hidden = SSPR_EMAIL_SENT_HIDDEN,
 	.prompt_hidden = SSPR_EMAIL_PROMPT_HIDDEN,
-	.prompt_lead = "Verification code from the e-mail sent to",
+	.prompt = mail_prompt,
 	.mask = sspr_email_mask,
 	.send = mail_code,
 };

@@ -47,12 +47,15 @@ int sspr_challenge_pass(struct sspr_session *s, const struct sspr_record *rec)
 	if (r != SSPR_OK)
 		return r;
 	if (answer.left == 0)
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "Temporary access pass accepted; it is now "
-						      "used up.");
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
+			      _("Temporary access pass accepted; it is now used up."));
 	else
 		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-			      "Temporary access pass accepted; it can be used %u more time%s.",
-			      answer.left, answer.left == 1 ? "" : "s");
+			      dngettext(SSPR_TEXT_DOMAIN,
+					"Temporary access pass accepted; it can be used %u more time.",
+					"Temporary access pass accepted; it can be used %u more times.",
+					answer.left),
+			      answer.left);
 	return SSPR_OK;
 }
 

@@ -22,8 +22,11 @@ static int text_code(const struct sspr_session *s, const char *number, const cha
 	 * lengths. */
 	do {
 		n = snprintf(text, sizeof(text),
-			     "Password reset code for %.32s on %.*s: %s (valid %u min). Not you? "
-			     "Tell your helpdesk.",
+			     /* TRANSLATORS: one text message of at most 160 characters of
+			      * printable ASCII (no accents): the account (up to 32), the host
+			      * (cut to fit), the code, the minutes it is valid. Keep it short. */
+			     _("Password reset code for %.32s on %.*s: %s (valid %u min). Not you? "
+			       "Tell your helpdesk."),
 			     s->user, width, host, code, (s->policy.code_lifetime + 59) / 60);
 	} while (n > SSPR_SMS_TEXT_MAX && width-- > 0);
 	r = sspr_sms_send(s->policy.sms_command, number, text, 0, err);
@@ -31,11 +34,17 @@ static int text_code(const struct sspr_session *s, const char *number, const cha
 	return r;
 }
 
+static void text_prompt(const char *masked, char *out, size_t size)
+{
+	/* TRANSLATORS: %s is a masked phone number. */
+	snprintf(out, size, _("Code from the text message sent to %s: "), masked);
+}
+
 static const struct sspr_code_channel phone_channel = {
 	.method = SSPR_METHOD_PHONE,
 	.sent_hidden = SSPR_PHONE_SENT_HIDDEN,
 	.prompt_hidden = SSPR_PHONE_PROMPT_HIDDEN,
-	.prompt_lead = "Code from the text message sent to",
+	.prompt = text_prompt,
 	.mask = sspr_phone_mask,
 	.send = text_code,
 };

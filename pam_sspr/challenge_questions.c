@@ -126,7 +126,7 @@ int sspr_challenge_questions(struct sspr_session *s, const struct sspr_record *r
 	sspr_draw_wipe(&answer.draw);
 	if (r != SSPR_OK)
 		return r;
-	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_QUESTIONS_INTRO);
+	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", _(SSPR_QUESTIONS_INTRO));
 	for (unsigned i = 0; i < answer.n_picked && r == SSPR_OK; i++)
 		if (!ask_one(s, &rec->questions[answer.picked[i]], &r))
 			answer.all_right = false;
@@ -196,7 +196,7 @@ int sspr_decoy_questions(struct sspr_session *s, const struct sspr_record *rec)
 			sodium_free(list);
 		return sspr_decoy_totp(s, rec);
 	}
-	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", SSPR_QUESTIONS_INTRO);
+	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", _(SSPR_QUESTIONS_INTRO));
 	for (unsigned i = 0; i < asked && r == SSPR_OK; i++) {
 		char prompt[SSPR_QUESTION_MAX + 2], *reply = NULL;
 

@@ -46,10 +46,13 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 		return r;
 	if (answer.left == 0)
 		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-			      "That was your last recovery code. Run 'sspr-enroll recovery' for a "
-			      "new set.");
+			      /* TRANSLATORS: keep the command 'sspr-enroll recovery' as it is. */
+			      _("That was your last recovery code. Run 'sspr-enroll recovery' for a "
+				"new set."));
 	else
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "Recovery code accepted; %u left.",
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
+			      dngettext(SSPR_TEXT_DOMAIN, "Recovery code accepted; %u left.",
+					"Recovery code accepted; %u left.", answer.left),
 			      answer.left);
 	return SSPR_OK;
 }

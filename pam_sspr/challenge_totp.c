@@ -166,7 +166,7 @@ int sspr_challenge_totp(struct sspr_session *s, const struct sspr_record *rec)
 	if (r != SSPR_OK)
 		goto out;
 
-	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, SSPR_TOTP_PROMPT, &code);
+	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, _(SSPR_TOTP_PROMPT), &code);
 	if (r != PAM_SUCCESS) {
 		sspr_session_aborted(s, "totp", SSPR_TOTP_REFUSED);
 		r = SSPR_EINVAL;
@@ -206,7 +206,7 @@ int sspr_decoy_totp(struct sspr_session *s, const struct sspr_record *rec)
 			(void)open_slots(&ring, NULL, o);
 		sspr_keyring_wipe(&ring);
 	}
-	if (sspr_decoy_ask(s, "totp", SSPR_TOTP_PROMPT, SSPR_TOTP_REFUSED, &code)) {
+	if (sspr_decoy_ask(s, "totp", _(SSPR_TOTP_PROMPT), SSPR_TOTP_REFUSED, &code)) {
 		if (none != NULL && o != NULL && ignored != NULL)
 			check_code(s, none, o, code, ignored);
 		sspr_conv_free(code);

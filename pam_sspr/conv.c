@@ -12,14 +12,14 @@
 #include <security/pam_ext.h>
 
 #include "conv.h"
+#include "i18n.h"
 #include "util.h"
 
-/* Sends text in style; *reply (when asked for) gets the answer, which may
- * be NULL. */
-static int converse(pam_handle_t *pamh, int style, const char *text, char **reply)
+/* Sends the n messages in one call; *reply (when asked for) gets the
+ * answer to the last, which may be NULL. Every other response is wiped. */
+static int converse_n(pam_handle_t *pamh, const struct pam_message *const *msgs, int n,
+		      char **reply)
 {
-	const struct pam_message msg = {.msg_style = style, .msg = text};
-	const struct pam_message *msgs[1] = {&msg};
 	const struct pam_conv *conv = NULL;
 	struct pam_response *resp = NULL;
 	int r;
@@ -29,15 +29,25 @@ static int converse(pam_handle_t *pamh, int style, const char *text, char **repl
 	r = pam_get_item(pamh, PAM_CONV, (const void **)&conv);
 	if (r != PAM_SUCCESS || conv == NULL || conv->conv == NULL)
 		return PAM_CONV_ERR;
-	r = conv->conv(1, msgs, &resp, conv->appdata_ptr);
+	r = conv->conv(n, (const struct pam_message **)msgs, &resp, conv->appdata_ptr);
 	if (resp != NULL) {
-		if (r == PAM_SUCCESS && reply != NULL)
-			*reply = resp->resp;
-		else
-			sspr_conv_free(resp->resp);
+		for (int i = 0; i < n; i++) {
+			if (i == n - 1 && r == PAM_SUCCESS && reply != NULL)
+				*reply = resp[i].resp;
+			else
+				sspr_conv_free(resp[i].resp);
+		}
 		free(resp);
 	}
 	return r;
+}
+
+static int converse(pam_handle_t *pamh, int style, const char *text, char **reply)
+{
+	const struct pam_message msg = {.msg_style = style, .msg = text};
+	const struct pam_message *msgs[1] = {&msg};
+
+	return converse_n(pamh, msgs, 1, reply);
 }
 
 int sspr_conv_ask(pam_handle_t *pamh, int style, const char *prompt, char **reply)
@@ -75,6 +85,31 @@ void sspr_conv_free(char *reply)
 	/* The reply may be longer than we accept; wipe all of it. */
 	sspr_wipe(reply, strlen(reply));
 	free(reply);
+}
+
+bool sspr_conv_graphical(pam_handle_t *pamh)
+{
+	const void *display = NULL, *tty = NULL;
+
+	if (pam_get_item(pamh, PAM_XDISPLAY, &display) == PAM_SUCCESS && display != NULL &&
+	    ((const char *)display)[0] != '\0')
+		return true;
+	return pam_get_item(pamh, PAM_TTY, &tty) == PAM_SUCCESS && tty != NULL &&
+	       ((const char *)tty)[0] == ':';
+}
+
+void sspr_conv_say_last(pam_handle_t *pamh, const char *text)
+{
+	const struct pam_message info = {.msg_style = PAM_TEXT_INFO, .msg = text};
+	const struct pam_message wait = {.msg_style = PAM_PROMPT_ECHO_ON,
+					 .msg = _("Press Enter to continue.")};
+	const struct pam_message *msgs[2] = {&info, &wait};
+
+	if (!sspr_conv_graphical(pamh)) {
+		(void)converse(pamh, PAM_TEXT_INFO, text, NULL);
+		return;
+	}
+	(void)converse_n(pamh, msgs, 2, NULL);
 }
 
 void sspr_conv_say(pam_handle_t *pamh, int style, const char *fmt, ...)

@@ -4,6 +4,8 @@
 #ifndef SSPR_CONV_H
 #define SSPR_CONV_H
 
+#include <stdbool.h>
+
 #include <security/pam_modules.h>
 
 #define SSPR_REPLY_MAX 512 /* longer replies are refused, not truncated */
@@ -19,5 +21,16 @@ void sspr_conv_free(char *reply);
  * a message that cannot be shown must not change the outcome. */
 void sspr_conv_say(pam_handle_t *pamh, int style, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Whether the application is a graphical login: PAM_XDISPLAY is set, or
+ * PAM_TTY names a display (":0"), as display managers set them. */
+bool sspr_conv_graphical(pam_handle_t *pamh);
+
+/* Shows text (PAM_TEXT_INFO) as the last word before the module returns,
+ * so it is read before the session starts: on a terminal as any message;
+ * at a graphical login with a prompt to press Enter in the same call (a
+ * greeter keeps a message in view only while a prompt waits; a message
+ * alone is gone when the session starts). The answer is ignored. */
+void sspr_conv_say_last(pam_handle_t *pamh, const char *text);
 
 #endif

@@ -59,7 +59,7 @@ int sspr_decoy_secret(struct sspr_session *s, const char *method, const char *pr
 	struct sspr_record *scratch = sodium_malloc(sizeof(*scratch));
 	char *typed = NULL;
 
-	if (!sspr_decoy_ask(s, method, prompt, refusal, &typed)) {
+	if (!sspr_decoy_ask(s, method, _(prompt), refusal, &typed)) {
 		sodium_free(scratch);
 		return SSPR_EINVAL;
 	}

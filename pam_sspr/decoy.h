@@ -20,16 +20,18 @@ int sspr_decoy_challenge(struct sspr_session *s, unsigned method, const struct s
 /* What the decoys share (each method's own is next to its challenge, in
  * challenge_*.c). sspr_decoy_pace: a synced store write where the real
  * challenge makes one; when it fails, "unavailable" is reported and said,
- * as for a real challenge. sspr_decoy_ask: one prompt; false when the
- * conversation failed (then answered as a real challenge answers it).
- * sspr_decoy_refuse: the verdict's write, then the refusal text;
- * SSPR_EBADCODE or the store's error. */
+ * as for a real challenge. sspr_decoy_ask: one prompt, as shown (the
+ * caller translated it); false when the conversation failed (then answered
+ * as a real challenge answers it). sspr_decoy_refuse: the verdict's write,
+ * then the refusal text; SSPR_EBADCODE or the store's error. Refusals are
+ * message ids, as for sspr_session_refuse. */
 int sspr_decoy_pace(struct sspr_session *s, const char *method);
 bool sspr_decoy_ask(struct sspr_session *s, const char *method, const char *prompt,
 		    const char *refusal, char **reply);
 int sspr_decoy_refuse(struct sspr_session *s, const char *method, const char *text);
 
-/* The decoy of a one-secret challenge (sspr_challenge_secret): the prompt,
+/* The decoy of a one-secret challenge (sspr_challenge_secret): the prompt
+ * (a message id, as there),
  * then work (the keyed hash a real check makes) on the reply against an
  * empty scratch record, then the refusal. */
 typedef void (*sspr_decoy_work_fn)(const struct sspr_record *scratch, const char *typed);

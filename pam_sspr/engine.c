@@ -20,7 +20,7 @@ static int engine_reset(pam_handle_t *pamh, int flags, const struct sspr_options
 	if (sodium_init() < 0) {
 		pam_syslog(pamh, LOG_ERR, "password reset unavailable: libsodium failed to initialise");
 		if (!(flags & PAM_SILENT) && opts->trigger == SSPR_TRIGGER_EMPTY)
-			sspr_conv_say(pamh, PAM_ERROR_MSG, "%s", SSPR_MSG_UNAVAILABLE);
+			sspr_conv_say(pamh, PAM_ERROR_MSG, "%s", _(SSPR_MSG_UNAVAILABLE));
 		return PAM_AUTH_ERR;
 	}
 	return sspr_reset_run(pamh, flags, opts);

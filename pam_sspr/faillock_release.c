@@ -3,7 +3,6 @@
  * the admin may have set it on the stack's lines (dir=, conf=): read it
  * from there rather than assume the default. */
 #include <string.h>
-#include <strings.h>
 #include <syslog.h>
 
 #include <security/pam_ext.h>
@@ -46,12 +45,12 @@ static void faillock_line(const struct sspr_pam_line *line, void *ctx)
 	struct found *f = ctx;
 	struct sspr_faillock_conf conf;
 	const char *conf_path = SSPR_FAILLOCK_DEFAULT_CONF;
-	bool auth = strcasecmp(line->type, "auth") == 0;
+	bool auth = sspr_ascii_casecmp(line->type, "auth") == 0;
 
 	if (auth && is_module(line->module, "pam_sspr.so"))
 		f->seen_self = true;
 	if (!is_module(line->module, "pam_faillock.so") ||
-	    (!auth && strcasecmp(line->type, "account") != 0))
+	    (!auth && sspr_ascii_casecmp(line->type, "account") != 0))
 		return;
 	if (auth && !f->seen_self)
 		f->faillock_before = true;

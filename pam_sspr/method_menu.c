@@ -9,12 +9,15 @@
 
 #include "conv.h"
 #include "eligibility.h"
+#include "i18n.h"
 #include "mail.h"
 #include "method_menu.h"
 #include "phone.h"
 
 #define MENU_TRIES 3
+#define MENU_MAX 2048 /* the question, every item and "Choose 1-N: " */
 
+/* One line of the method menu, a whole sentence for the translators. */
 static void describe(const struct sspr_session *s, unsigned method, const struct sspr_record *rec,
 		     char *out, size_t size)
 {
@@ -22,59 +25,71 @@ static void describe(const struct sspr_session *s, unsigned method, const struct
 
 	switch (method) {
 	case SSPR_METHOD_TOTP:
-		snprintf(out, size, "a code from your authenticator app");
+		snprintf(out, size, "%s", _("With a code from your authenticator app"));
 		break;
 	case SSPR_METHOD_QUESTIONS:
-		snprintf(out, size, "answers to your security questions");
+		snprintf(out, size, "%s", _("With answers to your security questions"));
 		break;
 	case SSPR_METHOD_EMAIL:
 		if (s->hide) {
-			snprintf(out, size, "a code sent to your registered e-mail address");
+			snprintf(out, size, "%s",
+				 _("With a code sent to your registered e-mail address"));
 			break;
 		}
 		sspr_email_mask(rec->email.address, masked, sizeof(masked));
-		snprintf(out, size, "a code sent by e-mail to %s", masked);
+		/* TRANSLATORS: %s is a masked e-mail address, such as a***@example.org. */
+		snprintf(out, size, _("With a code sent by e-mail to %s"), masked);
 		break;
 	case SSPR_METHOD_PHONE:
 		if (s->hide) {
-			snprintf(out, size, "a code sent to your registered phone number");
+			snprintf(out, size, "%s",
+				 _("With a code sent to your registered phone number"));
 			break;
 		}
 		sspr_phone_mask(rec->phone.address, masked, sizeof(masked));
-		snprintf(out, size, "a code sent by text message to %s", masked);
+		/* TRANSLATORS: %s is a masked phone number. */
+		snprintf(out, size, _("With a code sent by text message to %s"), masked);
 		break;
 	case SSPR_METHOD_PASS:
-		snprintf(out, size, "a temporary access pass from your helpdesk");
+		snprintf(out, size, "%s", _("With a temporary access pass from your helpdesk"));
 		break;
 	case SSPR_METHOD_PAM:
 		if (s->policy.delegated_label[0] != '\0')
-			snprintf(out, size, "%s", s->policy.delegated_label);
+			/* TRANSLATORS: %s is the administrator's own description of
+			 * a check, such as "a security key" (shown as written). */
+			snprintf(out, size, _("With %s"), s->policy.delegated_label);
 		else
-			snprintf(out, size, "the check of the %s service",
+			/* TRANSLATORS: %s is the name of a PAM service, such as u2f. */
+			snprintf(out, size, _("With the check of the %s service"),
 				 s->policy.delegated_service);
 		break;
 	default:
-		snprintf(out, size, "one of your recovery codes");
+		snprintf(out, size, "%s", _("With one of your recovery codes"));
 		break;
 	}
 }
 
+/* The question, the numbered items and "Choose 1-N: " are one prompt: a
+ * graphical greeter shows a prompt's text with its entry, while an info
+ * message sent before it may be replaced or hidden (and a terminal prints
+ * the same lines either way). */
 int sspr_menu_ask(struct sspr_session *s, const char *title, const char *const *items,
 		  unsigned n)
 {
-	char menu[1024], prompt[32];
+	char prompt[MENU_MAX];
 	size_t used;
 
-	used = (size_t)snprintf(menu, sizeof(menu), "%s", title);
-	for (unsigned i = 0; i < n && used < sizeof(menu); i++)
-		used += (size_t)snprintf(menu + used, sizeof(menu) - used, "\n  %u. %s", i + 1,
+	used = (size_t)snprintf(prompt, sizeof(prompt), "%s", title);
+	for (unsigned i = 0; i < n && used < sizeof(prompt); i++)
+		used += (size_t)snprintf(prompt + used, sizeof(prompt) - used, "\n  %u. %s", i + 1,
 					 items[i]);
-	snprintf(prompt, sizeof(prompt), "Choose 1-%u: ", n);
+	if (used < sizeof(prompt))
+		/* TRANSLATORS: the last line of a menu; %u is its number of items. */
+		(void)snprintf(prompt + used, sizeof(prompt) - used, _("\nChoose 1-%u: "), n);
 	for (int tries = 0; tries < MENU_TRIES; tries++) {
 		char *reply = NULL, *end = NULL;
 		unsigned long choice;
 
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", menu);
 		if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_ON, prompt, &reply) != PAM_SUCCESS)
 			break;
 		choice = strtoul(reply, &end, 10);
@@ -84,7 +99,7 @@ int sspr_menu_ask(struct sspr_session *s, const char *title, const char *const *
 			return (int)choice - 1;
 		}
 		sspr_conv_free(reply);
-		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "Please type a number from 1 to %u.", n);
+		sspr_conv_say(s->pamh, PAM_ERROR_MSG, _("Please type a number from 1 to %u."), n);
 	}
 	return -1;
 }
@@ -93,7 +108,7 @@ unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *re
 			    unsigned candidates)
 {
 	unsigned listed[SSPR_METHOD_COUNT], n = 0;
-	char lines[SSPR_METHOD_COUNT][SSPR_EMAIL_MAX + 64];
+	char lines[SSPR_METHOD_COUNT][SSPR_EMAIL_MAX + 128];
 	const char *items[SSPR_METHOD_COUNT];
 	int choice;
 
@@ -103,13 +118,10 @@ unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *re
 	if (n == 1)
 		return listed[0];
 	for (unsigned i = 0; i < n; i++) {
-		char what[SSPR_EMAIL_MAX + 48];
-
-		describe(s, listed[i], rec, what, sizeof(what));
-		snprintf(lines[i], sizeof(lines[i]), "With %s", what);
+		describe(s, listed[i], rec, lines[i], sizeof(lines[i]));
 		items[i] = lines[i];
 	}
-	choice = sspr_menu_ask(s, "How do you want to prove who you are?", items, n);
+	choice = sspr_menu_ask(s, _("How do you want to prove who you are?"), items, n);
 	if (choice >= 0)
 		return listed[choice];
 	sspr_session_outcome(s, LOG_NOTICE, true, "aborted", NULL, "no method chosen");
@@ -118,16 +130,16 @@ unsigned sspr_method_choose(struct sspr_session *s, const struct sspr_record *re
 
 bool sspr_action_choose(struct sspr_session *s)
 {
-	static const char *const items[] = {
-		"Reset a forgotten password",
-		"Unlock my account (I remember my password)",
+	const char *const items[] = {
+		_("Reset a forgotten password"),
+		_("Unlock my account (I remember my password)"),
 	};
 	int choice;
 
 	s->action = SSPR_ACTION_RESET;
 	if (!s->policy.unlock)
 		return true;
-	choice = sspr_menu_ask(s, "What do you need?", items, 2);
+	choice = sspr_menu_ask(s, _("What do you need?"), items, 2);
 	if (choice < 0) {
 		sspr_session_outcome(s, LOG_NOTICE, true, "aborted", NULL, "no action chosen");
 		return false;

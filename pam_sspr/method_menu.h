@@ -10,8 +10,9 @@
 #include "record.h"
 #include "session.h"
 
-/* Shows title and the numbered items, asks "Choose 1-N: " (up to three
- * times) and returns the index chosen, or -1 when no usable answer came. */
+/* Asks title, the numbered items and "Choose 1-N: " as one prompt (up to
+ * three times; all three already translated) and returns the index
+ * chosen, or -1 when no usable answer came. */
 int sspr_menu_ask(struct sspr_session *s, const char *title, const char *const *items,
 		  unsigned n);
 

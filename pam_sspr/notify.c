@@ -6,6 +6,7 @@
 
 #include <security/pam_ext.h>
 
+#include "i18n.h"
 #include "eligibility.h"
 #include "mail.h"
 #include "notify.h"
@@ -34,7 +35,7 @@ static bool is_admin(const struct sspr_session *s)
 
 void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum sspr_notice what)
 {
-	char host[256], when[64], body[1024];
+	char host[256], when[64], through[512], body[1536];
 	const char *subject;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -43,39 +44,47 @@ void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum ssp
 	if (gmtime_r(&now, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
 						       &tm) == 0)
 		snprintf(when, sizeof(when), "%lld", (long long)now);
+	if (s->rhost[0] != '\0')
+		/* TRANSLATORS: a PAM service (sshd) and the remote host it was
+		 * used from; the mails below say "through %s". */
+		snprintf(through, sizeof(through), _("%s from %s"), s->service, s->rhost);
+	else
+		snprintf(through, sizeof(through), "%s", s->service);
 	if (what == SSPR_NOTICE_RESET) {
-		subject = "Your password was reset";
+		subject = _("Your password was reset");
 		snprintf(body, sizeof(body),
-			 "The password of %s on %s was reset at %s\n"
-			 "through %s%s%s.\n\n"
-			 "If this was not you, tell your helpdesk at once.\n",
-			 s->user, host, when, s->service, s->rhost[0] != '\0' ? " from " : "",
-			 s->rhost);
+			 /* TRANSLATORS: a mail; the account, the host, the time (UTC),
+			  * the service (and where from). */
+			 _("The password of %s on %s was reset at %s\n"
+			   "through %s.\n\n"
+			   "If this was not you, tell your helpdesk at once.\n"),
+			 s->user, host, when, through);
 	} else if (what == SSPR_NOTICE_UNLOCKED) {
-		subject = "Your account was unlocked";
+		subject = _("Your account was unlocked");
 		snprintf(body, sizeof(body),
-			 "The account %s on %s was unlocked at %s\n"
-			 "through %s%s%s: its failed logins were cleared.\n"
-			 "The password was not changed.\n\n"
-			 "If this was not you, tell your helpdesk at once.\n",
-			 s->user, host, when, s->service, s->rhost[0] != '\0' ? " from " : "",
-			 s->rhost);
+			 _("The account %s on %s was unlocked at %s\n"
+			   "through %s: its failed logins were cleared.\n"
+			   "The password was not changed.\n\n"
+			   "If this was not you, tell your helpdesk at once.\n"),
+			 s->user, host, when, through);
 	} else {
-		subject = "Password reset locked after failed attempts";
+		subject = _("Password reset locked after failed attempts");
 		snprintf(body, sizeof(body),
-			 "Too many failed attempts to reset the password of %s on %s\n"
-			 "(the last at %s, through %s%s%s) have locked password reset.\n\n"
-			 "If this was not you, someone may be trying to take over your account:\n"
-			 "tell your helpdesk.\n",
-			 s->user, host, when, s->service, s->rhost[0] != '\0' ? " from " : "",
-			 s->rhost);
+			 _("Too many failed attempts to reset the password of %s on %s\n"
+			   "(the last at %s, through %s) have locked password reset.\n\n"
+			   "If this was not you, someone may be trying to take over your account:\n"
+			   "tell your helpdesk.\n"),
+			 s->user, host, when, through);
 	}
 	if (s->policy.notify_user && rec->has_email && rec->email.verified)
 		send_notice(s, rec->email.address, subject, body);
 	if (what == SSPR_NOTICE_RESET && s->policy.notify_admins && is_admin(s)) {
-		char admin_subject[SSPR_USER_MAX + 64];
+		char admin_subject[SSPR_USER_MAX + 128];
 
-		snprintf(admin_subject, sizeof(admin_subject), "Password of %s was reset", s->user);
+		/* TRANSLATORS: the subject of the administrators' copy; %s is
+		 * the account. */
+		snprintf(admin_subject, sizeof(admin_subject), _("Password of %s was reset"),
+			 s->user);
 		send_notice(s, s->policy.admin_mail, admin_subject, body);
 	}
 }

@@ -6,6 +6,7 @@
 
 #include "account.h"
 #include "auth.h"
+#include "dialog_locale.h"
 #include "options.h"
 
 #define SSPR_EXPORT __attribute__((visibility("default")))
@@ -13,9 +14,14 @@
 SSPR_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct sspr_options opts;
+	struct sspr_locale lang;
+	int r;
 
 	sspr_options_parse(pamh, argc, argv, &opts);
-	return sspr_auth_run(pamh, flags, &opts);
+	sspr_locale_enter(pamh, &lang);
+	r = sspr_auth_run(pamh, flags, &opts);
+	sspr_locale_leave(&lang);
+	return r;
 }
 
 /* Nothing to set: ignoring keeps the rest of the stack's setcred running. */
@@ -27,7 +33,12 @@ SSPR_EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const ch
 SSPR_EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct sspr_options opts;
+	struct sspr_locale lang;
+	int r;
 
 	sspr_options_parse(pamh, argc, argv, &opts);
-	return sspr_account_run(pamh, flags, &opts);
+	sspr_locale_enter(pamh, &lang);
+	r = sspr_account_run(pamh, flags, &opts);
+	sspr_locale_leave(&lang);
+	return r;
 }

@@ -9,13 +9,14 @@
 #include <security/pam_ext.h>
 #include <sodium.h>
 
+#include "i18n.h"
 #include "conv.h"
 #include "passwd_writeback.h"
 #include "policy_store.h"
 #include "sssd_refresh.h"
 
-#define NEW_PROMPT "New password: "
-#define RETYPE_PROMPT "Retype new password: "
+#define NEW_PROMPT N_("New password: ")
+#define RETYPE_PROMPT N_("Retype new password: ")
 #define TRIES 3
 
 static int load_ops(const struct sspr_session *s, const struct sspr_passwd_directory_ops **ops,
@@ -66,15 +67,15 @@ static int ask_new_password(struct sspr_session *s, char **out)
 	int r;
 
 	*out = NULL;
-	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, NEW_PROMPT, &first);
+	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, _(NEW_PROMPT), &first);
 	if (r != PAM_SUCCESS)
 		return r;
 	if (first[0] == '\0') {
 		sspr_conv_free(first);
-		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "No password has been supplied.");
+		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s", _("No password has been supplied."));
 		return PAM_AUTHTOK_ERR;
 	}
-	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, RETYPE_PROMPT, &second);
+	r = sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_OFF, _(RETYPE_PROMPT), &second);
 	if (r != PAM_SUCCESS) {
 		sspr_conv_free(first);
 		return r;
@@ -83,7 +84,7 @@ static int ask_new_password(struct sspr_session *s, char **out)
 	    sodium_memcmp(first, second, strlen(first)) != 0) {
 		sspr_conv_free(first);
 		sspr_conv_free(second);
-		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "Sorry, passwords do not match.");
+		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s", _("Sorry, passwords do not match."));
 		return PAM_TRY_AGAIN;
 	}
 	sspr_conv_free(second);
@@ -158,7 +159,8 @@ int sspr_writeback_change(struct sspr_session *s, char **new_password, char *why
 			/* Logged without a word of the password. */
 			pam_syslog(s->pamh, LOG_NOTICE, "user=%s: the %s refused the new password: %s",
 				   s->user, directory_name(s), err.msg);
-			sspr_conv_say(s->pamh, PAM_ERROR_MSG, "BAD PASSWORD: %s", refusal);
+			/* TRANSLATORS: %s is the directory's reason, in its own words. */
+			sspr_conv_say(s->pamh, PAM_ERROR_MSG, _("BAD PASSWORD: %s"), refusal);
 			r = PAM_AUTHTOK_ERR;
 			snprintf(why, why_size, "the directory refused %d new passwords", attempt + 1);
 			continue;
@@ -172,9 +174,9 @@ int sspr_writeback_change(struct sspr_session *s, char **new_password, char *why
 				   "user=%s: the %s asks for another change at the next login "
 				   "(pwdReset)",
 				   s->user, directory_name(s));
-			sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-				      "The directory asks you to choose another new password at "
-				      "your next login.");
+			sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s",
+				      _("The directory asks you to choose another new password at "
+					"your next login."));
 		}
 		why[0] = '\0';
 		return PAM_SUCCESS;

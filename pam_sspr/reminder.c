@@ -21,6 +21,7 @@
 
 #include <security/pam_ext.h>
 
+#include "i18n.h"
 #include "conv.h"
 #include "directory_down.h"
 #include "eligibility.h"
@@ -92,17 +93,24 @@ static int require_registration(struct account_check *a)
 	if (now < deadline) {
 		t = (time_t)deadline;
 		if (localtime_r(&t, &tm) == NULL || strftime(date, sizeof(date), "%Y-%m-%d", &tm) == 0)
-			snprintf(date, sizeof(date), "soon");
-		say(a, PAM_TEXT_INFO,
-		    "You must set up self-service password reset by %s: run 'sspr-enroll'. "
-		    "After that you cannot log in until you have.", date);
+			say(a, PAM_TEXT_INFO, "%s",
+			    /* TRANSLATORS: keep the command 'sspr-enroll' as it is. */
+			    _("You must set up self-service password reset soon: run 'sspr-enroll'. "
+			      "After that you cannot log in until you have."));
+		else
+			say(a, PAM_TEXT_INFO,
+			    /* TRANSLATORS: %s is a date (2026-12-31). Keep the command
+			     * 'sspr-enroll' as it is. */
+			    _("You must set up self-service password reset by %s: run "
+			      "'sspr-enroll'. After that you cannot log in until you have."),
+			    date);
 		return PAM_IGNORE;
 	}
 	pam_syslog(a->pamh, LOG_NOTICE, "login refused: user=%s has not registered for password "
 		   "reset (registration = require)", a->user);
-	say(a, PAM_ERROR_MSG,
-	    "Login refused: you have not set up self-service password reset. Run 'sspr-enroll' "
-	    "in a session your helpdesk opens for you.");
+	say(a, PAM_ERROR_MSG, "%s",
+	    _("Login refused: you have not set up self-service password reset. Run 'sspr-enroll' "
+	      "in a session your helpdesk opens for you."));
 	return PAM_PERM_DENIED;
 }
 
@@ -122,9 +130,13 @@ static int nudge_reconfirm(const struct account_check *a,
 {
 	if (!a->opts->quiet && sspr_summary_reconfirm_due(a->pol, sum, sspr_now()))
 		say(a, PAM_TEXT_INFO,
-		    "Your password reset methods have not been confirmed for over %u day%s. Run "
-		    "'sspr-enroll' to confirm they are still yours.", a->pol->reconfirm_days,
-		    a->pol->reconfirm_days == 1 ? "" : "s");
+		    dngettext(SSPR_TEXT_DOMAIN,
+			      "Your password reset methods have not been confirmed for over %u day. "
+			      "Run 'sspr-enroll' to confirm they are still yours.",
+			      "Your password reset methods have not been confirmed for over %u days. "
+			      "Run 'sspr-enroll' to confirm they are still yours.",
+			      a->pol->reconfirm_days),
+		    a->pol->reconfirm_days);
 	return PAM_IGNORE;
 }
 
@@ -192,14 +204,15 @@ static int check_account(struct account_check *a)
 		if (r == SSPR_OK && a->rule->admin) {
 			if (!a->opts->quiet)
 				say(a, PAM_TEXT_INFO,
-				    "Your password reset registration is not enough for an "
-				    "administrator: %s Run 'sspr-enroll'.", sspr_rule_text(a->rule));
+				    /* TRANSLATORS: %s is the administrators' rule, a sentence. */
+				    _("Your password reset registration is not enough for an "
+				      "administrator: %s Run 'sspr-enroll'."), sspr_rule_text(a->rule));
 			return PAM_IGNORE;
 		}
 		if (!a->opts->quiet)
-			say(a, PAM_TEXT_INFO,
-			    "You have not set up self-service password reset. Run 'sspr-enroll' so "
-			    "you can reset a forgotten password yourself.");
+			say(a, PAM_TEXT_INFO, "%s",
+			    _("You have not set up self-service password reset. Run 'sspr-enroll' so "
+			      "you can reset a forgotten password yourself."));
 		return PAM_IGNORE;
 	}
 	return nudge_reconfirm(a, &sum);

@@ -27,7 +27,9 @@
 #include "session.h"
 #include "util.h"
 
-#define OFFER_PROMPT "Forgot your password? Reset it now? [y/N] "
+/* TRANSLATORS: the y/N letters are the first of the yes and no words
+ * ("y|yes", "n|no" in this catalogue). */
+#define OFFER_PROMPT N_("Forgot your password? Reset it now? [y/N] ")
 
 static int load_policy(struct sspr_session *s, struct sspr_error *err)
 {
@@ -89,12 +91,12 @@ static bool offer_accepted(struct sspr_session *s)
 	char *answer = NULL;
 	bool yes;
 
-	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_ON, OFFER_PROMPT, &answer) != PAM_SUCCESS) {
+	if (sspr_conv_ask(s->pamh, PAM_PROMPT_ECHO_ON, _(OFFER_PROMPT), &answer) != PAM_SUCCESS) {
 		/* The conversation's failure has no other line (conv.c). */
 		sspr_session_outcome(s, LOG_NOTICE, false, "aborted", NULL, "conversation");
 		return false;
 	}
-	yes = strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0;
+	yes = sspr_answer_is_yes(answer);
 	sspr_conv_free(answer);
 	if (yes)
 		(void)pam_set_item(s->pamh, PAM_AUTHTOK, NULL);
@@ -242,8 +244,11 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	if (sspr_method_count(*usable) < s->rule.required) {
 		char text[384];
 
-		snprintf(text, sizeof(text), "Password reset needs %u different methods and this "
-			 "account has %u. %s%sRun 'sspr-enroll' to register more.",
+		/* TRANSLATORS: %u, %u: the methods needed and registered; the
+		 * two %s are a rule for administrators and a space, or nothing.
+		 * Keep the command 'sspr-enroll' as it is. */
+		snprintf(text, sizeof(text), _("Password reset needs %u different methods and this "
+					       "account has %u. %s%sRun 'sspr-enroll' to register more."),
 			 s->rule.required, sspr_method_count(*usable), sspr_rule_text(&s->rule),
 			 s->rule.admin ? " " : "");
 		return turn_away(s, LOG_NOTICE, "not-enrolled",
@@ -285,7 +290,7 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 
 		if (round > 0)
 			sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-				      "Now prove it with a second, different method.");
+				      _("Now prove it with a second, different method."));
 		method = sspr_method_choose(s, rec, offered);
 		if (method == 0)
 			return SSPR_EINVAL;
@@ -376,8 +381,8 @@ static int finish_reset(struct sspr_session *s, const struct sspr_record *rec,
 	}
 	if (r != PAM_SUCCESS) {
 		sspr_session_stop(s, LOG_WARNING, true, "password-change-failed", passed, why,
-				  "Your identity was confirmed, but the password was not "
-				       "changed.");
+				  N_("Your identity was confirmed, but the password was not "
+				     "changed."));
 		return PAM_AUTH_ERR;
 	}
 	refused_here = sspr_faillock_release(s);
@@ -385,17 +390,18 @@ static int finish_reset(struct sspr_session *s, const struct sspr_record *rec,
 	sspr_notify(s, rec, SSPR_NOTICE_RESET);
 	if (!s->policy.login_after_reset) {
 		sspr_passwd_forget(new_password);
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-			      "Your password has been changed. Log in with your new password.");
+		/* The password module asks next: the message has its prompt. */
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s",
+			      _("Your password has been changed. Log in with your new password."));
 		return PAM_AUTH_ERR;
 	}
 	if (refused_here)
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-			      "Your password has been changed and your account unlocked. This "
-			      "login was refused before the reset: log in again with your new "
-			      "password.");
+		sspr_conv_say_last(s->pamh,
+				   _("Your password has been changed and your account unlocked. This "
+				     "login was refused before the reset: log in again with your new "
+				     "password."));
 	else
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "Your password has been changed.");
+		sspr_conv_say_last(s->pamh, _("Your password has been changed."));
 	if (new_password != NULL)
 		(void)pam_set_item(s->pamh, PAM_AUTHTOK, new_password);
 	sspr_passwd_forget(new_password);
@@ -415,12 +421,13 @@ static int finish_unlock(struct sspr_session *s, const struct sspr_record *rec,
 	sspr_session_outcome(s, LOG_NOTICE, true, "success", passed, NULL);
 	sspr_notify(s, rec, SSPR_NOTICE_UNLOCKED);
 	if (refused_here)
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-			      "Your account is unlocked. This login was refused before the "
-			      "unlock: log in again with your password.");
+		sspr_conv_say_last(s->pamh,
+				   _("Your account is unlocked. This login was refused before the "
+				     "unlock: log in again with your password."));
 	else
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-			      "Your account is unlocked. Log in with your password.");
+		/* The password module asks next: the message has its prompt. */
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s",
+			      _("Your account is unlocked. Log in with your password."));
 	return PAM_IGNORE;
 }
 

@@ -158,17 +158,19 @@ static void announce(struct sspr_session *s, const struct sspr_code_channel *ch,
 	char masked[MASKED_MAX];
 
 	if (s->hide) {
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", ch->sent_hidden);
-		snprintf(prompt, size, "%s", ch->prompt_hidden);
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", _(ch->sent_hidden));
+		snprintf(prompt, size, "%s", _(ch->prompt_hidden));
 		return;
 	}
 	ch->mask(contact, masked, sizeof(masked));
 	if (sent == SENT_RECENTLY)
+		/* TRANSLATORS: %s is a masked e-mail address or phone number. */
 		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-			      "A code was sent to %s less than a minute ago: use that one.", masked);
+			      _("A code was sent to %s less than a minute ago: use that one."), masked);
 	else
-		sspr_conv_say(s->pamh, PAM_TEXT_INFO, "A code has been sent to %s.", masked);
-	snprintf(prompt, size, "%s %s: ", ch->prompt_lead, masked);
+		/* TRANSLATORS: %s is a masked e-mail address or phone number. */
+		sspr_conv_say(s->pamh, PAM_TEXT_INFO, _("A code has been sent to %s."), masked);
+	ch->prompt(masked, prompt, size);
 }
 
 int sspr_sent_code_challenge(struct sspr_session *s, const struct sspr_record *rec,
@@ -194,7 +196,7 @@ int sspr_sent_code_challenge(struct sspr_session *s, const struct sspr_record *r
 		return r;
 	if (sent == NOT_SENT && !s->hide) {
 		sspr_challenge_withdraw_undo(s, method, drop_unsent, &answer);
-		sspr_session_refuse(s, "The code could not be sent.");
+		sspr_session_refuse(s, N_("The code could not be sent."));
 		return SSPR_ERR;
 	}
 	announce(s, ch, contact, sent, prompt, sizeof(prompt));
@@ -222,12 +224,12 @@ int sspr_sent_code_decoy(struct sspr_session *s, const struct sspr_code_channel 
 	const char *method = sspr_method_name(ch->method);
 
 	/* The real one stores the pending code in its opening write. */
-	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", ch->sent_hidden);
+	sspr_conv_say(s->pamh, PAM_TEXT_INFO, "%s", _(ch->sent_hidden));
 	for (int i = 0; i < SSPR_CODE_TRIES; i++) {
 		char *code = NULL;
 		int r;
 
-		if (!sspr_decoy_ask(s, method, ch->prompt_hidden, SSPR_CODE_REFUSED, &code))
+		if (!sspr_decoy_ask(s, method, _(ch->prompt_hidden), SSPR_CODE_REFUSED, &code))
 			return SSPR_EINVAL;
 		sspr_conv_free(code);
 		r = sspr_decoy_refuse(s, method, SSPR_CODE_REFUSED);

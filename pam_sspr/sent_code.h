@@ -12,17 +12,20 @@
 
 #include <stddef.h>
 
+#include "i18n.h"
 #include "record.h"
 #include "session.h"
 
 #define SSPR_CODE_TRIES 3
-#define SSPR_CODE_REFUSED "The code is not valid."
+#define SSPR_CODE_REFUSED N_("The code is not valid.")
 
 struct sspr_code_channel {
 	unsigned method;           /* SSPR_METHOD_EMAIL, SSPR_METHOD_PHONE */
+	/* Message ids (i18n.h), translated where they are shown. */
 	const char *sent_hidden;   /* enumeration = hide: "sent", naming no one */
 	const char *prompt_hidden; /* enumeration = hide: the prompt */
-	const char *prompt_lead;   /* the prompt, before the masked contact and ": " */
+	/* The prompt for the code, naming where it went (masked). */
+	void (*prompt)(const char *masked, char *out, size_t size);
 	void (*mask)(const char *contact, char *out, size_t size);
 	/* Sends code to contact (a registered address or number); SSPR_OK,
 	 * or an error with err saying why. The code is wiped by the caller. */

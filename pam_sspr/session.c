@@ -8,6 +8,7 @@
 
 #include "conv.h"
 #include "event_log.h"
+#include "i18n.h"
 #include "session.h"
 #include "util.h"
 
@@ -101,12 +102,18 @@ void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)
 	va_end(ap);
 }
 
-void sspr_session_refuse(const struct sspr_session *s, const char *text)
+/* The helpdesk line is the admin's own text, shown as written. */
+static void show_refusal(const struct sspr_session *s, const char *shown)
 {
 	if (s->policy_loaded && s->policy.helpdesk[0] != '\0')
-		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s\n%s", text, s->policy.helpdesk);
+		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s\n%s", shown, s->policy.helpdesk);
 	else
-		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s", text);
+		sspr_conv_say(s->pamh, PAM_ERROR_MSG, "%s", shown);
+}
+
+void sspr_session_refuse(const struct sspr_session *s, const char *text)
+{
+	show_refusal(s, _(text));
 }
 
 void sspr_session_refuse_fmt(const struct sspr_session *s, const char *fmt, ...)
@@ -115,9 +122,9 @@ void sspr_session_refuse_fmt(const struct sspr_session *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	(void)vsnprintf(text, sizeof(text), _(fmt), ap);
 	va_end(ap);
-	sspr_session_refuse(s, text);
+	show_refusal(s, text);
 }
 
 void sspr_session_aborted(struct sspr_session *s, const char *method, const char *refusal)

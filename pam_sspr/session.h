@@ -95,7 +95,10 @@ void sspr_session_share_items(const struct sspr_session *s, pam_handle_t *inner)
 void sspr_session_debug(const struct sspr_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Tells the user a reset cannot go on, with the helpdesk text when known. */
+/* Tells the user a reset cannot go on, with the helpdesk text when known.
+ * text and fmt are message ids (i18n.h): translated here, so the texts
+ * that travel (a challenge's refusal, a stop's) are translated once, where
+ * they are shown; a caller marks a literal with N_(). */
 void sspr_session_refuse(const struct sspr_session *s, const char *text);
 void sspr_session_refuse_fmt(const struct sspr_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "eligibility.h"
 #include "record.h"
 #include "util.h"
@@ -244,8 +245,8 @@ void sspr_rule_of(const struct sspr_policy *pol, const char *user,
 
 const char *sspr_rule_text(const struct sspr_rule *rule)
 {
-	return rule->admin ? "Administrators need 2 different methods, security questions not "
-			     "among them."
+	return rule->admin ? _("Administrators need 2 different methods, security questions not "
+			       "among them.")
 			   : "";
 }
 

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config.h"
 #include "policy.h"
@@ -383,8 +382,8 @@ static bool ldap_uri_list(const char *s)
 		}
 		if (++count > SSPR_LDAP_URI_COUNT_MAX)
 			return false;
-		if (!(strncasecmp(s, "ldap://", 7) == 0 && n > 7) &&
-		    !(strncasecmp(s, "ldaps://", 8) == 0 && n > 8) && strncasecmp(s, "ldapi://", 8) != 0)
+		if (!(sspr_ascii_ncasecmp(s, "ldap://", 7) == 0 && n > 7) &&
+		    !(sspr_ascii_ncasecmp(s, "ldaps://", 8) == 0 && n > 8) && sspr_ascii_ncasecmp(s, "ldapi://", 8) != 0)
 			return false;
 		s += n;
 	}
@@ -640,8 +639,8 @@ static bool ldap_uri_is_loopback(const char *u, size_t n)
 		host[len] = '\0';
 	}
 	/* No host: libldap's default, this host unless ldap.conf says otherwise. */
-	if (host[0] == '\0' || strcasecmp(host, "localhost") == 0 ||
-	    strcasecmp(host, "localhost.") == 0)
+	if (host[0] == '\0' || sspr_ascii_casecmp(host, "localhost") == 0 ||
+	    sspr_ascii_casecmp(host, "localhost.") == 0)
 		return true;
 	/* inet_aton: also the short forms, 127.1 and 2130706433 */
 	if (inet_aton(host, &a4) != 0)
@@ -666,7 +665,7 @@ static int check_ldap_tls(const char *path, const struct sspr_policy *pol, unsig
 	while (*s != '\0') {
 		size_t n = strcspn(s, " \t");
 
-		if (n > 7 && strncasecmp(s, "ldap://", 7) == 0 && ldap_uri_is_loopback(s, n))
+		if (n > 7 && sspr_ascii_ncasecmp(s, "ldap://", 7) == 0 && ldap_uri_is_loopback(s, n))
 			return sspr_error_set(err, SSPR_EINVAL,
 					      "%s:%u: ldap_uri: %.*s names this host without "
 					      "ldap_tls_cacert; no ldap:// connection is plain text "

@@ -85,14 +85,16 @@ int enroll_authenticate(struct enroll_ctx *ctx)
 		return SSPR_EXIT_OK;
 	r = pam_start(ENROLL_SERVICE, ctx->user, &conv, &pamh);
 	if (r != PAM_SUCCESS) {
-		cli_error("cannot start PAM service %s", ENROLL_SERVICE);
+		/* TRANSLATORS: %s is the name of the PAM service, sspr-enroll. */
+		cli_error(_("cannot start PAM service %s"), ENROLL_SERVICE);
 		return SSPR_EXIT_ERROR;
 	}
 	r = pam_authenticate(pamh, 0);
 	if (r == PAM_SUCCESS)
 		r = pam_acct_mgmt(pamh, 0);
 	if (r != PAM_SUCCESS)
-		cli_error("authentication failed: %s", pam_strerror(pamh, r));
+		/* TRANSLATORS: %s is PAM's reason (in PAM's own translation). */
+		cli_error(_("authentication failed: %s"), pam_strerror(pamh, r));
 	pam_end(pamh, r);
 	ctx->authenticated = r == PAM_SUCCESS;
 	return r == PAM_SUCCESS ? SSPR_EXIT_OK : SSPR_EXIT_AUTH;
@@ -105,10 +107,12 @@ int enroll_check_eligible(const struct enroll_ctx *ctx)
 	if (e == SSPR_ELIGIBLE)
 		return SSPR_EXIT_OK;
 	if (e == SSPR_NOT_ELIGIBLE_GROUP)
-		cli_error("you are not allowed to enroll: not a member of group %s",
-			     ctx->pol.group);
+		/* TRANSLATORS: %s is the name of a Unix group. */
+		cli_error(_("you are not allowed to enroll: not a member of group %s"),
+			  ctx->pol.group);
 	else
-		cli_error("you are not allowed to enroll: %s", sspr_eligibility_reason(e));
+		/* TRANSLATORS: %s says why, such as "no such account". */
+		cli_error(_("you are not allowed to enroll: %s"), sspr_eligibility_reason(e));
 	if (ctx->pol.helpdesk[0] != '\0')
 		fprintf(stderr, "%s\n", ctx->pol.helpdesk);
 	return SSPR_EXIT_DENIED;

@@ -22,30 +22,39 @@
 
 #define CODE_TRIES 3
 
-/* What differs between an address and a number. */
+/* What differs between an address and a number. The texts are whole
+ * sentences, translated where they are shown (the ones with a number or an
+ * address in them are chosen there, so their formats stay checked). */
 struct contact_kind {
 	unsigned method;
-	const char *noun;     /* "e-mail address" */
-	const char *message;  /* "e-mail", "text message" */
-	const char *verb;     /* "cannot send the e-mail" */
+	const char *prompt;       /* "Code from the e-mail: " */
+	const char *wrong_code;   /* "That code is not right; check the e-mail..." */
+	const char *not_verified; /* "the e-mail address was not verified..." */
+	const char *cannot_send;  /* "cannot send the e-mail", before ": why" */
 	void (*mask)(const char *contact, char *out, size_t size);
 	int (*set)(struct sspr_record *rec, const char *contact, int64_t now, bool *replaced);
 };
 
 static const struct contact_kind email_kind = {
     .method = SSPR_METHOD_EMAIL,
-    .noun = "e-mail address",
-    .message = "e-mail",
-    .verb = "cannot send the e-mail",
+    .prompt = N_("Code from the e-mail: "),
+    .wrong_code = N_("That code is not right; check the e-mail and try again.\n"),
+    .not_verified = N_("the e-mail address was not verified; nothing was stored"),
+    /* TRANSLATORS: the start of a message that goes on with why, such as
+     * "cannot send the e-mail: the mail relay is not running". */
+    .cannot_send = N_("cannot send the e-mail"),
     .mask = sspr_email_mask,
     .set = sspr_record_set_email,
 };
 
 static const struct contact_kind phone_kind = {
     .method = SSPR_METHOD_PHONE,
-    .noun = "phone number",
-    .message = "text message",
-    .verb = "cannot send the text message",
+    .prompt = N_("Code from the text message: "),
+    .wrong_code = N_("That code is not right; check the text message and try again.\n"),
+    .not_verified = N_("the phone number was not verified; nothing was stored"),
+    /* TRANSLATORS: the start of a message that goes on with why, such as
+     * "cannot send the text message: the mail relay is not running". */
+    .cannot_send = N_("cannot send the text message"),
     .mask = sspr_phone_mask,
     .set = sspr_record_set_phone,
 };
@@ -121,22 +130,31 @@ static int send_code(const struct enroll_ctx *ctx, const struct contact_kind *ki
 		     const char *contact, struct contact_secret *s)
 {
 	struct sspr_error err = {{0}};
+	const char *cannot_send = _(kind->cannot_send);
 	int r;
 
 	if (enroll_privileged() && getuid() != 0) {
 		r = sspr_mail_relay_ask(SSPR_MAIL_RELAY_SOCKET, contact, s->code, &err);
 		if (r == SSPR_EUNAVAIL)
-			cli_error("%s: the mail relay is not running (sspr-mail.socket); ask an "
-				  "administrator", kind->verb);
+			/* TRANSLATORS: %s is "cannot send the e-mail" or "cannot send
+			 * the text message"; sspr-mail.socket is a name: keep it. */
+			cli_error(_("%s: the mail relay is not running (sspr-mail.socket); ask an "
+				    "administrator"),
+				  cannot_send);
 		else if (r == SSPR_EFULL)
-			cli_error("%s: too many verification messages in the last hour; try "
-				  "again later", kind->verb);
+			/* TRANSLATORS: %s is "cannot send the e-mail" or "cannot send
+			 * the text message". */
+			cli_error(_("%s: too many verification messages in the last hour; try "
+				    "again later"),
+				  cannot_send);
 		else if (r != SSPR_OK)
-			cli_error("%s: %s", kind->verb, err.msg);
+			/* TRANSLATORS: "cannot send the e-mail" (or the text
+			 * message), and why. */
+			cli_error(_("%s: %s"), cannot_send, err.msg);
 		return r == SSPR_OK ? SSPR_EXIT_OK : SSPR_EXIT_ERROR;
 	}
 	if (send_here(ctx, kind, contact, s, &err) != SSPR_OK) {
-		cli_error("%s: %s", kind->verb, err.msg[0] ? err.msg : "message too long");
+		cli_error(_("%s: %s"), cannot_send, err.msg[0] ? err.msg : _("message too long"));
 		return SSPR_EXIT_ERROR;
 	}
 	return SSPR_EXIT_OK;
@@ -161,27 +179,24 @@ static int confirm_code(const struct enroll_ctx *ctx, const struct contact_kind 
 			struct contact_secret *s, const char **why)
 {
 	int64_t deadline = sspr_now() + (int64_t)ctx->pol.code_lifetime;
-	char prompt[64];
 
-	snprintf(prompt, sizeof(prompt), "Code from the %s: ", kind->message);
 	*why = "bad-code";
 	for (int i = 0; i < CODE_TRIES; i++) {
-		int r = enroll_read_line(prompt, s->typed, sizeof(s->typed));
+		int r = enroll_read_line(_(kind->prompt), s->typed, sizeof(s->typed));
 
 		if (r == -1) {
 			*why = "cancelled";
 			return SSPR_EXIT_ERROR;
 		}
 		if (sspr_now() > deadline) {
-			printf("The code has expired.\n");
+			fputs(_("The code has expired.\n"), stdout);
 			*why = "expired";
 			return SSPR_EXIT_AUTH;
 		}
 		if (r == 0 && code_matches(s))
 			return SSPR_EXIT_OK;
 		if (i + 1 < CODE_TRIES)
-			printf("That code is not right; check the %s and try again.\n",
-			       kind->message);
+			fputs(_(kind->wrong_code), stdout);
 	}
 	return SSPR_EXIT_AUTH;
 }
@@ -191,15 +206,17 @@ bool enroll_take_contact(unsigned method, const char *typed, char *out, size_t s
 	if (method == SSPR_METHOD_PHONE) {
 		if (sspr_phone_normalize(typed, out, size))
 			return true;
-		cli_error("not a phone number: give it in international form, with + and the "
-			  "country code, such as +44 7700 900123");
+		cli_error(_("not a phone number: give it in international form, with + and the "
+			    "country code, such as +44 7700 900123"));
 		return false;
 	}
 	if (sspr_email_valid(typed) && strlen(typed) < size) {
 		snprintf(out, size, "%s", typed);
 		return true;
 	}
-	cli_error("not a valid e-mail address: give a plain address such as name@example.org");
+	/* TRANSLATORS: name@example.org is an example: keep the domain
+	 * example.org (reserved for examples); the name may be translated. */
+	cli_error(_("not a valid e-mail address: give a plain address such as name@example.org"));
 	return false;
 }
 
@@ -210,6 +227,7 @@ static int enroll_contact(struct enroll_ctx *ctx, const struct contact_kind *kin
 	struct contact_secret *s = NULL;
 	const char *why = "error", *method = sspr_method_name(kind->method);
 	char contact[SSPR_EMAIL_MAX + 1], masked[SSPR_EMAIL_MAX + 1];
+	unsigned minutes;
 	int r;
 
 	if ((r = enroll_method_allowed(ctx, kind->method)) != SSPR_EXIT_OK)
@@ -219,7 +237,7 @@ static int enroll_contact(struct enroll_ctx *ctx, const struct contact_kind *kin
 	u.contact = contact;
 	r = SSPR_EXIT_ERROR;
 	if (sodium_init() < 0 || (s = sodium_malloc(sizeof(*s))) == NULL) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
@@ -233,7 +251,7 @@ static int enroll_contact(struct enroll_ctx *ctx, const struct contact_kind *kin
 	}
 	r = SSPR_EXIT_ERROR;
 	if (sspr_code_generate(ctx->pol.code_length, s->code) != SSPR_OK) {
-		cli_error("cannot make a verification code");
+		cli_error(_("cannot make a verification code"));
 		goto out;
 	}
 	if ((r = send_code(ctx, kind, contact, s)) != SSPR_EXIT_OK) {
@@ -241,22 +259,39 @@ static int enroll_contact(struct enroll_ctx *ctx, const struct contact_kind *kin
 		goto out;
 	}
 	kind->mask(contact, masked, sizeof(masked));
-	printf("A verification code was sent to %s (%s).\n"
-	       "It is valid for %u minutes.\n",
-	       contact, masked, (ctx->pol.code_lifetime + 59) / 60);
+	minutes = (ctx->pol.code_lifetime + 59) / 60;
+	printf(dngettext(SSPR_TEXT_DOMAIN,
+			 /* TRANSLATORS: the address or number as typed, then as it is shown
+			  * later, partly hidden (such as "a***@e***.com" or "+44 ***** **123"). */
+			 "A verification code was sent to %s (%s).\n"
+			 "It is valid for %u minutes.\n",
+			 "A verification code was sent to %s (%s).\n"
+			 "It is valid for %u minutes.\n",
+			 minutes),
+	       contact, masked, minutes);
 	r = confirm_code(ctx, kind, s, &why);
 	sodium_memzero(s->code, sizeof(s->code));
 	if (r != SSPR_EXIT_OK) {
-		cli_error("the %s was not verified; nothing was stored", kind->noun);
+		cli_error("%s", _(kind->not_verified));
 		goto out;
 	}
 	u.now = sspr_now();
-	if (enroll_update_record(ctx, store_contact, &u, "store the contact") < 0) {
+	if (enroll_update_record(ctx, store_contact, &u, _("cannot store the contact")) < 0) {
 		r = SSPR_EXIT_ERROR;
 		goto out;
 	}
-	printf("Your %s %s is verified and registered%s.\n", kind->noun, contact,
-	       u.replaced ? " (it replaces the previous one)" : "");
+	if (kind->method == SSPR_METHOD_PHONE && u.replaced)
+		printf(_("Your phone number %s is verified and registered (it replaces the "
+			 "previous one).\n"),
+		       contact);
+	else if (kind->method == SSPR_METHOD_PHONE)
+		printf(_("Your phone number %s is verified and registered.\n"), contact);
+	else if (u.replaced)
+		printf(_("Your e-mail address %s is verified and registered (it replaces the "
+			 "previous one).\n"),
+		       contact);
+	else
+		printf(_("Your e-mail address %s is verified and registered.\n"), contact);
 	r = SSPR_EXIT_OK;
 out:
 	if (r != SSPR_EXIT_OK && strcmp(why, "cancelled") != 0 && s != NULL)

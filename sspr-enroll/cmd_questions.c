@@ -90,14 +90,21 @@ static int pick_question(const struct enroll_ctx *ctx, const struct sspr_questio
 			 struct question_set *s)
 {
 	struct sspr_error err = {{0}};
-	char prompt[160];
+	char prompt[512];
 	const char *q;
 
-	snprintf(prompt, sizeof(prompt), "Question %zu of %u: %s: ", s->n + 1,
-		 ctx->pol.questions_to_register,
-		 list->count == 0	      ? "write your own question"
-		 : ctx->pol.custom_questions ? "type its number, or write your own question"
-					      : "type its number");
+	if (list->count == 0)
+		snprintf(prompt, sizeof(prompt), _("Question %zu of %u: write your own question: "),
+			 s->n + 1, ctx->pol.questions_to_register);
+	else if (ctx->pol.custom_questions)
+		snprintf(prompt, sizeof(prompt),
+			 /* TRANSLATORS: its number: the number of a question in
+			  * the list shown above. */
+			 _("Question %zu of %u: type its number, or write your own question: "),
+			 s->n + 1, ctx->pol.questions_to_register);
+	else
+		snprintf(prompt, sizeof(prompt), _("Question %zu of %u: type its number: "),
+			 s->n + 1, ctx->pol.questions_to_register);
 	for (int tries = 0; tries < PICK_TRIES; tries++) {
 		int r = enroll_read_line(prompt, s->typed, sizeof(s->typed));
 
@@ -105,7 +112,7 @@ static int pick_question(const struct enroll_ctx *ctx, const struct sspr_questio
 			return SSPR_EXIT_ERROR;
 		q = s->typed;
 		if (r == -2) {
-			printf("That question is too long (at most %d bytes).\n",
+			printf(_("That question is too long (at most %d bytes).\n"),
 			       SSPR_QUESTION_MAX);
 			continue;
 		}
@@ -113,27 +120,30 @@ static int pick_question(const struct enroll_ctx *ctx, const struct sspr_questio
 			unsigned long k = strtoul(s->typed, NULL, 10);
 
 			if (k < 1 || k > list->count) {
-				printf("There is no question %s; choose 1 to %zu.\n", s->typed,
+				/* TRANSLATORS: %s is the number the user typed, %zu
+				 * the number of questions in the list. */
+				printf(_("There is no question %s; choose 1 to %zu.\n"), s->typed,
 				       list->count);
 				continue;
 			}
 			q = list->text[k - 1];
 		} else if (!ctx->pol.custom_questions) {
-			printf("Type the number of a question from the list.\n");
+			fputs(_("Type the number of a question from the list.\n"), stdout);
 			continue;
 		} else if (sspr_question_text_check(s->typed, &err) != SSPR_OK) {
-			printf("That question cannot be used: %s\n", err.msg);
+			/* TRANSLATORS: %s says why. */
+			printf(_("That question cannot be used: %s\n"), err.msg);
 			continue;
 		}
 		if (already_chosen(s, q)) {
-			printf("You already chose that question; pick another one.\n");
+			fputs(_("You already chose that question; pick another one.\n"), stdout);
 			continue;
 		}
 		if (sspr_strlcpy(s->question[s->n], q, sizeof(s->question[s->n])) != SSPR_OK)
 			continue;
 		return SSPR_EXIT_OK;
 	}
-	cli_error("too many invalid choices");
+	cli_error(_("too many invalid choices"));
 	return SSPR_EXIT_ERROR;
 }
 
@@ -150,22 +160,25 @@ static int ask_answer(const struct enroll_ctx *ctx, struct question_set *s)
 		others[i] = s->answer[i];
 	printf("%s\n", s->question[s->n]);
 	for (int tries = 0; tries < ANSWER_TRIES; tries++) {
-		r = enroll_read_secret("Answer (not shown): ", s->typed, sizeof(s->typed));
+		r = enroll_read_secret(_("Answer (not shown): "), s->typed, sizeof(s->typed));
 		if (r == -1)
 			return SSPR_EXIT_ERROR;
 		if (r == -2 || sspr_answer_normalise(s->typed, answer, SSPR_ANSWER_MAX + 1,
 						     &chars) != SSPR_OK) {
-			printf("That answer cannot be used: it is too long or has characters that "
-			       "cannot be typed.\n");
+			fputs(_("That answer cannot be used: it is too long or has characters that "
+				"cannot be typed.\n"),
+			      stdout);
 			continue;
 		}
 		sodium_memzero(s->typed, sizeof(s->typed));
 		if (sspr_answer_check(&ctx->pol, ctx->user, s->question[s->n], answer, chars,
 				      others, s->n, &err) != SSPR_OK) {
-			printf("That answer cannot be used: %s\n", err.msg);
+			/* TRANSLATORS: %s says why, such as "an answer may not repeat the
+			 * question". */
+			printf(_("That answer cannot be used: %s\n"), err.msg);
 			continue;
 		}
-		r = enroll_read_secret("Type the answer again: ", s->typed, sizeof(s->typed));
+		r = enroll_read_secret(_("Type the answer again: "), s->typed, sizeof(s->typed));
 		if (r == -1)
 			return SSPR_EXIT_ERROR;
 		if (r == 0 && sspr_answer_normalise(s->typed, s->again, sizeof(s->again), &chars) ==
@@ -173,9 +186,9 @@ static int ask_answer(const struct enroll_ctx *ctx, struct question_set *s)
 		    strlen(s->again) == strlen(answer) &&
 		    sodium_memcmp(s->again, answer, strlen(answer)) == 0)
 			return SSPR_EXIT_OK;
-		printf("The two answers do not match; type it again.\n");
+		fputs(_("The two answers do not match; type it again.\n"), stdout);
 	}
-	cli_error("too many refused or mistyped answers");
+	cli_error(_("too many refused or mistyped answers"));
 	return SSPR_EXIT_ERROR;
 }
 
@@ -189,13 +202,19 @@ static int load_list(const struct enroll_ctx *ctx, struct sspr_question_list *li
 		return SSPR_EXIT_OK;
 	}
 	if (r != SSPR_OK) {
-		cli_error("cannot read the questions: %s", err.msg);
+		cli_error(_("cannot read the questions: %s"), err.msg);
 		return SSPR_EXIT_ERROR;
 	}
 	if (!ctx->pol.custom_questions && list->count < ctx->pol.questions_to_register) {
-		cli_error("only %zu questions are available, but %u must be registered; "
-			     "ask your administrator",
-			     list->count, ctx->pol.questions_to_register);
+		cli_error(dngettext(SSPR_TEXT_DOMAIN,
+				    /* TRANSLATORS: the plural follows the first number (0 to 4);
+				     * the second is 3 to 5. */
+				    "only %zu questions are available, but %u must be registered; "
+				    "ask your administrator",
+				    "only %zu questions are available, but %u must be registered; "
+				    "ask your administrator",
+				    list->count),
+			  list->count, ctx->pol.questions_to_register);
 		return SSPR_EXIT_ERROR;
 	}
 	return SSPR_EXIT_OK;
@@ -203,15 +222,20 @@ static int load_list(const struct enroll_ctx *ctx, struct sspr_question_list *li
 
 static void show_list(const struct enroll_ctx *ctx, const struct sspr_question_list *list)
 {
-	printf("Choose %u different security questions and answer them. The answers are\n"
-	       "not shown while you type; case and extra spaces do not matter.\n",
+	printf(dngettext(SSPR_TEXT_DOMAIN,
+			 /* TRANSLATORS: %u is 3 to 5. Keep the lines under 80 columns. */
+			 "Choose %u different security questions and answer them. The answers are\n"
+			 "not shown while you type; case and extra spaces do not matter.\n",
+			 "Choose %u different security questions and answer them. The answers are\n"
+			 "not shown while you type; case and extra spaces do not matter.\n",
+			 ctx->pol.questions_to_register),
 	       ctx->pol.questions_to_register);
 	if (list->count > 0)
 		printf("\n");
 	for (size_t i = 0; i < list->count; i++)
 		printf("%3zu. %s\n", i + 1, list->text[i]);
 	if (list->count > 0 && ctx->pol.custom_questions)
-		printf("\nYou may also write questions of your own.\n");
+		printf("\n%s", _("You may also write questions of your own.\n"));
 	printf("\n");
 }
 
@@ -228,17 +252,19 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 		return r;
 	r = SSPR_EXIT_ERROR;
 	if (ctx->pol.questions_to_register > SSPR_QUESTIONS_MAX) {
-		cli_error("questions_to_register must be at most %d", SSPR_QUESTIONS_MAX);
+		/* TRANSLATORS: questions_to_register is a setting of the policy
+		 * file: keep it. */
+		cli_error(_("questions_to_register must be at most %d"), SSPR_QUESTIONS_MAX);
 		goto out;
 	}
 	if (sodium_init() < 0) {
-		cli_error("cannot initialise libsodium");
+		cli_error(_("cannot initialise libsodium"));
 		goto out;
 	}
 	list = calloc(1, sizeof(*list));
 	s = sodium_malloc(sizeof(*s));
 	if (list == NULL || s == NULL) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
@@ -246,7 +272,12 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 		goto out;
 	r = SSPR_EXIT_ERROR;
 	if (enroll_load_record(ctx, &current) == SSPR_OK && current.n_questions > 0)
-		printf("You have %u security questions registered; the new set replaces them.\n\n",
+		printf(dngettext(SSPR_TEXT_DOMAIN,
+				 "You have %u security questions registered; the new set replaces "
+				 "them.\n\n",
+				 "You have %u security questions registered; the new set replaces "
+				 "them.\n\n",
+				 current.n_questions),
 		       current.n_questions);
 	show_list(ctx, list);
 	while (s->n < ctx->pol.questions_to_register) {
@@ -254,8 +285,13 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 		if (r == SSPR_EXIT_OK)
 			r = ask_answer(ctx, s);
 		if (r != SSPR_EXIT_OK) {
-			cli_error("%zu of %u questions answered; nothing was stored", s->n,
-				     ctx->pol.questions_to_register);
+			cli_error(dngettext(SSPR_TEXT_DOMAIN,
+					    /* TRANSLATORS: the plural follows the second number,
+					     * the questions asked for (3 to 5). */
+					    "%zu of %u questions answered; nothing was stored",
+					    "%zu of %u questions answered; nothing was stored",
+					    ctx->pol.questions_to_register),
+				  s->n, ctx->pol.questions_to_register);
 			goto out;
 		}
 		s->n++;
@@ -265,17 +301,20 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 	for (size_t i = 0; i < s->n; i++) {
 		if (sspr_answer_hash(s->answer[i], ctx->pol.argon2_opslimit,
 				     ctx->pol.argon2_memlimit, s->hash[i]) != SSPR_OK) {
-			cli_error("cannot hash the answers (argon2_memlimit too high?)");
+			/* TRANSLATORS: argon2_memlimit is a setting of the policy
+			 * file: keep it. */
+			cli_error(_("cannot hash the answers (argon2_memlimit too high?)"));
 			goto out;
 		}
 		sodium_memzero(s->answer[i], sizeof(s->answer[i]));
 	}
 	u.set = s;
 	u.now = sspr_now();
-	if (enroll_update_record(ctx, store_questions, &u,
-				 "store the questions") < 0)
+	if (enroll_update_record(ctx, store_questions, &u, _("cannot store the questions")) < 0)
 		goto out;
-	printf("Your %zu security questions are registered.\n", s->n);
+	printf(dngettext(SSPR_TEXT_DOMAIN, "Your %zu security questions are registered.\n",
+			 "Your %zu security questions are registered.\n", s->n),
+	       s->n);
 	r = SSPR_EXIT_OK;
 out:
 	if (s != NULL)

@@ -51,37 +51,52 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 		return r;
 	r = SSPR_EXIT_ERROR;
 	if (n < 1 || n > SSPR_RECOVERY_MAX) {
-		cli_error("recovery_codes must be 1..%d", SSPR_RECOVERY_MAX);
+		/* TRANSLATORS: recovery_codes is a setting of the policy file: keep
+		 * it. */
+		cli_error(_("recovery_codes must be 1..%d"), SSPR_RECOVERY_MAX);
 		return r;
 	}
 	if (sodium_init() < 0 || (s = sodium_malloc(sizeof(*s))) == NULL) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
 	if (enroll_load_record(ctx, &current) == SSPR_OK && current.n_recovery > 0)
-		printf("Your earlier recovery codes (%u left) are replaced by a new set;\n"
-		       "the old ones stop working now.\n\n",
-		       sspr_recovery_left(&current));
+		printf(
+		    dngettext(SSPR_TEXT_DOMAIN,
+			      "Your earlier recovery codes (%u left) are replaced by a new set;\n"
+			      "the old ones stop working now.\n\n",
+			      "Your earlier recovery codes (%u left) are replaced by a new set;\n"
+			      "the old ones stop working now.\n\n",
+			      sspr_recovery_left(&current)),
+		    sspr_recovery_left(&current));
 	/* Random codes and hashing happen here, once: the store may run the
 	 * update function more than once. */
 	sspr_record_init(&s->fresh);
 	if (sspr_recovery_issue(&s->fresh, n, s->codes) != SSPR_OK) {
-		cli_error("cannot make recovery codes");
+		cli_error(_("cannot make recovery codes"));
 		goto out;
 	}
 	u.fresh = &s->fresh;
 	u.now = sspr_now();
-	if (enroll_update_record(ctx, store_recovery, &u,
-				 "store the recovery codes") < 0)
+	if (enroll_update_record(ctx, store_recovery, &u, _("cannot store the recovery codes")) < 0)
 		goto out;
-	printf("Your %u recovery codes. Each works once, in place of the other methods,\n"
-	       "when you reset your password. They are shown only now: print them or\n"
-	       "write them down and keep them somewhere safe, away from this computer.\n\n",
-	       n);
+	printf(
+	    dngettext(SSPR_TEXT_DOMAIN,
+		      /* TRANSLATORS: keep the lines under 80 columns. */
+		      "Your %u recovery codes. Each works once, in place of the other methods,\n"
+		      "when you reset your password. They are shown only now: print them or\n"
+		      "write them down and keep them somewhere safe, away from this computer.\n\n",
+		      "Your %u recovery codes. Each works once, in place of the other methods,\n"
+		      "when you reset your password. They are shown only now: print them or\n"
+		      "write them down and keep them somewhere safe, away from this computer.\n\n",
+		      n),
+	    n);
 	for (unsigned i = 0; i < n; i++)
 		printf("  %2u. %s\n", i + 1, s->codes[i]);
-	printf("\nRunning 'sspr-enroll recovery' again makes a new set and cancels these.\n");
+	printf("\n%s",
+	       /* TRANSLATORS: keep the command 'sspr-enroll recovery' as it is. */
+	       _("Running 'sspr-enroll recovery' again makes a new set and cancels these.\n"));
 	fflush(stdout);
 	r = SSPR_EXIT_OK;
 out:

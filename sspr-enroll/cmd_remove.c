@@ -38,12 +38,12 @@ static int remove_method(struct sspr_record *rec, bool exists, struct sspr_event
 int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method, const char *device)
 {
 	struct remove_update *u = NULL;
-	char what[32];
+	char what[256];
 	unsigned left;
 	int r = SSPR_EXIT_ERROR;
 
 	if (sodium_init() < 0 || (u = sodium_malloc(sizeof(*u))) == NULL) {
-		cli_error("out of memory");
+		cli_error(_("out of memory"));
 		return r;
 	}
 	sodium_memzero(u, sizeof(*u));
@@ -51,33 +51,55 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method, const char *devic
 	u->device = device;
 	u->user = ctx->user;
 	u->now = sspr_now();
-	snprintf(what, sizeof(what), "remove %s", sspr_method_name(method));
+	/* TRANSLATORS: %s is a method name as typed (totp, questions, email,
+	 * phone, recovery, pass); the message goes on with why. */
+	snprintf(what, sizeof(what), _("cannot remove %s"), sspr_method_name(method));
 	if (enroll_update_record(ctx, remove_method, u, what) < 0)
 		goto out;
 	r = SSPR_EXIT_OK;
 	if (!u->present) {
 		if (device != NULL)
-			printf("You have no authenticator device called %s; nothing was removed.\n",
+			printf(_("You have no authenticator device called %s; nothing was "
+				 "removed.\n"),
 			       device);
 		else
-			printf("You have no %s registered; nothing was removed.\n",
+			/* TRANSLATORS: %s is a method name as typed (totp,
+			 * questions, email, phone, recovery, pass). */
+			printf(_("You have no %s registered; nothing was removed.\n"),
 			       sspr_method_name(method));
 		goto out;
 	}
 	if (device != NULL)
-		printf("Your authenticator device %s is removed (%u left).\n", device,
-		       (unsigned)u->after.n_totp);
+		printf(dngettext(SSPR_TEXT_DOMAIN,
+				 /* TRANSLATORS: %s is the device's name; the plural
+				  * follows the devices left. */
+				 "Your authenticator device %s is removed (%u left).\n",
+				 "Your authenticator device %s is removed (%u left).\n",
+				 u->after.n_totp),
+		       device, (unsigned)u->after.n_totp);
 	else
-		printf("Your %s registration is removed.\n", sspr_method_name(method));
+		/* TRANSLATORS: %s is a method name as typed (totp, questions,
+		 * email, phone, recovery, pass). */
+		printf(_("Your %s registration is removed.\n"), sspr_method_name(method));
 	/* A pass from the helpdesk does not keep a registration going. */
 	left = sspr_method_count(sspr_usable_methods(&ctx->rule, &u->after) &
 				 ~(unsigned)SSPR_METHOD_PASS);
 	if (left < ctx->rule.required)
-		printf("Warning: you now have %u usable reset method%s, but a password reset "
-		       "needs %u.\n"
-		       "Register another one with sspr-enroll, or you cannot reset your\n"
-		       "password.\n",
-		       left, left == 1 ? "" : "s", ctx->rule.required);
+		printf(
+		    dngettext(SSPR_TEXT_DOMAIN,
+			      /* TRANSLATORS: the plural follows the first number, the methods
+			       * left; the second is the number a reset needs. Keep
+			       * sspr-enroll, the command, as it is. */
+			      "Warning: you now have %u usable reset method, but a password reset "
+			      "needs %u.\n"
+			      "Register another one with sspr-enroll, or you cannot reset your\n"
+			      "password.\n",
+			      "Warning: you now have %u usable reset methods, but a password reset "
+			      "needs %u.\n"
+			      "Register another one with sspr-enroll, or you cannot reset your\n"
+			      "password.\n",
+			      left),
+		    left, ctx->rule.required);
 out:
 	if (u != NULL)
 		sodium_free(u);

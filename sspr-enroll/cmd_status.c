@@ -25,58 +25,90 @@ static void method_line(const struct enroll_ctx *ctx, const struct sspr_record *
 {
 	char d[CLI_TIME_MAX];
 
+	/* The method names stay as the user types them (sspr-enroll remove). */
 	printf("  %-10s ", sspr_method_name(m));
 	switch (m) {
 	case SSPR_METHOD_TOTP:
 		if (rec->n_totp == 0)
-			printf("not registered");
+			fputs(_("not registered"), stdout);
 		for (unsigned i = 0; i < rec->n_totp && i < SSPR_TOTP_DEVICES_MAX; i++)
-			printf("%s%s", i == 0 ? "registered: " : ", ", rec->totp[i].name);
+			/* TRANSLATORS: before the names of the user's
+			 * authenticator devices, as in "registered: phone, tablet". */
+			printf("%s%s", i == 0 ? _("registered: ") : ", ", rec->totp[i].name);
 		break;
 	case SSPR_METHOD_QUESTIONS:
 		if (rec->n_questions == 0)
-			printf("not registered");
+			fputs(_("not registered"), stdout);
 		else
-			printf("%u questions registered", rec->n_questions);
+			printf(dngettext(SSPR_TEXT_DOMAIN, "%u questions registered",
+					 "%u questions registered", rec->n_questions),
+			       rec->n_questions);
 		break;
 	case SSPR_METHOD_EMAIL:
 	case SSPR_METHOD_PHONE: {
 		const struct sspr_contact *c = sspr_record_contact_of(rec, m);
 
 		if (!(m == SSPR_METHOD_EMAIL ? rec->has_email : rec->has_phone))
-			printf("not registered");
+			fputs(_("not registered"), stdout);
 		else {
 			sspr_text_print_safe(stdout, c->address);
-			printf(" (%s)", c->verified ? "verified" : "not verified");
+			if (c->verified)
+				/* TRANSLATORS: after an e-mail address or phone
+				 * number. */
+				fputs(_(" (verified)"), stdout);
+			else
+				/* TRANSLATORS: after an e-mail address or phone
+				 * number. */
+				fputs(_(" (not verified)"), stdout);
 		}
 		break;
 	}
 	case SSPR_METHOD_RECOVERY:
 		if (rec->n_recovery == 0)
-			printf("not registered");
+			fputs(_("not registered"), stdout);
 		else
-			printf("%u of %u codes left", sspr_recovery_left(rec), rec->n_recovery);
+			/* TRANSLATORS: recovery codes; the plural follows the first
+			 * number, the codes left. */
+			printf(dngettext(SSPR_TEXT_DOMAIN, "%u of %u codes left",
+					 "%u of %u codes left", sspr_recovery_left(rec)),
+			       sspr_recovery_left(rec), rec->n_recovery);
 		break;
 	case SSPR_METHOD_PASS:
 		if (!rec->has_pass)
-			printf("none (the helpdesk issues them)");
+			/* TRANSLATORS: them: passes, one-time reset permits the
+			 * helpdesk gives out. */
+			fputs(_("none (the helpdesk issues them)"), stdout);
+		else if (sspr_record_pass_usable(rec, sspr_now()))
+			printf(dngettext(SSPR_TEXT_DOMAIN,
+					 /* TRANSLATORS: a pass from the helpdesk; %s is a time,
+					  * such as 2024-05-01T12:00:00Z, then the uses left. */
+					 "from the helpdesk, valid until %s, %u use left",
+					 "from the helpdesk, valid until %s, %u uses left",
+					 rec->pass.uses_left),
+			       cli_time_iso(rec->pass.expires_at, d),
+			       (unsigned)rec->pass.uses_left);
 		else
-			printf("from the helpdesk, %s %s, %u use%s left",
-			       sspr_record_pass_usable(rec, sspr_now()) ? "valid until" : "expired",
-			       cli_time_iso(rec->pass.expires_at, d), (unsigned)rec->pass.uses_left,
-			       rec->pass.uses_left == 1 ? "" : "s");
+			printf(dngettext(SSPR_TEXT_DOMAIN,
+					 /* TRANSLATORS: a pass from the helpdesk that
+					  * expired at the time %s, then the uses left. */
+					 "from the helpdesk, expired %s, %u use left",
+					 "from the helpdesk, expired %s, %u uses left",
+					 rec->pass.uses_left),
+			       cli_time_iso(rec->pass.expires_at, d),
+			       (unsigned)rec->pass.uses_left);
 		break;
 	case SSPR_METHOD_PAM:
-		printf("checked by the PAM service %s (it keeps its own registrations)",
+		/* TRANSLATORS: %s is the name of a PAM service. */
+		printf(_("checked by the PAM service %s (it keeps its own registrations)"),
 		       ctx->pol.delegated_service);
 		break;
 	default:
 		break;
 	}
 	if (!(ctx->pol.methods & m))
-		printf(" (not allowed by the policy: not used)");
+		fputs(_(" (not allowed by the policy: not used)"), stdout);
 	else if (!(ctx->rule.methods & m))
-		printf(" (not used for administrators)");
+		fputs(_(" (not used for administrators)"), stdout);
 	printf("\n");
 }
 
@@ -85,33 +117,65 @@ static void print_text(const struct enroll_ctx *ctx, const struct status_view *v
 {
 	char d[CLI_TIME_MAX];
 
-	printf("user:         %s\n", ctx->user);
-	printf("eligible:     %s\n",
-	       v->elig == SSPR_ELIGIBLE ? "yes" : sspr_eligibility_reason(v->elig));
-	if (!v->found)
-		printf("status:       not enrolled\n");
-	if (v->missing == 0)
-		printf("registration: complete (%u method%s needed for a reset)\n",
-		       ctx->rule.required, ctx->rule.required == 1 ? "" : "s");
+	/* TRANSLATORS: the status is a list of "label: value" lines, the
+	 * values lined up in one column: give every label of it ("user:",
+	 * "eligible:", "status:", "registration:", "admin:", "registered:",
+	 * "confirmed:", "locked:") the same width, padded with spaces. */
+	printf(_("user:         %s\n"), ctx->user);
+	if (v->elig == SSPR_ELIGIBLE)
+		fputs(_("eligible:     yes\n"), stdout);
 	else
-		printf("registration: not complete: %u more method%s needed "
-		       "(a reset needs %u)\n",
-		       v->missing, v->missing == 1 ? "" : "s", ctx->rule.required);
+		/* TRANSLATORS: %s says why not, such as "no such account". */
+		printf(_("eligible:     %s\n"), sspr_eligibility_reason(v->elig));
+	if (!v->found)
+		fputs(_("status:       not enrolled\n"), stdout);
+	if (v->missing == 0)
+		printf(dngettext(SSPR_TEXT_DOMAIN,
+				 "registration: complete (%u method needed for a reset)\n",
+				 "registration: complete (%u methods needed for a reset)\n",
+				 ctx->rule.required),
+		       ctx->rule.required);
+	else
+		printf(dngettext(SSPR_TEXT_DOMAIN,
+				 /* TRANSLATORS: the plural follows the first number, the methods
+				  * missing; the second is the number a reset needs. */
+				 "registration: not complete: %u more method needed "
+				 "(a reset needs %u)\n",
+				 "registration: not complete: %u more methods needed "
+				 "(a reset needs %u)\n",
+				 v->missing),
+		       v->missing, ctx->rule.required);
 	if (ctx->rule.admin)
-		printf("admin:        yes (group %s): %s\n", ctx->pol.admin_group,
+		/* TRANSLATORS: the first %s is a Unix group, the second what the
+		 * policy asks of administrators. */
+		printf(_("admin:        yes (group %s): %s\n"), ctx->pol.admin_group,
 		       sspr_rule_text(&ctx->rule));
-	printf("registered:   %s\n", cli_time_iso(rec->registered_at, d));
-	printf("confirmed:    %s%s\n", cli_time_iso(rec->confirmed_at, d),
-	       v->due ? " (re-confirmation due: run sspr-enroll)" : "");
+	/* TRANSLATORS: %s is a time, such as 2024-05-01T12:00:00Z, or - for
+	 * never. */
+	printf(_("registered:   %s\n"), cli_time_iso(rec->registered_at, d));
+	if (v->due)
+		/* TRANSLATORS: %s is a time, such as 2024-05-01T12:00:00Z; keep
+		 * the command sspr-enroll as it is. */
+		printf(_("confirmed:    %s (re-confirmation due: run sspr-enroll)\n"),
+		       cli_time_iso(rec->confirmed_at, d));
+	else
+		/* TRANSLATORS: %s is a time, such as 2024-05-01T12:00:00Z, or -
+		 * for never. */
+		printf(_("confirmed:    %s\n"), cli_time_iso(rec->confirmed_at, d));
 	if (v->locked)
-		printf("locked:       resets locked until %s\n",
+		/* TRANSLATORS: %s is a time, such as 2024-05-01T12:00:00Z. */
+		printf(_("locked:       resets locked until %s\n"),
 		       cli_time_iso(rec->locked_until, d));
-	printf("methods:\n");
+	/* TRANSLATORS: the heading of the list of methods, by the names the
+	 * user types (totp, questions, email, ...). */
+	fputs(_("methods:\n"), stdout);
 	SSPR_FOR_EACH_METHOD(m)
 		if ((ctx->pol.methods & m) || (v->have & m))
 			method_line(ctx, rec, m);
 	if (v->elig == SSPR_ELIGIBLE && v->missing > 0)
-		printf("\nTo complete your registration, run sspr-enroll without arguments.\n");
+		printf("\n%s",
+		       /* TRANSLATORS: keep the command sspr-enroll as it is. */
+		       _("To complete your registration, run sspr-enroll without arguments.\n"));
 }
 
 /* The --json document: a contract (doc/DESIGN.md §5.5); times are seconds

@@ -76,14 +76,24 @@ static void show_secret(const struct enroll_ctx *ctx, const char *device, const 
 	snprintf(uri, sizeof(uri),
 		 "otpauth://totp/%s?secret=%s&issuer=" ISSUER "&algorithm=SHA1&digits=%u&period=%u",
 		 label, b32, ctx->pol.totp.digits, ctx->pol.totp.period);
-	printf("Add this account to your authenticator app: scan the code below,\n"
-	       "or open the link, or type the key by hand.\n\n");
+	/* TRANSLATORS: keep the lines under 80 columns. */
+	fputs(_("Add this account to your authenticator app: scan the code below,\n"
+		"or open the link, or type the key by hand.\n\n"),
+	      stdout);
 	if (ctx->qr && enroll_draw_qr(uri) != 0)
-		printf("(the QR code could not be drawn)\n");
-	printf("\n%s\n\nKey: ", uri);
+		fputs(_("(the QR code could not be drawn)\n"), stdout);
+	/* The URI is a link for the app, never translated. */
+	printf("\n%s\n\n", uri);
+	/* TRANSLATORS: before the secret key, in groups of four letters,
+	 * for typing it into the app by hand. */
+	fputs(_("Key: "), stdout);
 	for (size_t i = 0; b32[i] != '\0'; i++)
 		printf("%s%c", i > 0 && i % 4 == 0 ? " " : "", b32[i]);
-	printf("\n(time-based, %u digits, every %u seconds)\n\n", ctx->pol.totp.digits,
+	printf("\n");
+	/* TRANSLATORS: the settings the app needs when the key is typed by
+	 * hand; the digits (6 to 8) and the seconds (usually 30) of a code.
+	 * Use the words the apps use for them. */
+	printf(_("(time-based, %u digits, every %u seconds)\n\n"), ctx->pol.totp.digits,
 	       ctx->pol.totp.period);
 	sodium_memzero(uri, sizeof(uri));
 }
@@ -95,7 +105,7 @@ static int confirm(const struct enroll_ctx *ctx, const uint8_t *secret, uint64_t
 	char line[64];
 
 	for (int i = 0; i < CONFIRM_TRIES; i++) {
-		printf("Enter the code from your authenticator app to confirm: ");
+		fputs(_("Enter the code from your authenticator app to confirm: "), stdout);
 		fflush(stdout);
 		if (fgets(line, sizeof(line), stdin) == NULL)
 			return SSPR_EXIT_ERROR;
@@ -104,9 +114,11 @@ static int confirm(const struct enroll_ctx *ctx, const uint8_t *secret, uint64_t
 		if (sspr_totp_find_step(secret, SECRET_BYTES, &ctx->pol.totp, *now, line, step) ==
 		    SSPR_OK)
 			return SSPR_EXIT_OK;
-		printf("That code does not match. Check the time on your phone and try again.\n");
+		fputs(_("That code does not match. Check the time on your phone and try again.\n"),
+		      stdout);
 	}
-	cli_error("no matching code after %d tries; nothing was stored", CONFIRM_TRIES);
+	/* TRANSLATORS: %d is 3. */
+	cli_error(_("no matching code after %d tries; nothing was stored"), CONFIRM_TRIES);
 	return SSPR_EXIT_AUTH;
 }
 
@@ -114,22 +126,43 @@ static int confirm(const struct enroll_ctx *ctx, const uint8_t *secret, uint64_t
  * false (told) when it cannot: the record has the most devices already. */
 static bool announce_device(const struct sspr_record *current, const char *device)
 {
+	char names[SSPR_TOTP_DEVICES_MAX * (SSPR_DEVICE_NAME_MAX + 2) + 1];
+	size_t n = 0;
+
 	if (sspr_record_find_totp(current, device) >= 0) {
-		printf("You already have an authenticator app registered as %s; confirming a new "
-		       "one\nreplaces it.\n\n", device);
+		/* TRANSLATORS: %s is the name of the device. Keep the lines under
+		 * 80 columns. */
+		printf(_("You already have an authenticator app registered as %s; confirming a "
+			 "new one\nreplaces it.\n\n"),
+		       device);
 		return true;
 	}
 	if (current->n_totp >= SSPR_TOTP_DEVICES_MAX) {
-		cli_error("you have %d authenticator apps registered, the most there can be; "
-			  "remove one first (sspr-enroll remove totp DEVICE)", SSPR_TOTP_DEVICES_MAX);
+		/* TRANSLATORS: %d is the most there can be (5). Keep the command
+		 * sspr-enroll remove totp as it is; DEVICE as in the help. */
+		cli_error(_("you have %d authenticator apps registered, the most there can be; "
+			    "remove one first (sspr-enroll remove totp DEVICE)"),
+			  SSPR_TOTP_DEVICES_MAX);
 		return false;
 	}
 	if (current->n_totp > 0) {
-		printf("You have %u authenticator app%s registered (", (unsigned)current->n_totp,
-		       current->n_totp == 1 ? "" : "s");
-		for (unsigned i = 0; i < current->n_totp; i++)
-			printf("%s%s", i > 0 ? ", " : "", current->totp[i].name);
-		printf("); this one is added as %s.\n\n", device);
+		/* The names in one string, so the sentence is one message. */
+		names[0] = '\0';
+		for (unsigned i = 0;
+		     i < current->n_totp && i < SSPR_TOTP_DEVICES_MAX && n < sizeof(names); i++)
+			n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+					      i > 0 ? ", " : "", current->totp[i].name);
+		printf(
+		    dngettext(SSPR_TEXT_DOMAIN,
+			      /* TRANSLATORS: the number of the user's authenticator devices,
+			       * their names (such as "phone, tablet"), then the name of the
+			       * new one. */
+			      "You have %u authenticator app registered (%s); this one is added "
+			      "as %s.\n\n",
+			      "You have %u authenticator apps registered (%s); this one is added "
+			      "as %s.\n\n",
+			      current->n_totp),
+		    (unsigned)current->n_totp, names, device);
 	}
 	return true;
 }
@@ -154,7 +187,7 @@ int enroll_cmd_totp(struct enroll_ctx *ctx, const char *device)
 		return r;
 	r = SSPR_EXIT_ERROR;
 	if (sspr_totp_init() != SSPR_OK || sspr_hostkey_load_public(ctx->pol.key_dir, pk, &err)) {
-		cli_error("%s", err.msg[0] ? err.msg : "crypto initialisation failed");
+		cli_error("%s", err.msg[0] ? err.msg : _("crypto initialisation failed"));
 		return SSPR_EXIT_ERROR;
 	}
 	if (sspr_policy_open_store(&ctx->pol, 0, &store, &err) != SSPR_OK) {
@@ -185,15 +218,20 @@ int enroll_cmd_totp(struct enroll_ctx *ctx, const char *device)
 		goto out;
 	if ((r = sspr_store_update(store, ctx->user, 0, store_totp, &e, &err)) < 0) {
 		if (r == SSPR_EFULL)
-			cli_error("you have %d authenticator apps registered, the most there can be; "
-				  "nothing was stored", SSPR_TOTP_DEVICES_MAX);
+			/* TRANSLATORS: %d is the most there can be (5). */
+			cli_error(_("you have %d authenticator apps registered, the most there can "
+				    "be; nothing was stored"),
+				  SSPR_TOTP_DEVICES_MAX);
 		else
-			enroll_store_error("store the enrollment", r, &err);
+			enroll_store_error(_("cannot store the enrollment"), r, &err);
 		r = SSPR_EXIT_ERROR;
 		goto out;
 	}
-	printf("Your authenticator app is registered as %s. If you forget your password,\n"
-	       "press Enter at the password prompt and type the code it shows.\n", name);
+	/* TRANSLATORS: %s is the name of the device. Keep the lines under 80
+	 * columns. */
+	printf(_("Your authenticator app is registered as %s. If you forget your password,\n"
+		 "press Enter at the password prompt and type the code it shows.\n"),
+	       name);
 	r = SSPR_EXIT_OK;
 out:
 	sodium_free(secret);

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "eligibility.h"
+#include "i18n.h"
 #include "policy.h"
 #include "policy_store.h"
 #include "store.h"
@@ -21,6 +22,10 @@
 #define ENROLL_PROG "sspr-enroll"
 #define ENROLL_SERVICE "sspr-enroll" /* PAM service and audit service name */
 
+/* Messages are in the text domain pam_sspr (_() and N_(), i18n.h). A count
+ * in a message goes through dngettext even where the English reads the
+ * same for one ("1 minutes"): other languages get their plural forms, and
+ * the English stays as the tests' transcripts have it. */
 
 struct enroll_ctx {
 	char user[SSPR_USER_MAX + 1]; /* from the real uid, never the environment */
@@ -35,8 +40,12 @@ struct enroll_ctx {
 /* privileges.c */
 bool enroll_privileged(void);
 /* Clears the environment, umask 007, no core dumps, fds 0-2 open, others
- * closed. Called first thing in main(). */
+ * closed. Called first thing in main(), after only the locale is set. */
 int enroll_sanitize(void);
+/* LANGUAGE (gettext's list of languages), when it is set and harmless,
+ * copied into buf for putting back after enroll_sanitize; false when there
+ * is none to keep. */
+bool enroll_keep_language(char buf[SSPR_LANGUAGE_MAX + 1]);
 /* The name of the real uid's account. */
 int enroll_identity(char *user, size_t size);
 
@@ -65,12 +74,13 @@ int enroll_ask_yes_no(const char *question, bool def);
  * error (already reported on stderr). */
 int enroll_load_record(const struct enroll_ctx *ctx, struct sspr_record *rec);
 /* Opens the store, runs fn on the caller's record in one update and closes
- * it again. On failure says "cannot WHAT: why" and returns the negative
- * status; otherwise returns fn's status. A record that does not decode is
- * refused and left untouched. */
+ * it again. On failure says "WHAT: why" (what: the translated failure,
+ * such as "cannot store the questions") and returns the negative status;
+ * otherwise returns fn's status. A record that does not decode is refused
+ * and left untouched. */
 int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, void *update,
 			 const char *what);
-/* "cannot WHAT: why" on stderr for a failed store call r. */
+/* "WHAT: why" on stderr for a failed store call r. */
 void enroll_store_error(const char *what, int r, const struct sspr_error *err);
 /* SSPR_EXIT_OK when the policy lets users register method, else a
  * message and SSPR_EXIT_DENIED. */

@@ -35,30 +35,32 @@ static int do_reconfirm(struct enroll_ctx *ctx)
 	struct reconfirm_update u = {.user = ctx->user};
 	int r;
 
-	printf("\nYour registration is complete. Type your password to confirm that these\n"
-	       "methods are still yours.\n");
+	/* TRANSLATORS: keep the lines under 80 columns. */
+	printf("\n%s", _("Your registration is complete. Type your password to confirm that "
+			 "these\nmethods are still yours.\n"));
 	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
 		return r;
 	u.now = sspr_now();
-	if (enroll_update_record(ctx, reconfirm, &u, "re-confirm") < 0)
+	if (enroll_update_record(ctx, reconfirm, &u, _("cannot re-confirm")) < 0)
 		return SSPR_EXIT_ERROR;
-	printf("Thank you: your methods are re-confirmed.\n");
+	fputs(_("Thank you: your methods are re-confirmed.\n"), stdout);
 	return SSPR_EXIT_OK;
 }
 
-static const char *describe(unsigned m)
+/* The question that offers method m, whole for the translators. */
+static const char *offer(unsigned m)
 {
 	switch (m) {
 	case SSPR_METHOD_TOTP:
-		return "an authenticator app";
+		return _("Register an authenticator app now?");
 	case SSPR_METHOD_QUESTIONS:
-		return "security questions";
+		return _("Register security questions now?");
 	case SSPR_METHOD_EMAIL:
-		return "an e-mail address";
+		return _("Register an e-mail address now?");
 	case SSPR_METHOD_PHONE:
-		return "a phone number for text messages";
+		return _("Register a phone number for text messages now?");
 	default:
-		return "recovery codes";
+		return _("Register recovery codes now?");
 	}
 }
 
@@ -69,8 +71,8 @@ static int guided_contact(struct enroll_ctx *ctx, unsigned method)
 	const bool phone = method == SSPR_METHOD_PHONE;
 
 	for (int i = 0; i < ADDRESS_TRIES; i++) {
-		int r = enroll_read_line(phone ? "Phone number (such as +44 7700 900123): "
-					       : "E-mail address: ",
+		int r = enroll_read_line(phone ? _("Phone number (such as +44 7700 900123): ")
+					       : _("E-mail address: "),
 					 typed, sizeof(typed));
 
 		if (r == -1)
@@ -103,16 +105,24 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 	unsigned have;
 	int r, load;
 
-	printf("\nA password reset needs %u method%s; you have %u. Register now:\n",
-	       ctx->rule.required, ctx->rule.required == 1 ? "" : "s",
+	printf("\n");
+	printf(dngettext(SSPR_TEXT_DOMAIN,
+			 /* TRANSLATORS: the plural follows the first number, the methods a reset
+			  * needs; the second is the number the user has. */
+			 "A password reset needs %u method; you have %u. Register now:\n",
+			 "A password reset needs %u methods; you have %u. Register now:\n",
+			 ctx->rule.required),
+	       ctx->rule.required,
 	       sspr_method_count(sspr_usable_methods(&ctx->rule, rec) & ~(unsigned)SSPR_METHOD_PASS));
 	if (ctx->rule.admin)
-		printf("You are an administrator (group %s). %s\n", ctx->pol.admin_group,
+		/* TRANSLATORS: %s is a Unix group, then what the policy asks of
+		 * administrators (a sentence). */
+		printf(_("You are an administrator (group %s). %s\n"), ctx->pol.admin_group,
 		       sspr_rule_text(&ctx->rule));
 	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
 		return r;
 	SSPR_FOR_EACH_METHOD(m) {
-		char question[96];
+		char question[512];
 		int yes;
 
 		have = sspr_usable_methods(&ctx->rule, rec);
@@ -121,7 +131,7 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 		 * register here. */
 		if ((m & SSPR_METHODS_UNREGISTRABLE) || !(ctx->rule.methods & m) || (have & m))
 			continue;
-		snprintf(question, sizeof(question), "\nRegister %s now?", describe(m));
+		snprintf(question, sizeof(question), "\n%s", offer(m));
 		yes = enroll_ask_yes_no(question, true);
 		if (yes < 0)
 			break;
@@ -129,7 +139,9 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 			continue;
 		r = run_method(ctx, m);
 		if (r != SSPR_EXIT_OK)
-			printf("(%s: not registered)\n", sspr_method_name(m));
+			/* TRANSLATORS: %s is a method name as typed (totp,
+			 * questions, email, phone, recovery). */
+			printf(_("(%s: not registered)\n"), sspr_method_name(m));
 		load = enroll_load_record(ctx, rec);
 		/* An error at end of input: nothing more can be answered. */
 		if ((load != SSPR_OK && load != SSPR_ENOENT) ||
@@ -139,14 +151,21 @@ static int walk_through(struct enroll_ctx *ctx, struct sspr_record *rec)
 			break;
 	}
 	if (sspr_registration_complete(&ctx->rule, rec)) {
-		printf("\nYour registration is complete: if you forget your password, press\n"
-		       "Enter at the password prompt to reset it.\n");
+		/* TRANSLATORS: keep the lines under 80 columns. */
+		printf("\n%s", _("Your registration is complete: if you forget your password, "
+				 "press\nEnter at the password prompt to reset it.\n"));
 		return SSPR_EXIT_OK;
 	}
 	have = sspr_method_count(sspr_usable_methods(&ctx->rule, rec) & ~(unsigned)SSPR_METHOD_PASS);
-	cli_error("your registration is not complete: %u of %u methods; run sspr-enroll "
-		     "again to finish it",
-		     have, ctx->rule.required);
+	cli_error(dngettext(SSPR_TEXT_DOMAIN,
+			    /* TRANSLATORS: the plural follows the second number, the methods a
+			     * reset needs. Keep the command sspr-enroll as it is. */
+			    "your registration is not complete: %u of %u methods; run "
+			    "sspr-enroll again to finish it",
+			    "your registration is not complete: %u of %u methods; run "
+			    "sspr-enroll again to finish it",
+			    ctx->rule.required),
+		  have, ctx->rule.required);
 	return SSPR_EXIT_ERROR;
 }
 

@@ -10,8 +10,10 @@
  * while privileged (a user could otherwise point the store anywhere).
  * Every command that changes the record checks the group first, then the
  * current password, once. */
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,7 +26,12 @@
 #include "mail.h"
 #include "safe_text.h"
 
-static const char usage_text[] =
+static const char usage_text[] = N_(
+	/* TRANSLATORS: the help of sspr-enroll. Keep the command and option
+	 * names, the method names, "default" and the exit status numbers as
+	 * they are; the words in capitals (PATH, COMMAND, DEVICE, ADDRESS,
+	 * NUMBER, METHOD) may be translated, the same way as in the messages
+	 * that name them. Keep the lines under 80 columns. */
 	"usage: sspr-enroll [--config PATH] [--no-qr] [COMMAND]\n"
 	"\n"
 	"  (no command)      guided setup: shows your status and registers what the\n"
@@ -42,13 +49,13 @@ static const char usage_text[] =
 	"                    recovery or pass\n"
 	"\n"
 	"Every command but status asks your current password first.\n"
-	"Exit status: 0 ok, 1 error, 2 usage, 3 not permitted, 4 authentication failed.\n";
+	"Exit status: 0 ok, 1 error, 2 usage, 3 not permitted, 4 authentication failed.\n");
 
 static int usage(const char *why)
 {
 	if (why != NULL)
 		cli_error("%s", why);
-	fputs(usage_text, stderr);
+	fputs(_(usage_text), stderr);
 	return SSPR_EXIT_USAGE;
 }
 
@@ -64,7 +71,7 @@ static int load_policy(struct enroll_ctx *ctx, const char *config, bool explicit
 		return SSPR_EXIT_ERROR;
 	}
 	if (sspr_lookup_user(ctx->user, &ids.uid, &ids.gid) != 1) {
-		cli_error("cannot look up your account %s", ctx->user);
+		cli_error(_("cannot look up your account %s"), ctx->user);
 		return SSPR_EXIT_ERROR;
 	}
 	sspr_rule_of(&ctx->pol, ctx->user, &ids, &ctx->rule);
@@ -95,14 +102,25 @@ static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, s
 		   strcmp(c->name, "remove") == 0) {
 		bool removing = strcmp(c->name, "remove") == 0;
 
+		if (i >= argc && c->name[0] == 'e')
+			/* TRANSLATORS: email is the command, typed as it is;
+			 * ADDRESS as in the help (sspr-enroll --help). */
+			return usage(_("email needs an ADDRESS"));
+		if (i >= argc && c->name[0] == 'p')
+			/* TRANSLATORS: phone is the command, typed as it is;
+			 * NUMBER as in the help (sspr-enroll --help). */
+			return usage(_("phone needs a NUMBER"));
 		if (i >= argc)
-			return usage(c->name[0] == 'e'   ? "email needs an ADDRESS"
-				     : c->name[0] == 'p' ? "phone needs a NUMBER"
-							 : "remove needs a METHOD");
+			/* TRANSLATORS: remove is the command, typed as it is;
+			 * METHOD as in the help (sspr-enroll --help). */
+			return usage(_("remove needs a METHOD"));
 		c->arg = argv[i++];
 		c->method = sspr_method_from_name(removing ? c->arg : c->name);
 		if (c->method == 0 || c->method == SSPR_METHOD_PAM)
-			return usage("METHOD is one of totp, questions, email, phone, recovery, pass");
+			return usage(
+			    /* TRANSLATORS: METHOD as in the help; the method names
+			     * are typed as they are. */
+			    _("METHOD is one of totp, questions, email, phone, recovery, pass"));
 		if (removing && c->method == SSPR_METHOD_TOTP && i < argc)
 			c->device = argv[i++];
 	} else {
@@ -110,12 +128,12 @@ static int parse_command(int argc, char **argv, int i, struct enroll_ctx *ctx, s
 			if (strcmp(c->name, registering[k]) == 0)
 				c->method = sspr_method_from_name(c->name);
 		if (c->method == 0)
-			return usage("unknown command");
+			return usage(_("unknown command"));
 		if (c->method == SSPR_METHOD_TOTP && i < argc)
 			c->device = argv[i++];
 	}
 	if (i < argc)
-		return usage("too many arguments");
+		return usage(_("too many arguments"));
 	return SSPR_EXIT_OK;
 }
 
@@ -137,8 +155,12 @@ static int run_change(struct enroll_ctx *ctx, const struct command *c)
 			return SSPR_EXIT_USAGE;
 	}
 	if (c->device != NULL && !sspr_device_name_valid(c->device)) {
-		cli_error("not a device name: give 1 to %d letters, digits, '.', '_' or '-', "
-			  "such as phone or tablet", SSPR_DEVICE_NAME_MAX);
+		/* TRANSLATORS: %d is the longest name (32). The name is the user's
+		 * own, so "phone" and "tablet" are only examples and may be
+		 * translated (in letters a-z). */
+		cli_error(_("not a device name: give 1 to %d letters, digits, '.', '_' or '-', "
+			    "such as phone or tablet"),
+			  SSPR_DEVICE_NAME_MAX);
 		return SSPR_EXIT_USAGE;
 	}
 	if ((r = enroll_authenticate(ctx)) != SSPR_EXIT_OK)
@@ -159,6 +181,36 @@ static int run_change(struct enroll_ctx *ctx, const struct command *c)
 	}
 }
 
+/* The messages in the user's language. The variables that name it are in
+ * the environment, which enroll_sanitize drops: so the locale is set from
+ * them first (glibc refuses the locale names that are unsafe in a setgid
+ * program), and LANGUAGE, which gettext reads from the environment at each
+ * lookup, is put back afterwards when harmless. As a program, sspr-enroll
+ * may make the project's text domain its default; _() names it anyway. */
+static int sanitize_keeping_language(void)
+{
+	char language[SSPR_LANGUAGE_MAX + 1];
+	bool keep;
+
+	(void)setlocale(LC_ALL, "");
+	sspr_i18n_bind();
+	(void)textdomain(SSPR_TEXT_DOMAIN);
+	keep = enroll_keep_language(language);
+	if (enroll_sanitize() != 0)
+		return -1;
+	/* Only the language is lost without it: not worth stopping for. */
+	if (keep && setenv("LANGUAGE", language, 1) == 0 &&
+	    sspr_locale_names_no_language(setlocale(LC_MESSAGES, NULL))) {
+		/* LANGUAGE with no language in the locale (LANG=C.UTF-8): a
+		 * locale gettext reads LANGUAGE in, for the process. */
+		locale_t l = sspr_language_locale(language);
+
+		if (l != (locale_t)0)
+			(void)uselocale(l);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct enroll_ctx ctx = {.qr = true};
@@ -168,13 +220,13 @@ int main(int argc, char **argv)
 	int i, r;
 
 	cli_set_program(ENROLL_PROG);
-	if (enroll_sanitize() != 0) {
-		cli_error("cannot set up a safe process environment");
+	if (sanitize_keeping_language() != 0) {
+		cli_error(_("cannot set up a safe process environment"));
 		return SSPR_EXIT_ERROR;
 	}
 	/* Once, before any guarded memory or random draw. */
 	if (sodium_init() < 0) {
-		cli_error("libsodium failed to initialise");
+		cli_error(_("libsodium failed to initialise"));
 		return SSPR_EXIT_ERROR;
 	}
 	/* Unbuffered: no typed secret waits in a stdio buffer, and no line
@@ -189,26 +241,27 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--no-qr") == 0) {
 			ctx.qr = false;
 		} else if (strcmp(argv[i], "--help") == 0) {
-			fputs(usage_text, stdout);
+			fputs(_(usage_text), stdout);
 			return SSPR_EXIT_OK;
 		} else if (strcmp(argv[i], "--version") == 0) {
 			printf(ENROLL_PROG " " SSPR_VERSION "\n");
 			return SSPR_EXIT_OK;
 		} else {
-			return usage("unknown option");
+			return usage(_("unknown option"));
 		}
 	}
 	if ((r = parse_command(argc, argv, i, &ctx, &c)) != SSPR_EXIT_OK)
 		return r;
 	if (explicit_config && enroll_privileged() && getuid() != 0) {
-		cli_error("--config is not allowed when running setgid");
+		/* TRANSLATORS: --config is an option and setgid a term: keep both. */
+		cli_error(_("--config is not allowed when running setgid"));
 		return SSPR_EXIT_DENIED;
 	}
 	/* The working directory is "/" by now. */
 	if (explicit_config && config[0] != '/')
-		return usage("--config needs an absolute path");
+		return usage(_("--config needs an absolute path"));
 	if (enroll_identity(ctx.user, sizeof(ctx.user)) != 0) {
-		cli_error("cannot find your account (uid %u)", (unsigned)getuid());
+		cli_error(_("cannot find your account (uid %u)"), (unsigned)getuid());
 		return SSPR_EXIT_ERROR;
 	}
 	if ((r = load_policy(&ctx, config, explicit_config)) != SSPR_EXIT_OK)

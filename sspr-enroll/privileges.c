@@ -69,6 +69,18 @@ int enroll_sanitize(void)
 	return 0;
 }
 
+/* gettext makes a file name of each entry of LANGUAGE, so only a value
+ * that cannot be a path is kept (sspr_language_valid); the caller's
+ * environment is otherwise dropped whole. */
+bool enroll_keep_language(char buf[SSPR_LANGUAGE_MAX + 1])
+{
+	const char *language = getenv("LANGUAGE");
+
+	buf[0] = '\0';
+	return language != NULL && sspr_language_valid(language) &&
+	       sspr_strlcpy(buf, language, SSPR_LANGUAGE_MAX + 1) == SSPR_OK;
+}
+
 int enroll_identity(char *user, size_t size)
 {
 	struct passwd pw, *res = NULL;

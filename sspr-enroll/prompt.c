@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -84,11 +83,19 @@ int enroll_read_secret(const char *prompt, char *buf, size_t size)
 	return r;
 }
 
+/* The words of the user's language count as well as the English y, yes,
+ * n and no (sspr_answer_is_yes), whatever the hint shows. */
 int enroll_ask_yes_no(const char *question, bool def)
 {
-	char line[16], prompt[512];
+	/* TRANSLATORS: the hint after a question that Enter answers with yes:
+	 * the first letters of your words for yes and no (those of "y|yes" and
+	 * "n|no"), the one Enter gives in capitals. */
+	const char *yes_hint = _("[Y/n]");
+	/* TRANSLATORS: the same hint, for a question that Enter answers with no. */
+	const char *no_hint = _("[y/N]");
+	char line[64], prompt[1024];
 
-	snprintf(prompt, sizeof(prompt), "%s %s ", question, def ? "[Y/n]" : "[y/N]");
+	snprintf(prompt, sizeof(prompt), "%s %s ", question, def ? yes_hint : no_hint);
 	for (int i = 0; i < 3; i++) {
 		int r = enroll_read_line(prompt, line, sizeof(line));
 
@@ -96,11 +103,12 @@ int enroll_ask_yes_no(const char *question, bool def)
 			return -1;
 		if (r == 0 && line[0] == '\0')
 			return def;
-		if (r == 0 && (strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0))
+		if (r == 0 && sspr_answer_is_yes(line))
 			return 1;
-		if (r == 0 && (strcasecmp(line, "n") == 0 || strcasecmp(line, "no") == 0))
+		if (r == 0 && sspr_answer_is_no(line))
 			return 0;
-		printf("Please answer y or n.\n");
+		/* TRANSLATORS: y and n: the same letters as in the [Y/n] hint. */
+		fputs(_("Please answer y or n.\n"), stdout);
 	}
 	return -1;
 }

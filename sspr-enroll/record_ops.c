@@ -32,11 +32,15 @@ void enroll_store_error(const char *what, int r, const struct sspr_error *err)
 	/* Never replaced from here: a record this version cannot read may
 	 * hold a newer version's methods, lock and replay mark. */
 	if (r == SSPR_ECORRUPT)
-		cli_error("cannot %s: your reset record cannot be read (damaged, or written "
-			     "by a newer version); it was left as it is: ask an administrator",
-			     what);
+		/* TRANSLATORS: %s is what failed, such as "cannot store the
+		 * questions". */
+		cli_error(_("%s: your reset record cannot be read (damaged, or written by a newer "
+			    "version); it was left as it is: ask an administrator"),
+			  what);
 	else
-		cli_error("cannot %s: %s", what, err->msg[0] ? err->msg : sspr_strerror(r));
+		/* TRANSLATORS: what failed, such as "cannot store the questions",
+		 * and why. */
+		cli_error(_("%s: %s"), what, err->msg[0] ? err->msg : sspr_strerror(r));
 }
 
 int enroll_update_record(const struct enroll_ctx *ctx, sspr_store_update_fn fn, void *update,
@@ -61,11 +65,17 @@ int enroll_method_allowed(const struct enroll_ctx *ctx, unsigned method)
 	if (ctx->rule.methods & method)
 		return SSPR_EXIT_OK;
 	if (ctx->pol.methods & method)
-		cli_error("%s do not count for administrators (admin_policy = strict, group %s): "
-			  "register two other methods",
+		/* TRANSLATORS: the first %s is a method name as typed (totp,
+		 * questions, email, phone, recovery), the second a Unix group;
+		 * "admin_policy = strict" is a setting of the policy file: keep it. */
+		cli_error(_("the method %s does not count for administrators (admin_policy = strict, "
+			    "group %s): register two other methods"),
 			  sspr_method_name(method), ctx->pol.admin_group);
 	else
-		cli_error("registering %s is not allowed by the policy (methods = %s)",
+		/* TRANSLATORS: the first %s is a method name as typed (totp,
+		 * questions, email, phone, recovery); "methods = %s" is the
+		 * setting of the policy file, with the names it lists: keep it. */
+		cli_error(_("registering %s is not allowed by the policy (methods = %s)"),
 			  sspr_method_name(method),
 			  sspr_methods_text(ctx->pol.methods, " ", list, sizeof(list)));
 	return SSPR_EXIT_DENIED;
@@ -82,6 +92,6 @@ void enroll_log_event(const struct enroll_ctx *ctx, const char *action, const ch
 		       detail);
 	if (sspr_policy_open_store(&ctx->pol, 0, &store, &err) != SSPR_OK ||
 	    sspr_store_append_event(store, &ev, &err) != SSPR_OK)
-		cli_error("cannot record the audit event: %s", err.msg);
+		cli_error(_("cannot record the audit event: %s"), err.msg);
 	sspr_store_close(store);
 }

@@ -15,6 +15,7 @@
 struct mailer_request {
 	char address[SSPR_EMAIL_MAX + 1];
 	char code[SSPR_CODE_SIZE];
+	char language[SSPR_LANGUAGE_MAX + 1]; /* "" for English */
 	char body[SSPR_MAIL_BODY_MAX];
 	char raw[SSPR_MAIL_RELAY_REQUEST_MAX + 1];
 };

@@ -83,20 +83,29 @@ static int read_request(struct mailer_request *rq)
 	return 0;
 }
 
-/* "ADDRESS\nCODE\n": a plain address or an E.164 number, and a code of
- * digits. */
+/* "ADDRESS\nCODE\n[LANGUAGE\n]": a plain address or an E.164 number, a
+ * code of digits, and the language to write in (empty or absent: English). */
 static int parse_request(struct mailer_request *rq)
 {
-	char *code, *end;
+	char *code, *end, *language = NULL;
 
 	code = strchr(rq->raw, '\n');
 	if (code == NULL)
 		return -1;
 	*code++ = '\0';
 	end = strchr(code, '\n');
-	if (end == NULL || end[1] != '\0')
+	if (end == NULL)
 		return -1;
 	*end = '\0';
+	if (end[1] != '\0') {
+		language = end + 1;
+		end = strchr(language, '\n');
+		if (end == NULL || end[1] != '\0')
+			return -1;
+		*end = '\0';
+		if (language[0] != '\0' && !sspr_language_valid(language))
+			return -1;
+	}
 	if ((!sspr_email_valid(rq->raw) && !sspr_phone_valid(rq->raw)) ||
 	    strlen(rq->raw) > SSPR_EMAIL_MAX ||
 	    strlen(code) < 6 || strlen(code) >= sizeof(rq->code) ||
@@ -104,7 +113,24 @@ static int parse_request(struct mailer_request *rq)
 		return -1;
 	memcpy(rq->address, rq->raw, strlen(rq->raw) + 1);
 	memcpy(rq->code, code, strlen(code) + 1);
+	if (language != NULL)
+		memcpy(rq->language, language, strlen(language) + 1);
 	return 0;
+}
+
+/* The message goes out in the language of the user who asked. This
+ * process serves that one request, so its locale and LANGUAGE are the
+ * user's to set: a locale in which gettext reads LANGUAGE, and the
+ * request's LANGUAGE. */
+static void write_in(const char *language)
+{
+	locale_t l;
+
+	sspr_i18n_bind();
+	if (language[0] == '\0' || (l = sspr_language_locale(language)) == (locale_t)0)
+		return;
+	(void)uselocale(l); /* for the process's life: it ends after this message */
+	(void)setenv("LANGUAGE", language, 1);
 }
 
 enum rate { RATE_OK, RATE_LIMIT, RATE_BROKEN };
@@ -175,7 +201,7 @@ int mailer_serve(const struct sspr_policy *pol, struct mailer_request *rq)
 	struct passwd pw, *pwres = NULL;
 	char pwbuf[4096], host[256] = "localhost", masked[SSPR_EMAIL_MAX + 1];
 	struct sspr_error err = {{0}};
-	struct sspr_mail mail = {.from = pol->mail_from, .subject = SSPR_MAIL_VERIFY_SUBJECT};
+	struct sspr_mail mail = {.from = pol->mail_from};
 	bool phone;
 
 	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 ||
@@ -229,6 +255,8 @@ int mailer_serve(const struct sspr_policy *pol, struct mailer_request *rq)
 	}
 	(void)gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
+	write_in(rq->language);
+	mail.subject = SSPR_MAIL_VERIFY_SUBJECT;
 	if ((phone ? sspr_phone_verify_text : sspr_mail_verify_body)(
 		    rq->body, sizeof(rq->body), pw.pw_name, host, rq->code,
 		    (pol->code_lifetime + 59) / 60) != SSPR_OK) {

@@ -7,11 +7,15 @@
 set -euo pipefail
 
 packages=(
-	# build
-	build-essential meson ninja-build pkg-config
+	# build (gettext: xgettext and msgfmt make the catalogues)
+	build-essential meson ninja-build pkg-config gettext
 	libpam0g-dev liboath-dev libsodium-dev liblmdb-dev libqrencode-dev
 	# unit and module tests
 	libcmocka-dev libpam-wrapper libpamtest0-dev
+	# the dialog in the user's language: localedef compiles a German
+	# locale for the module test of PAM's environment (into the test's
+	# own directory, not the system's)
+	locales
 	# end-to-end tests, enrollment test and demo: pamtester drives PAM,
 	# oathtool computes codes, lmdb-utils inspects the store, python3 runs
 	# tools/converse.py and the test summary, passwd gives useradd/chpasswd,

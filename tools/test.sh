@@ -11,8 +11,9 @@ tools/deps.sh
 # Reuse the build directory when it can be reconfigured; start afresh when
 # it cannot (made by another meson version, or half-written).
 # The tests run uninstalled, so the directory store backend is loaded from
-# the build tree (never do that in a build you install).
-setup_args=(-Dplugin_dir="$PWD/build-test/plugins")
+# the build tree, and the translations read from it (never do that in a
+# build you install).
+setup_args=(-Dplugin_dir="$PWD/build-test/plugins" -Dlocaledir="$PWD/build-test/po")
 if [ -f build-test/build.ninja ]; then
 	meson setup --reconfigure build-test "${setup_args[@]}" ||
 		meson setup --wipe build-test "${setup_args[@]}"

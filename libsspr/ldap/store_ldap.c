@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -72,7 +71,7 @@ int sspr_ldap_decode_entry(LDAP *ld, LDAPMessage *entry, struct sspr_record *rec
 		}
 		attrs[n].name = a;
 		attrs[n].vals = ldap_get_values_len(ld, entry, a);
-		if (strcasecmp(a, "ssprRevision") == 0 && attrs[n].vals != NULL &&
+		if (sspr_ascii_casecmp(a, "ssprRevision") == 0 && attrs[n].vals != NULL &&
 		    attrs[n].vals[0] != NULL && attrs[n].vals[0]->bv_len < cap) {
 			memcpy(rev, attrs[n].vals[0]->bv_val, attrs[n].vals[0]->bv_len);
 			rev[attrs[n].vals[0]->bv_len] = '\0';
@@ -501,7 +500,7 @@ static int create_base(LDAP *ld, struct ldap_store *st, bool found, struct sspr_
 	}
 	if (ldap_str2dn(st->base_dn, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || dn == NULL ||
 	    dn[0] == NULL || dn[0][0] == NULL || dn[0][1] != NULL ||
-	    dn[0][0]->la_attr.bv_len != 2 || strncasecmp(dn[0][0]->la_attr.bv_val, "ou", 2) != 0 ||
+	    dn[0][0]->la_attr.bv_len != 2 || sspr_ascii_ncasecmp(dn[0][0]->la_attr.bv_val, "ou", 2) != 0 ||
 	    dn[0][0]->la_value.bv_len >= sizeof(ou)) {
 		ldap_dnfree(dn);
 		sspr_error_set(err, SSPR_EINVAL,

@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,11 +103,11 @@ int sspr_ldap_tls_mode(const char *uri, enum sspr_ldap_tls *mode)
 		r = SSPR_EINVAL;
 		goto out;
 	}
-	if (strcasecmp(lud->lud_scheme, "ldaps") == 0)
+	if (sspr_ascii_casecmp(lud->lud_scheme, "ldaps") == 0)
 		*mode = SSPR_LDAP_TLS_LDAPS;
-	else if (strcasecmp(lud->lud_scheme, "ldapi") == 0)
+	else if (sspr_ascii_casecmp(lud->lud_scheme, "ldapi") == 0)
 		*mode = SSPR_LDAP_TLS_NONE; /* a local socket: the kernel is the channel */
-	else if (strcasecmp(lud->lud_scheme, "ldap") == 0)
+	else if (sspr_ascii_casecmp(lud->lud_scheme, "ldap") == 0)
 		/* StartTLS, loopback included: any local user can listen on
 		 * an unprivileged port while slapd is down, or on ::1 while
 		 * it holds only 127.0.0.1, and the bind password rewrites

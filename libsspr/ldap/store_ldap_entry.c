@@ -9,12 +9,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <sodium.h>
 
 #include "phone.h"
 #include "store_ldap_entry.h"
+#include "util.h"
 
 enum attr {
 	A_USER,
@@ -769,7 +769,7 @@ static bool decode_attr(enum attr a, struct berval **vals, struct sspr_record *r
 static int find_attr(const char *name)
 {
 	for (int a = 0; a < A_COUNT; a++)
-		if (strcasecmp(name, sspr_ldap_account_attrs[a]) == 0)
+		if (sspr_ascii_casecmp(name, sspr_ldap_account_attrs[a]) == 0)
 			return a;
 	return -1;
 }
@@ -805,7 +805,7 @@ int sspr_ldap_entry_decode(const struct sspr_ldap_attr *attrs, size_t n,
 	/* The revision first, so a corrupt record still has one to replace.
 	 * Named twice (no server sends that), it has none. */
 	for (size_t i = 0; i < n; i++) {
-		if (strcasecmp(attrs[i].name, "ssprRevision") != 0)
+		if (sspr_ascii_casecmp(attrs[i].name, "ssprRevision") != 0)
 			continue;
 		if ((seen & BIT(A_REVISION)) ||
 		    !decode_attr(A_REVISION, attrs[i].vals, rec, revision)) {
@@ -824,7 +824,7 @@ int sspr_ldap_entry_decode(const struct sspr_ldap_attr *attrs, size_t n,
 			/* objectClass, operational attributes: not ours. An
 			 * sspr attribute we do not know is a newer writer's
 			 * data we would silently drop on the next write. */
-			if (strncasecmp(attrs[i].name, "sspr", 4) == 0)
+			if (sspr_ascii_ncasecmp(attrs[i].name, "sspr", 4) == 0)
 				goto out;
 			continue;
 		}

@@ -558,7 +558,7 @@ printf 'ada:%s\n' "$PW" | chpasswd
 run ada "$(lines "$PW")" questions
 check "admin: questions refused to a member of sudo (exit 3)" test "$status" = 3
 shows "admin: with the reason" \
-	"questions do not count for administrators (admin_policy = strict, group sudo): register two other methods"
+	"the method questions does not count for administrators (admin_policy = strict, group sudo): register two other methods"
 hides "admin: before the password is asked" "Password"
 out=$(as ada "$SANDBOX/sspr-enroll" status)
 shows "admin: status says what counts" \
@@ -593,5 +593,35 @@ sys.exit(0 if need <= set(d) and d["user"] == "gina" and d["methods"] == ["quest
 out=$(as erin "$SANDBOX/sspr-enroll" status)
 shows "status: questions counted" "3 questions registered"
 shows "status: dates shown" "confirmed:"
+
+# --- in the user's language -------------------------------------------------------
+# The setgid helper keeps LANGUAGE alone of the caller's environment, and
+# the relay writes the verification mail in it (the request's language).
+# The expected texts are the catalogues of this build (gettext(1)); without
+# them (a build not configured with -Dlocaledir=BUILD/po) this part fails.
+locales=${SSPR_TEST_LOCALEDIR:-}
+de() { LANGUAGE=de LANG=C.UTF-8 TEXTDOMAINDIR=$locales gettext -d pam_sspr -- "$1"; }
+check "de: the build's German catalogue is there ($locales)" \
+	test -r "$locales/de/LC_MESSAGES/pam_sspr.mo"
+out=$(as erin env LANGUAGE=de LC_ALL=C.UTF-8 "$SANDBOX/sspr-enroll" status 2>&1)
+shows "de: status speaks German" "$(de $'user:         %s\n' | sed 's/%s.*//')"
+hides "de: and not English" "user:         erin"
+rm -f "$SANDBOX/mail/message" "$SANDBOX/mail/ids"
+status=0
+out=$({
+	printf '%s\n' "$PW"
+	for _ in $(seq 150); do [ -s "$SANDBOX/mail/ids" ] && break; sleep 0.1; done
+	grep -oE '^[^0-9]*: [0-9]{6,10}$' "$SANDBOX/mail/message" | grep -oE '[0-9]+$'
+} | as erin env LANGUAGE=de "$SANDBOX/sspr-enroll" email erin.de@example.org 2>&1) || status=$?
+check "de: erin verifies an address in German" test "$status" = 0
+shows "de: the code prompt is German" "$(de 'Code from the e-mail: ')"
+subject=$(python3 -c 'import email, email.header, sys
+m = email.message_from_file(open(sys.argv[1]))
+print(str(email.header.make_header(email.header.decode_header(m["Subject"]))))' "$SANDBOX/mail/message")
+check "de: the relay wrote the subject in German (RFC 2047)" \
+	test "$subject" = "$(de 'Your pam_sspr verification code')"
+first_line=$(de $'Someone, hopefully you, is registering this address for password resets\nof the account %s on %s.\n\nVerification code: %s\n\nType it into sspr-enroll within %u minutes. If you did not ask for this,\nignore this message; the address will not be registered.\n' | head -n 1)
+check "de: and the body (\"$first_line\")" grep -qF -- "$first_line" "$SANDBOX/mail/message"
+check "de: not the English" bash -c "! grep -q 'hopefully you' '$SANDBOX/mail/message'"
 
 checks_done

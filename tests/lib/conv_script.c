@@ -240,3 +240,11 @@ bool script_said(const struct script *sc, const char *needle)
 			return true;
 	return false;
 }
+
+bool script_asked(const struct script *sc, const char *needle)
+{
+	for (int i = 0; i < sc->n_prompts; i++)
+		if (strstr(sc->prompts[i], needle) != NULL)
+			return true;
+	return false;
+}

@@ -60,6 +60,8 @@ int script_word(const char *word, char **out);
 
 /* True when any message holds needle. */
 bool script_said(const struct script *sc, const char *needle);
+/* True when any prompt holds needle (a menu is one prompt). */
+bool script_asked(const struct script *sc, const char *needle);
 
 /* CLOCK_MONOTONIC in seconds. */
 double script_now(void);

@@ -5,7 +5,9 @@
  * when called by root. `fail` makes every password change fail, to test the
  * path where identity is proved but the change is refused. `set_rhost` in
  * auth only sets PAM_RHOST to a name with a newline and steps aside, as a
- * hostile peer's name would reach the next module. */
+ * hostile peer's name would reach the next module. `putenv=NAME=VALUE` in
+ * auth only puts NAME=VALUE into PAM's environment and steps aside, as an
+ * application (a display manager) sets LANG there before authenticating. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@ struct args {
 	const char *file;
 	bool fail;
 	bool set_rhost;
+	const char *putenv; /* NAME=VALUE */
 };
 
 static void parse(int argc, const char **argv, struct args *a)
@@ -28,6 +31,7 @@ static void parse(int argc, const char **argv, struct args *a)
 	a->file = NULL;
 	a->fail = false;
 	a->set_rhost = false;
+	a->putenv = NULL;
 	for (int i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "file=", 5) == 0)
 			a->file = argv[i] + 5;
@@ -35,6 +39,8 @@ static void parse(int argc, const char **argv, struct args *a)
 			a->fail = true;
 		else if (strcmp(argv[i], "set_rhost") == 0)
 			a->set_rhost = true;
+		else if (strncmp(argv[i], "putenv=", 7) == 0)
+			a->putenv = argv[i] + 7;
 	}
 }
 
@@ -96,6 +102,8 @@ EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const ch
 				       PAM_SUCCESS
 			       ? PAM_IGNORE
 			       : PAM_SYSTEM_ERR;
+	if (a.putenv != NULL)
+		return pam_putenv(pamh, a.putenv) == PAM_SUCCESS ? PAM_IGNORE : PAM_SYSTEM_ERR;
 	if (a.file == NULL || pam_get_user(pamh, &user, NULL) != PAM_SUCCESS)
 		return PAM_AUTHINFO_UNAVAIL;
 	if (pam_get_authtok(pamh, PAM_AUTHTOK, &password, NULL) != PAM_SUCCESS)

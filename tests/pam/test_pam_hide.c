@@ -177,7 +177,8 @@ static void transcript(const struct script *sc, char *out, size_t size)
 	for (int i = 0; i < sc->n_prompts && used < size; i++) {
 		const char *p = sc->prompts[i];
 
-		if (strchr(p, '?') != NULL)
+		/* A drawn security question; the menu (which asks too) stays. */
+		if (strchr(p, '?') != NULL && strstr(p, "\nChoose 1-") == NULL)
 			p = "<question>";
 		used += (size_t)snprintf(out + used, size - used, "P:%s|", p);
 	}
@@ -401,7 +402,10 @@ static void test_the_menu_still_resets(void **state)
 	current_code(code);
 	script_init(&sc, 5, "", "1", code, "NewPass-2", "NewPass-2");
 	assert_int_equal(run("sspr-hide-all", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_string_equal(sc.prompts[1], "Choose 1-4: ");
+	/* One prompt: the question, the items, and the choice on its last line. */
+	assert_non_null(strstr(sc.prompts[1], "How do you want to prove who you are?\n  1. "));
+	assert_non_null(strstr(sc.prompts[1], "\nChoose 1-4: "));
+	assert_string_equal(strstr(sc.prompts[1], "\nChoose 1-4: "), "\nChoose 1-4: ");
 	assert_true(password_is(user, "NewPass-2"));
 	/* A method not enrolled: a decoy, and the truth in the audit trail. */
 	script_init(&sc, 5, "", "2", "x", "x", "");

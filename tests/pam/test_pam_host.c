@@ -212,8 +212,8 @@ static void test_unlock_keeps_the_password(void **state)
 	current_code(code);
 	script_init(&sc, 4, "", "2", code, "OldPass-1");
 	assert_int_equal(run("sspr-unlock", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
-	assert_true(script_said(&sc, "What do you need?"));
-	assert_true(script_said(&sc, "Unlock my account"));
+	assert_true(script_asked(&sc, "What do you need?"));
+	assert_true(script_asked(&sc, "Unlock my account"));
 	assert_true(script_said(&sc, "Your account is unlocked."));
 	assert_false(script_said(&sc, "password has been changed"));
 	assert_true(password_is(user, "OldPass-1"));
@@ -232,8 +232,8 @@ static void test_unlock_keeps_the_password(void **state)
 	script_init(&stranger, 4, "", "2", "1", "123456");
 	assert_int_not_equal(run("sspr-unlockh", STRANGER, PAMTEST_AUTHENTICATE, &stranger),
 			     PAM_SUCCESS);
-	assert_true(script_said(&stranger, "What do you need?"));
-	assert_true(script_said(&stranger, "How do you want to prove who you are?"));
+	assert_true(script_asked(&stranger, "What do you need?"));
+	assert_true(script_asked(&stranger, "How do you want to prove who you are?"));
 	assert_non_null(strstr(stranger.prompts[3], "code"));
 }
 

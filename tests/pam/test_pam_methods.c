@@ -794,8 +794,8 @@ static void test_menu_lists_only_enrolled_methods(void **state)
 	script_init(&sc, 6, "", "9", "2", recovery[0], "NewPass-11", "NewPass-11");
 	assert_int_equal(run("sspr-methods", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	assert_non_null(strstr(sc.prompts[1], "Choose 1-2"));
-	assert_true(script_said(&sc, "1. With a code from your authenticator app"));
-	assert_true(script_said(&sc, "2. With one of your recovery codes"));
+	assert_true(script_asked(&sc, "1. With a code from your authenticator app"));
+	assert_true(script_asked(&sc, "2. With one of your recovery codes"));
 	assert_false(script_said(&sc, "security questions"));
 	assert_true(script_said(&sc, "Please type a number from 1 to 2."));
 	assert_true(password_is(user, "NewPass-11"));
@@ -1023,7 +1023,7 @@ static void test_pass_decoy_matches(void **state)
 	assert_int_equal(real.n_prompts, stranger.n_prompts);
 	for (int i = 0; i < real.n_prompts; i++)
 		assert_string_equal(real.prompts[i], stranger.prompts[i]);
-	assert_true(script_said(&real, "5. With a temporary access pass from your helpdesk"));
+	assert_true(script_asked(&real, "5. With a temporary access pass from your helpdesk"));
 	assert_true(script_said(&stranger, "The temporary access pass is not valid."));
 	assert_true(script_said(&real, "The temporary access pass is not valid."));
 }

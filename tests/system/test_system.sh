@@ -22,13 +22,21 @@
 #     for, so autopkgtest is told to accept those two restrictions). The
 #     scenario is system_test.py --installed, which leaves out only the
 #     reinstall under dpkg-statoverride (it needs the .deb files).
-# Both systems are cached as tarballs in /var/cache/sspr-test, keyed by
+#  6. in both modes: a graphical login. A third minimal system of that
+#     release holding the package's dependencies, LightDM, Xvfb and D-Bus,
+#     in which greeter_test.py starts a real LightDM with a scripted
+#     greeter (tests/system/greeter/) that resets alice's password at the
+#     greeter; screenshots of every step go to $SSPR_ARTIFACT_DIR.
+# The systems are cached as tarballs in /var/cache/sspr-test, keyed by
 # release, mirror and package list.
 # Usage: test_system.sh SUITE SOURCE_DIR SYSTEM_TEST_PY   (SUITE: bookworm, trixie)
 # Environment: SSPR_DEB_DIR (ready .debs, linted by the host's lintian),
 # SSPR_TEST_MIRROR (Debian mirror, default http://deb.debian.org/debian),
 # SSPR_TEST_CACHE (default /var/cache/sspr-test), SSPR_TEST_KEEP=1 (keep the
-# scratch directory), SSPR_TEST_AUTOPKGTEST=1 (step 5 instead of 3 and 4).
+# scratch directory), SSPR_TEST_AUTOPKGTEST=1 (step 5 instead of 3 and 4),
+# SSPR_ARTIFACT_DIR (the greeter's screenshots and logs, default
+# $work/artifacts, kept when the scratch directory goes), SSPR_TEST_ONLY=greeter
+# (only step 6 after 1 and 2: for working on the greeter test).
 set -euo pipefail
 
 prog=test_system.sh
@@ -65,6 +73,10 @@ cleanup() {
 	# The namespace's mounts died with it: the scratch root is plain files.
 	if [ "${SSPR_TEST_KEEP:-0}" = 1 ]; then
 		say "kept $work"
+	elif [ -d "$work/artifacts" ]; then
+		# The default artifact directory is in $work: keep only it.
+		find "$work" -mindepth 1 -maxdepth 1 ! -name artifacts -exec rm -rf --one-file-system {} +
+		say "artifacts kept in $work/artifacts"
 	else
 		rm -rf --one-file-system "$work"
 	fi
@@ -202,6 +214,41 @@ depends=$( (dpkg-deb -f "$deb" Depends; echo ,; dpkg-deb -f "$ldap_deb" Depends;
 	tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$' |
 	grep -v '^libpam-sspr$')
 status=0
+
+# --- 6. a graphical login: LightDM with a scripted greeter under Xvfb -------
+# Its own system: the package's dependencies (libpam-sspr's only: the LDAP
+# and Kerberos packages are not installed there), the display manager and
+# what the scripted greeter is written in. lightdm pulls its default greeter
+# (lightdm-gtk-greeter | lightdm-greeter), which stays unused; fonts come
+# with fontconfig (fonts-dejavu-core). Recommends are not installed.
+# Called as "greeter_test || status=$?", where set -e does not act: each
+# step that can fail returns by itself.
+greeter_test() {
+	local greeter_depends greeter_tarball groot artifacts gstatus=0
+	greeter_depends=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' |
+		sed 's/|.*//; s/(.*)//; s/[[:space:]]//g' | grep -v '^$') || return 1
+	greeter_tarball=$(system_tarball greeter "$(printf '%s\n' $greeter_depends lightdm xvfb \
+		dbus python3-gi gir1.2-lightdm-1 gir1.2-gtk-3.0 gettext-base locales passwd \
+		libpam-runtime |
+		sort -u | paste -sd, -)") || return 1
+	groot=$work/greeter-root
+	mkdir -p "$groot" && tar -xf "$greeter_tarball" -C "$groot" && cp "$deb" "$groot/tmp/" ||
+		return 1
+	artifacts=${SSPR_ARTIFACT_DIR:-$work/artifacts}
+	mkdir -p "$artifacts" && artifacts=$(realpath -e -- "$artifacts") || return 1
+	say "greeter test: LightDM under Xvfb; screenshots and logs in $artifacts"
+	with_system_mounted "$groot" python3 "$(dirname "$driver")/greeter_test.py" "$groot" \
+		"/tmp/$(basename "$deb")" "$artifacts" || gstatus=$?
+	say "greeter test: $([ "$gstatus" = 0 ] && echo passed || echo "FAILED (status $gstatus)");" \
+		"screenshots in $artifacts"
+	return "$gstatus"
+}
+
+if [ "${SSPR_TEST_ONLY:-}" = greeter ]; then
+	greeter_test || status=$?
+	exit "$status"
+fi
+
 if [ "${SSPR_TEST_AUTOPKGTEST:-0}" != 1 ]; then
 	tarball=$(system_tarball test "$(printf '%s\n' $depends openssh-server openssh-client login \
 		passwd libpam-runtime adduser sudo | sort -u | paste -sd, -)")
@@ -213,6 +260,7 @@ if [ "${SSPR_TEST_AUTOPKGTEST:-0}" != 1 ]; then
 	cp "$deb" "$ldap_deb" "$krb5_deb" "$root/tmp/"
 	with_system_mounted "$root" python3 "$driver" "$root" "/tmp/$(basename "$deb")" \
 		"/tmp/$(basename "$ldap_deb")" "/tmp/$(basename "$krb5_deb")" || status=$?
+	greeter_test || status=$?
 	exit "$status"
 fi
 
@@ -245,6 +293,8 @@ grep -E '^(installed +(PASS|FAIL|SKIP)|system: [0-9]+ passed)' "$work/autopkgtes
 	sed "s/^/$prog: autopkgtest: /" || true
 if [ "$status" != 0 ] || ! grep -qE '^installed +PASS' "$work/autopkgtest.log"; then
 	tail -n 80 "$work/autopkgtest.log"
-	fail "autopkgtest failed in $suite (status $status)"
+	say "autopkgtest failed in $suite (status $status)" >&2
+	status=1
 fi
-exit 0
+greeter_test || status=$?
+exit "$status"

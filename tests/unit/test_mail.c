@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "mail.h"
 
@@ -104,6 +105,49 @@ static void test_send_runs_the_command_without_a_shell(void **state)
 	assert_non_null(strstr(msg, "\n\nCode: 12345678\n"));
 }
 
+/* A subject that is not ASCII goes out as RFC 2047 encoded words, folded,
+ * none longer than 75 characters and no character cut in two. */
+static void test_subject_in_another_language_is_encoded(void **state)
+{
+	/* 2 x 22 bytes of "ä" (two bytes each) and more: three words. */
+	const char *subject = "Ihr Code zum Zurücksetzen: äääääääääääääääääääääää "
+			      "ööööööööööööööööööööööööööö Ende";
+	const struct sspr_mail mail = {.from = "root", .to = "alice@example.com",
+				       .subject = subject, .body = "Grüße"};
+	struct sspr_error err = {{0}};
+	char decoded[512] = "", *msg, *line, *save = NULL;
+	size_t used = 0, words = 0;
+
+	write_script("cat > \"$1\"");
+	snprintf(command, sizeof(command), "%s %s", script, saved);
+	assert_int_equal(sspr_mail_send(command, &mail, 0, &err), SSPR_OK);
+	msg = read_saved();
+	assert_non_null(strstr(msg, "Subject: =?UTF-8?B?"));
+	assert_non_null(strstr(msg, "\n\nGrüße\n")); /* the body is 8-bit UTF-8 */
+	for (line = strtok_r(strstr(msg, "Subject: ") + 9, "\n", &save);
+	     line != NULL && (words == 0 || line[0] == ' '); line = strtok_r(NULL, "\n", &save)) {
+		char *w = line + (line[0] == ' '), *end = strstr(w, "?=");
+		unsigned char raw[64];
+		size_t n = 0;
+
+		assert_true(strncmp(w, "=?UTF-8?B?", 10) == 0 && end != NULL && end[2] == '\0');
+		assert_true(strlen(w) <= 75);
+		for (const char *c = w; *c != '\0'; c++)
+			assert_true((unsigned char)*c < 0x80); /* the header is ASCII */
+		*end = '\0';
+		assert_int_equal(sodium_base642bin(raw, sizeof(raw), w + 10, strlen(w + 10), NULL,
+						   &n, NULL, sodium_base64_VARIANT_ORIGINAL),
+				 0);
+		assert_true((raw[0] & 0xc0) != 0x80); /* starts a character */
+		memcpy(decoded + used, raw, n);
+		used += n;
+		words++;
+	}
+	decoded[used] = '\0';
+	assert_true(words >= 3);
+	assert_string_equal(decoded, subject);
+}
+
 static void test_send_reports_failures(void **state)
 {
 	const struct sspr_mail mail = {.from = "root", .to = "alice@example.com",
@@ -128,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_send_runs_the_command_without_a_shell),
 		cmocka_unit_test(test_send_reports_failures),
+		cmocka_unit_test(test_subject_in_another_language_is_encoded),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
