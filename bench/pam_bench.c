@@ -88,7 +88,7 @@ struct answer {
 	uint64_t step;
 	bool failed;
 	char said[160]; /* the module's last message, kept for a failure's line */
-	char menu[1024]; /* the last message as sent: a method menu, if any */
+	char menu[2048]; /* the last message or menu prompt as sent */
 };
 
 /* pam_sspr shows a numbered menu ("  2. With a code from your authenticator
@@ -150,7 +150,9 @@ static int conv(int n, const struct pam_message **msg, struct pam_response **res
 		}
 		if (a->reset && a->prompts == 0) {
 			text = ""; /* pam_sspr: an empty password starts the reset */
-		} else if (a->reset && msg[i]->msg != NULL && strncmp(msg[i]->msg, "Choose", 6) == 0) {
+		} else if (a->reset && msg[i]->msg != NULL && strstr(msg[i]->msg, "\nChoose 1-") != NULL) {
+			/* The menu is one prompt: the question, the items, "Choose 1-N: ". */
+			snprintf(a->menu, sizeof(a->menu), "%s", msg[i]->msg);
 			text = menu_choice(a, choice, sizeof(choice));
 		} else if (a->reset && msg[i]->msg != NULL &&
 			   strncmp(msg[i]->msg, QUESTION_PREFIX, strlen(QUESTION_PREFIX)) == 0) {

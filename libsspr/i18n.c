@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The project's text domain and the yes/no words (see i18n.h). */
-#include <locale.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -12,69 +9,6 @@
 void sspr_i18n_bind(void)
 {
 	(void)bindtextdomain(SSPR_TEXT_DOMAIN, SSPR_LOCALE_DIR);
-}
-
-bool sspr_language_valid(const char *language)
-{
-	size_t n = strnlen(language, SSPR_LANGUAGE_MAX + 1);
-
-	return n > 0 && n <= SSPR_LANGUAGE_MAX &&
-	       strspn(language, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				"0123456789_@.:-") == n &&
-	       strstr(language, "..") == NULL;
-}
-
-void sspr_message_language(char *out, size_t size)
-{
-	const char *language = getenv("LANGUAGE"), *name = setlocale(LC_MESSAGES, NULL);
-
-	out[0] = '\0';
-	if (language != NULL && sspr_language_valid(language))
-		(void)snprintf(out, size, "%s", language);
-	else if (name != NULL && !sspr_locale_names_no_language(name) && sspr_language_valid(name))
-		(void)snprintf(out, size, "%s", name);
-}
-
-/* In a Turkish LC_CTYPE "I" is not "i"'s upper case, which would change
- * how keywords and codes compare: LC_CTYPE is C.UTF-8's, whose charset is
- * also what gettext then converts the catalogues to. */
-locale_t sspr_messages_locale(const char *name)
-{
-	locale_t ctype = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), l;
-
-	if (ctype == (locale_t)0)
-		return (locale_t)0;
-	l = newlocale(LC_MESSAGES_MASK, name, ctype);
-	if (l == (locale_t)0)
-		freelocale(ctype);
-	return l;
-}
-
-bool sspr_locale_names_no_language(const char *name)
-{
-	return name == NULL || strcmp(name, "C") == 0 || strcmp(name, "POSIX") == 0 ||
-	       strcmp(name, "C.UTF-8") == 0 || strcmp(name, "C.utf8") == 0;
-}
-
-locale_t sspr_language_locale(const char *language)
-{
-	char entry[SSPR_LANGUAGE_MAX + 8];
-	locale_t l;
-
-	if (language == NULL || !sspr_language_valid(language))
-		return (locale_t)0;
-	for (const char *p = language; *p != '\0';) {
-		size_t n = strcspn(p, ":");
-		bool full = memchr(p, '.', n) != NULL;
-
-		if (n > 0 && (full || memchr(p, '_', n) != NULL)) {
-			(void)snprintf(entry, sizeof(entry), "%.*s%s", (int)n, p, full ? "" : ".UTF-8");
-			if ((l = sspr_messages_locale(entry)) != (locale_t)0)
-				return l;
-		}
-		p += n + (p[n] == ':');
-	}
-	return sspr_messages_locale("C.UTF-8");
 }
 
 /* Whether reply, without the spaces around it, is one of the words in

@@ -60,9 +60,10 @@ static bool recipient_ok(const char *to)
 
 /* A header holds ASCII only (RFC 5322): a subject in another language is
  * written as RFC 2047 encoded words ("=?UTF-8?B?...?="), each of at most
- * 45 bytes of text (75 characters encoded) and never splitting a
- * character, on folded lines. ASCII subjects stay as they are. */
-#define WORD_BYTES 45
+ * 39 bytes of text (64 characters encoded, so "Subject: " and the first
+ * word stay within RFC 2047's 76 a line) and never splitting a character,
+ * on folded lines. ASCII subjects stay as they are. */
+#define WORD_BYTES 39
 
 static int encode_subject(const char *subject, char *out, size_t size)
 {

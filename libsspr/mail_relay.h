@@ -22,13 +22,14 @@
 #include <stddef.h>
 
 #include "i18n.h"
+#include "language.h"
 #include "status.h"
 
 #define SSPR_MAIL_RELAY_SOCKET "/run/sspr-mail/mail.sock"
 #define SSPR_MAIL_RELAY_REQUEST_MAX 512
 #define SSPR_MAIL_RELAY_REPLY_MAX 256
-/* The subject, translated where the mail is made. */
-#define SSPR_MAIL_VERIFY_SUBJECT _("Your pam_sspr verification code")
+/* The subject (a message id: translated where the mail is made). */
+#define SSPR_MAIL_VERIFY_SUBJECT N_("Your pam_sspr verification code")
 
 /* The verification message for user on host, valid for minutes. */
 int sspr_mail_verify_body(char *buf, size_t cap, const char *user, const char *host,

@@ -10,6 +10,7 @@
 
 #include "account.h"
 #include "eligibility.h"
+#include "dialog_locale.h"
 #include "engine.h"
 #include "policy.h"
 #include "util.h"
@@ -18,6 +19,8 @@ int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *o
 {
 	struct sspr_error err = {{0}};
 	const struct sspr_engine *engine;
+	struct sspr_locale lang;
+	int r;
 	struct sspr_policy pol;
 	struct sspr_user_ids ids;
 	struct sspr_rule rule;
@@ -48,5 +51,9 @@ int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *o
 				   "the reset engine is unavailable", user);
 		return PAM_IGNORE;
 	}
-	return engine->account(pamh, flags, opts, &pol, &rule, user);
+	/* The reminders in the user's language (dialog_locale.h). */
+	sspr_locale_enter(pamh, &lang);
+	r = engine->account(pamh, flags, opts, &pol, &rule, user);
+	sspr_locale_leave(&lang);
+	return r;
 }

@@ -11,19 +11,27 @@
 #include "auth.h"
 #include "challenge.h"
 #include "conv.h"
+#include "dialog_locale.h"
 #include "engine.h"
 
 /* Without the engine there is no reset, and the password module asks
- * afresh. With trigger=offer nothing was asked yet, so nothing is said. */
+ * afresh. With trigger=offer nothing was asked yet, so nothing is said.
+ * The reset speaks the user's language (dialog_locale.h), prompts of the
+ * password service it runs included; an ordinary login's prompt stays the
+ * application's. */
 static int run_reset(pam_handle_t *pamh, int flags, const struct sspr_options *opts)
 {
 	const struct sspr_engine *engine = sspr_engine_get(pamh);
+	struct sspr_locale lang;
+	int r = PAM_AUTH_ERR;
 
+	sspr_locale_enter(pamh, &lang);
 	if (engine != NULL)
-		return engine->reset(pamh, flags, opts);
-	if (opts->trigger == SSPR_TRIGGER_EMPTY && !(flags & PAM_SILENT))
+		r = engine->reset(pamh, flags, opts);
+	else if (opts->trigger == SSPR_TRIGGER_EMPTY && !(flags & PAM_SILENT))
 		sspr_conv_say(pamh, PAM_ERROR_MSG, "%s", _(SSPR_MSG_UNAVAILABLE));
-	return PAM_AUTH_ERR;
+	sspr_locale_leave(&lang);
+	return r;
 }
 
 static int trigger_empty(pam_handle_t *pamh, int flags, const struct sspr_options *opts)

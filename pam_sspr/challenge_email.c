@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "challenge.h"
+#include "language.h"
 #include "mail.h"
 #include "sent_code.h"
 #include "util.h"
@@ -14,14 +15,13 @@ static int mail_code(const struct sspr_session *s, const char *address, const ch
 		     struct sspr_error *err)
 {
 	char host[256], body[1024];
-	struct sspr_mail mail = {
-		.from = s->policy.mail_from,
-		.to = address,
-		.subject = _("Your password reset code"),
-		.body = body,
-	};
+	struct sspr_mail mail = {.from = s->policy.mail_from, .to = address, .body = body};
+	struct sspr_locale lang;
 	int r;
 
+	/* In the host's language, not the requester's (language.h). */
+	sspr_locale_use(&lang, sspr_host_locale());
+	mail.subject = _("Your password reset code");
 	sspr_host_name(host, sizeof(host));
 	snprintf(body, sizeof(body),
 		 /* TRANSLATORS: a mail; the first %s is the account, the second the
@@ -31,6 +31,7 @@ static int mail_code(const struct sspr_session *s, const char *address, const ch
 		 "If you did not ask to reset your password, someone else may be trying to:\n"
 		 "tell your helpdesk.\n"),
 		 s->user, host, code, (s->policy.code_lifetime + 59) / 60);
+	sspr_locale_done(&lang);
 	r = sspr_mail_send(s->policy.mail_command, &mail, 0, err);
 	sodium_memzero(body, sizeof(body));
 	return r;

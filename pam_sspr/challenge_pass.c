@@ -48,7 +48,7 @@ int sspr_challenge_pass(struct sspr_session *s, const struct sspr_record *rec)
 		return r;
 	if (answer.left == 0)
 		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-			      _("Temporary access pass accepted; it is now used up."));
+			      "%s", _("Temporary access pass accepted; it is now used up."));
 	else
 		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
 			      dngettext(SSPR_TEXT_DOMAIN,

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "challenge.h"
+#include "language.h"
 #include "phone.h"
 #include "sent_code.h"
 #include "util.h"
@@ -14,8 +15,11 @@ static int text_code(const struct sspr_session *s, const char *number, const cha
 		     struct sspr_error *err)
 {
 	char host[256], text[SSPR_SMS_TEXT_MAX + 64];
+	struct sspr_locale lang;
 	int r, n, width = 40;
 
+	/* In the host's language, not the requester's (language.h). */
+	sspr_locale_use(&lang, sspr_host_locale());
 	sspr_host_name(host, sizeof(host));
 	/* One message: the host name is cut (to nothing, at worst) until the
 	 * text fits, whatever the user name's, the code's and the lifetime's
@@ -29,6 +33,7 @@ static int text_code(const struct sspr_session *s, const char *number, const cha
 			       "Tell your helpdesk."),
 			     s->user, width, host, code, (s->policy.code_lifetime + 59) / 60);
 	} while (n > SSPR_SMS_TEXT_MAX && width-- > 0);
+	sspr_locale_done(&lang);
 	r = sspr_sms_send(s->policy.sms_command, number, text, 0, err);
 	sodium_memzero(text, sizeof(text));
 	return r;

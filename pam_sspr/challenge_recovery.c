@@ -47,7 +47,7 @@ int sspr_challenge_recovery(struct sspr_session *s, const struct sspr_record *re
 	if (answer.left == 0)
 		sspr_conv_say(s->pamh, PAM_TEXT_INFO,
 			      /* TRANSLATORS: keep the command 'sspr-enroll recovery' as it is. */
-			      _("That was your last recovery code. Run 'sspr-enroll recovery' for a "
+			      "%s", _("That was your last recovery code. Run 'sspr-enroll recovery' for a "
 				"new set."));
 	else
 		sspr_conv_say(s->pamh, PAM_TEXT_INFO,

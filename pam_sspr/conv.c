@@ -100,10 +100,13 @@ bool sspr_conv_graphical(pam_handle_t *pamh)
 
 void sspr_conv_say_last(pam_handle_t *pamh, const char *text)
 {
-	const struct pam_message info = {.msg_style = PAM_TEXT_INFO, .msg = text};
-	const struct pam_message wait = {.msg_style = PAM_PROMPT_ECHO_ON,
-					 .msg = _("Press Enter to continue.")};
-	const struct pam_message *msgs[2] = {&info, &wait};
+	/* One array: some conversation functions (Solaris', OpenPAM's
+	 * heritage) read the messages as (*msg)[i], not msg[i]. */
+	const struct pam_message m[2] = {
+		{.msg_style = PAM_TEXT_INFO, .msg = text},
+		{.msg_style = PAM_PROMPT_ECHO_ON, .msg = _("Press Enter to continue.")},
+	};
+	const struct pam_message *msgs[2] = {&m[0], &m[1]};
 
 	if (!sspr_conv_graphical(pamh)) {
 		(void)converse(pamh, PAM_TEXT_INFO, text, NULL);

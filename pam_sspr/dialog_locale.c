@@ -1,72 +1,72 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Choosing the dialog's language (see dialog_locale.h).
  *
- * An application that called setlocale (login, su, sudo, most display
- * managers) has chosen already: dgettext follows its LC_MESSAGES and its
- * LANGUAGE, and nothing is done here. One that did not (sshd, pamtester)
- * runs in "C", where gettext translates nothing; then the first locale
- * named by LC_ALL, LC_MESSAGES or LANG in PAM's environment (pam_env,
- * the application), else in the process's, is made this thread's for the
- * call. LANGUAGE alone (the process's; gettext reads no other) is honoured
- * through a locale it names, or C.UTF-8 (sspr_language_locale). */
+ * An application that called setlocale with a language (login, su, sudo)
+ * has chosen: dgettext follows its LC_MESSAGES and LANGUAGE, and nothing
+ * is done here. One that did not (sshd, LightDM, pamtester) runs in "C",
+ * where gettext translates nothing; then the variables decide as they
+ * would have decided for the application (POSIX: the first set of LC_ALL,
+ * LC_MESSAGES, LANG), read from PAM's environment (where an application
+ * puts its user's), else from the process's (systemd gives services the
+ * LANG of /etc/locale.conf): a locale with a language is made this
+ * thread's for the call; "C" or "POSIX" is English; C.UTF-8, or nothing
+ * set, leaves LANGUAGE (the process's; gettext reads no other) to decide
+ * (sspr_language_locale). */
 #include <stdlib.h>
 #include <string.h>
 
 #include <security/pam_ext.h>
 
-#include "i18n.h"
 #include "dialog_locale.h"
+#include "i18n.h"
 
-static const char *const locale_variables[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
-
-/* A locale name as newlocale may be given it: short, and no path (PAM's
- * environment may hold what a user wrote in ~/.pam_environment, and a
- * name with a '/' is a file glibc would load for root). */
-static bool locale_name_usable(const char *name)
+static const char *from_pam(void *ctx, const char *name)
 {
-	return name != NULL && sspr_language_valid(name) && !sspr_locale_names_no_language(name);
+	return pam_getenv(ctx, name);
+}
+
+static const char *from_process(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
 }
 
 /* The user's locale, as the application left it in the environments. */
 static locale_t requested_locale(pam_handle_t *pamh)
 {
-	locale_t l;
+	const char *name = sspr_locale_name(from_pam, pamh);
 
-	for (size_t i = 0; i < sizeof(locale_variables) / sizeof(locale_variables[0]); i++) {
-		const char *name = pam_getenv(pamh, locale_variables[i]);
-
-		if (locale_name_usable(name) && (l = sspr_messages_locale(name)) != (locale_t)0)
-			return l;
-	}
-	for (size_t i = 0; i < sizeof(locale_variables) / sizeof(locale_variables[0]); i++) {
-		const char *name = getenv(locale_variables[i]);
-
-		if (locale_name_usable(name) && (l = sspr_messages_locale(name)) != (locale_t)0)
-			return l;
-	}
-	return sspr_language_locale(getenv("LANGUAGE"));
+	if (name == NULL)
+		name = sspr_locale_name(from_process, NULL);
+	if (name != NULL && !sspr_locale_names_no_language(name))
+		return sspr_messages_locale(name); /* not installed: English, as for gettext */
+	if (name != NULL && strcmp(name, "C") != 0 && strcmp(name, "POSIX") != 0)
+		name = NULL; /* C.UTF-8 names no language: LANGUAGE may */
+	return name == NULL ? sspr_language_locale(getenv("LANGUAGE")) : (locale_t)0;
 }
 
 void sspr_locale_enter(pam_handle_t *pamh, struct sspr_locale *l)
 {
-	l->chosen = (locale_t)0;
-	l->previous = (locale_t)0;
+	const char *language = getenv("LANGUAGE");
+
+	sspr_locale_use(l, (locale_t)0);
 	sspr_i18n_bind();
+	/* gettext makes a file name of each LANGUAGE entry: one that could
+	 * be a path (a login's environment may come from afar) gets the
+	 * msgids, whatever the application chose. */
+	if (language != NULL && language[0] != '\0' && !sspr_language_valid(language)) {
+		sspr_locale_use(l, sspr_messages_locale("C"));
+		return;
+	}
 	/* A thread with a locale of its own, or a process with a language,
 	 * has chosen. */
 	if (uselocale((locale_t)0) != LC_GLOBAL_LOCALE ||
 	    !sspr_locale_names_no_language(setlocale(LC_MESSAGES, NULL)))
 		return;
-	l->chosen = requested_locale(pamh);
-	if (l->chosen != (locale_t)0)
-		l->previous = uselocale(l->chosen);
+	sspr_locale_use(l, requested_locale(pamh));
 }
 
 void sspr_locale_leave(struct sspr_locale *l)
 {
-	if (l->chosen == (locale_t)0)
-		return;
-	(void)uselocale(l->previous);
-	freelocale(l->chosen);
-	l->chosen = (locale_t)0;
+	sspr_locale_done(l);
 }

@@ -15,7 +15,12 @@
 #include "phone.h"
 
 #define MENU_TRIES 3
-#define MENU_MAX 2048 /* the question, every item and "Choose 1-N: " */
+/* The question, every item and "Choose 1-N: ": more than Linux-PAM's
+ * PAM_MAX_MSG_SIZE (512), which is advice to applications, not a limit
+ * they enforce (misc_conv, sshd and the display managers take any
+ * length); a menu of seven methods with two masked contacts, translated,
+ * needs more than 512. */
+#define MENU_MAX 2048
 
 /* One line of the method menu, a whole sentence for the translators. */
 static void describe(const struct sspr_session *s, unsigned method, const struct sspr_record *rec,

@@ -8,6 +8,7 @@
 
 #include "i18n.h"
 #include "eligibility.h"
+#include "language.h"
 #include "mail.h"
 #include "notify.h"
 #include "util.h"
@@ -35,11 +36,15 @@ static bool is_admin(const struct sspr_session *s)
 
 void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum sspr_notice what)
 {
-	char host[256], when[64], through[512], body[1536];
-	const char *subject;
+	char host[256], when[64], through[512], body[1536], subject[256];
+	char admin_subject[SSPR_USER_MAX + 128];
 	time_t now = time(NULL);
+	struct sspr_locale lang;
 	struct tm tm;
 
+	/* In the host's language: the notices warn the owner, and whoever
+	 * made the attempt must not choose the language they are read in. */
+	sspr_locale_use(&lang, sspr_host_locale());
 	sspr_host_name(host, sizeof(host));
 	if (gmtime_r(&now, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
 						       &tm) == 0)
@@ -51,7 +56,7 @@ void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum ssp
 	else
 		snprintf(through, sizeof(through), "%s", s->service);
 	if (what == SSPR_NOTICE_RESET) {
-		subject = _("Your password was reset");
+		snprintf(subject, sizeof(subject), "%s", _("Your password was reset"));
 		snprintf(body, sizeof(body),
 			 /* TRANSLATORS: a mail; the account, the host, the time (UTC),
 			  * the service (and where from). */
@@ -60,7 +65,7 @@ void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum ssp
 			   "If this was not you, tell your helpdesk at once.\n"),
 			 s->user, host, when, through);
 	} else if (what == SSPR_NOTICE_UNLOCKED) {
-		subject = _("Your account was unlocked");
+		snprintf(subject, sizeof(subject), "%s", _("Your account was unlocked"));
 		snprintf(body, sizeof(body),
 			 _("The account %s on %s was unlocked at %s\n"
 			   "through %s: its failed logins were cleared.\n"
@@ -68,7 +73,7 @@ void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum ssp
 			   "If this was not you, tell your helpdesk at once.\n"),
 			 s->user, host, when, through);
 	} else {
-		subject = _("Password reset locked after failed attempts");
+		snprintf(subject, sizeof(subject), "%s", _("Password reset locked after failed attempts"));
 		snprintf(body, sizeof(body),
 			 _("Too many failed attempts to reset the password of %s on %s\n"
 			   "(the last at %s, through %s) have locked password reset.\n\n"
@@ -76,15 +81,12 @@ void sspr_notify(struct sspr_session *s, const struct sspr_record *rec, enum ssp
 			   "tell your helpdesk.\n"),
 			 s->user, host, when, through);
 	}
+	/* TRANSLATORS: the subject of the administrators' copy; %s is the
+	 * account. */
+	snprintf(admin_subject, sizeof(admin_subject), _("Password of %s was reset"), s->user);
+	sspr_locale_done(&lang);
 	if (s->policy.notify_user && rec->has_email && rec->email.verified)
 		send_notice(s, rec->email.address, subject, body);
-	if (what == SSPR_NOTICE_RESET && s->policy.notify_admins && is_admin(s)) {
-		char admin_subject[SSPR_USER_MAX + 128];
-
-		/* TRANSLATORS: the subject of the administrators' copy; %s is
-		 * the account. */
-		snprintf(admin_subject, sizeof(admin_subject), _("Password of %s was reset"),
-			 s->user);
+	if (what == SSPR_NOTICE_RESET && s->policy.notify_admins && is_admin(s))
 		send_notice(s, s->policy.admin_mail, admin_subject, body);
-	}
 }

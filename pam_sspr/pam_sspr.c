@@ -6,7 +6,6 @@
 
 #include "account.h"
 #include "auth.h"
-#include "dialog_locale.h"
 #include "options.h"
 
 #define SSPR_EXPORT __attribute__((visibility("default")))
@@ -14,14 +13,9 @@
 SSPR_EXPORT int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct sspr_options opts;
-	struct sspr_locale lang;
-	int r;
 
 	sspr_options_parse(pamh, argc, argv, &opts);
-	sspr_locale_enter(pamh, &lang);
-	r = sspr_auth_run(pamh, flags, &opts);
-	sspr_locale_leave(&lang);
-	return r;
+	return sspr_auth_run(pamh, flags, &opts);
 }
 
 /* Nothing to set: ignoring keeps the rest of the stack's setcred running. */
@@ -33,12 +27,7 @@ SSPR_EXPORT int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const ch
 SSPR_EXPORT int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct sspr_options opts;
-	struct sspr_locale lang;
-	int r;
 
 	sspr_options_parse(pamh, argc, argv, &opts);
-	sspr_locale_enter(pamh, &lang);
-	r = sspr_account_run(pamh, flags, &opts);
-	sspr_locale_leave(&lang);
-	return r;
+	return sspr_account_run(pamh, flags, &opts);
 }

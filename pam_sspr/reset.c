@@ -242,19 +242,22 @@ static enum admission admit_user(struct sspr_session *s, struct sspr_record *rec
 	if (*usable == 0 && (r != SSPR_OK || !s->rule.admin))
 		return turn_away(s, LOG_NOTICE, "not-enrolled", NULL, SSPR_MSG_NOT_SET_UP);
 	if (sspr_method_count(*usable) < s->rule.required) {
-		char text[384];
+		enum admission a = turn_away(s, LOG_NOTICE, "not-enrolled",
+					     s->rule.admin ? "too few methods for admin_policy = strict"
+							   : "too few methods",
+					     NULL);
 
-		/* TRANSLATORS: %u, %u: the methods needed and registered; the
-		 * two %s are a rule for administrators and a space, or nothing.
-		 * Keep the command 'sspr-enroll' as it is. */
-		snprintf(text, sizeof(text), _("Password reset needs %u different methods and this "
-					       "account has %u. %s%sRun 'sspr-enroll' to register more."),
-			 s->rule.required, sspr_method_count(*usable), sspr_rule_text(&s->rule),
-			 s->rule.admin ? " " : "");
-		return turn_away(s, LOG_NOTICE, "not-enrolled",
-				 s->rule.admin ? "too few methods for admin_policy = strict"
-					       : "too few methods",
-				 text);
+		if (a == ADMIT_STOP)
+			sspr_session_refuse_fmt(
+			    s,
+			    /* TRANSLATORS: %u, %u: the methods needed and registered;
+			     * the two %s are a rule for administrators and a space, or
+			     * nothing. Keep the command 'sspr-enroll' as it is. */
+			    N_("Password reset needs %u different methods and this account has %u. "
+			       "%s%sRun 'sspr-enroll' to register more."),
+			    s->rule.required, sspr_method_count(*usable), sspr_rule_text(&s->rule),
+			    s->rule.admin ? " " : "");
+		return a;
 	}
 	if (sspr_lockout_active(rec, sspr_now()))
 		return turn_away(s, LOG_WARNING, "locked", NULL, SSPR_MSG_LOCKED);
@@ -290,7 +293,7 @@ static int prove_identity(struct sspr_session *s, const struct sspr_record *rec,
 
 		if (round > 0)
 			sspr_conv_say(s->pamh, PAM_TEXT_INFO,
-				      _("Now prove it with a second, different method."));
+				      "%s", _("Now prove it with a second, different method."));
 		method = sspr_method_choose(s, rec, offered);
 		if (method == 0)
 			return SSPR_EINVAL;

@@ -59,7 +59,8 @@ void sspr_session_stop(struct sspr_session *s, int priority, bool store_event, c
 		       const char *method, const char *detail, const char *text)
 {
 	sspr_session_outcome(s, priority, store_event, result, method, detail);
-	sspr_session_refuse(s, text);
+	if (text != NULL)
+		sspr_session_refuse(s, text);
 }
 
 void sspr_session_defer(struct sspr_session *s, int priority, const char *result,

@@ -61,7 +61,8 @@ void sspr_session_event(const struct sspr_session *s, struct sspr_event *ev, con
  * store update that decided the outcome). */
 void sspr_session_outcome(struct sspr_session *s, int priority, bool store_event,
 			  const char *result, const char *method, const char *detail);
-/* The outcome as sspr_session_outcome reports it, then text said to the
+/* The outcome as sspr_session_outcome reports it, then text (a message id;
+ * NULL: the caller says it, with sspr_session_refuse_fmt) said to the
  * user: how every stop for a reason of ours ends. */
 void sspr_session_stop(struct sspr_session *s, int priority, bool store_event, const char *result,
 		       const char *method, const char *detail, const char *text);

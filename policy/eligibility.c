@@ -209,19 +209,19 @@ const char *sspr_eligibility_reason(enum sspr_eligibility e)
 {
 	switch (e) {
 	case SSPR_ELIGIBLE:
-		return "eligible";
+		return N_("eligible");
 	case SSPR_NOT_ELIGIBLE_NO_USER:
-		return "no such account";
+		return N_("no such account");
 	case SSPR_NOT_ELIGIBLE_ROOT:
-		return "root may not reset (allow_root = no)";
+		return N_("root may not reset (allow_root = no)");
 	case SSPR_NOT_ELIGIBLE_UID:
-		return "uid below min_uid";
+		return N_("uid below min_uid");
 	case SSPR_NOT_ELIGIBLE_GROUP:
-		return "not a member of the group";
+		return N_("not a member of the group");
 	case SSPR_NOT_ELIGIBLE_ERROR:
-		return "account lookup failed";
+		return N_("account lookup failed");
 	}
-	return "not eligible";
+	return N_("not eligible");
 }
 
 void sspr_rule_of(const struct sspr_policy *pol, const char *user,

@@ -52,7 +52,8 @@ bool sspr_user_in_group(const char *user, gid_t primary_gid, const char *group);
 int sspr_group_membership(const char *user, gid_t primary_gid, const char *group);
 
 /* Short reason for logs and tool messages ("not in group sspr" needs the
- * policy, so this gives the fixed part: "not a member of the group"). */
+ * policy, so this gives the fixed part: "not a member of the group"); a
+ * message id (i18n.h), logged as it is, translated where a user reads it. */
 const char *sspr_eligibility_reason(enum sspr_eligibility e);
 
 /* What one user must prove to reset or unlock: which of the policy's

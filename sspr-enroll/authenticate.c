@@ -112,7 +112,7 @@ int enroll_check_eligible(const struct enroll_ctx *ctx)
 			  ctx->pol.group);
 	else
 		/* TRANSLATORS: %s says why, such as "no such account". */
-		cli_error(_("you are not allowed to enroll: %s"), sspr_eligibility_reason(e));
+		cli_error(_("you are not allowed to enroll: %s"), _(sspr_eligibility_reason(e)));
 	if (ctx->pol.helpdesk[0] != '\0')
 		fprintf(stderr, "%s\n", ctx->pol.helpdesk);
 	return SSPR_EXIT_DENIED;

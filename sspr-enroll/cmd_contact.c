@@ -108,7 +108,7 @@ static int send_here(const struct enroll_ctx *ctx, const struct contact_kind *ki
 	} else {
 		struct sspr_mail mail = {.from = ctx->pol.mail_from,
 					 .to = contact,
-					 .subject = SSPR_MAIL_VERIFY_SUBJECT,
+					 .subject = _(SSPR_MAIL_VERIFY_SUBJECT),
 					 .body = s->body};
 
 		r = sspr_mail_verify_body(s->body, sizeof(s->body), ctx->user, host, s->code,
@@ -206,7 +206,7 @@ bool enroll_take_contact(unsigned method, const char *typed, char *out, size_t s
 	if (method == SSPR_METHOD_PHONE) {
 		if (sspr_phone_normalize(typed, out, size))
 			return true;
-		cli_error(_("not a phone number: give it in international form, with + and the "
+		cli_error("%s", _("not a phone number: give it in international form, with + and the "
 			    "country code, such as +44 7700 900123"));
 		return false;
 	}
@@ -216,7 +216,7 @@ bool enroll_take_contact(unsigned method, const char *typed, char *out, size_t s
 	}
 	/* TRANSLATORS: name@example.org is an example: keep the domain
 	 * example.org (reserved for examples); the name may be translated. */
-	cli_error(_("not a valid e-mail address: give a plain address such as name@example.org"));
+	cli_error("%s", _("not a valid e-mail address: give a plain address such as name@example.org"));
 	return false;
 }
 
@@ -237,7 +237,7 @@ static int enroll_contact(struct enroll_ctx *ctx, const struct contact_kind *kin
 	u.contact = contact;
 	r = SSPR_EXIT_ERROR;
 	if (sodium_init() < 0 || (s = sodium_malloc(sizeof(*s))) == NULL) {
-		cli_error(_("out of memory"));
+		cli_error("%s", _("out of memory"));
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
@@ -251,7 +251,7 @@ static int enroll_contact(struct enroll_ctx *ctx, const struct contact_kind *kin
 	}
 	r = SSPR_EXIT_ERROR;
 	if (sspr_code_generate(ctx->pol.code_length, s->code) != SSPR_OK) {
-		cli_error(_("cannot make a verification code"));
+		cli_error("%s", _("cannot make a verification code"));
 		goto out;
 	}
 	if ((r = send_code(ctx, kind, contact, s)) != SSPR_EXIT_OK) {

@@ -143,7 +143,7 @@ static int pick_question(const struct enroll_ctx *ctx, const struct sspr_questio
 			continue;
 		return SSPR_EXIT_OK;
 	}
-	cli_error(_("too many invalid choices"));
+	cli_error("%s", _("too many invalid choices"));
 	return SSPR_EXIT_ERROR;
 }
 
@@ -188,7 +188,7 @@ static int ask_answer(const struct enroll_ctx *ctx, struct question_set *s)
 			return SSPR_EXIT_OK;
 		fputs(_("The two answers do not match; type it again.\n"), stdout);
 	}
-	cli_error(_("too many refused or mistyped answers"));
+	cli_error("%s", _("too many refused or mistyped answers"));
 	return SSPR_EXIT_ERROR;
 }
 
@@ -258,13 +258,13 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 		goto out;
 	}
 	if (sodium_init() < 0) {
-		cli_error(_("cannot initialise libsodium"));
+		cli_error("%s", _("cannot initialise libsodium"));
 		goto out;
 	}
 	list = calloc(1, sizeof(*list));
 	s = sodium_malloc(sizeof(*s));
 	if (list == NULL || s == NULL) {
-		cli_error(_("out of memory"));
+		cli_error("%s", _("out of memory"));
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
@@ -303,7 +303,7 @@ int enroll_cmd_questions(struct enroll_ctx *ctx)
 				     ctx->pol.argon2_memlimit, s->hash[i]) != SSPR_OK) {
 			/* TRANSLATORS: argon2_memlimit is a setting of the policy
 			 * file: keep it. */
-			cli_error(_("cannot hash the answers (argon2_memlimit too high?)"));
+			cli_error("%s", _("cannot hash the answers (argon2_memlimit too high?)"));
 			goto out;
 		}
 		sodium_memzero(s->answer[i], sizeof(s->answer[i]));

@@ -57,7 +57,7 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 		return r;
 	}
 	if (sodium_init() < 0 || (s = sodium_malloc(sizeof(*s))) == NULL) {
-		cli_error(_("out of memory"));
+		cli_error("%s", _("out of memory"));
 		goto out;
 	}
 	sodium_memzero(s, sizeof(*s));
@@ -74,7 +74,7 @@ int enroll_cmd_recovery(struct enroll_ctx *ctx)
 	 * update function more than once. */
 	sspr_record_init(&s->fresh);
 	if (sspr_recovery_issue(&s->fresh, n, s->codes) != SSPR_OK) {
-		cli_error(_("cannot make recovery codes"));
+		cli_error("%s", _("cannot make recovery codes"));
 		goto out;
 	}
 	u.fresh = &s->fresh;

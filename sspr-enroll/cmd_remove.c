@@ -43,7 +43,7 @@ int enroll_cmd_remove(struct enroll_ctx *ctx, unsigned method, const char *devic
 	int r = SSPR_EXIT_ERROR;
 
 	if (sodium_init() < 0 || (u = sodium_malloc(sizeof(*u))) == NULL) {
-		cli_error(_("out of memory"));
+		cli_error("%s", _("out of memory"));
 		return r;
 	}
 	sodium_memzero(u, sizeof(*u));

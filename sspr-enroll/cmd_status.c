@@ -126,7 +126,7 @@ static void print_text(const struct enroll_ctx *ctx, const struct status_view *v
 		fputs(_("eligible:     yes\n"), stdout);
 	else
 		/* TRANSLATORS: %s says why not, such as "no such account". */
-		printf(_("eligible:     %s\n"), sspr_eligibility_reason(v->elig));
+		printf(_("eligible:     %s\n"), _(sspr_eligibility_reason(v->elig)));
 	if (!v->found)
 		fputs(_("status:       not enrolled\n"), stdout);
 	if (v->missing == 0)

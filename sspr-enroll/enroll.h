@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "eligibility.h"
 #include "i18n.h"
+#include "language.h"
 #include "policy.h"
 #include "policy_store.h"
 #include "store.h"

@@ -190,6 +190,7 @@ static int run_change(struct enroll_ctx *ctx, const struct command *c)
 static int sanitize_keeping_language(void)
 {
 	char language[SSPR_LANGUAGE_MAX + 1];
+	const char *name;
 	bool keep;
 
 	(void)setlocale(LC_ALL, "");
@@ -198,16 +199,17 @@ static int sanitize_keeping_language(void)
 	keep = enroll_keep_language(language);
 	if (enroll_sanitize() != 0)
 		return -1;
-	/* Only the language is lost without it: not worth stopping for. */
-	if (keep && setenv("LANGUAGE", language, 1) == 0 &&
-	    sspr_locale_names_no_language(setlocale(LC_MESSAGES, NULL))) {
-		/* LANGUAGE with no language in the locale (LANG=C.UTF-8): a
-		 * locale gettext reads LANGUAGE in, for the process. */
-		locale_t l = sspr_language_locale(language);
-
-		if (l != (locale_t)0)
-			(void)uselocale(l);
-	}
+	if (!keep)
+		return 0;
+	/* LANGUAGE in C.UTF-8, which names no language (and in which some C
+	 * libraries ignore LANGUAGE): a locale gettext reads it in. In "C"
+	 * (LC_ALL=C, for an English bug report) it stays ignored. */
+	name = setlocale(LC_MESSAGES, NULL);
+	if (name != NULL && sspr_locale_names_no_language(name) && strcmp(name, "C") != 0 &&
+	    strcmp(name, "POSIX") != 0)
+		sspr_language_adopt(language);
+	else
+		(void)setenv("LANGUAGE", language, 1); /* lost without it: not worth stopping */
 	return 0;
 }
 
@@ -221,12 +223,12 @@ int main(int argc, char **argv)
 
 	cli_set_program(ENROLL_PROG);
 	if (sanitize_keeping_language() != 0) {
-		cli_error(_("cannot set up a safe process environment"));
+		cli_error("%s", _("cannot set up a safe process environment"));
 		return SSPR_EXIT_ERROR;
 	}
 	/* Once, before any guarded memory or random draw. */
 	if (sodium_init() < 0) {
-		cli_error(_("libsodium failed to initialise"));
+		cli_error("%s", _("libsodium failed to initialise"));
 		return SSPR_EXIT_ERROR;
 	}
 	/* Unbuffered: no typed secret waits in a stdio buffer, and no line
@@ -254,7 +256,7 @@ int main(int argc, char **argv)
 		return r;
 	if (explicit_config && enroll_privileged() && getuid() != 0) {
 		/* TRANSLATORS: --config is an option and setgid a term: keep both. */
-		cli_error(_("--config is not allowed when running setgid"));
+		cli_error("%s", _("--config is not allowed when running setgid"));
 		return SSPR_EXIT_DENIED;
 	}
 	/* The working directory is "/" by now. */

@@ -118,19 +118,13 @@ static int parse_request(struct mailer_request *rq)
 	return 0;
 }
 
-/* The message goes out in the language of the user who asked. This
- * process serves that one request, so its locale and LANGUAGE are the
- * user's to set: a locale in which gettext reads LANGUAGE, and the
- * request's LANGUAGE. */
+/* The message goes out in the language of the user who asked (they are
+ * the address's or number's owner: sspr-enroll runs as them). This
+ * process serves that one request, so its language is theirs to set. */
 static void write_in(const char *language)
 {
-	locale_t l;
-
 	sspr_i18n_bind();
-	if (language[0] == '\0' || (l = sspr_language_locale(language)) == (locale_t)0)
-		return;
-	(void)uselocale(l); /* for the process's life: it ends after this message */
-	(void)setenv("LANGUAGE", language, 1);
+	sspr_language_adopt(language);
 }
 
 enum rate { RATE_OK, RATE_LIMIT, RATE_BROKEN };
@@ -256,7 +250,7 @@ int mailer_serve(const struct sspr_policy *pol, struct mailer_request *rq)
 	(void)gethostname(host, sizeof(host) - 1);
 	host[sizeof(host) - 1] = '\0';
 	write_in(rq->language);
-	mail.subject = SSPR_MAIL_VERIFY_SUBJECT;
+	mail.subject = _(SSPR_MAIL_VERIFY_SUBJECT);
 	if ((phone ? sspr_phone_verify_text : sspr_mail_verify_body)(
 		    rq->body, sizeof(rq->body), pw.pw_name, host, rq->code,
 		    (pol->code_lifetime + 59) / 60) != SSPR_OK) {

@@ -4,12 +4,16 @@
 # the real pam_unix and pamtester (an application that never calls
 # setlocale, as sshd does not), in the private namespace of
 # tests/e2e/sandbox.sh. With LANGUAGE=de a German user reads German from
-# libpam's "Passwort: " to the end, and the code comes by mail and by text
-# message in German; LANGUAGE=fr gives French. The expected texts are the
-# catalogues this build made (gettext(1) on them), and each must differ
-# from the English, so an untranslated or unshown text fails. Skips (77)
-# when the build's catalogues are not in its localedir (configure
-# -Dlocaledir=BUILD/po, as tools/test.sh does).
+# the menu to the end (pam_unix's new-password prompts included), while
+# the ordinary "Password: " stays the application's; LANGUAGE=fr gives
+# French. The code by mail and by text message is in the host's language,
+# not the requester's: German on a host whose /etc/default/locale says
+# de_DE.UTF-8 (compiled here with localedef into a private LOCPATH),
+# English on a host that names none, whatever the caller's language. The
+# expected texts are the catalogues this build made (gettext(1) on them),
+# and each must differ from the English, so an untranslated or unshown
+# text fails. Skips (77) when the build's catalogues are not in its
+# localedir (configure -Dlocaledir=BUILD/po, as tools/test.sh does).
 # Usage: test_language_e2e.sh MODULE ADMIN   (SSPR_TEST_LOCALEDIR: the build's localedir)
 set -euo pipefail
 
@@ -17,14 +21,14 @@ set -euo pipefail
 module=$(realpath -e -- "$1")
 admin=$(realpath -e -- "$2")
 here=$(cd "$(dirname "$0")" && pwd)
-locales=${SSPR_TEST_LOCALEDIR:?SSPR_TEST_LOCALEDIR must name the localedir of the build}
-if [ ! -r "$locales/de/LC_MESSAGES/pam_sspr.mo" ]; then
-	echo "SKIP: $locales/de/LC_MESSAGES/pam_sspr.mo is not there: configure with" \
-		"-Dlocaledir=BUILD/po (tools/test.sh does) to test the uninstalled catalogues"
+locales=${SSPR_TEST_LOCALEDIR:-}
+if [ -z "$locales" ]; then
+	echo "SKIP: this build reads installed catalogues, not its own: configure with" \
+		"-Dlocaledir=BUILD/po (tools/test.sh does) to test the translated dialog"
 	exit 77
 fi
 . "$here/sandbox.sh"
-sandbox_require pamtester python3 oathtool gettext
+sandbox_require pamtester python3 oathtool gettext localedef
 sandbox_enter "$0" "$@"
 sandbox_setup "$module" "$admin"
 . "$here/checks.sh"
@@ -74,12 +78,24 @@ CONF
 "$admin" enroll alice phone "+44 7700 900123" >/dev/null
 # The menu: 1 the app, 2 the e-mail, 3 the text message.
 
+# A German host: the locale compiled into a LOCPATH of the test's own,
+# named by the private /etc/default/locale.
+mkdir "$SANDBOX/locales"
+localedef -i de_DE -f UTF-8 "$SANDBOX/locales/de_DE.UTF-8"
+export LOCPATH=$SANDBOX/locales
+rm -f /etc/locale.conf
+host_language() { # host_language LOCALE|none
+	if [ "$1" = none ]; then rm -f /etc/default/locale; else echo "LANG=$1" >/etc/default/locale; fi
+}
+host_language de_DE.UTF-8
+
 # --- German: the authenticator app, from "Passwort:" to the new password ----
 sandbox_wait_fresh_step
 pass1='Sprache-Pass-1!'
 LANGUAGE=de converse_login alice "" 1 "$(sandbox_code)" "$pass1" "$pass1"
 transcript "a German user resets with the authenticator app (LANGUAGE=de)"
-check "de: libpam's own prompt is German too" says "$(in_pam de 'Password: ')"
+check "de: the ordinary prompt is the application's, as without the module" \
+	[ "$(sed -n 3p <<<"$out")" = "Password: <Enter>" ]
 check_in de "the menu's question" "How do you want to prove who you are?"
 check_in de "the menu's first item" "With a code from your authenticator app"
 check_in de "the menu's last line" $'\nChoose 1-%u: ' 3
@@ -112,6 +128,20 @@ body=$(printf "$(msg_in de $'Your password reset code for %s on %s is:\n\n    %s
 out=$mail
 check "de: the mail's body is the German text, with the code" says "${body%%$'\n'*}"
 check "de: the mail's body is not the English" never_says "Your password reset code for"
+
+# --- a German caller on a host that names no language: the mail is English ----
+host_language none
+pass2b='Sprache-Pass-2b!'
+LANGUAGE=de converse_login alice --when-run "$(lead_in de 'Verification code from the e-mail sent to %s: ')" \
+	"$last_code_cmd" "" 2 "$pass2b" "$pass2b"
+check "de on an English host: the dialog is still German" \
+	says "$(msg_in de 'Your password has been changed.')"
+check "de on an English host: logged in" logged_in
+out=$(newest)
+check "de on an English host: the code mail is English (the host's, not the caller's)" \
+	says "Subject: Your password reset code"
+check "de on an English host: its body too" says "If you did not ask to reset your password"
+host_language de_DE.UTF-8
 
 # --- German: the code by text message ------------------------------------------
 pass3='Sprache-Pass-3!'

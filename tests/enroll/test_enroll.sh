@@ -601,6 +601,12 @@ shows "status: dates shown" "confirmed:"
 # them (a build not configured with -Dlocaledir=BUILD/po) this part fails.
 locales=${SSPR_TEST_LOCALEDIR:-}
 de() { LANGUAGE=de LANG=C.UTF-8 TEXTDOMAINDIR=$locales gettext -d pam_sspr -- "$1"; }
+if [ -z "$locales" ]; then
+	echo "# the German part is not run: this build reads installed catalogues, not its own" \
+		"(configure -Dlocaledir=BUILD/po, as tools/test.sh does)"
+	checks_done
+	exit
+fi
 check "de: the build's German catalogue is there ($locales)" \
 	test -r "$locales/de/LC_MESSAGES/pam_sspr.mo"
 out=$(as erin env LANGUAGE=de LC_ALL=C.UTF-8 "$SANDBOX/sspr-enroll" status 2>&1)

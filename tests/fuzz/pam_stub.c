@@ -231,6 +231,15 @@ int pam_get_data(const pam_handle_t *pamh, const char *name, const void **data)
 	return PAM_NO_MODULE_DATA;
 }
 
+/* PAM's environment is empty here: the dialog's language comes from the
+ * process's (the harness's LANGUAGE, if any). */
+const char *pam_getenv(pam_handle_t *pamh, const char *name)
+{
+	(void)pamh;
+	(void)name;
+	return NULL;
+}
+
 const char *pam_strerror(pam_handle_t *pamh, int errnum)
 {
 	(void)pamh;

@@ -17,6 +17,10 @@ usage: test_catalogues.py SOURCE_ROOT
 4. The text messages (SMS) fit one message of 160 characters of
    printable ASCII in every language, whatever the names (at their cut
    widths), as they must in English.
+5. No translation of a message that is no format holds a "%" (the code
+   passes such texts as "%s" arguments, but msgfmt checks only c-format
+   messages, so one used as a format would go unchecked), and the yes and
+   no words of each language are apart.
 Prints one line per check and "N passed, N failed"; exits 1 on a failure."""
 import os
 import re
@@ -80,17 +84,21 @@ def unescape(s):
 def parse(po_text):
     """Every message but the header (and obsolete #~ ones): dicts of msgid,
     plural and the list of msgstr, still escaped as in the file."""
-    out, cur, field = [], None, None
+    out, cur, field, flags = [], None, None, set()
     for line in po_text.splitlines():
         line = line.strip()
+        if line.startswith("#,"):
+            flags |= {f.strip() for f in line[2:].split(",")}
+            continue
         if line.startswith("#"):
             continue
         m = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
         if m:
             field = m.group(1)
             if field == "msgid":
-                cur = {"msgid": m.group(2), "plural": "", "msgstr": []}
+                cur = {"msgid": m.group(2), "plural": "", "msgstr": [], "flags": flags}
                 out.append(cur)
+                flags = set()
             elif field == "msgid_plural":
                 cur["plural"] = m.group(2)
             else:
@@ -110,13 +118,15 @@ def msgids(po_text):
 
 
 def entries(po_text):
-    return [(unescape(e["msgid"]), [unescape(x) for x in e["msgstr"]]) for e in parse(po_text)]
+    return [(unescape(e["msgid"]), [unescape(x) for x in e["msgstr"]], e["flags"])
+            for e in parse(po_text)]
 
 
 # The widths the code gives each directive of a text message at worst:
 # %.32s and %.24s are cut user names, %.*s a host name cut to nothing,
-# %s the code (at most 10 digits), %u a number of minutes (3 digits).
-SMS_WIDTHS = {"%.32s": 32, "%.24s": 24, "%.*s": 0, "%s": 10, "%u": 3}
+# %s the code (at most 10 digits), %u the minutes (code_lifetime is at
+# most 86400 s: 1440, 4 digits).
+SMS_WIDTHS = {"%.32s": 32, "%.24s": 24, "%.*s": 0, "%s": 10, "%u": 4}
 SMS_LIMIT = 160
 
 
@@ -132,7 +142,7 @@ def main():
         print("usage: test_catalogues.py SOURCE_ROOT", file=sys.stderr)
         return 2
     root = os.path.realpath(sys.argv[1])
-    for tool in ("xgettext", "msgfmt", "msgcmp"):
+    for tool in ("xgettext", "msgfmt"):
         if subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True).returncode:
             print(f"test_catalogues.py: {tool} not found (install gettext)", file=sys.stderr)
             return 1
@@ -179,7 +189,18 @@ def main():
                   not (fresh_ids - ids), "\n".join(repr(i[0]) for i in sorted(fresh_ids - ids)))
             check(f"{lang}.po: holds no message the template lacks",
                   not (ids - fresh_ids), "\n".join(repr(i[0]) for i in sorted(ids - fresh_ids)))
-            for msgid, msgstrs in entries(text):
+            loose = [msgid for msgid, msgstrs, flags in entries(text)
+                     if "c-format" not in flags and any("%" in x for x in msgstrs)]
+            check(f"{lang}.po: no translation has a % where its msgid is no format "
+                  "(msgfmt checks c-format messages only)", not loose,
+                  "\n".join(repr(m) for m in loose))
+            words = {}
+            for msgid, msgstrs, _ in entries(text):
+                if msgid in ("y|yes", "n|no"):
+                    words[msgid] = set(msgstrs[0].lower().split("|")) | set(msgid.split("|"))
+            check(f"{lang}.po: its yes words and no words (English ones too) do not overlap",
+                  len(words) == 2 and not (words["y|yes"] & words["n|no"]), words)
+            for msgid, msgstrs, _ in entries(text):
                 if "%.*s" not in msgid:
                     continue  # the text messages are the ones that cut a host name
                 for s in msgstrs:

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,6 @@
 #define DE_NUMBER "Bitte geben Sie eine Zahl von 1 bis 2 ein."
 #define DE_REFUSED "Der Code ist ungültig."
 #define DE_OFFER "Passwort vergessen? Jetzt zurücksetzen? [j/N] "
-#define LINUX_PAM_DE "/usr/share/locale/de/LC_MESSAGES/Linux-PAM.mo"
 
 /* What the application had before the call is what it has after. */
 static void assert_host_locale_untouched(void)
@@ -76,12 +76,9 @@ static void test_reset_in_german(void **state)
 	script_init(&sc, 4, "", code, "NewPass-2", "NewPass-2");
 	assert_int_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	printf("# %s|%s|%s\n", sc.prompts[0], sc.prompts[1], sc.messages[0]);
-	/* libpam's own prompt, asked inside the module's call, is German too
-	 * (where this system has Linux-PAM's German catalogue). */
-	if (access(LINUX_PAM_DE, R_OK) == 0)
-		assert_string_equal(sc.prompts[0], "Passwort: ");
-	else
-		printf("# %s missing: libpam's own prompt is not checked\n", LINUX_PAM_DE);
+	/* The ordinary prompt is libpam's in the application's language (this
+	 * program's "C"): an ordinary login shows what it showed before. */
+	assert_string_equal(sc.prompts[0], "Password: ");
 	assert_string_equal(sc.prompts[1], DE_TOTP_PROMPT);
 	assert_true(script_said(&sc, DE_CHANGED));
 	assert_false(script_said(&sc, "Your password has been changed."));
@@ -109,6 +106,35 @@ static void test_menu_and_refusal_in_german(void **state)
 	assert_true(script_said(&sc, DE_REFUSED));
 	assert_true(script_said(&sc, HELPDESK)); /* the admin's text, as written */
 	assert_host_locale_untouched();
+}
+
+/* Hidden, a stranger's German dialog is the account's, word for word: the
+ * real challenge and the decoy translate the same message ids. */
+static void test_stranger_sees_the_same_german(void **state)
+{
+	static const char *const choices[] = {"1", "2"};
+	struct script real, stranger;
+	char code[SSPR_TOTP_CODE_MAX + 1];
+
+	wrong_code(code);
+	for (size_t c = 0; c < sizeof(choices) / sizeof(choices[0]); c++) {
+		script_init(&real, 4, "", choices[c], code, code);
+		assert_int_not_equal(run("sspr-i18n-menu", user, PAMTEST_AUTHENTICATE, &real),
+				     PAM_SUCCESS);
+		script_init(&stranger, 4, "", choices[c], code, code);
+		assert_int_not_equal(run("sspr-i18n-menu", "sspr-test-no-such-user",
+					 PAMTEST_AUTHENTICATE, &stranger),
+				     PAM_SUCCESS);
+		assert_non_null(strstr(real.prompts[1], DE_MENU));
+		assert_int_equal(real.n_prompts, stranger.n_prompts);
+		for (int i = 0; i < real.n_prompts; i++)
+			assert_string_equal(real.prompts[i], stranger.prompts[i]);
+		assert_int_equal(real.n_messages, stranger.n_messages);
+		for (int i = 0; i < real.n_messages; i++)
+			assert_string_equal(real.messages[i], stranger.messages[i]);
+	}
+	assert_true(script_said(&real, "Der Wiederherstellungscode ist ungültig.") ||
+		    script_said(&real, DE_REFUSED));
 }
 
 /* The offer's yes is the language's word; the English one still works. */
@@ -151,23 +177,99 @@ static void test_unknown_language_is_english(void **state)
 	assert_host_locale_untouched();
 }
 
+/* A German locale, compiled with localedef into the test's own LOCPATH
+ * (the locales package's sources; skipped without them). */
+static bool have_german_locale(void)
+{
+	static int made = -1;
+	char locales[300], command[800];
+
+	if (made < 0) {
+		snprintf(locales, sizeof(locales), "%s/locales", dir);
+		snprintf(command, sizeof(command),
+			 "mkdir -p %s && localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
+			 locales, locales);
+		made = system(command) == 0;
+		if (made)
+			setenv("LOCPATH", locales, 1);
+		else
+			printf("# localedef cannot make de_DE.UTF-8 (the locales package is missing)\n");
+	}
+	return made == 1;
+}
+
 /* An application that chose a language (setlocale) is followed, not
- * overridden, and keeps its own locale. */
+ * overridden: here German with LANGUAGE=fr, where gettext takes French
+ * (LANGUAGE comes first in a locale with a language), and the
+ * application's locale is its own again afterwards. */
 static void test_application_locale_is_followed(void **state)
 {
 	struct script sc;
 	char code[SSPR_TOTP_CODE_MAX + 1];
 
-	assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+	if (!have_german_locale())
+		skip();
+	assert_non_null(setlocale(LC_ALL, "de_DE.UTF-8"));
 	use_language("fr");
 	wrong_code(code);
 	script_init(&sc, 2, "", code);
 	assert_int_not_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
 	printf("# %s\n", sc.prompts[1]);
-	assert_string_not_equal(sc.prompts[1], "Verification code from your authenticator app: ");
-	assert_string_not_equal(sc.prompts[1], DE_TOTP_PROMPT);
-	assert_string_equal(setlocale(LC_ALL, NULL), "C.UTF-8");
+	assert_string_equal(sc.prompts[1],
+			    "Code de vérification de votre application d'authentification : ");
+	assert_string_equal(setlocale(LC_ALL, NULL), "de_DE.UTF-8");
+	assert_true(uselocale((locale_t)0) == LC_GLOBAL_LOCALE);
+	/* Without LANGUAGE, the application's German. */
+	use_language(NULL);
+	script_init(&sc, 2, "", code);
+	assert_int_not_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_string_equal(sc.prompts[1], DE_TOTP_PROMPT);
 	assert_non_null(setlocale(LC_ALL, "C"));
+}
+
+/* The first set of LC_ALL, LC_MESSAGES, LANG decides, as for gettext:
+ * LC_ALL=C is English, whatever LANG and LANGUAGE say. */
+static void test_lc_all_c_is_english(void **state)
+{
+	struct script sc;
+	char code[SSPR_TOTP_CODE_MAX + 1];
+
+	if (!have_german_locale())
+		skip();
+	setenv("LC_ALL", "C", 1);
+	setenv("LANG", "de_DE.UTF-8", 1);
+	wrong_code(code);
+	script_init(&sc, 2, "", code);
+	assert_int_not_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	unsetenv("LC_ALL");
+	assert_string_equal(sc.prompts[1], "Verification code from your authenticator app: ");
+	/* LANG alone: German. */
+	script_init(&sc, 2, "", code);
+	assert_int_not_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	unsetenv("LANG");
+	assert_string_equal(sc.prompts[1], DE_TOTP_PROMPT);
+	assert_host_locale_untouched();
+}
+
+/* A LANGUAGE that could be a path gets the msgids, even where the
+ * application chose a language (German here, which its "de" entry would
+ * otherwise give). */
+static void test_language_path_is_refused(void **state)
+{
+	struct script sc;
+	char code[SSPR_TOTP_CODE_MAX + 1];
+
+	if (!have_german_locale())
+		skip();
+	assert_non_null(setlocale(LC_ALL, "de_DE.UTF-8"));
+	use_language("de:../../../tmp/x");
+	wrong_code(code);
+	script_init(&sc, 2, "", code);
+	assert_int_not_equal(run("sspr-test", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
+	assert_string_equal(sc.prompts[1], "Verification code from your authenticator app: ");
+	assert_string_equal(setlocale(LC_ALL, NULL), "de_DE.UTF-8");
+	assert_non_null(setlocale(LC_ALL, "C"));
+	use_language(NULL);
 }
 
 /* LANG in PAM's environment (as an application puts it there before it
@@ -176,20 +278,12 @@ static void test_application_locale_is_followed(void **state)
  * compiled here with localedef into a private LOCPATH. */
 static void test_pam_environment_language(void **state)
 {
-	char locales[300], command[800];
 	struct script sc;
 	char code[SSPR_TOTP_CODE_MAX + 1];
 
 	use_language(NULL);
-	snprintf(locales, sizeof(locales), "%s/locales", dir);
-	snprintf(command, sizeof(command),
-		 "mkdir -p %s && localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
-		 locales, locales);
-	if (system(command) != 0) {
-		printf("# localedef cannot make de_DE.UTF-8 (the locales package is missing)\n");
+	if (!have_german_locale())
 		skip();
-	}
-	setenv("LOCPATH", locales, 1);
 	wrong_code(code);
 	script_init(&sc, 2, "", code);
 	assert_int_not_equal(run("sspr-i18n-env", user, PAMTEST_AUTHENTICATE, &sc), PAM_SUCCESS);
@@ -201,7 +295,6 @@ static void test_pam_environment_language(void **state)
 	assert_int_not_equal(run("sspr-i18n-path", user, PAMTEST_AUTHENTICATE, &sc),
 			     PAM_SUCCESS);
 	assert_string_equal(sc.prompts[1], "Verification code from your authenticator app: ");
-	unsetenv("LOCPATH");
 	assert_host_locale_untouched();
 }
 
@@ -239,17 +332,25 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_reset_in_german, german),
 		cmocka_unit_test_setup(test_menu_and_refusal_in_german, german),
+		cmocka_unit_test_setup(test_stranger_sees_the_same_german, german),
 		cmocka_unit_test_setup(test_offer_takes_german_yes, german),
 		cmocka_unit_test_setup(test_unknown_language_is_english, german),
 		cmocka_unit_test_setup(test_application_locale_is_followed, german),
 		cmocka_unit_test_setup(test_pam_environment_language, german),
+		cmocka_unit_test_setup(test_lc_all_c_is_english, german),
+		cmocka_unit_test_setup(test_language_path_is_refused, german),
 	};
 
+	/* An installed catalogue may be another version's. */
+	if (!CATALOGUES_IN_BUILD_TREE) {
+		printf("SKIP: this build reads installed catalogues (%s), not its own: configure "
+		       "with -Dlocaledir=BUILD/po (tools/test.sh does)\n", SSPR_LOCALE_DIR);
+		return 77;
+	}
 	snprintf(catalogue, sizeof(catalogue), "%s/de/LC_MESSAGES/pam_sspr.mo", SSPR_LOCALE_DIR);
 	if (access(catalogue, R_OK) != 0) {
-		printf("SKIP: %s is not there: configure with -Dlocaledir=BUILD/po "
-		       "(tools/test.sh does) to test the uninstalled catalogues\n", catalogue);
-		return 77;
+		printf("%s is missing\n", catalogue);
+		return 1;
 	}
 	return cmocka_run_group_tests(tests, setup_i18n, teardown_all);
 }

@@ -74,13 +74,14 @@ STEP_TIMEOUT = 30   # seconds the greeter waits for its next prompt or message
 # pam_sspr's own where it writes the password itself (a writeback backend).
 # LightDM never calls setlocale(), so in its session child (where PAM
 # runs) LC_MESSAGES is "C": pam_sspr then makes the locale of LightDM's
-# LANG its thread's for its call, and libpam's "Password: " asked in that
-# call is translated too (Linux-PAM's catalogue). The new-password prompts
-# come from whichever module of sspr-passwd asks (pam_pwquality, pam_unix)
-# and their catalogues: expected in English or translated. pam_sspr's own
-# texts must be translated.
+# LANG its thread's for the reset. The ordinary "Password: " is asked
+# before (libpam's, in the application's language: English here, as
+# without the module). The new-password prompts come from whichever module
+# of sspr-passwd asks (pam_pwquality, pam_unix), inside the reset, with
+# their catalogues: expected translated or English. pam_sspr's own texts
+# must be translated.
 LOCALES = {"de": {"LANG": "de_DE.UTF-8", "LANGUAGE": "de_DE:de"}}
-STRICT = ("password",)  # not pam_sspr's, but asked inside its call
+APPLICATIONS = ("password",)  # the application's language, not the reset's
 PROMPTS = {
     "password": ("Password: ", ["Linux-PAM"]),
     "menu_question": ("\nChoose 1-%u: ", ["pam_sspr"]),
@@ -200,8 +201,10 @@ def prompt_table(language):
                "not even Linux-PAM's 'Password: ' (is the locale compiled?)")
     for key, (msgid, domains) in PROMPTS.items():
         text, domain = translate(msgid, domains, language)
-        table[key] = ([text] if domain in (None, "pam_sspr") or key in STRICT
-                      else [text, msgid])
+        if key in APPLICATIONS:
+            table[key] = [msgid]
+            continue
+        table[key] = [text] if domain in (None, "pam_sspr") else [text, msgid]
         if language == "en":
             continue
         if domains == ["pam_sspr"]:
@@ -355,8 +358,11 @@ def stop(p, name):
     try:
         p.wait(10)
     except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        p.wait(5)
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(5)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            print(f"# {name} (pid {p.pid}) did not stop: {e}")
 
 
 def kill_leftovers(keep=()):
@@ -381,8 +387,15 @@ def kill_leftovers(keep=()):
 
 
 def events(run_name):
-    text = read_file(f"{OUT}/events-{run_name}.jsonl", "")
-    return [json.loads(l) for l in text.splitlines() if l.strip()]
+    """The greeter's events so far; a last line it is still writing is
+    left for the next look."""
+    out = []
+    for line in read_file(f"{OUT}/events-{run_name}.jsonl", "").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            break
+    return out
 
 
 def wait_run(run_name, lightdm, done):

@@ -132,6 +132,9 @@ static void test_subject_in_another_language_is_encoded(void **state)
 
 		assert_true(strncmp(w, "=?UTF-8?B?", 10) == 0 && end != NULL && end[2] == '\0');
 		assert_true(strlen(w) <= 75);
+		/* RFC 2047: a line with an encoded word, "Subject: " included,
+		 * at most 76 characters. */
+		assert_true(strlen(line) + (words == 0 ? strlen("Subject: ") : 0) <= 76);
 		for (const char *c = w; *c != '\0'; c++)
 			assert_true((unsigned char)*c < 0x80); /* the header is ASCII */
 		*end = '\0';
