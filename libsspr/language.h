@@ -35,6 +35,8 @@ bool sspr_locale_names_no_language(const char *name);
  * "de_DE:de", as UTF-8, or a full name such as de_DE.UTF-8), else C.UTF-8. */
 locale_t sspr_messages_locale(const char *name);
 locale_t sspr_language_locale(const char *language);
+/* English (LC_MESSAGES "C"), whether C.UTF-8 is installed or not. */
+locale_t sspr_english_locale(void);
 
 /* The locale the first set of LC_ALL, LC_MESSAGES and LANG names, read
  * with get (getenv, or PAM's environment), as gettext would take it:
@@ -43,14 +45,22 @@ const char *sspr_locale_name(const char *(*get)(void *ctx, const char *name), vo
 
 /* The host's own language: the locale /etc/locale.conf, else
  * /etc/default/locale names (LC_ALL, LC_MESSAGES, LANG), as a locale
- * object; English when neither names an installed one. For what goes to
- * the account's owner on someone else's request (the code mail and text
- * message, the notices), whose language must not be the requester's
- * choice. Never (locale_t)0 unless out of memory. */
+ * object; English when neither names an installed one, and when the
+ * process has a LANGUAGE that is not the file's own (gettext would follow
+ * it in any locale but "C"). For what goes to the account's owner on
+ * someone else's request (the code mail and text message, the notices),
+ * whose language must not be the requester's choice. Never (locale_t)0
+ * unless out of memory. */
 locale_t sspr_host_locale(void);
+/* The locale name (LC_ALL, LC_MESSAGES, LANG: the first set; of each the
+ * last assignment) and LANGUAGE ("" if none) of such a file's text; false
+ * when it names no locale. */
+bool sspr_locale_conf_parse(const char *text, char name[SSPR_LANGUAGE_MAX + 1],
+			    char language[SSPR_LANGUAGE_MAX + 1]);
 
 /* This thread in locale l (nothing when l is (locale_t)0) until
- * sspr_locale_done, which puts the previous one back and frees l. */
+ * sspr_locale_done, which puts the previous one back and frees l. One use
+ * per done: u is a fresh struct each time, never one still in use. */
 struct sspr_locale {
 	locale_t chosen;
 	locale_t previous;

@@ -40,22 +40,23 @@ static locale_t requested_locale(pam_handle_t *pamh)
 		name = sspr_locale_name(from_process, NULL);
 	if (name != NULL && !sspr_locale_names_no_language(name))
 		return sspr_messages_locale(name); /* not installed: English, as for gettext */
-	if (name != NULL && strcmp(name, "C") != 0 && strcmp(name, "POSIX") != 0)
-		name = NULL; /* C.UTF-8 names no language: LANGUAGE may */
-	return name == NULL ? sspr_language_locale(getenv("LANGUAGE")) : (locale_t)0;
+	if (name != NULL && (strcmp(name, "C") == 0 || strcmp(name, "POSIX") == 0))
+		return sspr_english_locale(); /* whatever LANGUAGE says, as gettext in "C" */
+	/* C.UTF-8, or nothing set, names no language: LANGUAGE may. */
+	return sspr_language_locale(getenv("LANGUAGE"));
 }
 
 void sspr_locale_enter(pam_handle_t *pamh, struct sspr_locale *l)
 {
 	const char *language = getenv("LANGUAGE");
 
-	sspr_locale_use(l, (locale_t)0);
+	*l = (struct sspr_locale){0};
 	sspr_i18n_bind();
 	/* gettext makes a file name of each LANGUAGE entry: one that could
 	 * be a path (a login's environment may come from afar) gets the
 	 * msgids, whatever the application chose. */
 	if (language != NULL && language[0] != '\0' && !sspr_language_valid(language)) {
-		sspr_locale_use(l, sspr_messages_locale("C"));
+		sspr_locale_use(l, sspr_english_locale());
 		return;
 	}
 	/* A thread with a locale of its own, or a process with a language,

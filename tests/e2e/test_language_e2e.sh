@@ -84,10 +84,14 @@ mkdir "$SANDBOX/locales"
 localedef -i de_DE -f UTF-8 "$SANDBOX/locales/de_DE.UTF-8"
 export LOCPATH=$SANDBOX/locales
 rm -f /etc/locale.conf
-host_language() { # host_language LOCALE|none
-	if [ "$1" = none ]; then rm -f /etc/default/locale; else echo "LANG=$1" >/etc/default/locale; fi
+host_language() { # host_language LOCALE LANGUAGE | none
+	if [ "$1" = none ]; then
+		rm -f /etc/default/locale
+	else
+		printf 'LANG=%s\nLANGUAGE=%s\n' "$1" "$2" >/etc/default/locale
+	fi
 }
-host_language de_DE.UTF-8
+host_language de_DE.UTF-8 de
 
 # --- German: the authenticator app, from "Passwort:" to the new password ----
 sandbox_wait_fresh_step
@@ -141,7 +145,19 @@ out=$(newest)
 check "de on an English host: the code mail is English (the host's, not the caller's)" \
 	says "Subject: Your password reset code"
 check "de on an English host: its body too" says "If you did not ask to reset your password"
-host_language de_DE.UTF-8
+host_language de_DE.UTF-8 de
+
+# --- a French caller on the German host: the mail is not French ----------------
+# gettext would follow the caller's LANGUAGE in the host's locale: a
+# LANGUAGE that is not the host's own gives English.
+pass2c='Langue-Pass-2c!'
+LANGUAGE=fr converse_login alice --when-run "$(lead_in fr 'Verification code from the e-mail sent to %s: ')" \
+	"$last_code_cmd" "" 2 "$pass2c" "$pass2c"
+check "fr on the German host: the dialog is French" says "$(msg_in fr 'Your password has been changed.')"
+check "fr on the German host: logged in" logged_in
+out=$(newest)
+check "fr on the German host: the code mail is English, not the caller's French" \
+	says "Subject: Your password reset code"
 
 # --- German: the code by text message ------------------------------------------
 pass3='Sprache-Pass-3!'

@@ -597,8 +597,8 @@ shows "status: dates shown" "confirmed:"
 # --- in the user's language -------------------------------------------------------
 # The setgid helper keeps LANGUAGE alone of the caller's environment, and
 # the relay writes the verification mail in it (the request's language).
-# The expected texts are the catalogues of this build (gettext(1)); without
-# them (a build not configured with -Dlocaledir=BUILD/po) this part fails.
+# The expected texts are the catalogues of this build (gettext(1)); a build
+# not configured with -Dlocaledir=BUILD/po leaves this part out, saying so.
 locales=${SSPR_TEST_LOCALEDIR:-}
 de() { LANGUAGE=de LANG=C.UTF-8 TEXTDOMAINDIR=$locales gettext -d pam_sspr -- "$1"; }
 if [ -z "$locales" ]; then

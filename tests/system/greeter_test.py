@@ -42,25 +42,19 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 
+import system_test as base
+from system_test import ENV, check, collect_syslog, read_file, run, syslog_lines
+
 HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = ""  # the system's root, also system_test.ROOT (its helpers read it)
 GREETER_SRC = os.path.join(HERE, "greeter")
 LIB = "/usr/local/lib/sspr-greeter-test"      # the greeter's files, inside ROOT
 OUT = "/tmp/sspr-greeter-test"                # events, markers, screenshots, inside ROOT
 SCRIPT = "/etc/sspr-greeter-test/script.json"  # the greeter's script, inside ROOT
-ROOT = ""
-ENV = {
-    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    "HOME": "/root",
-    "TERM": "dumb",
-    "LANG": "C.UTF-8",
-    "DEBIAN_FRONTEND": "noninteractive",
-}
 OLD_PASSWORD = "Old-Pass-4711!"
 PASSWORDS = {"en": "Greeter-Lantern-5190!", "de": "Anmelde-Wiese-3847!"}
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # any base32 secret: the app is never used
@@ -93,43 +87,7 @@ PROMPTS = {
     "press_enter": ("Press Enter to continue.", ["pam_sspr"]),
 }
 
-passed = 0
-failed = 0
-syslog_lines = []
 processes = []  # (name, Popen) we started, stopped at the end
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {name}", flush=True)
-    else:
-        failed += 1
-        print(f"not ok - {name}", flush=True)
-        for line in str(detail).splitlines()[-40:]:
-            print(f"#   {line}", flush=True)
-    return bool(ok)
-
-
-def run(command, check_status=True, env=None, stdin=None):
-    """Runs a shell command inside the system; returns (status, output)."""
-    p = subprocess.run(["chroot", ROOT, "/bin/sh", "-c", command], env=env or ENV,
-                       input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, timeout=300)
-    if check_status and p.returncode != 0:
-        raise RuntimeError(f"'{command}' failed ({p.returncode}):\n{p.stdout}")
-    return p.returncode, p.stdout
-
-
-def read_file(path, default=None):
-    try:
-        with open(ROOT + path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        if default is None:
-            raise
-        return default
 
 
 def write_file(path, text, mode=0o644):
@@ -141,22 +99,6 @@ def write_file(path, text, mode=0o644):
 
 def indent(text):
     return "\n".join("#   " + l for l in text.rstrip("\n").splitlines())
-
-
-# --- syslog, as system_test.py collects it ------------------------------------
-def collect_syslog():
-    path = ROOT + "/dev/log"
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    if os.path.lexists(path):
-        os.unlink(path)
-    sock.bind(path)
-    os.chmod(path, 0o666)
-
-    def loop():
-        while True:
-            syslog_lines.append(sock.recv(65536).decode(errors="replace"))
-
-    threading.Thread(target=loop, daemon=True).start()
 
 
 # --- the prompts, per language -----------------------------------------------------
@@ -662,7 +604,7 @@ def main():
     ap.add_argument("deb")
     ap.add_argument("artifacts")
     args = ap.parse_args()
-    ROOT = os.path.realpath(args.root)
+    ROOT = base.ROOT = os.path.realpath(args.root)
     artifacts = os.path.realpath(args.artifacts)
     os.makedirs(artifacts, exist_ok=True)
     os.makedirs(os.path.join(artifacts, "logs"), exist_ok=True)
@@ -699,8 +641,8 @@ def main():
     for line in syslog_lines:
         if "pam_sspr" in line:
             print("#   " + line.strip())
-    print(f"greeter: {passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 and passed > 0 else 1
+    print(f"greeter: {base.passed} passed, {base.failed} failed", flush=True)
+    return 0 if base.failed == 0 and base.passed > 0 else 1
 
 
 if __name__ == "__main__":

@@ -74,19 +74,26 @@ def check(name, ok, detail=""):
     return ok
 
 
-def run(command, check_status=True):
+def run(command, check_status=True, env=None, stdin=None):
     """Runs a shell command inside the system; returns (status, output)."""
-    p = subprocess.run(["chroot", ROOT, "/bin/sh", "-c", command], env=ENV,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                       timeout=300)
+    p = subprocess.run(["chroot", ROOT, "/bin/sh", "-c", command], env=env or ENV,
+                       input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, timeout=300)
     if check_status and p.returncode != 0:
         raise RuntimeError(f"'{command}' failed ({p.returncode}):\n{p.stdout}")
     return p.returncode, p.stdout
 
 
-def read_file(path):
-    with open(ROOT + path, encoding="utf-8", errors="replace") as f:
-        return f.read()
+def read_file(path, default=None):
+    """The file at path inside the system; default (when given) if it
+    cannot be read."""
+    try:
+        with open(ROOT + path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        if default is None:
+            raise
+        return default
 
 
 # --- TOTP, RFC 6238, for the user's "authenticator app" ---------------------
