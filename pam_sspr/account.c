@@ -54,6 +54,6 @@ int sspr_account_run(pam_handle_t *pamh, int flags, const struct sspr_options *o
 	/* The reminders in the user's language (dialog_locale.h). */
 	sspr_locale_enter(pamh, &lang);
 	r = engine->account(pamh, flags, opts, &pol, &rule, user);
-	sspr_locale_leave(&lang);
+	sspr_locale_done(&lang);
 	return r;
 }

@@ -30,7 +30,7 @@ static int run_reset(pam_handle_t *pamh, int flags, const struct sspr_options *o
 		r = engine->reset(pamh, flags, opts);
 	else if (opts->trigger == SSPR_TRIGGER_EMPTY && !(flags & PAM_SILENT))
 		sspr_conv_say(pamh, PAM_ERROR_MSG, "%s", _(SSPR_MSG_UNAVAILABLE));
-	sspr_locale_leave(&lang);
+	sspr_locale_done(&lang);
 	return r;
 }
 

@@ -66,8 +66,3 @@ void sspr_locale_enter(pam_handle_t *pamh, struct sspr_locale *l)
 		return;
 	sspr_locale_use(l, requested_locale(pamh));
 }
-
-void sspr_locale_leave(struct sspr_locale *l)
-{
-	sspr_locale_done(l);
-}

@@ -14,9 +14,9 @@
 #include "language.h"
 
 /* Binds the text domain and, where the application did not choose a
- * language, switches this thread to the user's until sspr_locale_leave.
+ * language, switches this thread to the user's until sspr_locale_done
+ * (language.h) puts it back.
  * Never fails: without a usable locale the dialog is in English. */
 void sspr_locale_enter(pam_handle_t *pamh, struct sspr_locale *l);
-void sspr_locale_leave(struct sspr_locale *l);
 
 #endif
